@@ -1,0 +1,14 @@
+#ifndef HOOKCAST_CMOSQUITTO_SHIM_H
+#define HOOKCAST_CMOSQUITTO_SHIM_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+/* errno is a macro over a thread-local; Swift cannot read it directly on every platform. */
+static inline int cmosquitto_errno(void) { return errno; }
+
+#endif

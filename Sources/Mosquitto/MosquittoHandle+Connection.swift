@@ -1,0 +1,152 @@
+import CMosquitto
+import Dispatch
+
+extension MosquittoHandle {
+    /// Connects and waits for the broker's CONNACK. Returns whether the broker resumed a stored session.
+    func connect() async throws -> Bool {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+            state.withLock { state in
+                switch state.connection {
+                case .idle:
+                    state.connectAttempt += 1
+                    state.connectWaiter = Deadline(value: continuation, deadline: .now + configuration.connectTimeout)
+                    state.transition(to: .connecting)
+                    let attempt = state.connectAttempt
+                    blockingQueue.async { self.performBlockingConnect(attempt: attempt) }
+                case .closed:
+                    continuation.resume(throwing: MQTTError.clientClosed)
+                case .connecting, .connected, .disconnected:
+                    continuation.resume(throwing: MQTTError.alreadyConnected)
+                }
+            }
+            startSweeperIfNeeded()
+        }
+    }
+
+    /// Runs on `blockingQueue`: name look-up and TCP connect block, so they never run on the concurrency pool.
+    private func performBlockingConnect(attempt: UInt64) {
+        let code: Int32
+        var failure: String?
+        do {
+            code = try connectProperties().withPropertyList { properties in
+                let code = mosquitto_connect_bind_v5(
+                    mosq, configuration.host, Int32(configuration.port), Int32(configuration.keepAlive), nil,
+                    properties)
+                if code != MOSQ_ERR_SUCCESS.rawValue { failure = MosquittoLibrary.errorMessage(code) }
+                return code
+            }
+        } catch {
+            code = MOSQ_ERR_INVAL.rawValue
+            failure = error.description
+        }
+        let startLoop = state.withLock { state -> Bool in
+            guard state.connectAttempt == attempt, let waiter = state.connectWaiter else { return false }
+            if let failure {
+                state.connectWaiter = nil
+                state.transition(to: .idle)
+                waiter.value.resume(
+                    throwing: MQTTError.connectFailed(
+                        host: configuration.host, port: configuration.port, reason: failure))
+                return false
+            }
+            return true
+        }
+        guard code == MOSQ_ERR_SUCCESS.rawValue else { return }
+        guard startLoop else {
+            // The attempt timed out or the client closed while the TCP connect was still under way.
+            mosquitto_disconnect(mosq)
+            return
+        }
+        let loopCode = mosquitto_loop_start(mosq)
+        state.withLock { state in
+            if loopCode == MOSQ_ERR_SUCCESS.rawValue {
+                state.loopRunning = true
+            } else if let waiter = state.connectWaiter {
+                state.connectWaiter = nil
+                state.transition(to: .idle)
+                waiter.value.resume(
+                    throwing: MQTTError.library(code: loopCode, message: MosquittoLibrary.errorMessage(loopCode)))
+            }
+        }
+    }
+
+    private func connectProperties() -> MQTTConnectProperties {
+        MQTTConnectProperties(sessionExpiryInterval: configuration.sessionExpiryInterval)
+    }
+
+    /// Runs on `blockingQueue`. Ends the connection and joins libmosquitto's thread, which then stops reconnecting.
+    /// Never called from a libmosquitto callback: joining its own thread would deadlock.
+    func stopNetworkThread() {
+        mosquitto_disconnect(mosq)
+        let wasRunning = state.withLock { state in
+            defer { state.loopRunning = false }
+            return state.loopRunning
+        }
+        if wasRunning { mosquitto_loop_stop(mosq, false) }
+    }
+
+    /// Orderly shutdown: waits (bounded) for outstanding acknowledgements, then DISCONNECT, stops the network
+    /// thread and fails whatever still waits.
+    func disconnect(drainTimeout: Duration) async {
+        let drainDeadline = ContinuousClock.now + drainTimeout
+        while ContinuousClock.now < drainDeadline {
+            let busy = state.withLock { $0.connection.isConnected && !$0.pending.isEmpty }
+            if !busy { break }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard close() else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            blockingQueue.async {
+                self.stopNetworkThread()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// The synchronous shutdown for a client dropped without `disconnect()`.
+    func shutdownNow() {
+        guard close() else { return }
+        blockingQueue.sync { stopNetworkThread() }
+    }
+
+    /// Moves to `.closed` and releases every waiter; returns false if the client was closed already.
+    private func close() -> Bool {
+        let finished = state.withLock { state -> (subscriptions: [SubscriptionEntry], observers: [AsyncStream<MQTTConnectionState>.Continuation])? in
+            guard state.connection != .closed else { return nil }
+            state.transition(to: .closed)
+            if let waiter = state.connectWaiter {
+                state.connectWaiter = nil
+                waiter.value.resume(throwing: MQTTError.clientClosed)
+            }
+            state.failAll(with: .clientClosed)
+            defer {
+                state.subscriptions.removeAll()
+                state.observers.removeAll()
+            }
+            return (Array(state.subscriptions.values), Array(state.observers.values))
+        }
+        guard let finished else { return false }
+        // Outside the lock: finishing a stream runs its termination handler, which takes the lock again.
+        for subscription in finished.subscriptions { subscription.continuation.finish() }
+        for observer in finished.observers { observer.finish() }
+        return true
+    }
+}
+
+/// The CONNECT packet's v5 properties.
+struct MQTTConnectProperties {
+    var sessionExpiryInterval: UInt32
+
+    func withPropertyList<Result>(_ body: (OpaquePointer?) -> Result) throws(MQTTError) -> Result {
+        var list: OpaquePointer? = nil
+        defer { mosquitto_property_free_all(&list) }
+        if sessionExpiryInterval > 0 {
+            let code = mosquitto_property_add_int32(
+                &list, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), sessionExpiryInterval)
+            guard code == MOSQ_ERR_SUCCESS.rawValue else {
+                throw .library(code: code, message: MosquittoLibrary.errorMessage(code))
+            }
+        }
+        return body(list)
+    }
+}

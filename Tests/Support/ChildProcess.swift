@@ -1,0 +1,65 @@
+import Foundation
+
+/// A child process started with posix_spawn and stopped by its pid. Foundation's `Process.waitUntilExit` spins
+/// on Linux when called off the main thread, so tests use this instead.
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked Sendable: `pid` is set once in init; `exited` is only read and written under `lock`.
+    public let pid: pid_t
+    private let lock = NSLock()
+    private var exited = false
+
+    /// Runs `executable` with `arguments` in `directory`, appending stdout and stderr to `logFile`.
+    public init(executable: String, arguments: [String], directory: URL, logFile: URL) throws {
+        // /bin/sh does the redirection and the change of directory, then execs: the pid is the program's own.
+        let command = "cd \(Self.quote(directory.path)) && exec \(Self.quote(executable)) "
+            + arguments.map(Self.quote).joined(separator: " ") + " >> \(Self.quote(logFile.path)) 2>&1"
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (argument: String) in strdup(argument) } + [nil]
+        defer { argv.forEach { free($0) } }
+        // The test runner's threads block signals; without resetting the mask the child would ignore SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let status = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EPERM) }
+        self.pid = pid
+    }
+
+    deinit { terminate() }
+
+    public var isRunning: Bool {
+        lock.withLock {
+            guard !exited else { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+            return !exited
+        }
+    }
+
+    /// SIGTERM and wait for the exit.
+    public func terminate() { signal(SIGTERM) }
+
+    /// SIGKILL and wait for the exit: a crash.
+    public func kill() { signal(SIGKILL) }
+
+    private func signal(_ signal: Int32) {
+        lock.withLock {
+            guard !exited else { return }
+            Foundation.kill(pid, signal)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            exited = true
+        }
+    }
+
+    static func quote(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
