@@ -126,7 +126,8 @@ extension PendingOperation {
             break
         default:
             // A packet id reused across kinds can only mean the broker answered something we did not send.
-            fail(with: MQTTError.library(code: MOSQ_ERR_PROTOCOL.rawValue, message: "acknowledgement of the wrong kind"))
+            fail(
+                with: MQTTError.library(code: MOSQ_ERR_PROTOCOL.rawValue, message: "acknowledgement of the wrong kind"))
         }
         return nil
     }

@@ -29,7 +29,10 @@ extension MQTTPublishProperties {
             if code == MOSQ_ERR_SUCCESS.rawValue { code = step(&list) }
         }
         if let messageExpiryInterval {
-            add { mosquitto_property_add_int32(&$0, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), messageExpiryInterval) }
+            add {
+                mosquitto_property_add_int32(
+                    &$0, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), messageExpiryInterval)
+            }
         }
         if let correlationData {
             guard correlationData.count <= Int(UInt16.max) else { return MOSQ_ERR_INVAL.rawValue }
@@ -63,13 +66,17 @@ extension MQTTPublishProperties {
             switch UInt32(mosquitto_property_identifier(property)) {
             case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue:
                 var value: UInt32 = 0
-                if mosquitto_property_read_int32(property, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), &value, false) != nil {
+                if mosquitto_property_read_int32(
+                    property, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), &value, false) != nil
+                {
                     messageExpiryInterval = value
                 }
             case MQTT_PROP_CORRELATION_DATA.rawValue:
                 var bytes: UnsafeMutableRawPointer? = nil
                 var length: UInt16 = 0
-                if mosquitto_property_read_binary(property, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), &bytes, &length, false) != nil {
+                if mosquitto_property_read_binary(
+                    property, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), &bytes, &length, false) != nil
+                {
                     correlationData = bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(length))) } ?? []
                     free(bytes)
                 }
@@ -80,9 +87,12 @@ extension MQTTPublishProperties {
             case MQTT_PROP_USER_PROPERTY.rawValue:
                 var name: UnsafeMutablePointer<CChar>? = nil
                 var value: UnsafeMutablePointer<CChar>? = nil
-                if mosquitto_property_read_string_pair(property, Int32(MQTT_PROP_USER_PROPERTY.rawValue), &name, &value, false) != nil {
+                if mosquitto_property_read_string_pair(
+                    property, Int32(MQTT_PROP_USER_PROPERTY.rawValue), &name, &value, false) != nil
+                {
                     userProperties.append(
-                        MQTTUserProperty(name.map { String(cString: $0) } ?? "", value.map { String(cString: $0) } ?? ""))
+                        MQTTUserProperty(
+                            name.map { String(cString: $0) } ?? "", value.map { String(cString: $0) } ?? ""))
                     free(name)
                     free(value)
                 }

@@ -68,7 +68,9 @@ extension MosquittoHandle {
         } else {
             logger.info(
                 "MQTT connected",
-                metadata: ["broker": "\(configuration.host):\(configuration.port)", "session_present": "\(sessionPresent)"])
+                metadata: [
+                    "broker": "\(configuration.host):\(configuration.port)", "session_present": "\(sessionPresent)",
+                ])
         }
     }
 

@@ -111,7 +111,9 @@ extension MosquittoHandle {
 
     /// Moves to `.closed` and releases every waiter; returns false if the client was closed already.
     private func close() -> Bool {
-        let finished = state.withLock { state -> (subscriptions: [SubscriptionEntry], observers: [AsyncStream<MQTTConnectionState>.Continuation])? in
+        let finished = state.withLock {
+            state -> (subscriptions: [SubscriptionEntry], observers: [AsyncStream<MQTTConnectionState>.Continuation])?
+            in
             guard state.connection != .closed else { return nil }
             state.transition(to: .closed)
             if let waiter = state.connectWaiter {

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastTestSupport
+
 @testable import Mosquitto
 
 /// Clients for tests: unique ids, short timeouts so a failure shows quickly.

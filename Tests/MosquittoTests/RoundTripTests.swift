@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Publish and subscribe round trips against a real broker")
 struct RoundTripTests {
-    @Test("QoS 0 and QoS 1 messages arrive with their topic, payload and QoS", arguments: [MQTTQoS.atMostOnce, .atLeastOnce])
+    @Test(
+        "QoS 0 and QoS 1 messages arrive with their topic, payload and QoS",
+        arguments: [MQTTQoS.atMostOnce, .atLeastOnce])
     func roundTrip(qos: MQTTQoS) async throws {
         let client = try await ClientFactory.connected()
         let topic = ClientFactory.uniqueTopic()

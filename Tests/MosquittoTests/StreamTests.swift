@@ -48,7 +48,9 @@ struct StreamTests {
         }
         let published = ContinuousClock.now - started
         let (unique, duplicates, malformed) = try await withTimeout(.seconds(60), "receiving") { await receiving.value }
-        print("stream: published \(total) QoS 1 messages in \(published), received \(unique) unique, \(duplicates) duplicates")
+        print(
+            "stream: published \(total) QoS 1 messages in \(published), received \(unique) unique, \(duplicates) duplicates"
+        )
         #expect(notSuccess == 0)
         #expect(unique == total)
         #expect(malformed == 0)

@@ -11,10 +11,12 @@ public final class ChildProcess: @unchecked Sendable {
     /// Runs `executable` with `arguments` in `directory`, appending stdout and stderr to `logFile`.
     public init(executable: String, arguments: [String], directory: URL, logFile: URL) throws {
         // /bin/sh does the redirection and the change of directory, then execs: the pid is the program's own.
-        let command = "cd \(Self.quote(directory.path)) && exec \(Self.quote(executable)) "
+        let command =
+            "cd \(Self.quote(directory.path)) && exec \(Self.quote(executable)) "
             + arguments.map(Self.quote).joined(separator: " ") + " >> \(Self.quote(logFile.path)) 2>&1"
         var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (argument: String) in strdup(argument) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            ["/bin/sh", "-c", command].map { (argument: String) in strdup(argument) } + [nil]
         defer { argv.forEach { free($0) } }
         // The test runner's threads block signals; without resetting the mask the child would ignore SIGTERM.
         var attributes = posix_spawnattr_t()

@@ -55,7 +55,8 @@ public final class TestBroker: @unchecked Sendable {
     }
 
     static func testConfiguration(port: Int, extra: [String]) throws -> String {
-        let shipped = try String(contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
+        let shipped = try String(
+            contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
         var replaced = false
         let lines = shipped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard line.hasPrefix("listener ") else { return String(line) }
