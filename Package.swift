@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +40,9 @@ let package = Package(
         .target(
             name: "HookcastCore",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -46,6 +51,8 @@ let package = Package(
             dependencies: [
                 "HookcastCore",
                 "Mosquitto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,9 +78,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "mqtt-publish-bench",
+            dependencies: ["Mosquitto"],
+            path: "Benchmarks/MQTTPublish",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HookcastTestSupport",
             path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HookcastCoreTests",
+            dependencies: ["HookcastCore", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -85,7 +103,10 @@ let package = Package(
             name: "HookcastServerTests",
             dependencies: [
                 "HookcastServer",
+                "HookcastCore",
+                "Mosquitto",
                 "HookcastTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,71 @@
+import Foundation
+
+/// One triggering of an action, as recorded before it is published to devices.
+public struct Command: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var eventID: EventID
+    public var actionName: String
+    public var function: ActionFunction
+    public var params: ActionParameters
+    public var sensorData: SensorData?
+    public var target: ActionTarget
+    /// The devices the target resolved to when the command was issued (sorted).
+    public var expectedDevices: [DeviceID]
+    public var issuedAt: Date
+    public var expiresAt: Date
+    /// The key that triggered it; nil for the admin's "test action".
+    public var apiKeyID: UUID?
+    public var source: CommandSource
+    public var publishedAt: Date?
+    /// Why the last publish attempt failed; cleared once published.
+    public var publishError: String?
+
+    /// Dates are kept to the millisecond, the precision the store and the envelope keep.
+    public init(
+        id: UUID = UUID(),
+        eventID: EventID,
+        actionName: String,
+        function: ActionFunction,
+        params: ActionParameters,
+        sensorData: SensorData?,
+        target: ActionTarget,
+        expectedDevices: [DeviceID],
+        issuedAt: Date,
+        expiresAt: Date,
+        apiKeyID: UUID?,
+        source: CommandSource,
+        publishedAt: Date? = nil,
+        publishError: String? = nil
+    ) {
+        self.id = id
+        self.eventID = eventID
+        self.actionName = actionName
+        self.function = function
+        self.params = params
+        self.sensorData = sensorData
+        self.target = target
+        self.expectedDevices = expectedDevices
+        self.issuedAt = issuedAt.roundedToMilliseconds
+        self.expiresAt = expiresAt.roundedToMilliseconds
+        self.apiKeyID = apiKeyID
+        self.source = source
+        self.publishedAt = publishedAt?.roundedToMilliseconds
+        self.publishError = publishError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case eventID = "event_id"
+        case actionName = "action_name"
+        case function, params
+        case sensorData = "sensor_data"
+        case target
+        case expectedDevices = "expected_devices"
+        case issuedAt = "issued_at"
+        case expiresAt = "expires_at"
+        case apiKeyID = "api_key_id"
+        case source
+        case publishedAt = "published_at"
+        case publishError = "publish_error"
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The versioned JSON a device receives on a command topic:
+/// `{"v":1,"id":"…","function":"load_url","params":{…},"event_id":"…","target":{…},"issued_at":"…","expires_at":"…"}`
+/// plus `sensor_data` when present. Timestamps are ISO-8601 UTC with milliseconds.
+public struct CommandEnvelope: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var id: UUID
+    public var function: ActionFunction
+    public var params: ActionParameters
+    public var eventID: EventID
+    public var target: ActionTarget
+    public var issuedAt: Date
+    public var expiresAt: Date
+    public var sensorData: SensorData?
+
+    /// The device-facing part of `command`; bookkeeping (key, source, publish state) stays on the server.
+    public init(command: Command) {
+        self.version = Self.currentVersion
+        self.id = command.id
+        self.function = command.function
+        self.params = command.params
+        self.eventID = command.eventID
+        self.target = command.target
+        self.issuedAt = command.issuedAt.roundedToMilliseconds
+        self.expiresAt = command.expiresAt.roundedToMilliseconds
+        self.sensorData = command.sensorData
+    }
+
+    /// The payload bytes, keys sorted so equal envelopes give equal bytes.
+    public func encoded() -> [UInt8] {
+        do {
+            return Array(try JSONCoding.encoder().encode(self))
+        } catch {
+            // Unreachable: every field encodes infallibly (JSONValue writes non-finite numbers as null).
+            assertionFailure("CommandEnvelope failed to encode: \(error)")
+            return []
+        }
+    }
+
+    /// Parses a payload; for devices and tests.
+    public static func decode(_ bytes: [UInt8]) throws -> CommandEnvelope {
+        try JSONCoding.decoder().decode(CommandEnvelope.self, from: Data(bytes))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v"
+        case id, function, params
+        case eventID = "event_id"
+        case target
+        case issuedAt = "issued_at"
+        case expiresAt = "expires_at"
+        case sensorData = "sensor_data"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        id = try container.decode(UUID.self, forKey: .id)
+        function = try container.decode(ActionFunction.self, forKey: .function)
+        params = try container.decodeIfPresent(ActionParameters.self, forKey: .params) ?? ActionParameters()
+        eventID = try container.decode(EventID.self, forKey: .eventID)
+        target = try container.decode(ActionTarget.self, forKey: .target)
+        issuedAt = try Self.decodeTimestamp(container, .issuedAt)
+        expiresAt = try Self.decodeTimestamp(container, .expiresAt)
+        sensorData = try container.decodeIfPresent(SensorData.self, forKey: .sensorData)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(function, forKey: .function)
+        try container.encode(params, forKey: .params)
+        try container.encode(eventID, forKey: .eventID)
+        try container.encode(target, forKey: .target)
+        try container.encode(JSONCoding.timestamp(issuedAt), forKey: .issuedAt)
+        try container.encode(JSONCoding.timestamp(expiresAt), forKey: .expiresAt)
+        try container.encodeIfPresent(sensorData, forKey: .sensorData)
+    }
+
+    private static func decodeTimestamp(
+        _ container: KeyedDecodingContainer<CodingKeys>,
+        _ key: CodingKeys
+    ) throws -> Date {
+        let text = try container.decode(String.self, forKey: key)
+        guard let date = JSONCoding.date(fromTimestamp: text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key,
+                in: container,
+                debugDescription: "\(key.stringValue) must be an ISO-8601 UTC timestamp with milliseconds"
+            )
+        }
+        return date
+    }
+}

@@ -1,0 +1,31 @@
+/// The MQTT topic scheme. Everything lives under `hookcast/v1/` so a future scheme can run beside it.
+public enum Topics {
+    public static let root = "hookcast/v1"
+
+    /// Commands for one device.
+    public static func deviceCommands(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/commands" }
+
+    /// Commands for every member of a group; devices subscribe to the groups in their config.
+    public static func groupCommands(_ id: GroupID) -> String { "\(root)/groups/\(id.rawValue)/commands" }
+
+    /// Commands for every device.
+    public static let allCommands = "\(root)/all/commands"
+
+    /// The retained `DeviceConfigMessage` for a device.
+    public static func deviceConfig(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/config" }
+
+    /// Where a device acknowledges commands.
+    public static func deviceAcks(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/acks" }
+
+    /// Where a device reports online/offline (and its will).
+    public static func deviceStatus(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/status" }
+
+    /// The topic a command for `target` is published on.
+    public static func commandTopic(for target: ActionTarget) -> String {
+        switch target {
+        case .device(let id): deviceCommands(id)
+        case .group(let id): groupCommands(id)
+        case .all: allCommands
+        }
+    }
+}

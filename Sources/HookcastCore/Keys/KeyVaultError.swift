@@ -1,0 +1,24 @@
+/// Why the master key could not be loaded or a secret could not be sealed or opened.
+public enum KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible {
+    case masterKeyWrongSize(path: String, size: Int)
+    case masterKeyUnreadable(path: String, reason: String)
+    case masterKeyNotCreated(path: String, reason: String)
+    case encryptionFailed
+    case decryptionFailed
+
+    public var description: String {
+        switch self {
+        case .masterKeyWrongSize(let path, let size):
+            "The master key file \(path) holds \(size) bytes instead of 32; restore it from a backup, because "
+                + "Hookcast will not replace it and lose access to the stored API keys."
+        case .masterKeyUnreadable(let path, let reason):
+            "The master key file \(path) could not be read: \(reason)."
+        case .masterKeyNotCreated(let path, let reason):
+            "The master key file \(path) could not be created: \(reason)."
+        case .encryptionFailed:
+            "An API key could not be encrypted."
+        case .decryptionFailed:
+            "A stored API key could not be decrypted; the master key is not the one it was encrypted with."
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// The command log: every command issued, and whether it reached the broker.
+public protocol CommandRepository: Sendable {
+    /// Durable when it returns: the caller is told the command was accepted. Throws `StoreError.conflict` for a
+    /// duplicate id.
+    func insert(_ command: Command) async throws
+    func find(id: UUID) async throws -> Command?
+    /// Newest first (by `issuedAt`, then insertion order), skipping `offset` commands.
+    func page(offset: Int, limit: Int) async throws -> [Command]
+    func count() async throws -> Int
+    /// Sets `publishedAt` and clears `publishError`. Throws `StoreError.notFound`.
+    func markPublished(id: UUID, at date: Date) async throws
+    /// Records why publishing failed; the command stays in `unpublished(limit:)`. Throws `StoreError.notFound`.
+    func markPublishFailed(id: UUID, error: String) async throws
+    /// Commands not yet published, oldest first, for publishing after a broker outage.
+    func unpublished(limit: Int) async throws -> [Command]
+}

@@ -1,0 +1,14 @@
+/// Registered devices.
+public protocol DeviceRepository: Sendable {
+    /// Throws `StoreError.conflict` when the id is taken.
+    func insert(_ device: Device) async throws
+    /// Sorted by id.
+    func all() async throws -> [Device]
+    func find(id: DeviceID) async throws -> Device?
+    /// Saves name and tags. Throws `StoreError.notFound` when the device does not exist.
+    func update(_ device: Device) async throws
+    /// Also removes the device from every group. False when there was no such device.
+    func delete(id: DeviceID) async throws -> Bool
+    /// Sorted.
+    func allIDs() async throws -> [DeviceID]
+}

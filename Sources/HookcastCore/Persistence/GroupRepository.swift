@@ -1,0 +1,14 @@
+/// Device groups and their members.
+public protocol GroupRepository: Sendable {
+    /// Throws `StoreError.conflict` when the id is taken, `ValidationError` (field `members`) for unknown devices.
+    func insert(_ group: DeviceGroup) async throws
+    /// Sorted by id.
+    func all() async throws -> [DeviceGroup]
+    func find(id: GroupID) async throws -> DeviceGroup?
+    /// Saves name and members. Throws `StoreError.notFound` or `ValidationError` (field `members`).
+    func update(_ group: DeviceGroup) async throws
+    /// False when there was no such group.
+    func delete(id: GroupID) async throws -> Bool
+    /// The groups `device` is a member of, sorted.
+    func groups(containing device: DeviceID) async throws -> [GroupID]
+}

@@ -1,0 +1,11 @@
+/// Everything Hookcast persists, as five repositories over one database.
+public protocol HookcastStore: Sendable {
+    var keys: any KeyRepository { get }
+    var devices: any DeviceRepository { get }
+    var groups: any GroupRepository { get }
+    var actions: any ActionRepository { get }
+    var commands: any CommandRepository { get }
+
+    /// Releases the database; later calls fail with `StoreError.unavailable`.
+    func close() async throws
+}

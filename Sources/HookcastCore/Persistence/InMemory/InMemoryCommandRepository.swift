@@ -1,0 +1,64 @@
+import Foundation
+
+struct InMemoryCommandRepository: CommandRepository {
+    let database: InMemoryDatabase
+
+    func insert(_ command: Command) async throws {
+        try database.access { state in
+            guard !state.commands.contains(where: { $0.id == command.id }) else {
+                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+            }
+            state.commands.append(command)
+        }
+    }
+
+    func find(id: UUID) async throws -> Command? {
+        try database.access { state in state.commands.first { $0.id == id } }
+    }
+
+    func page(offset: Int, limit: Int) async throws -> [Command] {
+        try database.access { state in
+            // Stable sort on the reversed log: newest issuedAt first, later insertions first among equals.
+            let newestFirst = state.commands.reversed().enumerated()
+                .sorted { ($1.element.issuedAt, $0.offset) < ($0.element.issuedAt, $1.offset) }
+                .map(\.element)
+            return Array(newestFirst.dropFirst(max(offset, 0)).prefix(max(limit, 0)))
+        }
+    }
+
+    func count() async throws -> Int {
+        try database.access { $0.commands.count }
+    }
+
+    func markPublished(id: UUID, at date: Date) async throws {
+        try database.access { state in
+            let index = try Self.index(of: id, in: state)
+            state.commands[index].publishedAt = date.roundedToMilliseconds
+            state.commands[index].publishError = nil
+        }
+    }
+
+    func markPublishFailed(id: UUID, error: String) async throws {
+        try database.access { state in
+            let index = try Self.index(of: id, in: state)
+            state.commands[index].publishError = error
+        }
+    }
+
+    func unpublished(limit: Int) async throws -> [Command] {
+        try database.access { state in
+            let pending = state.commands.enumerated()
+                .filter { $0.element.publishedAt == nil }
+                .sorted { ($0.element.issuedAt, $0.offset) < ($1.element.issuedAt, $1.offset) }
+                .map(\.element)
+            return Array(pending.prefix(max(limit, 0)))
+        }
+    }
+
+    private static func index(of id: UUID, in state: InMemoryState) throws -> Int {
+        guard let index = state.commands.firstIndex(where: { $0.id == id }) else {
+            throw StoreError.notFound("command '\(id.uuidString.lowercased())' does not exist")
+        }
+        return index
+    }
+}

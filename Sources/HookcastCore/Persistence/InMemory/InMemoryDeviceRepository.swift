@@ -1,0 +1,45 @@
+struct InMemoryDeviceRepository: DeviceRepository {
+    let database: InMemoryDatabase
+
+    func insert(_ device: Device) async throws {
+        try database.access { state in
+            guard state.devices[device.id] == nil else {
+                throw StoreError.conflict("device '\(device.id)' already exists")
+            }
+            state.devices[device.id] = device
+        }
+    }
+
+    func all() async throws -> [Device] {
+        try database.access { $0.devices.values.sorted { $0.id < $1.id } }
+    }
+
+    func find(id: DeviceID) async throws -> Device? {
+        try database.access { $0.devices[id] }
+    }
+
+    func update(_ device: Device) async throws {
+        try database.access { state in
+            guard var existing = state.devices[device.id] else {
+                throw StoreError.notFound("device '\(device.id)' does not exist")
+            }
+            existing.name = device.name
+            existing.tags = device.tags
+            state.devices[device.id] = existing
+        }
+    }
+
+    func delete(id: DeviceID) async throws -> Bool {
+        try database.access { state in
+            guard state.devices.removeValue(forKey: id) != nil else { return false }
+            for groupID in state.groups.keys {
+                state.groups[groupID]?.members.removeAll { $0 == id }
+            }
+            return true
+        }
+    }
+
+    func allIDs() async throws -> [DeviceID] {
+        try database.access { $0.devices.keys.sorted() }
+    }
+}

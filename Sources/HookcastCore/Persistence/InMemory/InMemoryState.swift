@@ -1,0 +1,34 @@
+import Foundation
+import Synchronization
+
+/// All in-memory data behind one lock, so operations spanning tables (deleting a device from its groups) are atomic.
+struct InMemoryState {
+    var isClosed = false
+    var keys: [UUID: StoredAPIKey] = [:]
+    var devices: [DeviceID: Device] = [:]
+    var groups: [GroupID: DeviceGroup] = [:]
+    var actions: [EventID: Action] = [:]
+    /// Insertion order, which breaks ties between equal `issuedAt`s the same way SQLite's rowid does.
+    var commands: [Command] = []
+
+    mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
+        let unknown = members.filter { devices[$0] == nil }
+        guard unknown.isEmpty else { throw DeviceGroup.unknownMembersError(unknown) }
+    }
+}
+
+/// Shared by the store and its repositories.
+final class InMemoryDatabase: Sendable {
+    private let state = Mutex(InMemoryState())
+
+    func access<Result: Sendable>(_ body: (inout InMemoryState) throws -> Result) throws -> Result {
+        try state.withLock { state in
+            guard !state.isClosed else { throw StoreError.unavailable("the store is closed") }
+            return try body(&state)
+        }
+    }
+
+    func close() {
+        state.withLock { $0.isClosed = true }
+    }
+}

@@ -1,0 +1,24 @@
+/// A `HookcastStore` in memory, for tests: same semantics as `SQLiteStore`, nothing survives the process.
+public final class InMemoryStore: HookcastStore {
+    public let keys: any KeyRepository
+    public let devices: any DeviceRepository
+    public let groups: any GroupRepository
+    public let actions: any ActionRepository
+    public let commands: any CommandRepository
+    private let database: InMemoryDatabase
+
+    /// An empty store.
+    public init() {
+        let database = InMemoryDatabase()
+        self.database = database
+        self.keys = InMemoryKeyRepository(database: database)
+        self.devices = InMemoryDeviceRepository(database: database)
+        self.groups = InMemoryGroupRepository(database: database)
+        self.actions = InMemoryActionRepository(database: database)
+        self.commands = InMemoryCommandRepository(database: database)
+    }
+
+    public func close() async throws {
+        database.close()
+    }
+}

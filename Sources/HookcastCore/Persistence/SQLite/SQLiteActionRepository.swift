@@ -1,0 +1,76 @@
+import Foundation
+import SQLiteNIO
+
+struct SQLiteActionRepository: ActionRepository {
+    let gate: SQLiteGate
+
+    private static let columns =
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at"
+
+    func insert(_ action: Action) async throws {
+        try await gate.run(conflictMessage: "action '\(action.eventID)' already exists") {
+            try await $0.execute(
+                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(action.eventID.rawValue), .text(action.name), .bool(action.enabled),
+                    .text(action.function.rawValue), try .json(action.params), try .json(action.target),
+                    .integer(action.ttlSeconds), .date(action.createdAt), .date(action.updatedAt),
+                ]
+            )
+        }
+    }
+
+    func all() async throws -> [Action] {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM actions ORDER BY event_id").map(Self.decode)
+        }
+    }
+
+    func find(eventID: EventID) async throws -> Action? {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM actions WHERE event_id = ?", [.text(eventID.rawValue)])
+                .first.map(Self.decode)
+        }
+    }
+
+    func update(_ action: Action) async throws {
+        let updated = try await gate.run {
+            try await $0.query(
+                """
+                UPDATE actions SET name = ?, enabled = ?, function = ?, params = ?, target = ?, ttl_seconds = ?,
+                updated_at = ? WHERE event_id = ? RETURNING event_id
+                """,
+                [
+                    .text(action.name), .bool(action.enabled), .text(action.function.rawValue),
+                    try .json(action.params), try .json(action.target), .integer(action.ttlSeconds),
+                    .date(action.updatedAt), .text(action.eventID.rawValue),
+                ]
+            )
+        }
+        guard !updated.isEmpty else { throw StoreError.notFound("action '\(action.eventID)' does not exist") }
+    }
+
+    func delete(eventID: EventID) async throws -> Bool {
+        try await gate.run {
+            try await !$0.query("DELETE FROM actions WHERE event_id = ? RETURNING event_id", [.text(eventID.rawValue)])
+                .isEmpty
+        }
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> Action {
+        guard let function = ActionFunction(rawValue: try row.string("function")) else {
+            throw StoreError.unavailable("The database holds an unreadable value in column 'function'.")
+        }
+        return Action(
+            eventID: try row.identifier("event_id") { raw throws(ValidationError) in try EventID(raw) },
+            name: try row.string("name"),
+            enabled: try row.bool("enabled"),
+            function: function,
+            params: try row.json(ActionParameters.self, "params"),
+            target: try row.json(ActionTarget.self, "target"),
+            ttlSeconds: try row.int("ttl_seconds"),
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import SQLiteNIO
+
+struct SQLiteCommandRepository: CommandRepository {
+    let gate: SQLiteGate
+
+    private static let columns = """
+        id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
+        api_key_id, source, published_at, publish_error
+        """
+
+    func insert(_ command: Command) async throws {
+        try await gate.run(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+            // `seq` is taken inside the same statement; the gate serialises writers, so it cannot collide.
+            try await $0.execute(
+                """
+                INSERT INTO commands (seq, \(Self.columns))
+                VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
+                    .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
+                    try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
+                    .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
+                    .date(command.publishedAt), .text(command.publishError),
+                ]
+            )
+        }
+    }
+
+    func find(id: UUID) async throws -> Command? {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
+        }
+    }
+
+    func page(offset: Int, limit: Int) async throws -> [Command] {
+        try await gate.run {
+            try await $0.query(
+                "SELECT \(Self.columns) FROM commands ORDER BY issued_at DESC, seq DESC LIMIT ? OFFSET ?",
+                [.integer(max(limit, 0)), .integer(max(offset, 0))]
+            ).map(Self.decode)
+        }
+    }
+
+    func count() async throws -> Int {
+        try await gate.run {
+            guard let row = try await $0.query("SELECT COUNT(*) AS count FROM commands").first else { return 0 }
+            return try row.int("count")
+        }
+    }
+
+    func markPublished(id: UUID, at date: Date) async throws {
+        try await update(
+            id,
+            "UPDATE commands SET published_at = ?, publish_error = NULL WHERE id = ? RETURNING id",
+            [
+                .date(date), .uuid(id),
+            ]
+        )
+    }
+
+    func markPublishFailed(id: UUID, error: String) async throws {
+        try await update(
+            id,
+            "UPDATE commands SET publish_error = ? WHERE id = ? RETURNING id",
+            [.text(error), .uuid(id)]
+        )
+    }
+
+    func unpublished(limit: Int) async throws -> [Command] {
+        try await gate.run {
+            try await $0.query(
+                "SELECT \(Self.columns) FROM commands WHERE published_at IS NULL ORDER BY issued_at, seq LIMIT ?",
+                [.integer(max(limit, 0))]
+            ).map(Self.decode)
+        }
+    }
+
+    private func update(_ id: UUID, _ sql: String, _ binds: [SQLiteData]) async throws {
+        let updated = try await gate.run { try await $0.query(sql, binds) }
+        guard !updated.isEmpty else {
+            throw StoreError.notFound("command '\(id.uuidString.lowercased())' does not exist")
+        }
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> Command {
+        guard let function = ActionFunction(rawValue: try row.string("function")),
+            let source = CommandSource(rawValue: try row.string("source"))
+        else { throw StoreError.unavailable("The database holds an unreadable command row.") }
+        return Command(
+            id: try row.uuid("id"),
+            eventID: try row.identifier("event_id") { raw throws(ValidationError) in try EventID(raw) },
+            actionName: try row.string("action_name"),
+            function: function,
+            params: try row.json(ActionParameters.self, "params"),
+            sensorData: try row.optionalJSON(SensorData.self, "sensor_data"),
+            target: try row.json(ActionTarget.self, "target"),
+            expectedDevices: try row.json([DeviceID].self, "expected_devices"),
+            issuedAt: try row.date("issued_at"),
+            expiresAt: try row.date("expires_at"),
+            apiKeyID: try row.optionalUUID("api_key_id"),
+            source: source,
+            publishedAt: try row.optionalDate("published_at"),
+            publishError: try row.optionalString("publish_error")
+        )
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import SQLiteNIO
+
+struct SQLiteDeviceRepository: DeviceRepository {
+    let gate: SQLiteGate
+
+    func insert(_ device: Device) async throws {
+        try await gate.run(conflictMessage: "device '\(device.id)' already exists") {
+            try await $0.execute(
+                "INSERT INTO devices (id, name, tags, created_at) VALUES (?, ?, ?, ?)",
+                [.text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt)]
+            )
+        }
+    }
+
+    func all() async throws -> [Device] {
+        try await gate.run {
+            try await $0.query("SELECT id, name, tags, created_at FROM devices ORDER BY id").map(Self.decode)
+        }
+    }
+
+    func find(id: DeviceID) async throws -> Device? {
+        try await gate.run {
+            try await $0.query("SELECT id, name, tags, created_at FROM devices WHERE id = ?", [.text(id.rawValue)])
+                .first.map(Self.decode)
+        }
+    }
+
+    func update(_ device: Device) async throws {
+        let updated = try await gate.run {
+            try await $0.query(
+                "UPDATE devices SET name = ?, tags = ? WHERE id = ? RETURNING id",
+                [.text(device.name), try .json(device.tags), .text(device.id.rawValue)]
+            )
+        }
+        guard !updated.isEmpty else { throw StoreError.notFound("device '\(device.id)' does not exist") }
+    }
+
+    /// Group memberships go with the device through the foreign key's ON DELETE CASCADE.
+    func delete(id: DeviceID) async throws -> Bool {
+        try await gate.run {
+            try await !$0.query("DELETE FROM devices WHERE id = ? RETURNING id", [.text(id.rawValue)]).isEmpty
+        }
+    }
+
+    func allIDs() async throws -> [DeviceID] {
+        try await gate.run {
+            try await $0.query("SELECT id FROM devices ORDER BY id").map { row in
+                try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+            }
+        }
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> Device {
+        Device(
+            id: try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) },
+            name: try row.string("name"),
+            tags: try row.json([String].self, "tags"),
+            createdAt: try row.date("created_at")
+        )
+    }
+}

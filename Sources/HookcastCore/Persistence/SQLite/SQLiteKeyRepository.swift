@@ -1,0 +1,83 @@
+import Foundation
+import SQLiteNIO
+
+struct SQLiteKeyRepository: KeyRepository {
+    let gate: SQLiteGate
+
+    private static let columns =
+        "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret"
+
+    func insert(_ key: StoredAPIKey) async throws {
+        let record = key.record
+        try await gate.run(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
+            try await $0.execute(
+                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
+                    .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
+                    .bytes(key.secretHash), .bytes(key.encryptedSecret),
+                ]
+            )
+        }
+    }
+
+    func all() async throws -> [StoredAPIKey] {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM api_keys ORDER BY created_at, id").map(Self.decode)
+        }
+    }
+
+    func find(id: UUID) async throws -> StoredAPIKey? {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM api_keys WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
+        }
+    }
+
+    func find(hash: Data) async throws -> StoredAPIKey? {
+        try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM api_keys WHERE secret_hash = ?", [.bytes(hash)])
+                .first.map(Self.decode)
+        }
+    }
+
+    func update(_ key: StoredAPIKey) async throws {
+        let record = key.record
+        let updated = try await gate.run {
+            try await $0.query(
+                "UPDATE api_keys SET name = ?, enabled = ?, scope = ? WHERE id = ? RETURNING id",
+                [.text(record.name), .bool(record.enabled), .text(record.scope), .uuid(record.id)]
+            )
+        }
+        guard !updated.isEmpty else {
+            throw StoreError.notFound("API key '\(record.id.uuidString.lowercased())' does not exist")
+        }
+    }
+
+    func delete(id: UUID) async throws -> Bool {
+        try await gate.run {
+            try await !$0.query("DELETE FROM api_keys WHERE id = ? RETURNING id", [.uuid(id)]).isEmpty
+        }
+    }
+
+    func touch(id: UUID, at date: Date) async throws {
+        try await gate.run {
+            try await $0.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.date(date), .uuid(id)])
+        }
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> StoredAPIKey {
+        StoredAPIKey(
+            record: APIKey(
+                id: try row.uuid("id"),
+                name: try row.string("name"),
+                enabled: try row.bool("enabled"),
+                scope: try row.string("scope"),
+                createdAt: try row.date("created_at"),
+                lastUsedAt: try row.optionalDate("last_used_at"),
+                maskedKey: try row.string("masked_key")
+            ),
+            secretHash: try row.bytes("secret_hash"),
+            encryptedSecret: try row.bytes("encrypted_secret")
+        )
+    }
+}

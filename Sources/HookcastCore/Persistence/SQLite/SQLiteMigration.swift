@@ -1,0 +1,92 @@
+/// One schema change. SQLiteNIO runs one statement per query, so a migration is a list of statements; each
+/// migration is applied in its own transaction together with its `schema_migrations` row.
+struct SQLiteMigration: Sendable {
+    let version: Int
+    let statements: [String]
+}
+
+extension SQLiteMigration {
+    /// Every migration, in order. Append new ones; never edit one that has shipped.
+    static let all: [SQLiteMigration] = [initialSchema]
+
+    /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
+    static let initialSchema = SQLiteMigration(
+        version: 1,
+        statements: [
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                enabled INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER,
+                masked_key TEXT NOT NULL,
+                secret_hash BLOB NOT NULL,
+                encrypted_secret BLOB NOT NULL
+            ) STRICT
+            """,
+            "CREATE UNIQUE INDEX api_keys_secret_hash ON api_keys (secret_hash)",
+            """
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            // "groups" is an SQL keyword (window frames), hence the longer name.
+            """
+            CREATE TABLE device_groups (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES device_groups (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, device_id)
+            ) STRICT, WITHOUT ROWID
+            """,
+            "CREATE INDEX group_members_device ON group_members (device_id)",
+            """
+            CREATE TABLE actions (
+                event_id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                enabled INTEGER NOT NULL,
+                function TEXT NOT NULL,
+                params TEXT NOT NULL,
+                target TEXT NOT NULL,
+                ttl_seconds INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            // `seq` orders commands issued in the same millisecond; unlike the implicit rowid, VACUUM keeps it.
+            """
+            CREATE TABLE commands (
+                id TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL UNIQUE,
+                event_id TEXT NOT NULL,
+                action_name TEXT NOT NULL,
+                function TEXT NOT NULL,
+                params TEXT NOT NULL,
+                sensor_data TEXT,
+                target TEXT NOT NULL,
+                expected_devices TEXT NOT NULL,
+                issued_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                api_key_id TEXT,
+                source TEXT NOT NULL,
+                published_at INTEGER,
+                publish_error TEXT
+            ) STRICT
+            """,
+            "CREATE INDEX commands_issued_at ON commands (issued_at, seq)",
+            "CREATE INDEX commands_unpublished ON commands (issued_at, seq) WHERE published_at IS NULL",
+            "CREATE INDEX commands_event_id ON commands (event_id)",
+        ]
+    )
+}

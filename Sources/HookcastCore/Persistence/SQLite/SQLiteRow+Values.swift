@@ -1,0 +1,86 @@
+import Foundation
+import SQLiteNIO
+
+/// Reads columns in the store's formats; a value of the wrong type means a damaged database, not bad input.
+extension SQLiteRow {
+    func string(_ column: String) throws -> String {
+        guard let value = try optionalString(column) else { throw Self.corrupt(column) }
+        return value
+    }
+
+    func optionalString(_ column: String) throws -> String? {
+        let data = try value(column)
+        if data.isNull { return nil }
+        guard case .text(let text) = data else { throw Self.corrupt(column) }
+        return text
+    }
+
+    func int(_ column: String) throws -> Int {
+        guard case .integer(let value) = try value(column) else { throw Self.corrupt(column) }
+        return Int(value)
+    }
+
+    func bool(_ column: String) throws -> Bool {
+        try int(column) != 0
+    }
+
+    func date(_ column: String) throws -> Date {
+        guard let date = try optionalDate(column) else { throw Self.corrupt(column) }
+        return date
+    }
+
+    func optionalDate(_ column: String) throws -> Date? {
+        let data = try value(column)
+        if data.isNull { return nil }
+        guard case .integer(let milliseconds) = data else { throw Self.corrupt(column) }
+        return Date(millisecondsSince1970: Int64(milliseconds))
+    }
+
+    func uuid(_ column: String) throws -> UUID {
+        guard let id = try optionalUUID(column) else { throw Self.corrupt(column) }
+        return id
+    }
+
+    func optionalUUID(_ column: String) throws -> UUID? {
+        guard let text = try optionalString(column) else { return nil }
+        guard let id = UUID(uuidString: text) else { throw Self.corrupt(column) }
+        return id
+    }
+
+    func bytes(_ column: String) throws -> Data {
+        guard case .blob(let buffer) = try value(column) else { throw Self.corrupt(column) }
+        return Data(buffer.readableBytesView)
+    }
+
+    func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
+        guard let value = try optionalJSON(type, column) else { throw Self.corrupt(column) }
+        return value
+    }
+
+    func optionalJSON<T: Decodable>(_ type: T.Type, _ column: String) throws -> T? {
+        guard let text = try optionalString(column) else { return nil }
+        do {
+            return try JSONCoding.decoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw Self.corrupt(column)
+        }
+    }
+
+    /// Identifiers are validated again on the way out, so a hand-edited row cannot smuggle in a bad topic level.
+    func identifier<T>(_ column: String, _ make: (String) throws(ValidationError) -> T) throws -> T {
+        do {
+            return try make(try string(column))
+        } catch {
+            throw Self.corrupt(column)
+        }
+    }
+
+    private func value(_ column: String) throws -> SQLiteData {
+        guard let data = self.column(column) else { throw Self.corrupt(column) }
+        return data
+    }
+
+    private static func corrupt(_ column: String) -> StoreError {
+        .unavailable("The database holds an unreadable value in column '\(column)'.")
+    }
+}
