@@ -71,6 +71,7 @@ let package = Package(
         .executableTarget(
             name: "hookcast",
             dependencies: [
+                "HookcastCore",
                 "HookcastServer",
                 "HookcastDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

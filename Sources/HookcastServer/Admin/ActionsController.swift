@@ -1,0 +1,134 @@
+import Foundation
+import HookcastCore
+import Hummingbird
+
+/// `/api/v1/actions`: actions by event id, their trigger URL ("generate URL") and "Test action".
+struct ActionsController: Sendable {
+    let gateway: Gateway
+    /// The server root put in generated URLs; nil means the Host the admin request came to.
+    let publicURL: String?
+
+    struct ActionRequest: Decodable {
+        let eventID: EventID?
+        let name: String?
+        let enabled: Bool?
+        let function: ActionFunction
+        let params: ActionParameters?
+        let target: ActionTarget
+        let ttlSeconds: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case eventID = "event_id"
+            case name, enabled, function, params, target
+            case ttlSeconds = "ttl_seconds"
+        }
+
+        func action(eventID: EventID, createdAt: Date) throws(ValidationError) -> Action {
+            try Action(
+                eventID: eventID, name: name ?? eventID.rawValue, enabled: enabled ?? true, function: function,
+                params: params ?? ActionParameters(), target: target,
+                ttlSeconds: ttlSeconds ?? Action.defaultTTLSeconds, createdAt: createdAt, updatedAt: Date()
+            ).validated()
+        }
+    }
+
+    struct TestRequest: Decodable {
+        let sensorData: JSONValue?
+        enum CodingKeys: String, CodingKey { case sensorData = "sensor_data" }
+    }
+
+    struct TriggerURL: ResponseEncodable, Sendable {
+        let url: String
+        let keyID: UUID
+        let curl: String
+        enum CodingKeys: String, CodingKey {
+            case url
+            case keyID = "key_id"
+            case curl
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
+        let store = gateway.store
+        group.get("actions") { _, _ in
+            ListResponse(items: try await StoreFailure.mapping { try await store.actions.all() })
+        }
+        group.post("actions") { request, context -> EditedResponse<Action> in
+            let body = try await RequestBody.decode(ActionRequest.self, from: request, context: context)
+            guard let eventID = body.eventID else {
+                throw APIError.unprocessable(field: "event_id", "event_id is required.")
+            }
+            let action = try await StoreFailure.mapping {
+                let action = try body.action(eventID: eventID, createdAt: Date())
+                try await store.actions.insert(action)
+                return action
+            }
+            return EditedResponse(status: .created, response: action)
+        }
+        group.get("actions/:event_id") { _, context in try await existing(context) }
+        group.put("actions/:event_id") { request, context in
+            let current = try await existing(context)
+            let body = try await RequestBody.decode(ActionRequest.self, from: request, context: context)
+            if let renamed = body.eventID, renamed != current.eventID {
+                throw APIError.unprocessable(field: "event_id", "event_id cannot change; create a new action instead.")
+            }
+            return try await StoreFailure.mapping {
+                let action = try body.action(eventID: current.eventID, createdAt: current.createdAt)
+                try await store.actions.update(action)
+                return action
+            }
+        }
+        group.delete("actions/:event_id") { _, context -> Response in
+            let action = try await existing(context)
+            _ = try await StoreFailure.mapping { try await store.actions.delete(eventID: action.eventID) }
+            return Response(status: .noContent)
+        }
+        group.get("actions/:event_id/trigger-url") { request, context in
+            try await triggerURL(for: try await existing(context), request: request)
+        }
+        group.post("actions/:event_id/test") { request, context -> TriggerResponse in
+            let action = try await existing(context)
+            let body = try await RequestBody.decodeIfPresent(TestRequest.self, from: request, context: context)
+            var enabled = action
+            enabled.enabled = true  // "Test action" runs what is configured, even while the webhook is switched off.
+            let (command, published) = try await gateway.trigger(
+                action: enabled, sensorData: body?.sensorData, apiKeyID: nil, source: .test)
+            return TriggerResponse(command: command, published: published)
+        }
+    }
+
+    private func existing(_ context: HookcastRequestContext) async throws -> Action {
+        let eventID = try PathParameter.require(context, "event_id", what: "action") { try EventID($0) }
+        guard let action = try await StoreFailure.mapping({ try await gateway.store.actions.find(eventID: eventID) })
+        else {
+            throw APIError.notFound("not_found", "There is no action for event id '\(eventID)'.")
+        }
+        return action
+    }
+
+    /// The product page's "generate URL": a GET URL with the key and a Base64 payload, ready to open.
+    private func triggerURL(for action: Action, request: Request) async throws -> TriggerURL {
+        let keys = try await StoreFailure.mapping { try await gateway.keys.list() }
+        let chosen: APIKey
+        if let wanted = request.uri.queryParameters.get("key_id") {
+            guard let id = UUID(uuidString: wanted), let key = keys.first(where: { $0.id == id }) else {
+                throw APIError.notFound("not_found", "There is no API key '\(wanted)'.")
+            }
+            chosen = key
+        } else {
+            guard let key = keys.first(where: \.enabled) else {
+                throw APIError(.conflict, "no_api_key", "There is no enabled API key; create one first.")
+            }
+            chosen = key
+        }
+        let secret = try await StoreFailure.mapping { try await gateway.keys.reveal(id: chosen.id) }
+        let root = publicURL ?? "http://\(request.head.authority ?? "127.0.0.1")"
+        let payload = Base64URL.encode(Data(#"{"event_id":"\#(action.eventID.rawValue)"}"#.utf8))
+        let url = "\(root)/public-api/integration/webhooks?apiKey=\(secret.value)&payload=\(payload)"
+        let curl = """
+            curl -X POST '\(root)/public-api/integration/webhooks' -H 'Content-Type: application/json' \
+            -H 'x-webhook-apikey: \(secret.value)' -d '{"event_id":"\(action.eventID.rawValue)"}'
+            """
+        return TriggerURL(url: url, keyID: chosen.id, curl: curl)
+    }
+}

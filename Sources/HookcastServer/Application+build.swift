@@ -1,0 +1,64 @@
+import Foundation
+import HookcastCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the whole gateway: store, broker connection, outbox and HTTP routes. `hookcast serve` and the tests both
+/// call this, the tests with port 0 and a temporary data directory.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    logger: Logger = Logger(label: "hookcast")
+) async throws -> some ApplicationProtocol {
+    let dataDirectory = configuration.dataDirectory
+    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    let store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+    let vault = try KeyVault.loadOrCreate(in: dataDirectory)
+    let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
+    if let token = admin.newlyGenerated {
+        // Shown once, on the terminal only (never through the logger); only its hash is kept.
+        FileHandle.standardOutput.write(Data("Admin API token (shown once; keep it safe): \(token)\n".utf8))
+    }
+
+    let broker = try BrokerConnection(configuration: configuration, logger: logger)
+    let publisher = CommandPublisher(client: broker.client, commands: store.commands, logger: logger)
+    let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
+    let gateway = Gateway(
+        store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
+        configs: configs, logger: logger)
+
+    let router = Router(context: HookcastRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMappingMiddleware())
+    HealthController(broker: broker).addRoutes(to: router)
+    WebhookController(gateway: gateway).addRoutes(to: router)
+    let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
+    KeysController(keys: gateway.keys).addRoutes(to: api)
+    DevicesController(gateway: gateway).addRoutes(to: api)
+    GroupsController(gateway: gateway).addRoutes(to: api)
+    ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
+    CommandsController(store: store).addRoutes(to: api)
+
+    let outbox = OutboxService(
+        client: broker.client, publisher: publisher, configs: configs, commands: store.commands, logger: logger)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.address, port: configuration.port),
+            serverName: "Hookcast"),
+        // Shut down in reverse: the HTTP server stops first, the store closes last.
+        services: [StoreService(store: store), broker, outbox],
+        logger: logger)
+}
+
+/// Closes the store after everything that uses it has stopped.
+struct StoreService: Service {
+    let store: any HookcastStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        // Closed in a task of its own: when the application is cancelled rather than shut down gracefully, the
+        // close must still run to completion.
+        try await Task { try await store.close() }.value
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import HookcastCore
+import Logging
+import Mosquitto
+import Synchronization
+
+/// Publishes stored commands to the broker and records that they went out. The webhook path and the outbox both
+/// publish through here; a command already on its way is not published a second time by the other.
+final class CommandPublisher: Sendable {
+    private let client: MQTTClient
+    private let commands: any CommandRepository
+    private let logger: Logger
+    private let publishing = Mutex<Set<UUID>>([])
+
+    init(client: MQTTClient, commands: any CommandRepository, logger: Logger) {
+        self.client = client
+        self.commands = commands
+        self.logger = logger
+    }
+
+    var isBrokerConnected: Bool { client.state.isConnected }
+
+    /// Publishes `command` if the broker is connected; returns whether the broker acknowledged it.
+    /// On failure the command stays unpublished in the store, and the outbox tries again.
+    func publish(_ command: Command, now: Date = Date()) async -> Bool {
+        guard client.state.isConnected else { return false }
+        let claimed = publishing.withLock { $0.insert(command.id).inserted }
+        guard claimed else { return false }
+        defer { _ = publishing.withLock { $0.remove(command.id) } }
+
+        let remaining = command.expiresAt.timeIntervalSince(now)
+        guard remaining > 0 else {
+            try? await commands.markPublishFailed(id: command.id, error: "expired before it could be published")
+            logger.warning("command expired unpublished", metadata: ["command_id": "\(command.id)"])
+            return false
+        }
+        let properties = MQTTPublishProperties(
+            messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
+            correlationData: Array(command.id.uuidString.lowercased().utf8),
+            contentType: "application/json")
+        do {
+            try await client.publish(
+                to: Topics.commandTopic(for: command.target),
+                payload: CommandEnvelope(command: command).encoded(),
+                qos: .atLeastOnce,
+                properties: properties)
+        } catch {
+            logger.warning(
+                "command not published yet", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            return false
+        }
+        do {
+            try await commands.markPublished(id: command.id, at: Date())
+        } catch {
+            // Published but not recorded: the outbox publishes it again; devices execute a command id once.
+            logger.error("could not record a publish", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+        }
+        return true
+    }
+}

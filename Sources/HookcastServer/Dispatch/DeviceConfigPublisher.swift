@@ -1,0 +1,46 @@
+import HookcastCore
+import Logging
+import Mosquitto
+
+/// Keeps each device's retained config message (its groups) in step with the store.
+struct DeviceConfigPublisher: Sendable {
+    let client: MQTTClient
+    let store: any HookcastStore
+    let logger: Logger
+
+    /// Publishes the current config of `devices`; while disconnected it does nothing, and `publishAll` runs again
+    /// on every (re)connect.
+    func publish(for devices: some Sequence<DeviceID>) async {
+        guard client.state.isConnected else { return }
+        for device in devices {
+            do {
+                let groups = try await store.groups.groups(containing: device)
+                try await client.publish(
+                    to: Topics.deviceConfig(device),
+                    payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
+                    retain: true,
+                    properties: MQTTPublishProperties(contentType: "application/json"))
+            } catch {
+                logger.warning("device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// A deleted device's retained config is cleared (an empty retained message).
+    func clear(for device: DeviceID) async {
+        guard client.state.isConnected else { return }
+        do {
+            try await client.publish(to: Topics.deviceConfig(device), payload: [], retain: true)
+        } catch {
+            logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
+        }
+    }
+
+    func publishAll() async {
+        do {
+            await publish(for: try await store.devices.allIDs())
+        } catch {
+            logger.warning("device configs not published", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import HookcastCore
+import Logging
+import Mosquitto
+import ServiceLifecycle
+
+/// Publishes what was stored while the broker was away, and re-sends every device's retained config after each
+/// (re)connect. Runs for the life of the application.
+struct OutboxService: Service {
+    let client: MQTTClient
+    let publisher: CommandPublisher
+    let configs: DeviceConfigPublisher
+    let commands: any CommandRepository
+    let logger: Logger
+
+    func run() async throws {
+        var wasConnected = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let connected = client.state.isConnected
+            if connected && !wasConnected { await configs.publishAll() }
+            wasConnected = connected
+            if connected { await drain() }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
+        }
+    }
+
+    /// Publishes unpublished commands, oldest first, until none are left or the broker goes away.
+    private func drain() async {
+        while client.state.isConnected {
+            let batch: [Command]
+            do {
+                batch = try await commands.unpublished(limit: 100)
+            } catch {
+                logger.error("could not read the outbox", metadata: ["error": "\(error)"])
+                return
+            }
+            guard !batch.isEmpty else { return }
+            var progressed = false
+            for command in batch where await publisher.publish(command) { progressed = true }
+            if !progressed { return }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Everything `hookcast serve` needs; tests build one with port 0 and a temporary data directory.
+public struct ServerConfiguration: Sendable {
+    public var address: String
+    /// 0 lets the system choose (tests).
+    public var port: Int
+    public var dataDirectory: URL
+    public var mqttHost: String
+    public var mqttPort: Int
+    public var mqttUsername: String?
+    public var mqttPassword: String?
+    /// The MQTT client id of this gateway instance.
+    public var mqttClientID: String
+    /// The admin API token; when nil, one is generated on first start, printed once and stored hashed.
+    public var adminToken: String?
+    /// The server root used in generated trigger URLs (e.g. `https://hooks.example.com`); nil uses the Host the
+    /// admin request came to.
+    public var publicURL: String?
+
+    public init(
+        address: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: URL = URL(fileURLWithPath: "data"),
+        mqttHost: String = "127.0.0.1",
+        mqttPort: Int = 1883,
+        mqttUsername: String? = nil,
+        mqttPassword: String? = nil,
+        mqttClientID: String = "hookcast-gateway",
+        adminToken: String? = nil,
+        publicURL: String? = nil
+    ) {
+        self.address = address
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.mqttHost = mqttHost
+        self.mqttPort = mqttPort
+        self.mqttUsername = mqttUsername
+        self.mqttPassword = mqttPassword
+        self.mqttClientID = mqttClientID
+        self.adminToken = adminToken
+        self.publicURL = publicURL
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import HookcastCore
+import Hummingbird
+
+/// What a webhook call asks for, read from a POST body or a GET query, before anything is looked up.
+struct WebhookRequest: Sendable {
+    var eventID: String
+    var sensorData: JSONValue?
+
+    /// The key from the `x-webhook-apikey` header, or else from the `apiKey` query parameter.
+    static func presentedKey(in request: Request) -> String? {
+        if let header = request.headers[webhookAPIKeyHeader], !header.isEmpty { return header }
+        if let query = request.uri.queryParameters.get("apiKey"), !query.isEmpty { return query }
+        return nil
+    }
+
+    /// Parses the JSON document of a POST body, or of a GET payload after Base64 decoding.
+    static func parse(json data: Data, source: String) throws(APIError) -> WebhookRequest {
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw .badRequest("invalid_json", "The \(source) is not valid JSON.")
+        }
+        guard case .object(let fields) = document else {
+            throw .badRequest("invalid_json", "The \(source) must be a JSON object with an \"event_id\".")
+        }
+        let eventID: String
+        switch fields["event_id"] {
+        case .string(let value) where !value.isEmpty:
+            eventID = value
+        case .number(let value) where value.rounded() == value && abs(value) < 1e15:
+            eventID = String(Int64(value))
+        case .none, .null?, .string?:
+            throw .badRequest("missing_event_id", "The \(source) has no \"event_id\".")
+        default:
+            throw .badRequest("invalid_event_id", "\"event_id\" must be a string.")
+        }
+        var sensorData = fields["sensor_data"]
+        if sensorData == .null { sensorData = nil }
+        return WebhookRequest(eventID: eventID, sensorData: sensorData)
+    }
+
+    /// The GET form: `?apiKey=…&payload=<Base64 JSON>`, or the older `?apiKey=…&eventId=…`.
+    static func parse(query request: Request) throws(APIError) -> WebhookRequest {
+        let parameters = request.uri.queryParameters
+        if let payload = parameters.get("payload"), !payload.isEmpty {
+            guard let data = Base64URL.decode(payload) else {
+                throw .badRequest("invalid_base64", "The payload parameter is not valid Base64.")
+            }
+            return try parse(json: data, source: "payload")
+        }
+        if let eventID = parameters.get("eventId") ?? parameters.get("event_id"), !eventID.isEmpty {
+            return WebhookRequest(eventID: eventID, sensorData: nil)
+        }
+        throw .badRequest(
+            "missing_event_id",
+            "Give either a 'payload' parameter (Base64 JSON with event_id) or an 'eventId' parameter.")
+    }
+}
+
+let webhookAPIKeyHeader = HTTPField.Name("x-webhook-apikey")!

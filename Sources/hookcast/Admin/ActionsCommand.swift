@@ -1,0 +1,140 @@
+import ArgumentParser
+import HookcastCore
+
+struct ActionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actions", abstract: "Actions by event id: list, create, delete, url, test.",
+        subcommands: [List.self, Create.self, Delete.self, URL.self, Test.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var options: AdminOptions
+        func run() async throws {
+            let client = try options.client
+            client.table(
+                try await client.send("GET", "/api/v1/actions"),
+                columns: [
+                    ("event id", { $0["event_id"]?.text ?? "" }), ("function", { $0["function"]?.text ?? "" }),
+                    ("target", { target($0["target"]) }), ("enabled", { $0["enabled"]?.text ?? "" }),
+                    ("ttl", { $0["ttl_seconds"]?.text ?? "" }),
+                ])
+        }
+
+        func target(_ value: JSONValue?) -> String {
+            let kind = value?["kind"]?.text ?? ""
+            return value?["id"].map { "\(kind):\($0.text)" } ?? kind
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an action.",
+            discussion: """
+                Functions: load_url (--param url=…), emergency (--param state=on|off [--param message=…]),
+                refresh_datasource ([--param datasource_id=…]), pause_loop / resume_loop ([--param loop_id=…]),
+                send_sensor_event, refresh_content, restart_device.
+                Target: device:ID, group:ID or all.
+                """)
+        @OptionGroup var options: AdminOptions
+        @Argument var eventID: String
+        @Option var function: String
+        @Option(help: "device:ID, group:ID or all.") var target: String
+        @Option(name: .customLong("param"), help: "name=value (repeat for more).") var params: [String] = []
+        @Option var name: String?
+        @Option(help: "Seconds a command stays valid.") var ttl: Int?
+        @Flag(help: "Create it switched off.") var disabled = false
+
+        func run() async throws {
+            var parameters: [String: JSONValue] = [:]
+            for param in params {
+                let parts = param.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw ValidationError("--param takes name=value, not '\(param)'.") }
+                parameters[String(parts[0])] = .string(String(parts[1]))
+            }
+            let targetParts = target.split(separator: ":", maxSplits: 1).map(String.init)
+            var targetValue: [String: JSONValue] = ["kind": .string(targetParts[0])]
+            if targetParts.count == 2 { targetValue["id"] = .string(targetParts[1]) }
+            var body: [String: JSONValue] = [
+                "event_id": .string(eventID), "function": .string(function), "params": .object(parameters),
+                "target": .object(targetValue), "enabled": .bool(!disabled),
+            ]
+            if let name { body["name"] = .string(name) }
+            if let ttl { body["ttl_seconds"] = .number(Double(ttl)) }
+            let client = try options.client
+            let action = try await client.send("POST", "/api/v1/actions", body: .object(body))
+            client.output(action) {
+                print("Created action \($0["event_id"]?.text ?? "") (\($0["function"]?.text ?? ""))")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        @OptionGroup var options: AdminOptions
+        @Argument var eventID: String
+        func run() async throws {
+            try await options.client.send("DELETE", "/api/v1/actions/\(eventID.pathSegment)")
+            if !options.json { print("Deleted action \(eventID)") }
+        }
+    }
+
+    struct URL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "The GET URL that triggers the action (the page's \"generate URL\").")
+        @OptionGroup var options: AdminOptions
+        @Argument var eventID: String
+        @Option(name: .customLong("key-id"), help: "Which API key to put in the URL (default: the first enabled).")
+        var keyID: String?
+        func run() async throws {
+            let client = try options.client
+            let query = keyID.map { "?key_id=\($0.pathSegment)" } ?? ""
+            let result = try await client.send("GET", "/api/v1/actions/\(eventID.pathSegment)/trigger-url\(query)")
+            client.output(result) { print($0["url"]?.text ?? "") }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the action now, without a key.")
+        @OptionGroup var options: AdminOptions
+        @Argument var eventID: String
+        func run() async throws {
+            let client = try options.client
+            let result = try await client.send("POST", "/api/v1/actions/\(eventID.pathSegment)/test")
+            client.output(result) {
+                print("Command \($0["command_id"]?.text ?? "") sent to \($0["targets"]?.text ?? "0") devices")
+            }
+        }
+    }
+}
+
+struct TriggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger", abstract: "Call the webhook as a third party would (POST with an API key).")
+    @Option(help: "Gateway URL (HOOKCAST_SERVER).")
+    var server: String = Environment.value("HOOKCAST_SERVER") ?? "http://127.0.0.1:8080"
+    @Option(help: "The webhook API key (HOOKCAST_API_KEY).") var key: String?
+    @Option(name: .customLong("sensor-id")) var sensorID: String?
+    @Option(name: .customLong("sensor-event")) var sensorEvent: String?
+    @Option(name: .customLong("sensor-value")) var sensorValue: String?
+    @Flag(help: "Print the server's JSON answer.") var json = false
+    @Argument var eventID: String
+
+    func run() async throws {
+        guard let key = key ?? Environment.value("HOOKCAST_API_KEY") else {
+            throw ValidationError("Give the API key with --key or HOOKCAST_API_KEY.")
+        }
+        var body: [String: JSONValue] = ["event_id": .string(eventID)]
+        if let sensorID, let sensorEvent {
+            body["sensor_data"] = .object([
+                "id": .string(sensorID), "event": .string(sensorEvent), "value": .string(sensorValue ?? ""),
+            ])
+        }
+        let client = AdminClient(server: server, token: nil, printJSON: json)
+        let result = try await client.send(
+            "POST", "/public-api/integration/webhooks", body: .object(body), headers: ["x-webhook-apikey": key])
+        client.output(result) { answer in
+            let queued = answer["queued"] == .bool(true) ? " (queued until the broker is reachable)" : ""
+            print(
+                "\(answer["message"]?.text ?? ""): command \(answer["command_id"]?.text ?? "") for \(answer["targets"]?.text ?? "0") devices\(queued)"
+            )
+        }
+    }
+}

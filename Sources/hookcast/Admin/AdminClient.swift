@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import HookcastCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Options every admin subcommand shares.
+struct AdminOptions: ParsableArguments {
+    @Option(help: "Gateway URL (HOOKCAST_SERVER).")
+    var server: String = Environment.value("HOOKCAST_SERVER") ?? "http://127.0.0.1:8080"
+
+    @Option(help: "Admin API token (HOOKCAST_ADMIN_TOKEN; prefer the environment, a command line shows in `ps`).")
+    var token: String?
+
+    @Flag(help: "Print the server's JSON answer, for scripts.")
+    var json = false
+
+    var client: AdminClient {
+        get throws {
+            guard let token = token ?? Environment.value("HOOKCAST_ADMIN_TOKEN") else {
+                throw ValidationError("Give the admin token with --token or HOOKCAST_ADMIN_TOKEN.")
+            }
+            return AdminClient(server: server, token: token, printJSON: json)
+        }
+    }
+}
+
+/// Talks to a running gateway's admin API.
+struct AdminClient: Sendable {
+    let server: String
+    let token: String?
+    let printJSON: Bool
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Sends the request; a non-2xx answer becomes an error carrying the server's own sentence.
+    @discardableResult
+    func send(_ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:]) async throws
+        -> JSONValue
+    {
+        guard let url = URL(string: server.trimmingSuffix("/") + path) else {
+            throw Failure(description: "'\(server)' is not a valid server URL.")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONEncoder().encode(body)
+        }
+        let (data, response): (Data, URLResponse)
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw Failure(description: "Could not reach \(server): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let answer = data.isEmpty ? JSONValue.null : (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
+        guard (200..<300).contains(status) else {
+            let detail = answer["detail"]?.text ?? String(decoding: data, as: UTF8.self)
+            throw Failure(description: "\(status): \(detail)")
+        }
+        return answer
+    }
+
+    /// Prints `value` as JSON when --json was given, else runs `human`.
+    func output(_ value: JSONValue, human: (JSONValue) -> Void) {
+        if printJSON {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+        } else {
+            human(value)
+        }
+    }
+
+    /// Prints the `items` of a list answer as aligned columns.
+    func table(_ value: JSONValue, columns: [(String, @Sendable (JSONValue) -> String)]) {
+        output(value) { value in
+            let rows = (value["items"]?.array ?? []).map { item in columns.map { $0.1(item) } }
+            let widths = columns.indices.map { index in
+                max(columns[index].0.count, rows.map { $0[index].count }.max() ?? 0)
+            }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }
+            print(line(columns.map { $0.0.uppercased() }))
+            rows.forEach { print(line($0)) }
+        }
+    }
+}
+
+extension JSONValue {
+    subscript(_ key: String) -> JSONValue? {
+        if case .object(let fields) = self { return fields[key] }
+        return nil
+    }
+
+    var array: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
+    /// A short human rendering of a field.
+    var text: String {
+        switch self {
+        case .null: return "-"
+        case .bool(let value): return value ? "yes" : "no"
+        case .number(let value): return value.rounded() == value ? String(Int64(value)) : String(value)
+        case .string(let value): return value
+        case .array(let items): return items.map(\.text).joined(separator: ",")
+        case .object:
+            return String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+
+    /// Escapes a path segment.
+    var pathSegment: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import HookcastServer
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: webhook and admin HTTP APIs, connected to the MQTT broker."
+    )
+
+    @Option(help: "Address to listen on (HOOKCAST_ADDRESS).")
+    var address: String = Environment.value("HOOKCAST_ADDRESS") ?? "127.0.0.1"
+
+    @Option(help: "HTTP port (HOOKCAST_PORT).")
+    var port: Int = Environment.value("HOOKCAST_PORT").flatMap(Int.init) ?? 8080
+
+    @Option(name: .customLong("data-dir"), help: "Data directory, created on first start (HOOKCAST_DATA_DIR).")
+    var dataDirectory: String = Environment.value("HOOKCAST_DATA_DIR") ?? "data"
+
+    @Option(name: .customLong("mqtt-host"), help: "MQTT broker host (HOOKCAST_MQTT_HOST).")
+    var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
+
+    @Option(name: .customLong("mqtt-port"), help: "MQTT broker port (HOOKCAST_MQTT_PORT).")
+    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT").flatMap(Int.init) ?? 1883
+
+    @Option(name: .customLong("mqtt-username"), help: "MQTT user name (HOOKCAST_MQTT_USERNAME).")
+    var mqttUsername: String?
+
+    @Option(name: .customLong("public-url"), help: "Server root for generated trigger URLs (HOOKCAST_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
+    var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
+
+    func run() async throws {
+        var logger = Logger(label: "hookcast")
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("Unknown log level '\(logLevel)'.")
+        }
+        logger.logLevel = level
+        let configuration = ServerConfiguration(
+            address: address,
+            port: port,
+            dataDirectory: URL(fileURLWithPath: dataDirectory),
+            mqttHost: mqttHost,
+            mqttPort: mqttPort,
+            mqttUsername: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
+            mqttPassword: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+            // Secrets from the environment only: a command line is visible to every user in `ps`.
+            adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
+            publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL")
+        )
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
+
+enum Environment {
+    static func value(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+enum HookcastVersionString {
+    static let current = "0.1.0"
+}

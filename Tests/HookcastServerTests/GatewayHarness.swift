@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import HookcastCore
+import HookcastServer
+import HookcastTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Runs a real gateway (SQLite in a temporary directory, a real broker, HTTP over loopback) for one test.
+enum GatewayHarness {
+    static let adminToken = "test-admin-token"
+
+    static func configuration(dataDirectory: URL, mqttPort: Int) -> ServerConfiguration {
+        ServerConfiguration(
+            port: 0,
+            dataDirectory: dataDirectory,
+            mqttPort: mqttPort,
+            mqttClientID: "gateway-test-\(UUID().uuidString.prefix(8))",
+            adminToken: adminToken,
+            publicURL: "http://hookcast.test")
+    }
+
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-test-\(UUID().uuidString)")
+    }
+
+    /// Starts the gateway, waits until it is connected to the broker (unless `waitForBroker` is false) and runs
+    /// `body` against it.
+    static func run(
+        dataDirectory: URL? = nil,
+        mqttPort: Int? = nil,
+        waitForBroker: Bool = true,
+        _ body: @escaping @Sendable (GatewayClient) async throws -> Void
+    ) async throws {
+        let directory = dataDirectory ?? temporaryDirectory()
+        let app = try await buildApplication(
+            configuration: configuration(dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port))
+        try await app.test(.live) { client in
+            let gateway = GatewayClient(client: client)
+            if waitForBroker { try await gateway.waitUntilReady() }
+            try await body(gateway)
+        }
+        if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) }
+    }
+}
+
+/// A response as the tests look at it.
+struct HTTPResult: Sendable {
+    let status: HTTPResponse.Status
+    let json: JSONValue
+    let text: String
+
+    subscript(_ key: String) -> JSONValue? {
+        if case .object(let fields) = json { return fields[key] }
+        return nil
+    }
+
+    func string(_ key: String) -> String? {
+        if case .string(let value)? = self[key] { return value }
+        return nil
+    }
+
+    var errorCode: String? { string("error") }
+}
+
+struct GatewayClient: Sendable {
+    let client: any TestClientProtocol
+
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil
+    ) async throws -> HTTPResult {
+        try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { response in
+            let text = String(buffer: response.body)
+            let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
+            return HTTPResult(status: response.status, json: json, text: text)
+        }
+    }
+
+    func admin(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil) async throws -> HTTPResult {
+        var headers: HTTPFields = [.authorization: "Bearer \(GatewayHarness.adminToken)"]
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await request(method, "/api/v1/\(path)", headers: headers, body: body)
+    }
+
+    /// The product page's POST, exactly as its Node.js sample sends it.
+    func postWebhook(key: String?, body: String, contentType: String = "application/json") async throws -> HTTPResult {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let key { headers[HTTPField.Name("x-webhook-apikey")!] = key }
+        return try await request(.post, "/public-api/integration/webhooks", headers: headers, body: body)
+    }
+
+    func getWebhook(query: String) async throws -> HTTPResult {
+        try await request(.get, "/public-api/integration/webhooks?\(query)")
+    }
+
+    func waitUntilReady() async throws {
+        let client = self
+        try await withTimeout(.seconds(10), "gateway connected to the broker") {
+            while try await client.request(.get, "/readyz").status != .ok {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Creates a key and returns its secret.
+    func createKey(name: String = "test key") async throws -> (id: String, secret: String) {
+        let created = try await admin(.post, "keys", #"{"name":"\#(name)"}"#)
+        #expect(created.status == .created)
+        return (try #require(created.string("id")), try #require(created.string("key")))
+    }
+}
+
+extension String {
+    var base64: String { Data(utf8).base64EncodedString() }
+
+    var urlQueryEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self
+    }
+}

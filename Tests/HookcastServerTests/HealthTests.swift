@@ -1,0 +1,46 @@
+import Foundation
+import HookcastServer
+import HookcastTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Health and readiness endpoints")
+struct HealthTests {
+    static func configuration(mqttPort: Int) -> ServerConfiguration {
+        ServerConfiguration(
+            port: 0,
+            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-\(UUID())"),
+            mqttPort: mqttPort,
+            mqttClientID: "gateway-test-\(UUID().uuidString.prefix(8))")
+    }
+
+    @Test("healthz answers 200 while the broker is unreachable, readyz answers 503 and says why")
+    func notReadyWithoutBroker() async throws {
+        let app = try await buildApplication(configuration: Self.configuration(mqttPort: try FreePort.find()))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"status\":\"ok\""))
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("\"status\":\"not_ready\""))
+            }
+        }
+    }
+
+    @Test("readyz answers 200 once the gateway is connected to the broker")
+    func readyWithBroker() async throws {
+        let app = try await buildApplication(configuration: Self.configuration(mqttPort: try SharedBroker.port))
+        try await app.test(.live) { client in
+            try await withTimeout(.seconds(10), "gateway ready") {
+                while true {
+                    let status = try await client.execute(uri: "/readyz", method: .get) { $0.status }
+                    if status == .ok { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+    }
+}
