@@ -11,8 +11,9 @@ public protocol CommandRepository: Sendable {
     func count() async throws -> Int
     /// Sets `publishedAt` and clears `publishError`. Throws `StoreError.notFound`.
     func markPublished(id: UUID, at date: Date) async throws
-    /// Records why publishing failed; the command stays in `unpublished(limit:)`. Throws `StoreError.notFound`.
+    /// Records that publishing was given up (e.g. expired); the command leaves `unpublished(limit:)`.
+    /// Throws `StoreError.notFound`.
     func markPublishFailed(id: UUID, error: String) async throws
-    /// Commands not yet published, oldest first, for publishing after a broker outage.
+    /// Commands not yet published and not given up, oldest first, for publishing after a broker outage.
     func unpublished(limit: Int) async throws -> [Command]
 }

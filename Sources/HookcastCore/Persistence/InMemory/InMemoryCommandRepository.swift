@@ -48,7 +48,7 @@ struct InMemoryCommandRepository: CommandRepository {
     func unpublished(limit: Int) async throws -> [Command] {
         try database.access { state in
             let pending = state.commands.enumerated()
-                .filter { $0.element.publishedAt == nil }
+                .filter { $0.element.publishedAt == nil && $0.element.publishError == nil }
                 .sorted { ($0.element.issuedAt, $0.offset) < ($1.element.issuedAt, $1.offset) }
                 .map(\.element)
             return Array(pending.prefix(max(limit, 0)))

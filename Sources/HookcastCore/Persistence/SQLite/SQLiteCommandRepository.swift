@@ -71,7 +71,10 @@ struct SQLiteCommandRepository: CommandRepository {
     func unpublished(limit: Int) async throws -> [Command] {
         try await gate.run {
             try await $0.query(
-                "SELECT \(Self.columns) FROM commands WHERE published_at IS NULL ORDER BY issued_at, seq LIMIT ?",
+                """
+                SELECT \(Self.columns) FROM commands WHERE published_at IS NULL AND publish_error IS NULL
+                ORDER BY issued_at, seq LIMIT ?
+                """,
                 [.integer(max(limit, 0))]
             ).map(Self.decode)
         }

@@ -7,7 +7,7 @@ struct SQLiteMigration: Sendable {
 
 extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [SQLiteMigration] = [initialSchema]
+    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
     static let initialSchema = SQLiteMigration(
@@ -87,6 +87,19 @@ extension SQLiteMigration {
             "CREATE INDEX commands_issued_at ON commands (issued_at, seq)",
             "CREATE INDEX commands_unpublished ON commands (issued_at, seq) WHERE published_at IS NULL",
             "CREATE INDEX commands_event_id ON commands (event_id)",
+        ]
+    )
+
+    /// A command given up on (expired before the broker was reachable) is no longer waiting to be published:
+    /// without this the oldest failed commands would fill every outbox batch for ever.
+    static let outboxSkipsFailed = SQLiteMigration(
+        version: 2,
+        statements: [
+            "DROP INDEX commands_unpublished",
+            """
+            CREATE INDEX commands_unpublished ON commands (issued_at, seq)
+            WHERE published_at IS NULL AND publish_error IS NULL
+            """,
         ]
     )
 }
