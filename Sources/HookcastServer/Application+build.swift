@@ -6,13 +6,22 @@ import ServiceLifecycle
 
 /// Builds the whole gateway: store, broker connection, outbox and HTTP routes. `hookcast serve` and the tests both
 /// call this, the tests with port 0 and a temporary data directory.
+///
+/// - Parameter store: the store to use instead of the SQLite database in the data directory (for tests that need
+///   a store to fail).
 public func buildApplication(
     configuration: ServerConfiguration,
-    logger: Logger = Logger(label: "hookcast")
+    logger: Logger = Logger(label: "hookcast"),
+    store storeOverride: (any HookcastStore)? = nil
 ) async throws -> some ApplicationProtocol {
     let dataDirectory = configuration.dataDirectory
     try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-    let store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+    let store: any HookcastStore
+    if let provided = storeOverride {
+        store = provided
+    } else {
+        store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+    }
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
     let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
     if let token = admin.newlyGenerated {
@@ -23,9 +32,11 @@ public func buildApplication(
     let broker = try BrokerConnection(configuration: configuration, logger: logger)
     let publisher = CommandPublisher(client: broker.client, commands: store.commands, logger: logger)
     let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
+    let watchers = CommandWatchers()
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, logger: logger)
+        configs: configs, watchers: watchers, acknowledgementDeadline: configuration.acknowledgementDeadline,
+        logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -37,8 +48,13 @@ public func buildApplication(
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
-    CommandsController(store: store).addRoutes(to: api)
+    CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
+        .addRoutes(to: api)
 
+    let collector = AcknowledgementCollector(
+        client: broker.client, shareGroup: configuration.acknowledgementShareGroup, deliveries: store.deliveries,
+        watchers: watchers,
+        statistics: AcknowledgementStatistics(), logger: logger)
     let outbox = OutboxService(
         client: broker.client, publisher: publisher, configs: configs, commands: store.commands, logger: logger)
     return Application(
@@ -47,7 +63,7 @@ public func buildApplication(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),
         // Shut down in reverse: the HTTP server stops first, the store closes last.
-        services: [StoreService(store: store), broker, outbox],
+        services: [StoreService(store: store), broker, outbox, collector],
         logger: logger)
 }
 

@@ -10,7 +10,28 @@ struct Gateway: Sendable {
     let keys: APIKeyService
     let publisher: CommandPublisher
     let configs: DeviceConfigPublisher
+    let watchers: CommandWatchers
+    let acknowledgementDeadline: Duration
     let logger: Logger
+
+    /// The longest a caller may hold a webhook open waiting for acknowledgements.
+    static let maximumWait = Duration.seconds(30)
+
+    /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
+    func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {
+        let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
+        while true {
+            guard let acknowledgements = try? await store.deliveries.acknowledgements(commandID: command.id) else {
+                return nil
+            }
+            let report = DeliveryReport(
+                command: command, acknowledgements: acknowledgements, now: Date(),
+                acknowledgementDeadline: acknowledgementDeadline)
+            let remaining = deadline - ContinuousClock.now
+            if report.isComplete || remaining <= .zero { return report }
+            await watchers.nextChange(of: command.id, timeout: remaining)
+        }
+    }
 
     /// Turns a triggered action into a stored command and publishes it. The command is in the store before this
     /// returns; `published` is false when the broker was unreachable and the outbox will publish it later.
@@ -59,13 +80,26 @@ struct TriggerResponse: ResponseCodable, Sendable {
     let targets: Int
     let statusURL: String
     let queued: Bool
+    /// Only when the caller asked to wait for acknowledgements.
+    var report: DeliveryReport?
 
-    init(command: Command, published: Bool) {
+    init(command: Command, published: Bool, report: DeliveryReport? = nil) {
         message = "success"
         commandID = command.id
         targets = command.expectedDevices.count
         statusURL = "/api/v1/commands/\(command.id.uuidString.lowercased())"
         queued = !published
+        self.report = report
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        message = try container.decode(String.self, forKey: .message)
+        commandID = try container.decode(UUID.self, forKey: .commandID)
+        targets = try container.decode(Int.self, forKey: .targets)
+        statusURL = try container.decode(String.self, forKey: .statusURL)
+        queued = try container.decode(Bool.self, forKey: .queued)
+        report = nil
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -76,6 +110,11 @@ struct TriggerResponse: ResponseCodable, Sendable {
         try container.encode(targets, forKey: .targets)
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(queued, forKey: .queued)
+        if let report {
+            var extra = encoder.container(keyedBy: DynamicKey.self)
+            try extra.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
+            try extra.encode(report.isComplete, forKey: DynamicKey("complete"))
+        }
     }
 
     enum CodingKeys: String, CodingKey {

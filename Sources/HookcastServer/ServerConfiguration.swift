@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     /// The server root used in generated trigger URLs (e.g. `https://hooks.example.com`); nil uses the Host the
     /// admin request came to.
     public var publicURL: String?
+    /// The shared-subscription group for acknowledgements: instances of one deployment (one database) share it
+    /// and split the acknowledgements; separate deployments on one broker need different names.
+    public var acknowledgementShareGroup: String
+    /// A device that has not acknowledged a command this long after it was issued counts as `timed_out`.
+    public var acknowledgementDeadline: Duration
 
     public init(
         address: String = "127.0.0.1",
@@ -28,7 +33,9 @@ public struct ServerConfiguration: Sendable {
         mqttPassword: String? = nil,
         mqttClientID: String = "hookcast-gateway",
         adminToken: String? = nil,
-        publicURL: String? = nil
+        publicURL: String? = nil,
+        acknowledgementDeadline: Duration = .seconds(30),
+        acknowledgementShareGroup: String = "hookcast"
     ) {
         self.address = address
         self.port = port
@@ -40,5 +47,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttClientID = mqttClientID
         self.adminToken = adminToken
         self.publicURL = publicURL
+        self.acknowledgementDeadline = acknowledgementDeadline
+        self.acknowledgementShareGroup = acknowledgementShareGroup
     }
 }

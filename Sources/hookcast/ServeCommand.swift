@@ -31,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
 
     @Option(
+        name: .customLong("ack-deadline"),
+        help: "Seconds a device has to acknowledge before it counts as timed out (HOOKCAST_ACK_DEADLINE).")
+    var acknowledgementDeadline: Int = Environment.value("HOOKCAST_ACK_DEADLINE").flatMap(Int.init) ?? 30
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
@@ -51,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             mqttPassword: Environment.value("HOOKCAST_MQTT_PASSWORD"),
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
-            publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL")
+            publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),
+            acknowledgementDeadline: .seconds(max(acknowledgementDeadline, 1))
         )
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

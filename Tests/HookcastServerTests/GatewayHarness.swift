@@ -11,14 +11,20 @@ import Testing
 enum GatewayHarness {
     static let adminToken = "test-admin-token"
 
-    static func configuration(dataDirectory: URL, mqttPort: Int) -> ServerConfiguration {
-        ServerConfiguration(
+    static func configuration(
+        dataDirectory: URL, mqttPort: Int, acknowledgementDeadline: Duration = .seconds(30)
+    ) -> ServerConfiguration {
+        let instance = "gateway-test-\(UUID().uuidString.prefix(8))"
+        // Tests run gateways side by side on one broker, each with its own database: no sharing of acknowledgements.
+        return ServerConfiguration(
             port: 0,
             dataDirectory: dataDirectory,
             mqttPort: mqttPort,
-            mqttClientID: "gateway-test-\(UUID().uuidString.prefix(8))",
+            mqttClientID: instance,
             adminToken: adminToken,
-            publicURL: "http://hookcast.test")
+            publicURL: "http://hookcast.test",
+            acknowledgementDeadline: acknowledgementDeadline,
+            acknowledgementShareGroup: instance)
     }
 
     static func temporaryDirectory() -> URL {
@@ -31,11 +37,14 @@ enum GatewayHarness {
         dataDirectory: URL? = nil,
         mqttPort: Int? = nil,
         waitForBroker: Bool = true,
+        acknowledgementDeadline: Duration = .seconds(30),
         _ body: @escaping @Sendable (GatewayClient) async throws -> Void
     ) async throws {
         let directory = dataDirectory ?? temporaryDirectory()
         let app = try await buildApplication(
-            configuration: configuration(dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port))
+            configuration: configuration(
+                dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
+                acknowledgementDeadline: acknowledgementDeadline))
         try await app.test(.live) { client in
             let gateway = GatewayClient(client: client)
             if waitForBroker { try await gateway.waitUntilReady() }
@@ -86,10 +95,13 @@ struct GatewayClient: Sendable {
     }
 
     /// The product page's POST, exactly as its Node.js sample sends it.
-    func postWebhook(key: String?, body: String, contentType: String = "application/json") async throws -> HTTPResult {
+    func postWebhook(
+        key: String?, body: String, contentType: String = "application/json", query: String? = nil
+    ) async throws -> HTTPResult {
         var headers: HTTPFields = [.contentType: contentType]
         if let key { headers[HTTPField.Name("x-webhook-apikey")!] = key }
-        return try await request(.post, "/public-api/integration/webhooks", headers: headers, body: body)
+        let uri = "/public-api/integration/webhooks" + (query.map { "?\($0)" } ?? "")
+        return try await request(.post, uri, headers: headers, body: body)
     }
 
     func getWebhook(query: String) async throws -> HTTPResult {

@@ -5,6 +5,7 @@ public protocol HookcastStore: Sendable {
     var groups: any GroupRepository { get }
     var actions: any ActionRepository { get }
     var commands: any CommandRepository { get }
+    var deliveries: any DeliveryRepository { get }
 
     /// Releases the database; later calls fail with `StoreError.unavailable`.
     func close() async throws

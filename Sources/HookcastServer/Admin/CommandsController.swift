@@ -2,9 +2,10 @@ import Foundation
 import HookcastCore
 import Hummingbird
 
-/// `/api/v1/commands`: what was triggered, newest first.
+/// `/api/v1/commands`: what was triggered, newest first; one command with its delivery, device by device.
 struct CommandsController: Sendable {
     let store: any HookcastStore
+    let acknowledgementDeadline: Duration
 
     func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
         group.get("commands") { request, _ in
@@ -17,15 +18,22 @@ struct CommandsController: Sendable {
                     total: try await store.commands.count(), offset: offset, limit: limit)
             }
         }
-        group.get("commands/:id") { _, context in
+        group.get("commands/:id") { request, context in
             let id = try PathParameter.require(context, "id", what: "command") { raw in
                 guard let id = UUID(uuidString: raw) else { throw APIError.notFound("not_found", "") }
                 return id
             }
-            guard let command = try await StoreFailure.mapping({ try await store.commands.find(id: id) }) else {
+            let parameters = request.uri.queryParameters
+            let limit = min(max(parameters.get("limit").flatMap(Int.init) ?? 100, 1), 1000)
+            let offset = max(parameters.get("offset").flatMap(Int.init) ?? 0, 0)
+            let status = try await StoreFailure.mapping {
+                try await CommandStatus.load(
+                    id, store: store, deadline: acknowledgementDeadline, offset: offset, limit: limit)
+            }
+            guard let status else {
                 throw APIError.notFound("not_found", "There is no command '\(id.uuidString.lowercased())'.")
             }
-            return command
+            return status
         }
     }
 }

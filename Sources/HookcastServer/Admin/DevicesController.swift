@@ -2,7 +2,7 @@ import Foundation
 import HookcastCore
 import Hummingbird
 
-/// `/api/v1/devices`: the registered devices.
+/// `/api/v1/devices`: the registered devices, with presence and last acknowledgement.
 struct DevicesController: Sendable {
     let gateway: Gateway
 
@@ -20,7 +20,7 @@ struct DevicesController: Sendable {
     func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
         let store = gateway.store
         group.get("devices") { _, _ in
-            ListResponse(items: try await StoreFailure.mapping { try await store.devices.all() })
+            ListResponse(items: try await StoreFailure.mapping { try await DeviceView.all(store: store) })
         }
         group.post("devices") { request, context -> EditedResponse<Device> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
@@ -36,10 +36,12 @@ struct DevicesController: Sendable {
         }
         group.get("devices/:id") { _, context in
             let id = try deviceID(context)
-            guard let device = try await StoreFailure.mapping({ try await store.devices.find(id: id) }) else {
-                throw notFound(id)
+            return try await StoreFailure.mapping {
+                guard let device = try await store.devices.find(id: id) else { throw notFound(id) }
+                return DeviceView(
+                    device: device, presence: try await store.deliveries.presence()[id],
+                    lastAcknowledgement: try await store.deliveries.lastAcknowledgements()[id])
             }
-            return device
         }
         group.patch("devices/:id") { request, context in
             let id = try deviceID(context)

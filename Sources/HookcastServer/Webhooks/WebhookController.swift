@@ -34,14 +34,15 @@ struct WebhookController: Sendable {
                 .contentTooLarge, "body_too_large", "The body is larger than \(context.maxUploadSize / 1024) KiB.")
         }
         let webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
-        return try await trigger(webhook, key: key)
+        return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
     }
 
     private func get(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
         let key = try await authenticate(request)
-        return try await trigger(try WebhookRequest.parse(query: request), key: key)
+        return try await trigger(
+            try WebhookRequest.parse(query: request), key: key, wait: try WebhookRequest.wait(in: request))
     }
 
     private func authenticate(_ request: Request) async throws -> APIKey {
@@ -61,7 +62,9 @@ struct WebhookController: Sendable {
         return key
     }
 
-    private func trigger(_ webhook: WebhookRequest, key: APIKey) async throws -> EditedResponse<TriggerResponse> {
+    private func trigger(
+        _ webhook: WebhookRequest, key: APIKey, wait: Duration?
+    ) async throws -> EditedResponse<TriggerResponse> {
         let shown = String(webhook.eventID.prefix(128))
         guard let eventID = try? EventID(webhook.eventID) else {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
@@ -77,6 +80,8 @@ struct WebhookController: Sendable {
         }
         let (command, published) = try await gateway.trigger(
             action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook)
-        return EditedResponse(status: .ok, response: TriggerResponse(command: command, published: published))
+        var response = TriggerResponse(command: command, published: published)
+        if let wait { response.report = await gateway.waitForAcknowledgements(of: command, wait: wait) }
+        return EditedResponse(status: .ok, response: response)
     }
 }

@@ -10,6 +10,9 @@ struct InMemoryState {
     var actions: [EventID: Action] = [:]
     /// Insertion order, which breaks ties between equal `issuedAt`s the same way SQLite's rowid does.
     var commands: [Command] = []
+    var acknowledgements: [UUID: [DeviceID: AcknowledgementRecord]] = [:]
+    var lastAcknowledgements: [DeviceID: AcknowledgementRecord] = [:]
+    var presence: [DeviceID: DevicePresence] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

@@ -5,6 +5,7 @@ public final class InMemoryStore: HookcastStore {
     public let groups: any GroupRepository
     public let actions: any ActionRepository
     public let commands: any CommandRepository
+    public let deliveries: any DeliveryRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -16,6 +17,7 @@ public final class InMemoryStore: HookcastStore {
         self.groups = InMemoryGroupRepository(database: database)
         self.actions = InMemoryActionRepository(database: database)
         self.commands = InMemoryCommandRepository(database: database)
+        self.deliveries = InMemoryDeliveryRepository(database: database)
     }
 
     public func close() async throws {

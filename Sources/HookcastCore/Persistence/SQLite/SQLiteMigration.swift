@@ -7,7 +7,7 @@ struct SQLiteMigration: Sendable {
 
 extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed]
+    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed, deliveries]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
     static let initialSchema = SQLiteMigration(
@@ -99,6 +99,42 @@ extension SQLiteMigration {
             """
             CREATE INDEX commands_unpublished ON commands (issued_at, seq)
             WHERE published_at IS NULL AND publish_error IS NULL
+            """,
+        ]
+    )
+
+    /// Acknowledgements per command and device, the newest per device, and presence.
+    static let deliveries = SQLiteMigration(
+        version: 3,
+        statements: [
+            """
+            CREATE TABLE command_deliveries (
+                command_id TEXT NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                executed_at INTEGER,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (command_id, device_id)
+            ) STRICT
+            """,
+            """
+            CREATE TABLE device_last_acknowledgements (
+                device_id TEXT PRIMARY KEY,
+                command_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                executed_at INTEGER,
+                received_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            """
+            CREATE TABLE device_presence (
+                device_id TEXT PRIMARY KEY,
+                online INTEGER NOT NULL,
+                since INTEGER NOT NULL,
+                agent_version TEXT
+            ) STRICT
             """,
         ]
     )

@@ -13,6 +13,7 @@ public final class SQLiteStore: HookcastStore {
     public let groups: any GroupRepository
     public let actions: any ActionRepository
     public let commands: any CommandRepository
+    public let deliveries: any DeliveryRepository
     let gate: SQLiteGate
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -25,6 +26,7 @@ public final class SQLiteStore: HookcastStore {
         self.groups = SQLiteGroupRepository(gate: gate)
         self.actions = SQLiteActionRepository(gate: gate)
         self.commands = SQLiteCommandRepository(gate: gate)
+        self.deliveries = SQLiteDeliveryRepository(gate: gate)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Whether a device is connected.
+public enum PresenceStatus: String, Codable, Sendable, CaseIterable {
+    case online
+    case offline
+}
+
+/// A device's presence, retained on `Topics.deviceStatus(_:)`:
+/// `{"v":1,"device_id":"d1","status":"online","agent_version":"0.1.0","since":"…"}`.
+///
+/// The device publishes `online` after connecting and `offline` before a clean disconnect; its Last Will is the
+/// `offline` message, so the broker reports a device that vanished. A will is fixed when the device connects, so its
+/// `since` is the connection time rather than the moment the connection was lost.
+public struct PresenceMessage: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var deviceID: DeviceID
+    public var status: PresenceStatus
+    public var agentVersion: String
+    public var since: Date
+
+    /// `since` is kept to the millisecond, the precision on the wire.
+    public init(
+        deviceID: DeviceID,
+        status: PresenceStatus,
+        agentVersion: String = HookcastVersion.current,
+        since: Date
+    ) {
+        self.version = Self.currentVersion
+        self.deviceID = deviceID
+        self.status = status
+        self.agentVersion = agentVersion
+        self.since = since.roundedToMilliseconds
+    }
+
+    /// The payload bytes, keys sorted.
+    public func encoded() -> [UInt8] {
+        do {
+            return Array(try JSONCoding.encoder().encode(self))
+        } catch {
+            // Unreachable: integers, strings and a validated identifier always encode.
+            assertionFailure("PresenceMessage failed to encode: \(error)")
+            return []
+        }
+    }
+
+    /// Parses a payload; for the gateway and tests.
+    public static func decode(_ bytes: [UInt8]) throws -> PresenceMessage {
+        try JSONCoding.decoder().decode(PresenceMessage.self, from: Data(bytes))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v"
+        case deviceID = "device_id"
+        case status
+        case agentVersion = "agent_version"
+        case since
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        deviceID = try container.decode(DeviceID.self, forKey: .deviceID)
+        status = try container.decode(PresenceStatus.self, forKey: .status)
+        agentVersion = try container.decode(String.self, forKey: .agentVersion)
+        let text = try container.decode(String.self, forKey: .since)
+        guard let date = JSONCoding.date(fromTimestamp: text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .since, in: container,
+                debugDescription: "since must be an ISO-8601 UTC timestamp with milliseconds")
+        }
+        since = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(deviceID, forKey: .deviceID)
+        try container.encode(status, forKey: .status)
+        try container.encode(agentVersion, forKey: .agentVersion)
+        try container.encode(JSONCoding.timestamp(since), forKey: .since)
+    }
+}

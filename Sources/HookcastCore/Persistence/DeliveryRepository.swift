@@ -1,0 +1,15 @@
+import Foundation
+
+/// Acknowledgements and presence reported by devices.
+public protocol DeliveryRepository: Sendable {
+    /// Stores a batch in one transaction; an acknowledgement replaces an earlier one of the same device for the
+    /// same command. Returns the acknowledgements whose command does not exist (they are not stored).
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord]
+    /// Every stored acknowledgement of a command.
+    func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
+    /// The newest acknowledgement of each device that has sent one.
+    func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord]
+    /// Stores a batch of presence changes in one transaction.
+    func updatePresence(_ presence: [DevicePresence]) async throws
+    func presence() async throws -> [DeviceID: DevicePresence]
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+struct InMemoryDeliveryRepository: DeliveryRepository {
+    let database: InMemoryDatabase
+
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
+        try database.access { state in
+            var unknown: [AcknowledgementRecord] = []
+            let known = Set(state.commands.map(\.id))
+            for record in acknowledgements {
+                guard known.contains(record.commandID) else {
+                    unknown.append(record)
+                    continue
+                }
+                state.acknowledgements[record.commandID, default: [:]][record.deviceID] = record
+                if (state.lastAcknowledgements[record.deviceID]?.receivedAt ?? .distantPast) <= record.receivedAt {
+                    state.lastAcknowledgements[record.deviceID] = record
+                }
+            }
+            return unknown
+        }
+    }
+
+    func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
+        try database.access { state in
+            (state.acknowledgements[commandID] ?? [:]).values.sorted { $0.deviceID < $1.deviceID }
+        }
+    }
+
+    func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord] {
+        try database.access { $0.lastAcknowledgements }
+    }
+
+    func updatePresence(_ presence: [DevicePresence]) async throws {
+        try database.access { state in
+            for update in presence {
+                var stored = update
+                stored.agentVersion = update.agentVersion ?? state.presence[update.deviceID]?.agentVersion
+                state.presence[update.deviceID] = stored
+            }
+        }
+    }
+
+    func presence() async throws -> [DeviceID: DevicePresence] {
+        try database.access { $0.presence }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import SQLiteNIO
+
+struct SQLiteDeliveryRepository: DeliveryRepository {
+    let gate: SQLiteGate
+
+    private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
+
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
+        guard !acknowledgements.isEmpty else { return [] }
+        return try await gate.transaction { connection in
+            var unknown: [AcknowledgementRecord] = []
+            for record in acknowledgements {
+                let exists = try await connection.query(
+                    "SELECT 1 AS found FROM commands WHERE id = ?", [.uuid(record.commandID)])
+                guard !exists.isEmpty else {
+                    unknown.append(record)
+                    continue
+                }
+                let values = Self.values(record)
+                try await connection.execute(
+                    """
+                    INSERT INTO command_deliveries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (command_id, device_id) DO UPDATE SET state = excluded.state,
+                        detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
+                    """, values)
+                try await connection.execute(
+                    """
+                    INSERT INTO device_last_acknowledgements (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (device_id) DO UPDATE SET command_id = excluded.command_id, state = excluded.state,
+                        detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
+                    WHERE excluded.received_at >= device_last_acknowledgements.received_at
+                    """, values)
+            }
+            return unknown
+        }
+    }
+
+    func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
+        try await gate.run {
+            try await $0.query(
+                "SELECT \(Self.columns) FROM command_deliveries WHERE command_id = ? ORDER BY device_id",
+                [.uuid(commandID)]
+            ).map(Self.decode)
+        }
+    }
+
+    func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord] {
+        let records = try await gate.run {
+            try await $0.query("SELECT \(Self.columns) FROM device_last_acknowledgements").map(Self.decode)
+        }
+        return Dictionary(records.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func updatePresence(_ presence: [DevicePresence]) async throws {
+        guard !presence.isEmpty else { return }
+        try await gate.transaction { connection in
+            for presence in presence {
+                try await Self.upsert(presence, connection)
+            }
+        }
+    }
+
+    private static func upsert(_ presence: DevicePresence, _ connection: SQLiteConnection) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO device_presence (device_id, online, since, agent_version) VALUES (?, ?, ?, ?)
+            ON CONFLICT (device_id) DO UPDATE SET online = excluded.online, since = excluded.since,
+                agent_version = COALESCE(excluded.agent_version, device_presence.agent_version)
+            """,
+            [
+                .text(presence.deviceID.rawValue), .bool(presence.online), .date(presence.since),
+                .text(presence.agentVersion),
+            ])
+    }
+
+    func presence() async throws -> [DeviceID: DevicePresence] {
+        let rows = try await gate.run {
+            try await $0.query("SELECT device_id, online, since, agent_version FROM device_presence").map { row in
+                DevicePresence(
+                    deviceID: try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },
+                    online: try row.bool("online"),
+                    since: try row.date("since"), agentVersion: try row.optionalString("agent_version"))
+            }
+        }
+        return Dictionary(rows.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func values(_ record: AcknowledgementRecord) -> [SQLiteData] {
+        [
+            .uuid(record.commandID), .text(record.deviceID.rawValue), .text(record.state.rawValue),
+            .text(record.detail), .date(record.executedAt), .date(record.receivedAt),
+        ]
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> AcknowledgementRecord {
+        guard let state = DeliveryState(rawValue: try row.string("state")) else {
+            throw StoreError.unavailable("the database holds an unknown delivery state")
+        }
+        return AcknowledgementRecord(
+            commandID: try row.uuid("command_id"),
+            deviceID: try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },
+            state: state, detail: try row.optionalString("detail"), executedAt: try row.optionalDate("executed_at"),
+            receivedAt: try row.date("received_at"))
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HookcastCore
+import Logging
+import Mosquitto
+import ServiceLifecycle
+import Synchronization
+
+/// Receives every device's acknowledgements and presence and stores them in batches. The MQTT thread only hands
+/// messages over; one writer task stores whatever has accumulated since its last write in one transaction, so
+/// the rate of writes adapts to the disk and a slow write never holds up the broker connection.
+struct AcknowledgementCollector: Service {
+    /// A shared subscription, so several gateway instances can split the acknowledgements between them.
+    static func acknowledgementFilter(shareGroup: String) -> String {
+        "$share/\(shareGroup)/hookcast/v1/devices/+/acks"
+    }
+    /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
+    static let statusFilter = "hookcast/v1/devices/+/status"
+
+    let client: MQTTClient
+    let shareGroup: String
+    let deliveries: any DeliveryRepository
+    let watchers: CommandWatchers
+    let statistics: AcknowledgementStatistics
+    let logger: Logger
+
+    func run() async throws {
+        let inbox = AcknowledgementInbox()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await consume(Self.acknowledgementFilter(shareGroup: shareGroup), into: inbox) }
+            group.addTask { await consume(Self.statusFilter, into: inbox) }
+            group.addTask { await write(from: inbox) }
+            group.addTask {
+                try? await gracefulShutdown()
+                inbox.finish()
+            }
+        }
+    }
+
+    /// Subscribes (again after any failure) and parses each message into the inbox.
+    private func consume(_ filter: String, into inbox: AcknowledgementInbox) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !inbox.isFinished {
+            do {
+                let messages = try await client.subscribe(to: filter)
+                await cancelWhenGracefulShutdown {
+                    for await message in messages { inbox.add(parse(message)) }
+                }
+            } catch {
+                if client.state == .closed { return }
+                logger.debug("acknowledgement subscription not ready", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
+            }
+        }
+    }
+
+    private func write(from inbox: AcknowledgementInbox) async {
+        for await _ in inbox.signals {
+            let (acknowledgements, presence) = inbox.takeAll()
+            do {
+                try await deliveries.updatePresence(presence)
+                let unknown = try await deliveries.record(acknowledgements)
+                statistics.recorded(acknowledgements.count - unknown.count, unknownCommand: unknown.count)
+                if !unknown.isEmpty {
+                    logger.warning(
+                        "acknowledgements for unknown commands",
+                        metadata: ["count": "\(unknown.count)", "first_command_id": "\(unknown[0].commandID)"])
+                }
+            } catch {
+                // Kept for the next write rather than dropped; the store reports its own trouble.
+                logger.error("acknowledgements not stored yet", metadata: ["error": "\(error)"])
+                inbox.putBack(acknowledgements, presence)
+                try? await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            watchers.notify(Set(acknowledgements.map(\.commandID)))
+        }
+    }
+
+    private func parse(_ message: MQTTMessage) -> AcknowledgementInbox.Item {
+        let parts = message.topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, let device = try? DeviceID(String(parts[3])) else { return .ignored }
+        if parts[4] == "acks" {
+            guard let acknowledgement = try? Acknowledgement.decode(message.payload) else {
+                statistics.malformed()
+                logger.warning("unreadable acknowledgement", metadata: ["device": "\(device)"])
+                return .ignored
+            }
+            // A device may only answer for itself: its topic names it.
+            guard acknowledgement.deviceID == device else {
+                statistics.malformed()
+                logger.warning("acknowledgement for another device refused", metadata: ["topic_device": "\(device)"])
+                return .ignored
+            }
+            return .acknowledgement(
+                AcknowledgementRecord(
+                    commandID: acknowledgement.commandID, deviceID: device,
+                    state: DeliveryState(acknowledgement.status), detail: acknowledgement.detail,
+                    executedAt: acknowledgement.executedAt, receivedAt: Date()))
+        }
+        guard !message.payload.isEmpty, let status = try? PresenceMessage.decode(message.payload),
+            status.deviceID == device
+        else { return .ignored }
+        return .presence(
+            DevicePresence(
+                deviceID: device, online: status.status == .online, since: status.since,
+                agentVersion: status.agentVersion))
+    }
+}
+
+extension DeliveryState {
+    init(_ status: AcknowledgementStatus) {
+        switch status {
+        case .ok: self = .ok
+        case .failed: self = .failed
+        case .rejected: self = .rejected
+        case .expired: self = .expired
+        }
+    }
+}

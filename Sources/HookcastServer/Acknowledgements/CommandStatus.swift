@@ -1,0 +1,51 @@
+import Foundation
+import HookcastCore
+import Hummingbird
+
+/// A command with how its delivery stands: totals per state and the per-device list (paged).
+struct CommandStatus: ResponseEncodable, Sendable {
+    let command: Command
+    let report: DeliveryReport
+    let offset: Int
+    let limit: Int
+
+    struct Totals: Encodable {
+        let report: DeliveryReport
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicKey.self)
+            for state in DeliveryState.allCases {
+                try container.encode(report.totals[state] ?? 0, forKey: DynamicKey(state.rawValue))
+            }
+            try container.encode(report.extra, forKey: DynamicKey("extra"))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try command.encode(to: encoder)
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        try container.encode(Totals(report: report), forKey: DynamicKey("totals"))
+        try container.encode(report.isComplete, forKey: DynamicKey("complete"))
+        let page = report.entries.dropFirst(offset).prefix(limit)
+        try container.encode(Array(page), forKey: DynamicKey("devices"))
+        try container.encode(report.entries.count, forKey: DynamicKey("devices_total"))
+    }
+
+    static func load(
+        _ id: UUID, store: any HookcastStore, deadline: Duration, offset: Int = 0, limit: Int = 100
+    ) async throws -> CommandStatus? {
+        guard let command = try await store.commands.find(id: id) else { return nil }
+        let acknowledgements = try await store.deliveries.acknowledgements(commandID: id)
+        let report = DeliveryReport(
+            command: command, acknowledgements: acknowledgements, now: Date(), acknowledgementDeadline: deadline)
+        return CommandStatus(command: command, report: report, offset: offset, limit: limit)
+    }
+}
+
+struct DynamicKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A Hookcast device written from docs/protocol.md alone, with paho-mqtt: the test that the document suffices.
+
+Usage: python_device.py --port PORT --id DEVICE_ID [--fail-function NAME]
+Prints one line per executed command: "executed <function> <command id>".
+"""
+import argparse
+import datetime
+import json
+import signal
+import sys
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+ROOT = "hookcast/v1"
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--id", required=True)
+    parser.add_argument("--fail-function")
+    args = parser.parse_args()
+    device = args.id
+    status_topic = f"{ROOT}/devices/{device}/status"
+    seen = {}
+    groups = set()
+
+    def presence(state):
+        return json.dumps({"v": 1, "device_id": device, "status": state, "agent_version": "python-fixture",
+                           "since": now()})
+
+    client = mqtt.Client(client_id=device, protocol=mqtt.MQTTv5)
+    client.will_set(status_topic, presence("offline"), qos=1, retain=True)
+
+    def acknowledge(command_id, status, detail, correlation):
+        body = {"v": 1, "command_id": command_id, "device_id": device, "status": status, "executed_at": now()}
+        if detail:
+            body["detail"] = detail
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.ContentType = "application/json"
+        if correlation is not None:
+            properties.CorrelationData = correlation
+        client.publish(f"{ROOT}/devices/{device}/acks", json.dumps(body), qos=1, properties=properties)
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        client.publish(status_topic, presence("online"), qos=1, retain=True)
+        client.subscribe([(f"{ROOT}/devices/{device}/commands", 1), (f"{ROOT}/all/commands", 1),
+                          (f"{ROOT}/devices/{device}/config", 1)])
+
+    def on_message(client, userdata, message):
+        if message.topic.endswith("/config"):
+            wanted = set(json.loads(message.payload)["groups"]) if message.payload else set()
+            for group in wanted - groups:
+                client.subscribe(f"{ROOT}/groups/{group}/commands", qos=1)
+            for group in groups - wanted:
+                client.unsubscribe(f"{ROOT}/groups/{group}/commands")
+            groups.clear()
+            groups.update(wanted)
+            return
+        correlation = getattr(message.properties, "CorrelationData", None)
+        try:
+            envelope = json.loads(message.payload)
+            command_id = envelope["id"]
+        except (ValueError, KeyError, TypeError):
+            return
+        if command_id in seen:
+            acknowledge(command_id, *seen[command_id], correlation)
+            return
+        if envelope.get("v") != 1:
+            result = ("rejected", "unknown envelope version")
+        elif parse_time(envelope["expires_at"]) < datetime.datetime.now(datetime.timezone.utc):
+            result = ("expired", None)
+        elif envelope["function"] == args.fail_function:
+            result = ("failed", "configured to fail")
+        else:
+            result = ("ok", None)
+            print(f"executed {envelope['function']} {command_id}", flush=True)
+        seen[command_id] = result
+        acknowledge(command_id, *result, correlation)
+
+    client.on_connect = on_connect
+    client.on_message = on_message
+    client.connect("127.0.0.1", args.port, keepalive=30)
+
+    def stop(*_):
+        client.publish(status_topic, presence("offline"), qos=1, retain=True).wait_for_publish(2)
+        client.disconnect()
+
+    signal.signal(signal.SIGTERM, stop)
+    client.loop_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+/// A device reduced to the protocol: answers every command on its own, the broadcast and its groups' topics.
+struct ScriptedDevice: Sendable {
+    let id: String
+    let client: MQTTClient
+    let task: Task<Void, Never>
+
+    static func start(
+        id: String, groups: [String] = [], status: AcknowledgementStatus = .ok, detail: String? = nil,
+        delay: Duration = .zero
+    ) async throws -> ScriptedDevice {
+        let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: id))
+        try await client.connect()
+        let deviceID = try DeviceID(id)
+        var topics = [Topics.deviceCommands(deviceID), Topics.allCommands]
+        topics += try groups.map { Topics.groupCommands(try GroupID($0)) }
+        var subscriptions: [MQTTSubscription] = []
+        for topic in topics { subscriptions.append(try await client.subscribe(to: topic)) }
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for subscription in subscriptions {
+                    group.addTask {
+                        for await message in subscription {
+                            guard let envelope = try? CommandEnvelope.decode(message.payload) else { continue }
+                            try? await Task.sleep(for: delay)
+                            let ack = Acknowledgement(
+                                commandID: envelope.id, deviceID: deviceID, status: status, detail: detail,
+                                executedAt: Date())
+                            _ = try? await client.publish(to: Topics.deviceAcks(deviceID), payload: ack.encoded())
+                        }
+                    }
+                }
+            }
+        }
+        return ScriptedDevice(id: id, client: client, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await client.disconnect()
+    }
+}
+
+@Suite("Acknowledgements and presence, as the gateway records them")
+struct AcknowledgementTests {
+    static func unique(_ name: String) -> String { "\(name)-\(UUID().uuidString.prefix(6))" }
+
+    /// Registers the devices, a group of them and a group action; returns the API key's secret.
+    static func register(_ gateway: GatewayClient, devices: [String], group: String, event: String) async throws
+        -> String
+    {
+        for device in devices { _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#) }
+        let members = devices.map { "\"\($0)\"" }.joined(separator: ",")
+        _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":[\#(members)]}"#)
+        _ = try await gateway.admin(
+            .post, "actions",
+            #"{"event_id":"\#(event)","function":"refresh_content","target":{"kind":"group","id":"\#(group)"}}"#)
+        return try await gateway.createKey().secret
+    }
+
+    static func status(_ gateway: GatewayClient, _ commandID: String) async throws -> [String: JSONValue] {
+        let result = try await gateway.admin(.get, "commands/\(commandID)")
+        guard case .array(let devices)? = result["devices"] else { return [:] }
+        var states: [String: JSONValue] = [:]
+        for case .object(let entry) in devices {
+            if case .string(let id)? = entry["device_id"] { states[id] = .object(entry) }
+        }
+        return states
+    }
+
+    static func waitUntil(
+        _ gateway: GatewayClient, _ commandID: String, within: Duration = .seconds(10),
+        _ condition: @escaping @Sendable (HTTPResult) -> Bool
+    ) async throws -> HTTPResult {
+        try await withTimeout(within, "command \(commandID)") {
+            while true {
+                let status = try await gateway.admin(.get, "commands/\(commandID)")
+                if condition(status) { return status }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    @Test("Each device's answer is recorded: ok, failed with its detail, pending for the silent one")
+    func perDeviceStates() async throws {
+        let (good, bad, silent, group) = (
+            Self.unique("good"), Self.unique("bad"), Self.unique("silent"), Self.unique("g")
+        )
+        let okDevice = try await ScriptedDevice.start(id: good, groups: [group])
+        let failing = try await ScriptedDevice.start(id: bad, groups: [group], status: .failed, detail: "screen is off")
+        try await GatewayHarness.run { gateway in
+            let key = try await Self.register(gateway, devices: [good, bad, silent], group: group, event: "states")
+            let trigger = try await gateway.postWebhook(key: key, body: #"{"event_id":"states"}"#)
+            let id = try #require(trigger.string("command_id"))
+            let status = try await Self.waitUntil(gateway, id) {
+                $0["totals"]
+                    == .object([
+                        "ok": .number(1), "failed": .number(1), "pending": .number(1), "rejected": .number(0),
+                        "expired": .number(0), "timed_out": .number(0), "extra": .number(0),
+                    ])
+            }
+            #expect(status["complete"] == .bool(false))
+            #expect(status["devices_total"] == .number(3))
+            let states = try await Self.status(gateway, id)
+            #expect(states[bad]?.field("detail") == .string("screen is off"))
+            #expect(states[silent]?.field("state") == .string("pending"))
+            #expect(states[good]?.field("state") == .string("ok"))
+        }
+        await okDevice.stop()
+        await failing.stop()
+    }
+
+    @Test("A device that stays silent past the acknowledgement deadline is timed_out")
+    func timedOut() async throws {
+        let (silent, group) = (Self.unique("silent"), Self.unique("g"))
+        try await GatewayHarness.run(acknowledgementDeadline: .seconds(1)) { gateway in
+            let key = try await Self.register(gateway, devices: [silent], group: group, event: "quiet")
+            let id = try #require(
+                try await gateway.postWebhook(key: key, body: #"{"event_id":"quiet"}"#).string("command_id"))
+            let status = try await Self.waitUntil(gateway, id) { $0["complete"] == .bool(true) }
+            #expect(status["totals"]?.field("timed_out") == .number(1))
+        }
+    }
+
+    @Test("With wait, the webhook answers once every device acknowledged, with the totals")
+    func waitForAcknowledgements() async throws {
+        let (slow, silent, group) = (Self.unique("slow"), Self.unique("silent"), Self.unique("g"))
+        let device = try await ScriptedDevice.start(id: slow, groups: [group], delay: .milliseconds(300))
+        try await GatewayHarness.run { gateway in
+            let key = try await Self.register(gateway, devices: [slow], group: group, event: "proof")
+            let answered = try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=5")
+            #expect(answered.status == .ok)
+            #expect(answered["complete"] == .bool(true))
+            #expect(answered["totals"]?.field("ok") == .number(1))
+
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(silent)"}"#)
+            _ = try await gateway.admin(.put, "groups/\(group)/members/\(silent)")
+            let started = ContinuousClock.now
+            let partial = try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=1")
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(partial["complete"] == .bool(false))
+            #expect(partial["totals"]?.field("pending") == .number(1))
+            #expect(
+                try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=99").errorCode
+                    == "invalid_wait")
+        }
+        await device.stop()
+    }
+
+    @Test("Answers from unexpected devices count as extra; an answer for another device is refused")
+    func extraAndSpoofed() async throws {
+        let (expected, stranger, group) = (Self.unique("exp"), Self.unique("stranger"), Self.unique("g"))
+        let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: stranger))
+        try await client.connect()
+        try await GatewayHarness.run { gateway in
+            let key = try await Self.register(gateway, devices: [expected], group: group, event: "who")
+            let id = try #require(
+                try await gateway.postWebhook(key: key, body: #"{"event_id":"who"}"#).string("command_id"))
+            let commandID = try #require(UUID(uuidString: id))
+            // The stranger claims to be the expected device: refused, the topic names the sender.
+            let spoofed = Acknowledgement(
+                commandID: commandID, deviceID: try DeviceID(expected), status: .ok, detail: nil, executedAt: Date())
+            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: spoofed.encoded())
+            let honest = Acknowledgement(
+                commandID: commandID, deviceID: try DeviceID(stranger), status: .ok, detail: nil, executedAt: Date())
+            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: honest.encoded())
+            let status = try await Self.waitUntil(gateway, id) { $0["totals"]?.field("extra") == .number(1) }
+            #expect(status["totals"]?.field("pending") == .number(1))
+            let states = try await Self.status(gateway, id)
+            #expect(states[stranger]?.field("expected") == .bool(false))
+            #expect(states[expected]?.field("state") == .string("pending"))
+        }
+        await client.disconnect()
+    }
+
+    @Test("Presence from the retained status topic shows on the device list, with the last acknowledgement")
+    func presence() async throws {
+        let (device, group) = (Self.unique("present"), Self.unique("g"))
+        let agent = try await ScriptedDevice.start(id: device, groups: [group])
+        let deviceID = try DeviceID(device)
+        try await GatewayHarness.run { gateway in
+            let key = try await Self.register(gateway, devices: [device], group: group, event: "here")
+            let online = PresenceMessage(deviceID: deviceID, status: .online, agentVersion: "9.9.9", since: Date())
+            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: online.encoded(), retain: true)
+            let id = try #require(
+                try await gateway.postWebhook(key: key, body: #"{"event_id":"here"}"#).string("command_id"))
+            _ = try await Self.waitUntil(gateway, id) { $0["complete"] == .bool(true) }
+            let shown = try await withTimeout(.seconds(5), "presence") {
+                while true {
+                    let view = try await gateway.admin(.get, "devices/\(device)")
+                    if view["online"] == .bool(true) { return view }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(shown["agent_version"] == .string("9.9.9"))
+            #expect(shown["last_acknowledgement"]?.field("command_id") == .string(id))
+            let offline = PresenceMessage(deviceID: deviceID, status: .offline, agentVersion: "9.9.9", since: Date())
+            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: offline.encoded(), retain: true)
+            try await withTimeout(.seconds(5), "offline") {
+                while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(false) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
+        }
+        await agent.stop()
+    }
+}
+
+extension JSONValue {
+    func field(_ key: String) -> JSONValue? {
+        if case .object(let fields) = self { return fields[key] }
+        return nil
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Testing
+
+/// The device protocol as an outsider reads it: `Tests/Fixtures/python_device.py` was written from
+/// docs/protocol.md alone, with paho-mqtt, and must work with the gateway.
+@Suite("A Python device written from docs/protocol.md")
+struct PythonDeviceTests {
+    static func start(id: String, port: Int, failFunction: String? = nil) throws -> (ChildProcess, URL) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("python-device-\(id).log")
+        let script = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/python_device.py").path
+        var arguments = [script, "--port", String(port), "--id", id]
+        if let failFunction { arguments += ["--fail-function", failFunction] }
+        let process = try ChildProcess(
+            executable: "/usr/bin/python3", arguments: arguments, directory: RepositoryFiles.root, logFile: log)
+        return (process, log)
+    }
+
+    @Test("It receives device and group commands, acknowledges them, and reports presence")
+    func interoperates() async throws {
+        let device = "py-\(UUID().uuidString.prefix(8))"
+        let group = "pyg-\(UUID().uuidString.prefix(8))"
+        let (process, log) = try Self.start(id: device, port: try SharedBroker.port, failFunction: "restart_device")
+        defer {
+            process.terminate()
+            try? FileManager.default.removeItem(at: log)
+        }
+        try await GatewayHarness.run { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)
+            _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":["\#(device)"]}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-direct","function":"load_url","params":{"url":"https://example.com"},"target":{"kind":"device","id":"\#(device)"}}"#
+            )
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-group","function":"pause_loop","target":{"kind":"group","id":"\#(group)"}}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-restart","function":"restart_device","target":{"kind":"device","id":"\#(device)"}}"#)
+            let key = try await gateway.createKey().secret
+            try await withTimeout(.seconds(10), "python device online") {
+                while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(true) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            for event in ["py-direct", "py-group"] {
+                let answer = try await gateway.postWebhook(
+                    key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
+                #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
+                #expect(answer["totals"]?.field("ok") == .number(1), "\(event): \(answer.text)")
+            }
+            let failed = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-restart"}"#, query: "wait=10")
+            #expect(failed["totals"]?.field("failed") == .number(1), "\(failed.text)")
+            let id = try #require(failed.string("command_id"))
+            let status = try await gateway.admin(.get, "commands/\(id)")
+            #expect(status.text.contains("configured to fail"))
+        }
+        process.terminate()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("executed load_url"))
+        #expect(output.contains("executed pause_loop"))
+    }
+}
