@@ -96,6 +96,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HookcastDeviceTests",
+            dependencies: ["HookcastDevice", "HookcastCore", "Mosquitto", "HookcastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MosquittoTests",
             dependencies: ["Mosquitto", "HookcastTestSupport"],
             swiftSettings: swiftSettings
@@ -105,6 +110,7 @@ let package = Package(
             dependencies: [
                 "HookcastServer",
                 "HookcastCore",
+                "HookcastDevice",
                 "Mosquitto",
                 "HookcastTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

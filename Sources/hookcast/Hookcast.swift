@@ -8,7 +8,7 @@ struct Hookcast: AsyncParsableCommand {
         version: HookcastVersionString.current,
         subcommands: [
             ServeCommand.self, KeysCommand.self, DevicesCommand.self, GroupsCommand.self, ActionsCommand.self,
-            TriggerCommand.self,
+            TriggerCommand.self, DeviceCommand.self,
         ]
     )
 }

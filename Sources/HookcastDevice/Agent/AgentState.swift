@@ -1,0 +1,31 @@
+import Foundation
+import HookcastCore
+import Mosquitto
+
+/// The agent's mutable state, kept in one `Mutex`. Only the agent's single handler task changes `player`, `seen`
+/// and `groups`; the lock is what lets other tasks read them.
+struct AgentState {
+    enum Phase {
+        case idle
+        case running
+        case stopping
+        case finished
+    }
+
+    var player: PlayerState
+    var seen: SeenCommands
+    var groups: Set<GroupID>
+    var phase: Phase = .idle
+    var stopWaiters: [CheckedContinuation<Void, Never>] = []
+
+    var stateFile: DeviceStateFile {
+        DeviceStateFile(player: player, seenCommands: seen.entries, groups: groups.sorted())
+    }
+}
+
+/// What the single handler task works through, in arrival order.
+enum AgentEvent: Sendable {
+    case message(MQTTMessage)
+    /// The connection came back after a loss: say `online` again (the Last Will said `offline`).
+    case reconnected
+}

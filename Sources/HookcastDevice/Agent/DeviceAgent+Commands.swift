@@ -1,0 +1,73 @@
+import Foundation
+import HookcastCore
+import Logging
+import Mosquitto
+
+extension DeviceAgent {
+    /// Decides, executes (executor first, then the hook), records, persists and acknowledges one command.
+    func handleCommand(_ message: MQTTMessage) async {
+        let correlationData = message.properties.correlationData
+        let seen = shared.withLock { $0.seen }
+        let decision = CommandTriage.decide(
+            payload: message.payload, correlationData: correlationData, seen: seen, now: Date())
+        switch decision {
+        case .drop(let reason):
+            logger.warning("dropped a command message", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
+        case .acknowledge(let id, let outcome, let duplicate):
+            if !duplicate {
+                shared.withLock { $0.seen.record(id, outcome) }
+                persist()
+            }
+            log(id: id, function: nil, outcome: outcome, duplicate: duplicate)
+            await acknowledge(id, outcome, correlationData: correlationData)
+        case .execute(let envelope):
+            let outcome = await execute(envelope)
+            persist()
+            log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
+            await acknowledge(envelope.id, outcome, correlationData: correlationData)
+        }
+    }
+
+    /// The state changes only when the command succeeds, hook included: a failed command leaves the player as it was.
+    private func execute(_ envelope: CommandEnvelope) async -> CommandOutcome {
+        var player = shared.withLock { $0.player }
+        var outcome = executor.apply(envelope, to: &player, now: Date())
+        if outcome.status == .ok, let hooks, let hookOutcome = await hooks.run(for: envelope) {
+            outcome = hookOutcome
+        }
+        shared.withLock { state in
+            if outcome.status == .ok { state.player = player }
+            state.seen.record(envelope.id, outcome)
+        }
+        return outcome
+    }
+
+    private func acknowledge(_ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?) async {
+        let acknowledgement = Acknowledgement(
+            commandID: id, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: Date())
+        let properties = MQTTPublishProperties(
+            correlationData: correlationData ?? Array(id.uuidString.lowercased().utf8),
+            contentType: "application/json")
+        do {
+            try await client.publish(
+                to: Topics.deviceAcks(deviceID), payload: acknowledgement.encoded(), qos: .atLeastOnce, retain: false,
+                properties: properties)
+        } catch {
+            // A redelivery of the command would be acknowledged again from the seen list.
+            logger.error(
+                "could not publish an acknowledgement",
+                metadata: ["command_id": "\(id.uuidString.lowercased())", "error": "\(error)"])
+        }
+    }
+
+    /// One line per command. Parameters stay out of the log: a URL can carry a token.
+    private func log(id: UUID, function: ActionFunction?, outcome: CommandOutcome, duplicate: Bool) {
+        var metadata: Logger.Metadata = [
+            "command_id": "\(id.uuidString.lowercased())", "status": "\(outcome.status.rawValue)",
+        ]
+        if let function { metadata["function"] = "\(function.rawValue)" }
+        if let detail = outcome.detail { metadata["detail"] = "\(detail)" }
+        if duplicate { metadata["duplicate"] = "true" }
+        logger.info(duplicate ? "command already handled; acknowledged again" : "command handled", metadata: metadata)
+    }
+}

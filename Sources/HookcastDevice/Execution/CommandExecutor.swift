@@ -1,0 +1,50 @@
+import Foundation
+import HookcastCore
+
+/// Applies a command to a `PlayerState`: what a signage player would do, without side effects, so every function
+/// is tested without a broker or a screen.
+public struct CommandExecutor: Sendable {
+    public typealias Outcome = CommandOutcome
+
+    public init() {}
+
+    /// Changes `state` as `envelope` asks. A command whose parameters do not fit its function (the gateway validates
+    /// them, but the device trusts no one) fails and leaves `state` alone.
+    public func apply(_ envelope: CommandEnvelope, to state: inout PlayerState, now: Date) -> Outcome {
+        let params = envelope.params
+        switch envelope.function {
+        case .loadURL:
+            guard let url = params.url, !url.isEmpty else { return .failed("url missing") }
+            state.currentURL = url
+        case .emergency:
+            guard let emergency = params.state else { return .failed("state missing") }
+            switch emergency {
+            case .on:
+                // A repeated "on" updates the text but keeps the time the emergency began.
+                let since = state.emergency.active ? state.emergency.since : now
+                state.emergency = PlayerState.EmergencyStatus(active: true, message: params.message, since: since)
+            case .off:
+                state.emergency = PlayerState.EmergencyStatus(active: false, message: nil, since: now)
+            }
+        case .refreshDatasource:
+            state.datasourceRefreshes.record(at: now)
+            state.lastDatasourceID = params.datasourceID
+        case .pauseLoop:
+            state.loopPaused = true
+            state.pausedLoopID = params.loopID
+        case .resumeLoop:
+            state.loopPaused = false
+            state.pausedLoopID = nil
+        case .sendSensorEvent:
+            guard let sensorData = envelope.sensorData else { return .failed("sensor_data missing") }
+            state.recordSensorEvent(sensorData)
+        case .refreshContent:
+            state.contentRefreshes.record(at: now)
+        case .restartDevice:
+            state.restarts += 1
+        }
+        state.commandsExecuted += 1
+        state.lastCommandAt = now
+        return .ok
+    }
+}

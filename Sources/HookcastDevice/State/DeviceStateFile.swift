@@ -1,0 +1,44 @@
+import Foundation
+import HookcastCore
+
+/// What the agent keeps on disk between runs: the player state, the commands it has already handled (so a restarted
+/// agent does not run a redelivered command again) and the groups it follows (so it listens to their topics from
+/// the moment it connects, when the broker hands over what was queued while it was away).
+///
+/// `{"v":1,"player":{…PlayerState…},"seen_commands":[{"id":"…","outcome":{"status":"ok"}}],"groups":["g1"]}`, written atomically
+/// (a temporary file renamed over the old one), so a crash leaves the old or the new file, never half of one.
+struct DeviceStateFile: Codable, Sendable, Equatable {
+    static let currentVersion = 1
+
+    var version: Int
+    var player: PlayerState
+    /// Oldest first.
+    var seenCommands: [SeenCommands.Entry]
+    /// Sorted.
+    var groups: [GroupID]
+
+    init(player: PlayerState, seenCommands: [SeenCommands.Entry], groups: [GroupID]) {
+        self.version = Self.currentVersion
+        self.player = player
+        self.seenCommands = seenCommands
+        self.groups = groups
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v"
+        case player
+        case seenCommands = "seen_commands"
+        case groups
+    }
+
+    /// The stored state; nil when there is no file yet.
+    static func load(from url: URL) throws -> DeviceStateFile? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let data = try Data(contentsOf: url)
+        return try DeviceJSON.decoder().decode(DeviceStateFile.self, from: data)
+    }
+
+    func write(to url: URL) throws {
+        try DeviceJSON.encoder().encode(self).write(to: url, options: .atomic)
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HookcastCore
+import HookcastDevice
+import Logging
+
+/// `hookcast device --id lobby-1`: the reference device agent, for demos and as a model for real players.
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device",
+        abstract: "Run a reference device agent: execute and acknowledge the commands sent to one device."
+    )
+
+    @Option(help: "The device id, also the MQTT client id.")
+    var id: String
+
+    @Option(name: .customLong("mqtt-host"), help: "MQTT broker host (HOOKCAST_MQTT_HOST).")
+    var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
+
+    @Option(name: .customLong("mqtt-port"), help: "MQTT broker port (HOOKCAST_MQTT_PORT).")
+    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT").flatMap(Int.init) ?? 1883
+
+    @Option(
+        name: .customLong("mqtt-username"),
+        help: "MQTT user name (HOOKCAST_MQTT_USERNAME); the password comes from HOOKCAST_MQTT_PASSWORD only.")
+    var mqttUsername: String?
+
+    @Option(name: .customLong("hooks"), help: "Directory of hook executables named after the functions.")
+    var hooksDirectory: String?
+
+    @Option(name: .customLong("hook-timeout"), help: "Seconds a hook may run before it is killed.")
+    var hookTimeout: Int = 30
+
+    @Option(name: .customLong("state-file"), help: "JSON file keeping the player state across restarts.")
+    var stateFile: String?
+
+    @Option(name: .customLong("session-expiry"), help: "Seconds the broker queues commands while the device is away.")
+    var sessionExpiry: UInt32 = 86_400
+
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
+    var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard hookTimeout > 0 else { throw ValidationError("--hook-timeout must be at least 1 second.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+    }
+
+    func run() async throws {
+        let deviceID: DeviceID
+        do {
+            deviceID = try DeviceID(id, field: "--id")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var logger = Logger(label: "hookcast.device")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger[metadataKey: "device_id"] = "\(deviceID)"
+        let agent = try DeviceAgent(
+            configuration: DeviceAgent.Configuration(
+                deviceID: deviceID,
+                mqttHost: mqttHost,
+                mqttPort: mqttPort,
+                username: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
+                // Secrets from the environment only: a command line is visible to every user in `ps`.
+                password: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+                sessionExpiry: sessionExpiry,
+                hooksDirectory: hooksDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                hookTimeout: .seconds(hookTimeout),
+                stateFile: stateFile.map { URL(fileURLWithPath: $0) },
+                logger: logger
+            ))
+        let signals = StopSignals { [logger] signal in
+            logger.notice("stopping", metadata: ["signal": "\(signal)"])
+            Task { await agent.stop() }
+        }
+        defer { signals.cancel() }
+        try await agent.run()
+    }
+}
+
+/// SIGINT and SIGTERM, delivered on a dispatch queue instead of killing the process, so the agent can say
+/// `offline` and disconnect cleanly.
+private final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(onSignal: @escaping @Sendable (Int32) -> Void) {
+        let queue = DispatchQueue(label: "hookcast.device.signals")
+        sources = [SIGINT, SIGTERM].map { number in
+            // The default action would end the process before the handler runs.
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { onSignal(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}

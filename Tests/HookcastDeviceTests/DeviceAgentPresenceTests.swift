@@ -1,0 +1,46 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+@testable import HookcastDevice
+
+@Suite("DeviceAgent reports its presence, retained, and its Last Will says offline when it vanishes")
+struct DeviceAgentPresenceTests {
+    /// The retained presence a newcomer sees.
+    static func retainedPresence(of deviceID: DeviceID) async throws -> PresenceMessage {
+        let watcher = try await BrokerWatcher.start(Topics.deviceStatus(deviceID))
+        let message = try await watcher.first("retained presence") { $0.retain }
+        await watcher.close()
+        return try PresenceMessage.decode(message.payload)
+    }
+
+    @Test("online is retained after start and offline after stop")
+    func onlineThenOffline() async throws {
+        try await withTimeout(.seconds(15)) {
+            let harness = try await AgentHarness.start()
+            let online = try await Self.retainedPresence(of: harness.deviceID)
+            #expect(online.status == .online)
+            #expect(online.deviceID == harness.deviceID)
+            #expect(online.agentVersion == HookcastVersion.current)
+            try await harness.stopAgent()
+            #expect(try await Self.retainedPresence(of: harness.deviceID).status == .offline)
+            try await harness.close()
+        }
+    }
+
+    @Test("A dropped connection publishes the offline Last Will; the agent reconnects and says online again")
+    func lastWill() async throws {
+        try await withTimeout(.seconds(15)) {
+            let harness = try await AgentHarness.start()
+            let before = harness.watcher.messages.count
+            harness.agent.dropConnectionForTesting()
+            _ = try await harness.watcher.presence(.offline, after: before)
+            #expect(try await Self.retainedPresence(of: harness.deviceID).status == .offline)
+            let afterWill = harness.watcher.messages.count
+            _ = try await harness.watcher.presence(.online, after: afterWill, timeout: .seconds(8))
+            try await harness.close()
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+@testable import HookcastDevice
+
+@Suite("DeviceAgent follows its group config and keeps a persistent session")
+struct DeviceAgentSubscriptionTests {
+    static func waitForGroups(_ agent: DeviceAgent, _ expected: [GroupID]) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while agent.groups != expected {
+            guard ContinuousClock.now < deadline else { throw WaitTimedOut(what: "groups \(expected)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("Commands on a group in the config are executed; after the group is removed they are not")
+    func followsGroups() async throws {
+        try await withTimeout(.seconds(15)) {
+            let harness = try await AgentHarness.start()
+            let group = try Fixtures.groupID()
+            let configTopic = Topics.deviceConfig(harness.deviceID)
+            let client = harness.watcher.client
+            try await client.publish(
+                to: configTopic, payload: DeviceConfigMessage(deviceID: harness.deviceID, groups: [group]).encoded(),
+                retain: true)
+            try await Self.waitForGroups(harness.agent, [group])
+
+            let first = try Fixtures.envelope(.refreshContent, target: .group(group))
+            try await harness.watcher.send(first, to: Topics.groupCommands(group))
+            #expect(try await harness.watcher.acknowledgements(for: first.id, count: 1).first?.status == .ok)
+
+            try await client.publish(
+                to: configTopic, payload: DeviceConfigMessage(deviceID: harness.deviceID, groups: []).encoded(),
+                retain: true)
+            try await Self.waitForGroups(harness.agent, [])
+            let second = try Fixtures.envelope(.refreshContent, target: .group(group))
+            try await harness.watcher.send(second, to: Topics.groupCommands(group))
+            // A marker on the device topic: once it is acknowledged, the group command would have been too.
+            let marker = try Fixtures.envelope(.restartDevice)
+            try await harness.watcher.send(marker, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: marker.id, count: 1)
+            #expect(harness.watcher.acknowledgements(for: second.id).isEmpty)
+            #expect(harness.agent.state.contentRefreshes.count == 1)
+
+            try await client.publish(to: configTopic, payload: [], retain: true)
+            try await harness.close()
+        }
+    }
+
+    @Test("A command published while the agent is offline is executed when it comes back")
+    func persistentSession() async throws {
+        try await withTimeout(.seconds(15)) {
+            let first = try await AgentHarness.start()
+            try await first.stopAgent()
+            // The agent's DISCONNECT is on the wire but may not be processed yet; a command the broker routed to the
+            // closing connection could be acknowledged by libmosquitto and dropped (MQTTClient ends its streams
+            // before it disconnects). Give the broker a moment, as a real device's absence would.
+            try await Task.sleep(for: .milliseconds(200))
+            let envelope = try Fixtures.envelope(.loadURL, params: .init(url: "https://example.com/queued"))
+            try await first.watcher.send(envelope, to: first.commandTopic)
+
+            let second = try await AgentHarness.start(first.deviceID, watcher: first.watcher)
+            let acks = try await second.watcher.acknowledgements(for: envelope.id, count: 1)
+            #expect(acks.first?.status == .ok)
+            #expect(second.agent.state.currentURL == "https://example.com/queued")
+            try await second.close()
+        }
+    }
+}

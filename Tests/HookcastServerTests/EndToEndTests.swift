@@ -1,0 +1,134 @@
+import Foundation
+import HookcastCore
+import HookcastDevice
+import HookcastTestSupport
+import Testing
+
+/// Webhook → gateway → broker → reference agents → acknowledgements → command status, all real.
+@Suite("End to end with the reference device agent")
+struct EndToEndTests {
+    /// Starts an agent and waits until the gateway sees it online.
+    static func startAgent(
+        _ id: String, hooks: URL? = nil, gateway: GatewayClient
+    ) async throws -> (DeviceAgent, Task<Void, any Error>) {
+        let agent = try DeviceAgent(
+            configuration: .init(
+                deviceID: try DeviceID(id), mqttPort: try SharedBroker.port, hooksDirectory: hooks,
+                hookTimeout: .seconds(5)))
+        let task = Task { try await agent.run() }
+        try await withTimeout(.seconds(10), "\(id) online") {
+            while try await gateway.admin(.get, "devices/\(id)")["online"] != .bool(true) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return (agent, task)
+    }
+
+    static func trigger(_ gateway: GatewayClient, key: String, event: String) async throws -> HTTPResult {
+        try await gateway.postWebhook(key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
+    }
+
+    @Test("Device, group and all targets reach every agent once, and each command ends all ok")
+    func everyTargetKind() async throws {
+        let suffix = UUID().uuidString.prefix(6)
+        let ids = (1...3).map { "e2e\($0)-\(suffix)" }
+        try await GatewayHarness.run { gateway in
+            for id in ids { _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#) }
+            _ = try await gateway.admin(
+                .post, "groups", #"{"id":"pair-\#(suffix)","members":["\#(ids[0])","\#(ids[1])"]}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"one","function":"load_url","params":{"url":"https://example.com/a"},"target":{"kind":"device","id":"\#(ids[2])"}}"#
+            )
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"pair","function":"pause_loop","target":{"kind":"group","id":"pair-\#(suffix)"}}"#)
+            // "all" reaches every agent on this broker; only the registered ones are expected.
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"everyone","function":"emergency","params":{"state":"on","message":"drill"},"target":{"kind":"all"}}"#
+            )
+            let key = try await gateway.createKey().secret
+            var started: [(DeviceAgent, Task<Void, any Error>)] = []
+            for id in ids { started.append(try await Self.startAgent(id, gateway: gateway)) }
+            let agents = started
+            // Group membership reaches the agents through their retained config.
+            try await withTimeout(.seconds(5), "agents joined their group") {
+                while agents[0].0.groups.isEmpty || agents[1].0.groups.isEmpty {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+
+            for (event, expected) in [("one", 1), ("pair", 2), ("everyone", 3)] {
+                let answer = try await Self.trigger(gateway, key: key, event: event)
+                #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
+                #expect(answer["totals"]?.field("ok") == .number(Double(expected)), "\(event): \(answer.text)")
+            }
+            #expect(agents[2].0.state.currentURL == "https://example.com/a")
+            #expect(agents[0].0.state.loopPaused && agents[1].0.state.loopPaused && !agents[2].0.state.loopPaused)
+            #expect(agents.allSatisfy { $0.0.state.emergency.active && $0.0.state.emergency.message == "drill" })
+            // (No count of executed commands: other suites broadcast on the same broker at the same time.)
+            for (agent, task) in agents {
+                await agent.stop()
+                _ = try? await task.value
+            }
+            try await withTimeout(.seconds(5), "offline after stop") {
+                while try await gateway.admin(.get, "devices/\(ids[0])")["online"] != .bool(false) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+    }
+
+    @Test("A failing hook makes the device answer failed, with the hook's words")
+    func failingHook() async throws {
+        let id = "hook-\(UUID().uuidString.prefix(6))"
+        let hooks = FileManager.default.temporaryDirectory.appendingPathComponent("hooks-\(id)")
+        try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: hooks) }
+        let hook = hooks.appendingPathComponent("restart_device")
+        try "#!/bin/sh\necho 'reboot refused by policy' >&2\nexit 4\n".write(
+            to: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        try await GatewayHarness.run { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"reboot","function":"restart_device","target":{"kind":"device","id":"\#(id)"}}"#)
+            let key = try await gateway.createKey().secret
+            let (agent, task) = try await Self.startAgent(id, hooks: hooks, gateway: gateway)
+            let answer = try await Self.trigger(gateway, key: key, event: "reboot")
+            #expect(answer["totals"]?.field("failed") == .number(1), "\(answer.text)")
+            let status = try await gateway.admin(.get, "commands/\(try #require(answer.string("command_id")))")
+            #expect(status.text.contains("reboot refused by policy"), "\(status.text)")
+            await agent.stop()
+            _ = try? await task.value
+        }
+    }
+
+    @Test("An agent that was offline gets the command from its persistent session and acknowledges it")
+    func offlineAgentCatchesUp() async throws {
+        let id = "away-\(UUID().uuidString.prefix(6))"
+        try await GatewayHarness.run { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"later","function":"refresh_content","target":{"kind":"device","id":"\#(id)"}}"#)
+            let key = try await gateway.createKey().secret
+            let (first, firstTask) = try await Self.startAgent(id, gateway: gateway)
+            await first.stop()
+            _ = try? await firstTask.value
+
+            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"later"}"#)
+            let commandID = try #require(answer.string("command_id"))
+            #expect(try await gateway.admin(.get, "commands/\(commandID)")["totals"]?.field("pending") == .number(1))
+
+            let (second, secondTask) = try await Self.startAgent(id, gateway: gateway)
+            _ = try await AcknowledgementTests.waitUntil(gateway, commandID) { $0["complete"] == .bool(true) }
+            #expect(try await gateway.admin(.get, "commands/\(commandID)")["totals"]?.field("ok") == .number(1))
+            #expect(second.state.contentRefreshes.count == 1)
+            await second.stop()
+            _ = try? await secondTask.value
+        }
+    }
+}
