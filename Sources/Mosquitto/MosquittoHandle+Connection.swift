@@ -86,7 +86,9 @@ extension MosquittoHandle {
     }
 
     /// Orderly shutdown: waits (bounded) for outstanding acknowledgements, then DISCONNECT, stops the network
-    /// thread and fails whatever still waits.
+    /// thread and fails whatever still waits. Subscription streams end only after the network thread has stopped,
+    /// so a message the broker sends during the shutdown still reaches its consumer (libmosquitto has already
+    /// acknowledged it).
     func disconnect(drainTimeout: Duration) async {
         let drainDeadline = ContinuousClock.now + drainTimeout
         while ContinuousClock.now < drainDeadline {
@@ -94,44 +96,49 @@ extension MosquittoHandle {
             if !busy { break }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        guard close() else { return }
+        guard beginClosing() else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             blockingQueue.async {
                 self.stopNetworkThread()
                 continuation.resume()
             }
         }
+        finishStreams()
     }
 
     /// The synchronous shutdown for a client dropped without `disconnect()`.
     func shutdownNow() {
-        guard close() else { return }
+        guard beginClosing() else { return }
         blockingQueue.sync { stopNetworkThread() }
+        finishStreams()
     }
 
-    /// Moves to `.closed` and releases every waiter; returns false if the client was closed already.
-    private func close() -> Bool {
-        let finished = state.withLock {
-            state -> (subscriptions: [SubscriptionEntry], observers: [AsyncStream<MQTTConnectionState>.Continuation])?
-            in
-            guard state.connection != .closed else { return nil }
+    /// Moves to `.closed` and fails every waiter; returns false if the client was closed already.
+    private func beginClosing() -> Bool {
+        state.withLock { state in
+            guard state.connection != .closed else { return false }
             state.transition(to: .closed)
             if let waiter = state.connectWaiter {
                 state.connectWaiter = nil
                 waiter.value.resume(throwing: MQTTError.clientClosed)
             }
             state.failAll(with: .clientClosed)
+            return true
+        }
+    }
+
+    /// Ends every subscription and state stream, outside the lock: finishing a stream runs its termination
+    /// handler, which takes the lock again.
+    private func finishStreams() {
+        let (subscriptions, observers) = state.withLock { state in
             defer {
                 state.subscriptions.removeAll()
                 state.observers.removeAll()
             }
             return (Array(state.subscriptions.values), Array(state.observers.values))
         }
-        guard let finished else { return false }
-        // Outside the lock: finishing a stream runs its termination handler, which takes the lock again.
-        for subscription in finished.subscriptions { subscription.continuation.finish() }
-        for observer in finished.observers { observer.finish() }
-        return true
+        for subscription in subscriptions { subscription.continuation.finish() }
+        for observer in observers { observer.finish() }
     }
 }
 

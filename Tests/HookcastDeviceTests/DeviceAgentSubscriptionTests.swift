@@ -56,8 +56,8 @@ struct DeviceAgentSubscriptionTests {
             let first = try await AgentHarness.start()
             try await first.stopAgent()
             // The agent's DISCONNECT is on the wire but may not be processed yet; a command the broker routed to the
-            // closing connection could be acknowledged by libmosquitto and dropped (MQTTClient ends its streams
-            // before it disconnects). Give the broker a moment, as a real device's absence would.
+            // closing connection would be acknowledged by libmosquitto after the agent stopped reading. Give the
+            // broker a moment, as a real device's absence would.
             try await Task.sleep(for: .milliseconds(200))
             let envelope = try Fixtures.envelope(.loadURL, params: .init(url: "https://example.com/queued"))
             try await first.watcher.send(envelope, to: first.commandTopic)
