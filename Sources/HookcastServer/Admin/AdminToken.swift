@@ -3,7 +3,7 @@ import Foundation
 
 /// The admin API's bearer token. Only its SHA-256 hash is kept, in `admin-token.sha256` in the data directory
 /// (mode 0600); the token itself is shown once, when it is generated on first start. `HOOKCAST_ADMIN_TOKEN`
-/// sets it instead.
+/// sets it instead (and is kept, hashed, when no token was stored yet).
 public struct AdminToken: Sendable {
     let hash: [UInt8]
 
@@ -22,10 +22,15 @@ public struct AdminToken: Sendable {
     }
 
     public static func loadOrCreate(dataDirectory: URL, fromEnvironment: String?) throws -> Loaded {
-        if let fromEnvironment, !fromEnvironment.isEmpty {
-            return Loaded(token: AdminToken(plainText: fromEnvironment), newlyGenerated: nil)
-        }
         let file = dataDirectory.appendingPathComponent("admin-token.sha256")
+        if let fromEnvironment, !fromEnvironment.isEmpty {
+            let token = AdminToken(plainText: fromEnvironment)
+            // Adopted when nothing is stored yet, so the same token keeps working when the variable is gone.
+            if !FileManager.default.fileExists(atPath: file.path) {
+                try store(token, in: file, directory: dataDirectory)
+            }
+            return Loaded(token: token, newlyGenerated: nil)
+        }
         if let stored = try? String(contentsOf: file, encoding: .utf8),
             let hash = Hex.decode(stored.trimmingCharacters(in: .whitespacesAndNewlines)), hash.count == 32
         {
@@ -34,11 +39,15 @@ public struct AdminToken: Sendable {
         let random = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let plainText = "hka_" + Base64URL.encode(random)
         let token = AdminToken(plainText: plainText)
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try store(token, in: file, directory: dataDirectory)
+        return Loaded(token: token, newlyGenerated: plainText)
+    }
+
+    private static func store(_ token: AdminToken, in file: URL, directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let written = FileManager.default.createFile(
             atPath: file.path, contents: Data(Hex.encode(token.hash).utf8), attributes: [.posixPermissions: 0o600])
         guard written else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path]) }
-        return Loaded(token: token, newlyGenerated: plainText)
     }
 
     /// Constant-time: compares the digests of the presented and the stored token.
