@@ -90,6 +90,13 @@ import Testing
             let used = try await service.authenticate(secret.value)
             #expect(used?.lastUsedAt == referenceDate.addingTimeInterval(60))
             #expect(try await service.get(id: key.id)?.lastUsedAt == referenceDate.addingTimeInterval(60))
+            // Within the resolution the stored time stays; past it, it moves.
+            clock.advance(by: 30)
+            #expect(try await service.authenticate(secret.value)?.lastUsedAt == referenceDate.addingTimeInterval(60))
+            #expect(try await service.get(id: key.id)?.lastUsedAt == referenceDate.addingTimeInterval(60))
+            clock.advance(by: 31)
+            #expect(try await service.authenticate(secret.value)?.lastUsedAt == referenceDate.addingTimeInterval(121))
+            #expect(try await service.get(id: key.id)?.lastUsedAt == referenceDate.addingTimeInterval(121))
         }
     }
 

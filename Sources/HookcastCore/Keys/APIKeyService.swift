@@ -88,10 +88,17 @@ public struct APIKeyService: Sendable {
             stored.record.scope == APIKey.webhookScope
         else { return nil }
         let usedAt = now().roundedToMilliseconds
-        try await repository.touch(id: stored.record.id, at: usedAt)
-        stored.record.lastUsedAt = usedAt
+        // "Last used" is for people; writing it on every request would add a synchronous disk write to each
+        // webhook, so it is written at most once per `lastUsedResolution`.
+        if stored.record.lastUsedAt.map({ usedAt.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
+            try await repository.touch(id: stored.record.id, at: usedAt)
+            stored.record.lastUsedAt = usedAt
+        }
         return stored.record
     }
+
+    /// Seconds within which repeated use of a key does not rewrite its `lastUsedAt`.
+    public static let lastUsedResolution: TimeInterval = 60
 
     private func existing(_ id: UUID) async throws -> StoredAPIKey {
         guard let stored = try await repository.find(id: id) else {
