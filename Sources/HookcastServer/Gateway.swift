@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HookcastCore
 import Hummingbird
@@ -36,7 +37,8 @@ struct Gateway: Sendable {
     /// Turns a triggered action into a stored command and publishes it. The command is in the store before this
     /// returns; `published` is false when the broker was unreachable and the outbox will publish it later.
     func trigger(
-        action: Action, sensorData: JSONValue?, apiKeyID: UUID?, source: CommandSource
+        action: Action, sensorData: JSONValue?, apiKeyID: UUID?, source: CommandSource,
+        idempotencyKey: String? = nil
     ) async throws(APIError) -> (command: Command, published: Bool) {
         var sensor: SensorData?
         if let sensorData {
@@ -62,14 +64,53 @@ struct Gateway: Sendable {
         } catch {
             throw .storeUnavailable("The command could not be prepared: the store is unavailable.")
         }
-        do {
-            try await store.commands.insert(command)
-        } catch {
-            logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
-            throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
+        if let idempotencyKey, let apiKeyID {
+            let record = IdempotencyRecord(
+                apiKeyID: apiKeyID, key: idempotencyKey,
+                fingerprint: Self.fingerprint(eventID: action.eventID, sensorData: sensorData), commandID: command.id,
+                createdAt: Date())
+            if let original = try await insertIdempotently(command, record) {
+                return (original, original.publishedAt != nil)
+            }
+        } else {
+            do {
+                try await store.commands.insert(command)
+            } catch {
+                logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
+                throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
+            }
         }
         let published = await publisher.publish(command)
         return (command, published)
+    }
+
+    /// Stores `command` unless the key was used before; returns the original command for a repeated request.
+    private func insertIdempotently(_ command: Command, _ record: IdempotencyRecord) async throws(APIError) -> Command?
+    {
+        let outcome: IdempotentInsert
+        do {
+            outcome = try await store.commands.insert(command, idempotency: record)
+        } catch {
+            logger.error("command not stored", metadata: ["event_id": "\(command.eventID)", "error": "\(error)"])
+            throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
+        }
+        guard case .existing(let earlier) = outcome else { return nil }
+        guard earlier.fingerprint == record.fingerprint else {
+            throw APIError(
+                .conflict, "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different request; use a new key for a new request.")
+        }
+        guard let original = try? await store.commands.find(id: earlier.commandID) else {
+            throw .storeUnavailable("The original command could not be read; try again.")
+        }
+        return original
+    }
+
+    /// What a request asks for, independent of key order and whitespace.
+    static func fingerprint(eventID: EventID, sensorData: JSONValue?) -> String {
+        let request = JSONValue.object(["event_id": .string(eventID.rawValue), "sensor_data": sensorData ?? .null])
+        let bytes = (try? JSONCoding.encoder().encode(request)) ?? Data()
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -118,3 +118,37 @@ import Testing
         }
     }
 }
+
+@Suite("Idempotent command inserts")
+struct IdempotentInsertTests {
+    @Test("A key is remembered within the retention and forgotten after it, in both stores")
+    func retention() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-idem-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sqlite = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+        for store in [sqlite, InMemoryStore()] as [any HookcastStore] {
+            let apiKeyID = UUID()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            func command() throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: start,
+                    expiresAt: start.addingTimeInterval(60), apiKeyID: apiKeyID, source: .webhook)
+            }
+            let first = try command()
+            let record = IdempotencyRecord(
+                apiKeyID: apiKeyID, key: "k", fingerprint: "f", commandID: first.id, createdAt: start)
+            #expect(try await store.commands.insert(first, idempotency: record) == .inserted)
+            let retry = try command()
+            var later = record
+            later.commandID = retry.id
+            later.createdAt = start.addingTimeInterval(3600)
+            #expect(try await store.commands.insert(retry, idempotency: later) == .existing(record))
+            #expect(try await store.commands.count() == 1)
+            later.createdAt = start.addingTimeInterval(IdempotencyRecord.retention + 1)
+            #expect(try await store.commands.insert(retry, idempotency: later) == .inserted)
+            #expect(try await store.commands.count() == 2)
+            try await store.close()
+        }
+    }
+}

@@ -24,6 +24,9 @@ final class CommandsUnavailableStore: HookcastStore {
     struct FailingCommands: CommandRepository {
         let base: any CommandRepository
         func insert(_ command: Command) async throws { throw StoreError.unavailable("disk full") }
+        func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+            throw StoreError.unavailable("disk full")
+        }
         func find(id: UUID) async throws -> Command? { try await base.find(id: id) }
         func page(offset: Int, limit: Int) async throws -> [Command] {
             try await base.page(offset: offset, limit: limit)

@@ -5,6 +5,10 @@ public protocol CommandRepository: Sendable {
     /// Durable when it returns: the caller is told the command was accepted. Throws `StoreError.conflict` for a
     /// duplicate id.
     func insert(_ command: Command) async throws
+    /// Inserts `command` together with its idempotency record, in one transaction, unless the record's API key
+    /// already used the same idempotency key within `IdempotencyRecord.retention`: then nothing is inserted and
+    /// the earlier record is returned. Forgets records past the retention as it goes.
+    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert
     func find(id: UUID) async throws -> Command?
     /// Newest first (by `issuedAt`, then insertion order), skipping `offset` commands.
     func page(offset: Int, limit: Int) async throws -> [Command]

@@ -33,7 +33,8 @@ struct WebhookController: Sendable {
             throw APIError(
                 .contentTooLarge, "body_too_large", "The body is larger than \(context.maxUploadSize / 1024) KiB.")
         }
-        let webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
+        var webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
+        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request)
         return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
     }
 
@@ -41,8 +42,9 @@ struct WebhookController: Sendable {
         TriggerResponse
     > {
         let key = try await authenticate(request)
-        return try await trigger(
-            try WebhookRequest.parse(query: request), key: key, wait: try WebhookRequest.wait(in: request))
+        var webhook = try WebhookRequest.parse(query: request)
+        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request)
+        return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
     }
 
     private func authenticate(_ request: Request) async throws -> APIKey {
@@ -79,7 +81,8 @@ struct WebhookController: Sendable {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }
         let (command, published) = try await gateway.trigger(
-            action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook)
+            action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
+            idempotencyKey: webhook.idempotencyKey)
         var response = TriggerResponse(command: command, published: published)
         if let wait { response.report = await gateway.waitForAcknowledgements(of: command, wait: wait) }
         return EditedResponse(status: .ok, response: response)

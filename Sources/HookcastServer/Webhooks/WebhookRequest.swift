@@ -7,6 +7,7 @@ import Hummingbird
 struct WebhookRequest: Sendable {
     var eventID: String
     var sensorData: JSONValue?
+    var idempotencyKey: String?
 
     /// The key from the `x-webhook-apikey` header, or else from the `apiKey` query parameter.
     static func presentedKey(in request: Request) -> String? {
@@ -75,5 +76,18 @@ extension WebhookRequest {
     }
 }
 
+extension WebhookRequest {
+    /// `Idempotency-Key`: 1 to 255 printable ASCII characters.
+    static func idempotencyKey(in request: Request) throws(APIError) -> String? {
+        guard let key = request.headers[idempotencyKeyHeader] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .badRequest(
+                "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.")
+        }
+        return key
+    }
+}
+
 let webhookAPIKeyHeader = HTTPField.Name("x-webhook-apikey")!
+let idempotencyKeyHeader = HTTPField.Name("idempotency-key")!
 let waitHeader = HTTPField.Name("x-hookcast-wait")!

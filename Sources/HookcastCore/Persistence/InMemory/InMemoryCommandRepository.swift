@@ -12,6 +12,21 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try database.access { state in
+            let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
+            state.idempotency = state.idempotency.filter { $0.value.createdAt >= cutoff }
+            let slot = "\(idempotency.apiKeyID.uuidString)|\(idempotency.key)"
+            if let existing = state.idempotency[slot] { return .existing(existing) }
+            guard !state.commands.contains(where: { $0.id == command.id }) else {
+                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+            }
+            state.commands.append(command)
+            state.idempotency[slot] = idempotency
+            return .inserted
+        }
+    }
+
     func find(id: UUID) async throws -> Command? {
         try database.access { state in state.commands.first { $0.id == id } }
     }

@@ -13,6 +13,7 @@ struct InMemoryState {
     var acknowledgements: [UUID: [DeviceID: AcknowledgementRecord]] = [:]
     var lastAcknowledgements: [DeviceID: AcknowledgementRecord] = [:]
     var presence: [DeviceID: DevicePresence] = [:]
+    var idempotency: [String: IdempotencyRecord] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

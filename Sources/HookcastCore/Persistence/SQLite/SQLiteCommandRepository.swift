@@ -11,21 +11,58 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func insert(_ command: Command) async throws {
         try await gate.run(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
-            // `seq` is taken inside the same statement; the gate serialises writers, so it cannot collide.
-            try await $0.execute(
+            try await Self.insert(command, $0)
+        }
+    }
+
+    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try await gate.transaction(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+            connection in
+            let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
+            try await connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
+            let existing = try await connection.query(
                 """
-                INSERT INTO commands (seq, \(Self.columns))
-                VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
+                WHERE api_key_id = ? AND key = ?
+                """,
+                [.uuid(idempotency.apiKeyID), .text(idempotency.key)]
+            ).first
+            if let existing {
+                return .existing(
+                    IdempotencyRecord(
+                        apiKeyID: try existing.uuid("api_key_id"), key: try existing.string("key"),
+                        fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
+                        createdAt: try existing.date("created_at")))
+            }
+            try await Self.insert(command, connection)
+            try await connection.execute(
+                """
+                INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
                 """,
                 [
-                    .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
-                    .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
-                    try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
-                    .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
-                    .date(command.publishedAt), .text(command.publishError),
-                ]
-            )
+                    .uuid(idempotency.apiKeyID), .text(idempotency.key), .text(idempotency.fingerprint),
+                    .uuid(idempotency.commandID), .date(idempotency.createdAt),
+                ])
+            return .inserted
         }
+    }
+
+    /// `seq` is taken inside the same statement; the gate serialises writers, so it cannot collide.
+    private static func insert(_ command: Command, _ connection: SQLiteConnection) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO commands (seq, \(Self.columns))
+            VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
+                .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
+                try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
+                .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
+                .date(command.publishedAt), .text(command.publishError),
+            ]
+        )
     }
 
     func find(id: UUID) async throws -> Command? {

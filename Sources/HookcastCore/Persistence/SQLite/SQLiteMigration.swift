@@ -7,7 +7,7 @@ struct SQLiteMigration: Sendable {
 
 extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed, deliveries]
+    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
     static let initialSchema = SQLiteMigration(
@@ -136,6 +136,24 @@ extension SQLiteMigration {
                 agent_version TEXT
             ) STRICT
             """,
+        ]
+    )
+
+    /// Which command each caller's Idempotency-Key produced.
+    static let idempotencyKeys = SQLiteMigration(
+        version: 4,
+        statements: [
+            """
+            CREATE TABLE idempotency_keys (
+                api_key_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                command_id TEXT NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (api_key_id, key)
+            ) STRICT
+            """,
+            "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)",
         ]
     )
 }
