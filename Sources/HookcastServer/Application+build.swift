@@ -33,9 +33,11 @@ public func buildApplication(
     let publisher = CommandPublisher(client: broker.client, commands: store.commands, logger: logger)
     let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
     let watchers = CommandWatchers()
+    let emergency = EmergencyLatch(client: broker.client, store: store, logger: logger)
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, watchers: watchers, acknowledgementDeadline: configuration.acknowledgementDeadline,
+        configs: configs, emergency: emergency, watchers: watchers,
+        acknowledgementDeadline: configuration.acknowledgementDeadline,
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
@@ -56,7 +58,8 @@ public func buildApplication(
         watchers: watchers,
         statistics: AcknowledgementStatistics(), logger: logger)
     let outbox = OutboxService(
-        client: broker.client, publisher: publisher, configs: configs, commands: store.commands, logger: logger)
+        client: broker.client, publisher: publisher, configs: configs, emergency: emergency,
+        commands: store.commands, logger: logger)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(

@@ -11,6 +11,7 @@ struct Gateway: Sendable {
     let keys: APIKeyService
     let publisher: CommandPublisher
     let configs: DeviceConfigPublisher
+    let emergency: EmergencyLatch
     let watchers: CommandWatchers
     let acknowledgementDeadline: Duration
     let logger: Logger
@@ -80,7 +81,16 @@ struct Gateway: Sendable {
                 throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
             }
         }
+        // Stored now, published after the command: a device that receives both applies the latched state last.
+        let latched: [EmergencyStateMessage]
+        do {
+            latched = try await emergency.latch(command)
+        } catch {
+            logger.error("emergency state not stored", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            latched = []
+        }
         let published = await publisher.publish(command)
+        await emergency.publish(latched)
         return (command, published)
     }
 

@@ -4,16 +4,17 @@ import HookcastDevice
 import HookcastTestSupport
 import Testing
 
-/// Webhook → gateway → broker → reference agents → acknowledgements → command status, all real.
+/// Webhook → gateway → broker → reference agents → acknowledgements → command status, all real. Each test has a
+/// broker of its own: broadcasts and latched emergency states of other suites must not reach its agents.
 @Suite("End to end with the reference device agent")
 struct EndToEndTests {
     /// Starts an agent and waits until the gateway sees it online.
     static func startAgent(
-        _ id: String, hooks: URL? = nil, gateway: GatewayClient
+        _ id: String, hooks: URL? = nil, broker: TestBroker, gateway: GatewayClient
     ) async throws -> (DeviceAgent, Task<Void, any Error>) {
         let agent = try DeviceAgent(
             configuration: .init(
-                deviceID: try DeviceID(id), mqttPort: try SharedBroker.port, hooksDirectory: hooks,
+                deviceID: try DeviceID(id), mqttPort: broker.port, hooksDirectory: hooks,
                 hookTimeout: .seconds(5)))
         let task = Task { try await agent.run() }
         try await withTimeout(.seconds(10), "\(id) online") {
@@ -32,7 +33,8 @@ struct EndToEndTests {
     func everyTargetKind() async throws {
         let suffix = UUID().uuidString.prefix(6)
         let ids = (1...3).map { "e2e\($0)-\(suffix)" }
-        try await GatewayHarness.run { gateway in
+        let broker = try TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             for id in ids { _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#) }
             _ = try await gateway.admin(
                 .post, "groups", #"{"id":"pair-\#(suffix)","members":["\#(ids[0])","\#(ids[1])"]}"#)
@@ -50,7 +52,7 @@ struct EndToEndTests {
             )
             let key = try await gateway.createKey().secret
             var started: [(DeviceAgent, Task<Void, any Error>)] = []
-            for id in ids { started.append(try await Self.startAgent(id, gateway: gateway)) }
+            for id in ids { started.append(try await Self.startAgent(id, broker: broker, gateway: gateway)) }
             let agents = started
             // Group membership reaches the agents through their retained config.
             try await withTimeout(.seconds(5), "agents joined their group") {
@@ -67,7 +69,7 @@ struct EndToEndTests {
             #expect(agents[2].0.state.currentURL == "https://example.com/a")
             #expect(agents[0].0.state.loopPaused && agents[1].0.state.loopPaused && !agents[2].0.state.loopPaused)
             #expect(agents.allSatisfy { $0.0.state.emergency.active && $0.0.state.emergency.message == "drill" })
-            // (No count of executed commands: other suites broadcast on the same broker at the same time.)
+            #expect(agents.map { $0.0.state.commandsExecuted } == [2, 2, 2])
             for (agent, task) in agents {
                 await agent.stop()
                 _ = try? await task.value
@@ -90,13 +92,14 @@ struct EndToEndTests {
         try "#!/bin/sh\necho 'reboot refused by policy' >&2\nexit 4\n".write(
             to: hook, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
-        try await GatewayHarness.run { gateway in
+        let broker = try TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(
                 .post, "actions",
                 #"{"event_id":"reboot","function":"restart_device","target":{"kind":"device","id":"\#(id)"}}"#)
             let key = try await gateway.createKey().secret
-            let (agent, task) = try await Self.startAgent(id, hooks: hooks, gateway: gateway)
+            let (agent, task) = try await Self.startAgent(id, hooks: hooks, broker: broker, gateway: gateway)
             let answer = try await Self.trigger(gateway, key: key, event: "reboot")
             #expect(answer["totals"]?.field("failed") == .number(1), "\(answer.text)")
             let status = try await gateway.admin(.get, "commands/\(try #require(answer.string("command_id")))")
@@ -109,13 +112,14 @@ struct EndToEndTests {
     @Test("An agent that was offline gets the command from its persistent session and acknowledges it")
     func offlineAgentCatchesUp() async throws {
         let id = "away-\(UUID().uuidString.prefix(6))"
-        try await GatewayHarness.run { gateway in
+        let broker = try TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(
                 .post, "actions",
                 #"{"event_id":"later","function":"refresh_content","target":{"kind":"device","id":"\#(id)"}}"#)
             let key = try await gateway.createKey().secret
-            let (first, firstTask) = try await Self.startAgent(id, gateway: gateway)
+            let (first, firstTask) = try await Self.startAgent(id, broker: broker, gateway: gateway)
             await first.stop()
             _ = try? await firstTask.value
 
@@ -123,12 +127,49 @@ struct EndToEndTests {
             let commandID = try #require(answer.string("command_id"))
             #expect(try await gateway.admin(.get, "commands/\(commandID)")["totals"]?.field("pending") == .number(1))
 
-            let (second, secondTask) = try await Self.startAgent(id, gateway: gateway)
+            let (second, secondTask) = try await Self.startAgent(id, broker: broker, gateway: gateway)
             _ = try await AcknowledgementTests.waitUntil(gateway, commandID) { $0["complete"] == .bool(true) }
             #expect(try await gateway.admin(.get, "commands/\(commandID)")["totals"]?.field("ok") == .number(1))
             #expect(second.state.contentRefreshes.count == 1)
             await second.stop()
             _ = try? await secondTask.value
+        }
+    }
+}
+
+@Suite("Emergency is a latched state")
+struct EmergencyLatchTests {
+    @Test("An agent that missed the command shows the emergency at once, and the all-clear ends every scope")
+    func latched() async throws {
+        let id = "late-\(UUID().uuidString.prefix(6))"
+        let group = "lg-\(UUID().uuidString.prefix(6))"
+        let broker = try TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":["\#(id)"]}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"alarm","function":"emergency","params":{"state":"on","message":"Evacuate floor 2"},"target":{"kind":"group","id":"\#(group)"}}"#)
+            _ = try await gateway.admin(
+                .post, "actions", #"{"event_id":"clear","function":"emergency","params":{"state":"off"},"target":{"kind":"all"}}"#)
+            let key = try await gateway.createKey().secret
+            // Nobody listens yet: the command itself reaches no device.
+            #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"alarm"}"#).status == .ok)
+
+            let (agent, task) = try await EndToEndTests.startAgent(id, broker: broker, gateway: gateway)
+            try await withTimeout(.seconds(5), "emergency shown from the latched state") {
+                while !agent.state.emergency.active { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(agent.state.emergency.message == "Evacuate floor 2")
+            #expect(agent.state.commandsExecuted == 0)
+
+            let cleared = try await gateway.postWebhook(key: key, body: #"{"event_id":"clear"}"#, query: "wait=5")
+            #expect(cleared["complete"] == .bool(true))
+            try await withTimeout(.seconds(5), "all-clear") {
+                while agent.state.emergency.active { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            await agent.stop()
+            _ = try? await task.value
         }
     }
 }

@@ -19,6 +19,7 @@ final class CommandsUnavailableStore: HookcastStore {
     var actions: any ActionRepository { base.actions }
     var commands: any CommandRepository { failing }
     var deliveries: any DeliveryRepository { base.deliveries }
+    var emergencies: any EmergencyStateRepository { base.emergencies }
     func close() async throws { try await base.close() }
 
     struct FailingCommands: CommandRepository {

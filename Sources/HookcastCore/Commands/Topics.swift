@@ -28,4 +28,13 @@ public enum Topics {
         case .all: allCommands
         }
     }
+
+    /// Where the latched emergency state of a scope is retained; never a command topic.
+    public static func emergencyState(_ scope: ActionTarget) -> String {
+        switch scope {
+        case .all: "\(root)/state/emergency/all"
+        case .group(let id): "\(root)/state/emergency/groups/\(id.rawValue)"
+        case .device(let id): "\(root)/state/emergency/devices/\(id.rawValue)"
+        }
+    }
 }

@@ -6,6 +6,7 @@ public protocol HookcastStore: Sendable {
     var actions: any ActionRepository { get }
     var commands: any CommandRepository { get }
     var deliveries: any DeliveryRepository { get }
+    var emergencies: any EmergencyStateRepository { get }
 
     /// Releases the database; later calls fail with `StoreError.unavailable`.
     func close() async throws

@@ -15,6 +15,8 @@ struct AgentState {
     var player: PlayerState
     var seen: SeenCommands
     var groups: Set<GroupID>
+    /// The retained emergency state of each scope heard so far.
+    var latchedEmergency: [ActionTarget: EmergencyStateMessage] = [:]
     var phase: Phase = .idle
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
 

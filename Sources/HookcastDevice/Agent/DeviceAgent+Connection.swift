@@ -6,7 +6,7 @@ extension DeviceAgent {
     /// followed when it last ran (from the state file).
     var initialFilters: [String] {
         [Topics.deviceCommands(deviceID), Topics.allCommands, Topics.deviceConfig(deviceID)]
-            + groups.map(Topics.groupCommands)
+            + groups.map(Topics.groupCommands) + emergencyFilters(groups: groups)
     }
 
     /// Connects and subscribes, with every subscription registered with the client before the broker's CONNACK.

@@ -31,19 +31,25 @@ extension DeviceAgent {
         for group in current.subtracting(wanted).sorted() {
             do {
                 try await client.unsubscribe(from: Topics.groupCommands(group))
+                try await client.unsubscribe(from: Topics.emergencyState(.group(group)))
             } catch {
                 // The local stream is gone either way; a broker subscription left over only delivers messages
                 // nothing here listens to.
                 logger.warning(
                     "could not unsubscribe from a group", metadata: ["group": "\(group)", "error": "\(error)"])
             }
-            _ = shared.withLock { $0.groups.remove(group) }
+            shared.withLock { agent in
+                agent.groups.remove(group)
+                agent.latchedEmergency[.group(group)] = nil
+                agent.resolveEmergency(for: deviceID)
+            }
             logger.info("left group", metadata: ["group": "\(group)"])
         }
         for group in wanted.subtracting(current).sorted() {
             do {
                 forward(try await client.subscribe(to: Topics.groupCommands(group), qos: .atLeastOnce))
                 _ = shared.withLock { $0.groups.insert(group) }
+                forward(try await client.subscribe(to: Topics.emergencyState(.group(group)), qos: .atLeastOnce))
                 logger.info("joined group", metadata: ["group": "\(group)"])
             } catch {
                 // The next config message (every change of membership sends one) tries again.

@@ -71,6 +71,8 @@ public final class DeviceAgent: Sendable {
             switch event {
             case .message(let message) where message.topic == Topics.deviceConfig(deviceID):
                 await applyConfig(message)
+            case .message(let message) where Self.isEmergencyState(message.topic):
+                applyEmergencyState(message)
             case .message(let message):
                 await handleCommand(message)
             case .reconnected:

@@ -3,12 +3,13 @@ import Logging
 import Mosquitto
 import ServiceLifecycle
 
-/// Publishes what was stored while the broker was away, and re-sends every device's retained config after each
-/// (re)connect. Runs for the life of the application.
+/// Publishes what was stored while the broker was away, and re-sends every device's retained config and every
+/// latched emergency state after each (re)connect. Runs for the life of the application.
 struct OutboxService: Service {
     let client: MQTTClient
     let publisher: CommandPublisher
     let configs: DeviceConfigPublisher
+    let emergency: EmergencyLatch
     let commands: any CommandRepository
     let logger: Logger
 
@@ -16,7 +17,10 @@ struct OutboxService: Service {
         var wasConnected = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let connected = client.state.isConnected
-            if connected && !wasConnected { await configs.publishAll() }
+            if connected && !wasConnected {
+                await configs.publishAll()
+                await emergency.publishAll()
+            }
             wasConnected = connected
             if connected { await drain() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }

@@ -82,7 +82,8 @@ extension WebhookRequest {
         guard let key = request.headers[idempotencyKeyHeader] else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .badRequest(
-                "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.")
+                "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."
+            )
         }
         return key
     }

@@ -14,6 +14,7 @@ struct InMemoryState {
     var lastAcknowledgements: [DeviceID: AcknowledgementRecord] = [:]
     var presence: [DeviceID: DevicePresence] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
+    var emergencies: [ActionTarget: EmergencyStateMessage] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

@@ -6,6 +6,7 @@ public final class InMemoryStore: HookcastStore {
     public let actions: any ActionRepository
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
+    public let emergencies: any EmergencyStateRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -18,6 +19,7 @@ public final class InMemoryStore: HookcastStore {
         self.actions = InMemoryActionRepository(database: database)
         self.commands = InMemoryCommandRepository(database: database)
         self.deliveries = InMemoryDeliveryRepository(database: database)
+        self.emergencies = InMemoryEmergencyStateRepository(database: database)
     }
 
     public func close() async throws {

@@ -7,7 +7,9 @@ struct SQLiteMigration: Sendable {
 
 extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [SQLiteMigration] = [initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys]
+    static let all: [SQLiteMigration] = [
+        initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates,
+    ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
     static let initialSchema = SQLiteMigration(
@@ -154,6 +156,14 @@ extension SQLiteMigration {
             ) STRICT
             """,
             "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)",
+        ]
+    )
+
+    /// The latched emergency state per scope (the scope's state topic is the key).
+    static let emergencyStates = SQLiteMigration(
+        version: 5,
+        statements: [
+            "CREATE TABLE emergency_states (scope TEXT PRIMARY KEY, payload TEXT NOT NULL) STRICT"
         ]
     )
 }

@@ -14,6 +14,7 @@ public final class SQLiteStore: HookcastStore {
     public let actions: any ActionRepository
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
+    public let emergencies: any EmergencyStateRepository
     let gate: SQLiteGate
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -27,6 +28,7 @@ public final class SQLiteStore: HookcastStore {
         self.actions = SQLiteActionRepository(gate: gate)
         self.commands = SQLiteCommandRepository(gate: gate)
         self.deliveries = SQLiteDeliveryRepository(gate: gate)
+        self.emergencies = SQLiteEmergencyStateRepository(gate: gate)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.
