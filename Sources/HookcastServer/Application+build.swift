@@ -57,6 +57,9 @@ public func buildApplication(
         client: broker.client, shareGroup: configuration.acknowledgementShareGroup, deliveries: store.deliveries,
         watchers: watchers,
         statistics: AcknowledgementStatistics(), logger: logger)
+    let redelivery = RedeliveryService(
+        client: broker.client, store: store, publisher: publisher,
+        acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)
     let outbox = OutboxService(
         client: broker.client, publisher: publisher, configs: configs, emergency: emergency,
         commands: store.commands, logger: logger)
@@ -66,7 +69,7 @@ public func buildApplication(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),
         // Shut down in reverse: the HTTP server stops first, the store closes last.
-        services: [StoreService(store: store), broker, outbox, collector],
+        services: [StoreService(store: store), broker, outbox, collector, redelivery],
         logger: logger)
 }
 

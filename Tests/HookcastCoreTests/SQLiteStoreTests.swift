@@ -152,3 +152,31 @@ struct IdempotentInsertTests {
         }
     }
 }
+
+@Suite("Active commands")
+struct ActiveCommandTests {
+    @Test("Only published commands that have not expired are active, oldest first, in both stores")
+    func active() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-active-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sqlite = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+        for store in [sqlite, InMemoryStore()] as [any HookcastStore] {
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func command(issued: TimeInterval, ttl: TimeInterval) throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: now.addingTimeInterval(issued),
+                    expiresAt: now.addingTimeInterval(issued + ttl), apiKeyID: nil, source: .webhook)
+            }
+            let older = try command(issued: -20, ttl: 60)
+            let newer = try command(issued: -10, ttl: 60)
+            let expired = try command(issued: -30, ttl: 10)
+            let unpublished = try command(issued: -5, ttl: 60)
+            for item in [older, newer, expired, unpublished] { try await store.commands.insert(item) }
+            for item in [older, newer, expired] { try await store.commands.markPublished(id: item.id, at: now) }
+            #expect(try await store.commands.active(at: now, limit: 10).map(\.id) == [older.id, newer.id])
+            #expect(try await store.commands.active(at: now, limit: 1).map(\.id) == [older.id])
+            try await store.close()
+        }
+    }
+}

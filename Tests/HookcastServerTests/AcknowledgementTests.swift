@@ -2,6 +2,7 @@ import Foundation
 import HookcastCore
 import HookcastTestSupport
 import Mosquitto
+import Synchronization
 import Testing
 
 /// A device reduced to the protocol: answers every command on its own, the broadcast and its groups' topics.
@@ -10,13 +11,15 @@ struct ScriptedDevice: Sendable {
     let client: MQTTClient
     let task: Task<Void, Never>
 
+    /// `ignoring` deliveries are dropped without an answer, as if lost on the way.
     static func start(
         id: String, groups: [String] = [], status: AcknowledgementStatus = .ok, detail: String? = nil,
-        delay: Duration = .zero
+        delay: Duration = .zero, ignoring: Int = 0, received: ReceivedTopics? = nil
     ) async throws -> ScriptedDevice {
         let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: id))
         try await client.connect()
         let deviceID = try DeviceID(id)
+        let deliveries = received ?? ReceivedTopics()
         var topics = [Topics.deviceCommands(deviceID), Topics.allCommands]
         topics += try groups.map { Topics.groupCommands(try GroupID($0)) }
         var subscriptions: [MQTTSubscription] = []
@@ -27,6 +30,7 @@ struct ScriptedDevice: Sendable {
                     group.addTask {
                         for await message in subscription {
                             guard let envelope = try? CommandEnvelope.decode(message.payload) else { continue }
+                            if deliveries.record(message.topic) <= ignoring { continue }
                             try? await Task.sleep(for: delay)
                             let ack = Acknowledgement(
                                 commandID: envelope.id, deviceID: deviceID, status: status, detail: detail,
@@ -44,6 +48,21 @@ struct ScriptedDevice: Sendable {
         task.cancel()
         await client.disconnect()
     }
+}
+
+/// The topics a scripted device received commands on, in order.
+final class ReceivedTopics: Sendable {
+    private let topics = Mutex<[String]>([])
+
+    /// Records a delivery; returns how many there have been, this one included.
+    func record(_ topic: String) -> Int {
+        topics.withLock {
+            $0.append(topic)
+            return $0.count
+        }
+    }
+
+    var all: [String] { topics.withLock { $0 } }
 }
 
 @Suite("Acknowledgements and presence, as the gateway records them")
@@ -216,5 +235,25 @@ extension JSONValue {
     func field(_ key: String) -> JSONValue? {
         if case .object(let fields) = self { return fields[key] }
         return nil
+    }
+}
+
+@Suite("Redelivery until the device answers")
+struct RedeliveryTests {
+    @Test("A device that lost the command gets it again on its own topic after the deadline, and answers")
+    func redelivered() async throws {
+        let (device, group) = (AcknowledgementTests.unique("lossy"), AcknowledgementTests.unique("g"))
+        let received = ReceivedTopics()
+        let lossy = try await ScriptedDevice.start(id: device, groups: [group], ignoring: 1, received: received)
+        try await GatewayHarness.run(acknowledgementDeadline: .seconds(1)) { gateway in
+            let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "again")
+            let started = ContinuousClock.now
+            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"again"}"#, query: "wait=10")
+            #expect(answer["complete"] == .bool(true), "\(answer.text)")
+            #expect(answer["totals"]?.field("ok") == .number(1))
+            #expect(ContinuousClock.now - started >= .seconds(1))
+            #expect(received.all == ["hookcast/v1/groups/\(group)/commands", "hookcast/v1/devices/\(device)/commands"])
+        }
+        await lossy.stop()
     }
 }

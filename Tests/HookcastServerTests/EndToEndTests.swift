@@ -149,9 +149,11 @@ struct EmergencyLatchTests {
             _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":["\#(id)"]}"#)
             _ = try await gateway.admin(
                 .post, "actions",
-                #"{"event_id":"alarm","function":"emergency","params":{"state":"on","message":"Evacuate floor 2"},"target":{"kind":"group","id":"\#(group)"}}"#)
+                #"{"event_id":"alarm","function":"emergency","params":{"state":"on","message":"Evacuate floor 2"},"target":{"kind":"group","id":"\#(group)"}}"#
+            )
             _ = try await gateway.admin(
-                .post, "actions", #"{"event_id":"clear","function":"emergency","params":{"state":"off"},"target":{"kind":"all"}}"#)
+                .post, "actions",
+                #"{"event_id":"clear","function":"emergency","params":{"state":"off"},"target":{"kind":"all"}}"#)
             let key = try await gateway.createKey().secret
             // Nobody listens yet: the command itself reaches no device.
             #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"alarm"}"#).status == .ok)

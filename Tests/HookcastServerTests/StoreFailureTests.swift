@@ -38,6 +38,9 @@ final class CommandsUnavailableStore: HookcastStore {
             try await base.markPublishFailed(id: id, error: error)
         }
         func unpublished(limit: Int) async throws -> [Command] { try await base.unpublished(limit: limit) }
+        func active(at date: Date, limit: Int) async throws -> [Command] {
+            try await base.active(at: date, limit: limit)
+        }
     }
 }
 

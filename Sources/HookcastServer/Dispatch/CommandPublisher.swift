@@ -57,4 +57,26 @@ final class CommandPublisher: Sendable {
         }
         return true
     }
+
+    /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are
+    /// not bothered). Returns whether the broker acknowledged it.
+    func redeliver(_ command: Command, to device: DeviceID, attempt: Int, now: Date = Date()) async -> Bool {
+        let remaining = command.expiresAt.timeIntervalSince(now)
+        guard remaining > 0, client.state.isConnected else { return false }
+        let properties = MQTTPublishProperties(
+            messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
+            correlationData: Array(command.id.uuidString.lowercased().utf8),
+            contentType: "application/json",
+            userProperties: [MQTTUserProperty("hookcast-redelivery", String(attempt))])
+        do {
+            try await client.publish(
+                to: Topics.deviceCommands(device), payload: CommandEnvelope(command: command).encoded(),
+                qos: .atLeastOnce, properties: properties)
+            return true
+        } catch {
+            logger.warning(
+                "redelivery not published", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            return false
+        }
+    }
 }

@@ -60,6 +60,17 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func active(at date: Date, limit: Int) async throws -> [Command] {
+        try database.access { state in
+            Array(
+                state.commands.enumerated()
+                    .filter { $0.element.publishedAt != nil && $0.element.expiresAt > date }
+                    .sorted { ($0.element.issuedAt, $0.offset) < ($1.element.issuedAt, $1.offset) }
+                    .map(\.element)
+                    .prefix(max(limit, 0)))
+        }
+    }
+
     func unpublished(limit: Int) async throws -> [Command] {
         try database.access { state in
             let pending = state.commands.enumerated()

@@ -105,6 +105,18 @@ struct SQLiteCommandRepository: CommandRepository {
         )
     }
 
+    func active(at date: Date, limit: Int) async throws -> [Command] {
+        try await gate.run {
+            try await $0.query(
+                """
+                SELECT \(Self.columns) FROM commands WHERE published_at IS NOT NULL AND expires_at > ?
+                ORDER BY issued_at, seq LIMIT ?
+                """,
+                [.date(date), .integer(max(limit, 0))]
+            ).map(Self.decode)
+        }
+    }
+
     func unpublished(limit: Int) async throws -> [Command] {
         try await gate.run {
             try await $0.query(

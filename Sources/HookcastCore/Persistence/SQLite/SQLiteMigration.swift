@@ -166,4 +166,12 @@ extension SQLiteMigration {
             "CREATE TABLE emergency_states (scope TEXT PRIMARY KEY, payload TEXT NOT NULL) STRICT"
         ]
     )
+
+    /// Redelivery looks at published commands that have not expired yet.
+    static let activeCommands = SQLiteMigration(
+        version: 6,
+        statements: [
+            "CREATE INDEX commands_active ON commands (expires_at) WHERE published_at IS NOT NULL"
+        ]
+    )
 }
