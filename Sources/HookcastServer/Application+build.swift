@@ -37,7 +37,7 @@ public func buildApplication(
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
         configs: configs, emergency: emergency, watchers: watchers,
-        acknowledgementDeadline: configuration.acknowledgementDeadline,
+        acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)

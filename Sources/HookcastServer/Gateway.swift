@@ -14,6 +14,7 @@ struct Gateway: Sendable {
     let emergency: EmergencyLatch
     let watchers: CommandWatchers
     let acknowledgementDeadline: Duration
+    let maximumBacklog: Int
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.
@@ -65,6 +66,7 @@ struct Gateway: Sendable {
         } catch {
             throw .storeUnavailable("The command could not be prepared: the store is unavailable.")
         }
+        try await refuseIfBacklogFull()
         if let idempotencyKey, let apiKeyID {
             let record = IdempotencyRecord(
                 apiKeyID: apiKeyID, key: idempotencyKey,
@@ -92,6 +94,23 @@ struct Gateway: Sendable {
         let published = await publisher.publish(command)
         await emergency.publish(latched)
         return (command, published)
+    }
+
+    /// While the broker is away commands queue up in the store; past `maximumBacklog` new ones are refused.
+    private func refuseIfBacklogFull() async throws(APIError) {
+        guard !publisher.isBrokerConnected else { return }
+        let backlog: Int
+        do {
+            backlog = try await store.commands.unpublishedCount()
+        } catch {
+            throw .storeUnavailable("The command could not be stored: the store is unavailable.")
+        }
+        guard backlog < maximumBacklog else {
+            throw APIError(
+                .serviceUnavailable, "backlog_full",
+                "The MQTT broker is unreachable and \(backlog) commands are already waiting; nothing was stored. "
+                    + "Try again later.", headers: [.retryAfter: "30"])
+        }
     }
 
     /// Stores `command` unless the key was used before; returns the original command for a repeated request.

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     /// The shared-subscription group for acknowledgements: instances of one deployment (one database) share it
     /// and split the acknowledgements; separate deployments on one broker need different names.
     public var acknowledgementShareGroup: String
+    /// While the broker is unreachable, webhooks are stored as queued up to this many waiting commands; beyond it
+    /// they are refused with 503 and Retry-After, so a long outage cannot fill the disk.
+    public var maximumBacklog: Int
     /// A device that has not acknowledged a command this long after it was issued counts as `timed_out`.
     public var acknowledgementDeadline: Duration
 
@@ -35,7 +38,8 @@ public struct ServerConfiguration: Sendable {
         adminToken: String? = nil,
         publicURL: String? = nil,
         acknowledgementDeadline: Duration = .seconds(30),
-        acknowledgementShareGroup: String = "hookcast"
+        acknowledgementShareGroup: String = "hookcast",
+        maximumBacklog: Int = 100_000
     ) {
         self.address = address
         self.port = port
@@ -49,5 +53,6 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.acknowledgementDeadline = acknowledgementDeadline
         self.acknowledgementShareGroup = acknowledgementShareGroup
+        self.maximumBacklog = maximumBacklog
     }
 }

@@ -186,4 +186,38 @@ struct DispatchTests {
             return nil
         }
     }
+
+    @Test("While the broker is down the backlog is bounded: past it, 503 with Retry-After and nothing stored")
+    func boundedBacklog() async throws {
+        let broker = try TestBroker()
+        let port = broker.port
+        try await GatewayHarness.run(mqttPort: port, maximumBacklog: 2) { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"b1"}"#)
+            _ = try await gateway.admin(
+                .post, "actions", #"{"event_id":"b","function":"refresh_content","target":{"kind":"device","id":"b1"}}"#
+            )
+            let key = try await gateway.createKey()
+            broker.stop()
+            try await withTimeout(.seconds(5), "gateway notices") {
+                while try await gateway.request(.get, "/readyz").status == .ok {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            for _ in 0..<2 {
+                #expect(
+                    try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"b"}"#)["queued"] == .bool(true))
+            }
+            let refused = try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"b"}"#)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorCode == "backlog_full")
+            #expect(try await gateway.admin(.get, "commands")["total"] == .number(2))
+
+            try broker.start()
+            try await withTimeout(.seconds(10), "backlog drained") {
+                while try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"b"}"#).status != .ok {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
 }

@@ -12,7 +12,8 @@ enum GatewayHarness {
     static let adminToken = "test-admin-token"
 
     static func configuration(
-        dataDirectory: URL, mqttPort: Int, acknowledgementDeadline: Duration = .seconds(30)
+        dataDirectory: URL, mqttPort: Int, acknowledgementDeadline: Duration = .seconds(30),
+        maximumBacklog: Int = 100_000
     ) -> ServerConfiguration {
         let instance = "gateway-test-\(UUID().uuidString.prefix(8))"
         // Tests run gateways side by side on one broker, each with its own database: no sharing of acknowledgements.
@@ -24,7 +25,8 @@ enum GatewayHarness {
             adminToken: adminToken,
             publicURL: "http://hookcast.test",
             acknowledgementDeadline: acknowledgementDeadline,
-            acknowledgementShareGroup: instance)
+            acknowledgementShareGroup: instance,
+            maximumBacklog: maximumBacklog)
     }
 
     static func temporaryDirectory() -> URL {
@@ -38,13 +40,14 @@ enum GatewayHarness {
         mqttPort: Int? = nil,
         waitForBroker: Bool = true,
         acknowledgementDeadline: Duration = .seconds(30),
+        maximumBacklog: Int = 100_000,
         _ body: @escaping @Sendable (GatewayClient) async throws -> Void
     ) async throws {
         let directory = dataDirectory ?? temporaryDirectory()
         let app = try await buildApplication(
             configuration: configuration(
                 dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
-                acknowledgementDeadline: acknowledgementDeadline))
+                acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog))
         try await app.test(.live) { client in
             let gateway = GatewayClient(client: client)
             if waitForBroker { try await gateway.waitUntilReady() }

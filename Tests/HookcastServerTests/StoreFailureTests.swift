@@ -38,6 +38,7 @@ final class CommandsUnavailableStore: HookcastStore {
             try await base.markPublishFailed(id: id, error: error)
         }
         func unpublished(limit: Int) async throws -> [Command] { try await base.unpublished(limit: limit) }
+        func unpublishedCount() async throws -> Int { try await base.unpublishedCount() }
         func active(at date: Date, limit: Int) async throws -> [Command] {
             try await base.active(at: date, limit: limit)
         }

@@ -20,6 +20,8 @@ public protocol CommandRepository: Sendable {
     func markPublishFailed(id: UUID, error: String) async throws
     /// Commands not yet published and not given up, oldest first, for publishing after a broker outage.
     func unpublished(limit: Int) async throws -> [Command]
+    /// How many commands wait to be published (the backlog while the broker is away).
+    func unpublishedCount() async throws -> Int
     /// Published commands that have not expired at `date`, oldest first: the ones redelivery looks after.
     func active(at date: Date, limit: Int) async throws -> [Command]
 }

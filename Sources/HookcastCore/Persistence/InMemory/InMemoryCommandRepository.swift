@@ -71,6 +71,12 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func unpublishedCount() async throws -> Int {
+        try database.access { state in
+            state.commands.count { $0.publishedAt == nil && $0.publishError == nil }
+        }
+    }
+
     func unpublished(limit: Int) async throws -> [Command] {
         try database.access { state in
             let pending = state.commands.enumerated()

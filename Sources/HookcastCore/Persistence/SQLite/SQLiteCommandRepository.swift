@@ -117,6 +117,17 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    func unpublishedCount() async throws -> Int {
+        try await gate.run {
+            guard
+                let row = try await $0.query(
+                    "SELECT COUNT(*) AS count FROM commands WHERE published_at IS NULL AND publish_error IS NULL"
+                ).first
+            else { return 0 }
+            return try row.int("count")
+        }
+    }
+
     func unpublished(limit: Int) async throws -> [Command] {
         try await gate.run {
             try await $0.query(
