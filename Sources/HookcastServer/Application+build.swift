@@ -38,6 +38,7 @@ public func buildApplication(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
         configs: configs, emergency: emergency, watchers: watchers,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
+        committer: CommandCommitter(commands: store.commands),
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)

@@ -15,6 +15,7 @@ struct Gateway: Sendable {
     let watchers: CommandWatchers
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int
+    let committer: CommandCommitter
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.
@@ -77,7 +78,7 @@ struct Gateway: Sendable {
             }
         } else {
             do {
-                try await store.commands.insert(command)
+                try await committer.insert(command)
             } catch {
                 logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
                 throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")

@@ -180,3 +180,30 @@ struct ActiveCommandTests {
         }
     }
 }
+
+@Suite("Group commit of commands")
+struct BatchInsertTests {
+    @Test("A batch is stored whole, or not at all when one of its commands conflicts, in both stores")
+    func allOrNothing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-batch-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sqlite = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+        for store in [sqlite, InMemoryStore()] as [any HookcastStore] {
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func command() throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: now,
+                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook)
+            }
+            let batch = try (0..<3).map { _ in try command() }
+            try await store.commands.insert(batch)
+            #expect(try await store.commands.count() == 3)
+            let fresh = try command()
+            await #expect(throws: StoreError.self) { try await store.commands.insert([fresh, batch[0]]) }
+            #expect(try await store.commands.count() == 3)
+            #expect(try await store.commands.find(id: fresh.id) == nil)
+            try await store.close()
+        }
+    }
+}

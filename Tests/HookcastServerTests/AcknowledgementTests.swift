@@ -14,9 +14,9 @@ struct ScriptedDevice: Sendable {
     /// `ignoring` deliveries are dropped without an answer, as if lost on the way.
     static func start(
         id: String, groups: [String] = [], status: AcknowledgementStatus = .ok, detail: String? = nil,
-        delay: Duration = .zero, ignoring: Int = 0, received: ReceivedTopics? = nil
+        delay: Duration = .zero, ignoring: Int = 0, received: ReceivedTopics? = nil, port: Int? = nil
     ) async throws -> ScriptedDevice {
-        let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: id))
+        let client = try MQTTClient(configuration: .init(port: try port ?? SharedBroker.port, clientID: id))
         try await client.connect()
         let deviceID = try DeviceID(id)
         let deliveries = received ?? ReceivedTopics()
@@ -244,8 +244,11 @@ struct RedeliveryTests {
     func redelivered() async throws {
         let (device, group) = (AcknowledgementTests.unique("lossy"), AcknowledgementTests.unique("g"))
         let received = ReceivedTopics()
-        let lossy = try await ScriptedDevice.start(id: device, groups: [group], ignoring: 1, received: received)
-        try await GatewayHarness.run(acknowledgementDeadline: .seconds(1)) { gateway in
+        // A broker of its own: a broadcast from another suite would count as the lost delivery.
+        let broker = try TestBroker()
+        let lossy = try await ScriptedDevice.start(
+            id: device, groups: [group], ignoring: 1, received: received, port: broker.port)
+        try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(1)) { gateway in
             let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "again")
             let started = ContinuousClock.now
             let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"again"}"#, query: "wait=10")

@@ -113,7 +113,9 @@ struct EndToEndTests {
     func offlineAgentCatchesUp() async throws {
         let id = "away-\(UUID().uuidString.prefix(6))"
         let broker = try TestBroker()
-        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+        // If the broker had not yet processed the first agent's DISCONNECT when the command went out, it handed
+        // the command to the closing connection; redelivery after the deadline then brings it, as in production.
+        try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(2)) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(
                 .post, "actions",

@@ -25,6 +25,7 @@ final class CommandsUnavailableStore: HookcastStore {
     struct FailingCommands: CommandRepository {
         let base: any CommandRepository
         func insert(_ command: Command) async throws { throw StoreError.unavailable("disk full") }
+        func insert(_ commands: [Command]) async throws { throw StoreError.unavailable("disk full") }
         func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
             throw StoreError.unavailable("disk full")
         }

@@ -5,6 +5,8 @@ public protocol CommandRepository: Sendable {
     /// Durable when it returns: the caller is told the command was accepted. Throws `StoreError.conflict` for a
     /// duplicate id.
     func insert(_ command: Command) async throws
+    /// Inserts several commands in one transaction (group commit): all or none.
+    func insert(_ commands: [Command]) async throws
     /// Inserts `command` together with its idempotency record, in one transaction, unless the record's API key
     /// already used the same idempotency key within `IdempotencyRecord.retention`: then nothing is inserted and
     /// the earlier record is returned. Forgets records past the retention as it goes.

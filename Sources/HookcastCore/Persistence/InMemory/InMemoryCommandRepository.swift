@@ -12,6 +12,17 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func insert(_ commands: [Command]) async throws {
+        try database.access { state in
+            let existing = Set(state.commands.map(\.id))
+            var seen = Set<UUID>()
+            for command in commands where existing.contains(command.id) || !seen.insert(command.id).inserted {
+                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+            }
+            state.commands.append(contentsOf: commands)
+        }
+    }
+
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try database.access { state in
             let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)

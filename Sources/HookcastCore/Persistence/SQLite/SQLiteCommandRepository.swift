@@ -15,6 +15,13 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    func insert(_ commands: [Command]) async throws {
+        guard !commands.isEmpty else { return }
+        try await gate.transaction(conflictMessage: "a command in the batch already exists") { connection in
+            for command in commands { try await Self.insert(command, connection) }
+        }
+    }
+
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try await gate.transaction(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
             connection in
