@@ -38,7 +38,7 @@ public func buildApplication(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
         configs: configs, emergency: emergency, watchers: watchers,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
-        committer: CommandCommitter(commands: store.commands),
+        committer: GroupCommit(inserting: store.commands),
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)

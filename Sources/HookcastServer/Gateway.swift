@@ -15,7 +15,7 @@ struct Gateway: Sendable {
     let watchers: CommandWatchers
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int
-    let committer: CommandCommitter
+    let committer: GroupCommit<Command>
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.
@@ -78,7 +78,7 @@ struct Gateway: Sendable {
             }
         } else {
             do {
-                try await committer.insert(command)
+                try await committer.write(command)
             } catch {
                 logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
                 throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")

@@ -35,6 +35,9 @@ final class CommandsUnavailableStore: HookcastStore {
         }
         func count() async throws -> Int { try await base.count() }
         func markPublished(id: UUID, at date: Date) async throws { try await base.markPublished(id: id, at: date) }
+        func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {
+            try await base.markPublished(publications)
+        }
         func markPublishFailed(id: UUID, error: String) async throws {
             try await base.markPublishFailed(id: id, error: error)
         }

@@ -17,6 +17,8 @@ public protocol CommandRepository: Sendable {
     func count() async throws -> Int
     /// Sets `publishedAt` and clears `publishError`. Throws `StoreError.notFound`.
     func markPublished(id: UUID, at date: Date) async throws
+    /// `markPublished` for several commands in one transaction; ids that do not exist are skipped.
+    func markPublished(_ publications: [(id: UUID, at: Date)]) async throws
     /// Records that publishing was given up (e.g. expired); the command leaves `unpublished(limit:)`.
     /// Throws `StoreError.notFound`.
     func markPublishFailed(id: UUID, error: String) async throws

@@ -11,11 +11,21 @@ final class CommandPublisher: Sendable {
     private let commands: any CommandRepository
     private let logger: Logger
     private let publishing = Mutex<Set<UUID>>([])
+    /// Publish times are recorded in groups: losing one to a crash only means the outbox publishes it again.
+    private let published: GroupCommit<PublishedAt>
+
+    struct PublishedAt: Sendable {
+        let id: UUID
+        let at: Date
+    }
 
     init(client: MQTTClient, commands: any CommandRepository, logger: Logger) {
         self.client = client
         self.commands = commands
         self.logger = logger
+        published = GroupCommit(
+            batch: { items in try await commands.markPublished(items.map { (id: $0.id, at: $0.at) }) },
+            single: { item in try await commands.markPublished(id: item.id, at: item.at) })
     }
 
     var isBrokerConnected: Bool { client.state.isConnected }
@@ -50,7 +60,7 @@ final class CommandPublisher: Sendable {
             return false
         }
         do {
-            try await commands.markPublished(id: command.id, at: Date())
+            try await published.write(PublishedAt(id: command.id, at: Date()))
         } catch {
             // Published but not recorded: the outbox publishes it again; devices execute a command id once.
             logger.error("could not record a publish", metadata: ["command_id": "\(command.id)", "error": "\(error)"])

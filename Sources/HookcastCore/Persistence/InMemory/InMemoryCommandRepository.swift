@@ -82,6 +82,17 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {
+        try database.access { state in
+            let times = Dictionary(publications.map { ($0.id, $0.at) }, uniquingKeysWith: { $1 })
+            for index in state.commands.indices {
+                guard let date = times[state.commands[index].id] else { continue }
+                state.commands[index].publishedAt = date.roundedToMilliseconds
+                state.commands[index].publishError = nil
+            }
+        }
+    }
+
     func unpublishedCount() async throws -> Int {
         try database.access { state in
             state.commands.count { $0.publishedAt == nil && $0.publishError == nil }

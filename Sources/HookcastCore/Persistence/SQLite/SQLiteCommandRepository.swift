@@ -124,6 +124,17 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {
+        guard !publications.isEmpty else { return }
+        try await gate.transaction { connection in
+            for publication in publications {
+                try await connection.execute(
+                    "UPDATE commands SET published_at = ?, publish_error = NULL WHERE id = ?",
+                    [.date(publication.at), .uuid(publication.id)])
+            }
+        }
+    }
+
     func unpublishedCount() async throws -> Int {
         try await gate.run {
             guard
