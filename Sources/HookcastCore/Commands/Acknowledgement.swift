@@ -73,13 +73,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         deviceID = try container.decode(DeviceID.self, forKey: .deviceID)
         status = try container.decode(AcknowledgementStatus.self, forKey: .status)
         detail = try container.decodeIfPresent(String.self, forKey: .detail)
-        let text = try container.decode(String.self, forKey: .executedAt)
-        guard let date = JSONCoding.date(fromTimestamp: text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .executedAt, in: container,
-                debugDescription: "executed_at must be an ISO-8601 UTC timestamp with milliseconds")
-        }
-        executedAt = date
+        executedAt = try container.decodeTimestamp(forKey: .executedAt)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -63,8 +63,8 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
         params = try container.decodeIfPresent(ActionParameters.self, forKey: .params) ?? ActionParameters()
         eventID = try container.decode(EventID.self, forKey: .eventID)
         target = try container.decode(ActionTarget.self, forKey: .target)
-        issuedAt = try Self.decodeTimestamp(container, .issuedAt)
-        expiresAt = try Self.decodeTimestamp(container, .expiresAt)
+        issuedAt = try container.decodeTimestamp(forKey: .issuedAt)
+        expiresAt = try container.decodeTimestamp(forKey: .expiresAt)
         sensorData = try container.decodeIfPresent(SensorData.self, forKey: .sensorData)
     }
 
@@ -79,20 +79,5 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
         try container.encode(JSONCoding.timestamp(issuedAt), forKey: .issuedAt)
         try container.encode(JSONCoding.timestamp(expiresAt), forKey: .expiresAt)
         try container.encodeIfPresent(sensorData, forKey: .sensorData)
-    }
-
-    private static func decodeTimestamp(
-        _ container: KeyedDecodingContainer<CodingKeys>,
-        _ key: CodingKeys
-    ) throws -> Date {
-        let text = try container.decode(String.self, forKey: key)
-        guard let date = JSONCoding.date(fromTimestamp: text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key,
-                in: container,
-                debugDescription: "\(key.stringValue) must be an ISO-8601 UTC timestamp with milliseconds"
-            )
-        }
-        return date
     }
 }

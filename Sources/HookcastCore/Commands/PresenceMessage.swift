@@ -65,13 +65,7 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         deviceID = try container.decode(DeviceID.self, forKey: .deviceID)
         status = try container.decode(PresenceStatus.self, forKey: .status)
         agentVersion = try container.decode(String.self, forKey: .agentVersion)
-        let text = try container.decode(String.self, forKey: .since)
-        guard let date = JSONCoding.date(fromTimestamp: text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .since, in: container,
-                debugDescription: "since must be an ISO-8601 UTC timestamp with milliseconds")
-        }
-        since = date
+        since = try container.decodeTimestamp(forKey: .since)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -53,12 +53,7 @@ public struct EmergencyStateMessage: Codable, Sendable, Equatable {
         state = try container.decode(EmergencyState.self, forKey: .state)
         message = try container.decodeIfPresent(String.self, forKey: .message)
         commandID = try container.decode(UUID.self, forKey: .commandID)
-        let text = try container.decode(String.self, forKey: .since)
-        guard let date = JSONCoding.date(fromTimestamp: text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .since, in: container, debugDescription: "since must be an ISO-8601 UTC timestamp")
-        }
-        since = date
+        since = try container.decodeTimestamp(forKey: .since)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -33,3 +33,16 @@ public enum JSONCoding {
         (try? fractionalStyle.parse(text))?.roundedToMilliseconds
     }
 }
+
+extension KeyedDecodingContainer {
+    /// Reads an ISO-8601 UTC timestamp with milliseconds, the form every Hookcast message writes.
+    public func decodeTimestamp(forKey key: Key) throws -> Date {
+        let text = try decode(String.self, forKey: key)
+        guard let date = JSONCoding.date(fromTimestamp: text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: "\(key.stringValue) must be an ISO-8601 UTC timestamp with milliseconds")
+        }
+        return date
+    }
+}
