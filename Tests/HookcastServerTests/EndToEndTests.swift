@@ -89,9 +89,7 @@ struct EndToEndTests {
         try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: hooks) }
         let hook = hooks.appendingPathComponent("restart_device")
-        try "#!/bin/sh\necho 'reboot refused by policy' >&2\nexit 4\n".write(
-            to: hook, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        try ExecutableFile.write("#!/bin/sh\necho 'reboot refused by policy' >&2\nexit 4\n", to: hook)
         let broker = try TestBroker()
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
