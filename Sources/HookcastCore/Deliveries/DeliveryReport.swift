@@ -71,7 +71,8 @@ extension DeliveryReport.Entry {
 }
 
 extension Duration {
-    var timeInterval: TimeInterval {
+    /// The duration in seconds, for arithmetic with `Date`.
+    public var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -72,9 +72,3 @@ struct RedeliveryService: Service {
         }
     }
 }
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
