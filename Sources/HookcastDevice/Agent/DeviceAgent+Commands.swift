@@ -21,6 +21,12 @@ extension DeviceAgent {
             log(id: id, function: nil, outcome: outcome, duplicate: duplicate)
             await acknowledge(id, outcome, correlationData: correlationData)
         case .execute(let envelope):
+            // Written ahead: if the agent dies while running it (a restart hook does exactly that), the redelivery
+            // after the restart finds it recorded and is acknowledged, not run again.
+            if configuration.stateFile != nil {
+                shared.withLock { $0.seen.record(envelope.id, .interrupted(envelope.function)) }
+                persist()
+            }
             let outcome = await execute(envelope)
             persist()
             log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
