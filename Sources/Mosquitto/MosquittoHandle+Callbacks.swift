@@ -127,13 +127,15 @@ extension MosquittoHandle {
         return String(cString: mosquitto_strerror(code))
     }
 
+    /// Yields outside the lock: a stream takes its own lock to accept a message, and must never wait for ours
+    /// while we wait for it. Only this thread delivers, so messages keep their order.
     private func deliver(_ message: MQTTMessage) {
-        state.withLock { state in
-            for subscription in state.subscriptions.values
-            where TopicFilter.matches(subscription.filter, topic: message.topic) {
-                subscription.continuation.yield(message)
-            }
+        let receivers = state.withLock { state in
+            state.subscriptions.values
+                .filter { TopicFilter.matches($0.filter, topic: message.topic) }
+                .map(\.continuation)
         }
+        for receiver in receivers { receiver.yield(message) }
     }
 }
 

@@ -1,4 +1,5 @@
 import CMosquitto
+import Dispatch
 
 extension MosquittoHandle {
     func publish(
@@ -45,7 +46,12 @@ extension MosquittoHandle {
             state.subscriptions[identifier] = SubscriptionEntry(filter: filter, qos: qos, continuation: continuation)
             return identifier
         }
-        continuation.onTermination = { [weak self] _ in self?.removeSubscription(identifier) }
+        // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
+        // synchronously, deadlocked against a thread that held ours while yielding into the stream.
+        continuation.onTermination = { [weak self] _ in
+            guard let handle = self else { return }
+            DispatchQueue.global().async { handle.removeSubscription(identifier) }
+        }
         do {
             try await waitForConnection()
             try await sendSubscribe(filter: filter, qos: qos)
@@ -128,8 +134,12 @@ extension MosquittoHandle {
             continuation.finish()
             return stream
         }
+        // Not synchronously: see `subscribe`.
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.observers.removeValue(forKey: identifier) }
+            guard let handle = self else { return }
+            DispatchQueue.global().async {
+                _ = handle.state.withLock { $0.observers.removeValue(forKey: identifier) }
+            }
         }
         return stream
     }
