@@ -1,11 +1,12 @@
 import ArgumentParser
+import HookcastCore
 
 @main
 struct Hookcast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hookcast",
         abstract: "Webhook-to-device command gateway over MQTT.",
-        version: HookcastVersionString.current,
+        version: HookcastVersion.current,
         subcommands: [
             ServeCommand.self, KeysCommand.self, DevicesCommand.self, GroupsCommand.self, ActionsCommand.self,
             TriggerCommand.self, DeviceCommand.self,

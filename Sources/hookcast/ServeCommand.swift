@@ -69,7 +69,3 @@ enum Environment {
         ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
-
-enum HookcastVersionString {
-    static let current = "0.1.0"
-}
