@@ -43,7 +43,9 @@ public final class MQTTClient: Sendable {
         try await handle.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
     }
 
-    /// Subscribes and returns once the broker granted the subscription.
+    /// Subscribes and returns once the broker granted the subscription. Called before the first `connect()`, it
+    /// returns at once and the subscription is made while connecting, ahead of any message a resumed session
+    /// holds; a refusal then is only logged.
     public func subscribe(to filter: String, qos: MQTTQoS = .atLeastOnce) async throws -> MQTTSubscription {
         try await handle.subscribe(filter: filter, qos: qos)
     }

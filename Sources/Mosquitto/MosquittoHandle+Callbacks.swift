@@ -33,7 +33,12 @@ extension MosquittoHandle {
 
     private func didConnect(code: Int32, sessionPresent: Bool) {
         let reason = MQTTReasonCode(code)
-        let reconnected = state.withLock { state -> [String: MQTTQoS]? in
+        enum Next {
+            case nothing
+            case firstConnection(CheckedContinuation<Bool, any Error>, filters: [String: MQTTQoS])
+            case reconnection(filters: [String: MQTTQoS])
+        }
+        let next = state.withLock { state -> Next in
             if let waiter = state.connectWaiter {
                 state.connectWaiter = nil
                 if reason.isFailure {
@@ -41,21 +46,32 @@ extension MosquittoHandle {
                     // libmosquitto would retry a refused first connection for ever; the caller hears no instead.
                     blockingQueue.async { self.stopNetworkThread() }
                     waiter.value.resume(throwing: MQTTError.connectionRefused(reason))
-                } else {
-                    state.transition(to: .connected(sessionPresent: sessionPresent))
-                    waiter.value.resume(returning: sessionPresent)
+                    return .nothing
                 }
-                return nil
+                // Streams registered before connect() get their SUBSCRIBE now, before any message of a resumed
+                // session can arrive, so nothing the broker held for us is dropped for want of a receiver.
+                return .firstConnection(waiter.value, filters: state.subscribedFilters)
             }
-            guard state.connection != .closed else { return nil }
+            guard state.connection != .closed else { return .nothing }
             if reason.isFailure {
                 state.transition(to: .disconnected(reason: "reconnect refused: \(reason)"))
-                return nil
+                return .nothing
             }
-            // A resumed session still holds our subscriptions; a fresh one needs them again.
-            return sessionPresent ? [:] : state.subscribedFilters
+            // Sent again even when the session was resumed: mosquitto 2.0.11 (Debian 12's) restores a session
+            // from its persistence file without its shared subscriptions, and says nothing. SUBSCRIBE is
+            // idempotent; the cost is the retained messages, which are sent again.
+            return .reconnection(filters: state.subscribedFilters)
         }
-        if let filters = reconnected {
+        switch next {
+        case .nothing:
+            break
+        case .firstConnection(let waiter, let filters):
+            restore(filters)
+            state.withLock { state in
+                if state.connection != .closed { state.transition(to: .connected(sessionPresent: sessionPresent)) }
+            }
+            waiter.resume(returning: sessionPresent)
+        case .reconnection(let filters):
             // SUBSCRIBE goes out before anyone waiting to publish is released, so this client's own messages
             // cannot overtake its subscriptions on the wire.
             restore(filters)

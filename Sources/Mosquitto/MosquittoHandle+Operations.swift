@@ -37,14 +37,15 @@ extension MosquittoHandle {
     }
 
     /// Registers the stream first, so that retained messages the broker sends right after SUBACK are not missed.
+    /// Before the first `connect()` it only registers: the SUBSCRIBE goes out as part of connecting.
     func subscribe(filter: String, qos: MQTTQoS) async throws -> MQTTSubscription {
         guard TopicFilter.isValidFilter(filter) else { throw MQTTError.invalidTopicFilter(filter) }
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
-        let identifier = try state.withLock { state throws(MQTTError) -> UInt64 in
+        let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) -> (UInt64, Bool) in
             guard state.connection != .closed else { throw .clientClosed }
             let identifier = state.makeIdentifier()
             state.subscriptions[identifier] = SubscriptionEntry(filter: filter, qos: qos, continuation: continuation)
-            return identifier
+            return (identifier, state.connection == .idle)
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.
@@ -52,6 +53,7 @@ extension MosquittoHandle {
             guard let handle = self else { return }
             DispatchQueue.global().async { handle.removeSubscription(identifier) }
         }
+        if beforeConnect { return MQTTSubscription(filter: filter, stream: stream) }
         do {
             try await waitForConnection()
             try await sendSubscribe(filter: filter, qos: qos)
