@@ -12,13 +12,18 @@ public struct DeliveryReport: Sendable, Equatable {
         public var receivedAt: Date?
         /// False for an acknowledgement from a device the command did not expect.
         public var expected: Bool
+        /// How often the command was sent again to this device for want of an acknowledgement (0 when the first
+        /// delivery was answered), and when last.
+        public var redeliveries: Int = 0
+        public var lastRedeliveredAt: Date?
 
         enum CodingKeys: String, CodingKey {
             case deviceID = "device_id"
             case state, detail
             case executedAt = "executed_at"
             case receivedAt = "received_at"
-            case expected
+            case expected, redeliveries
+            case lastRedeliveredAt = "last_redelivered_at"
         }
     }
 
@@ -33,7 +38,8 @@ public struct DeliveryReport: Sendable, Equatable {
     public var isComplete: Bool { (totals[.pending] ?? 0) == 0 }
 
     public init(
-        command: Command, acknowledgements: [AcknowledgementRecord], now: Date, acknowledgementDeadline: Duration
+        command: Command, acknowledgements: [AcknowledgementRecord], redeliveries: [DeviceID: RedeliveryRecord] = [:],
+        now: Date, acknowledgementDeadline: Duration
     ) {
         let deadline = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
         let unanswered: DeliveryState = now >= deadline ? .timedOut : .pending
@@ -50,6 +56,11 @@ public struct DeliveryReport: Sendable, Equatable {
         }
         let extras = byDevice.values.filter { !expected.contains($0.deviceID) }.sorted { $0.deviceID < $1.deviceID }
         entries += extras.map { Entry(record: $0, expected: false) }
+        for index in entries.indices {
+            guard let redelivery = redeliveries[entries[index].deviceID] else { continue }
+            entries[index].redeliveries = redelivery.attempts
+            entries[index].lastRedeliveredAt = redelivery.lastSentAt
+        }
         var totals = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0, 0) })
         for entry in entries where entry.expected { totals[entry.state, default: 0] += 1 }
         self.entries = entries

@@ -39,3 +39,17 @@ public struct APIKey: Sendable, Codable, Equatable {
         case maskedKey = "masked_key"
     }
 }
+
+extension APIKey {
+    /// The id in lower case, like every id the API shows.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(lastUsedAt, forKey: .lastUsedAt)
+        try container.encode(maskedKey, forKey: .maskedKey)
+    }
+}

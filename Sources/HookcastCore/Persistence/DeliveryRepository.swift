@@ -7,8 +7,14 @@ public protocol DeliveryRepository: Sendable {
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord]
     /// Every stored acknowledgement of a command.
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
+    /// The stored acknowledgements of several commands at once, by command (a listing's page).
+    func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]]
     /// The newest acknowledgement of each device that has sent one.
     func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord]
+    /// Counts one more redelivery of each (command, device) pair, in one transaction.
+    func recordRedeliveries(_ redeliveries: [(commandID: UUID, deviceID: DeviceID)], at time: Date) async throws
+    /// The redeliveries of a command so far, by device.
+    func redeliveries(commandID: UUID) async throws -> [DeviceID: RedeliveryRecord]
     /// Stores a batch of presence changes in one transaction.
     func updatePresence(_ presence: [DevicePresence]) async throws
     func presence() async throws -> [DeviceID: DevicePresence]

@@ -27,8 +27,33 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
+        try database.access { state in
+            var found: [UUID: [AcknowledgementRecord]] = [:]
+            for id in commandIDs {
+                if let records = state.acknowledgements[id], !records.isEmpty { found[id] = Array(records.values) }
+            }
+            return found
+        }
+    }
+
     func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord] {
         try database.access { $0.lastAcknowledgements }
+    }
+
+    func recordRedeliveries(_ redeliveries: [(commandID: UUID, deviceID: DeviceID)], at time: Date) async throws {
+        try database.access { state in
+            let known = Set(state.commands.map(\.id))
+            for redelivery in redeliveries where known.contains(redelivery.commandID) {
+                let attempts = (state.redeliveries[redelivery.commandID]?[redelivery.deviceID]?.attempts ?? 0) + 1
+                state.redeliveries[redelivery.commandID, default: [:]][redelivery.deviceID] = RedeliveryRecord(
+                    attempts: attempts, lastSentAt: time)
+            }
+        }
+    }
+
+    func redeliveries(commandID: UUID) async throws -> [DeviceID: RedeliveryRecord] {
+        try database.access { $0.redeliveries[commandID] ?? [:] }
     }
 
     func updatePresence(_ presence: [DevicePresence]) async throws {

@@ -12,6 +12,7 @@ struct InMemoryState {
     var commands: [Command] = []
     var acknowledgements: [UUID: [DeviceID: AcknowledgementRecord]] = [:]
     var lastAcknowledgements: [DeviceID: AcknowledgementRecord] = [:]
+    var redeliveries: [UUID: [DeviceID: RedeliveryRecord]] = [:]
     var presence: [DeviceID: DevicePresence] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
     var emergencies: [ActionTarget: EmergencyStateMessage] = [:]

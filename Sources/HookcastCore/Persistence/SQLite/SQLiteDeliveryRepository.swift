@@ -45,11 +45,64 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
+        guard !commandIDs.isEmpty else { return [:] }
+        var found: [UUID: [AcknowledgementRecord]] = [:]
+        // Bounded statements: SQLite caps the number of parameters in one.
+        for chunk in stride(from: 0, to: commandIDs.count, by: 500).map({
+            commandIDs[$0..<min($0 + 500, commandIDs.count)]
+        }) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let records = try await gate.run {
+                try await $0.query(
+                    "SELECT \(Self.columns) FROM command_deliveries WHERE command_id IN (\(placeholders))",
+                    chunk.map { SQLiteData.uuid($0) }
+                ).map(Self.decode)
+            }
+            for record in records { found[record.commandID, default: []].append(record) }
+        }
+        return found
+    }
+
     func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord] {
         let records = try await gate.run {
             try await $0.query("SELECT \(Self.columns) FROM device_last_acknowledgements").map(Self.decode)
         }
         return Dictionary(records.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func recordRedeliveries(_ redeliveries: [(commandID: UUID, deviceID: DeviceID)], at time: Date) async throws {
+        guard !redeliveries.isEmpty else { return }
+        try await gate.transaction { connection in
+            for redelivery in redeliveries {
+                try await connection.execute(
+                    """
+                    INSERT INTO command_redeliveries (command_id, device_id, attempts, last_sent_at)
+                    SELECT ?, ?, 1, ? WHERE EXISTS (SELECT 1 FROM commands WHERE id = ?)
+                    ON CONFLICT (command_id, device_id) DO UPDATE SET attempts = attempts + 1,
+                        last_sent_at = excluded.last_sent_at
+                    """,
+                    [
+                        .uuid(redelivery.commandID), .text(redelivery.deviceID.rawValue), .date(time),
+                        .uuid(redelivery.commandID),
+                    ])
+            }
+        }
+    }
+
+    func redeliveries(commandID: UUID) async throws -> [DeviceID: RedeliveryRecord] {
+        let rows = try await gate.run {
+            try await $0.query(
+                "SELECT device_id, attempts, last_sent_at FROM command_redeliveries WHERE command_id = ?",
+                [.uuid(commandID)]
+            ).map { row in
+                (
+                    try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },
+                    RedeliveryRecord(attempts: try row.int("attempts"), lastSentAt: try row.date("last_sent_at"))
+                )
+            }
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     func updatePresence(_ presence: [DevicePresence]) async throws {

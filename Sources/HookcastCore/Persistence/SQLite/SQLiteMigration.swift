@@ -8,7 +8,8 @@ struct SQLiteMigration: Sendable {
 extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [SQLiteMigration] = [
-        initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates,
+        initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
+        redeliveries,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -172,6 +173,22 @@ extension SQLiteMigration {
         version: 6,
         statements: [
             "CREATE INDEX commands_active ON commands (expires_at) WHERE published_at IS NOT NULL"
+        ]
+    )
+
+    /// How often each device was sent a command again, and when last: the trace of a lost or dropped delivery.
+    static let redeliveries = SQLiteMigration(
+        version: 7,
+        statements: [
+            """
+            CREATE TABLE command_redeliveries (
+                command_id TEXT NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_sent_at INTEGER NOT NULL,
+                PRIMARY KEY (command_id, device_id)
+            ) STRICT
+            """
         ]
     )
 }
