@@ -33,6 +33,7 @@ public func buildApplication(
     let publisher = CommandPublisher(client: broker.client, commands: store.commands, logger: logger)
     let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
     let watchers = CommandWatchers()
+    let returns = DeviceReturns()
     let emergency = EmergencyLatch(client: broker.client, store: store, logger: logger)
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
@@ -55,11 +56,14 @@ public func buildApplication(
         .addRoutes(to: api)
 
     let collector = AcknowledgementCollector(
-        client: broker.client, shareGroup: configuration.acknowledgementShareGroup, deliveries: store.deliveries,
-        watchers: watchers,
+        client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
+        earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
+            client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
+        deliveries: store.deliveries,
+        watchers: watchers, returns: returns,
         statistics: AcknowledgementStatistics(), logger: logger)
     let redelivery = RedeliveryService(
-        client: broker.client, store: store, publisher: publisher,
+        client: broker.client, store: store, publisher: publisher, returns: returns,
         acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)
     let outbox = OutboxService(
         client: broker.client, publisher: publisher, configs: configs, emergency: emergency,

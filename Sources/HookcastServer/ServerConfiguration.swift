@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttPassword: String?
     /// The MQTT client id of this gateway instance.
     public var mqttClientID: String
+    /// Seconds the broker keeps this instance's session (and the acknowledgements sent to it) while it is away.
+    public var mqttSessionExpiry: UInt32
     /// The admin API token; when nil, one is generated on first start, printed once and stored hashed.
     public var adminToken: String?
     /// The server root used in generated trigger URLs (e.g. `https://hooks.example.com`); nil uses the Host the
@@ -35,6 +37,7 @@ public struct ServerConfiguration: Sendable {
         mqttUsername: String? = nil,
         mqttPassword: String? = nil,
         mqttClientID: String = "hookcast-gateway",
+        mqttSessionExpiry: UInt32 = 86_400,
         adminToken: String? = nil,
         publicURL: String? = nil,
         acknowledgementDeadline: Duration = .seconds(30),
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttUsername = mqttUsername
         self.mqttPassword = mqttPassword
         self.mqttClientID = mqttClientID
+        self.mqttSessionExpiry = mqttSessionExpiry
         self.adminToken = adminToken
         self.publicURL = publicURL
         self.acknowledgementDeadline = acknowledgementDeadline

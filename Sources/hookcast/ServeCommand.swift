@@ -27,6 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-username"), help: "MQTT user name (HOOKCAST_MQTT_USERNAME).")
     var mqttUsername: String?
 
+    @Option(
+        name: .customLong("mqtt-client-id"),
+        help: "MQTT client id of this instance; its broker session outlives restarts (HOOKCAST_MQTT_CLIENT_ID).")
+    var mqttClientID: String = Environment.value("HOOKCAST_MQTT_CLIENT_ID") ?? "hookcast-gateway"
+
     @Option(name: .customLong("public-url"), help: "Server root for generated trigger URLs (HOOKCAST_PUBLIC_URL).")
     var publicURL: String?
 
@@ -54,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             mqttPort: mqttPort,
             mqttUsername: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
             mqttPassword: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+            mqttClientID: mqttClientID,
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
             publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),

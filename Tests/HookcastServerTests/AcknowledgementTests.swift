@@ -129,6 +129,15 @@ struct AcknowledgementTests {
             #expect(states[bad]?.field("detail") == .string("screen is off"))
             #expect(states[silent]?.field("state") == .string("pending"))
             #expect(states[good]?.field("state") == .string("ok"))
+            #expect(states[silent]?.field("redeliveries") == .number(0))
+
+            // The listing carries the same totals, and the same lower-case id the webhook answered with.
+            let listed = try await gateway.admin(.get, "commands")
+            let item = try #require(listed["items"]?.arrayItems?.first)
+            #expect(item.field("id") == .string(id))
+            #expect(item.field("totals") == status["totals"])
+            #expect(item.field("complete") == .bool(false))
+            #expect(item.field("devices") == nil)
         }
         await okDevice.stop()
         await failing.stop()
@@ -256,6 +265,9 @@ struct RedeliveryTests {
             #expect(answer["totals"]?.field("ok") == .number(1))
             #expect(ContinuousClock.now - started >= .seconds(1))
             #expect(received.all == ["hookcast/v1/groups/\(group)/commands", "hookcast/v1/devices/\(device)/commands"])
+            let states = try await AcknowledgementTests.status(gateway, try #require(answer.string("command_id")))
+            #expect(states[device]?.field("redeliveries") == .number(1))
+            #expect(states[device]?.field("last_redelivered_at") != nil)
         }
         await lossy.stop()
     }

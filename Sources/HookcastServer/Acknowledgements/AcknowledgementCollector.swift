@@ -18,16 +18,33 @@ struct AcknowledgementCollector: Service {
 
     let client: MQTTClient
     let shareGroup: String
+    /// Made before the broker connection starts (see `subscribeEarly`); taken over by `run`.
+    let earlySubscriptions: [MQTTSubscription]
     let deliveries: any DeliveryRepository
     let watchers: CommandWatchers
+    let returns: DeviceReturns
     let statistics: AcknowledgementStatistics
     let logger: Logger
+
+    /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
+    /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
+    static func subscribeEarly(client: MQTTClient, shareGroup: String) async throws -> [MQTTSubscription] {
+        [
+            try await client.subscribe(to: acknowledgementFilter(shareGroup: shareGroup)),
+            try await client.subscribe(to: statusFilter),
+        ]
+    }
 
     func run() async throws {
         let inbox = AcknowledgementInbox()
         await withDiscardingTaskGroup { group in
-            group.addTask { await consume(Self.acknowledgementFilter(shareGroup: shareGroup), into: inbox) }
-            group.addTask { await consume(Self.statusFilter, into: inbox) }
+            for subscription in earlySubscriptions {
+                group.addTask { await consume(subscription.filter, first: subscription, into: inbox) }
+            }
+            if earlySubscriptions.isEmpty {
+                group.addTask { await consume(Self.acknowledgementFilter(shareGroup: shareGroup), into: inbox) }
+                group.addTask { await consume(Self.statusFilter, into: inbox) }
+            }
             group.addTask { await write(from: inbox) }
             group.addTask {
                 try? await gracefulShutdown()
@@ -37,10 +54,17 @@ struct AcknowledgementCollector: Service {
     }
 
     /// Subscribes (again after any failure) and parses each message into the inbox.
-    private func consume(_ filter: String, into inbox: AcknowledgementInbox) async {
+    private func consume(_ filter: String, first: MQTTSubscription? = nil, into inbox: AcknowledgementInbox) async {
+        var early = first
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !inbox.isFinished {
             do {
-                let messages = try await client.subscribe(to: filter)
+                let messages: MQTTSubscription
+                if let subscription = early {
+                    messages = subscription
+                    early = nil
+                } else {
+                    messages = try await client.subscribe(to: filter)
+                }
                 await cancelWhenGracefulShutdown {
                     for await message in messages { inbox.add(parse(message)) }
                 }
@@ -57,6 +81,7 @@ struct AcknowledgementCollector: Service {
             let (acknowledgements, presence) = inbox.takeAll()
             do {
                 try await deliveries.updatePresence(presence)
+                returns.observe(presence)
                 let unknown = try await deliveries.record(acknowledgements)
                 statistics.recorded(acknowledgements.count - unknown.count, unknownCommand: unknown.count)
                 if !unknown.isEmpty {

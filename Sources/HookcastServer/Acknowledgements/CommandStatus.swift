@@ -37,7 +37,9 @@ struct CommandStatus: ResponseEncodable, Sendable {
         guard let command = try await store.commands.find(id: id) else { return nil }
         let acknowledgements = try await store.deliveries.acknowledgements(commandID: id)
         let report = DeliveryReport(
-            command: command, acknowledgements: acknowledgements, now: Date(), acknowledgementDeadline: deadline)
+            command: command, acknowledgements: acknowledgements,
+            redeliveries: try await store.deliveries.redeliveries(commandID: id), now: Date(),
+            acknowledgementDeadline: deadline)
         return CommandStatus(command: command, report: report, offset: offset, limit: limit)
     }
 }

@@ -14,7 +14,8 @@ struct CommandsController: Sendable {
             let offset = max(parameters.get("offset").flatMap(Int.init) ?? 0, 0)
             return try await StoreFailure.mapping {
                 PagedResponse(
-                    items: try await store.commands.page(offset: offset, limit: limit),
+                    items: try await CommandSummary.page(
+                        store: store, offset: offset, limit: limit, deadline: acknowledgementDeadline),
                     total: try await store.commands.count(), offset: offset, limit: limit)
             }
         }

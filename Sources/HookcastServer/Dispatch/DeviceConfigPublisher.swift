@@ -7,21 +7,26 @@ struct DeviceConfigPublisher: Sendable {
     let client: MQTTClient
     let store: any HookcastStore
     let logger: Logger
+    /// Read and publish happen in one turn per device, in the order they were asked for.
+    let sequencer = PerDeviceSequencer()
 
     /// Publishes the current config of `devices`; while disconnected it does nothing, and `publishAll` runs again
     /// on every (re)connect.
     func publish(for devices: some Sequence<DeviceID>) async {
         guard client.state.isConnected else { return }
         for device in devices {
-            do {
-                let groups = try await store.groups.groups(containing: device)
-                try await client.publish(
-                    to: Topics.deviceConfig(device),
-                    payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
-                    retain: true,
-                    properties: MQTTPublishProperties(contentType: "application/json"))
-            } catch {
-                logger.warning("device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
+            await sequencer.run(for: device) { [client, store, logger] in
+                do {
+                    let groups = try await store.groups.groups(containing: device)
+                    try await client.publish(
+                        to: Topics.deviceConfig(device),
+                        payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
+                        retain: true,
+                        properties: MQTTPublishProperties(contentType: "application/json"))
+                } catch {
+                    logger.warning(
+                        "device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
+                }
             }
         }
     }
@@ -29,10 +34,12 @@ struct DeviceConfigPublisher: Sendable {
     /// A deleted device's retained config is cleared (an empty retained message).
     func clear(for device: DeviceID) async {
         guard client.state.isConnected else { return }
-        do {
-            try await client.publish(to: Topics.deviceConfig(device), payload: [], retain: true)
-        } catch {
-            logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
+        await sequencer.run(for: device) { [client, logger] in
+            do {
+                try await client.publish(to: Topics.deviceConfig(device), payload: [], retain: true)
+            } catch {
+                logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
+            }
         }
     }
 

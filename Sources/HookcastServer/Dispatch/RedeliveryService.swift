@@ -12,12 +12,16 @@ struct RedeliveryService: Service {
     let client: MQTTClient
     let store: any HookcastStore
     let publisher: CommandPublisher
+    let returns: DeviceReturns
     let acknowledgementDeadline: Duration
     let logger: Logger
     /// How often the active commands are looked at.
     var interval: Duration = .milliseconds(500)
     /// The longest wait between two redeliveries of one command.
     var maximumBackoff: TimeInterval = 300
+    /// How long after a device came back before its missing commands are sent: first the broker delivers what it
+    /// queued for the device's session, and those acknowledgements should be in.
+    var returnGrace: TimeInterval { min(acknowledgementDeadline.timeInterval, 2) }
 
     static let maximumActivePerScan = 10_000
 
@@ -47,9 +51,12 @@ struct RedeliveryService: Service {
         let active = try await store.commands.active(at: now, limit: Self.maximumActivePerScan)
         let activeIDs = Set(active.map(\.id))
         schedules = schedules.filter { activeIDs.contains($0.key) }
+        let returned = returns.take(returnedBy: now.addingTimeInterval(-returnGrace))
         for command in active where !command.expectedDevices.isEmpty {
             var schedule = schedules[command.id] ?? Schedule(next: command.issuedAt.addingTimeInterval(deadline))
-            guard now >= schedule.next else { continue }
+            let due = now >= schedule.next
+            let concernsReturned = !returned.isEmpty && command.expectedDevices.contains(where: returned.contains)
+            guard due || (concernsReturned && schedule.next != .distantFuture) else { continue }
             let answered = Set(try await store.deliveries.acknowledgements(commandID: command.id).map(\.deviceID))
             let pending = command.expectedDevices.filter { !answered.contains($0) }
             guard !pending.isEmpty else {
@@ -57,17 +64,27 @@ struct RedeliveryService: Service {
                 schedules[command.id] = Schedule(attempt: schedule.attempt, next: .distantFuture)
                 continue
             }
+            // Off schedule, only the devices that came back are sent to; the others keep their backoff.
+            let recipients = due ? pending : pending.filter(returned.contains)
+            guard !recipients.isEmpty else { continue }
             schedule.attempt += 1
-            for device in pending {
-                _ = await publisher.redeliver(command, to: device, attempt: schedule.attempt, now: now)
+            var sent: [(commandID: UUID, deviceID: DeviceID)] = []
+            for device in recipients {
+                if await publisher.redeliver(command, to: device, attempt: schedule.attempt, now: now) {
+                    sent.append((command.id, device))
+                }
             }
+            try await store.deliveries.recordRedeliveries(sent, at: now)
             logger.info(
                 "redelivered a command",
                 metadata: [
-                    "command_id": "\(command.id)", "devices": "\(pending.count)", "attempt": "\(schedule.attempt)",
+                    "command_id": "\(command.id)", "devices": "\(recipients.count)", "attempt": "\(schedule.attempt)",
+                    "reason": "\(due ? "deadline" : "device back online")",
                 ])
-            let backoff = min(deadline * pow(2, Double(schedule.attempt)), maximumBackoff)
-            schedule.next = now.addingTimeInterval(max(backoff, deadline))
+            if due {
+                let backoff = min(deadline * pow(2, Double(schedule.attempt)), maximumBackoff)
+                schedule.next = now.addingTimeInterval(max(backoff, deadline))
+            }
             schedules[command.id] = schedule
         }
     }
