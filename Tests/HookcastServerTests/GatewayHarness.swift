@@ -5,6 +5,7 @@ import HookcastServer
 import HookcastTestSupport
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// Runs a real gateway (SQLite in a temporary directory, a real broker, HTTP over loopback) for one test.
@@ -22,6 +23,7 @@ enum GatewayHarness {
             dataDirectory: dataDirectory,
             mqttPort: mqttPort,
             mqttClientID: instance,
+            mqttSessionExpiry: 60,
             adminToken: adminToken,
             publicURL: "http://hookcast.test",
             acknowledgementDeadline: acknowledgementDeadline,
@@ -44,10 +46,14 @@ enum GatewayHarness {
         _ body: @escaping @Sendable (GatewayClient) async throws -> Void
     ) async throws {
         let directory = dataDirectory ?? temporaryDirectory()
+        // Warnings and errors only: the fault tests send thousands of requests, one info line each.
+        var logger = Logger(label: "hookcast")
+        logger.logLevel = .warning
         let app = try await buildApplication(
             configuration: configuration(
                 dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
-                acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog))
+                acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog),
+            logger: logger)
         try await app.test(.live) { client in
             let gateway = GatewayClient(client: client)
             if waitForBroker { try await gateway.waitUntilReady() }
@@ -77,18 +83,37 @@ struct HTTPResult: Sendable {
 }
 
 struct GatewayClient: Sendable {
-    let client: any TestClientProtocol
+    private let send:
+        @Sendable (String, HTTPRequest.Method, HTTPFields, ByteBuffer?) async throws -> (
+            HTTPResponse.Status, ByteBuffer
+        )
+
+    /// A gateway running inside the test.
+    init(client: any TestClientProtocol) {
+        send = { uri, method, headers, body in
+            try await client.execute(uri: uri, method: method, headers: headers, body: body) {
+                ($0.status, $0.body)
+            }
+        }
+    }
+
+    /// A gateway in a process of its own: a connection per request, so a restart between requests goes unnoticed.
+    init(port: Int) {
+        send = { uri, method, headers, body in
+            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                let response = try await client.execute(.init(uri, method: method, headers: headers, body: body))
+                return (response.status, response.body ?? ByteBuffer())
+            }
+        }
+    }
 
     func request(
         _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil
     ) async throws -> HTTPResult {
-        try await client.execute(
-            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
-        ) { response in
-            let text = String(buffer: response.body)
-            let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
-            return HTTPResult(status: response.status, json: json, text: text)
-        }
+        let (status, buffer) = try await send(uri, method, headers, body.map { ByteBuffer(string: $0) })
+        let text = String(buffer: buffer)
+        let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
+        return HTTPResult(status: status, json: json, text: text)
     }
 
     func admin(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil) async throws -> HTTPResult {

@@ -8,11 +8,15 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var exited = false
 
-    /// Runs `executable` with `arguments` in `directory`, appending stdout and stderr to `logFile`.
-    public init(executable: String, arguments: [String], directory: URL, logFile: URL) throws {
+    /// Runs `executable` with `arguments` in `directory`, appending stdout and stderr to `logFile`; `environment`
+    /// is added to the test runner's own.
+    public init(
+        executable: String, arguments: [String], environment: [String: String] = [:], directory: URL, logFile: URL
+    ) throws {
         // /bin/sh does the redirection and the change of directory, then execs: the pid is the program's own.
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value)) " }.joined()
         let command =
-            "cd \(Self.quote(directory.path)) && exec \(Self.quote(executable)) "
+            "cd \(Self.quote(directory.path)) && \(assignments)exec \(Self.quote(executable)) "
             + arguments.map(Self.quote).joined(separator: " ") + " >> \(Self.quote(logFile.path)) 2>&1"
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] =

@@ -1,0 +1,67 @@
+import Foundation
+import HookcastTestSupport
+
+/// `hookcast serve` in a process of its own, on a data directory that outlives it, so a test can kill it with
+/// SIGKILL and start it again where it left off.
+final class GatewayProcess: @unchecked Sendable {
+    // @unchecked Sendable: `process` is only replaced by start/kill/stop, which a test calls from one task at a
+    // time; everything else is immutable.
+    let port: Int
+    let dataDirectory: URL
+    let client: GatewayClient
+    private let mqttPort: Int
+    private let acknowledgementDeadline: Int
+    private let clientID = "gateway-\(UUID().uuidString.prefix(8))"
+    private var process: ChildProcess?
+
+    init(mqttPort: Int, acknowledgementDeadline: Int) throws {
+        port = try FreePort.find()
+        dataDirectory = GatewayHarness.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        client = GatewayClient(port: port)
+        self.mqttPort = mqttPort
+        self.acknowledgementDeadline = acknowledgementDeadline
+    }
+
+    deinit {
+        process?.terminate()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    var pid: Int32? { process?.pid }
+
+    var log: String {
+        (try? String(contentsOf: dataDirectory.appendingPathComponent("gateway.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// Starts the process and returns once it answers HTTP (connected to the broker or not).
+    func start() async throws {
+        process = try ChildProcess(
+            executable: try HookcastExecutable.url().path,
+            arguments: [
+                "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),
+                "--ack-deadline", String(acknowledgementDeadline), "--mqtt-client-id", clientID,
+                "--log-level", "notice",
+            ],
+            environment: ["HOOKCAST_ADMIN_TOKEN": GatewayHarness.adminToken],
+            directory: dataDirectory,
+            logFile: dataDirectory.appendingPathComponent("gateway.log"))
+        let client = client
+        try await withTimeout(.seconds(30), "gateway process answering HTTP") {
+            while (try? await client.request(.get, "/healthz"))?.status != .ok {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// SIGKILL: a crash, nothing flushed beyond what the gateway had already committed.
+    func kill() {
+        process?.kill()
+        process = nil
+    }
+
+    func stop() {
+        process?.terminate()
+        process = nil
+    }
+}
