@@ -6,15 +6,23 @@ import Testing
 /// directory. What it answered `success` to is in its database; the outbox and redelivery finish the job.
 @Suite("Fault injection: gateway crash")
 struct GatewayCrashTests {
-    @Test("Gateway killed between accepting and publishing (broker away), restarted: every accepted command lands")
-    func killedBetweenAcceptAndPublish() async throws {
+    /// A broker, a gateway process connected to it, and a registered fleet of in-process agents, all running.
+    static func start(agents: Int, prefix: String) async throws -> (
+        TestBroker, GatewayProcess, FaultFleet, FaultScenario
+    ) {
         let broker = try TestBroker()
         let gateway = try GatewayProcess(mqttPort: broker.port, acknowledgementDeadline: 2)
         try await gateway.start()
         try await gateway.client.waitUntilReady()
-        let fleet = try FaultFleet(prefix: "gp", count: 10, mqttPort: broker.port)
+        let fleet = try FaultFleet(prefix: prefix, count: agents, mqttPort: broker.port)
         let scenario = try await FaultScenario.prepare(gateway.client, fleet: fleet)
         try await fleet.start(gateway: gateway.client)
+        return (broker, gateway, fleet, scenario)
+    }
+
+    @Test("Gateway killed between accepting and publishing (broker away), restarted: every accepted command lands")
+    func killedBetweenAcceptAndPublish() async throws {
+        let (broker, gateway, fleet, scenario) = try await Self.start(agents: 10, prefix: "gp")
 
         // With the broker gone every webhook is accepted into the outbox (answered queued) and none is published;
         // then the gateway dies with all of them there.
@@ -38,13 +46,9 @@ struct GatewayCrashTests {
 
     @Test("Gateway killed with SIGKILL at random points of a stream and restarted each time: nothing lost")
     func killedDuringStream() async throws {
-        let broker = try TestBroker()
-        let gateway = try GatewayProcess(mqttPort: broker.port, acknowledgementDeadline: 2)
-        try await gateway.start()
-        try await gateway.client.waitUntilReady()
-        let fleet = try FaultFleet(prefix: "gk", count: 20, mqttPort: broker.port)
-        let scenario = try await FaultScenario.prepare(gateway.client, fleet: fleet)
-        try await fleet.start(gateway: gateway.client)
+        // The broker is held to the end: dropping it would stop it.
+        let (broker, gateway, fleet, scenario) = try await Self.start(agents: 20, prefix: "gk")
+        defer { withExtendedLifetime(broker) {} }
 
         let commandCount = FaultScenario.isLong ? 10_000 : 2_000
         var random = FaultScenario.randomness("gateway-kill")
