@@ -43,19 +43,22 @@ enum GatewayHarness {
         waitForBroker: Bool = true,
         acknowledgementDeadline: Duration = .seconds(30),
         maximumBacklog: Int = 100_000,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (GatewayClient) async throws -> Void
     ) async throws {
         let directory = dataDirectory ?? temporaryDirectory()
+        var settings = configuration(
+            dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
+            acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog)
+        configure(&settings)
         // Warnings and errors only: the fault tests send thousands of requests, one info line each.
         var logger = Logger(label: "hookcast")
         logger.logLevel = .warning
-        let app = try await buildApplication(
-            configuration: configuration(
-                dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
-                acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog),
-            logger: logger)
+        let app = try await buildApplication(configuration: settings, logger: logger)
         try await app.test(.live) { client in
-            let gateway = GatewayClient(client: client)
+            // A connection per request, as real callers make them: requests run side by side, and the server
+            // closing an idle keep-alive connection cannot break a test.
+            let gateway = GatewayClient(port: try #require(client.port))
             if waitForBroker { try await gateway.waitUntilReady() }
             try await body(gateway)
         }
@@ -68,6 +71,7 @@ struct HTTPResult: Sendable {
     let status: HTTPResponse.Status
     let json: JSONValue
     let text: String
+    var headers: HTTPFields = [:]
 
     subscript(_ key: String) -> JSONValue? {
         if case .object(let fields) = json { return fields[key] }
@@ -83,26 +87,30 @@ struct HTTPResult: Sendable {
 }
 
 struct GatewayClient: Sendable {
+    /// The loopback port the gateway listens on.
+    let port: Int?
     private let send:
         @Sendable (String, HTTPRequest.Method, HTTPFields, ByteBuffer?) async throws -> (
-            HTTPResponse.Status, ByteBuffer
+            HTTPResponse.Status, HTTPFields, ByteBuffer
         )
 
     /// A gateway running inside the test.
     init(client: any TestClientProtocol) {
+        port = client.port
         send = { uri, method, headers, body in
             try await client.execute(uri: uri, method: method, headers: headers, body: body) {
-                ($0.status, $0.body)
+                ($0.status, $0.headers, $0.body)
             }
         }
     }
 
     /// A gateway in a process of its own: a connection per request, so a restart between requests goes unnoticed.
     init(port: Int) {
+        self.port = port
         send = { uri, method, headers, body in
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                 let response = try await client.execute(.init(uri, method: method, headers: headers, body: body))
-                return (response.status, response.body ?? ByteBuffer())
+                return (response.status, response.headers, response.body ?? ByteBuffer())
             }
         }
     }
@@ -110,10 +118,10 @@ struct GatewayClient: Sendable {
     func request(
         _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil
     ) async throws -> HTTPResult {
-        let (status, buffer) = try await send(uri, method, headers, body.map { ByteBuffer(string: $0) })
+        let (status, fields, buffer) = try await send(uri, method, headers, body.map { ByteBuffer(string: $0) })
         let text = String(buffer: buffer)
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
-        return HTTPResult(status: status, json: json, text: text)
+        return HTTPResult(status: status, json: json, text: text, headers: fields)
     }
 
     func admin(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil) async throws -> HTTPResult {

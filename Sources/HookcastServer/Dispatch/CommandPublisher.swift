@@ -10,7 +10,8 @@ final class CommandPublisher: Sendable {
     private let client: MQTTClient
     private let commands: any CommandRepository
     private let logger: Logger
-    private let publishing = Mutex<Set<UUID>>([])
+    /// Commands being published now, with whoever waits for the outcome of that attempt.
+    private let publishing = Mutex<[UUID: [CheckedContinuation<Bool?, Never>]]>([:])
     /// Publish times are recorded in groups: losing one to a crash only means the outbox publishes it again.
     private let published: GroupCommit<PublishedAt>
 
@@ -31,13 +32,30 @@ final class CommandPublisher: Sendable {
     var isBrokerConnected: Bool { client.state.isConnected }
 
     /// Publishes `command` if the broker is connected; returns whether the broker acknowledged it.
-    /// On failure the command stays unpublished in the store, and the outbox tries again.
+    /// On failure the command stays unpublished in the store, and the outbox tries again. When the other path (the
+    /// webhook or the outbox) is publishing it already, this waits for that attempt and returns its outcome.
     func publish(_ command: Command, now: Date = Date()) async -> Bool {
         guard client.state.isConnected else { return false }
-        let claimed = publishing.withLock { $0.insert(command.id).inserted }
-        guard claimed else { return false }
-        defer { _ = publishing.withLock { $0.remove(command.id) } }
+        // nil: this caller publishes; otherwise the outcome of the attempt already under way.
+        let outcome: Bool? = await withCheckedContinuation { continuation in
+            let isOwner = publishing.withLock { publishing -> Bool in
+                guard publishing[command.id] != nil else {
+                    publishing[command.id] = []
+                    return true
+                }
+                publishing[command.id]?.append(continuation)
+                return false
+            }
+            if isOwner { continuation.resume(returning: nil) }
+        }
+        if let outcome { return outcome }
+        let published = await publishOnce(command, now: now)
+        let waiters = publishing.withLock { $0.removeValue(forKey: command.id) } ?? []
+        for waiter in waiters { waiter.resume(returning: published) }
+        return published
+    }
 
+    private func publishOnce(_ command: Command, now: Date) async -> Bool {
         let remaining = command.expiresAt.timeIntervalSince(now)
         guard remaining > 0 else {
             try? await commands.markPublishFailed(id: command.id, error: "expired before it could be published")

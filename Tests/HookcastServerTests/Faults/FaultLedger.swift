@@ -58,8 +58,11 @@ struct FaultLedger {
             let failedCount = Self.number(summary, "failed")
             ledger.acknowledged += ok + (allowFailed ? failedCount : 0)
             ledger.failed += failedCount
-            for case .string(let device) in expected where (executions[device]?[id] ?? 0) == 0 {
-                // An interrupted command ran once before the crash; its journal line may be all there is.
+            // A device killed between recording a command and running its hook answers it `failed`
+            // ("interrupted"): the gateway knows, so it is not lost, though no journal line exists.
+            let failedDevices = allowFailed && failedCount > 0 ? try await Self.failedDevices(gateway, id) : []
+            for case .string(let device) in expected
+            where (executions[device]?[id] ?? 0) == 0 && !failedDevices.contains(device) {
                 ledger.lost += 1
             }
         }
@@ -84,6 +87,17 @@ struct FaultLedger {
             }
             offset += items.count
         }
+    }
+
+    private static func failedDevices(_ gateway: GatewayClient, _ id: String) async throws -> Set<String> {
+        let status = try await gateway.admin(.get, "commands/\(id)?limit=1000")
+        guard case .array(let devices)? = status["devices"] else { return [] }
+        return Set(
+            devices.compactMap { entry in
+                guard entry.field("state") == .string("failed"), case .string(let device)? = entry.field("device_id")
+                else { return nil }
+                return device
+            })
     }
 
     private static func number(_ summary: JSONValue, _ state: String) -> Int {

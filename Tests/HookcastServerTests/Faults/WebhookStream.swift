@@ -50,7 +50,7 @@ final class WebhookStream: Sendable {
 
     /// Waits until at least `count` webhooks were accepted (a point in the stream to break something at).
     func waitUntilAccepted(_ count: Int) async throws {
-        try await withTimeout(.seconds(120), "\(count) webhooks accepted") {
+        try await withTimeout(.seconds(900), "\(count) webhooks accepted") {
             while self.acceptedCount < count { try await Task.sleep(for: .milliseconds(5)) }
         }
     }
