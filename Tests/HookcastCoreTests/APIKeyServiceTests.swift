@@ -18,7 +18,7 @@ import Testing
 
     @Test func aCreatedKeyAuthenticatesWithItsSecret() async throws {
         try await withService { service, _ in
-            let (key, secret) = try await service.create(name: " Zapier ")
+            let (key, secret, _) = try await service.create(name: " Zapier ")
             #expect(key.name == "Zapier")
             #expect(key.enabled)
             #expect(key.scope == "webhook")
@@ -32,7 +32,7 @@ import Testing
 
     @Test func theMaskedKeyShowsOnlyTheEnds() async throws {
         try await withService { service, _ in
-            let (key, secret) = try await service.create(name: "k")
+            let (key, secret, _) = try await service.create(name: "k")
             let random = String(secret.value.dropFirst(3))
             #expect(key.maskedKey == "hk_" + random.prefix(4) + "…" + random.suffix(4))
             #expect(!key.maskedKey.contains(random))
@@ -49,7 +49,7 @@ import Testing
 
     @Test func revealReturnsTheSecret() async throws {
         try await withService { service, _ in
-            let (key, secret) = try await service.create(name: "k")
+            let (key, secret, _) = try await service.create(name: "k")
             #expect(try await service.reveal(id: key.id).value == secret.value)
             await #expect(throws: StoreError.self) { try await service.reveal(id: UUID()) }
         }
@@ -57,7 +57,7 @@ import Testing
 
     @Test func disabledAndDeletedKeysDoNotAuthenticate() async throws {
         try await withService { service, _ in
-            let (key, secret) = try await service.create(name: "k")
+            let (key, secret, _) = try await service.create(name: "k")
             #expect(try await service.setEnabled(id: key.id, false).enabled == false)
             #expect(try await service.authenticate(secret.value) == nil)
             try await service.setEnabled(id: key.id, true)
@@ -72,7 +72,7 @@ import Testing
 
     @Test func unknownAndMalformedKeysDoNotAuthenticate() async throws {
         try await withService { service, _ in
-            let (_, secret) = try await service.create(name: "k")
+            let (_, secret, _) = try await service.create(name: "k")
             #expect(try await service.authenticate("") == nil)
             #expect(try await service.authenticate(String(secret.value.dropFirst(3))) == nil)
             #expect(try await service.authenticate(secret.value + "x") == nil)
@@ -84,7 +84,7 @@ import Testing
         let clock = TestClock(referenceDate)
         let now: @Sendable () -> Date = { clock.now }
         try await withService(now: now) { service, _ in
-            let (key, secret) = try await service.create(name: "k")
+            let (key, secret, _) = try await service.create(name: "k")
             #expect(key.lastUsedAt == nil)
             clock.advance(by: 60)
             let used = try await service.authenticate(secret.value)
@@ -102,7 +102,7 @@ import Testing
 
     @Test func renameValidatesTheName() async throws {
         try await withService { service, _ in
-            let (key, _) = try await service.create(name: "k")
+            let (key, _, _) = try await service.create(name: "k")
             #expect(try await service.rename(id: key.id, name: "New name").name == "New name")
             #expect(try await service.get(id: key.id)?.name == "New name")
             await #expect(throws: ValidationError.self) { try await service.rename(id: key.id, name: "  ") }
@@ -119,7 +119,7 @@ import Testing
             let service = APIKeyService(vault: try KeyVault.loadOrCreate(in: directory), repository: store.keys)
             var secrets: [APIKeySecret] = []
             for index in 0..<3 {
-                let (key, secret) = try await service.create(name: "key \(index)")
+                let (key, secret, _) = try await service.create(name: "key \(index)")
                 _ = try await service.authenticate(secret.value)
                 _ = try await service.reveal(id: key.id)
                 secrets.append(secret)
@@ -159,5 +159,38 @@ final class TestClock: Sendable {
 
     func advance(by seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+}
+
+extension APIKeyServiceTests {
+    @Test func policiesAndTheSigningSecretSurviveAReopenOfTheStore() async throws {
+        try await withTemporaryDirectory { directory in
+            let vault = try KeyVault.loadOrCreate(in: directory)
+            var store = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+            var service = APIKeyService(vault: vault, repository: store.keys)
+            let (key, secret, signing) = try await service.create(
+                name: "signer", requireSignature: true, rateLimit: RateLimit(perSecond: 2.5, burst: 5))
+            let created = try #require(signing)
+            #expect(key.requireSignature && key.hasSigningSecret)
+            try await store.close()
+
+            store = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+            service = APIKeyService(vault: vault, repository: store.keys)
+            let found = try #require(try await service.authenticateWithSigningSecret(secret.value))
+            #expect(found.key.rateLimit == RateLimit(perSecond: 2.5, burst: 5))
+            #expect(found.key.requireSignature)
+            #expect(found.signingSecret?.value == created.value)
+            #expect(try await service.revealSigningSecret(id: key.id)?.value == created.value)
+
+            let (_, rotated) = try await service.rotateSigningSecret(id: key.id)
+            #expect(rotated.value != created.value)
+            #expect(try await service.setRateLimit(id: key.id, nil).rateLimit == nil)
+            let (relaxed, none) = try await service.setRequireSignature(id: key.id, false)
+            #expect(!relaxed.requireSignature && relaxed.hasSigningSecret && none == nil)
+            await #expect(throws: ValidationError.self) {
+                try await service.setRateLimit(id: key.id, RateLimit(perSecond: .infinity, burst: 1))
+            }
+            try await store.close()
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An API key as the admin sees it: metadata and a masked form, never the secret itself.
-public struct APIKey: Sendable, Codable, Equatable {
+public struct APIKey: Sendable, Encodable, Equatable {
     /// The only scope there is for now: triggering webhooks.
     public static let webhookScope = "webhook"
 
@@ -13,6 +13,12 @@ public struct APIKey: Sendable, Codable, Equatable {
     public var lastUsedAt: Date?
     /// `hk_` + the first and last four characters of the random part, e.g. `hk_AbCd…wxyz`.
     public var maskedKey: String
+    /// Requests with this key must carry a valid Standard Webhooks signature.
+    public var requireSignature: Bool
+    /// This key's own limit; nil uses the server's default.
+    public var rateLimit: RateLimit?
+    /// Whether a signing secret exists (the secret itself is only shown by reveal).
+    public var hasSigningSecret: Bool
 
     public init(
         id: UUID,
@@ -21,7 +27,10 @@ public struct APIKey: Sendable, Codable, Equatable {
         scope: String = APIKey.webhookScope,
         createdAt: Date,
         lastUsedAt: Date?,
-        maskedKey: String
+        maskedKey: String,
+        requireSignature: Bool = false,
+        rateLimit: RateLimit? = nil,
+        hasSigningSecret: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -30,6 +39,9 @@ public struct APIKey: Sendable, Codable, Equatable {
         self.createdAt = createdAt.roundedToMilliseconds
         self.lastUsedAt = lastUsedAt?.roundedToMilliseconds
         self.maskedKey = maskedKey
+        self.requireSignature = requireSignature
+        self.rateLimit = rateLimit
+        self.hasSigningSecret = hasSigningSecret
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,6 +49,9 @@ public struct APIKey: Sendable, Codable, Equatable {
         case createdAt = "created_at"
         case lastUsedAt = "last_used_at"
         case maskedKey = "masked_key"
+        case requireSignature = "require_signature"
+        case rateLimit = "rate_limit"
+        case hasSigningSecret = "signing"
     }
 }
 
@@ -51,5 +66,8 @@ extension APIKey {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encodeIfPresent(lastUsedAt, forKey: .lastUsedAt)
         try container.encode(maskedKey, forKey: .maskedKey)
+        try container.encode(requireSignature, forKey: .requireSignature)
+        try container.encode(rateLimit, forKey: .rateLimit)
+        try container.encode(hasSigningSecret, forKey: .hasSigningSecret)
     }
 }

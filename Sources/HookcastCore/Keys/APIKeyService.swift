@@ -18,24 +18,77 @@ public struct APIKeyService: Sendable {
     }
 
     /// Creates an enabled webhook key. The secret is returned once here and can later be shown with `reveal(id:)`.
-    public func create(name: String) async throws -> (APIKey, APIKeySecret) {
+    /// A key that requires signatures gets a signing secret at once (returned too).
+    public func create(
+        name: String, requireSignature: Bool = false, rateLimit: RateLimit? = nil
+    ) async throws -> (APIKey, APIKeySecret, SigningSecret?) {
         let name = try DisplayName.validate(name)
+        let rateLimit = try rateLimit?.validated()
         let secret = APIKeySecret.generate()
+        let signing = requireSignature ? SigningSecret.generate() : nil
         let record = APIKey(
             id: UUID(),
             name: name,
             enabled: true,
             createdAt: now(),
             lastUsedAt: nil,
-            maskedKey: secret.masked
+            maskedKey: secret.masked,
+            requireSignature: requireSignature,
+            rateLimit: rateLimit
         )
         let stored = StoredAPIKey(
             record: record,
             secretHash: vault.hash(secret.value),
-            encryptedSecret: try vault.encrypt(secret.value)
+            encryptedSecret: try vault.encrypt(secret.value),
+            encryptedSigningSecret: try signing.map { try vault.encrypt($0.value) }
         )
         try await repository.insert(stored)
-        return (record, secret)
+        return (stored.record, secret, signing)
+    }
+
+    /// Changes whether signatures are required; requiring them creates a signing secret if there is none yet
+    /// (returned; nil when the key kept the one it had).
+    public func setRequireSignature(id: UUID, _ required: Bool) async throws -> (APIKey, SigningSecret?) {
+        var stored = try await existing(id)
+        var created: SigningSecret?
+        if required && stored.encryptedSigningSecret == nil {
+            let signing = SigningSecret.generate()
+            stored.encryptedSigningSecret = try vault.encrypt(signing.value)
+            created = signing
+        }
+        stored.record.requireSignature = required
+        try await repository.update(stored)
+        return (stored.record, created)
+    }
+
+    /// Sets the key's own rate limit; nil returns it to the server's default.
+    @discardableResult
+    public func setRateLimit(id: UUID, _ limit: RateLimit?) async throws -> APIKey {
+        let limit = try limit?.validated()
+        var stored = try await existing(id)
+        stored.record.rateLimit = limit
+        try await repository.update(stored)
+        return stored.record
+    }
+
+    /// A new signing secret replaces the old one at once (senders must switch with it).
+    public func rotateSigningSecret(id: UUID) async throws -> (APIKey, SigningSecret) {
+        var stored = try await existing(id)
+        let signing = SigningSecret.generate()
+        stored.encryptedSigningSecret = try vault.encrypt(signing.value)
+        try await repository.update(stored)
+        return (stored.record, signing)
+    }
+
+    /// The key's signing secret, for the admin's "show" button; nil when it has none.
+    public func revealSigningSecret(id: UUID) async throws -> SigningSecret? {
+        let stored = try await existing(id)
+        return try stored.encryptedSigningSecret.map { try Self.signingSecret(vault.decrypt($0)) }
+    }
+
+    private static func signingSecret(_ value: String) throws -> SigningSecret {
+        guard let secret = SigningSecret(value: value) else { throw KeyVaultError.decryptionFailed }
+        return secret
     }
 
     /// All keys, oldest first.
@@ -78,6 +131,13 @@ public struct APIKeyService: Sendable {
 
     /// The enabled key matching `presented`, with `lastUsedAt` set to now; nil for an unknown or disabled key.
     public func authenticate(_ presented: String) async throws -> APIKey? {
+        try await authenticateWithSigningSecret(presented)?.key
+    }
+
+    /// As `authenticate`, with the key's signing secret (if it has one) for checking a signed request.
+    public func authenticateWithSigningSecret(_ presented: String) async throws -> (
+        key: APIKey, signingSecret: SigningSecret?
+    )? {
         guard presented.hasPrefix(APIKeySecret.prefix), presented.utf8.count <= Self.maxPresentedLength else {
             return nil
         }
@@ -94,7 +154,8 @@ public struct APIKeyService: Sendable {
             try await repository.touch(id: stored.record.id, at: usedAt)
             stored.record.lastUsedAt = usedAt
         }
-        return stored.record
+        let signing = try stored.encryptedSigningSecret.map { try Self.signingSecret(vault.decrypt($0)) }
+        return (stored.record, signing)
     }
 
     /// Seconds within which repeated use of a key does not rewrite its `lastUsedAt`.

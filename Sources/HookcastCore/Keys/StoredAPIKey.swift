@@ -7,10 +7,18 @@ public struct StoredAPIKey: Sendable, Equatable {
     public var secretHash: Data
     /// AES-GCM (combined) of the full key string under the master key.
     public var encryptedSecret: Data
+    /// AES-GCM (combined) of the Standard Webhooks signing secret, when the key has one. Encrypted, not hashed:
+    /// verifying a signature needs the secret itself.
+    public var encryptedSigningSecret: Data? {
+        didSet { record.hasSigningSecret = encryptedSigningSecret != nil }
+    }
 
-    public init(record: APIKey, secretHash: Data, encryptedSecret: Data) {
+    public init(record: APIKey, secretHash: Data, encryptedSecret: Data, encryptedSigningSecret: Data? = nil) {
+        var record = record
+        record.hasSigningSecret = encryptedSigningSecret != nil
         self.record = record
         self.secretHash = secretHash
         self.encryptedSecret = encryptedSecret
+        self.encryptedSigningSecret = encryptedSigningSecret
     }
 }

@@ -31,6 +31,10 @@ extension SQLiteData {
         .blob(ByteBuffer(bytes: data))
     }
 
+    static func bytes(_ data: Data?) -> SQLiteData {
+        data.map(bytes) ?? .null
+    }
+
     static func json(_ value: some Encodable) throws -> SQLiteData {
         .text(String(decoding: try JSONCoding.encoder().encode(value), as: UTF8.self))
     }

@@ -5,17 +5,19 @@ struct SQLiteKeyRepository: KeyRepository {
     let gate: SQLiteGate
 
     private static let columns =
-        "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret"
+        "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
+        + "require_signature, rate_limit, signing_secret"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
         try await gate.run(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
             try await $0.execute(
-                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
                     .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
-                    .bytes(key.secretHash), .bytes(key.encryptedSecret),
+                    .bytes(key.secretHash), .bytes(key.encryptedSecret), .bool(record.requireSignature),
+                    try Self.rateLimit(record.rateLimit), .bytes(key.encryptedSigningSecret),
                 ]
             )
         }
@@ -44,8 +46,15 @@ struct SQLiteKeyRepository: KeyRepository {
         let record = key.record
         let updated = try await gate.run {
             try await $0.query(
-                "UPDATE api_keys SET name = ?, enabled = ?, scope = ? WHERE id = ? RETURNING id",
-                [.text(record.name), .bool(record.enabled), .text(record.scope), .uuid(record.id)]
+                """
+                UPDATE api_keys SET name = ?, enabled = ?, scope = ?, require_signature = ?, rate_limit = ?,
+                    signing_secret = ?
+                WHERE id = ? RETURNING id
+                """,
+                [
+                    .text(record.name), .bool(record.enabled), .text(record.scope), .bool(record.requireSignature),
+                    try Self.rateLimit(record.rateLimit), .bytes(key.encryptedSigningSecret), .uuid(record.id),
+                ]
             )
         }
         guard !updated.isEmpty else {
@@ -74,10 +83,19 @@ struct SQLiteKeyRepository: KeyRepository {
                 scope: try row.string("scope"),
                 createdAt: try row.date("created_at"),
                 lastUsedAt: try row.optionalDate("last_used_at"),
-                maskedKey: try row.string("masked_key")
+                maskedKey: try row.string("masked_key"),
+                requireSignature: try row.bool("require_signature"),
+                rateLimit: try row.optionalJSON(RateLimit.self, "rate_limit")
             ),
             secretHash: try row.bytes("secret_hash"),
-            encryptedSecret: try row.bytes("encrypted_secret")
+            encryptedSecret: try row.bytes("encrypted_secret"),
+            encryptedSigningSecret: try row.optionalBytes("signing_secret")
         )
+    }
+
+    /// NULL for "the server's default", not the JSON text `null`.
+    private static func rateLimit(_ limit: RateLimit?) throws -> SQLiteData {
+        guard let limit else { return .null }
+        return try .json(limit)
     }
 }

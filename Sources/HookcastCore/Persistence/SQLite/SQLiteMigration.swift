@@ -9,7 +9,7 @@ extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
-        redeliveries,
+        redeliveries, keyPolicies,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -189,6 +189,16 @@ extension SQLiteMigration {
                 PRIMARY KEY (command_id, device_id)
             ) STRICT
             """
+        ]
+    )
+
+    /// Per-key policies: signatures required, a rate limit of its own, the (encrypted) signing secret.
+    static let keyPolicies = SQLiteMigration(
+        version: 8,
+        statements: [
+            "ALTER TABLE api_keys ADD COLUMN require_signature INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE api_keys ADD COLUMN rate_limit TEXT",
+            "ALTER TABLE api_keys ADD COLUMN signing_secret BLOB",
         ]
     )
 }

@@ -52,6 +52,14 @@ extension SQLiteRow {
         return Data(buffer.readableBytesView)
     }
 
+    func optionalBytes(_ column: String) throws -> Data? {
+        switch try value(column) {
+        case .null: return nil
+        case .blob(let buffer): return Data(buffer.readableBytesView)
+        default: throw Self.corrupt(column)
+        }
+    }
+
     func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
         guard let value = try optionalJSON(type, column) else { throw Self.corrupt(column) }
         return value
