@@ -45,8 +45,10 @@ public func buildApplication(
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMappingMiddleware())
+    router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
     HealthController(broker: broker).addRoutes(to: router)
-    WebhookController(gateway: gateway).addRoutes(to: router)
+    WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
+        .addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
     KeysController(keys: gateway.keys).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
@@ -70,6 +72,13 @@ public func buildApplication(
         commands: store.commands, logger: logger)
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    RequestDeadlineHandler(
+                        headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
+                        bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
+                ])),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),

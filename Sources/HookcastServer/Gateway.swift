@@ -42,7 +42,7 @@ struct Gateway: Sendable {
     func trigger(
         action: Action, sensorData: JSONValue?, apiKeyID: UUID?, source: CommandSource,
         idempotencyKey: String? = nil
-    ) async throws(APIError) -> (command: Command, published: Bool) {
+    ) async throws(APIError) -> (command: Command, published: Bool, duplicate: Bool) {
         var sensor: SensorData?
         if let sensorData {
             do {
@@ -74,7 +74,7 @@ struct Gateway: Sendable {
                 fingerprint: Self.fingerprint(eventID: action.eventID, sensorData: sensorData), commandID: command.id,
                 createdAt: Date())
             if let original = try await insertIdempotently(command, record) {
-                return (original, original.publishedAt != nil)
+                return (original, original.publishedAt != nil, true)
             }
         } else {
             do {
@@ -94,7 +94,7 @@ struct Gateway: Sendable {
         }
         let published = await publisher.publish(command)
         await emergency.publish(latched)
-        return (command, published)
+        return (command, published, false)
     }
 
     /// While the broker is away commands queue up in the store; past `maximumBacklog` new ones are refused.
@@ -151,6 +151,8 @@ struct TriggerResponse: ResponseCodable, Sendable {
     let targets: Int
     let statusURL: String
     let queued: Bool
+    /// True when an earlier request with the same Idempotency-Key or signed webhook-id made this command.
+    var duplicate = false
     /// Only when the caller asked to wait for acknowledgements.
     var report: DeliveryReport?
 
@@ -170,6 +172,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         targets = try container.decode(Int.self, forKey: .targets)
         statusURL = try container.decode(String.self, forKey: .statusURL)
         queued = try container.decode(Bool.self, forKey: .queued)
+        duplicate = try container.decodeIfPresent(Bool.self, forKey: .duplicate) ?? false
         report = nil
     }
 
@@ -181,6 +184,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         try container.encode(targets, forKey: .targets)
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(queued, forKey: .queued)
+        if duplicate { try container.encode(true, forKey: .duplicate) }
         if let report {
             var extra = encoder.container(keyedBy: DynamicKey.self)
             try extra.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
@@ -194,5 +198,6 @@ struct TriggerResponse: ResponseCodable, Sendable {
         case targets
         case statusURL = "status_url"
         case queued
+        case duplicate
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastCore
 
 /// Everything `hookcast serve` needs; tests build one with port 0 and a temporary data directory.
 public struct ServerConfiguration: Sendable {
@@ -27,6 +28,14 @@ public struct ServerConfiguration: Sendable {
     public var maximumBacklog: Int
     /// A device that has not acknowledged a command this long after it was issued counts as `timed_out`.
     public var acknowledgementDeadline: Duration
+    /// Each API key's token bucket, unless the key has a limit of its own.
+    public var webhookRateLimit: RateLimit
+    /// Requests handled at once, over the whole server; past it, 503 with Retry-After.
+    public var maximumConcurrentRequests: Int
+    /// A client must send a request's head within this of connecting (or of the previous response) ...
+    public var requestHeadTimeout: Duration
+    /// ... and the rest of the request within this of its head; slower clients are disconnected.
+    public var requestBodyTimeout: Duration
 
     public init(
         address: String = "127.0.0.1",
@@ -42,7 +51,11 @@ public struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         acknowledgementDeadline: Duration = .seconds(30),
         acknowledgementShareGroup: String = "hookcast",
-        maximumBacklog: Int = 100_000
+        maximumBacklog: Int = 100_000,
+        webhookRateLimit: RateLimit = RateLimit(perSecond: 100, burst: 200),
+        maximumConcurrentRequests: Int = 1024,
+        requestHeadTimeout: Duration = .seconds(20),
+        requestBodyTimeout: Duration = .seconds(60)
     ) {
         self.address = address
         self.port = port
@@ -58,5 +71,9 @@ public struct ServerConfiguration: Sendable {
         self.acknowledgementDeadline = acknowledgementDeadline
         self.acknowledgementShareGroup = acknowledgementShareGroup
         self.maximumBacklog = maximumBacklog
+        self.webhookRateLimit = webhookRateLimit
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.requestHeadTimeout = requestHeadTimeout
+        self.requestBodyTimeout = requestBodyTimeout
     }
 }

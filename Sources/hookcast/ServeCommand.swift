@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookcastCore
 import HookcastServer
 import Logging
 
@@ -41,9 +42,36 @@ struct ServeCommand: AsyncParsableCommand {
     var acknowledgementDeadline: Int = Environment.value("HOOKCAST_ACK_DEADLINE").flatMap(Int.init) ?? 30
 
     @Option(
+        name: .customLong("rate-limit"),
+        help: "Webhooks per second each API key may send on average (HOOKCAST_RATE_LIMIT); keys may have their own.")
+    var rateLimit: Double = Environment.value("HOOKCAST_RATE_LIMIT").flatMap(Double.init) ?? 100
+
+    @Option(
+        name: .customLong("rate-burst"),
+        help: "Webhooks an API key may send at once before the rate applies (HOOKCAST_RATE_BURST).")
+    var rateBurst: Int = Environment.value("HOOKCAST_RATE_BURST").flatMap(Int.init) ?? 200
+
+    @Option(
+        name: .customLong("max-concurrent-requests"),
+        help: "Requests handled at once; past it, 503 with Retry-After (HOOKCAST_MAX_CONCURRENT_REQUESTS).")
+    var maximumConcurrentRequests: Int =
+        Environment.value("HOOKCAST_MAX_CONCURRENT_REQUESTS").flatMap(Int.init) ?? 1024
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        do {
+            _ = try RateLimit(perSecond: rateLimit, burst: rateBurst).validated()
+        } catch {
+            throw ValidationError("--rate-limit must be above 0 and --rate-burst at least 1.")
+        }
+        guard maximumConcurrentRequests >= 1 else {
+            throw ValidationError("--max-concurrent-requests must be at least 1.")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "hookcast")
@@ -63,7 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
             publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),
-            acknowledgementDeadline: .seconds(max(acknowledgementDeadline, 1))
+            acknowledgementDeadline: .seconds(max(acknowledgementDeadline, 1)),
+            webhookRateLimit: RateLimit(perSecond: rateLimit, burst: rateBurst),
+            maximumConcurrentRequests: maximumConcurrentRequests
         )
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

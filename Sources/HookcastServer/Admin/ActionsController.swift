@@ -91,7 +91,7 @@ struct ActionsController: Sendable {
             let body = try await RequestBody.decodeIfPresent(TestRequest.self, from: request, context: context)
             var enabled = action
             enabled.enabled = true  // "Test action" runs what is configured, even while the webhook is switched off.
-            let (command, published) = try await gateway.trigger(
+            let (command, published, _) = try await gateway.trigger(
                 action: enabled, sensorData: body?.sensorData, apiKeyID: nil, source: .test)
             return TriggerResponse(command: command, published: published)
         }

@@ -6,25 +6,63 @@ import Hummingbird
 struct KeysController: Sendable {
     let keys: APIKeyService
 
-    struct CreateRequest: Decodable { let name: String }
+    struct CreateRequest: Decodable {
+        let name: String
+        let requireSignature: Bool?
+        let rateLimit: RateLimit?
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case requireSignature = "require_signature"
+            case rateLimit = "rate_limit"
+        }
+    }
 
     struct UpdateRequest: Decodable {
         let name: String?
         let enabled: Bool?
+        let requireSignature: Bool?
+        /// Absent: unchanged; `null`: back to the server's default; an object: this key's own limit.
+        let rateLimit: RateLimit??
+
+        enum CodingKeys: String, CodingKey {
+            case name, enabled
+            case requireSignature = "require_signature"
+            case rateLimit = "rate_limit"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+            requireSignature = try container.decodeIfPresent(Bool.self, forKey: .requireSignature)
+            if container.contains(.rateLimit) {
+                rateLimit = .some(
+                    try container.decodeNil(forKey: .rateLimit)
+                        ? nil : container.decode(RateLimit.self, forKey: .rateLimit))
+            } else {
+                rateLimit = .none
+            }
+        }
     }
 
-    /// A key with its secret: only in the answer to create and reveal.
+    /// A key with its secrets: only in the answers to create, reveal and signing-secret rotation.
     struct RevealedKey: ResponseEncodable, Sendable {
         let key: APIKey
-        let secret: String
+        let secret: String?
+        let signingSecret: SigningSecret?
 
         func encode(to encoder: any Encoder) throws {
             try key.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(secret, forKey: .key)
+            try container.encodeIfPresent(secret, forKey: .key)
+            try container.encodeIfPresent(signingSecret?.value, forKey: .signingSecret)
         }
 
-        enum CodingKeys: String, CodingKey { case key }
+        enum CodingKeys: String, CodingKey {
+            case key
+            case signingSecret = "signing_secret"
+        }
     }
 
     func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
@@ -33,8 +71,12 @@ struct KeysController: Sendable {
         }
         group.post("keys") { request, context -> EditedResponse<RevealedKey> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
-            let (key, secret) = try await StoreFailure.mapping { try await keys.create(name: body.name) }
-            return EditedResponse(status: .created, response: RevealedKey(key: key, secret: secret.value))
+            let (key, secret, signing) = try await StoreFailure.mapping {
+                try await keys.create(
+                    name: body.name, requireSignature: body.requireSignature ?? false, rateLimit: body.rateLimit)
+            }
+            return EditedResponse(
+                status: .created, response: RevealedKey(key: key, secret: secret.value, signingSecret: signing))
         }
         group.get("keys/:id") { _, context in
             let id = try keyID(context)
@@ -45,16 +87,35 @@ struct KeysController: Sendable {
             let id = try keyID(context)
             guard let key = try await StoreFailure.mapping({ try await keys.get(id: id) }) else { throw notFound(id) }
             let secret = try await StoreFailure.mapping { try await keys.reveal(id: id) }
-            return RevealedKey(key: key, secret: secret.value)
+            let signing = try await StoreFailure.mapping { try await keys.revealSigningSecret(id: id) }
+            return RevealedKey(key: key, secret: secret.value, signingSecret: signing)
+        }
+        group.post("keys/:id/signing-secret") { _, context -> EditedResponse<RevealedKey> in
+            let id = try keyID(context)
+            let (key, signing) = try await StoreFailure.mapping {
+                guard try await keys.get(id: id) != nil else { throw notFound(id) }
+                return try await keys.rotateSigningSecret(id: id)
+            }
+            return EditedResponse(
+                status: .created, response: RevealedKey(key: key, secret: nil, signingSecret: signing))
         }
         group.patch("keys/:id") { request, context in
             let id = try keyID(context)
             let body = try await RequestBody.decode(UpdateRequest.self, from: request, context: context)
             return try await StoreFailure.mapping {
+                // Everything is checked before anything is changed: a bad field leaves the key as it was.
+                if let name = body.name { _ = try DisplayName.validate(name) }
+                if case .some(.some(let limit)) = body.rateLimit { _ = try limit.validated() }
                 guard var key = try await keys.get(id: id) else { throw notFound(id) }
+                if let limit = body.rateLimit { key = try await keys.setRateLimit(id: id, limit) }
                 if let name = body.name { key = try await keys.rename(id: id, name: name) }
                 if let enabled = body.enabled { key = try await keys.setEnabled(id: id, enabled) }
-                return key
+                var created: SigningSecret?
+                if let required = body.requireSignature {
+                    (key, created) = try await keys.setRequireSignature(id: id, required)
+                }
+                // Shown once when requiring signatures made the key its first secret.
+                return RevealedKey(key: key, secret: nil, signingSecret: created)
             }
         }
         group.delete("keys/:id") { _, context -> Response in

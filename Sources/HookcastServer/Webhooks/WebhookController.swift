@@ -6,6 +6,7 @@ import Hummingbird
 /// or GET with `apiKey` and a Base64 `payload` (or the older `eventId`).
 struct WebhookController: Sendable {
     let gateway: Gateway
+    let rateLimiter: KeyRateLimiter
 
     func addRoutes(to router: Router<HookcastRequestContext>) {
         router.post("public-api/integration/webhooks") { request, context in
@@ -19,7 +20,7 @@ struct WebhookController: Sendable {
     private func post(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let key = try await authenticate(request)
+        let (key, signingSecret) = try await authenticate(request)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("text/json") else {
             throw APIError(
@@ -33,35 +34,52 @@ struct WebhookController: Sendable {
             throw APIError(
                 .contentTooLarge, "body_too_large", "The body is larger than \(context.maxUploadSize / 1024) KiB.")
         }
+        let webhookID = try WebhookSigning.check(request, body: body, key: key, secret: signingSecret)
         var webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
-        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request)
+        // A signed request's id is authenticated by its signature: seen before, it is a duplicate, not a new command.
+        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request) ?? webhookID.map { "webhook-id:\($0)" }
         return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
     }
 
     private func get(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let key = try await authenticate(request)
+        let (key, signingSecret) = try await authenticate(request)
+        _ = try WebhookSigning.check(request, body: nil, key: key, secret: signingSecret)
         var webhook = try WebhookRequest.parse(query: request)
         webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request)
         return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
     }
 
-    private func authenticate(_ request: Request) async throws -> APIKey {
+    /// The key, once it is known, enabled and within its rate limit.
+    private func authenticate(_ request: Request) async throws -> (APIKey, SigningSecret?) {
         guard let presented = WebhookRequest.presentedKey(in: request) else {
             throw APIError.unauthorized(
                 "missing_api_key", "Send the API key in the 'x-webhook-apikey' header or the 'apiKey' parameter.")
         }
-        let key: APIKey?
+        let found: (key: APIKey, signingSecret: SigningSecret?)?
         do {
-            key = try await gateway.keys.authenticate(presented)
+            found = try await gateway.keys.authenticateWithSigningSecret(presented)
         } catch {
             throw APIError.storeUnavailable("The API key could not be checked: the store is unavailable.")
         }
-        guard let key else {
+        guard let found else {
             throw APIError.unauthorized("invalid_api_key", "The API key is unknown or disabled.")
         }
-        return key
+        if let wait = rateLimiter.take(for: found.key.id, limit: found.key.rateLimit) {
+            let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
+            let limit = found.key.rateLimit ?? rateLimiter.defaultLimit
+            throw APIError(
+                .tooManyRequests, "rate_limited",
+                "This API key is limited to \(Self.describe(limit)); try again in \(seconds) s.",
+                headers: [.retryAfter: String(seconds)])
+        }
+        return (found.key, found.signingSecret)
+    }
+
+    private static func describe(_ limit: RateLimit) -> String {
+        let rate = limit.perSecond == limit.perSecond.rounded() ? String(Int(limit.perSecond)) : String(limit.perSecond)
+        return "\(rate) requests per second (bursts of \(limit.burst))"
     }
 
     private func trigger(
@@ -80,10 +98,11 @@ struct WebhookController: Sendable {
         guard let action else {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }
-        let (command, published) = try await gateway.trigger(
+        let (command, published, duplicate) = try await gateway.trigger(
             action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
             idempotencyKey: webhook.idempotencyKey)
         var response = TriggerResponse(command: command, published: published)
+        response.duplicate = duplicate
         if let wait { response.report = await gateway.waitForAcknowledgements(of: command, wait: wait) }
         return EditedResponse(status: .ok, response: response)
     }

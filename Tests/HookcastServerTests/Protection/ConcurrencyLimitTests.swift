@@ -1,0 +1,29 @@
+import Foundation
+import HookcastTestSupport
+import Testing
+
+@Suite("Concurrent request cap")
+struct ConcurrencyLimitTests {
+    @Test("Past the cap a request gets 503 with Retry-After at once; health checks still answer")
+    func capped() async throws {
+        let (device, group) = (AcknowledgementTests.unique("busy"), AcknowledgementTests.unique("g"))
+        try await GatewayHarness.run(configure: { $0.maximumConcurrentRequests = 2 }) { gateway in
+            let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "hold")
+            // Nobody answers for this device: each request holds its slot for the whole wait.
+            async let first = gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#, query: "wait=2")
+            async let second = gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#, query: "wait=2")
+            try await Task.sleep(for: .milliseconds(500))
+            let started = ContinuousClock.now
+            let refused = try await gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorCode == "overloaded")
+            #expect(refused.headers[.retryAfter] == "1")
+            #expect(ContinuousClock.now - started < .milliseconds(500))
+            #expect(try await gateway.request(.get, "/healthz").status == .ok)
+            #expect(try await first.status == .ok)
+            #expect(try await second.status == .ok)
+            // Slots are given back.
+            #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#).status == .ok)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HookcastTestSupport
+import Testing
+
+@Suite("Per-key rate limits")
+struct RateLimitTests {
+    @Test("A key past its bucket gets 429 with Retry-After; another key is unaffected; tokens come back")
+    func perKeyBucket() async throws {
+        let (device, group) = (AcknowledgementTests.unique("rl"), AcknowledgementTests.unique("g"))
+        try await GatewayHarness.run { gateway in
+            let busy = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "tick")
+            let created = try await gateway.admin(
+                .post, "keys", #"{"name":"slow","rate_limit":{"per_second":2,"burst":2}}"#)
+            #expect(created["rate_limit"] == .object(["per_second": .number(2), "burst": .number(2)]))
+            let limited = try #require(created.string("key"))
+            for _ in 0..<2 {
+                #expect(try await gateway.postWebhook(key: limited, body: #"{"event_id":"tick"}"#).status == .ok)
+            }
+            let refused = try await gateway.postWebhook(key: limited, body: #"{"event_id":"tick"}"#)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.errorCode == "rate_limited")
+            #expect(refused["message"] == .string("Error"))
+            #expect(refused.string("detail")?.contains(limited) == false)
+            #expect(refused.headers[.retryAfter] == "1")
+            // The default bucket of the other key is untouched.
+            for _ in 0..<5 {
+                #expect(try await gateway.postWebhook(key: busy, body: #"{"event_id":"tick"}"#).status == .ok)
+            }
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(try await gateway.postWebhook(key: limited, body: #"{"event_id":"tick"}"#).status == .ok)
+        }
+    }
+
+    @Test("Retry-After is in whole seconds, and a key's limit can be changed and reset to the default")
+    func retryAfterAndChanges() async throws {
+        let (device, group) = (AcknowledgementTests.unique("rl"), AcknowledgementTests.unique("g"))
+        try await GatewayHarness.run(configure: { $0.webhookRateLimit = .init(perSecond: 1000, burst: 1000) }) {
+            gateway in
+            _ = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "tick")
+            let created = try await gateway.admin(.post, "keys", #"{"name":"k"}"#)
+            let (id, secret) = (try #require(created.string("id")), try #require(created.string("key")))
+            #expect(created["rate_limit"] == .null)
+            let changed = try await gateway.admin(.patch, "keys/\(id)", #"{"rate_limit":{"per_second":0.2,"burst":1}}"#)
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try await gateway.postWebhook(key: secret, body: #"{"event_id":"tick"}"#).status == .ok)
+            let refused = try await gateway.postWebhook(key: secret, body: #"{"event_id":"tick"}"#)
+            #expect(refused.status == .tooManyRequests)
+            // A retry-after header in whole seconds: 1 / 0.2 = 5 s until the next token.
+            let retry = try await gateway.request(
+                .post, "/public-api/integration/webhooks",
+                headers: [.contentType: "application/json", .init("x-webhook-apikey")!: secret],
+                body: #"{"event_id":"tick"}"#)
+            #expect(retry.status == .tooManyRequests)
+            #expect(retry.text.contains("0.2 requests per second"))
+            let seconds = try #require(retry.headers[.retryAfter].flatMap(Int.init))
+            #expect((4...5).contains(seconds))
+
+            let invalid = try await gateway.admin(
+                .patch, "keys/\(id)", #"{"name":"renamed","rate_limit":{"per_second":0,"burst":1}}"#)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(try await gateway.admin(.get, "keys/\(id)").string("name") == "k", "nothing changed")
+
+            let reset = try await gateway.admin(.patch, "keys/\(id)", #"{"rate_limit":null}"#)
+            #expect(reset["rate_limit"] == .null)
+            #expect(try await gateway.postWebhook(key: secret, body: #"{"event_id":"tick"}"#).status == .ok)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HookcastTestSupport
+import Testing
+
+/// Slow-loris protection: a client that trickles its request is disconnected, while others are served.
+@Suite("Slow clients")
+struct SlowClientTests {
+    @Test("A request head trickled a byte at a time is cut off after the head timeout; others are served")
+    func slowHead() async throws {
+        try await GatewayHarness.run(configure: {
+            $0.requestHeadTimeout = .seconds(1)
+            $0.requestBodyTimeout = .seconds(1)
+        }) { gateway in
+            let port = try #require(gateway.port)
+            let slow = try RawTCPConnection(port: port)
+            let started = ContinuousClock.now
+            slow.send("POST /public-api/integration/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            // A byte every 200 ms would keep an idle timeout happy for ever.
+            var cutOff = false
+            for _ in 0..<25 {
+                try await Task.sleep(for: .milliseconds(200))
+                if slow.isClosedByPeer || !slow.send("a") {
+                    cutOff = true
+                    break
+                }
+                #expect(try await gateway.request(.get, "/healthz").status == .ok)
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(cutOff, "the server still listens to the trickle after \(elapsed)")
+            #expect(elapsed < .seconds(3))
+        }
+    }
+
+    @Test("A body that stops half-way is cut off after the body timeout")
+    func slowBody() async throws {
+        try await GatewayHarness.run(configure: {
+            $0.requestHeadTimeout = .seconds(1)
+            $0.requestBodyTimeout = .seconds(1)
+        }) { gateway in
+            let port = try #require(gateway.port)
+            let slow = try RawTCPConnection(port: port)
+            slow.send(
+                "POST /public-api/integration/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "x-webhook-apikey: hk_x\r\nContent-Length: 100\r\n\r\n{\"event_id\":")
+            let started = ContinuousClock.now
+            let (_, closed) = slow.readUntilClosed(timeout: .seconds(5))
+            #expect(closed)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(try await gateway.request(.get, "/healthz").status == .ok)
+        }
+    }
+
+    @Test("An idle keep-alive connection is closed after the head timeout; a prompt one is answered")
+    func keepAliveIdle() async throws {
+        try await GatewayHarness.run(configure: { $0.requestHeadTimeout = .seconds(1) }) { gateway in
+            let port = try #require(gateway.port)
+            let connection = try RawTCPConnection(port: port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let (text, closed) = connection.readUntilClosed(timeout: .seconds(5))
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            #expect(closed, "closed once idle past the head timeout")
+        }
+    }
+}
