@@ -22,9 +22,7 @@ public struct SensorData: Sendable, Equatable {
         case .object(let fields):
             object = fields
         case .string(let text):
-            guard let data = text.data(using: .utf8),
-                let decoded = try? JSONDecoder().decode(JSONValue.self, from: data),
-                case .object(let fields) = decoded
+            guard let decoded = try? UntrustedJSON.decode(Data(text.utf8)), case .object(let fields) = decoded
             else {
                 throw ValidationError(field: field, message: "must be an object, or a string holding a JSON object")
             }

@@ -55,7 +55,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
 
     /// Parses a payload; for the gateway and tests.
     public static func decode(_ bytes: [UInt8]) throws -> Acknowledgement {
-        try JSONCoding.decoder().decode(Acknowledgement.self, from: Data(bytes))
+        try UntrustedJSON.decode(Acknowledgement.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {

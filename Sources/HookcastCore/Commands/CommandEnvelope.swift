@@ -42,7 +42,7 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
 
     /// Parses a payload; for devices and tests.
     public static func decode(_ bytes: [UInt8]) throws -> CommandEnvelope {
-        try JSONCoding.decoder().decode(CommandEnvelope.self, from: Data(bytes))
+        try UntrustedJSON.decode(CommandEnvelope.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {

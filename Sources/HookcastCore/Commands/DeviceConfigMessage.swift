@@ -30,7 +30,7 @@ public struct DeviceConfigMessage: Codable, Sendable, Equatable {
 
     /// Parses a payload; for devices and tests.
     public static func decode(_ bytes: [UInt8]) throws -> DeviceConfigMessage {
-        try JSONCoding.decoder().decode(DeviceConfigMessage.self, from: Data(bytes))
+        try UntrustedJSON.decode(DeviceConfigMessage.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {

@@ -48,7 +48,7 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
 
     /// Parses a payload; for the gateway and tests.
     public static func decode(_ bytes: [UInt8]) throws -> PresenceMessage {
-        try JSONCoding.decoder().decode(PresenceMessage.self, from: Data(bytes))
+        try UntrustedJSON.decode(PresenceMessage.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {

@@ -36,7 +36,7 @@ public struct EmergencyStateMessage: Codable, Sendable, Equatable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> EmergencyStateMessage {
-        try JSONCoding.decoder().decode(EmergencyStateMessage.self, from: Data(bytes))
+        try UntrustedJSON.decode(EmergencyStateMessage.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {

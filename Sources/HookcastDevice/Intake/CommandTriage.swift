@@ -19,7 +19,7 @@ enum CommandTriage {
         seen: SeenCommands,
         now: Date
     ) -> CommandDecision {
-        let json = try? JSONCoding.decoder().decode(JSONValue.self, from: Data(payload))
+        let json = try? UntrustedJSON.decode(Data(payload))
         let id =
             commandID(in: json) ?? correlationData.flatMap { UUID(uuidString: String(decoding: $0, as: UTF8.self)) }
         if let id, let outcome = seen.outcome(of: id) {

@@ -32,7 +32,9 @@ enum RequestBody {
         _ type: Body.Type, from buffer: ByteBuffer, context: HookcastRequestContext
     ) throws -> Body {
         do {
-            return try context.requestDecoder.decode(Body.self, from: Data(buffer: buffer))
+            return try UntrustedJSON.decode(Body.self, from: Data(buffer: buffer), using: context.requestDecoder)
+        } catch let error as UntrustedJSON.Failure {
+            throw APIError.badRequest("invalid_json", "The body is \(error).")
         } catch let error as ValidationError {
             throw APIError.unprocessable(field: error.field, error.description)
         } catch let error as DecodingError {

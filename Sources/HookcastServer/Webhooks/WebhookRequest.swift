@@ -20,7 +20,12 @@ struct WebhookRequest: Sendable {
     static func parse(json data: Data, source: String) throws(APIError) -> WebhookRequest {
         let document: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: data)
+            document = try UntrustedJSON.decode(data)
+        } catch .notUTF8 {
+            throw .badRequest("invalid_json", "The \(source) is not valid UTF-8.")
+        } catch .nestedTooDeeply {
+            throw .badRequest(
+                "invalid_json", "The \(source) is nested more than \(UntrustedJSON.maximumDepth) levels deep.")
         } catch {
             throw .badRequest("invalid_json", "The \(source) is not valid JSON.")
         }
