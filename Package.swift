@@ -90,6 +90,12 @@ let package = Package(
             path: "Benchmarks/MQTTPublish",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "key-timing-bench",
+            dependencies: ["HookcastCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/KeyTiming",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HookcastTestSupport",
             path: "Tests/Support",

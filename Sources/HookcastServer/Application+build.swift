@@ -22,6 +22,20 @@ public func buildApplication(
     } else {
         store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
     }
+    do {
+        return try await assembleApplication(configuration: configuration, logger: logger, store: store)
+    } catch {
+        // Closed here, or nobody would: the application that would have closed it does not exist.
+        try? await store.close()
+        throw error
+    }
+}
+
+/// Everything after the store is open: keys, broker connection, services and routes.
+private func assembleApplication(
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore
+) async throws -> some ApplicationProtocol {
+    let dataDirectory = configuration.dataDirectory
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
     let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
     if let token = admin.newlyGenerated {

@@ -31,15 +31,23 @@ public final class RawTCPConnection: @unchecked Sendable {
             == bytes.count
     }
 
+    @discardableResult
+    public func send(bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Foundation.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
     /// Reads until the server closes the connection or `timeout` passes; returns what was read and whether it
-    /// closed.
-    public func readUntilClosed(timeout: Duration) -> (text: String, closed: Bool) {
+    /// closed. Sleeps between polls instead of blocking: the server under test may share the test's threads.
+    public func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline {
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 20) > 0 else { continue }
+            guard poll(&poller, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(2))
+                continue
+            }
             let count = buffer.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
             if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<count]

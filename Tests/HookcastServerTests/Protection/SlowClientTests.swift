@@ -43,7 +43,7 @@ struct SlowClientTests {
                 "POST /public-api/integration/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "x-webhook-apikey: hk_x\r\nContent-Length: 100\r\n\r\n{\"event_id\":")
             let started = ContinuousClock.now
-            let (_, closed) = slow.readUntilClosed(timeout: .seconds(5))
+            let (_, closed) = await slow.readUntilClosed(timeout: .seconds(5))
             #expect(closed)
             #expect(ContinuousClock.now - started < .seconds(3))
             #expect(try await gateway.request(.get, "/healthz").status == .ok)
@@ -56,7 +56,7 @@ struct SlowClientTests {
             let port = try #require(gateway.port)
             let connection = try RawTCPConnection(port: port)
             connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let (text, closed) = connection.readUntilClosed(timeout: .seconds(5))
+            let (text, closed) = await connection.readUntilClosed(timeout: .seconds(5))
             #expect(text.hasPrefix("HTTP/1.1 200"))
             #expect(closed, "closed once idle past the head timeout")
         }
