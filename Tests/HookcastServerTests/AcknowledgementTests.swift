@@ -170,7 +170,8 @@ struct AcknowledgementTests {
             _ = try await gateway.admin(.put, "groups/\(group)/members/\(silent)")
             let started = ContinuousClock.now
             let partial = try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=1")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Bounded by the caller's 1 s, not the 30 s ceiling; generous, because CI machines are loaded.
+            #expect(ContinuousClock.now - started < .seconds(10))
             #expect(partial["complete"] == .bool(false))
             #expect(partial["totals"]?.field("pending") == .number(1))
             #expect(

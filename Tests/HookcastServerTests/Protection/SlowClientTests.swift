@@ -34,7 +34,7 @@ struct SlowClientTests {
             }
             let elapsed = ContinuousClock.now - started
             #expect(cutOff, "the server still listens to the trickle after \(elapsed)")
-            #expect(elapsed < .seconds(3))
+            #expect(elapsed < .seconds(8))
         }
     }
 
@@ -47,7 +47,7 @@ struct SlowClientTests {
             let started = ContinuousClock.now
             let (_, closed) = await slow.readUntilClosed(timeout: .seconds(5))
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(5))
             let health = try await gateway.request(.get, "/healthz")
             #expect(health.status == .ok)
         }
