@@ -3,14 +3,31 @@ import HookcastCore
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Webhook API keys: list, create, show, enable, disable, delete.",
-        subcommands: [List.self, Create.self, Show.self, Enable.self, Disable.self, Delete.self])
+        commandName: "keys",
+        abstract: "Webhook API keys: list, create, show, enable, disable, limit, sign, delete.",
+        subcommands: [
+            List.self, Create.self, Show.self, Enable.self, Disable.self, Limit.self, RequireSignature.self,
+            SigningSecret.self, Delete.self,
+        ])
 
     static let columns: [(String, @Sendable (JSONValue) -> String)] = [
         ("id", { $0["id"]?.text ?? "" }), ("name", { $0["name"]?.text ?? "" }),
         ("key", { $0["masked_key"]?.text ?? "" }), ("enabled", { $0["enabled"]?.text ?? "" }),
+        ("signed", { $0["require_signature"] == .bool(true) ? "required" : "-" }),
+        ("rate limit", { KeysCommand.describeLimit($0["rate_limit"]) }),
         ("last used", { $0["last_used_at"]?.text ?? "-" }),
     ]
+
+    static func describeLimit(_ limit: JSONValue?) -> String {
+        guard let limit, limit != .null else { return "default" }
+        return "\(limit["per_second"]?.text ?? "?")/s, burst \(limit["burst"]?.text ?? "?")"
+    }
+
+    /// Prints the secrets an answer carries: the key and, when there is one, the signing secret.
+    static func printSecrets(_ key: JSONValue, heading: String) {
+        print("\(heading) \(key["id"]?.text ?? ""): \(key["key"]?.text ?? "")")
+        if let signing = key["signing_secret"]?.text { print("Signing secret: \(signing)") }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (masked).")
@@ -25,10 +42,64 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key; prints it in full.")
         @OptionGroup var options: AdminOptions
         @Argument(help: "A name that says who uses the key.") var name: String
+        @Flag(name: .customLong("require-signature"), help: "Refuse requests without a Standard Webhooks signature.")
+        var requireSignature = false
+        @OptionGroup var limit: RateLimitOptions
         func run() async throws {
             let client = try options.client
-            let key = try await client.send("POST", "/api/v1/keys", body: .object(["name": .string(name)]))
-            client.output(key) { print("Created key \($0["id"]?.text ?? ""): \($0["key"]?.text ?? "")") }
+            var body: [String: JSONValue] = ["name": .string(name), "require_signature": .bool(requireSignature)]
+            if let rateLimit = try limit.json { body["rate_limit"] = rateLimit }
+            let key = try await client.send("POST", "/api/v1/keys", body: .object(body))
+            client.output(key) { KeysCommand.printSecrets($0, heading: "Created key") }
+        }
+    }
+
+    struct Limit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a key its own rate limit, or return it to the server's default.")
+        @OptionGroup var options: AdminOptions
+        @Argument var id: String
+        @OptionGroup var limit: RateLimitOptions
+        @Flag(name: .customLong("default"), help: "Use the server's default limit again.") var useDefault = false
+        func run() async throws {
+            let client = try options.client
+            guard let rateLimit = useDefault ? JSONValue.null : try limit.json else {
+                throw ValidationError("Give --rate-limit and --rate-burst, or --default.")
+            }
+            let key = try await client.send(
+                "PATCH", "/api/v1/keys/\(id.pathSegment)", body: .object(["rate_limit": rateLimit]))
+            client.output(key) { print("Key \(id): \(KeysCommand.describeLimit($0["rate_limit"]))") }
+        }
+    }
+
+    struct RequireSignature: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "require-signature",
+            abstract: "Require (or, with --off, stop requiring) signed requests for a key.")
+        @OptionGroup var options: AdminOptions
+        @Argument var id: String
+        @Flag(help: "Accept unsigned requests again.") var off = false
+        func run() async throws {
+            let client = try options.client
+            let key = try await client.send(
+                "PATCH", "/api/v1/keys/\(id.pathSegment)", body: .object(["require_signature": .bool(!off)]))
+            client.output(key) {
+                print("Key \(id) \(off ? "accepts unsigned requests" : "requires signed requests")")
+                if let signing = $0["signing_secret"]?.text { print("Signing secret: \(signing)") }
+            }
+        }
+    }
+
+    struct SigningSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "signing-secret",
+            abstract: "Make a new signing secret for a key; the old one stops working at once.")
+        @OptionGroup var options: AdminOptions
+        @Argument var id: String
+        func run() async throws {
+            let client = try options.client
+            let key = try await client.send("POST", "/api/v1/keys/\(id.pathSegment)/signing-secret")
+            client.output(key) { print($0["signing_secret"]?.text ?? "") }
         }
     }
 
@@ -39,7 +110,10 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try options.client
             let key = try await client.send("GET", "/api/v1/keys/\(id.pathSegment)/reveal")
-            client.output(key) { print($0["key"]?.text ?? "") }
+            client.output(key) {
+                print($0["key"]?.text ?? "")
+                if let signing = $0["signing_secret"]?.text { print("Signing secret: \(signing)") }
+            }
         }
     }
 
@@ -70,5 +144,23 @@ struct KeysCommand: AsyncParsableCommand {
         let key = try await client.send(
             "PATCH", "/api/v1/keys/\(id.pathSegment)", body: .object(["enabled": .bool(enabled)]))
         client.output(key) { print("Key \(id) is \($0["enabled"] == .bool(true) ? "enabled" : "disabled")") }
+    }
+}
+
+/// `--rate-limit` and `--rate-burst`, given together.
+struct RateLimitOptions: ParsableArguments {
+    @Option(name: .customLong("rate-limit"), help: "Requests per second on average.") var perSecond: Double?
+    @Option(name: .customLong("rate-burst"), help: "Requests at once before the rate applies.") var burst: Int?
+
+    /// Nil when neither is given.
+    var json: JSONValue? {
+        get throws {
+            switch (perSecond, burst) {
+            case (nil, nil): return nil
+            case (let perSecond?, let burst?):
+                return .object(["per_second": .number(perSecond), "burst": .number(Double(burst))])
+            default: throw ValidationError("Give --rate-limit and --rate-burst together.")
+            }
+        }
     }
 }
