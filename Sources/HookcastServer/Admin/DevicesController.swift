@@ -34,6 +34,12 @@ struct DevicesController: Sendable {
             await gateway.configs.publish(for: [device.id])
             return EditedResponse(status: .created, response: device)
         }
+        group.post("devices/import") { request, _ -> EditedResponse<DeviceImport.Outcome> in
+            let plan = try await Self.importPlan(request)
+            let (outcome, changed) = try await StoreFailure.mapping { try await plan.apply(to: store) }
+            await gateway.configs.publish(for: changed.sorted { $0.rawValue < $1.rawValue })
+            return EditedResponse(status: .ok, response: outcome)
+        }
         group.get("devices/:id") { _, context in
             let id = try deviceID(context)
             return try await StoreFailure.mapping {
@@ -61,6 +67,55 @@ struct DevicesController: Sendable {
             await gateway.configs.clear(for: id)
             return Response(status: .noContent)
         }
+    }
+
+    /// Large enough for 100,000 rows of CSV; the import route alone reads this much.
+    static let maximumImportSize = 16 * 1024 * 1024
+
+    /// Parses and checks the whole file; any problem refuses it all with 422, listing the first ones.
+    static func importPlan(_ request: Request) async throws -> DeviceImport {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumImportSize)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "The file is larger than 16 MiB; import it in parts.")
+        }
+        let data = Data(buffer: buffer)
+        let isCSV = request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true
+        var plan: DeviceImport
+        do {
+            if isCSV {
+                guard let text = String(validating: data, as: UTF8.self) else {
+                    throw APIError.badRequest("invalid_csv", "The file is not valid UTF-8.")
+                }
+                plan = try DeviceImport.parse(csv: text)
+            } else {
+                let json: JSONValue
+                do {
+                    json = try UntrustedJSON.decode(data)
+                } catch {
+                    throw APIError.badRequest("invalid_json", "The body is \(error).")
+                }
+                plan = try DeviceImport.parse(json: json)
+            }
+            var problems: [DeviceImport.Problem] = []
+            for index in plan.rows.indices {
+                guard let tags = plan.rows[index].tags else { continue }
+                do {
+                    plan.rows[index].tags = try validTags(tags)
+                } catch {
+                    problems.append(.init(row: plan.rows[index].number, error: error))
+                }
+            }
+            if !problems.isEmpty { throw DeviceImport.Rejection(problems: problems) }
+        } catch let rejection as DeviceImport.Rejection {
+            let shown = rejection.problems.prefix(5).map(\.description).joined(separator: "; ")
+            let more = rejection.problems.count > 5 ? " (and \(rejection.problems.count - 5) more)" : ""
+            throw APIError(
+                .unprocessableContent, "invalid_import",
+                "Nothing was imported: \(rejection.problems.count) row(s) are invalid: \(shown)\(more).")
+        }
+        return plan
     }
 
     static func validTags(_ tags: [String]) throws(ValidationError) -> [String] {

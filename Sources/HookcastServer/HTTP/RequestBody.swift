@@ -116,3 +116,4 @@ extension Device: ResponseEncodable {}
 extension DeviceGroup: ResponseEncodable {}
 extension APIKey: ResponseEncodable {}
 extension Command: ResponseEncodable {}
+extension DeviceImport.Outcome: ResponseEncodable {}

@@ -39,9 +39,10 @@ struct AdminClient: Sendable {
 
     /// Sends the request; a non-2xx answer becomes an error carrying the server's own sentence.
     @discardableResult
-    func send(_ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:]) async throws
-        -> JSONValue
-    {
+    func send(
+        _ method: String, _ path: String, body: JSONValue? = nil, headers: [String: String] = [:],
+        file: (data: Data, contentType: String)? = nil
+    ) async throws -> JSONValue {
         guard let url = URL(string: server.trimmingSuffix("/") + path) else {
             throw Failure(description: "'\(server)' is not a valid server URL.")
         }
@@ -52,6 +53,9 @@ struct AdminClient: Sendable {
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONEncoder().encode(body)
+        } else if let file {
+            request.setValue(file.contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = file.data
         }
         let (data, response): (Data, URLResponse)
         do {

@@ -1,10 +1,37 @@
 import ArgumentParser
+import Foundation
 import HookcastCore
 
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "devices", abstract: "Registered devices: list, create, delete.",
-        subcommands: [List.self, Create.self, Delete.self])
+        commandName: "devices", abstract: "Registered devices: list, create, import, delete.",
+        subcommands: [List.self, Create.self, Import.self, Delete.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register many devices at once from a CSV (id,name,groups,tags) or JSON file; safe to repeat.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "A .csv file with a header line, or a .json array of {id, name, tags, groups}.")
+        var file: String
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw ValidationError("Cannot read \(file): \(error.localizedDescription)")
+            }
+            let contentType = url.pathExtension.lowercased() == "csv" ? "text/csv" : "application/json"
+            let client = try options.client
+            let outcome = try await client.send("POST", "/api/v1/devices/import", file: (data, contentType))
+            client.output(outcome) { outcome in
+                let count = { (key: String) in outcome[key]?.text ?? "0" }
+                print(
+                    "Devices: \(count("created")) created, \(count("updated")) updated, \(count("unchanged")) unchanged; "
+                        + "groups: \(count("groups_created")) created, \(count("groups_updated")) updated")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
