@@ -72,7 +72,7 @@ private func assembleApplication(
         .addRoutes(to: api)
 
     let collector = AcknowledgementCollector(
-        client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
+        client: broker.client,
         earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,

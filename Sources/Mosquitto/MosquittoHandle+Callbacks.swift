@@ -33,51 +33,38 @@ extension MosquittoHandle {
 
     private func didConnect(code: Int32, sessionPresent: Bool) {
         let reason = MQTTReasonCode(code)
-        enum Next {
-            case nothing
-            case firstConnection(CheckedContinuation<Bool, any Error>, filters: [String: MQTTQoS])
-            case reconnection(filters: [String: MQTTQoS])
-        }
-        let next = state.withLock { state -> Next in
-            if let waiter = state.connectWaiter {
-                state.connectWaiter = nil
-                if reason.isFailure {
-                    state.transition(to: .idle)
-                    // libmosquitto would retry a refused first connection for ever; the caller hears no instead.
-                    blockingQueue.async { self.stopNetworkThread() }
-                    waiter.value.resume(throwing: MQTTError.connectionRefused(reason))
-                    return .nothing
-                }
-                // Streams registered before connect() get their SUBSCRIBE now, before any message of a resumed
-                // session can arrive, so nothing the broker held for us is dropped for want of a receiver.
-                return .firstConnection(waiter.value, filters: state.subscribedFilters)
+        // On success: the first connect()'s caller (nil on a reconnect), to answer once the filters are sent.
+        typealias Connected = (waiter: CheckedContinuation<Bool, any Error>?, filters: [String: MQTTQoS])
+        let connected = state.withLock { state -> Connected? in
+            let waiter = state.connectWaiter
+            state.connectWaiter = nil
+            if let waiter, reason.isFailure {
+                state.transition(to: .idle)
+                // libmosquitto would retry a refused first connection for ever; the caller hears no instead.
+                blockingQueue.async { self.stopNetworkThread() }
+                waiter.value.resume(throwing: MQTTError.connectionRefused(reason))
+                return nil
             }
-            guard state.connection != .closed else { return .nothing }
+            guard waiter != nil || state.connection != .closed else { return nil }
             if reason.isFailure {
                 state.transition(to: .disconnected(reason: "reconnect refused: \(reason)"))
-                return .nothing
+                return nil
             }
-            // Sent again even when the session was resumed: mosquitto 2.0.11 (Debian 12's) restores a session
-            // from its persistence file without its shared subscriptions, and says nothing. SUBSCRIBE is
-            // idempotent; the cost is the retained messages, which are sent again.
-            return .reconnection(filters: state.subscribedFilters)
+            // Every registered filter, every time. On the first connection that includes streams made before
+            // connect(), so nothing a resumed session holds arrives without a receiver; on a reconnect it
+            // includes a resumed session too, because mosquitto 2.0.11 (Debian 12's) restores a session from its
+            // persistence file without its shared subscriptions, and says nothing. SUBSCRIBE is idempotent; the
+            // cost is the retained messages, which are sent again.
+            return (waiter?.value, state.subscribedFilters)
         }
-        switch next {
-        case .nothing:
-            break
-        case .firstConnection(let waiter, let filters):
-            restore(filters)
-            state.withLock { state in
-                if state.connection != .closed { state.transition(to: .connected(sessionPresent: sessionPresent)) }
-            }
-            waiter.resume(returning: sessionPresent)
-        case .reconnection(let filters):
+        if let connected {
             // SUBSCRIBE goes out before anyone waiting to publish is released, so this client's own messages
             // cannot overtake its subscriptions on the wire.
-            restore(filters)
+            restore(connected.filters)
             state.withLock { state in
                 if state.connection != .closed { state.transition(to: .connected(sessionPresent: sessionPresent)) }
             }
+            connected.waiter?.resume(returning: sessionPresent)
         }
         if reason.isFailure {
             logger.error("MQTT connection refused", metadata: ["reason": "\(reason)"])

@@ -22,15 +22,26 @@ public enum FreePort {
     }
 
     public static func isListening(port: Int) -> Bool {
+        guard let socket = connect(port: port) else { return false }
+        close(socket)
+        return true
+    }
+
+    /// A TCP socket connected to 127.0.0.1:`port`, or nil when nothing accepts there.
+    public static func connect(port: Int) -> Int32? {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return false }
-        defer { close(socket) }
+        guard socket >= 0 else { return nil }
         var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
+        let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                Foundation.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
+        guard connected == 0 else {
+            close(socket)
+            return nil
+        }
+        return socket
     }
 
     public static func waitUntilListening(port: Int, timeout: TimeInterval) throws {

@@ -7,18 +7,8 @@ public final class RawTCPConnection: @unchecked Sendable {
     private let socket: Int32
 
     public init(port: Int) throws {
-        socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw POSIXError(.EMFILE) }
-        var address = FreePort.loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(socket)
-            throw POSIXError(.ECONNREFUSED)
-        }
+        guard let socket = FreePort.connect(port: port) else { throw POSIXError(.ECONNREFUSED) }
+        self.socket = socket
     }
 
     deinit { close(socket) }
@@ -26,9 +16,7 @@ public final class RawTCPConnection: @unchecked Sendable {
     /// Sends `text`; false once the server has closed the connection.
     @discardableResult
     public func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Foundation.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            == bytes.count
+        send(bytes: Array(text.utf8))
     }
 
     @discardableResult

@@ -127,18 +127,7 @@ public final class TCPProxy: Sendable {
     }
 
     private static func connectUpstream(port: Int) -> Int32 {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return -1 }
-        var address = FreePort.loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            Foundation.close(socket)
-            return -1
-        }
+        guard let socket = FreePort.connect(port: port) else { return -1 }
         var noDelay: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
         return socket

@@ -17,7 +17,6 @@ struct AcknowledgementCollector: Service {
     static let statusFilter = "hookcast/v1/devices/+/status"
 
     let client: MQTTClient
-    let shareGroup: String
     /// Made before the broker connection starts (see `subscribeEarly`); taken over by `run`.
     let earlySubscriptions: [MQTTSubscription]
     let deliveries: any DeliveryRepository
@@ -39,11 +38,7 @@ struct AcknowledgementCollector: Service {
         let inbox = AcknowledgementInbox()
         await withDiscardingTaskGroup { group in
             for subscription in earlySubscriptions {
-                group.addTask { await consume(subscription.filter, first: subscription, into: inbox) }
-            }
-            if earlySubscriptions.isEmpty {
-                group.addTask { await consume(Self.acknowledgementFilter(shareGroup: shareGroup), into: inbox) }
-                group.addTask { await consume(Self.statusFilter, into: inbox) }
+                group.addTask { await consume(subscription, into: inbox) }
             }
             group.addTask { await write(from: inbox) }
             group.addTask {
@@ -53,17 +48,17 @@ struct AcknowledgementCollector: Service {
         }
     }
 
-    /// Subscribes (again after any failure) and parses each message into the inbox.
-    private func consume(_ filter: String, first: MQTTSubscription? = nil, into inbox: AcknowledgementInbox) async {
-        var early = first
+    /// Parses each message of `first` into the inbox, and subscribes again to its filter if it ever ends early.
+    private func consume(_ first: MQTTSubscription, into inbox: AcknowledgementInbox) async {
+        var current: MQTTSubscription? = first
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !inbox.isFinished {
             do {
                 let messages: MQTTSubscription
-                if let subscription = early {
-                    messages = subscription
-                    early = nil
+                if let early = current {
+                    messages = early
+                    current = nil
                 } else {
-                    messages = try await client.subscribe(to: filter)
+                    messages = try await client.subscribe(to: first.filter)
                 }
                 await cancelWhenGracefulShutdown {
                     for await message in messages { inbox.add(parse(message)) }

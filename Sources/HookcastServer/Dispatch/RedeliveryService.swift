@@ -45,13 +45,28 @@ struct RedeliveryService: Service {
     }
 
     private func redeliverDue(schedules: inout [UUID: Schedule], now: Date) async throws {
-        let deadline = acknowledgementDeadline.timeInterval
         // Oldest first, bounded per scan; a fleet with more active commands than this is the benchmark issue's to
         // measure.
         let active = try await store.commands.active(at: now, limit: Self.maximumActivePerScan)
         let activeIDs = Set(active.map(\.id))
         schedules = schedules.filter { activeIDs.contains($0.key) }
         let returned = returns.take(returnedBy: now.addingTimeInterval(-returnGrace))
+        // Recorded in one transaction per scan, not one per command: a scan can resend to thousands.
+        var sent: [(commandID: UUID, deviceID: DeviceID)] = []
+        do {
+            try await redeliver(active, at: now, returned: returned, schedules: &schedules, sent: &sent)
+        } catch {
+            try? await store.deliveries.recordRedeliveries(sent, at: now)
+            throw error
+        }
+        try await store.deliveries.recordRedeliveries(sent, at: now)
+    }
+
+    private func redeliver(
+        _ active: [Command], at now: Date, returned: Set<DeviceID>, schedules: inout [UUID: Schedule],
+        sent: inout [(commandID: UUID, deviceID: DeviceID)]
+    ) async throws {
+        let deadline = acknowledgementDeadline.timeInterval
         for command in active where !command.expectedDevices.isEmpty {
             var schedule = schedules[command.id] ?? Schedule(next: command.issuedAt.addingTimeInterval(deadline))
             let due = now >= schedule.next
@@ -68,13 +83,11 @@ struct RedeliveryService: Service {
             let recipients = due ? pending : pending.filter(returned.contains)
             guard !recipients.isEmpty else { continue }
             schedule.attempt += 1
-            var sent: [(commandID: UUID, deviceID: DeviceID)] = []
             for device in recipients {
                 if await publisher.redeliver(command, to: device, attempt: schedule.attempt, now: now) {
                     sent.append((command.id, device))
                 }
             }
-            try await store.deliveries.recordRedeliveries(sent, at: now)
             logger.info(
                 "redelivered a command",
                 metadata: [

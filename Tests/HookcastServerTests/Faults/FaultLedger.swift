@@ -90,14 +90,8 @@ struct FaultLedger {
     }
 
     private static func failedDevices(_ gateway: GatewayClient, _ id: String) async throws -> Set<String> {
-        let status = try await gateway.admin(.get, "commands/\(id)?limit=1000")
-        guard case .array(let devices)? = status["devices"] else { return [] }
-        return Set(
-            devices.compactMap { entry in
-                guard entry.field("state") == .string("failed"), case .string(let device)? = entry.field("device_id")
-                else { return nil }
-                return device
-            })
+        let states = try await AcknowledgementTests.status(gateway, id)
+        return Set(states.filter { $0.value.field("state") == .string("failed") }.keys)
     }
 
     private static func number(_ summary: JSONValue, _ state: String) -> Int {

@@ -17,7 +17,7 @@ struct SQLiteKeyRepository: KeyRepository {
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
                     .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
                     .bytes(key.secretHash), .bytes(key.encryptedSecret), .bool(record.requireSignature),
-                    try Self.rateLimit(record.rateLimit), .bytes(key.encryptedSigningSecret),
+                    try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
                 ]
             )
         }
@@ -53,7 +53,7 @@ struct SQLiteKeyRepository: KeyRepository {
                 """,
                 [
                     .text(record.name), .bool(record.enabled), .text(record.scope), .bool(record.requireSignature),
-                    try Self.rateLimit(record.rateLimit), .bytes(key.encryptedSigningSecret), .uuid(record.id),
+                    try .json(record.rateLimit), .bytes(key.encryptedSigningSecret), .uuid(record.id),
                 ]
             )
         }
@@ -91,11 +91,5 @@ struct SQLiteKeyRepository: KeyRepository {
             encryptedSecret: try row.bytes("encrypted_secret"),
             encryptedSigningSecret: try row.optionalBytes("signing_secret")
         )
-    }
-
-    /// NULL for "the server's default", not the JSON text `null`.
-    private static func rateLimit(_ limit: RateLimit?) throws -> SQLiteData {
-        guard let limit else { return .null }
-        return try .json(limit)
     }
 }
