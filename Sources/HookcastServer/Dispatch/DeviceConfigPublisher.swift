@@ -8,7 +8,7 @@ struct DeviceConfigPublisher: Sendable {
     let store: any HookcastStore
     let logger: Logger
     /// Read and publish happen in one turn per device, in the order they were asked for.
-    let sequencer = PerDeviceSequencer()
+    let sequencer = KeyedSequencer<DeviceID>()
 
     /// Publishes the current config of `devices`; while disconnected it does nothing, and `publishAll` runs again
     /// on every (re)connect.
