@@ -55,6 +55,8 @@ let package = Package(
                 "HookcastCore",
                 "Mosquitto",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2, to write the broker's first password hash in mosquitto's own format.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,9 +49,17 @@ private func assembleApplication(
     let watchers = CommandWatchers()
     let returns = DeviceReturns()
     let emergency = EmergencyLatch(client: broker.client, store: store, logger: logger)
+    let accounts: any DeviceAccounts =
+        switch configuration.deviceAccounts {
+        case .dynamicSecurity:
+            DynamicSecurityAccounts(
+                control: try await DynamicSecurityClient(client: broker.client), store: store,
+                gatewayUsername: configuration.mqttUsername, logger: logger)
+        case .unmanaged: UnmanagedDeviceAccounts()
+        }
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, emergency: emergency, watchers: watchers,
+        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
         committer: GroupCommit(inserting: store.commands),
         logger: logger)
@@ -97,7 +105,10 @@ private func assembleApplication(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),
         // Shut down in reverse: the HTTP server stops first, the store closes last.
-        services: [StoreService(store: store), broker, outbox, collector, redelivery],
+        services: [
+            StoreService(store: store), broker, BrokerAccountsService(client: broker.client, accounts: accounts),
+            outbox, collector, redelivery,
+        ],
         logger: logger)
 }
 

@@ -11,6 +11,7 @@ struct Gateway: Sendable {
     let keys: APIKeyService
     let publisher: CommandPublisher
     let configs: DeviceConfigPublisher
+    let accounts: any DeviceAccounts
     let emergency: EmergencyLatch
     let watchers: CommandWatchers
     let acknowledgementDeadline: Duration
@@ -20,6 +21,14 @@ struct Gateway: Sendable {
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.
     static let maximumWait = Duration.seconds(30)
+
+    /// After group memberships changed: the broker's access rules first, so a device told of a new group by its
+    /// config can already subscribe to the group's topics.
+    func membershipChanged(_ devices: some Sequence<DeviceID>) async {
+        let changed = Array(devices)
+        await accounts.updateGroups(of: changed)
+        await configs.publish(for: changed)
+    }
 
     /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
     func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {

@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttPort: Int
     public var mqttUsername: String?
     public var mqttPassword: String?
+    /// Whether the gateway gives each device its own broker account (mosquitto's dynamic-security plugin).
+    public var deviceAccounts: DeviceAccountsMode
     /// The MQTT client id of this gateway instance.
     public var mqttClientID: String
     /// Seconds the broker keeps this instance's session (and the acknowledgements sent to it) while it is away.
@@ -46,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         mqttUsername: String? = nil,
         mqttPassword: String? = nil,
         mqttClientID: String = "hookcast-gateway",
+        deviceAccounts: DeviceAccountsMode = .unmanaged,
         mqttSessionExpiry: UInt32 = 86_400,
         adminToken: String? = nil,
         publicURL: String? = nil,
@@ -65,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttUsername = mqttUsername
         self.mqttPassword = mqttPassword
         self.mqttClientID = mqttClientID
+        self.deviceAccounts = deviceAccounts
         self.mqttSessionExpiry = mqttSessionExpiry
         self.adminToken = adminToken
         self.publicURL = publicURL
@@ -76,4 +80,13 @@ public struct ServerConfiguration: Sendable {
         self.requestHeadTimeout = requestHeadTimeout
         self.requestBodyTimeout = requestBodyTimeout
     }
+}
+
+/// Who manages the broker's device accounts.
+public enum DeviceAccountsMode: String, Sendable, CaseIterable {
+    /// The gateway, through mosquitto's dynamic-security plugin: creating a device yields its password, deleting
+    /// it revokes the account, group changes apply at once.
+    case dynamicSecurity = "dynamic-security"
+    /// Someone else (an open test broker, or an integrator's own user database).
+    case unmanaged = "none"
 }

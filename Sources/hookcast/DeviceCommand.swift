@@ -23,8 +23,16 @@ struct DeviceCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("mqtt-username"),
-        help: "MQTT user name (HOOKCAST_MQTT_USERNAME); the password comes from HOOKCAST_MQTT_PASSWORD only.")
+        help: "MQTT user name (HOOKCAST_MQTT_USERNAME); default: the device id when a password is given.")
     var mqttUsername: String?
+
+    @Option(
+        name: .customLong("mqtt-password-file"),
+        help: """
+            File holding the device's broker password, as the gateway gave it when the device was created \
+            (HOOKCAST_MQTT_PASSWORD_FILE). HOOKCAST_MQTT_PASSWORD takes precedence.
+            """)
+    var mqttPasswordFile: String?
 
     @Option(name: .customLong("hooks"), help: "Directory of hook executables named after the functions.")
     var hooksDirectory: String?
@@ -58,14 +66,15 @@ struct DeviceCommand: AsyncParsableCommand {
         var logger = Logger(label: "hookcast.device")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         logger[metadataKey: "device_id"] = "\(deviceID)"
+        let password = try brokerPassword()
         let agent = try DeviceAgent(
             configuration: DeviceAgent.Configuration(
                 deviceID: deviceID,
                 mqttHost: mqttHost,
                 mqttPort: mqttPort,
-                username: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
-                // Secrets from the environment only: a command line is visible to every user in `ps`.
-                password: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+                username: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME")
+                    ?? (password == nil ? nil : deviceID.rawValue),
+                password: password,
                 sessionExpiry: sessionExpiry,
                 hooksDirectory: hooksDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
                 hookTimeout: .seconds(hookTimeout),
@@ -100,5 +109,25 @@ private final class StopSignals {
 
     func cancel() {
         for source in sources { source.cancel() }
+    }
+}
+
+extension DeviceCommand {
+    /// Secrets from the environment or a file only: a command line is visible to every user in `ps`.
+    func brokerPassword() throws -> String? {
+        if let password = Environment.value("HOOKCAST_MQTT_PASSWORD") { return password }
+        guard let mqttPasswordFile = mqttPasswordFile ?? Environment.value("HOOKCAST_MQTT_PASSWORD_FILE") else {
+            return nil
+        }
+        do {
+            let password = try String(contentsOfFile: mqttPasswordFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !password.isEmpty else { throw ValidationError("\(mqttPasswordFile) is empty.") }
+            return password
+        } catch let error as ArgumentParser.ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("Cannot read the broker password in \(mqttPasswordFile): \(error)")
+        }
     }
 }

@@ -29,6 +29,24 @@ struct ServeCommand: AsyncParsableCommand {
     var mqttUsername: String?
 
     @Option(
+        name: .customLong("mqtt-credentials"),
+        help: """
+            JSON file with the gateway's broker user name and password, as `hookcast broker-setup` writes it \
+            (HOOKCAST_MQTT_CREDENTIALS; default: mqtt-gateway.json in the data directory, when it exists). \
+            HOOKCAST_MQTT_USERNAME and HOOKCAST_MQTT_PASSWORD take precedence.
+            """)
+    var mqttCredentials: String?
+
+    @Option(
+        name: .customLong("device-accounts"),
+        help: """
+            Who manages devices' broker accounts: dynamic-security (the gateway, through mosquitto's plugin) or \
+            none (HOOKCAST_DEVICE_ACCOUNTS).
+            """)
+    var deviceAccounts: String =
+        Environment.value("HOOKCAST_DEVICE_ACCOUNTS") ?? DeviceAccountsMode.dynamicSecurity.rawValue
+
+    @Option(
         name: .customLong("mqtt-client-id"),
         help: "MQTT client id of this instance; its broker session outlives restarts (HOOKCAST_MQTT_CLIENT_ID).")
     var mqttClientID: String = Environment.value("HOOKCAST_MQTT_CLIENT_ID") ?? "hookcast-gateway"
@@ -68,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--rate-limit must be above 0 and --rate-burst at least 1.")
         }
+        guard DeviceAccountsMode(rawValue: deviceAccounts) != nil else {
+            throw ValidationError("--device-accounts must be dynamic-security or none.")
+        }
         guard maximumConcurrentRequests >= 1 else {
             throw ValidationError("--max-concurrent-requests must be at least 1.")
         }
@@ -79,15 +100,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("Unknown log level '\(logLevel)'.")
         }
         logger.logLevel = level
+        let credentials = try brokerCredentials()
         let configuration = ServerConfiguration(
             address: address,
             port: port,
             dataDirectory: URL(fileURLWithPath: dataDirectory),
             mqttHost: mqttHost,
             mqttPort: mqttPort,
-            mqttUsername: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
-            mqttPassword: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+            mqttUsername: credentials.username,
+            mqttPassword: credentials.password,
             mqttClientID: mqttClientID,
+            deviceAccounts: DeviceAccountsMode(rawValue: deviceAccounts) ?? .dynamicSecurity,
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
             publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),
@@ -97,6 +120,24 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()
+    }
+}
+
+extension ServeCommand {
+    /// The user name and password for the broker: from the environment, else from the credentials file.
+    func brokerCredentials() throws -> (username: String?, password: String?) {
+        let username = mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME")
+        // Secrets from the environment or a file only: a command line is visible to every user in `ps`.
+        if let password = Environment.value("HOOKCAST_MQTT_PASSWORD") { return (username, password) }
+        let explicit = mqttCredentials ?? Environment.value("HOOKCAST_MQTT_CREDENTIALS")
+        let file = URL(fileURLWithPath: explicit ?? "\(dataDirectory)/\(BrokerSetupCommand.credentialsFileName)")
+        guard explicit != nil || FileManager.default.fileExists(atPath: file.path) else { return (username, nil) }
+        do {
+            let stored = try BrokerCredentials.load(from: file)
+            return (username ?? stored.username, stored.password)
+        } catch {
+            throw ValidationError("Cannot read the broker credentials in \(file.path): \(error)")
+        }
     }
 }
 

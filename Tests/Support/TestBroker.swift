@@ -2,26 +2,69 @@ import Foundation
 
 /// A mosquitto process owned by a test: started from the repository's `broker.conf` on a free loopback port,
 /// in a private directory, and stopped by its pid.
+///
+/// `.secure` is the shipped configuration as it is: no anonymous clients, accounts in the dynamic-security plugin,
+/// set up by `hookcast broker-setup` (whose gateway credentials are in `gatewayCredentials`). `.open` replaces the
+/// access-control block with `allow_anonymous true`, for tests about everything else.
 public final class TestBroker: @unchecked Sendable {
+    public enum Access: Sendable {
+        case open
+        case secure
+    }
+
     // @unchecked Sendable: `process` is only replaced by start/restart, which tests call from one task at a time;
     // everything else is immutable.
     public let port: Int
     public let directory: URL
+    public let access: Access
     private var process: ChildProcess?
 
     /// Starts a broker; `extraConfiguration` lines are appended to the shipped configuration.
-    public init(port: Int? = nil, extraConfiguration: [String] = []) throws {
+    public init(port: Int? = nil, access: Access = .open, extraConfiguration: [String] = []) throws {
         self.port = try port ?? FreePort.find()
+        self.access = access
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hookcast-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = try Self.testConfiguration(port: self.port, extra: extraConfiguration)
+        let configuration = try Self.testConfiguration(port: self.port, access: access, extra: extraConfiguration)
         try configuration.write(to: directory.appendingPathComponent("broker.conf"), atomically: true, encoding: .utf8)
-        // Run as root, mosquitto drops to the `mosquitto` user, which must be able to write its database here.
+        if access == .secure { try Self.setUpAccounts(in: directory) }
+        // Run as root, mosquitto drops to the `mosquitto` user, which must be able to write its database and the
+        // plugin's file here.
         if getuid() == 0 {
-            try? FileManager.default.setAttributes([.ownerAccountName: "mosquitto"], ofItemAtPath: directory.path)
+            for name in [".", "dynamic-security.json"] {
+                try? FileManager.default.setAttributes(
+                    [.ownerAccountName: "mosquitto"], ofItemAtPath: directory.appendingPathComponent(name).path)
+            }
         }
         try start()
+    }
+
+    /// The gateway's account on a `.secure` broker.
+    public var gatewayCredentials: (username: String, password: String) {
+        get throws {
+            let data = try Data(contentsOf: directory.appendingPathComponent("gateway.json"))
+            guard let fields = try JSONSerialization.jsonObject(with: data) as? [String: String],
+                let username = fields["username"], let password = fields["password"]
+            else { throw TestBrokerError.noCredentials }
+            return (username, password)
+        }
+    }
+
+    /// Runs `hookcast broker-setup` for the plugin's file and the gateway's credentials, as scripts/run does.
+    private static func setUpAccounts(in directory: URL) throws {
+        let setup = try ChildProcess(
+            executable: try HookcastExecutable.url().path,
+            arguments: [
+                "broker-setup", "--config-file", directory.appendingPathComponent("dynamic-security.json").path,
+                "--credentials-file", directory.appendingPathComponent("gateway.json").path,
+            ],
+            directory: directory, logFile: directory.appendingPathComponent("broker-setup.log"))
+        let deadline = Date().addingTimeInterval(30)
+        while setup.isRunning && Date() < deadline { usleep(20_000) }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway.json").path) else {
+            throw TestBrokerError.noCredentials
+        }
     }
 
     deinit {
@@ -54,17 +97,45 @@ public final class TestBroker: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("broker.log"), encoding: .utf8)) ?? ""
     }
 
-    static func testConfiguration(port: Int, extra: [String]) throws -> String {
+    /// The shipped file with the test's port, this machine's plugin path and, for `.open`, the access-control
+    /// block replaced (as scripts/lib/common.sh's `broker_conf` does).
+    static func testConfiguration(port: Int, access: Access, extra: [String]) throws -> String {
         let shipped = try String(
             contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
         var replaced = false
-        let lines = shipped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.hasPrefix("listener ") else { return String(line) }
-            replaced = true
-            return "listener \(port) 127.0.0.1"
+        var insideAccessControl = false
+        var lines: [String] = []
+        for line in shipped.split(separator: "\n", omittingEmptySubsequences: false) {
+            if access == .open && line.hasPrefix("# >>> access control") {
+                insideAccessControl = true
+                lines.append("allow_anonymous true")
+            } else if insideAccessControl {
+                if line.hasPrefix("# <<< access control") { insideAccessControl = false }
+            } else if line.hasPrefix("listener ") {
+                replaced = true
+                lines.append("listener \(port) 127.0.0.1")
+            } else if line.hasPrefix("plugin ") && line.hasSuffix("mosquitto_dynamic_security.so") {
+                lines.append("plugin \(try dynamicSecurityPlugin())")
+            } else {
+                lines.append(String(line))
+            }
         }
         guard replaced else { throw TestBrokerError.noListenerLine }
         return (lines + extra).joined(separator: "\n") + "\n"
+    }
+
+    static func dynamicSecurityPlugin() throws -> String {
+        let libraries = ["/usr/lib", "/usr/local/lib"]
+        let architectures =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib").filter { $0.hasSuffix("-linux-gnu") })
+            ?? []
+        let candidates =
+            architectures.map { "/usr/lib/\($0)/mosquitto_dynamic_security.so" }
+            + libraries.map { "\($0)/mosquitto_dynamic_security.so" }
+        guard let found = candidates.first(where: FileManager.default.fileExists(atPath:)) else {
+            throw TestBrokerError.pluginNotInstalled
+        }
+        return found
     }
 
     static func mosquittoExecutable() throws -> URL {
@@ -79,12 +150,16 @@ public final class TestBroker: @unchecked Sendable {
 public enum TestBrokerError: Error, CustomStringConvertible {
     case noListenerLine
     case mosquittoNotInstalled
+    case pluginNotInstalled
+    case noCredentials
     case notListening(port: Int)
 
     public var description: String {
         switch self {
         case .noListenerLine: return "broker.conf has no `listener` line to point at the test port"
         case .mosquittoNotInstalled: return "mosquitto is not installed; run scripts/test, which installs it"
+        case .pluginNotInstalled: return "mosquitto's dynamic-security plugin is not installed (package mosquitto)"
+        case .noCredentials: return "hookcast broker-setup wrote no gateway credentials (see broker-setup.log)"
         case .notListening(let port): return "nothing listens on 127.0.0.1:\(port)"
         }
     }

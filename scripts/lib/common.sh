@@ -43,15 +43,41 @@ wait_for_port() {
     return 1
 }
 
-# start_broker DIR PORT: writes DIR/broker.conf (the shipped one, listener on PORT) and starts mosquitto in DIR,
-# where its database and log live. Sets BROKER_PID.
-start_broker() {
-    local dir=$1 port=$2 root
+# Where Debian (or a local build) installed mosquitto's dynamic-security plugin.
+dynsec_plugin() {
+    local path
+    for path in /usr/lib/*/mosquitto_dynamic_security.so /usr/lib/mosquitto_dynamic_security.so \
+        /usr/local/lib/mosquitto_dynamic_security.so; do
+        [ -f "$path" ] && { echo "$path"; return 0; }
+    done
+    echo "mosquitto's dynamic-security plugin is not installed (package mosquitto)" >&2
+    return 1
+}
+
+# broker_conf PORT [open]: the shipped broker.conf with its listener on PORT and the plugin path of this machine;
+# with `open`, the access-control block becomes `allow_anonymous true` (the tests' shared broker).
+broker_conf() {
+    local port=$1 mode=${2:-secure} root plugin
     root=$(repo_root)
+    if [ "$mode" = open ]; then
+        sed -e "s/^listener [0-9]* /listener $port /" \
+            -e '/^# >>> access control/,/^# <<< access control/c\allow_anonymous true' "$root/broker.conf"
+    else
+        plugin=$(dynsec_plugin) || return 1
+        sed -e "s/^listener [0-9]* /listener $port /" -e "s|^plugin .*mosquitto_dynamic_security.so|plugin $plugin|" \
+            "$root/broker.conf"
+    fi
+}
+
+# start_broker DIR PORT [open]: writes DIR/broker.conf (see broker_conf) and starts mosquitto in DIR, where its
+# database, log and (secure) dynamic-security.json live. Sets BROKER_PID.
+start_broker() {
+    local dir=$1 port=$2 mode=${3:-secure}
     mkdir -p "$dir"
-    sed "s/^listener [0-9]* /listener $port /" "$root/broker.conf" > "$dir/broker.conf"
-    # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database.
-    if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown mosquitto "$dir"; fi
+    broker_conf "$port" "$mode" > "$dir/broker.conf"
+    # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database and the
+    # plugin's file.
+    if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown -R mosquitto "$dir"; fi
     (cd "$dir" && exec /usr/sbin/mosquitto -c "$dir/broker.conf" >> "$dir/broker.log" 2>&1) &
     BROKER_PID=$!
     wait_for_port "$port" 10 || { tail -n 20 "$dir/broker.log" >&2; return 1; }

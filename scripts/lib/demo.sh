@@ -7,8 +7,10 @@ DEMO_DEVICES=(demo-1 demo-2 demo-3)
 # and prints the demo API key.
 seed_demo() {
     local hookcast=$1 device
+    mkdir -p "$DATA_DIR/devices"
     for device in "${DEMO_DEVICES[@]}"; do
-        "$hookcast" devices create "$device" --name "Demo screen ${device#demo-}" --tag demo >/dev/null
+        "$hookcast" devices create "$device" --name "Demo screen ${device#demo-}" --tag demo \
+            --password-file "$DATA_DIR/devices/$device.password" >/dev/null
     done
     "$hookcast" groups create demo --name "Demo screens" --member demo-1 --member demo-2 --member demo-3 >/dev/null
     "$hookcast" actions create demo-load-url --function load_url --param url=https://example.com --target group:demo >/dev/null
@@ -41,7 +43,8 @@ Demo: devices demo-1..3 (group "demo") are running and acknowledge commands. Try
     -H 'Content-Type: application/json' -H 'x-webhook-apikey: $key' \\
     -d '{"event_id":"demo-sensor","sensor_data":{"id":"door-1","event":"opened","value":"1"}}'
 
-Watch the traffic:   mosquitto_sub -p $MQTT_PORT -t 'hookcast/v1/#' -v
+Results:  curl -s -H "Authorization: Bearer \$HOOKCAST_ADMIN_TOKEN" http://127.0.0.1:$HTTP_PORT/api/v1/commands
+The broker admits its accounts only (docs/security.md tells how to add one to watch the traffic).
 Other demo actions:  demo-emergency-off, demo-refresh-datasource, demo-pause-loop, demo-resume-loop,
                      demo-refresh-content, demo-restart
 TXT

@@ -194,11 +194,13 @@ public struct DeviceImport: Sendable, Equatable {
 extension DeviceImport {
     /// Creates the devices that are missing, updates names and tags that differ, and adds each device to the
     /// groups its row names (creating a group that does not exist). Membership is only added, never taken away,
-    /// so importing a partial list cannot empty a group. Returns what changed and whose groups changed.
+    /// so importing a partial list cannot empty a group. Returns what changed, the devices created (in row order)
+    /// and whose groups changed.
     public func apply(to store: any HookcastStore, now: Date = Date()) async throws -> (
-        Outcome, membershipChanged: Set<DeviceID>
+        Outcome, created: [DeviceID], membershipChanged: Set<DeviceID>
     ) {
         var outcome = Outcome()
+        var created: [DeviceID] = []
         var membershipChanged = Set<DeviceID>()
         for row in rows {
             if let existing = try await store.devices.find(id: row.id) {
@@ -215,6 +217,7 @@ extension DeviceImport {
                 try await store.devices.insert(
                     Device(id: row.id, name: row.name ?? row.id.rawValue, tags: row.tags ?? [], createdAt: now))
                 outcome.created += 1
+                created.append(row.id)
                 membershipChanged.insert(row.id)
             }
         }
@@ -237,6 +240,6 @@ extension DeviceImport {
                 membershipChanged.formUnion(members)
             }
         }
-        return (outcome, membershipChanged)
+        return (outcome, created, membershipChanged)
     }
 }

@@ -22,7 +22,7 @@ struct DevicesController: Sendable {
         group.get("devices") { _, _ in
             ListResponse(items: try await StoreFailure.mapping { try await DeviceView.all(store: store) })
         }
-        group.post("devices") { request, context -> EditedResponse<Device> in
+        group.post("devices") { request, context -> EditedResponse<CreatedDevice> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
             let device = try await StoreFailure.mapping {
                 let device = Device(
@@ -31,14 +31,29 @@ struct DevicesController: Sendable {
                 try await store.devices.insert(device)
                 return device
             }
+            let password = try await createAccount(for: device.id)
             await gateway.configs.publish(for: [device.id])
-            return EditedResponse(status: .created, response: device)
+            return EditedResponse(status: .created, response: CreatedDevice(device: device, mqttPassword: password))
         }
-        group.post("devices/import") { request, _ -> EditedResponse<DeviceImport.Outcome> in
+        group.post("devices/import") { request, _ -> EditedResponse<ImportResult> in
             let plan = try await Self.importPlan(request)
-            let (outcome, changed) = try await StoreFailure.mapping { try await plan.apply(to: store) }
-            await gateway.configs.publish(for: changed.sorted { $0.rawValue < $1.rawValue })
-            return EditedResponse(status: .ok, response: outcome)
+            let (outcome, created, changed) = try await StoreFailure.mapping { try await plan.apply(to: store) }
+            let passwords = try await createAccounts(for: created)
+            await gateway.membershipChanged(changed.subtracting(created).sorted { $0.rawValue < $1.rawValue })
+            await gateway.configs.publish(for: created)
+            return EditedResponse(status: .ok, response: ImportResult(outcome: outcome, mqttPasswords: passwords))
+        }
+        group.post("devices/:id/mqtt-password") { _, context -> DevicePassword in
+            let id = try deviceID(context)
+            guard gateway.accounts.isManaged else { throw BrokerAccountError.notManaged.apiError }
+            guard try await StoreFailure.mapping({ try await store.devices.find(id: id) }) != nil else {
+                throw notFound(id)
+            }
+            do throws(BrokerAccountError) {
+                return DevicePassword(deviceID: id, mqttPassword: try await gateway.accounts.resetPassword(id))
+            } catch {
+                throw error.apiError
+            }
         }
         group.get("devices/:id") { _, context in
             let id = try deviceID(context)
@@ -64,8 +79,42 @@ struct DevicesController: Sendable {
             let id = try deviceID(context)
             let deleted = try await StoreFailure.mapping { try await store.devices.delete(id: id) }
             guard deleted else { throw notFound(id) }
+            await gateway.accounts.delete(id)
             await gateway.configs.clear(for: id)
             return Response(status: .noContent)
+        }
+    }
+
+    /// The new device's broker account, when the gateway manages them. If the broker does not confirm it, the
+    /// device is removed again, so a device never exists without a way to connect.
+    private func createAccount(for device: DeviceID) async throws -> String? {
+        guard gateway.accounts.isManaged else { return nil }
+        do {
+            let groups = try await gateway.store.groups.groups(containing: device)
+            return try await gateway.accounts.create(device, groups: groups)
+        } catch {
+            _ = try? await gateway.store.devices.delete(id: device)
+            if let error = error as? BrokerAccountError { throw error.apiError }
+            throw StoreFailure.map(error)
+        }
+    }
+
+    /// Accounts for the devices an import created; if the broker does not confirm them, those devices are removed
+    /// again (memberships the import added to existing devices stay: importing again is harmless).
+    private func createAccounts(for created: [DeviceID]) async throws -> [String: String]? {
+        guard gateway.accounts.isManaged else { return nil }
+        guard !created.isEmpty else { return [:] }
+        do {
+            var rows: [(DeviceID, [GroupID])] = []
+            for device in created {
+                rows.append((device, try await gateway.store.groups.groups(containing: device)))
+            }
+            let passwords = try await gateway.accounts.create(rows)
+            return Dictionary(uniqueKeysWithValues: passwords.map { ($0.key.rawValue, $0.value) })
+        } catch {
+            for device in created { _ = try? await gateway.store.devices.delete(id: device) }
+            if let error = error as? BrokerAccountError { throw error.apiError }
+            throw StoreFailure.map(error)
         }
     }
 

@@ -32,7 +32,7 @@ struct GroupsController: Sendable {
                 try await store.groups.insert(created)
                 return created
             }
-            await gateway.configs.publish(for: created.members)
+            await gateway.membershipChanged(created.members)
             return EditedResponse(status: .created, response: created)
         }
         group.get("groups/:id") { _, context in
@@ -67,7 +67,8 @@ struct GroupsController: Sendable {
                 _ = try await store.groups.delete(id: id)
                 return existing.members
             }
-            await gateway.configs.publish(for: former)
+            await gateway.accounts.groupDeleted(id)
+            await gateway.membershipChanged(former)
             return Response(status: .noContent)
         }
     }
@@ -80,7 +81,7 @@ struct GroupsController: Sendable {
             try await gateway.store.groups.update(after)
             return (before, try await gateway.store.groups.find(id: id) ?? after)
         }
-        await gateway.configs.publish(for: Set(before.members).symmetricDifference(after.members))
+        await gateway.membershipChanged(Set(before.members).symmetricDifference(after.members))
         return after
     }
 

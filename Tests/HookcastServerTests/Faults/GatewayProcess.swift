@@ -42,6 +42,8 @@ final class GatewayProcess: @unchecked Sendable {
                 "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),
                 "--ack-deadline", String(acknowledgementDeadline), "--mqtt-client-id", clientID,
                 "--log-level", "notice",
+                // The fault suite's brokers are open (its subject is delivery, not access control).
+                "--device-accounts", "none",
             ],
             environment: ["HOOKCAST_ADMIN_TOKEN": GatewayHarness.adminToken],
             directory: dataDirectory,

@@ -1,0 +1,39 @@
+import HookcastCore
+
+/// The broker accounts of devices, kept in step with the store: one account per device, named after it, allowed
+/// only its own topics, the broadcast and its groups' topics (`BrokerAccessPolicy`).
+protocol DeviceAccounts: Sendable {
+    /// False when another system manages the broker's accounts; the operations then do nothing.
+    var isManaged: Bool { get }
+    /// Creates the device's account and returns its password, which is not kept anywhere readable.
+    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String
+    /// Creates accounts for many devices in one exchange with the broker.
+    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String]
+    /// Gives the device a new password (creating the account if the broker lost it) and returns it.
+    func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
+    /// Revokes the account: the device is disconnected and cannot connect again.
+    func delete(_ device: DeviceID) async
+    /// Makes the broker's group memberships of `devices` those in the store.
+    func updateGroups(of devices: [DeviceID]) async
+    /// Removes a deleted group's broker group and role.
+    func groupDeleted(_ group: GroupID) async
+    /// Brings the broker's accounts, groups and roles in line with the store.
+    func reconcile() async
+    /// Serves the broker's answers; returns when the connection closes.
+    func run() async
+}
+
+/// For brokers whose accounts are managed elsewhere (or tests on an open broker).
+struct UnmanagedDeviceAccounts: DeviceAccounts {
+    var isManaged: Bool { false }
+    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String {
+        throw .notManaged
+    }
+    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String] { [:] }
+    func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String { throw .notManaged }
+    func delete(_ device: DeviceID) async {}
+    func updateGroups(of devices: [DeviceID]) async {}
+    func groupDeleted(_ group: GroupID) async {}
+    func reconcile() async {}
+    func run() async {}
+}
