@@ -35,6 +35,28 @@ public func buildApplication(
 private func assembleApplication(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore
 ) async throws -> some ApplicationProtocol {
+    let parts = try await assembleParts(configuration: configuration, logger: logger, store: store)
+    return Application(
+        router: parts.router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    RequestDeadlineHandler(
+                        headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
+                        bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
+                ])),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.address, port: configuration.port),
+            serverName: "Hookcast"),
+        services: parts.services,
+        logger: logger)
+}
+
+/// The router with every route, and the services in start order, none running yet. Apart from the `Application`
+/// so the tests can hold the router's routes against the OpenAPI document.
+func assembleParts(
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore
+) async throws -> (router: Router<HookcastRequestContext>, services: [any Service]) {
     let dataDirectory = configuration.dataDirectory
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
     let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
@@ -69,6 +91,7 @@ private func assembleApplication(
     router.add(middleware: ErrorMappingMiddleware())
     router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
     HealthController(broker: broker).addRoutes(to: router)
+    try OpenAPIController.load().addRoutes(to: router)
     WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
         .addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
@@ -92,24 +115,14 @@ private func assembleApplication(
     let outbox = OutboxService(
         client: broker.client, publisher: publisher, configs: configs, emergency: emergency,
         commands: store.commands, logger: logger)
-    return Application(
-        router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [
-                    RequestDeadlineHandler(
-                        headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
-                        bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
-                ])),
-        configuration: ApplicationConfiguration(
-            address: .hostname(configuration.address, port: configuration.port),
-            serverName: "Hookcast"),
-        // Shut down in reverse: the HTTP server stops first, the store closes last.
-        services: [
+    // Shut down in reverse: the HTTP server stops first, the store closes last.
+    return (
+        router,
+        [
             StoreService(store: store), broker, BrokerAccountsService(client: broker.client, accounts: accounts),
             outbox, collector, redelivery,
-        ],
-        logger: logger)
+        ]
+    )
 }
 
 /// Closes the store after everything that uses it has stopped.

@@ -46,6 +46,8 @@ struct AdminAPITests {
                 ("devices", #"{"name":"x"}"#, "missing id", 422, "invalid_id"),
                 ("devices", #"{"id":"#, "broken JSON", 400, "invalid_json"),
                 ("groups", #"{"id":"g","members":["ghost"]}"#, "unknown member", 422, "invalid_members"),
+                ("groups", #"{"id":"g","members":[7]}"#, "mistyped member", 422, "invalid_members[0]"),
+                ("devices", #"["d1"]"#, "not an object", 422, "invalid_body"),
                 (
                     "actions",
                     #"{"event_id":"e","function":"load_url","params":{"url":"javascript:alert(1)"},"target":{"kind":"all"}}"#,
@@ -94,6 +96,7 @@ struct AdminAPITests {
             let url = try #require(generated.string("url"))
             #expect(url.hasPrefix("http://hookcast.test/public-api/integration/webhooks?apiKey=\(key.secret)&payload="))
             #expect(generated.string("curl")?.contains("x-webhook-apikey: \(key.secret)") == true)
+            #expect(generated.string("key_id") == key.id)
             let pathAndQuery = String(url.dropFirst("http://hookcast.test".count))
             let triggered = try await gateway.request(.get, pathAndQuery)
             #expect(triggered.status == .ok, "\(triggered.text)")

@@ -6,10 +6,11 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 # Debian packages Hookcast needs at build and run time.
 REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev pkg-config curl python3 python3-paho-mqtt)
 
+# ensure_packages [EXTRA...]: the required packages and, for one script's own needs, EXTRA ones.
 ensure_packages() {
     local missing=()
     local package
-    for package in "${REQUIRED_PACKAGES[@]}"; do
+    for package in "${REQUIRED_PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -1,6 +1,6 @@
 /// Turns a decoder's coding path into the dotted field name the HTTP layer reports, e.g. `target.id` or `members[2]`.
-enum CodingPath {
-    static func fieldName(_ path: [any CodingKey], default fallback: String) -> String {
+public enum CodingPath {
+    public static func fieldName(_ path: [any CodingKey], default fallback: String) -> String {
         guard !path.isEmpty else { return fallback }
         var name = ""
         for key in path {

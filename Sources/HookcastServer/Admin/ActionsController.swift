@@ -39,7 +39,8 @@ struct ActionsController: Sendable {
 
     struct TriggerURL: ResponseEncodable, Sendable {
         let url: String
-        let keyID: UUID
+        /// Lower case, like every id the API shows (Foundation writes a UUID in upper case).
+        let keyID: String
         let curl: String
         enum CodingKeys: String, CodingKey {
             case url
@@ -129,6 +130,6 @@ struct ActionsController: Sendable {
             curl -X POST '\(root)/public-api/integration/webhooks' -H 'Content-Type: application/json' \
             -H 'x-webhook-apikey: \(secret.value)' -d '{"event_id":"\(action.eventID.rawValue)"}'
             """
-        return TriggerURL(url: url, keyID: chosen.id, curl: curl)
+        return TriggerURL(url: url, keyID: chosen.id.uuidString.lowercased(), curl: curl)
     }
 }

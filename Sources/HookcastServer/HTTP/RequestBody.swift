@@ -60,8 +60,10 @@ enum RequestBody {
         }
     }
 
+    /// Named as validation errors name fields (`members[2]`), so a field gets one error code whichever check fails;
+    /// no key means the body itself has the wrong shape (an array where an object belongs).
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        CodingPath.fieldName(keys, default: "body")
     }
 }
 
