@@ -56,6 +56,9 @@ struct AdminClient: Sendable {
         } else if let file {
             request.setValue(file.contentType, forHTTPHeaderField: "Content-Type")
             request.httpBody = file.data
+            // An import creates each new device's broker account, tens of milliseconds apiece in a fleet of
+            // thousands: minutes, not the default 60 s.
+            request.timeoutInterval = 3600
         }
         let (data, response): (Data, URLResponse)
         do {
