@@ -120,6 +120,8 @@ extension MosquittoHandle {
         }
         if changed {
             logger.warning("MQTT connection lost; reconnecting", metadata: ["reason": "\(reason)"])
+            // 0x80 and above: the broker sent DISCONNECT, after which libmosquitto's thread stops for good.
+            if code >= 0x80 { restartAfterServerDisconnect() }
         }
     }
 

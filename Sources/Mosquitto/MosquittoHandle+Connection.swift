@@ -74,6 +74,42 @@ extension MosquittoHandle {
         MQTTConnectProperties(sessionExpiryInterval: configuration.sessionExpiryInterval)
     }
 
+    /// libmosquitto reconnects by itself only after a lost connection: when the broker sends DISCONNECT (an
+    /// administrator revoking or changing the account, a session taken over, a shutdown), its thread ends for
+    /// good. This client promises to reconnect until it is closed, so it starts the thread again after the
+    /// shortest reconnect delay; a refused reconnect then surfaces as a refused CONNACK like any other.
+    func restartAfterServerDisconnect() {
+        let delay = DispatchTimeInterval.seconds(Int(configuration.reconnectDelay.lowerBound))
+        blockingQueue.asyncAfter(deadline: .now() + delay) {
+            let waiting = self.state.withLock { state -> Bool in
+                guard state.loopRunning, case .disconnected = state.connection else { return false }
+                return true
+            }
+            guard waiting else { return }
+            // Sets libmosquitto's state to "disconnecting", so the join below returns whether its thread had
+            // already ended or not.
+            mosquitto_disconnect(self.mosq)
+            mosquitto_loop_stop(self.mosq, false)
+            let restart = self.state.withLock { state -> Bool in
+                guard case .disconnected = state.connection else {
+                    state.loopRunning = false
+                    return false
+                }
+                return true
+            }
+            guard restart else { return }
+            // A failed attempt is retried by the thread with the configured backoff.
+            _ = mosquitto_reconnect_async(self.mosq)
+            let code = mosquitto_loop_start(self.mosq)
+            if code != MOSQ_ERR_SUCCESS.rawValue {
+                self.state.withLock { $0.loopRunning = false }
+                self.logger.error(
+                    "MQTT network thread did not restart", metadata: ["error": "\(MosquittoLibrary.errorMessage(code))"]
+                )
+            }
+        }
+    }
+
     /// Runs on `blockingQueue`. Ends the connection and joins libmosquitto's thread, which then stops reconnecting.
     /// Never called from a libmosquitto callback: joining its own thread would deadlock.
     func stopNetworkThread() {

@@ -61,6 +61,49 @@ struct ConnectionTests {
         await client.disconnect()
     }
 
+    @Test("Disconnected by the broker (an account change), the client connects again by itself")
+    func reconnectsAfterServerDisconnect() async throws {
+        // The shipped configuration: its dynamic-security plugin disconnects a client whose roles change, with
+        // DISCONNECT reason 152, after which libmosquitto's own thread stops for good.
+        let broker = try TestBroker(access: .secure)
+        let gateway = try broker.gatewayCredentials
+        let admin = try MQTTClient(
+            configuration: MQTTClient.Configuration(
+                port: broker.port, clientID: "admin-\(UUID().uuidString.prefix(8))", username: gateway.username,
+                password: gateway.password, connectTimeout: .seconds(5)))
+        try await admin.connect()
+        let control = "$CONTROL/dynamic-security/v1"
+        try await admin.publish(
+            to: control,
+            payload: Array(#"{"commands":[{"command":"createClient","username":"kick-me","password":"pw"}]}"#.utf8))
+        let client = try MQTTClient(
+            configuration: MQTTClient.Configuration(
+                port: broker.port, clientID: "kick-me", username: "kick-me", password: "pw",
+                connectTimeout: .seconds(5), reconnectDelay: 1...2))
+        try await withTimeout(.seconds(10), "the account exists") {
+            while (try? await client.connect()) == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let states = client.stateChanges()
+        try await admin.publish(
+            to: control,
+            payload: Array(
+                #"{"commands":[{"command":"addClientRole","username":"kick-me","rolename":"hookcast-device"}]}"#.utf8))
+        let seen = try await withTimeout(.seconds(15), "reconnect after the broker's DISCONNECT") {
+            var seen: [MQTTConnectionState] = []
+            for await state in states {
+                seen.append(state)
+                if case .connected = state, seen.count > 1 { break }
+            }
+            return seen
+        }
+        #expect(
+            seen.contains { if case .disconnected(let reason) = $0 { reason.contains("152") } else { false } },
+            "\(seen)")
+        #expect(seen.last?.isConnected == true)
+        await client.disconnect()
+        await admin.disconnect()
+    }
+
     @Test("A publish made while the broker is down waits for the reconnect and then succeeds")
     func publishWaitsForReconnect() async throws {
         let broker = try TestBroker()
