@@ -75,7 +75,9 @@ func assembleParts(
         switch configuration.deviceAccounts {
         case .dynamicSecurity:
             DynamicSecurityAccounts(
-                control: try await DynamicSecurityClient(client: broker.client), store: store,
+                control: try await DynamicSecurityClient(
+                    client: broker.client, timeout: configuration.brokerAccountTimeout),
+                store: store,
                 gatewayUsername: configuration.mqttUsername, logger: logger)
         case .unmanaged: UnmanagedDeviceAccounts()
         }

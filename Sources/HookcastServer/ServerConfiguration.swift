@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttPassword: String?
     /// Whether the gateway gives each device its own broker account (mosquitto's dynamic-security plugin).
     public var deviceAccounts: DeviceAccountsMode
+    /// How long the gateway waits for the broker to confirm an account change before answering 503.
+    public var brokerAccountTimeout: Duration
     /// The MQTT client id of this gateway instance.
     public var mqttClientID: String
     /// Seconds the broker keeps this instance's session (and the acknowledgements sent to it) while it is away.
@@ -49,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         mqttPassword: String? = nil,
         mqttClientID: String = "hookcast-gateway",
         deviceAccounts: DeviceAccountsMode = .unmanaged,
+        brokerAccountTimeout: Duration = .seconds(10),
         mqttSessionExpiry: UInt32 = 86_400,
         adminToken: String? = nil,
         publicURL: String? = nil,
@@ -69,6 +72,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttPassword = mqttPassword
         self.mqttClientID = mqttClientID
         self.deviceAccounts = deviceAccounts
+        self.brokerAccountTimeout = brokerAccountTimeout
         self.mqttSessionExpiry = mqttSessionExpiry
         self.adminToken = adminToken
         self.publicURL = publicURL

@@ -52,7 +52,9 @@ extension BrokerAccountError {
         case .unavailable:
             APIError(
                 .serviceUnavailable, "broker_unavailable",
-                "The MQTT broker did not confirm the device's account; nothing was changed. Try again.",
+                "The MQTT broker did not confirm the device's account, so nothing was changed. Is the broker up, with "
+                    + "mosquitto's dynamic-security plugin loaded? (A gateway whose broker accounts are managed "
+                    + "elsewhere runs with --device-accounts none.)",
                 headers: [.retryAfter: "5"])
         case .refused(let reason):
             APIError(.badGateway, "broker_refused", "The MQTT broker refused the device's account: \(reason).")

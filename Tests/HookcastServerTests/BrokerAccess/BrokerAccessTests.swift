@@ -259,3 +259,23 @@ private final class PasswordBox: @unchecked Sendable {
     var ghost = ""
     var member = ""
 }
+
+@Suite("Broker accounts without the plugin")
+struct BrokerWithoutPluginTests {
+    @Test("A broker that does not answer for accounts gets a 503 naming the likely cause, and no device is kept")
+    func noPluginNoDevice() async throws {
+        // The open test broker has no dynamic-security plugin: nobody answers on its control topic.
+        try await GatewayHarness.run(configure: {
+            $0.deviceAccounts = .dynamicSecurity
+            $0.brokerAccountTimeout = .milliseconds(500)
+        }) { gateway in
+            let id = "orphan-\(UUID().uuidString.prefix(8))"
+            let created = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            #expect(created.status == .serviceUnavailable, "\(created.text)")
+            #expect(created.errorCode == "broker_unavailable")
+            #expect(created.string("detail")?.contains("dynamic-security") == true)
+            #expect(created.headers[.retryAfter] == "5")
+            #expect(try await gateway.admin(.get, "devices/\(id)").status == .notFound)
+        }
+    }
+}
