@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import Mosquitto
 
 /// Everything `hookcast serve` needs; tests build one with port 0 and a temporary data directory.
 public struct ServerConfiguration: Sendable {
@@ -11,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttPort: Int
     public var mqttUsername: String?
     public var mqttPassword: String?
+    /// TLS to the broker; nil connects in plain text.
+    public var mqttTLS: MQTTClient.TLSConfiguration?
     /// The MQTT client id of this gateway instance.
     public var mqttClientID: String
     /// Seconds the broker keeps this instance's session (and the acknowledgements sent to it) while it is away.
@@ -45,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         mqttPort: Int = 1883,
         mqttUsername: String? = nil,
         mqttPassword: String? = nil,
+        mqttTLS: MQTTClient.TLSConfiguration? = nil,
         mqttClientID: String = "hookcast-gateway",
         mqttSessionExpiry: UInt32 = 86_400,
         adminToken: String? = nil,
@@ -64,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttPort = mqttPort
         self.mqttUsername = mqttUsername
         self.mqttPassword = mqttPassword
+        self.mqttTLS = mqttTLS
         self.mqttClientID = mqttClientID
         self.mqttSessionExpiry = mqttSessionExpiry
         self.adminToken = adminToken

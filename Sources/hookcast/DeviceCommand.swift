@@ -26,6 +26,8 @@ struct DeviceCommand: AsyncParsableCommand {
         help: "MQTT user name (HOOKCAST_MQTT_USERNAME); the password comes from HOOKCAST_MQTT_PASSWORD only.")
     var mqttUsername: String?
 
+    @OptionGroup var mqttTLS: MQTTTLSOptions
+
     @Option(name: .customLong("hooks"), help: "Directory of hook executables named after the functions.")
     var hooksDirectory: String?
 
@@ -66,6 +68,7 @@ struct DeviceCommand: AsyncParsableCommand {
                 username: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
                 // Secrets from the environment only: a command line is visible to every user in `ps`.
                 password: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+                mqttTLS: try mqttTLS.tlsConfiguration(),
                 sessionExpiry: sessionExpiry,
                 hooksDirectory: hooksDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
                 hookTimeout: .seconds(hookTimeout),

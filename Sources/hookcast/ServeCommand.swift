@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-username"), help: "MQTT user name (HOOKCAST_MQTT_USERNAME).")
     var mqttUsername: String?
 
+    @OptionGroup var mqttTLS: MQTTTLSOptions
+
     @Option(
         name: .customLong("mqtt-client-id"),
         help: "MQTT client id of this instance; its broker session outlives restarts (HOOKCAST_MQTT_CLIENT_ID).")
@@ -87,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             mqttPort: mqttPort,
             mqttUsername: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME"),
             mqttPassword: Environment.value("HOOKCAST_MQTT_PASSWORD"),
+            mqttTLS: try mqttTLS.tlsConfiguration(),
             mqttClientID: mqttClientID,
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),

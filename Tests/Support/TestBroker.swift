@@ -59,7 +59,8 @@ public final class TestBroker: @unchecked Sendable {
             contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
         var replaced = false
         let lines = shipped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.hasPrefix("listener ") else { return String(line) }
+            // Only the first (plain) listener: an enabled TLS listener keeps its own port, as in scripts/run.
+            guard !replaced, line.hasPrefix("listener ") else { return String(line) }
             replaced = true
             return "listener \(port) 127.0.0.1"
         }

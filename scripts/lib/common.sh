@@ -49,7 +49,8 @@ start_broker() {
     local dir=$1 port=$2 root
     root=$(repo_root)
     mkdir -p "$dir"
-    sed "s/^listener [0-9]* /listener $port /" "$root/broker.conf" > "$dir/broker.conf"
+    # Only the first (plain) listener moves; an enabled TLS listener keeps its own port.
+    sed "0,/^listener [0-9]* /s//listener $port /" "$root/broker.conf" > "$dir/broker.conf"
     # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database.
     if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown mosquitto "$dir"; fi
     (cd "$dir" && exec /usr/sbin/mosquitto -c "$dir/broker.conf" >> "$dir/broker.log" 2>&1) &
