@@ -83,6 +83,8 @@ let package = Package(
                 "HookcastCore",
                 "HookcastServer",
                 "HookcastDevice",
+                // For `MQTTClient.TLSConfiguration`, which the MQTT TLS options build for the gateway and the agent.
+                "Mosquitto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,9 @@
 #ifndef HOOKCAST_CMOSQUITTO_SHIM_H
 #define HOOKCAST_CMOSQUITTO_SHIM_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import Mosquitto
 
 /// Everything `hookcast serve` needs; tests build one with port 0 and a temporary data directory.
 public struct ServerConfiguration: Sendable {
@@ -11,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttPort: Int
     public var mqttUsername: String?
     public var mqttPassword: String?
+    /// TLS to the broker; nil connects in plain text.
+    public var mqttTLS: MQTTClient.TLSConfiguration?
     /// Whether the gateway gives each device its own broker account (mosquitto's dynamic-security plugin).
     public var deviceAccounts: DeviceAccountsMode
     /// How long the gateway waits for the broker to confirm an account change before answering 503.
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         mqttPort: Int = 1883,
         mqttUsername: String? = nil,
         mqttPassword: String? = nil,
+        mqttTLS: MQTTClient.TLSConfiguration? = nil,
         mqttClientID: String = "hookcast-gateway",
         deviceAccounts: DeviceAccountsMode = .unmanaged,
         brokerAccountTimeout: Duration = .seconds(10),
@@ -70,6 +74,7 @@ public struct ServerConfiguration: Sendable {
         self.mqttPort = mqttPort
         self.mqttUsername = mqttUsername
         self.mqttPassword = mqttPassword
+        self.mqttTLS = mqttTLS
         self.mqttClientID = mqttClientID
         self.deviceAccounts = deviceAccounts
         self.brokerAccountTimeout = brokerAccountTimeout

@@ -39,6 +39,14 @@ struct ClientState {
     var pending: [UInt16: Deadline<PendingOperation>] = [:]
     /// Acknowledgements that arrived before the caller recorded their mid (libmosquitto can be that fast).
     var earlyAcknowledgements: [UInt16: (Acknowledgement, ContinuousClock.Instant)] = [:]
+    /// libmosquitto's error log lines since the last successful connection (TLS clients only): the reason for a
+    /// TLS failure, which no return code carries.
+    var tlsErrors: [String] = []
+    /// A restart of libmosquitto's network thread is queued (after a TLS failure or a DISCONNECT from the broker,
+    /// which end the thread for good).
+    var restartScheduled = false
+    /// Restarts since the last successful connection, for the backoff between them.
+    var consecutiveRestarts = 0
     var connectionWaiters: [UInt64: Deadline<CheckedContinuation<Void, any Error>>] = [:]
     var subscriptions: [UInt64: SubscriptionEntry] = [:]
     var observers: [UInt64: AsyncStream<MQTTConnectionState>.Continuation] = [:]

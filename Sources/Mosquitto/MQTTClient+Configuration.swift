@@ -9,6 +9,8 @@ extension MQTTClient {
         public var clientID: String
         public var username: String?
         public var password: String?
+        /// TLS for the connection; nil connects in plain text.
+        public var tls: TLSConfiguration?
         /// Seconds between keepalive pings; libmosquitto requires at least 5.
         public var keepAlive: Int
         /// Start without the broker's stored session (subscriptions and queued messages).
@@ -34,6 +36,7 @@ extension MQTTClient {
             clientID: String,
             username: String? = nil,
             password: String? = nil,
+            tls: TLSConfiguration? = nil,
             keepAlive: Int = 30,
             cleanStart: Bool = true,
             sessionExpiryInterval: UInt32 = 0,
@@ -50,6 +53,7 @@ extension MQTTClient {
             self.clientID = clientID
             self.username = username
             self.password = password
+            self.tls = tls
             self.keepAlive = keepAlive
             self.cleanStart = cleanStart
             self.sessionExpiryInterval = sessionExpiryInterval
@@ -78,6 +82,7 @@ extension MQTTClient {
             guard reconnectDelay.lowerBound >= 1 else {
                 throw .invalidConfiguration("the reconnect delay must start at 1 second or more")
             }
+            try tls?.validate()
         }
     }
 }

@@ -3,6 +3,11 @@ public enum MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidConfiguration(String)
     /// The TCP connection (or name look-up) failed before MQTT started.
     case connectFailed(host: String, port: Int, reason: String)
+    /// A file or directory of the TLS configuration could not be read or loaded.
+    case tlsFileUnusable(TLSFileRole, path: String, reason: String)
+    /// The TLS handshake failed: the broker's certificate was not trusted or not for this host name, the port does
+    /// not speak TLS, or the broker refused the client's certificate.
+    case tlsHandshakeFailed(host: String, port: Int, reason: String)
     /// No CONNACK arrived in time.
     case connectTimedOut(host: String, port: Int, after: Duration)
     /// The broker answered CONNACK with a failure, e.g. bad credentials.
@@ -29,6 +34,10 @@ public enum MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
             return "Invalid MQTT configuration: \(reason)."
         case .connectFailed(let host, let port, let reason):
             return "Could not connect to the MQTT broker at \(host):\(port): \(reason)."
+        case .tlsFileUnusable(let role, let path, let reason):
+            return "The TLS \(role) '\(path)' cannot be used: \(reason)."
+        case .tlsHandshakeFailed(let host, let port, let reason):
+            return "The TLS handshake with the MQTT broker at \(host):\(port) failed: \(reason)."
         case .connectTimedOut(let host, let port, let after):
             return "The MQTT broker at \(host):\(port) did not complete the connection within \(after)."
         case .connectionRefused(let code):

@@ -38,6 +38,8 @@ extension MosquittoHandle {
         let connected = state.withLock { state -> Connected? in
             let waiter = state.connectWaiter
             state.connectWaiter = nil
+            state.tlsErrors.removeAll()
+            state.consecutiveRestarts = 0
             if let waiter, reason.isFailure {
                 state.transition(to: .idle)
                 // libmosquitto would retry a refused first connection for ever; the caller hears no instead.
@@ -112,17 +114,38 @@ extension MosquittoHandle {
         let changed = state.withLock { state -> Bool in
             switch state.connection {
             case .connected:
+                // 0x80 and above: the broker sent DISCONNECT (an account changed, a session taken over), after
+                // which libmosquitto's thread ends for good instead of reconnecting.
+                if code >= 0x80 {
+                    scheduleNetworkThreadRestart(&state, reason: reason)
+                    return false
+                }
                 state.transition(to: .disconnected(reason: reason))
                 return true
-            case .idle, .connecting, .disconnected, .closed:
+            case .connecting:
+                // Lost before CONNACK (e.g. a plain client on a TLS port, which the broker drops at once): the
+                // caller hears it now rather than at the connect timeout, as with a refused CONNACK.
+                guard let waiter = state.connectWaiter, code != MOSQ_ERR_SUCCESS.rawValue else { return false }
+                state.connectWaiter = nil
+                state.transition(to: .idle)
+                blockingQueue.async { self.stopNetworkThread() }
+                waiter.value.resume(throwing: lostBeforeCONNACK(reason, tlsErrors: state.tlsErrors))
+                return false
+            case .idle, .disconnected, .closed:
                 return false
             }
         }
         if changed {
             logger.warning("MQTT connection lost; reconnecting", metadata: ["reason": "\(reason)"])
-            // 0x80 and above: the broker sent DISCONNECT, after which libmosquitto's thread stops for good.
-            if code >= 0x80 { restartAfterServerDisconnect() }
         }
+    }
+
+    /// A connection that ended before CONNACK; a plain client on a TLS port ends so, at once or on the first read.
+    func lostBeforeCONNACK(_ reason: String, tlsErrors: [String]) -> MQTTError {
+        if tlsErrors.contains(where: MosquittoHandle.isOpenSSLError) { return tlsFailure(from: tlsErrors) }
+        let hint = configuration.tls == nil ? " (a TLS listener closes plain-text connections so)" : ""
+        return .connectFailed(
+            host: configuration.host, port: configuration.port, reason: "\(reason) before the broker answered\(hint)")
     }
 
     /// libmosquitto passes either its own error code or, when the broker sent DISCONNECT, a v5 reason code.

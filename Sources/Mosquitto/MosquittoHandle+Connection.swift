@@ -9,6 +9,7 @@ extension MosquittoHandle {
                 switch state.connection {
                 case .idle:
                     state.connectAttempt += 1
+                    state.tlsErrors.removeAll()
                     state.connectWaiter = Deadline(value: continuation, deadline: .now + configuration.connectTimeout)
                     state.transition(to: .connecting)
                     let attempt = state.connectAttempt
@@ -25,28 +26,20 @@ extension MosquittoHandle {
 
     /// Runs on `blockingQueue`: name look-up and TCP connect block, so they never run on the concurrency pool.
     private func performBlockingConnect(attempt: UInt64) {
-        let code: Int32
-        var failure: String?
-        do {
-            code = try connectProperties().withPropertyList { properties in
-                let code = mosquitto_connect_bind_v5(
-                    mosq, configuration.host, Int32(configuration.port), Int32(configuration.keepAlive), nil,
-                    properties)
-                if code != MOSQ_ERR_SUCCESS.rawValue { failure = MosquittoLibrary.errorMessage(code) }
-                return code
-            }
-        } catch {
-            code = MOSQ_ERR_INVAL.rawValue
-            failure = error.description
-        }
+        let (code, failure) = blockingConnect()
         let startLoop = state.withLock { state -> Bool in
             guard state.connectAttempt == attempt, let waiter = state.connectWaiter else { return false }
             if let failure {
                 state.connectWaiter = nil
                 state.transition(to: .idle)
-                waiter.value.resume(
-                    throwing: MQTTError.connectFailed(
-                        host: configuration.host, port: configuration.port, reason: failure))
+                let error: MQTTError
+                switch code {
+                case MOSQ_ERR_TLS.rawValue: error = tlsFailure(from: state.tlsErrors)
+                case MOSQ_ERR_CONN_LOST.rawValue:
+                    error = lostBeforeCONNACK("the connection to the broker was lost", tlsErrors: state.tlsErrors)
+                default: error = .connectFailed(host: configuration.host, port: configuration.port, reason: failure)
+                }
+                waiter.value.resume(throwing: error)
                 return false
             }
             return true
@@ -70,44 +63,22 @@ extension MosquittoHandle {
         }
     }
 
-    private func connectProperties() -> MQTTConnectProperties {
-        MQTTConnectProperties(sessionExpiryInterval: configuration.sessionExpiryInterval)
+    /// Runs on `blockingQueue`. Opens the connection and sends CONNECT; a failure comes with its sentence.
+    func blockingConnect() -> (code: Int32, failure: String?) {
+        do {
+            return try connectProperties().withPropertyList { properties in
+                let code = mosquitto_connect_bind_v5(
+                    mosq, configuration.host, Int32(configuration.port), Int32(configuration.keepAlive), nil,
+                    properties)
+                return (code, code == MOSQ_ERR_SUCCESS.rawValue ? nil : MosquittoLibrary.errorMessage(code))
+            }
+        } catch {
+            return (MOSQ_ERR_INVAL.rawValue, error.description)
+        }
     }
 
-    /// libmosquitto reconnects by itself only after a lost connection: when the broker sends DISCONNECT (an
-    /// administrator revoking or changing the account, a session taken over, a shutdown), its thread ends for
-    /// good. This client promises to reconnect until it is closed, so it starts the thread again after the
-    /// shortest reconnect delay; a refused reconnect then surfaces as a refused CONNACK like any other.
-    func restartAfterServerDisconnect() {
-        let delay = DispatchTimeInterval.seconds(Int(configuration.reconnectDelay.lowerBound))
-        blockingQueue.asyncAfter(deadline: .now() + delay) {
-            let waiting = self.state.withLock { state -> Bool in
-                guard state.loopRunning, case .disconnected = state.connection else { return false }
-                return true
-            }
-            guard waiting else { return }
-            // Sets libmosquitto's state to "disconnecting", so the join below returns whether its thread had
-            // already ended or not.
-            mosquitto_disconnect(self.mosq)
-            mosquitto_loop_stop(self.mosq, false)
-            let restart = self.state.withLock { state -> Bool in
-                guard case .disconnected = state.connection else {
-                    state.loopRunning = false
-                    return false
-                }
-                return true
-            }
-            guard restart else { return }
-            // A failed attempt is retried by the thread with the configured backoff.
-            _ = mosquitto_reconnect_async(self.mosq)
-            let code = mosquitto_loop_start(self.mosq)
-            if code != MOSQ_ERR_SUCCESS.rawValue {
-                self.state.withLock { $0.loopRunning = false }
-                self.logger.error(
-                    "MQTT network thread did not restart", metadata: ["error": "\(MosquittoLibrary.errorMessage(code))"]
-                )
-            }
-        }
+    private func connectProperties() -> MQTTConnectProperties {
+        MQTTConnectProperties(sessionExpiryInterval: configuration.sessionExpiryInterval)
     }
 
     /// Runs on `blockingQueue`. Ends the connection and joins libmosquitto's thread, which then stops reconnecting.

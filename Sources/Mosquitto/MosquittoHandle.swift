@@ -28,15 +28,13 @@ final class MosquittoHandle: @unchecked Sendable {
         self.mosq = mosq
         self.configuration = configuration
         self.limiter = InFlightLimiter(limit: configuration.maxInFlightPublishes)
-        do {
-            try configure()
-        } catch {
-            mosquitto_destroy(mosq)
-            throw error
-        }
+        // No clean-up on a throw: every stored property is set by now, so Swift runs `deinit`, which destroys
+        // `mosq`. Destroying it here as well freed it twice and closed whatever descriptors its memory held next.
+        try configure()
         // The handle outlives the network thread: MQTTClient stops the thread before it lets go of the handle.
         mosquitto_user_data_set(mosq, Unmanaged.passUnretained(self).toOpaque())
         installCallbacks()
+        if configuration.tls != nil { installTLSLogCallback() }
     }
 
     deinit {
@@ -63,12 +61,15 @@ final class MosquittoHandle: @unchecked Sendable {
                 try check(code)
             }
         }
+        if let tls = configuration.tls {
+            try configureTLS(tls)
+        }
         try check(
             mosquitto_reconnect_delay_set(
                 mosq, configuration.reconnectDelay.lowerBound, configuration.reconnectDelay.upperBound, true))
     }
 
-    private func check(_ code: Int32) throws(MQTTError) {
+    func check(_ code: Int32) throws(MQTTError) {
         guard code == MOSQ_ERR_SUCCESS.rawValue else {
             throw .library(code: code, message: MosquittoLibrary.errorMessage(code))
         }
@@ -161,6 +162,7 @@ final class MosquittoHandle: @unchecked Sendable {
         let now = ContinuousClock.now
         return state.withLock { state -> Bool in
             state.expire(now: now, configuration: configuration)
+            handleTLSFailure(&state)
             if let waiter = state.connectWaiter, waiter.deadline <= now {
                 state.connectWaiter = nil
                 state.transition(to: .idle)

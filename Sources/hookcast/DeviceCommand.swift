@@ -34,6 +34,8 @@ struct DeviceCommand: AsyncParsableCommand {
             """)
     var mqttPasswordFile: String?
 
+    @OptionGroup var mqttTLS: MQTTTLSOptions
+
     @Option(name: .customLong("hooks"), help: "Directory of hook executables named after the functions.")
     var hooksDirectory: String?
 
@@ -75,6 +77,7 @@ struct DeviceCommand: AsyncParsableCommand {
                 username: mqttUsername ?? Environment.value("HOOKCAST_MQTT_USERNAME")
                     ?? (password == nil ? nil : deviceID.rawValue),
                 password: password,
+                mqttTLS: try mqttTLS.tlsConfiguration(),
                 sessionExpiry: sessionExpiry,
                 hooksDirectory: hooksDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
                 hookTimeout: .seconds(hookTimeout),

@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-username"), help: "MQTT user name (HOOKCAST_MQTT_USERNAME).")
     var mqttUsername: String?
 
+    @OptionGroup var mqttTLS: MQTTTLSOptions
+
     @Option(
         name: .customLong("mqtt-credentials"),
         help: """
@@ -109,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             mqttPort: mqttPort,
             mqttUsername: credentials.username,
             mqttPassword: credentials.password,
+            mqttTLS: try mqttTLS.tlsConfiguration(),
             mqttClientID: mqttClientID,
             deviceAccounts: DeviceAccountsMode(rawValue: deviceAccounts) ?? .dynamicSecurity,
             // Secrets from the environment only: a command line is visible to every user in `ps`.

@@ -3,6 +3,7 @@ import HookcastServer
 import HookcastTestSupport
 import Hummingbird
 import HummingbirdTesting
+import Mosquitto
 import Testing
 
 @Suite("Health and readiness endpoints")
@@ -35,6 +36,24 @@ struct HealthTests {
         let app = try await buildApplication(configuration: Self.configuration(mqttPort: try SharedBroker.port))
         try await app.test(.live) { client in
             try await withTimeout(.seconds(10), "gateway ready") {
+                while true {
+                    let status = try await client.execute(uri: "/readyz", method: .get) { $0.status }
+                    if status == .ok { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+    }
+
+    @Test("readyz answers 200 once the gateway is connected to the broker's TLS listener")
+    func readyOverTLS() async throws {
+        let ca = try DevelopmentCA()
+        let broker = try TLSTestBroker(ca: ca)
+        var configuration = Self.configuration(mqttPort: broker.tlsPort)
+        configuration.mqttTLS = MQTTClient.TLSConfiguration(trusting: .file(ca.caCertificate.path))
+        let app = try await buildApplication(configuration: configuration)
+        try await app.test(.live) { client in
+            try await withTimeout(.seconds(10), "gateway ready over TLS") {
                 while true {
                     let status = try await client.execute(uri: "/readyz", method: .get) { $0.status }
                     if status == .ok { return }

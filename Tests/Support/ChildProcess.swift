@@ -49,6 +49,18 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits for the process to end by itself; returns its exit status (128 + the signal if one ended it).
+    public func waitForExit() -> Int32 {
+        lock.withLock {
+            guard !exited else { return -1 }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            exited = true
+            // WIFEXITED and WEXITSTATUS are macros Swift cannot import.
+            return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        }
+    }
+
     /// SIGTERM and wait for the exit.
     public func terminate() { signal(SIGTERM) }
 

@@ -111,7 +111,8 @@ public final class TestBroker: @unchecked Sendable {
                 lines.append("allow_anonymous true")
             } else if insideAccessControl {
                 if line.hasPrefix("# <<< access control") { insideAccessControl = false }
-            } else if line.hasPrefix("listener ") {
+            } else if !replaced && line.hasPrefix("listener ") {
+                // Only the first (plain) listener: an enabled TLS listener keeps its own port, as in scripts/run.
                 replaced = true
                 lines.append("listener \(port) 127.0.0.1")
             } else if line.hasPrefix("plugin ") && line.hasSuffix("mosquitto_dynamic_security.so") {

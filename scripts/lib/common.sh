@@ -55,17 +55,18 @@ dynsec_plugin() {
     return 1
 }
 
-# broker_conf PORT [open]: the shipped broker.conf with its listener on PORT and the plugin path of this machine;
-# with `open`, the access-control block becomes `allow_anonymous true` (the tests' shared broker).
+# broker_conf PORT [open]: the shipped broker.conf with its first (plain) listener on PORT (an enabled TLS listener
+# keeps its own port) and the plugin path of this machine; with `open`, the access-control block becomes
+# `allow_anonymous true` (the tests' shared broker).
 broker_conf() {
     local port=$1 mode=${2:-secure} root plugin
     root=$(repo_root)
     if [ "$mode" = open ]; then
-        sed -e "s/^listener [0-9]* /listener $port /" \
+        sed -e "0,/^listener [0-9]* /s//listener $port /" \
             -e '/^# >>> access control/,/^# <<< access control/c\allow_anonymous true' "$root/broker.conf"
     else
         plugin=$(dynsec_plugin) || return 1
-        sed -e "s/^listener [0-9]* /listener $port /" -e "s|^plugin .*mosquitto_dynamic_security.so|plugin $plugin|" \
+        sed -e "0,/^listener [0-9]* /s//listener $port /" -e "s|^plugin .*mosquitto_dynamic_security.so|plugin $plugin|" \
             "$root/broker.conf"
     fi
 }
@@ -77,8 +78,11 @@ start_broker() {
     mkdir -p "$dir"
     broker_conf "$port" "$mode" > "$dir/broker.conf"
     # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database and the
-    # plugin's file.
-    if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown -R mosquitto "$dir"; fi
+    # plugin's file (not -R: a TLS directory beside them keeps its own owners).
+    if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then
+        chown mosquitto "$dir"
+        [ ! -f "$dir/dynamic-security.json" ] || chown mosquitto "$dir/dynamic-security.json"
+    fi
     (cd "$dir" && exec /usr/sbin/mosquitto -c "$dir/broker.conf" >> "$dir/broker.log" 2>&1) &
     BROKER_PID=$!
     wait_for_port "$port" 10 || { tail -n 20 "$dir/broker.log" >&2; return 1; }

@@ -11,6 +11,8 @@ extension DeviceAgent {
         public var mqttPort: Int
         public var username: String?
         public var password: String?
+        /// TLS to the broker; nil connects in plain text.
+        public var mqttTLS: MQTTClient.TLSConfiguration?
         /// Seconds the broker keeps the device's session (subscriptions and queued QoS 1 commands) while it is away.
         public var sessionExpiry: UInt32
         /// Where hook executables live (`<dir>/<function>`); nil runs no hooks.
@@ -31,6 +33,7 @@ extension DeviceAgent {
             mqttPort: Int = 1883,
             username: String? = nil,
             password: String? = nil,
+            mqttTLS: MQTTClient.TLSConfiguration? = nil,
             sessionExpiry: UInt32 = 86_400,
             hooksDirectory: URL? = nil,
             hookTimeout: Duration = .seconds(30),
@@ -45,6 +48,7 @@ extension DeviceAgent {
             self.mqttPort = mqttPort
             self.username = username
             self.password = password
+            self.mqttTLS = mqttTLS
             self.sessionExpiry = sessionExpiry
             self.hooksDirectory = hooksDirectory
             self.hookTimeout = hookTimeout
@@ -65,6 +69,7 @@ extension DeviceAgent {
                 clientID: deviceID.rawValue,
                 username: username,
                 password: password,
+                tls: mqttTLS,
                 keepAlive: keepAlive,
                 cleanStart: false,
                 sessionExpiryInterval: sessionExpiry,

@@ -18,6 +18,7 @@ public final class BrokerConnection: Service, Sendable {
                 clientID: configuration.mqttClientID,
                 username: configuration.mqttUsername,
                 password: configuration.mqttPassword,
+                tls: configuration.mqttTLS,
                 // A persistent session: acknowledgements devices send while the gateway restarts wait in the
                 // broker instead of being dropped and costing a redelivery each.
                 cleanStart: false,
