@@ -66,3 +66,20 @@ extension MQTTSubscription {
         return await collector.value
     }
 }
+
+extension AsyncStream<MQTTConnectionState> {
+    /// The states seen until the client is connected again after the first, failing after `timeout`.
+    func untilReconnected(within timeout: Duration = .seconds(15), _ what: String = "reconnect") async throws
+        -> [MQTTConnectionState]
+    {
+        let states = self
+        return try await withTimeout(timeout, what) {
+            var seen: [MQTTConnectionState] = []
+            for await state in states {
+                seen.append(state)
+                if case .connected = state, seen.count > 1 { break }
+            }
+            return seen
+        }
+    }
+}

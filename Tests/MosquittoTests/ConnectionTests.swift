@@ -38,14 +38,7 @@ struct ConnectionTests {
 
         broker.stop()
         try broker.start()
-        let seen = try await withTimeout(.seconds(15), "reconnect") {
-            var seen: [MQTTConnectionState] = []
-            for await state in states {
-                seen.append(state)
-                if case .connected = state, seen.count > 1 { break }
-            }
-            return seen
-        }
+        let seen = try await states.untilReconnected(within: .seconds(15), "reconnect")
         #expect(seen.contains { if case .disconnected = $0 { true } else { false } })
         #expect(seen.last?.isConnected == true)
 
@@ -88,14 +81,7 @@ struct ConnectionTests {
             to: control,
             payload: Array(
                 #"{"commands":[{"command":"addClientRole","username":"kick-me","rolename":"hookcast-device"}]}"#.utf8))
-        let seen = try await withTimeout(.seconds(15), "reconnect after the broker's DISCONNECT") {
-            var seen: [MQTTConnectionState] = []
-            for await state in states {
-                seen.append(state)
-                if case .connected = state, seen.count > 1 { break }
-            }
-            return seen
-        }
+        let seen = try await states.untilReconnected(within: .seconds(15), "reconnect after the broker's DISCONNECT")
         #expect(
             seen.contains { if case .disconnected(let reason) = $0 { reason.contains("152") } else { false } },
             "\(seen)")
