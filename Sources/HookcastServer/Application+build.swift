@@ -66,7 +66,10 @@ func assembleParts(
     }
 
     let broker = try BrokerConnection(configuration: configuration, logger: logger)
-    let publisher = CommandPublisher(client: broker.client, commands: store.commands, logger: logger)
+    let metrics = GatewayMetrics()
+    let publisher = CommandPublisher(
+        client: broker.client, commands: store.commands, publishTimes: metrics.publishTimes,
+        redelivered: { metrics.redelivered($0) }, logger: logger)
     let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
     let watchers = CommandWatchers()
     let returns = DeviceReturns()
@@ -83,16 +86,18 @@ func assembleParts(
         }
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers,
+        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, metrics: metrics,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
         committer: GroupCommit(inserting: store.commands),
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMappingMiddleware())
     router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
     HealthController(broker: broker).addRoutes(to: router)
+    MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
     WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
         .addRoutes(to: router)
@@ -110,7 +115,7 @@ func assembleParts(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,
         watchers: watchers, returns: returns,
-        statistics: AcknowledgementStatistics(), logger: logger)
+        statistics: AcknowledgementStatistics(), metrics: metrics, logger: logger)
     let redelivery = RedeliveryService(
         client: broker.client, store: store, publisher: publisher, returns: returns,
         acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)

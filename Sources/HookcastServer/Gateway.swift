@@ -14,6 +14,7 @@ struct Gateway: Sendable {
     let accounts: any DeviceAccounts
     let emergency: EmergencyLatch
     let watchers: CommandWatchers
+    let metrics: GatewayMetrics
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int
     let committer: GroupCommit<Command>

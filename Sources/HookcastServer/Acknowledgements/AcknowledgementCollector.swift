@@ -23,6 +23,7 @@ struct AcknowledgementCollector: Service {
     let watchers: CommandWatchers
     let returns: DeviceReturns
     let statistics: AcknowledgementStatistics
+    let metrics: GatewayMetrics
     let logger: Logger
 
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
@@ -79,6 +80,8 @@ struct AcknowledgementCollector: Service {
                 returns.observe(presence)
                 let unknown = try await deliveries.record(acknowledgements)
                 statistics.recorded(acknowledgements.count - unknown.count, unknownCommand: unknown.count)
+                metrics.acknowledgementsRecorded(
+                    unknown.isEmpty ? acknowledgements : acknowledgements.filter { !unknown.contains($0) })
                 if !unknown.isEmpty {
                     logger.warning(
                         "acknowledgements for unknown commands",

@@ -9,6 +9,8 @@ import Synchronization
 final class CommandPublisher: Sendable {
     private let client: MQTTClient
     private let commands: any CommandRepository
+    private let publishTimes: PublishTimes
+    private let redelivered: @Sendable (Int) -> Void
     private let logger: Logger
     /// Commands being published now, with whoever waits for the outcome of that attempt.
     private let publishing = Mutex<[UUID: [CheckedContinuation<Bool?, Never>]]>([:])
@@ -20,9 +22,16 @@ final class CommandPublisher: Sendable {
         let at: Date
     }
 
-    init(client: MQTTClient, commands: any CommandRepository, logger: Logger) {
+    /// `publishTimes` remembers when each command went out, for the acknowledgement latency; `redelivered` counts
+    /// the commands sent again.
+    init(
+        client: MQTTClient, commands: any CommandRepository, publishTimes: PublishTimes,
+        redelivered: @escaping @Sendable (Int) -> Void, logger: Logger
+    ) {
         self.client = client
         self.commands = commands
+        self.publishTimes = publishTimes
+        self.redelivered = redelivered
         self.logger = logger
         published = GroupCommit(
             batch: { items in try await commands.markPublished(items.map { (id: $0.id, at: $0.at) }) },
@@ -66,6 +75,7 @@ final class CommandPublisher: Sendable {
             messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
             correlationData: Array(command.id.uuidString.lowercased().utf8),
             contentType: "application/json")
+        publishTimes.published(command.id)
         do {
             try await client.publish(
                 to: Topics.commandTopic(for: command.target),
@@ -100,6 +110,7 @@ final class CommandPublisher: Sendable {
             try await client.publish(
                 to: Topics.deviceCommands(device), payload: CommandEnvelope(command: command).encoded(),
                 qos: .atLeastOnce, properties: properties)
+            redelivered(1)
             return true
         } catch {
             logger.warning(

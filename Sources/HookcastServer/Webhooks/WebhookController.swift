@@ -101,6 +101,7 @@ struct WebhookController: Sendable {
         let (command, published, duplicate) = try await gateway.trigger(
             action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
             idempotencyKey: webhook.idempotencyKey)
+        gateway.metrics.commandAccepted(outcome: duplicate ? "duplicate" : published ? "published" : "queued")
         var response = TriggerResponse(command: command, published: published)
         response.duplicate = duplicate
         if let wait { response.report = await gateway.waitForAcknowledgements(of: command, wait: wait) }

@@ -1,0 +1,83 @@
+import CoreMetrics
+import Foundation
+import HookcastCore
+import Mosquitto
+import Prometheus
+
+/// What an operator graphs: webhooks by answer, commands by outcome, acknowledgements by state and how long they
+/// took, redeliveries, and at each scrape the broker connection, the outbox and the devices online. Each gateway
+/// has a registry of its own (several run side by side in the tests), rendered in Prometheus's text format.
+///
+/// Labels are fixed words and status codes only: never a key, a device id or anything else a caller chose.
+final class GatewayMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+    let publishTimes = PublishTimes()
+
+    private let acknowledgementLatency: CoreMetrics.Timer
+    private let brokerConnected: CoreMetrics.Gauge
+    private let outboxDepth: CoreMetrics.Gauge
+    private let devicesOnline: CoreMetrics.Gauge
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["hookcast_acknowledgement_latency_seconds"] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        self.factory = factory
+        acknowledgementLatency = CoreMetrics.Timer(
+            label: "hookcast_acknowledgement_latency_seconds", factory: factory)
+        brokerConnected = CoreMetrics.Gauge(label: "hookcast_broker_connected", factory: factory)
+        outboxDepth = CoreMetrics.Gauge(label: "hookcast_outbox_depth", factory: factory)
+        devicesOnline = CoreMetrics.Gauge(label: "hookcast_devices_online", factory: factory)
+    }
+
+    func webhookAnswered(status: Int) {
+        CoreMetrics.Counter(
+            label: "hookcast_webhooks_total", dimensions: [("status", String(status))], factory: factory
+        )
+        .increment()
+    }
+
+    /// `outcome`: published, queued (broker away, the outbox publishes it later) or duplicate.
+    func commandAccepted(outcome: String) {
+        CoreMetrics.Counter(
+            label: "hookcast_commands_total", dimensions: [("outcome", outcome)], factory: factory
+        ).increment()
+    }
+
+    func acknowledgementsRecorded(_ records: [AcknowledgementRecord], now: ContinuousClock.Instant = .now) {
+        var byState: [DeliveryState: Int] = [:]
+        for record in records {
+            byState[record.state, default: 0] += 1
+            if let elapsed = publishTimes.elapsed(since: record.commandID, now: now) {
+                acknowledgementLatency.recordNanoseconds(
+                    elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            }
+        }
+        for (state, count) in byState {
+            CoreMetrics.Counter(
+                label: "hookcast_acknowledgements_total", dimensions: [("state", state.rawValue)], factory: factory
+            ).increment(by: count)
+        }
+    }
+
+    func redelivered(_ count: Int) {
+        guard count > 0 else { return }
+        CoreMetrics.Counter(
+            label: "hookcast_redeliveries_total", factory: factory
+        ).increment(by: count)
+    }
+
+    /// Reads the gauges that are cheaper to ask for at scrape time than to keep current, then renders everything.
+    func render(store: any HookcastStore, broker: MQTTConnectionState) async -> [UInt8] {
+        brokerConnected.record(broker.isConnected ? 1 : 0)
+        if let depth = try? await store.commands.unpublishedCount() { outboxDepth.record(depth) }
+        if let presence = try? await store.deliveries.presence() {
+            devicesOnline.record(presence.values.filter(\.online).count)
+        }
+        return registry.emitToBuffer()
+    }
+}
