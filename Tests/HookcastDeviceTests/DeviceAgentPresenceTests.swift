@@ -43,4 +43,27 @@ struct DeviceAgentPresenceTests {
             try await harness.close()
         }
     }
+
+    @Test("Stopped while the broker is away, the agent stops at once instead of waiting for the connection")
+    func stopWhileDisconnected() async throws {
+        let broker = try TestBroker()
+        var configuration = try AgentHarness.configuration(try Fixtures.deviceID())
+        configuration.mqttPort = broker.port
+        let agent = try DeviceAgent(configuration: configuration)
+        let runner = Task { try await agent.run() }
+        try await withTimeout(.seconds(10), "agent online") {
+            while !agent.client.state.isConnected {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        broker.stop()
+        try await withTimeout(.seconds(10), "agent notices the broker is gone") {
+            while agent.client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let started = ContinuousClock.now
+        await agent.stop()
+        try await runner.value
+        // The client's offline wait is 10 s; the stop must not sit it out.
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
 }

@@ -80,10 +80,14 @@ public final class DeviceAgent: Sendable {
             }
         }
         reconnects.cancel()
-        do {
-            try await publishPresence(.offline)
-        } catch {
-            logger.warning("could not publish offline presence", metadata: ["error": "\(error)"])
+        // Disconnected, the broker has published the Last Will (offline) already; waiting for the connection to
+        // return would only hold up the stop, by up to the client's offline wait.
+        if client.state.isConnected {
+            do {
+                try await publishPresence(.offline)
+            } catch {
+                logger.warning("could not publish offline presence", metadata: ["error": "\(error)"])
+            }
         }
         await client.disconnect()
         logger.info("device agent stopped", metadata: ["device_id": "\(deviceID)"])
