@@ -16,26 +16,33 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let dataDirectory = configuration.dataDirectory
     try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    let lock = try DataDirectoryLock.acquire(in: dataDirectory)
     let store: any HookcastStore
-    if let provided = storeOverride {
-        store = provided
-    } else {
-        store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+    do {
+        if let provided = storeOverride {
+            store = provided
+        } else {
+            store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+        }
+    } catch {
+        lock.release()
+        throw error
     }
     do {
-        return try await assembleApplication(configuration: configuration, logger: logger, store: store)
+        return try await assembleApplication(configuration: configuration, logger: logger, store: store, lock: lock)
     } catch {
-        // Closed here, or nobody would: the application that would have closed it does not exist.
+        // Closed here, or nobody would: the application that would have closed them does not exist.
         try? await store.close()
+        lock.release()
         throw error
     }
 }
 
 /// Everything after the store is open: keys, broker connection, services and routes.
 private func assembleApplication(
-    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, lock: DataDirectoryLock
 ) async throws -> some ApplicationProtocol {
-    let parts = try await assembleParts(configuration: configuration, logger: logger, store: store)
+    let parts = try await assembleParts(configuration: configuration, logger: logger, store: store, lock: lock)
     return Application(
         router: parts.router,
         server: .http1(
@@ -55,7 +62,7 @@ private func assembleApplication(
 /// The router with every route, and the services in start order, none running yet. Apart from the `Application`
 /// so the tests can hold the router's routes against the OpenAPI document.
 func assembleParts(
-    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, lock: DataDirectoryLock? = nil
 ) async throws -> (router: Router<HookcastRequestContext>, services: [any Service]) {
     let dataDirectory = configuration.dataDirectory
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
@@ -126,20 +133,25 @@ func assembleParts(
     return (
         router,
         [
-            StoreService(store: store), broker, BrokerAccountsService(client: broker.client, accounts: accounts),
+            StoreService(store: store, lock: lock), broker,
+            BrokerAccountsService(client: broker.client, accounts: accounts),
             outbox, collector, redelivery,
         ]
     )
 }
 
-/// Closes the store after everything that uses it has stopped.
+/// Closes the store after everything that uses it has stopped, then lets the next gateway into the directory.
 struct StoreService: Service {
     let store: any HookcastStore
+    let lock: DataDirectoryLock?
 
     func run() async throws {
         try? await gracefulShutdown()
         // Closed in a task of its own: when the application is cancelled rather than shut down gracefully, the
         // close must still run to completion.
-        try await Task { try await store.close() }.value
+        try await Task { [store, lock] in
+            defer { lock?.release() }
+            try await store.close()
+        }.value
     }
 }
