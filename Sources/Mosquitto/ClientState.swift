@@ -47,6 +47,8 @@ struct ClientState {
     var restartScheduled = false
     /// Restarts since the last successful connection, for the backoff between them.
     var consecutiveRestarts = 0
+    /// When the last connection was made; restarts count as consecutive unless it lasted a while.
+    var lastConnected: ContinuousClock.Instant?
     var connectionWaiters: [UInt64: Deadline<CheckedContinuation<Void, any Error>>] = [:]
     var subscriptions: [UInt64: SubscriptionEntry] = [:]
     var observers: [UInt64: AsyncStream<MQTTConnectionState>.Continuation] = [:]

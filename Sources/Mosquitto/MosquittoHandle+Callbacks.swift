@@ -39,7 +39,6 @@ extension MosquittoHandle {
             let waiter = state.connectWaiter
             state.connectWaiter = nil
             state.tlsErrors.removeAll()
-            state.consecutiveRestarts = 0
             if let waiter, reason.isFailure {
                 state.transition(to: .idle)
                 // libmosquitto would retry a refused first connection for ever; the caller hears no instead.
@@ -52,6 +51,7 @@ extension MosquittoHandle {
                 state.transition(to: .disconnected(reason: "reconnect refused: \(reason)"))
                 return nil
             }
+            state.lastConnected = .now
             // Every registered filter, every time. On the first connection that includes streams made before
             // connect(), so nothing a resumed session holds arrives without a receiver; on a reconnect it
             // includes a resumed session too, because mosquitto 2.0.11 (Debian 12's) restores a session from its

@@ -11,6 +11,12 @@ extension MosquittoHandle {
         state.transition(to: .disconnected(reason: reason))
         guard !state.restartScheduled else { return }
         state.restartScheduled = true
+        // A connection that lasted resets the backoff. One ended soon after it was made does not: two clients
+        // with one client id take the session from each other, and each comeback would otherwise be a second
+        // later, for ever.
+        if let connected = state.lastConnected, .now - connected > Self.stableConnection {
+            state.consecutiveRestarts = 0
+        }
         let delay = reconnectDelay(afterRestarts: state.consecutiveRestarts)
         state.consecutiveRestarts += 1
         logger.warning(
@@ -18,6 +24,8 @@ extension MosquittoHandle {
             metadata: ["reason": "\(reason)", "retry_in_seconds": "\(delay)"])
         blockingQueue.asyncAfter(deadline: .now() + .seconds(Int(delay))) { self.restartNetworkThread() }
     }
+
+    static let stableConnection = Duration.seconds(60)
 
     /// The same capped doubling libmosquitto uses between its own reconnects.
     private func reconnectDelay(afterRestarts restarts: Int) -> UInt32 {
