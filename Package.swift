@@ -103,6 +103,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "fleet-connect-bench",
+            dependencies: ["HookcastDevice", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/FleetConnect",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "key-timing-bench",
             dependencies: ["HookcastCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/KeyTiming",

@@ -25,6 +25,9 @@ public enum MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyConnected
     /// The client was disconnected by its owner while the call was waiting.
     case clientClosed
+    /// An `MQTTClientPool` cannot hold this many clients: each needs three descriptors and the process may open
+    /// no more than `descriptorLimit`.
+    case tooManyClients(requested: Int, descriptorLimit: Int)
     /// Any other libmosquitto error.
     case library(code: Int32, message: String)
 
@@ -60,6 +63,11 @@ public enum MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
             return "The MQTT client is already connecting or connected."
         case .clientClosed:
             return "The MQTT client was closed."
+        case .tooManyClients(let requested, let limit):
+            return """
+                \(requested) MQTT clients need about \(requested * 3) open files, more than this process may open \
+                (\(limit)); raise the limit (`ulimit -n`, as root) or run fewer clients per process.
+                """
         case .library(let code, let message):
             return "libmosquitto error \(code): \(message)."
         }

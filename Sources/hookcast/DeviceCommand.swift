@@ -9,11 +9,16 @@ import Logging
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Run a reference device agent: execute and acknowledge the commands sent to one device."
+        abstract: """
+            Run a reference device agent: execute and acknowledge the commands sent to one device \
+            (or, with --count, simulate many).
+            """
     )
 
     @Option(help: "The device id, also the MQTT client id.")
-    var id: String
+    var id: String?
+
+    @OptionGroup var fleet: FleetOptions
 
     @Option(name: .customLong("mqtt-host"), help: "MQTT broker host (HOOKCAST_MQTT_HOST).")
     var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
@@ -54,11 +59,18 @@ struct DeviceCommand: AsyncParsableCommand {
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
 
     func validate() throws {
+        switch (id, fleet.count) {
+        case (nil, nil): throw ValidationError("Give --id for one device, or --count for a simulated fleet.")
+        case (.some, .some): throw ValidationError("--id and --count exclude each other.")
+        case (nil, .some(let count)) where count < 1: throw ValidationError("--count must be at least 1.")
+        default: break
+        }
         guard hookTimeout > 0 else { throw ValidationError("--hook-timeout must be at least 1 second.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
     func run() async throws {
+        guard let id else { return try await runFleet() }
         let deviceID: DeviceID
         do {
             deviceID = try DeviceID(id, field: "--id")
@@ -95,7 +107,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
 /// SIGINT and SIGTERM, delivered on a dispatch queue instead of killing the process, so the agent can say
 /// `offline` and disconnect cleanly.
-private final class StopSignals {
+final class StopSignals {
     private let sources: [any DispatchSourceSignal]
 
     init(onSignal: @escaping @Sendable (Int32) -> Void) {

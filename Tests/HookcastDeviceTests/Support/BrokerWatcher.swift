@@ -14,8 +14,9 @@ final class BrokerWatcher: Sendable {
         self.client = client
     }
 
-    static func start(_ filter: String) async throws -> BrokerWatcher {
-        let client = try MQTTClient(configuration: clientConfiguration("watch"))
+    /// `port`: a test's own broker; nil for the shared one.
+    static func start(_ filter: String, port: Int? = nil) async throws -> BrokerWatcher {
+        let client = try MQTTClient(configuration: clientConfiguration("watch", port: port))
         try await client.connect()
         let watcher = BrokerWatcher(client: client)
         let subscription = try await client.subscribe(to: filter)
@@ -25,9 +26,10 @@ final class BrokerWatcher: Sendable {
         return watcher
     }
 
-    static func clientConfiguration(_ prefix: String) throws -> MQTTClient.Configuration {
+    static func clientConfiguration(_ prefix: String, port: Int? = nil) throws -> MQTTClient.Configuration {
         MQTTClient.Configuration(
-            host: SharedBroker.host, port: try SharedBroker.port, clientID: "\(prefix)-\(UUID().uuidString.prefix(8))",
+            host: SharedBroker.host, port: try port ?? SharedBroker.port,
+            clientID: "\(prefix)-\(UUID().uuidString.prefix(8))",
             keepAlive: 10, connectTimeout: .seconds(5), acknowledgementTimeout: .seconds(5),
             offlineWaitTimeout: .seconds(5))
     }

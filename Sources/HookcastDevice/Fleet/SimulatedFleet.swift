@@ -1,0 +1,128 @@
+// Linux only: the pool drives its clients with epoll.
+#if os(Linux)
+    import Foundation
+    import HookcastCore
+    import Logging
+    import Mosquitto
+
+    /// The devices of a `FleetSimulator`, driven by the pool's loop thread: the protocol of docs/protocol.md as the
+    /// reference agent speaks it, with every command acknowledged at once (`ok`) and carried out once per id.
+    final class SimulatedFleet: MQTTClientPoolDelegate {
+        var devices: [SimulatedDevice]
+        let counters: FleetCounters
+        let logger: Logger
+
+        init(devices: [SimulatedDevice], counters: FleetCounters, logger: Logger) {
+            self.devices = devices
+            self.counters = counters
+            self.logger = logger
+        }
+
+        func clientConnected(_ client: Int, sessionPresent: Bool, loop: MQTTClientPoolLoop) {
+            publishPresence(.online, device: client, loop: loop)
+        }
+
+        func poolStopping(loop: MQTTClientPoolLoop) {
+            for device in devices.indices where loop.isConnected(device) {
+                publishPresence(.offline, device: device, loop: loop)
+            }
+        }
+
+        func client(_ client: Int, received message: MQTTMessage, loop: MQTTClientPoolLoop) {
+            let id = devices[client].id
+            if message.topic == Topics.deviceConfig(id) {
+                applyConfig(message.payload, device: client, loop: loop)
+            } else {
+                handleCommand(message, device: client, loop: loop)
+            }
+        }
+
+        private func publishPresence(_ status: PresenceStatus, device: Int, loop: MQTTClientPoolLoop) {
+            let id = devices[device].id
+            let presence = PresenceMessage(deviceID: id, status: status, since: Date())
+            do {
+                try loop.publish(
+                    from: device, to: Topics.deviceStatus(id), payload: presence.encoded(), retain: true,
+                    properties: DeviceAgent.jsonProperties)
+            } catch {
+                logger.warning("could not publish presence", metadata: ["device_id": "\(id)", "error": "\(error)"])
+            }
+        }
+
+        /// As `CommandTriage` decides for the reference agent; a command to execute succeeds at once.
+        private func handleCommand(_ message: MQTTMessage, device: Int, loop: MQTTClientPoolLoop) {
+            let correlationData = message.properties.correlationData
+            let decision = CommandTriage.decide(
+                payload: message.payload, correlationData: correlationData, seen: devices[device].seen, now: Date())
+            let id: UUID
+            let outcome: CommandOutcome
+            switch decision {
+            case .drop(let reason):
+                logger.debug(
+                    "dropped a command message", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
+                return
+            case .acknowledge(let commandID, let decided, let duplicate):
+                if !duplicate { devices[device].seen.record(commandID, decided) }
+                (id, outcome) = (commandID, decided)
+            case .execute(let envelope):
+                devices[device].seen.record(envelope.id, .ok)
+                counters.commandsExecuted.add(1, ordering: .relaxed)
+                (id, outcome) = (envelope.id, .ok)
+            }
+            acknowledge(id, outcome, correlationData: correlationData, device: device, loop: loop)
+        }
+
+        private func acknowledge(
+            _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, device: Int, loop: MQTTClientPoolLoop
+        ) {
+            let deviceID = devices[device].id
+            let acknowledgement = Acknowledgement(
+                commandID: id, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: Date())
+            let properties = MQTTPublishProperties(
+                correlationData: correlationData ?? Array(id.uuidString.lowercased().utf8),
+                contentType: "application/json")
+            do {
+                try loop.publish(
+                    from: device, to: Topics.deviceAcks(deviceID), payload: acknowledgement.encoded(),
+                    properties: properties)
+                counters.commandsAcknowledged.add(1, ordering: .relaxed)
+            } catch {
+                // A redelivery of the command is acknowledged again from the seen list.
+                logger.warning(
+                    "could not publish an acknowledgement",
+                    metadata: ["device_id": "\(deviceID)", "command_id": "\(id)", "error": "\(error)"])
+            }
+        }
+
+        /// Follows the retained config as the reference agent does: subscribes to the groups added, unsubscribes from
+        /// the groups removed; an empty payload (the device was deleted) leaves every group.
+        private func applyConfig(_ payload: [UInt8], device: Int, loop: MQTTClientPoolLoop) {
+            let id = devices[device].id
+            let wanted: Set<GroupID>
+            if payload.isEmpty {
+                wanted = []
+            } else {
+                guard let config = try? DeviceConfigMessage.decode(payload),
+                    config.version == DeviceConfigMessage.currentVersion, config.deviceID == id
+                else {
+                    logger.warning("ignoring an unusable device config", metadata: ["device_id": "\(id)"])
+                    return
+                }
+                wanted = Set(config.groups)
+            }
+            let current = devices[device].groups
+            for group in current.subtracting(wanted) {
+                loop.unsubscribe(device, from: Topics.groupCommands(group))
+            }
+            for group in wanted.subtracting(current) {
+                do {
+                    try loop.subscribe(device, to: Topics.groupCommands(group))
+                } catch {
+                    logger.error(
+                        "could not subscribe to a group", metadata: ["group": "\(group)", "error": "\(error)"])
+                }
+            }
+            devices[device].groups = wanted
+        }
+    }
+#endif
