@@ -16,7 +16,7 @@ struct BrokerAccountsService: Service {
             return
         }
         await withDiscardingTaskGroup { group in
-            group.addTask { try? await cancelWhenGracefulShutdown { await accounts.run() } }
+            group.addTask { await cancelWhenGracefulShutdown { await accounts.run() } }
             group.addTask { await reconcileWhenNeeded() }
         }
     }

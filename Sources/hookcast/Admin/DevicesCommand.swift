@@ -37,7 +37,7 @@ struct DevicesCommand: AsyncParsableCommand {
                 guard case .object(let passwords)? = outcome["mqtt_passwords"], !passwords.isEmpty else { return }
                 for (device, password) in passwords.sorted(by: { $0.key < $1.key }) {
                     BrokerPasswordOutput.deliver(
-                        password.text ?? "", of: device,
+                        password.text, of: device,
                         to: passwordsDirectory.map { "\($0)/\(device).password" })
                 }
             }
