@@ -2,7 +2,7 @@ import Foundation
 import HookcastTestSupport
 import Testing
 
-@testable import Mosquitto
+@_spi(Testing) @testable import Mosquitto
 
 /// Persistent sessions: what the broker keeps for a client while it is away must reach it when it returns.
 @Suite("Persistent sessions")
@@ -34,6 +34,31 @@ struct SessionTests {
         #expect(try await returning.connect(), "the broker resumed the session")
         let messages = try await subscription.collect(20)
         #expect(messages.map { String(decoding: $0.payload, as: UTF8.self) } == (0..<20).map { "m\($0)" })
+        await returning.disconnect()
+        await publisher.disconnect()
+    }
+
+    @Test("The session outlives the client's automatic reconnects: it still holds messages after the next disconnect")
+    func sessionExpirySurvivesReconnect() async throws {
+        let broker = try TestBroker()
+        let id = "session-\(UUID().uuidString.prefix(8))"
+        let topic = ClientFactory.uniqueTopic()
+        let first = try MQTTClient(configuration: Self.persistent(id, port: broker.port))
+        try await first.connect()
+        let held = try await first.subscribe(to: topic)
+        // libmosquitto reconnects by itself; the CONNECT it sends must still ask for the session to be kept.
+        let states = first.stateChanges()
+        first.dropConnectionForTesting()
+        _ = try await states.untilReconnected(within: .seconds(15), "automatic reconnect")
+        await first.disconnect()
+        withExtendedLifetime(held) {}
+
+        let publisher = try await ClientFactory.connected(port: broker.port)
+        try await publisher.publish(to: topic, payload: Array("while away".utf8))
+        let returning = try MQTTClient(configuration: Self.persistent(id, port: broker.port))
+        let subscription = try await returning.subscribe(to: topic)
+        #expect(try await returning.connect(), "the broker kept the session")
+        #expect(try await subscription.collect(1).first?.payloadString == "while away")
         await returning.disconnect()
         await publisher.disconnect()
     }
