@@ -67,11 +67,7 @@ extension MQTTClient {
         }
 
         func validate() throws(MQTTError) {
-            guard !host.isEmpty else { throw .invalidConfiguration("the broker host is empty") }
-            guard (1...65535).contains(port) else {
-                throw .invalidConfiguration("the broker port \(port) is not between 1 and 65535")
-            }
-            guard keepAlive >= 5 else { throw .invalidConfiguration("keepAlive must be at least 5 seconds") }
+            try Self.validateBroker(host: host, port: port, keepAlive: keepAlive)
             guard !clientID.isEmpty, clientID.utf8.count <= 65535 else {
                 throw .invalidConfiguration("the client id must be 1 to 65535 bytes")
             }
@@ -84,5 +80,16 @@ extension MQTTClient {
             }
             try tls?.validate()
         }
+    }
+}
+
+extension MQTTClient.Configuration {
+    /// The checks every client's broker settings go through, pooled or not.
+    static func validateBroker(host: String, port: Int, keepAlive: Int) throws(MQTTError) {
+        guard !host.isEmpty else { throw .invalidConfiguration("the broker host is empty") }
+        guard (1...65535).contains(port) else {
+            throw .invalidConfiguration("the broker port \(port) is not between 1 and 65535")
+        }
+        guard keepAlive >= 5 else { throw .invalidConfiguration("keepAlive must be at least 5 seconds") }
     }
 }

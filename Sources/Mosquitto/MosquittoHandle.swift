@@ -50,16 +50,7 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         if let will = configuration.will {
             guard TopicFilter.isValidTopicName(will.topic) else { throw .invalidTopic(will.topic) }
-            let properties = try will.properties.makeOwnedPropertyList()
-            let code = will.payload.withUnsafeBytes {
-                mosquitto_will_set_v5(
-                    mosq, will.topic, Int32($0.count), $0.baseAddress, will.qos.rawValue, will.retain, properties)
-            }
-            if code != MOSQ_ERR_SUCCESS.rawValue {
-                var owned = properties
-                mosquitto_property_free_all(&owned)
-                try check(code)
-            }
+            try will.install(on: mosq)
         }
         if let tls = configuration.tls {
             try configureTLS(tls)

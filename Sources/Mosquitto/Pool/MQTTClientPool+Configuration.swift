@@ -38,11 +38,7 @@
             }
 
             func validate() throws(MQTTError) {
-                guard !host.isEmpty else { throw .invalidConfiguration("the broker host is empty") }
-                guard (1...65535).contains(port) else {
-                    throw .invalidConfiguration("the broker port \(port) is not between 1 and 65535")
-                }
-                guard keepAlive >= 5 else { throw .invalidConfiguration("keepAlive must be at least 5 seconds") }
+                try MQTTClient.Configuration.validateBroker(host: host, port: port, keepAlive: keepAlive)
                 guard maxPendingConnects >= 1 else {
                     throw .invalidConfiguration("maxPendingConnects must be at least 1")
                 }

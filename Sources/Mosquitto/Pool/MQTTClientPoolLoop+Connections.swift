@@ -35,16 +35,7 @@
                 try check(mosquitto_username_pw_set(mosq, username, specification.password))
             }
             if let will = specification.will {
-                let properties = try will.properties.makeOwnedPropertyList()
-                let code = will.payload.withUnsafeBytes {
-                    mosquitto_will_set_v5(
-                        mosq, will.topic, Int32($0.count), $0.baseAddress, will.qos.rawValue, will.retain, properties)
-                }
-                if code != MOSQ_ERR_SUCCESS.rawValue {
-                    var owned = properties
-                    mosquitto_property_free_all(&owned)
-                    try check(code)
-                }
+                try will.install(on: mosq)
             }
         }
 
