@@ -2,18 +2,34 @@ import Foundation
 
 /// Loopback ports for test servers.
 public enum FreePort {
-    /// Asks the kernel for a free port by binding port 0, then releases it for the caller.
+    /// A port that binds now, below the kernel's range for outgoing connections' local ports: a port from that
+    /// range can be taken by any connection a busy test run opens before the test's server binds it (scripts/lib's
+    /// `free_port` chooses the same way). Falls back to one the kernel picks.
     public static func find() throws -> Int {
+        let ephemeralStart =
+            (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
+        if ephemeralStart > 10_001 {
+            for _ in 0..<200 {
+                let port = Int.random(in: 10_000..<ephemeralStart)
+                if (try? bound(port: port)) != nil { return port }
+            }
+        }
+        return try bound(port: 0)
+    }
+
+    /// Binds 127.0.0.1:`port` (0: any), releases it and returns the port bound.
+    private static func bound(port: Int) throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(socket) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
+        var address = loopback(port: port)
+        let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        guard result == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }

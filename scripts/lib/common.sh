@@ -23,15 +23,29 @@ ensure_packages() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A free loopback port: random ones from the dynamic range until one answers nothing.
+# A free loopback port, below the kernel's range for outgoing connections' local ports: a port from that range
+# can be taken by any connection a busy test run opens between choosing it and the broker binding it ("Address
+# already in use", seen once in CI). Checked by binding it, not by connecting to it.
 free_port() {
-    local port
-    for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
-        port_in_use "$port" || { echo "$port"; return 0; }
-    done
-    echo "no free port found" >&2
-    return 1
+    python3 - <<'PY'
+import random, socket, sys
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_start = int(f.read().split()[0])
+except OSError:
+    ephemeral_start = 32768
+low, high = 10000, max(ephemeral_start - 1, 10001)
+for _ in range(200):
+    port = random.randint(low, high)
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    sys.exit(0)
+sys.exit("no free port found")
+PY
 }
 
 wait_for_port() {
