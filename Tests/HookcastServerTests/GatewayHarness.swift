@@ -146,7 +146,10 @@ struct GatewayClient: Sendable {
 
     func waitUntilReady() async throws {
         let client = self
-        try await withTimeout(.seconds(10), "gateway connected to the broker") {
+        // Generous: libmosquitto's threaded loop cannot read a socket numbered 1024 or above (select), and at its
+        // peaks this test process has over a thousand descriptors open; such a connect attempt times out and the
+        // gateway's next attempt, with a new socket, succeeds.
+        try await withTimeout(.seconds(30), "gateway connected to the broker") {
             while try await client.request(.get, "/readyz").status != .ok {
                 try await Task.sleep(for: .milliseconds(20))
             }
