@@ -49,15 +49,12 @@ extension DeviceAgent {
     }
 
     private func acknowledge(_ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?) async {
-        let acknowledgement = Acknowledgement(
-            commandID: id, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: Date())
-        let properties = MQTTPublishProperties(
-            correlationData: correlationData ?? Array(id.uuidString.lowercased().utf8),
-            contentType: "application/json")
+        let message = AcknowledgementMessage(
+            commandID: id, deviceID: deviceID, outcome: outcome, correlationData: correlationData)
         do {
             try await client.publish(
-                to: Topics.deviceAcks(deviceID), payload: acknowledgement.encoded(), qos: .atLeastOnce, retain: false,
-                properties: properties)
+                to: message.topic, payload: message.payload, qos: .atLeastOnce, retain: false,
+                properties: message.properties)
         } catch {
             // A redelivery of the command would be acknowledged again from the seen list.
             logger.error(

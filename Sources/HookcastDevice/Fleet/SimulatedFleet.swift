@@ -75,22 +75,17 @@
         private func acknowledge(
             _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, device: Int, loop: MQTTClientPoolLoop
         ) {
-            let deviceID = devices[device].id
-            let acknowledgement = Acknowledgement(
-                commandID: id, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: Date())
-            let properties = MQTTPublishProperties(
-                correlationData: correlationData ?? Array(id.uuidString.lowercased().utf8),
-                contentType: "application/json")
+            let message = AcknowledgementMessage(
+                commandID: id, deviceID: devices[device].id, outcome: outcome, correlationData: correlationData)
             do {
                 try loop.publish(
-                    from: device, to: Topics.deviceAcks(deviceID), payload: acknowledgement.encoded(),
-                    properties: properties)
+                    from: device, to: message.topic, payload: message.payload, properties: message.properties)
                 counters.commandsAcknowledged.add(1, ordering: .relaxed)
             } catch {
                 // A redelivery of the command is acknowledged again from the seen list.
                 logger.warning(
                     "could not publish an acknowledgement",
-                    metadata: ["device_id": "\(deviceID)", "command_id": "\(id)", "error": "\(error)"])
+                    metadata: ["device_id": "\(devices[device].id)", "command_id": "\(id)", "error": "\(error)"])
             }
         }
 

@@ -3,6 +3,7 @@ import Foundation
 import HookcastCore
 import Mosquitto
 import Prometheus
+import Synchronization
 
 /// What an operator graphs: webhooks by answer, commands by outcome, acknowledgements by state and how long they
 /// took, redeliveries, and at each scrape the broker connection, the outbox and the devices online. Each gateway
@@ -18,6 +19,7 @@ final class GatewayMetrics: Sendable {
     private let brokerConnected: CoreMetrics.Gauge
     private let outboxDepth: CoreMetrics.Gauge
     private let devicesOnline: CoreMetrics.Gauge
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -35,17 +37,12 @@ final class GatewayMetrics: Sendable {
     }
 
     func webhookAnswered(status: Int) {
-        CoreMetrics.Counter(
-            label: "hookcast_webhooks_total", dimensions: [("status", String(status))], factory: factory
-        )
-        .increment()
+        counter("hookcast_webhooks_total", ("status", String(status))).increment()
     }
 
     /// `outcome`: published, queued (broker away, the outbox publishes it later) or duplicate.
     func commandAccepted(outcome: String) {
-        CoreMetrics.Counter(
-            label: "hookcast_commands_total", dimensions: [("outcome", outcome)], factory: factory
-        ).increment()
+        counter("hookcast_commands_total", ("outcome", outcome)).increment()
     }
 
     func acknowledgementsRecorded(_ records: [AcknowledgementRecord], now: ContinuousClock.Instant = .now) {
@@ -58,17 +55,25 @@ final class GatewayMetrics: Sendable {
             }
         }
         for (state, count) in byState {
-            CoreMetrics.Counter(
-                label: "hookcast_acknowledgements_total", dimensions: [("state", state.rawValue)], factory: factory
-            ).increment(by: count)
+            counter("hookcast_acknowledgements_total", ("state", state.rawValue)).increment(by: count)
         }
     }
 
     func redelivered(_ count: Int) {
         guard count > 0 else { return }
-        CoreMetrics.Counter(
-            label: "hookcast_redeliveries_total", factory: factory
-        ).increment(by: count)
+        counter("hookcast_redeliveries_total").increment(by: count)
+    }
+
+    /// Each counter is made once and kept: the webhook path counts every request, and making a counter takes the
+    /// registry's lock and an allocation.
+    private func counter(_ label: String, _ dimension: (String, String)? = nil) -> CoreMetrics.Counter {
+        let key = dimension.map { "\(label){\($0.0)=\($0.1)}" } ?? label
+        return counters.withLock { counters in
+            if let existing = counters[key] { return existing }
+            let made = CoreMetrics.Counter(label: label, dimensions: dimension.map { [$0] } ?? [], factory: factory)
+            counters[key] = made
+            return made
+        }
     }
 
     /// Reads the gauges that are cheaper to ask for at scrape time than to keep current, then renders everything.
