@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // Renders those metrics in Prometheus's text format for GET /metrics.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Benchmarks only: latency percentiles without keeping every sample (HdrHistogram, as wrk2 and others use).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -106,6 +108,22 @@ let package = Package(
             name: "fleet-connect-bench",
             dependencies: ["HookcastDevice", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/FleetConnect",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hookcast-bench",
+            dependencies: [
+                "HookcastCore",
+                "Mosquitto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/EndToEnd",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import NIOPosix
+
+/// `hookcast-bench run`: the whole comparison on a broker the script started (the shipped broker.conf, open):
+/// ceilings, then each target through scenarios 1–3 at 1,000 devices, broadcasts at 5,000 and 10,000, and the
+/// gateway's memory with 10,000 devices and a million commands of history. scripts/bench is the way to run it.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run every scenario against Hookcast, the peers and the ceilings.")
+
+    @Option(name: .customLong("mqtt-port"), help: "The broker (open, from broker.conf) on 127.0.0.1.")
+    var mqttPort: Int
+
+    @Option(help: "The release-built hookcast executable.")
+    var hookcast: String
+
+    @Option(help: "A peer: NAME;LABEL;PATH;COMMAND with {port} {mqtt_port} {routes} {key_file} (repeatable).")
+    var peer: [String] = []
+
+    @Option(help: "Where to write the results JSON.")
+    var output: String
+
+    @Option(name: .customLong("work-dir"), help: "Scratch directory: gateway data, logs, peers' routes.")
+    var workDirectory: String
+
+    @Option(name: .customLong("fleet-sizes"), help: "Broadcast fleet sizes, comma-separated; the first is the base.")
+    var fleetSizes: String = "1000,5000,10000"
+
+    @Option(name: .customLong("history"), help: "Commands of history for the memory scenario.")
+    var historyCommands: Int = 1_000_000
+
+    @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
+    var gitCommit: String = "unknown"
+
+    @Option(name: .customLong("mosquitto-version"), help: "For the results file.")
+    var mosquittoVersion: String = "unknown"
+
+    @Flag(help: "Shorter trials and only the first fleet size: checks the harness, not the figures.")
+    var quick = false
+
+    func run() async throws {
+        let sizes = fleetSizes.split(separator: ",").compactMap { Int($0) }
+        guard let baseSize = sizes.first else { throw ValidationError("--fleet-sizes needs at least one size") }
+        let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
+        let logs = work.appendingPathComponent("logs", isDirectory: true)
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let observer = try AcknowledgementObserver(mqttPort: mqttPort)
+        let presence = try PresenceCounter(mqttPort: mqttPort)
+        try await observer.start()
+        try await presence.start()
+        let fleet = BenchFleet(hookcast: hookcast, mqttPort: mqttPort, logDirectory: logs)
+        let hookcastTarget = HookcastTarget(
+            hookcast: hookcast, mqttPort: mqttPort, dataDirectory: work.appendingPathComponent("gateway"),
+            logDirectory: logs)
+        let peers = try peer.map {
+            try PeerTarget(specification: $0, mqttPort: mqttPort, workDirectory: work, logDirectory: logs)
+        }
+        var runner = ScenarioRunner(observer: observer, group: group)
+        if quick { runner.trialSeconds = 2 }
+        var results = BenchResults(
+            startedAt: Date().formatted(.iso8601), gitCommit: gitCommit,
+            machine: .init(
+                cores: ProcessInfo.processInfo.activeProcessorCount, kernel: Self.kernel(),
+                mosquitto: mosquittoVersion))
+        var session = BenchSession(
+            runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
+            peers: peers, logDirectory: logs, mqttPort: mqttPort, quick: quick, results: results)
+        do {
+            try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
+        } catch {
+            BenchLog.line("stopped by an error: \(error)")
+            await session.stopAll()
+            throw error
+        }
+        await session.stopAll()
+        results = session.results
+        BenchGoals.evaluate(&results)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+        print(BenchTable.render(results))
+        await observer.stop()
+        await presence.stop()
+        try await group.shutdownGracefully()
+    }
+
+    private static func kernel() -> String {
+        ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "unknown")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

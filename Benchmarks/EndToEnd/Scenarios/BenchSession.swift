@@ -1,0 +1,180 @@
+import Foundation
+
+/// The order of the whole run. Targets take turns, one process at a time, on the same broker and fleet, so none
+/// competes with another for the two cores.
+struct BenchSession {
+    let runner: ScenarioRunner
+    let observer: AcknowledgementObserver
+    let fleet: BenchFleet
+    let presence: PresenceCounter
+    let hookcast: HookcastTarget
+    let peers: [PeerTarget]
+    let logDirectory: URL
+    let mqttPort: Int
+    let quick: Bool
+    var results: BenchResults
+
+    private var targets: [any WebhookTarget] { peers + [hookcast] }
+
+    mutating func runAll(sizes: [Int], historyCommands: Int) async throws {
+        guard let baseSize = sizes.first else { return }
+        try await fleet.grow(to: baseSize, presence: presence)
+        try await measureCeilings()
+        for target in targets {
+            try await runLoadScenarios(target, devices: baseSize)
+        }
+        for size in sizes {
+            if size > fleet.size { try await fleet.grow(to: size, presence: presence) }
+            try await runBroadcasts(devices: size)
+        }
+        try await measureMemory(devices: sizes.last ?? baseSize, historyCommands: quick ? 20_000 : historyCommands)
+    }
+
+    func stopAll() async {
+        for target in targets { await target.stop() }
+        await fleet.stop()
+    }
+
+    // MARK: Ceilings
+
+    private mutating func measureCeilings() async throws {
+        let mqtt = try await MQTTCeiling.measure(mqttPort: mqttPort, count: quick ? 50_000 : 200_000)
+        BenchLog.line("ceiling mqtt: \(Int(mqtt.messagesPerSecond)) msg/s (\(mqtt.received)/\(mqtt.published))")
+        results.ceilings.mqttQoS1MessagesPerSecond = mqtt.messagesPerSecond
+        var mqttRow = BenchResult(scenario: "sustained", target: "ceiling-mqtt", label: "Raw libmosquitto QoS 1")
+        mqttRow.ratePerSecond = mqtt.messagesPerSecond
+        mqttRow.accepted = mqtt.published
+        mqttRow.acknowledged = mqtt.received
+        mqttRow.lost = mqtt.published - mqtt.received
+        mqttRow.notes = "publish → one subscriber, 1,000 in flight; no HTTP"
+        results.results.append(mqttRow)
+
+        let bare = BareHTTPTarget(logDirectory: logDirectory)
+        try await bare.start(fleetSize: fleet.size)
+        let http: TrialResult
+        do {
+            http = try await runner.closedLoop(bare, seconds: quick ? 3 : 10)
+        } catch {
+            await bare.stop()
+            throw error
+        }
+        await bare.stop()
+        results.ceilings.httpRequestsPerSecond = http.achievedRate
+        var httpRow = BenchResult(scenario: "max_http", target: bare)
+        httpRow.take(http)
+        // Nothing behind it publishes: acknowledgements do not apply.
+        httpRow.acknowledged = nil
+        httpRow.lost = nil
+        httpRow.latency = nil
+        results.results.append(httpRow)
+    }
+
+    // MARK: Scenarios 1 and 2
+
+    private mutating func runLoadScenarios(_ target: any WebhookTarget, devices: Int) async throws {
+        try await target.start(fleetSize: devices)
+        let (best, failure) = try await runner.sustained(target)
+        var sustained = BenchResult(scenario: "sustained", target: target, devices: devices)
+        if let best { sustained.take(best) }
+        if let failure {
+            sustained.notes = "next rate tried, \(Int(failure.plannedRate ?? 0))/s: \(failure.summary)"
+        } else if best == nil {
+            sustained.notes = "no rate tried was sustained"
+        }
+        results.results.append(sustained)
+
+        var closed = BenchResult(scenario: "max_http", target: target, devices: devices)
+        closed.take(try await runner.closedLoop(target, seconds: quick ? 3 : 10))
+        results.results.append(closed)
+
+        var latency = BenchResult(scenario: "latency_at_1000", target: target, devices: devices)
+        latency.take(try await runner.fixedRate(target, rate: 1000, seconds: quick ? 3 : 10))
+        results.results.append(latency)
+        await stop(target)
+    }
+
+    // MARK: Scenario 3
+
+    private mutating func runBroadcasts(devices: Int) async throws {
+        let repetitions = quick ? 1 : 3
+        for target in targets {
+            try await target.start(fleetSize: devices)
+            let all = try await runner.broadcast(
+                target, event: BenchEvents.all, devices: devices, repetitions: repetitions)
+            results.results.append(broadcastRow("broadcast", target, devices: devices, all))
+            if target.supportsGroups {
+                let members = (1...devices).count(where: BenchEvents.isInGroup)
+                let group = try await runner.broadcast(
+                    target, event: BenchEvents.tenthGroup, devices: members, repetitions: repetitions)
+                results.results.append(broadcastRow("group_broadcast", target, devices: members, group))
+            }
+            await stop(target)
+        }
+        var times: [Double] = []
+        for _ in 0..<repetitions {
+            if let time = try await FanOutCeiling.measure(mqttPort: mqttPort, devices: devices, observer: observer) {
+                times.append(time)
+            }
+            try await Task.sleep(for: .seconds(2))
+        }
+        let median = times.sorted().dropFirst(times.count / 2).first
+        BenchLog.line("ceiling fan-out to \(devices): \(times.map { String(format: "%.1f", $0) }) ms")
+        results.ceilings.fanoutMilliseconds[String(devices)] = median
+        var row = BenchResult(scenario: "broadcast", target: "ceiling-fanout", label: "Raw libmosquitto fan-out")
+        row.devices = devices
+        row.allAcknowledgedMilliseconds = median
+        row.notes = "one QoS 1 publish to the broadcast topic; runs: \(times.map { Int($0.rounded()) }) ms"
+        results.results.append(row)
+    }
+
+    /// The median run. For Hookcast the time is its answer to `?wait=30`: until the gateway recorded every
+    /// acknowledgement; for a peer, until the observer saw the last one.
+    private func broadcastRow(_ scenario: String, _ target: any WebhookTarget, devices: Int, _ runs: [TrialResult])
+        -> BenchResult
+    {
+        var row = BenchResult(scenario: scenario, target: target, devices: devices)
+        let complete = runs.filter { $0.acknowledged == 1 }
+        let time: (TrialResult) -> Double? = {
+            target is HookcastTarget ? $0.httpLatency.maximumMilliseconds : $0.endToEndLatency.maximumMilliseconds
+        }
+        let times = complete.compactMap(time).sorted()
+        row.allAcknowledgedMilliseconds = times.isEmpty ? nil : times[times.count / 2]
+        row.accepted = runs.reduce(0) { $0 + $1.accepted }
+        row.acknowledged = complete.count
+        row.lost = runs.reduce(0) { $0 + $1.lost }
+        let seen = runs.map { $0.endToEndLatency.maximumMilliseconds.map { String(format: "%.0f", $0) } ?? "incomplete" }
+        row.notes = "runs: \(runs.map { time($0).map { String(format: "%.0f", $0) } ?? "-" }) ms; last ack seen on broker: \(seen) ms"
+        return row
+    }
+
+    // MARK: Scenario 4
+
+    private mutating func measureMemory(devices: Int, historyCommands: Int) async throws {
+        await hookcast.stop()
+        try await HistorySeeder.seed(
+            dataDirectory: hookcast.dataDirectory, commands: historyCommands, devices: devices)
+        try await hookcast.start(fleetSize: devices)
+        try await Task.sleep(for: .seconds(5))
+        let idle = hookcast.memory
+        let load = try await runner.fixedRate(hookcast, rate: 1000, seconds: quick ? 3 : 10)
+        _ = try await runner.broadcast(hookcast, event: BenchEvents.all, devices: devices, repetitions: 1)
+        let after = hookcast.memory
+        await stop(hookcast)
+        var row = BenchResult(scenario: "memory", target: hookcast, devices: devices)
+        row.take(load)
+        row.gatewayResidentMiB = after.map { Double($0.resident) / 1_048_576 }
+        row.gatewayPeakResidentMiB = after.map { Double($0.peak) / 1_048_576 }
+        row.simulatorKiBPerDevice = Double(fleet.residentBytes) / Double(max(fleet.size, 1)) / 1024
+        row.notes = """
+            \(historyCommands) commands of history; RSS idle \(idle.map { $0.resident / 1_048_576 } ?? 0) MiB, \
+            after 1,000 webhooks/s and a broadcast \(after.map { $0.resident / 1_048_576 } ?? 0) MiB
+            """
+        BenchLog.line("memory: \(row.notes ?? "")")
+        results.results.append(row)
+    }
+
+    private func stop(_ target: any WebhookTarget) async {
+        await target.stop()
+        if let hookcast = target as? HookcastTarget { try? await hookcast.forgetBrokerSession() }
+    }
+}

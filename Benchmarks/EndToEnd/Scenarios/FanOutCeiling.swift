@@ -1,0 +1,35 @@
+import Foundation
+import Mosquitto
+
+/// The fan-out ceiling: one command envelope published straight to the broadcast topic through libmosquitto, and
+/// the time until the observer saw every device's acknowledgement — what a broadcast costs with no gateway at all.
+enum FanOutCeiling {
+    static func measure(mqttPort: Int, devices: Int, observer: AcknowledgementObserver) async throws -> Double? {
+        let publisher = try MQTTClient(
+            configuration: MQTTClient.Configuration(
+                port: mqttPort, clientID: "bench-fanout-\(UUID().uuidString.prefix(8))"))
+        try await publisher.connect()
+        defer { Task { await publisher.disconnect() } }
+        observer.reset()
+        let id = UUID().uuidString.lowercased()
+        let now = Date()
+        let envelope = """
+            {"event_id":"bench-all","expires_at":"\(Self.timestamp(now.addingTimeInterval(600)))",\
+            "function":"send_sensor_event","id":"\(id)","issued_at":"\(Self.timestamp(now))","params":{},\
+            "sensor_data":{"event":"bench","id":"0","value":0},"target":{"kind":"all"},"v":1}
+            """
+        var properties = MQTTPublishProperties()
+        properties.correlationData = Array(id.utf8)
+        properties.contentType = "application/json"
+        let began = MonotonicClock.now
+        try await publisher.publish(
+            to: "hookcast/v1/all/commands", payload: Array(envelope.utf8), qos: .atLeastOnce, properties: properties)
+        await observer.waitForAcknowledgements(limit: .seconds(60)) { $0 >= devices }
+        guard let times = observer.snapshot().acknowledgementsByCommand[id], times.count >= devices else { return nil }
+        return Double(times.sorted()[devices - 1] - began) / 1e6
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+}

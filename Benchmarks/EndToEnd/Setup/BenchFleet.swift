@@ -1,0 +1,63 @@
+import Foundation
+
+/// The simulated devices `bench-00001` … as `hookcast device --count` processes, grown in steps (1,000, then 5,000,
+/// then 10,000) by starting one more process per step. At most 5,000 per process: each libmosquitto client takes
+/// three descriptors and the hard limit here is 20,000.
+final class BenchFleet {
+    static let idPrefix = "bench-"
+    static let devicesPerProcess = 5000
+
+    let hookcast: String
+    let mqttPort: Int
+    let logDirectory: URL
+    private(set) var processes: [ChildProcess] = []
+    private(set) var size = 0
+
+    init(hookcast: String, mqttPort: Int, logDirectory: URL) {
+        self.hookcast = hookcast
+        self.mqttPort = mqttPort
+        self.logDirectory = logDirectory
+    }
+
+    /// `bench-00001`: the ids `FleetSimulator` gives (zero-padded to five digits up to 99,999 devices).
+    static func deviceID(_ index: Int) -> String {
+        let digits = String(index)
+        return idPrefix + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+
+    /// Starts devices `size + 1 … newSize` and waits until the observer saw all of them online.
+    func grow(to newSize: Int, presence: PresenceCounter) async throws {
+        var start = size + 1
+        while start <= newSize {
+            let count = min(Self.devicesPerProcess, newSize - start + 1)
+            let process = try ChildProcess(
+                name: "fleet-\(start)", executable: hookcast,
+                arguments: [
+                    "device", "--count", String(count), "--id-prefix", Self.idPrefix, "--start-index", String(start),
+                    "--mqtt-port", String(mqttPort), "--log-level", "warning",
+                ],
+                logDirectory: logDirectory)
+            processes.append(process)
+            start += count
+        }
+        size = newSize
+        let began = ContinuousClock.now
+        while presence.online < newSize {
+            guard processes.allSatisfy(\.isRunning) else {
+                throw BenchHTTP.Failure(description: "a fleet process exited:\n\(processes.map { $0.tail() })")
+            }
+            guard ContinuousClock.now - began < .seconds(180) else {
+                throw BenchHTTP.Failure(description: "only \(presence.online)/\(newSize) devices online after 180 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        BenchLog.line("fleet: \(newSize) devices online in \(ContinuousClock.now - began)")
+    }
+
+    /// Resident memory of all fleet processes together, in bytes.
+    var residentBytes: Int { processes.compactMap(\.memory?.resident).reduce(0, +) }
+
+    func stop() async {
+        for process in processes { await process.stop() }
+    }
+}

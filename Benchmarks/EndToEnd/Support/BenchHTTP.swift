@@ -1,0 +1,72 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The few plain HTTP calls the set-up makes (admin API, readiness); the load itself goes through `LoadGenerator`.
+enum BenchHTTP {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func request(
+        _ method: String, _ url: String, headers: [String: String] = [:], json: Any? = nil, timeout: Double = 120
+    ) async throws -> (status: Int, body: Data) {
+        guard let target = URL(string: url) else { throw Failure(description: "bad URL \(url)") }
+        var request = URLRequest(url: target, timeoutInterval: timeout)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// Calls and insists on a 2xx answer; returns the JSON object it answered.
+    @discardableResult
+    static func expectSuccess(
+        _ method: String, _ url: String, headers: [String: String] = [:], json: Any? = nil
+    ) async throws -> [String: Any] {
+        let (status, body) = try await request(method, url, headers: headers, json: json)
+        guard (200..<300).contains(status) else {
+            throw Failure(description: "\(method) \(url) answered \(status): \(String(decoding: body, as: UTF8.self))")
+        }
+        guard !body.isEmpty else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+    }
+
+    /// Polls until something listens and answers `path` with 200.
+    static func waitUntilReady(port: Int, path: String = "/readyz", process: ChildProcess, limit: Duration = .seconds(60))
+        async throws
+    {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw Failure(description: "\(process.name) exited:\n\(process.tail())")
+            }
+            if let (status, _) = try? await request("GET", "http://127.0.0.1:\(port)\(path)", timeout: 2),
+                status == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "\(process.name) not ready on port \(port) after \(limit):\n\(process.tail())")
+    }
+
+    /// Polls until a TCP connection to the port succeeds (peers that have no readiness route).
+    static func waitUntilListening(port: Int, process: ChildProcess, limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw Failure(description: "\(process.name) exited:\n\(process.tail())")
+            }
+            if TCPProbe.accepts(port: port) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "\(process.name) not listening on port \(port) after \(limit):\n\(process.tail())")
+    }
+}
