@@ -72,8 +72,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            // docs/openapi.json is a symlink to this file: one document, served as it is written.
-            resources: [.copy("Resources/openapi.json")],
+            // docs/openapi.json is a symlink to this file: one document, served as it is written. console/ is the
+            // web console, plain HTML, CSS and JavaScript served as they are written (no build step).
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/console")],
             swiftSettings: swiftSettings
         ),
         .target(

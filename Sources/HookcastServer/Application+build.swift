@@ -79,6 +79,7 @@ func assembleParts(
         redelivered: { metrics.redelivered($0) }, logger: logger)
     let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
     let watchers = CommandWatchers()
+    let live = LiveEvents()
     let returns = DeviceReturns()
     let emergency = EmergencyLatch(client: broker.client, store: store, logger: logger)
     let accounts: any DeviceAccounts =
@@ -93,7 +94,7 @@ func assembleParts(
         }
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, metrics: metrics,
+        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, live: live, metrics: metrics,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
         committer: GroupCommit(inserting: store.commands),
         logger: logger)
@@ -108,12 +109,22 @@ func assembleParts(
     try OpenAPIController.load().addRoutes(to: router)
     WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
         .addRoutes(to: router)
-    let api = router.group("api/v1").add(middleware: AdminAuthMiddleware(token: admin.token))
+    let sessions = ConsoleSessions()
+    let origins = OriginCheck(publicURL: configuration.publicURL)
+    SessionController(
+        token: admin.token, sessions: sessions, origins: origins,
+        secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
+    ).addRoutes(to: router)
+    ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
+    let api = router.group("api/v1").add(
+        middleware: AdminAuthMiddleware(token: admin.token, sessions: sessions, origins: origins))
     KeysController(keys: gateway.keys).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
+        .addRoutes(to: api)
+    EventStreamController(store: store, live: live, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
 
     let collector = AcknowledgementCollector(
@@ -121,7 +132,7 @@ func assembleParts(
         earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,
-        watchers: watchers, returns: returns,
+        watchers: watchers, live: live, returns: returns,
         statistics: AcknowledgementStatistics(), metrics: metrics, logger: logger)
     let redelivery = RedeliveryService(
         client: broker.client, store: store, publisher: publisher, returns: returns,

@@ -14,6 +14,8 @@ struct Gateway: Sendable {
     let accounts: any DeviceAccounts
     let emergency: EmergencyLatch
     let watchers: CommandWatchers
+    /// Told of every command made, for the console's live view.
+    let live: LiveEvents
     let metrics: GatewayMetrics
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int
@@ -104,6 +106,7 @@ struct Gateway: Sendable {
         }
         let published = await publisher.publish(command)
         await emergency.publish(latched)
+        live.commandsChanged([command.id])
         return (command, published, false)
     }
 

@@ -43,6 +43,26 @@ public final class RawTCPConnection: @unchecked Sendable {
         return (String(decoding: received, as: UTF8.self), false)
     }
 
+    /// Reads until what was received contains `marker`, the server closes the connection or `timeout` passes;
+    /// returns everything read so far (for a stream that does not end, such as server-sent events).
+    public func readUntil(containing marker: String, timeout: Duration) async -> String {
+        let deadline = ContinuousClock.now + timeout
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            if String(decoding: received, as: UTF8.self).contains(marker) { break }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(2))
+                continue
+            }
+            let count = buffer.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// True when the server has closed the connection already (without waiting).
     public var isClosedByPeer: Bool {
         var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)

@@ -21,6 +21,7 @@ struct AcknowledgementCollector: Service {
     let earlySubscriptions: [MQTTSubscription]
     let deliveries: any DeliveryRepository
     let watchers: CommandWatchers
+    let live: LiveEvents
     let returns: DeviceReturns
     let statistics: AcknowledgementStatistics
     let metrics: GatewayMetrics
@@ -94,7 +95,10 @@ struct AcknowledgementCollector: Service {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            watchers.notify(Set(acknowledgements.map(\.commandID)))
+            let answered = Set(acknowledgements.map(\.commandID))
+            watchers.notify(answered)
+            live.commandsChanged(answered)
+            live.presenceChanged(presence)
         }
     }
 

@@ -29,3 +29,22 @@ struct CommandSummary: Encodable, Sendable {
         }
     }
 }
+
+extension CommandSummary {
+    /// The summaries of these commands (those that exist), newest first, acknowledgements read in one go.
+    static func load(ids: [UUID], store: any HookcastStore, deadline: Duration) async throws -> [CommandSummary] {
+        var commands: [Command] = []
+        for id in ids {
+            if let command = try await store.commands.find(id: id) { commands.append(command) }
+        }
+        let acknowledgements = try await store.deliveries.acknowledgements(commandIDs: commands.map(\.id))
+        let now = Date()
+        return commands.sorted { $0.issuedAt > $1.issuedAt }.map { command in
+            CommandSummary(
+                command: command,
+                report: DeliveryReport(
+                    command: command, acknowledgements: acknowledgements[command.id] ?? [], now: now,
+                    acknowledgementDeadline: deadline))
+        }
+    }
+}

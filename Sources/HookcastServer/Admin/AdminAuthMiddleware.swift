@@ -1,20 +1,58 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Requires `Authorization: Bearer <admin token>` on the admin API.
+/// Guards the admin API. Scripts and the CLI send `Authorization: Bearer <admin token>`; the web console sends
+/// its session cookie instead, and for every state-changing call also its CSRF token in `X-CSRF-Token` from its
+/// own origin. A bearer token is never sent by a browser on its own, so it needs neither.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AdminToken
+    let sessions: ConsoleSessions
+    let origins: OriginCheck
+
+    static var csrfHeader: HTTPField.Name { HTTPField.Name("x-csrf-token")! }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer", token.matches(String(parts[1])) else {
+                throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
+            }
+            return try await next(request, context)
+        }
+        guard let sessionID = ConsoleCookie.sessionID(in: request) else {
             throw APIError.unauthorized(
                 "missing_admin_token", "The admin API needs an 'Authorization: Bearer <admin token>' header.")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", token.matches(String(parts[1])) else {
-            throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
+        guard let session = sessions.find(sessionID) else {
+            throw APIError.unauthorized("session_expired", "Your console session has ended; sign in again.")
+        }
+        if !Self.isSafe(request.method) {
+            try Self.checkStateChange(request, session: session, origins: origins)
         }
         return try await next(request, context)
+    }
+
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        method == .get || method == .head || method == .options
+    }
+
+    /// Refuses a state-changing call that comes from another origin or lacks the session's CSRF token.
+    static func checkStateChange(
+        _ request: Request, session: ConsoleSessions.Session, origins: OriginCheck
+    ) throws {
+        guard origins.isSameOrigin(request) else {
+            throw APIError(
+                .forbidden, "cross_origin_request", "This request came from another site and was refused.")
+        }
+        guard let presented = request.headers[csrfHeader],
+            ConsoleSessions.tokensMatch(presented, session.csrfToken)
+        else {
+            throw APIError(
+                .forbidden, "csrf_token_invalid",
+                "A console request that changes something needs the session's X-CSRF-Token header.")
+        }
     }
 }

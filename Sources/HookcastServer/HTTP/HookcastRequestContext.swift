@@ -13,7 +13,7 @@ public struct HookcastRequestContext: RequestContext {
     public var requestDecoder: JSONDecoder { Self.decoder }
     public var responseEncoder: JSONEncoder { Self.encoder }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONCoding.encoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// The web console's signed-in sessions. A session is created by presenting the admin token once; the browser
+/// then holds only a random session id in an HttpOnly cookie, never the token. Kept in memory: a gateway restart
+/// signs everyone out, which is the safe direction to fail.
+final class ConsoleSessions: Sendable {
+    struct Session: Sendable {
+        /// Sent back by the page in `X-CSRF-Token` on every state-changing call (double submit): a page on
+        /// another origin cannot read it, so it cannot forge those calls even if a cookie went along.
+        let csrfToken: String
+        let expiresAt: Date
+    }
+
+    /// A session ends this long after sign-in, however busy it was.
+    let lifetime: TimeInterval
+    /// Beyond this many live sessions the oldest is dropped, so sign-ins cannot grow memory without bound.
+    let capacity: Int
+    private let sessions = Mutex<[String: Session]>([:])
+
+    init(lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    /// A new session: its id (the cookie's value) and its CSRF token.
+    func create(now: Date = Date()) -> (id: String, session: Session) {
+        let id = Self.randomToken()
+        let session = Session(csrfToken: Self.randomToken(), expiresAt: now.addingTimeInterval(lifetime))
+        sessions.withLock { sessions in
+            sessions = sessions.filter { $0.value.expiresAt > now }
+            while sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.expiresAt < $1.value.expiresAt })
+            {
+                sessions[oldest.key] = nil
+            }
+            sessions[Self.digest(id)] = session
+        }
+        return (id, session)
+    }
+
+    /// The live session with this id, if any.
+    func find(_ id: String, now: Date = Date()) -> Session? {
+        let key = Self.digest(id)
+        return sessions.withLock { sessions in
+            guard let session = sessions[key] else { return nil }
+            guard session.expiresAt > now else {
+                sessions[key] = nil
+                return nil
+            }
+            return session
+        }
+    }
+
+    func remove(_ id: String) {
+        let key = Self.digest(id)
+        _ = sessions.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// Constant-time comparison of a presented CSRF token with the session's.
+    static func tokensMatch(_ presented: String, _ expected: String) -> Bool {
+        let a = Array(SHA256.hash(data: Data(presented.utf8)))
+        let b = Array(SHA256.hash(data: Data(expected.utf8)))
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Sessions are looked up by the digest of their id, so the dictionary's hashing never compares secrets.
+    private static func digest(_ id: String) -> String {
+        Hex.encode(Array(SHA256.hash(data: Data(id.utf8))))
+    }
+
+    private static func randomToken() -> String {
+        Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+}

@@ -1,0 +1,448 @@
+"""The web console in a real headless Chromium, against a real `hookcast serve`, broker and device agents.
+
+scripts/browser-tests starts the broker and the gateway and runs this file with:
+HOOKCAST_URL, HOOKCAST_ADMIN_TOKEN, HOOKCAST_MQTT_PORT, HOOKCAST_BIN (the agent), BROWSER_TEST_OUTPUT (screenshots,
+agent logs), CHROMIUM and CHROMEDRIVER (Debian's). The steps run in order and build on each other, as an operator
+would: sign in, create a key, add devices and a group, create an action for each target kind, generate its URL,
+open it, watch the command reach 100 % ok, delete the key and see the trigger refused.
+"""
+
+import json
+import os
+import subprocess
+import time
+import unittest
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ["HOOKCAST_URL"]
+TOKEN = os.environ["HOOKCAST_ADMIN_TOKEN"]
+MQTT_PORT = os.environ["HOOKCAST_MQTT_PORT"]
+HOOKCAST = os.environ["HOOKCAST_BIN"]
+OUTPUT = Path(os.environ.get("BROWSER_TEST_OUTPUT", ".build-browser-tests"))
+
+
+class ConsoleTest(unittest.TestCase):
+    """One operator's session, step by step; a failed step skips the steps after it."""
+
+    failed = False
+    agents = []
+    state = {}
+
+    @classmethod
+    def setUpClass(cls):
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        options = webdriver.ChromeOptions()
+        options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                         "--window-size=1280,1000", "--force-device-scale-factor=1", "--lang=en-GB",
+                         "--no-first-run", "--disable-extensions"):
+            options.add_argument(argument)
+        service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"),
+                          log_output=str(OUTPUT / "chromedriver.log"))
+        cls.driver = webdriver.Chrome(options=options, service=service)
+        cls.driver.set_page_load_timeout(30)
+        # The page's "Copy" buttons use the Clipboard API; reading it back needs the permission too.
+        cls.driver.execute_cdp_cmd("Browser.grantPermissions", {
+            "origin": BASE, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            (OUTPUT / "browser-console.log").write_text(
+                "\n".join(json.dumps(entry) for entry in cls.driver.get_log("browser")))
+        except Exception:  # the log is a help for debugging, not part of the verdict
+            pass
+        cls.driver.quit()
+        for process in cls.agents:
+            process.terminate()
+        for process in cls.agents:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def setUp(self):
+        if ConsoleTest.failed:
+            self.skipTest("an earlier step failed")
+
+    def run(self, result=None):
+        before = len(result.failures) + len(result.errors) if result else 0
+        outcome = super().run(result)
+        if result and len(result.failures) + len(result.errors) > before:
+            ConsoleTest.failed = True
+            self.driver.save_screenshot(str(OUTPUT / f"failed-{self._testMethodName}.png"))
+        return outcome
+
+    # --- helpers ---
+
+    def wait(self, condition, seconds=15, message=""):
+        # Tables are redrawn as data arrives: an element found a moment ago may be gone; look again.
+        return WebDriverWait(self.driver, seconds, ignored_exceptions=(
+            StaleElementReferenceException, NoSuchElementException)).until(condition, message)
+
+    def row_button(self, table, attribute, value, label):
+        """Clicks the button `label` in a table row, finding the row afresh if it was redrawn meanwhile."""
+        def attempt(driver):
+            button = self.row(table, attribute, value).find_element(By.XPATH, f".//button[text()='{label}']")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+            button.click()
+            return True
+        self.wait(attempt, message=f"no {label} button in {table} row {value}")
+
+    def find(self, selector):
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
+    def visible(self, selector, seconds=15):
+        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)), seconds,
+                         f"{selector} not visible")
+
+    def click(self, selector):
+        element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, selector)), 15, f"{selector} not clickable")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        return element
+
+    def type_into(self, selector, text):
+        element = self.visible(selector)
+        element.clear()
+        element.send_keys(text)
+        return element
+
+    def tab(self, name):
+        self.click(f"#tab-{name}")
+        self.visible(f"#panel-{name}")
+
+    def clipboard(self):
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "navigator.clipboard.readText().then(done, (e) => done('ERROR ' + e));")
+
+    def fetch(self, method, path, headers=None, body=None):
+        """A request from the page itself (same origin, the session cookie goes along)."""
+        return self.driver.execute_async_script(
+            "const [method, path, headers, body, done] = arguments;"
+            "fetch(path, {method, headers, body, credentials: 'same-origin'})"
+            ".then(async (r) => done({status: r.status, text: await r.text()}), (e) => done({status: 0, text: String(e)}));",
+            method, path, headers or {}, body)
+
+    def screenshot(self, name, whole_page=True):
+        """The page as a person sees it; `whole_page` grows the window to the page's height first."""
+        path = OUTPUT / f"console-{name}.png"
+        size = self.driver.get_window_size()
+        if whole_page:
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+            self.driver.set_window_size(size["width"], min(max(height + 140, size["height"]), 4000))
+            time.sleep(0.2)
+        self.driver.save_screenshot(str(path))
+        if whole_page:
+            self.driver.set_window_size(size["width"], size["height"])
+        return path
+
+    def row(self, table, attribute, value):
+        return self.find(f'#{table} tr[{attribute}="{value}"]')
+
+    def start_agent(self, device_id, password, failing_restart=False):
+        """Starts `hookcast device`; with `failing_restart`, its restart_device hook fails, as a screen that is off."""
+        password_file = OUTPUT / f"{device_id}.password"
+        password_file.write_text(password)
+        password_file.chmod(0o600)
+        command = [HOOKCAST, "device", "--id", device_id, "--mqtt-port", MQTT_PORT,
+                   "--mqtt-password-file", str(password_file), "--state-file", str(OUTPUT / f"{device_id}.json")]
+        if failing_restart:
+            hooks = OUTPUT / f"{device_id}-hooks"
+            hooks.mkdir(exist_ok=True)
+            hook = hooks / "restart_device"
+            hook.write_text("#!/bin/sh\necho 'screen is off' >&2\nexit 1\n")
+            hook.chmod(0o755)
+            command += ["--hooks", str(hooks)]
+        with open(OUTPUT / f"{device_id}.log", "w") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        ConsoleTest.agents.append(process)
+
+    # --- the steps ---
+
+    def test_01_sign_in(self):
+        self.driver.get(BASE + "/")
+        self.visible("#sign-in")
+        self.type_into("#admin-token", "hka_not-the-token")
+        self.click("#sign-in-form button[type=submit]")
+        self.wait(lambda d: "not the admin token" in self.find("#sign-in-error").text, message="no error in words")
+        self.assertEqual(self.find("#admin-token").get_attribute("aria-invalid"), "true")
+        self.screenshot("sign-in")
+
+        self.type_into("#admin-token", TOKEN)
+        self.find("#admin-token").send_keys(Keys.ENTER)
+        self.visible("#panel-keys")
+        cookies = {cookie["name"]: cookie for cookie in self.driver.get_cookies()}
+        session = cookies["hookcast_session"]
+        self.assertTrue(session["httpOnly"])
+        self.assertEqual(session["sameSite"], "Strict")
+        self.assertNotIn("hookcast_session", self.driver.execute_script("return document.cookie"))
+        self.assertNotIn(TOKEN, self.driver.page_source)
+        # Live updates are on: the event stream said hello.
+        self.wait(lambda d: self.find("#live-status").text == "Live", message="event stream not connected")
+
+    def test_02_api_key(self):
+        self.tab("keys")
+        self.type_into("#key-name", "emergency service")
+        self.click("#key-form button[type=submit]")
+        created = self.visible("#new-key-value")
+        key = created.get_attribute("value")
+        self.assertRegex(key, r"^hk_[A-Za-z0-9_-]{20,}$")
+        ConsoleTest.state["key"] = key
+        self.click("#key-created button.secondary")  # "Copy key"
+        self.wait(lambda d: self.clipboard() == key, message="the new key is not on the clipboard")
+
+        row = self.wait(lambda d: d.find_element(By.XPATH, "//table[@id='keys-table']//tr[td[1][contains(., 'emergency service')]]"))
+        key_id = row.get_attribute("data-key-id")
+        ConsoleTest.state["key_id"] = key_id
+        masked = self.wait(lambda d: self.row("keys-table", "data-key-id", key_id)
+                           .find_element(By.CSS_SELECTOR, "[data-role=key]").text)
+        self.assertTrue(masked.startswith("hk_") and "…" in masked and masked != key, masked)
+
+        # View reveals the key in the row; Hide masks it again.
+        self.row_button("keys-table", "data-key-id", key_id, "View")
+        self.wait(lambda d: self.row("keys-table", "data-key-id", key_id)
+                  .find_element(By.CSS_SELECTOR, "[data-role=key]").text == key, message="View did not reveal the key")
+        self.screenshot("keys")
+        self.row_button("keys-table", "data-key-id", key_id, "Hide")
+        self.wait(lambda d: self.row("keys-table", "data-key-id", key_id)
+                  .find_element(By.CSS_SELECTOR, "[data-role=key]").text == masked)
+
+        # Copy from the row (clear the clipboard first, so the check sees this copy).
+        self.driver.execute_async_script("const done = arguments[0]; navigator.clipboard.writeText('-').then(done, done);")
+        self.row_button("keys-table", "data-key-id", key_id, "Copy")
+        self.wait(lambda d: self.clipboard() == key, message="Copy did not put the key on the clipboard")
+
+        # Disable, then enable again.
+        self.row_button("keys-table", "data-key-id", key_id, "Disable")
+        self.wait(lambda d: "Disabled" in self.row("keys-table", "data-key-id", key_id).text)
+        self.row_button("keys-table", "data-key-id", key_id, "Enable")
+        self.wait(lambda d: "Enabled" in self.row("keys-table", "data-key-id", key_id).text)
+
+        # A state-changing call without the CSRF token is refused, even from the console's own page.
+        forged = self.fetch("POST", "/api/v1/keys", {"Content-Type": "application/json"}, '{"name":"forged"}')
+        self.assertEqual(forged["status"], 403, forged)
+        self.assertIn("csrf_token_invalid", forged["text"])
+
+    def test_03_devices_and_group(self):
+        self.tab("devices")
+        for device_id, name in (("web-1", "Lobby screen"), ("web-2", "Hall screen")):
+            self.type_into("#device-id", device_id)
+            self.type_into("#device-name", name)
+            self.click("#device-form button[type=submit]")
+            self.wait(lambda d: f"MQTT password for {device_id}" in self.find("#device-created").text)
+            password = self.find("#new-device-password").get_attribute("value")
+            self.assertGreaterEqual(len(password), 16)
+            self.start_agent(device_id, password, failing_restart=device_id == "web-2")
+        self.type_into("#group-id", "lobby")
+        self.type_into("#group-name", "Lobby screens")
+        self.click("#group-form button[type=submit]")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '#groups-table tr[data-group-id="lobby"]'))
+
+        for device_id in ("web-1", "web-2"):
+            self.row_button("devices-table", "data-device-id", device_id, "Groups…")
+            box = self.visible("#member-lobby")
+            if not box.is_selected():
+                box.click()
+            self.click("#groups-dialog-save")
+            self.wait(lambda d: "lobby" in self.row("devices-table", "data-device-id", device_id)
+                      .find_element(By.CSS_SELECTOR, "[data-role=groups]").text, message=f"{device_id} not in lobby")
+
+        # Presence arrives through the event stream: no reload.
+        self.driver.execute_script("window.__notReloaded = true")
+        for device_id in ("web-1", "web-2"):
+            self.wait(lambda d: "Online" in self.row("devices-table", "data-device-id", device_id)
+                      .find_element(By.CSS_SELECTOR, "[data-role=presence]").text, 30, f"{device_id} never online")
+        self.assertTrue(self.driver.execute_script("return window.__notReloaded === true"))
+
+    def create_action(self, event_id, name, function, target_kind, target_id=None, fill=None):
+        self.tab("actions")
+        self.type_into("#action-event-id", event_id)
+        self.type_into("#action-name", name)
+        Select(self.find("#action-function")).select_by_value(function)
+        if fill:
+            fill()
+        self.click(f"#target-{target_kind}")
+        if target_id:
+            self.type_into("#target-id", target_id)
+        self.type_into("#action-ttl", "600")
+        self.click("#action-save")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#actions-table tr[data-event-id="{event_id}"]'),
+                  message=f"action {event_id} not listed: {self.find('#action-form-error').text}")
+
+    def test_04_actions(self):
+        # The form refuses what the API would, in words, before sending anything.
+        self.tab("actions")
+        self.type_into("#action-event-id", "incomplete")
+        Select(self.find("#action-function")).select_by_value("load_url")
+        self.click("#action-save")
+        self.wait(lambda d: "http or https URL" in self.find("#action-form-error").text)
+        self.find("#action-form").find_element(By.ID, "param-url").send_keys("https://example.com/map")
+        self.click("#target-device")
+        self.type_into("#target-id", "nobody")
+        self.click("#action-save")
+        self.wait(lambda d: "There is no device “nobody”" in self.find("#action-form-error").text)
+        self.assertFalse(self.find("#action-cancel").is_displayed(), "Cancel editing shown while creating")
+
+        self.create_action("door-map", "Door map", "load_url", "device", "web-1",
+                           lambda: self.type_into("#param-url", "https://example.com/map"))
+        self.create_action("lobby-refresh", "Refresh the lobby", "refresh_content", "group", "lobby")
+
+        def emergency():
+            Select(self.find("#param-state")).select_by_value("on")
+            self.type_into("#param-message", "Leave the building")
+        self.create_action("quake", "Earthquake", "emergency", "all", None, emergency)
+        self.create_action("restart-all", "Restart every screen", "restart_device", "all")
+        self.assertIn("Group lobby", self.row("actions-table", "data-event-id", "lobby-refresh").text)
+        self.assertIn("All devices", self.row("actions-table", "data-event-id", "quake").text)
+
+        # Edit: the function's own fields are filled in, and a change is saved.
+        self.row_button("actions-table", "data-event-id", "door-map", "Edit")
+        self.wait(lambda d: self.find("#param-url").get_attribute("value") == "https://example.com/map")
+        self.assertFalse(self.find("#action-event-id").is_enabled())
+        self.assertTrue(self.find("#action-cancel").is_displayed())
+        self.type_into("#param-url", "https://example.com/map2")
+        self.click("#action-save")
+        self.wait(lambda d: "map2" in self.row("actions-table", "data-event-id", "door-map").text)
+
+        # Generate URL: a GET URL with the key and a Base64 payload, and a curl line.
+        self.row_button("actions-table", "data-event-id", "quake", "Generate URL")
+        url = self.visible("#trigger-url").get_attribute("value")
+        self.assertIn(f"apiKey={ConsoleTest.state['key']}", url)
+        self.assertIn("payload=", url)
+        curl = self.find("#trigger-curl").text
+        self.assertIn(f"x-webhook-apikey: {ConsoleTest.state['key']}", curl)
+        self.assertIn('"event_id":"quake"', curl)
+        self.find("#action-output").find_element(By.XPATH, ".//button[text()='Copy URL']").click()
+        self.wait(lambda d: self.clipboard() == url, message="Copy URL did not copy")
+        self.screenshot("actions")
+
+    def trigger_and_watch(self, event_id, expected_devices):
+        """Generates the action's URL, opens it in a tab (the GET trigger) and watches the Commands tab."""
+        self.tab("actions")
+        self.row_button("actions-table", "data-event-id", event_id, "Generate URL")
+        self.wait(lambda d: f"Trigger URL for {event_id}" in self.find("#action-output-title").text)
+        url = self.find("#trigger-url").get_attribute("value")
+        self.tab("commands")
+        self.driver.execute_script("window.__notReloaded = true")
+        console = self.driver.current_window_handle
+        self.driver.switch_to.new_window("tab")
+        self.driver.get(url)
+        answer = json.loads(self.driver.find_element(By.TAG_NAME, "body").text)
+        self.driver.close()
+        self.driver.switch_to.window(console)
+        self.assertEqual(answer["message"], "success", answer)
+        self.assertEqual(answer["targets"], expected_devices)
+        command_id = answer["command_id"]
+        # The command appears and fills up through the event stream alone.
+        selector = f'#commands-table tr[data-command-id="{command_id}"] .ack-progress'
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, selector), 15, "the command never appeared")
+        self.wait(lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-ok-percent") == "100", 30,
+                  "the command never reached 100 % ok")
+        self.assertIn("100 % ok", self.find(selector).text)
+        self.assertTrue(self.driver.execute_script("return window.__notReloaded === true"), "the page was reloaded")
+        return command_id, url
+
+    def test_05_trigger_each_target(self):
+        for event_id, devices in (("door-map", 1), ("lobby-refresh", 2)):
+            self.trigger_and_watch(event_id, devices)
+        command_id, url = self.trigger_and_watch("quake", 2)
+        ConsoleTest.state["quake_url"] = url
+        self.row_button("commands-table", "data-command-id", command_id, "Details")
+        self.visible("#command-devices")
+        self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#command-devices tbody tr[data-device-id]")) == 2)
+        for row in self.driver.find_elements(By.CSS_SELECTOR, "#command-devices tbody tr[data-device-id]"):
+            self.assertIn("ok", row.text)
+        bar = self.find("#command-detail [role=progressbar]")
+        self.assertEqual(bar.get_attribute("aria-valuenow"), "100")
+        self.assertIn("2 ok", bar.get_attribute("aria-valuetext"))
+        self.screenshot("commands")
+        # What each device reported last, now that they have answered.
+        self.tab("devices")
+        self.wait(lambda d: "ok" in self.row("devices-table", "data-device-id", "web-1").text)
+        if self.find("#device-created").is_displayed():
+            self.find("#device-created").find_element(By.XPATH, ".//button[text()='Done']").click()
+        self.screenshot("devices")
+
+    def test_05b_failure_shown_in_words(self):
+        """A device whose hook fails: the bar shows it, and the table says why."""
+        self.tab("commands")
+        self.tab("actions")
+        self.row_button("actions-table", "data-event-id", "restart-all", "Test action")
+        self.click("#action-output-body button")  # "Watch it in Commands"
+        self.visible("#command-devices")
+        self.wait(lambda d: self.find("#command-detail .ack-progress").get_attribute("data-complete") == "true", 30,
+                  "the restart never completed")
+        bar = self.find("#command-detail [role=progressbar]")
+        self.assertIn("1 ok, 1 failed", bar.get_attribute("aria-valuetext"))
+        self.assertEqual(self.find("#command-detail .ack-progress").get_attribute("data-ok-percent"), "50")
+        failed = self.find('#command-devices tr[data-device-id="web-2"]').text
+        self.assertIn("failed", failed)
+        self.assertIn("screen is off", failed)
+        self.screenshot("command-failed")
+
+    def test_06_delete_key_refuses_trigger(self):
+        self.tab("keys")
+        key_id = ConsoleTest.state["key_id"]
+        self.row_button("keys-table", "data-key-id", key_id, "Delete")
+        dialog = self.visible("#confirm-dialog")
+        self.assertIn("emergency service", dialog.text)
+        # Escape cancels: nothing is deleted.
+        self.find("#confirm-cancel").send_keys(Keys.ESCAPE)
+        self.wait(lambda d: not self.find("#confirm-dialog").is_displayed())
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, f'#keys-table tr[data-key-id="{key_id}"]'))
+        self.row_button("keys-table", "data-key-id", key_id, "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#keys-table tr[data-key-id="{key_id}"]'))
+
+        console = self.driver.current_window_handle
+        self.driver.switch_to.new_window("tab")
+        self.driver.get(ConsoleTest.state["quake_url"])
+        answer = json.loads(self.driver.find_element(By.TAG_NAME, "body").text)
+        self.driver.close()
+        self.driver.switch_to.window(console)
+        self.assertEqual(answer["message"], "Error", answer)
+        self.assertEqual(answer["error"], "invalid_api_key", answer)
+
+        # Generate URL now says, in words, that there is no key.
+        self.tab("actions")
+        self.row_button("actions-table", "data-event-id", "quake", "Generate URL")
+        self.wait(lambda d: "no enabled API key" in self.find("#actions-error").text)
+
+    def test_07_phone_width(self):
+        self.driver.set_window_size(390, 844)
+        try:
+            for tab in ("keys", "actions", "devices", "commands"):
+                self.tab(tab)
+                time.sleep(0.3)
+                overflow = self.driver.execute_script(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                self.assertLessEqual(overflow, 1, f"the {tab} tab scrolls sideways at phone width")
+            self.tab("commands")
+            self.screenshot("phone", whole_page=False)
+        finally:
+            self.driver.set_window_size(1280, 1000)
+
+    def test_08_keyboard_and_sign_out(self):
+        self.tab("keys")
+        tab = self.find("#tab-keys")
+        tab.send_keys(Keys.ARROW_RIGHT)
+        self.wait(lambda d: self.find("#tab-actions").get_attribute("aria-selected") == "true")
+        self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"), "tab-actions")
+        self.click("#sign-out")
+        self.visible("#sign-in")
+        refused = self.fetch("GET", "/api/v1/keys")
+        self.assertEqual(refused["status"], 401, refused)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

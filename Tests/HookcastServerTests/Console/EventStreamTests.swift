@@ -1,0 +1,94 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+@Suite("GET /api/v1/events: the live stream of commands and presence")
+struct EventStreamTests {
+    @Test("Without the token or a session the stream is refused with 401 and a JSON error")
+    func refusedWithoutCredentials() async throws {
+        try await GatewayHarness.run(waitForBroker: false) { gateway in
+            let refused = try await gateway.request(.get, "/api/v1/events")
+            #expect(refused.status == .unauthorized)
+            #expect(refused.errorCode == "missing_admin_token")
+        }
+    }
+
+    @Test(
+        "Says hello, then sends a new command with its totals, the same command again as a device answers, and presence"
+    )
+    func streamsChanges() async throws {
+        let device = "sse-\(UUID().uuidString.prefix(8).lowercased())"
+        try await GatewayHarness.run { gateway in
+            #expect(try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#).status == .created)
+            #expect(
+                try await gateway.admin(
+                    .post, "actions",
+                    #"{"event_id":"live","function":"refresh_content","target":{"kind":"device","id":"\#(device)"}}"#
+                ).status == .created)
+            let scripted = try await ScriptedDevice.start(id: device, delay: .milliseconds(300))
+            defer { Task { await scripted.stop() } }
+
+            // The session cookie opens the stream as the browser's EventSource does (a GET: no CSRF token).
+            let (cookie, _) = try await ConsoleSessionTests.signIn(gateway)
+            let stream = try RawTCPConnection(port: try #require(gateway.port))
+            stream.send("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\r\n")
+            let hello = await stream.readUntil(containing: "event: hello", timeout: .seconds(10))
+            #expect(hello.hasPrefix("HTTP/1.1 200"))
+            #expect(hello.lowercased().contains("content-type: text/event-stream"))
+            #expect(hello.contains(#"data: {"ack_deadline_seconds":30,"heartbeat_seconds":15}"#))
+
+            let test = try await gateway.admin(.post, "actions/live/test")
+            let commandID = try #require(test.string("command_id"))
+            let created = await stream.readUntil(containing: #""ok":1"#, timeout: .seconds(15))
+            let events = Self.events(in: created).filter { $0.name == "command" }
+            let forCommand = events.filter { $0.data["id"] == .string(commandID) }
+            #expect(forCommand.count >= 2, "created, then answered: \(created)")
+            #expect(Self.total("pending", forCommand.first) == 1)
+            #expect(Self.total("ok", forCommand.last) == 1)
+            #expect(forCommand.last?.data["complete"] == .bool(true))
+
+            let presence = PresenceMessage(deviceID: try DeviceID(device), status: .online, since: Date())
+            _ = try await scripted.client.publish(
+                to: Topics.deviceStatus(try DeviceID(device)), payload: presence.encoded(), retain: true)
+            let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(10))
+            let presenceEvent = try #require(Self.events(in: online).last { $0.name == "presence" })
+            #expect(presenceEvent.data["device_id"] == .string(device))
+            #expect(presenceEvent.data["online"] == .bool(true))
+            _ = try await scripted.client.publish(
+                to: Topics.deviceStatus(try DeviceID(device)), payload: [], retain: true)
+        }
+    }
+
+    struct Event {
+        let name: String
+        let data: [String: JSONValue]
+    }
+
+    /// The events in a stream's text so far (the HTTP head and chunk sizes are skipped: only event lines count).
+    static func events(in text: String) -> [Event] {
+        var events: [Event] = []
+        var name: String?
+        for line in text.split(separator: "\r\n").flatMap({ $0.split(separator: "\n") }) {
+            if line.hasPrefix("event: ") {
+                name = String(line.dropFirst(7))
+            } else if line.hasPrefix("data: "), let current = name {
+                if case .object(let data)? = try? JSONDecoder().decode(
+                    JSONValue.self, from: Data(line.dropFirst(6).utf8))
+                {
+                    events.append(Event(name: current, data: data))
+                }
+                name = nil
+            }
+        }
+        return events
+    }
+
+    static func total(_ state: String, _ event: Event?) -> Int? {
+        guard case .object(let totals)? = event?.data["totals"], case .number(let value)? = totals[state] else {
+            return nil
+        }
+        return Int(value)
+    }
+}
