@@ -22,7 +22,8 @@ public func buildApplication(
         if let provided = storeOverride {
             store = provided
         } else {
-            store = try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+            // Cached reads are safe here: the data directory lock makes this process the database's only writer.
+            store = CachingStore(wrapping: try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger))
         }
     } catch {
         lock.release()

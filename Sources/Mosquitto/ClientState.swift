@@ -35,6 +35,8 @@ struct ClientState {
     var connectAttempt: UInt64 = 0
     var connectWaiter: Deadline<CheckedContinuation<Bool, any Error>>?
     var loopRunning = false
+    /// The network thread while `loopRunning`.
+    var networkLoop: NetworkLoop?
     var sweeperRunning = false
     var pending: [UInt16: Deadline<PendingOperation>] = [:]
     /// Acknowledgements that arrived before the caller recorded their mid (libmosquitto can be that fast).

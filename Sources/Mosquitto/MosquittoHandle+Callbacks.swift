@@ -117,6 +117,7 @@ extension MosquittoHandle {
                 // 0x80 and above: the broker sent DISCONNECT (an account changed, a session taken over), after
                 // which libmosquitto's thread ends for good instead of reconnecting.
                 if code >= 0x80 {
+                    state.networkLoop?.endAfterServerDisconnect()
                     scheduleNetworkThreadRestart(&state, reason: reason)
                     return false
                 }

@@ -50,7 +50,7 @@ extension MosquittoHandle {
             mosquitto_disconnect(mosq)
             return
         }
-        let loopCode = mosquitto_loop_start(mosq)
+        let loopCode = startNetworkLoop()
         state.withLock { state in
             if loopCode == MOSQ_ERR_SUCCESS.rawValue {
                 state.loopRunning = true
@@ -85,11 +85,15 @@ extension MosquittoHandle {
     /// Never called from a libmosquitto callback: joining its own thread would deadlock.
     func stopNetworkThread() {
         mosquitto_disconnect(mosq)
-        let wasRunning = state.withLock { state in
-            defer { state.loopRunning = false }
-            return state.loopRunning
+        let loop = state.withLock { state in
+            defer {
+                state.loopRunning = false
+                state.networkLoop = nil
+            }
+            return state.networkLoop
         }
-        if wasRunning { mosquitto_loop_stop(mosq, false) }
+        // Writes the DISCONNECT queued above, then ends and is joined.
+        loop?.stop()
     }
 
     /// Orderly shutdown: waits (bounded) for outstanding acknowledgements, then DISCONNECT, stops the network

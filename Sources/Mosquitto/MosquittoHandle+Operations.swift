@@ -33,6 +33,7 @@ extension MosquittoHandle {
                 return
             }
             register(.publish(topic: topic, continuation), mid: mid)
+            wakeNetworkLoop()
         }
     }
 
@@ -73,6 +74,7 @@ extension MosquittoHandle {
                 return
             }
             register(.subscribe(filter: filter, continuation), mid: mid)
+            wakeNetworkLoop()
         }
     }
 
@@ -93,6 +95,7 @@ extension MosquittoHandle {
                 return
             }
             register(.unsubscribe(continuation), mid: mid)
+            wakeNetworkLoop()
         }
     }
 
@@ -107,6 +110,7 @@ extension MosquittoHandle {
         var mid: Int32 = 0
         if mosquitto_unsubscribe_v5(mosq, &mid, unusedFilter, nil) == MOSQ_ERR_SUCCESS.rawValue {
             register(.background(filter: unusedFilter), mid: mid)
+            wakeNetworkLoop()
         }
     }
 

@@ -45,7 +45,7 @@ extension MosquittoHandle {
         guard stillDisconnected else { return }
         stopNetworkThread()
         let (code, failure) = blockingConnect()
-        let loopCode = code == MOSQ_ERR_SUCCESS.rawValue ? mosquitto_loop_start(mosq) : code
+        let loopCode = code == MOSQ_ERR_SUCCESS.rawValue ? startNetworkLoop() : code
         state.withLock { state in
             if loopCode == MOSQ_ERR_SUCCESS.rawValue {
                 state.loopRunning = true

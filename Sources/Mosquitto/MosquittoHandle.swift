@@ -6,8 +6,8 @@ import Synchronization
 /// Owns one libmosquitto client and everything that waits on it.
 ///
 /// `@unchecked Sendable` is safe because: `mosq` is assigned once in `init` and only destroyed in `deinit`, when no
-/// other reference exists; libmosquitto's calls are thread-safe once its network thread runs (`mosquitto_loop_start`
-/// switches it to threaded mode) and before that only the serial `blockingQueue` drives the connection; every piece of
+/// other reference exists; libmosquitto's calls are thread-safe in threaded mode (set in `configure`, before any
+/// thread drives it) and before that only the serial `blockingQueue` drives the connection; every piece of
 /// Swift state is inside the `state` mutex; the other stored properties are immutable and Sendable.
 final class MosquittoHandle: @unchecked Sendable {
     let configuration: MQTTClient.Configuration
@@ -41,8 +41,28 @@ final class MosquittoHandle: @unchecked Sendable {
         mosquitto_destroy(mosq)
     }
 
+    /// Starts the network thread on an opened connection; runs on `blockingQueue`.
+    func startNetworkLoop() -> Int32 {
+        let loop: NetworkLoop
+        do {
+            loop = try NetworkLoop(mosq: mosq, reconnectDelay: configuration.reconnectDelay)
+        } catch {
+            return MOSQ_ERR_ERRNO.rawValue
+        }
+        let code = loop.start()
+        if code == MOSQ_ERR_SUCCESS.rawValue { state.withLock { $0.networkLoop = loop } }
+        return code
+    }
+
+    /// Tells the network thread a packet was queued; in threaded mode libmosquitto leaves the writing to it.
+    func wakeNetworkLoop() {
+        state.withLock { $0.networkLoop }?.wake()
+    }
+
     private func configure() throws(MQTTError) {
         try check(mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5))
+        // Our own thread drives the client (NetworkLoop); libmosquitto must then lock as it does for its own.
+        try check(mosquitto_threaded_set(mosq, true))
         // libmosquitto leaves Nagle's algorithm on; every request/acknowledgement exchange would then wait ~40 ms.
         try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1))
         if let username = configuration.username {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Stored API keys. Implementations must not cache: the service relies on every read seeing the latest write.
+/// Stored API keys. The service relies on every read seeing the latest write: an implementation may cache only
+/// what it forgets on every write made through it (`CachingStore`).
 public protocol KeyRepository: Sendable {
     /// Throws `StoreError.conflict` when the id or the secret hash exists already.
     func insert(_ key: StoredAPIKey) async throws

@@ -15,12 +15,35 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    /// One multi-row statement per `rowsPerStatement` commands: every statement is a round trip to SQLite's
+    /// thread, and at thousands of webhooks a second those round trips, not the disk, were the limit.
     func insert(_ commands: [Command]) async throws {
         guard !commands.isEmpty else { return }
         try await gate.transaction(conflictMessage: "a command in the batch already exists") { connection in
-            for command in commands { try await Self.insert(command, connection) }
+            // `seq` follows on from the highest; the gate serialises writers, so nobody takes it meanwhile.
+            let highest = try await connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
+                .first?.int("highest") ?? 0
+            var next = highest + 1
+            for start in stride(from: 0, to: commands.count, by: Self.rowsPerStatement) {
+                let chunk = commands[start..<min(start + Self.rowsPerStatement, commands.count)]
+                let row = "(?, " + Array(repeating: "?", count: 14).joined(separator: ", ") + ")"
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * 15)
+                for command in chunk {
+                    binds.append(.integer(next))
+                    binds.append(contentsOf: try Self.values(command))
+                    next += 1
+                }
+                try await connection.execute(
+                    "INSERT INTO commands (seq, \(Self.columns)) VALUES "
+                        + Array(repeating: row, count: chunk.count).joined(separator: ", "),
+                    binds)
+            }
         }
     }
+
+    /// 15 values a row; SQLite allows 32,766 variables in a statement.
+    private static let rowsPerStatement = 500
 
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try await gate.transaction(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
@@ -62,14 +85,19 @@ struct SQLiteCommandRepository: CommandRepository {
             INSERT INTO commands (seq, \(Self.columns))
             VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [
-                .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
-                .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
-                try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
-                .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
-                .date(command.publishedAt), .text(command.publishError),
-            ]
+            try values(command)
         )
+    }
+
+    /// The values of `columns`, in order.
+    private static func values(_ command: Command) throws -> [SQLiteData] {
+        [
+            .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
+            .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
+            try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
+            .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
+            .date(command.publishedAt), .text(command.publishError),
+        ]
     }
 
     func find(id: UUID) async throws -> Command? {
@@ -126,11 +154,19 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {
         guard !publications.isEmpty else { return }
+        // One statement per chunk: the new times as a table of values, joined by id.
         try await gate.transaction { connection in
-            for publication in publications {
+            for start in stride(from: 0, to: publications.count, by: Self.rowsPerStatement) {
+                let chunk = publications[start..<min(start + Self.rowsPerStatement, publications.count)]
+                let rows = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
                 try await connection.execute(
-                    "UPDATE commands SET published_at = ?, publish_error = NULL WHERE id = ?",
-                    [.date(publication.at), .uuid(publication.id)])
+                    """
+                    WITH published(id, at) AS (VALUES \(rows))
+                    UPDATE commands SET published_at = (SELECT at FROM published WHERE published.id = commands.id),
+                        publish_error = NULL
+                    WHERE id IN (SELECT id FROM published)
+                    """,
+                    chunk.flatMap { [SQLiteData.uuid($0.id), .date($0.at)] })
             }
         }
     }

@@ -6,34 +6,47 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
 
     private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
 
+    /// A few multi-row statements per batch rather than three per acknowledgement: each statement is a round trip
+    /// to SQLite's thread, and a broadcast to thousands of devices brings thousands of acknowledgements at once.
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
         guard !acknowledgements.isEmpty else { return [] }
         return try await gate.transaction { connection in
-            var unknown: [AcknowledgementRecord] = []
-            for record in acknowledgements {
-                let exists = try await connection.query(
-                    "SELECT 1 AS found FROM commands WHERE id = ?", [.uuid(record.commandID)])
-                guard !exists.isEmpty else {
-                    unknown.append(record)
-                    continue
+            var known: Set<UUID> = []
+            let commandIDs = Array(Set(acknowledgements.map(\.commandID)))
+            for chunk in Self.chunks(commandIDs) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                for row in try await connection.query(
+                    "SELECT id FROM commands WHERE id IN (\(placeholders))", chunk.map { SQLiteData.uuid($0) })
+                {
+                    known.insert(try row.uuid("id"))
                 }
-                let values = Self.values(record)
+            }
+            let recorded = acknowledgements.filter { known.contains($0.commandID) }
+            for chunk in Self.chunks(recorded) {
+                let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                let values = chunk.flatMap(Self.values)
+                // Rows go in order, so of two answers of one device in a batch the later one stays.
                 try await connection.execute(
                     """
-                    INSERT INTO command_deliveries (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO command_deliveries (\(Self.columns)) VALUES \(rows)
                     ON CONFLICT (command_id, device_id) DO UPDATE SET state = excluded.state,
                         detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
                     """, values)
                 try await connection.execute(
                     """
-                    INSERT INTO device_last_acknowledgements (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO device_last_acknowledgements (\(Self.columns)) VALUES \(rows)
                     ON CONFLICT (device_id) DO UPDATE SET command_id = excluded.command_id, state = excluded.state,
                         detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
                     WHERE excluded.received_at >= device_last_acknowledgements.received_at
                     """, values)
             }
-            return unknown
+            return acknowledgements.filter { !known.contains($0.commandID) }
         }
+    }
+
+    /// 500 rows of at most 6 values: well inside SQLite's 32,766 variables per statement.
+    private static func chunks<Element>(_ elements: [Element]) -> [ArraySlice<Element>] {
+        stride(from: 0, to: elements.count, by: 500).map { elements[$0..<min($0 + 500, elements.count)] }
     }
 
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
