@@ -167,9 +167,9 @@ struct IdempotentInsertTests {
     }
 }
 
-@Suite("Active commands")
+@Suite("Unsettled commands")
 struct ActiveCommandTests {
-    @Test("Only published commands that have not expired are active, oldest first, in both stores")
+    @Test("Only published, unexpired, unsettled commands are returned, oldest first, in both stores")
     func active() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-active-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -188,8 +188,49 @@ struct ActiveCommandTests {
             let unpublished = try command(issued: -5, ttl: 60)
             for item in [older, newer, expired, unpublished] { try await store.commands.insert(item) }
             for item in [older, newer, expired] { try await store.commands.markPublished(id: item.id, at: now) }
-            #expect(try await store.commands.active(at: now, limit: 10).map(\.id) == [older.id, newer.id])
-            #expect(try await store.commands.active(at: now, limit: 1).map(\.id) == [older.id])
+            #expect(
+                try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id) == [
+                    older.id, newer.id,
+                ])
+            #expect(try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 1).map(\.id) == [older.id])
+            #expect(
+                try await store.commands.unsettled(at: now, issuedBefore: now.addingTimeInterval(-15), limit: 10)
+                    .map(\.id) == [older.id])
+            try await store.commands.markSettled([older.id])
+            #expect(try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id) == [newer.id])
+            try await store.close()
+        }
+    }
+
+    @Test("A device command is settled by its device's answer; a broadcast is not settled by one answer")
+    func settledByAnswer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-settle-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sqlite = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+        for store in [sqlite, InMemoryStore()] as [any HookcastStore] {
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let one = try DeviceID("one")
+            let two = try DeviceID("two")
+            func command(_ target: ActionTarget, _ devices: [DeviceID]) throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: target, expectedDevices: devices, issuedAt: now.addingTimeInterval(-5),
+                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook, publishedAt: now)
+            }
+            let single = try command(.device(one), [one])
+            let broadcast = try command(.all, [one, two])
+            let stranger = try command(.device(two), [two])
+            try await store.commands.insert([single, broadcast, stranger])
+            func answer(_ command: Command, from device: DeviceID) -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command.id, deviceID: device, state: .ok, detail: nil, executedAt: now, receivedAt: now)
+            }
+            // `one` answering `stranger` is an extra answer, not the one it waits for.
+            _ = try await store.deliveries.record([
+                answer(single, from: one), answer(broadcast, from: one), answer(stranger, from: one),
+            ])
+            let left = try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id)
+            #expect(Set(left) == [broadcast.id, stranger.id])
             try await store.close()
         }
     }

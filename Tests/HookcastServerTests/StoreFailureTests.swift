@@ -43,9 +43,10 @@ final class CommandsUnavailableStore: HookcastStore {
         }
         func unpublished(limit: Int) async throws -> [Command] { try await base.unpublished(limit: limit) }
         func unpublishedCount() async throws -> Int { try await base.unpublishedCount() }
-        func active(at date: Date, limit: Int) async throws -> [Command] {
-            try await base.active(at: date, limit: limit)
+        func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
+            try await base.unsettled(at: date, issuedBefore: issuedBefore, limit: limit)
         }
+        func markSettled(_ ids: [UUID]) async throws { try await base.markSettled(ids) }
     }
 }
 

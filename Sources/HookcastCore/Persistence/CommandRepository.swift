@@ -26,6 +26,9 @@ public protocol CommandRepository: Sendable {
     func unpublished(limit: Int) async throws -> [Command]
     /// How many commands wait to be published (the backlog while the broker is away).
     func unpublishedCount() async throws -> Int
-    /// Published commands that have not expired at `date`, oldest first: the ones redelivery looks after.
-    func active(at date: Date, limit: Int) async throws -> [Command]
+    /// Published commands that have not expired at `date` and are not settled (some expected device may still owe
+    /// an answer), issued at or before `issuedBefore` when given, oldest first: the ones redelivery looks after.
+    func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command]
+    /// Every expected device of these commands has answered: redelivery need not look at them again.
+    func markSettled(_ ids: [UUID]) async throws
 }

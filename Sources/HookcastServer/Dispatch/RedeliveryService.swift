@@ -45,42 +45,66 @@ struct RedeliveryService: Service {
     }
 
     private func redeliverDue(schedules: inout [UUID: Schedule], now: Date) async throws {
-        // Oldest first, bounded per scan; a fleet with more active commands than this is the benchmark issue's to
-        // measure.
-        let active = try await store.commands.active(at: now, limit: Self.maximumActivePerScan)
-        let activeIDs = Set(active.map(\.id))
-        schedules = schedules.filter { activeIDs.contains($0.key) }
+        let deadline = acknowledgementDeadline.timeInterval
+        // Only unsettled commands (some expected device may still owe an answer), and of those only the ones past
+        // their first deadline, unless a device came back: a scan reads what may need sending, not the whole
+        // active history. Oldest first, bounded per scan.
+        var candidates = try await store.commands.unsettled(
+            at: now, issuedBefore: now.addingTimeInterval(-deadline), limit: Self.maximumActivePerScan)
         let returned = returns.take(returnedBy: now.addingTimeInterval(-returnGrace))
+        if !returned.isEmpty {
+            let seen = Set(candidates.map(\.id))
+            candidates += try await store.commands.unsettled(
+                at: now, issuedBefore: nil, limit: Self.maximumActivePerScan
+            )
+            .filter { !seen.contains($0.id) && $0.expectedDevices.contains(where: returned.contains) }
+        }
+        let candidateIDs = Set(candidates.map(\.id))
+        schedules = schedules.filter { candidateIDs.contains($0.key) }
         // Recorded in one transaction per scan, not one per command: a scan can resend to thousands.
         var sent: [(commandID: UUID, deviceID: DeviceID)] = []
+        var settled: [UUID] = []
         do {
-            try await redeliver(active, at: now, returned: returned, schedules: &schedules, sent: &sent)
+            try await redeliver(
+                candidates, at: now, returned: returned, schedules: &schedules, sent: &sent, settled: &settled)
         } catch {
             try? await store.deliveries.recordRedeliveries(sent, at: now)
             throw error
         }
         try await store.deliveries.recordRedeliveries(sent, at: now)
+        try await store.commands.markSettled(settled)
+        for id in settled { schedules[id] = nil }
     }
 
     private func redeliver(
-        _ active: [Command], at now: Date, returned: Set<DeviceID>, schedules: inout [UUID: Schedule],
-        sent: inout [(commandID: UUID, deviceID: DeviceID)]
+        _ candidates: [Command], at now: Date, returned: Set<DeviceID>, schedules: inout [UUID: Schedule],
+        sent: inout [(commandID: UUID, deviceID: DeviceID)], settled: inout [UUID]
     ) async throws {
         let deadline = acknowledgementDeadline.timeInterval
-        for command in active where !command.expectedDevices.isEmpty {
-            var schedule = schedules[command.id] ?? Schedule(next: command.issuedAt.addingTimeInterval(deadline))
-            let due = now >= schedule.next
+        var due: [Command] = []
+        for command in candidates {
+            guard !command.expectedDevices.isEmpty else {
+                settled.append(command.id)
+                continue
+            }
+            let schedule = schedules[command.id] ?? Schedule(next: command.issuedAt.addingTimeInterval(deadline))
             let concernsReturned = !returned.isEmpty && command.expectedDevices.contains(where: returned.contains)
-            guard due || (concernsReturned && schedule.next != .distantFuture) else { continue }
-            let answered = Set(try await store.deliveries.acknowledgements(commandID: command.id).map(\.deviceID))
+            if now >= schedule.next || concernsReturned { due.append(command) }
+        }
+        // Every answer of every due command in one read.
+        let answers = try await store.deliveries.acknowledgements(commandIDs: due.map(\.id))
+        for command in due {
+            var schedule = schedules[command.id] ?? Schedule(next: command.issuedAt.addingTimeInterval(deadline))
+            let isDue = now >= schedule.next
+            let answered = Set((answers[command.id] ?? []).map(\.deviceID))
             let pending = command.expectedDevices.filter { !answered.contains($0) }
             guard !pending.isEmpty else {
-                // Everyone answered: nothing more to do until the command expires.
-                schedules[command.id] = Schedule(attempt: schedule.attempt, next: .distantFuture)
+                // Everyone answered: redelivery need not look at it again.
+                settled.append(command.id)
                 continue
             }
             // Off schedule, only the devices that came back are sent to; the others keep their backoff.
-            let recipients = due ? pending : pending.filter(returned.contains)
+            let recipients = isDue ? pending : pending.filter(returned.contains)
             guard !recipients.isEmpty else { continue }
             schedule.attempt += 1
             for device in recipients {
@@ -92,9 +116,9 @@ struct RedeliveryService: Service {
                 "redelivered a command",
                 metadata: [
                     "command_id": "\(command.id)", "devices": "\(recipients.count)", "attempt": "\(schedule.attempt)",
-                    "reason": "\(due ? "deadline" : "device back online")",
+                    "reason": "\(isDue ? "deadline" : "device back online")",
                 ])
-            if due {
+            if isDue {
                 let backoff = min(deadline * pow(2, Double(schedule.attempt)), maximumBackoff)
                 schedule.next = now.addingTimeInterval(max(backoff, deadline))
             }

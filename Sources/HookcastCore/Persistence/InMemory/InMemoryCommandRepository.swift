@@ -71,15 +71,23 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
-    func active(at date: Date, limit: Int) async throws -> [Command] {
+    func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
         try database.access { state in
             Array(
                 state.commands.enumerated()
-                    .filter { $0.element.publishedAt != nil && $0.element.expiresAt > date }
+                    .filter {
+                        $0.element.publishedAt != nil && $0.element.expiresAt > date
+                            && $0.element.issuedAt <= (issuedBefore ?? .distantFuture)
+                            && !state.settledCommands.contains($0.element.id)
+                    }
                     .sorted { ($0.element.issuedAt, $0.offset) < ($1.element.issuedAt, $1.offset) }
                     .map(\.element)
                     .prefix(max(limit, 0)))
         }
+    }
+
+    func markSettled(_ ids: [UUID]) async throws {
+        try database.access { state in state.settledCommands.formUnion(ids) }
     }
 
     func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {

@@ -13,6 +13,11 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
                     continue
                 }
                 state.acknowledgements[record.commandID, default: [:]][record.deviceID] = record
+                if let command = state.commands.first(where: { $0.id == record.commandID }),
+                    command.expectedDevices == [record.deviceID]
+                {
+                    state.settledCommands.insert(record.commandID)
+                }
                 if (state.lastAcknowledgements[record.deviceID]?.receivedAt ?? .distantPast) <= record.receivedAt {
                     state.lastAcknowledgements[record.deviceID] = record
                 }

@@ -10,6 +10,8 @@ struct InMemoryState {
     var actions: [EventID: Action] = [:]
     /// Insertion order, which breaks ties between equal `issuedAt`s the same way SQLite's rowid does.
     var commands: [Command] = []
+    /// Commands every expected device has answered (`markSettled`, or a device command's one answer recorded).
+    var settledCommands: Set<UUID> = []
     var acknowledgements: [UUID: [DeviceID: AcknowledgementRecord]] = [:]
     var lastAcknowledgements: [DeviceID: AcknowledgementRecord] = [:]
     var redeliveries: [UUID: [DeviceID: RedeliveryRecord]] = [:]

@@ -21,7 +21,8 @@ struct SQLiteCommandRepository: CommandRepository {
         guard !commands.isEmpty else { return }
         try await gate.transaction(conflictMessage: "a command in the batch already exists") { connection in
             // `seq` follows on from the highest; the gate serialises writers, so nobody takes it meanwhile.
-            let highest = try await connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
+            let highest =
+                try await connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
                 .first?.int("highest") ?? 0
             var next = highest + 1
             for start in stride(from: 0, to: commands.count, by: Self.rowsPerStatement) {
@@ -140,15 +141,28 @@ struct SQLiteCommandRepository: CommandRepository {
         )
     }
 
-    func active(at date: Date, limit: Int) async throws -> [Command] {
+    func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
         try await gate.run {
             try await $0.query(
                 """
-                SELECT \(Self.columns) FROM commands WHERE published_at IS NOT NULL AND expires_at > ?
+                SELECT \(Self.columns) FROM commands
+                WHERE settled = 0 AND published_at IS NOT NULL AND expires_at > ? AND issued_at <= ?
                 ORDER BY issued_at, seq LIMIT ?
                 """,
-                [.date(date), .integer(max(limit, 0))]
+                [.date(date), .date(issuedBefore ?? .distantFuture), .integer(max(limit, 0))]
             ).map(Self.decode)
+        }
+    }
+
+    func markSettled(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await gate.transaction { connection in
+            for start in stride(from: 0, to: ids.count, by: Self.rowsPerStatement) {
+                let chunk = ids[start..<min(start + Self.rowsPerStatement, ids.count)]
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                try await connection.execute(
+                    "UPDATE commands SET settled = 1 WHERE id IN (\(placeholders))", chunk.map { SQLiteData.uuid($0) })
+            }
         }
     }
 

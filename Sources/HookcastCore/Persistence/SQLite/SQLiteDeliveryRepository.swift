@@ -40,6 +40,20 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     WHERE excluded.received_at >= device_last_acknowledgements.received_at
                     """, values)
             }
+            // A command for one device is settled by that device's answer, here and now; commands for many
+            // devices are settled by redelivery once it sees every answer (counting them on every batch of a
+            // broadcast's acknowledgements would cost more than it saves).
+            let answered = Set(recorded.map(\.commandID))
+            for chunk in Self.chunks(Array(answered)) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                try await connection.execute(
+                    """
+                    UPDATE commands SET settled = 1
+                    WHERE id IN (\(placeholders)) AND settled = 0 AND json_array_length(expected_devices) = 1
+                        AND EXISTS (SELECT 1 FROM command_deliveries d WHERE d.command_id = commands.id
+                            AND d.device_id = json_extract(commands.expected_devices, '$[0]'))
+                    """, chunk.map { SQLiteData.uuid($0) })
+            }
             return acknowledgements.filter { !known.contains($0.commandID) }
         }
     }

@@ -1,0 +1,24 @@
+/// Devices by id and the list of every id (a broadcast's expected devices), from `FleetCache`.
+struct CachedDeviceRepository: DeviceRepository {
+    private let wrapped: any DeviceRepository
+    private let cache: FleetCache
+
+    init(_ wrapped: any DeviceRepository, cache: FleetCache) {
+        self.wrapped = wrapped
+        self.cache = cache
+    }
+
+    func insert(_ device: Device) async throws { try await cache.writing { try await wrapped.insert(device) } }
+    func all() async throws -> [Device] { try await wrapped.all() }
+
+    func find(id: DeviceID) async throws -> Device? {
+        try await cache.devices.value(for: id) { try await wrapped.find(id: id) }
+    }
+
+    func update(_ device: Device) async throws { try await cache.writing { try await wrapped.update(device) } }
+    func delete(id: DeviceID) async throws -> Bool { try await cache.writing { try await wrapped.delete(id: id) } }
+
+    func allIDs() async throws -> [DeviceID] {
+        try await cache.allDeviceIDs.value(for: 0) { try await wrapped.allIDs() }
+    }
+}

@@ -1,0 +1,29 @@
+/// A `HookcastStore` whose hot reads — the API key, the action and the target of every webhook — are answered from
+/// memory. Each webhook used to make three or four reads on the store's one SQLite connection, which all callers
+/// take turns on; under load they queued behind each other and behind the writes (bench/README.md). Commands,
+/// deliveries and emergency states pass straight through.
+public final class CachingStore: HookcastStore {
+    public let keys: any KeyRepository
+    public let devices: any DeviceRepository
+    public let groups: any GroupRepository
+    public let actions: any ActionRepository
+    private let wrapped: any HookcastStore
+
+    public init(wrapping store: any HookcastStore) {
+        wrapped = store
+        keys = CachedKeyRepository(store.keys)
+        actions = CachedActionRepository(store.actions)
+        // Deleting a device also removes it from its groups, and group writes decide members: one cache for both.
+        let fleet = FleetCache()
+        devices = CachedDeviceRepository(store.devices, cache: fleet)
+        groups = CachedGroupRepository(store.groups, cache: fleet)
+    }
+
+    public var commands: any CommandRepository { wrapped.commands }
+    public var deliveries: any DeliveryRepository { wrapped.deliveries }
+    public var emergencies: any EmergencyStateRepository { wrapped.emergencies }
+
+    public func close() async throws {
+        try await wrapped.close()
+    }
+}

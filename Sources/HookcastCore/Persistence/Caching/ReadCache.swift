@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Answers of a repository's reads, kept until the next write through the same repository. A write bumps the
+/// generation after it is stored, and a read that started before it does not put its (maybe older) answer in the
+/// cache: so once a write has returned, every later read sees it.
+///
+/// Only for a store that nothing else writes to: the data directory lock guarantees that for SQLite.
+final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var generation = 0
+        var entries: [Key: Value] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Past this many entries the cache starts again, so a flood of distinct misses (random API keys, say) cannot
+    /// grow it without bound.
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func value(for key: Key, load: () async throws -> Value) async throws -> Value {
+        let (cached, generation) = state.withLock { ($0.entries[key], $0.generation) }
+        if let cached { return cached }
+        let loaded = try await load()
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = loaded
+        }
+        return loaded
+    }
+
+    /// Runs a write, then forgets every answer, also when the write failed (it may have been stored anyway).
+    func writing<T>(_ write: () async throws -> T) async throws -> T {
+        defer { invalidate() }
+        return try await write()
+    }
+
+    func invalidate() {
+        state.withLock { state in
+            state.generation += 1
+            state.entries.removeAll()
+        }
+    }
+}
