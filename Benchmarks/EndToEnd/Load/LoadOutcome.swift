@@ -20,7 +20,9 @@ struct LoadOutcome: Sendable {
     /// Statuses other than 200, counted: what the server refused and how.
     var failuresByStatus: [String: Int] {
         var counts: [String: Int] = [:]
-        for status in statuses where status != 200 { counts[status == 0 ? "no answer" : String(status), default: 0] += 1 }
+        for status in statuses where status != 200 {
+            counts[status == 0 ? "no answer" : String(status), default: 0] += 1
+        }
         return counts
     }
 }

@@ -77,7 +77,8 @@ final class AcknowledgementObserver: Sendable {
         while ContinuousClock.now < deadline {
             let (count, last) = state.withLock { ($0.acknowledgements, $0.lastAcknowledgementAt) }
             if isDone(count) { return }
-            let quietNanoseconds = UInt64(quiet.components.seconds) * 1_000_000_000
+            let quietNanoseconds =
+                UInt64(quiet.components.seconds) * 1_000_000_000
                 + UInt64(quiet.components.attoseconds / 1_000_000_000)
             if last != 0, MonotonicClock.now - last > quietNanoseconds { return }
             try? await Task.sleep(for: .milliseconds(10))

@@ -142,8 +142,11 @@ struct BenchSession {
         row.accepted = runs.reduce(0) { $0 + $1.accepted }
         row.acknowledged = complete.count
         row.lost = runs.reduce(0) { $0 + $1.lost }
-        let seen = runs.map { $0.endToEndLatency.maximumMilliseconds.map { String(format: "%.0f", $0) } ?? "incomplete" }
-        row.notes = "runs: \(runs.map { time($0).map { String(format: "%.0f", $0) } ?? "-" }) ms; last ack seen on broker: \(seen) ms"
+        let seen = runs.map {
+            $0.endToEndLatency.maximumMilliseconds.map { String(format: "%.0f", $0) } ?? "incomplete"
+        }
+        row.notes =
+            "runs: \(runs.map { time($0).map { String(format: "%.0f", $0) } ?? "-" }) ms; last ack seen on broker: \(seen) ms"
         return row
     }
 

@@ -55,7 +55,8 @@ struct ScenarioRunner {
         var result = try await Trial(plan: plan(target, total: total, rate: rate, connections: 128))
             .run(observer: observer, group: group)
         result.plannedRate = rate
-        BenchLog.line("\(target.name) sustained @\(Int(rate))/s: \(result.sustained ? "pass" : "FAIL") \(result.summary)")
+        BenchLog.line(
+            "\(target.name) sustained @\(Int(rate))/s: \(result.sustained ? "pass" : "FAIL") \(result.summary)")
         try await Task.sleep(for: .seconds(2))
         return result
     }
@@ -71,8 +72,7 @@ struct ScenarioRunner {
     }
 
     /// Scenario 2: a fixed rate (1,000/s) for `seconds`, for the latency distribution.
-    func fixedRate(_ target: any WebhookTarget, rate: Double = 1000, seconds: Double = 10) async throws -> TrialResult
-    {
+    func fixedRate(_ target: any WebhookTarget, rate: Double = 1000, seconds: Double = 10) async throws -> TrialResult {
         var result = try await Trial(plan: plan(target, total: Int(rate * seconds), rate: rate, connections: 32))
             .run(observer: observer, group: group)
         result.plannedRate = rate

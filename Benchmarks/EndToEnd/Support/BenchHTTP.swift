@@ -39,7 +39,9 @@ enum BenchHTTP {
     }
 
     /// Polls until something listens and answers `path` with 200.
-    static func waitUntilReady(port: Int, path: String = "/readyz", process: ChildProcess, limit: Duration = .seconds(60))
+    static func waitUntilReady(
+        port: Int, path: String = "/readyz", process: ChildProcess, limit: Duration = .seconds(60)
+    )
         async throws
     {
         let deadline = ContinuousClock.now + limit

@@ -24,7 +24,9 @@ enum BenchEvents {
     static let tenthGroup = "bench-tenth"
     static let groupID = "tenth"
 
-    static func device(_ index: Int) -> String { "bench-d-\(BenchFleet.deviceID(index).dropFirst(BenchFleet.idPrefix.count))" }
+    static func device(_ index: Int) -> String {
+        "bench-d-\(BenchFleet.deviceID(index).dropFirst(BenchFleet.idPrefix.count))"
+    }
 
     /// Every tenth device (1, 11, 21, …) is in the group.
     static func isInGroup(_ index: Int) -> Bool { index % 10 == 1 }
@@ -32,6 +34,7 @@ enum BenchEvents {
     /// The webhook body for request `sequence`: its number travels as `sensor_data.id` into the command, which is
     /// how the observer ties each acknowledgement back to its request.
     static func body(event: String, sequence: Int) -> [UInt8] {
-        Array(#"{"event_id":"\#(event)","sensor_data":{"event":"bench","id":"\#(sequence)","value":\#(sequence)}}"#.utf8)
+        Array(
+            #"{"event_id":"\#(event)","sensor_data":{"event":"bench","id":"\#(sequence)","value":\#(sequence)}}"#.utf8)
     }
 }
