@@ -34,16 +34,24 @@ final class ChildProcess {
         }
     }
 
-    var isRunning: Bool { process.isRunning }
+    /// Foundation's `isRunning` alone is not enough: a child killed while Foundation's reaper was busy was seen
+    /// to stay a zombie, "running", for minutes (adnanh's webhook). A zombie has stopped.
+    var isRunning: Bool {
+        guard process.isRunning else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        // "pid (name) S …": the state follows the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
 
     /// SIGTERM, then SIGKILL after `grace`.
     func stop(grace: Duration = .seconds(10)) async {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        while isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if isRunning { kill(pid, SIGKILL) }
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// VmRSS (now) and VmHWM (the peak) from /proc, in bytes.

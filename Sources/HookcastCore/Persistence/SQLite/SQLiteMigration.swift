@@ -210,6 +210,8 @@ extension SQLiteMigration {
         statements: [
             "ALTER TABLE commands ADD COLUMN settled INTEGER NOT NULL DEFAULT 0",
             "CREATE INDEX commands_unsettled ON commands (issued_at) WHERE settled = 0 AND published_at IS NOT NULL",
+            // Read by nothing now; every publish paid for keeping it.
+            "DROP INDEX commands_active",
         ]
     )
 }
