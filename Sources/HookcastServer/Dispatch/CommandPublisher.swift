@@ -16,6 +16,9 @@ final class CommandPublisher: Sendable {
     private let publishing = Mutex<[UUID: [CheckedContinuation<Bool?, Never>]]>([:])
     /// Publish times are recorded in groups: losing one to a crash only means the outbox publishes it again.
     private let published: GroupCommit<PublishedAt>
+    /// Published, with the publish time not yet stored: the outbox, which sees them still unpublished in the
+    /// store, must not send them again.
+    private let recording: PublishRecordings
 
     struct PublishedAt: Sendable {
         let id: UUID
@@ -33,18 +36,40 @@ final class CommandPublisher: Sendable {
         self.publishTimes = publishTimes
         self.redelivered = redelivered
         self.logger = logger
+        let recording = PublishRecordings()
+        self.recording = recording
         published = GroupCommit(
-            batch: { items in try await commands.markPublished(items.map { (id: $0.id, at: $0.at) }) },
-            single: { item in try await commands.markPublished(id: item.id, at: item.at) })
+            batch: { items in
+                try await commands.markPublished(items.map { (id: $0.id, at: $0.at) })
+                recording.ids.withLock { $0.subtract(items.map(\.id)) }
+            },
+            single: { item in
+                // Recorded or not, the outbox decides from the store again: on a failure it publishes once more.
+                defer { _ = recording.ids.withLock { $0.remove(item.id) } }
+                do {
+                    try await commands.markPublished(id: item.id, at: item.at)
+                } catch {
+                    logger.error(
+                        "could not record a publish", metadata: ["command_id": "\(item.id)", "error": "\(error)"])
+                    throw error
+                }
+            })
     }
 
     var isBrokerConnected: Bool { client.state.isConnected }
+
+    /// Whether this command is being published now or its publish time is being stored: the store still calls it
+    /// unpublished, but there is nothing for the outbox to do.
+    func isHandling(_ id: UUID) -> Bool {
+        publishing.withLock { $0[id] != nil } || recording.ids.withLock { $0.contains(id) }
+    }
 
     /// Publishes `command` if the broker is connected; returns whether the broker acknowledged it.
     /// On failure the command stays unpublished in the store, and the outbox tries again. When the other path (the
     /// webhook or the outbox) is publishing it already, this waits for that attempt and returns its outcome.
     func publish(_ command: Command, now: Date = Date()) async -> Bool {
         guard client.state.isConnected else { return false }
+        if recording.ids.withLock({ $0.contains(command.id) }) { return true }
         // nil: this caller publishes; otherwise the outcome of the attempt already under way.
         let outcome: Bool? = await withCheckedContinuation { continuation in
             let isOwner = publishing.withLock { publishing -> Bool in
@@ -87,12 +112,10 @@ final class CommandPublisher: Sendable {
                 "command not published yet", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
             return false
         }
-        do {
-            try await published.write(PublishedAt(id: command.id, at: Date()))
-        } catch {
-            // Published but not recorded: the outbox publishes it again; devices execute a command id once.
-            logger.error("could not record a publish", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
-        }
+        // Not waited for: the answer does not depend on it, and a publish time lost to a crash or a store error
+        // only means the outbox publishes the command again (devices execute a command id once).
+        recording.ids.withLock { _ = $0.insert(command.id) }
+        published.submit(PublishedAt(id: command.id, at: Date()))
         return true
     }
 
@@ -118,4 +141,9 @@ final class CommandPublisher: Sendable {
             return false
         }
     }
+}
+
+/// The ids of commands published whose publish time is still being stored; shared with the store's write closures.
+final class PublishRecordings: Sendable {
+    let ids = Mutex<Set<UUID>>([])
 }

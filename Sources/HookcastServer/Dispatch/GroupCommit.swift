@@ -6,7 +6,8 @@ import Synchronization
 /// item is written. A batch that fails is retried item by item, so one bad item cannot fail the others.
 final class GroupCommit<Item: Sendable>: Sendable {
     private struct Pending {
-        var waiting: [(Item, CheckedContinuation<Void, any Error>)] = []
+        /// A nil continuation: submitted without waiting (`submit`).
+        var waiting: [(Item, CheckedContinuation<Void, any Error>?)] = []
         var writing = false
     }
 
@@ -24,13 +25,22 @@ final class GroupCommit<Item: Sendable>: Sendable {
 
     func write(_ item: Item) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let startWriter = pending.withLock { pending in
-                pending.waiting.append((item, continuation))
-                defer { pending.writing = true }
-                return !pending.writing
-            }
-            if startWriter { Task { await self.writeAll() } }
+            enqueue(item, continuation)
         }
+    }
+
+    /// Queues `item` for the next batch without waiting for it: for writes whose loss costs only a repeat.
+    func submit(_ item: Item) {
+        enqueue(item, nil)
+    }
+
+    private func enqueue(_ item: Item, _ continuation: CheckedContinuation<Void, any Error>?) {
+        let startWriter = pending.withLock { pending in
+            pending.waiting.append((item, continuation))
+            defer { pending.writing = true }
+            return !pending.writing
+        }
+        if startWriter { Task { await self.writeAll() } }
     }
 
     /// Writes batches until nothing waits; one writer at a time.
@@ -44,14 +54,14 @@ final class GroupCommit<Item: Sendable>: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 try await writeBatch(batch.map(\.0))
-                for (_, continuation) in batch { continuation.resume() }
+                for (_, continuation) in batch { continuation?.resume() }
             } catch {
                 for (item, continuation) in batch {
                     do {
                         try await writeOne(item)
-                        continuation.resume()
+                        continuation?.resume()
                     } catch {
-                        continuation.resume(throwing: error)
+                        continuation?.resume(throwing: error)
                     }
                 }
             }

@@ -37,9 +37,13 @@ struct OutboxService: Service {
                 logger.error("could not read the outbox", metadata: ["error": "\(error)"])
                 return
             }
-            guard !batch.isEmpty else { return }
+            // Commands the webhook path is publishing, or whose publish time is on its way to the store, are
+            // unpublished in the store for a moment. Left to the next tick: reading them again at once, in a loop,
+            // kept the store busy and stalled every webhook by up to hundreds of milliseconds under load.
+            let waiting = batch.filter { !publisher.isHandling($0.id) }
+            guard !waiting.isEmpty else { return }
             var progressed = false
-            for command in batch where await publisher.publish(command) { progressed = true }
+            for command in waiting where await publisher.publish(command) { progressed = true }
             if !progressed { return }
         }
     }
