@@ -60,7 +60,8 @@ final class ChildProcess {
         var resident: Int?
         var peak: Int?
         for line in status.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // "VmRSS:\t  123456 kB": a tab, then spaces.
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2, let kibibytes = Int(fields[1]) else { continue }
             if fields[0] == "VmRSS:" { resident = kibibytes * 1024 }
             if fields[0] == "VmHWM:" { peak = kibibytes * 1024 }
