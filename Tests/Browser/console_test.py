@@ -369,6 +369,12 @@ class ConsoleTest(unittest.TestCase):
         # What each device reported last, now that they have answered.
         self.tab("devices")
         self.wait(lambda d: "ok" in self.row("devices-table", "data-device-id", "web-1").text)
+        # What web-1 reports it shows: the edited door-map URL and the all-devices emergency, live.
+        shown = lambda role: self.row("devices-table", "data-device-id", "web-1").find_element(
+            By.CSS_SELECTOR, f"[data-role={role}]").text
+        self.wait(lambda d: shown("current-url") == "https://example.com/map2", 15, "web-1's URL never shown")
+        self.wait(lambda d: "Emergency on" in shown("emergency") and "Leave the building" in shown("emergency"), 15,
+                  "web-1's emergency never shown")
         if self.find("#device-created").is_displayed():
             self.find("#device-created").find_element(By.XPATH, ".//button[text()='Done']").click()
         self.screenshot("devices")

@@ -227,6 +227,8 @@ struct AcknowledgementTests {
                 }
             }
             #expect(shown["agent_version"] == .string("9.9.9"))
+            // A device that reports no state (older agents, other implementations) still counts; none is shown.
+            #expect(shown["reported_state"] == .null)
             #expect(shown["last_acknowledgement"]?.field("command_id") == .string(id))
             let offline = PresenceMessage(deviceID: deviceID, status: .offline, agentVersion: "9.9.9", since: Date())
             try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: offline.encoded(), retain: true)

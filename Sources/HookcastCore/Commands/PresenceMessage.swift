@@ -7,32 +7,40 @@ public enum PresenceStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// A device's presence, retained on `Topics.deviceStatus(_:)`:
-/// `{"v":1,"device_id":"d1","status":"online","agent_version":"0.1.0","since":"…"}`.
+/// `{"v":1,"device_id":"d1","status":"online","agent_version":"0.1.0","since":"…","state":{…}}`.
 ///
 /// The device publishes `online` after connecting and `offline` before a clean disconnect; its Last Will is the
 /// `offline` message, so the broker reports a device that vanished. A will is fixed when the device connects, so its
 /// `since` is the connection time rather than the moment the connection was lost.
+///
+/// `state`, optional, is what the device shows now; a device that reports it publishes `online` again whenever it
+/// changes, with the same `since`. Devices that predate it send none, and still count.
 public struct PresenceMessage: Codable, Sendable, Equatable {
     public static let currentVersion = 1
+    /// Far above any real presence (a state is a few kilobytes at most); a larger payload is not read at all.
+    public static let maximumSize = 16 * 1024
 
     public var version: Int
     public var deviceID: DeviceID
     public var status: PresenceStatus
     public var agentVersion: String
     public var since: Date
+    public var state: ReportedDeviceState?
 
     /// `since` is kept to the millisecond, the precision on the wire.
     public init(
         deviceID: DeviceID,
         status: PresenceStatus,
         agentVersion: String = HookcastVersion.current,
-        since: Date
+        since: Date,
+        state: ReportedDeviceState? = nil
     ) {
         self.version = Self.currentVersion
         self.deviceID = deviceID
         self.status = status
         self.agentVersion = agentVersion
         self.since = since.roundedToMilliseconds
+        self.state = state
     }
 
     /// The payload bytes, keys sorted.
@@ -40,15 +48,19 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         do {
             return Array(try JSONCoding.encoder().encode(self))
         } catch {
-            // Unreachable: integers, strings and a validated identifier always encode.
+            // Unreachable: integers, booleans, strings and a validated identifier always encode.
             assertionFailure("PresenceMessage failed to encode: \(error)")
             return []
         }
     }
 
-    /// Parses a payload; for the gateway and tests.
+    /// Parses a payload; for the gateway and tests. A payload over `maximumSize` is refused unread.
     public static func decode(_ bytes: [UInt8]) throws -> PresenceMessage {
-        try UntrustedJSON.decode(PresenceMessage.self, from: Data(bytes))
+        guard bytes.count <= maximumSize else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "a presence message is at most \(maximumSize) bytes"))
+        }
+        return try UntrustedJSON.decode(PresenceMessage.self, from: Data(bytes))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,6 +69,7 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         case status
         case agentVersion = "agent_version"
         case since
+        case state
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +79,9 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         status = try container.decode(PresenceStatus.self, forKey: .status)
         agentVersion = try container.decode(String.self, forKey: .agentVersion)
         since = try container.decodeTimestamp(forKey: .since)
+        // Lenient: a state this gateway cannot read (hostile, oversized, or from a newer device) is dropped, and
+        // the device's presence still counts.
+        state = try? container.decodeIfPresent(ReportedDeviceState.self, forKey: .state)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -75,5 +91,6 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         try container.encode(status, forKey: .status)
         try container.encode(agentVersion, forKey: .agentVersion)
         try container.encode(JSONCoding.timestamp(since), forKey: .since)
+        try container.encodeIfPresent(state, forKey: .state)
     }
 }

@@ -17,6 +17,10 @@ struct AgentState {
     var groups: Set<GroupID>
     /// The retained emergency state of each scope heard so far.
     var latchedEmergency: [ActionTarget: EmergencyStateMessage] = [:]
+    /// When the current connection was made: the `since` of every `online` presence until the next one.
+    var onlineSince: Date?
+    /// The state the last `online` presence carried, so the agent re-publishes only when it changed.
+    var reportedState: ReportedDeviceState?
     var phase: Phase = .idle
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
 

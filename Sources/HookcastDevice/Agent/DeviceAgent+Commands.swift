@@ -30,6 +30,8 @@ extension DeviceAgent {
             let outcome = await execute(envelope)
             persist()
             log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
+            // The state before the acknowledgement: whoever sees the command answered can read what it changed.
+            await publishStateIfChanged()
             await acknowledge(envelope.id, outcome, correlationData: correlationData)
         }
     }

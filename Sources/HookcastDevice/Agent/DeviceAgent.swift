@@ -57,7 +57,7 @@ public final class DeviceAgent: Sendable {
         do {
             let subscriptions = try await connectAndSubscribe()
             for subscription in subscriptions { forward(subscription) }
-            try await publishPresence(.online)
+            try await publishPresence(.online, connected: true)
         } catch {
             logger.error("device agent could not start", metadata: ["error": "\(error)"])
             await client.disconnect()
@@ -71,12 +71,14 @@ public final class DeviceAgent: Sendable {
             switch event {
             case .message(let message) where message.topic == Topics.deviceConfig(deviceID):
                 await applyConfig(message)
+                await publishStateIfChanged()
             case .message(let message) where Self.isEmergencyState(message.topic):
                 applyEmergencyState(message)
+                await publishStateIfChanged()
             case .message(let message):
                 await handleCommand(message)
             case .reconnected:
-                try? await publishPresence(.online)
+                try? await publishPresence(.online, connected: true)
             }
         }
         reconnects.cancel()
@@ -142,13 +144,6 @@ public final class DeviceAgent: Sendable {
         Task {
             for await message in subscription { sink.yield(.message(message)) }
         }
-    }
-
-    func publishPresence(_ status: PresenceStatus) async throws {
-        let message = PresenceMessage(deviceID: deviceID, status: status, since: Date())
-        try await client.publish(
-            to: Topics.deviceStatus(deviceID), payload: message.encoded(), qos: .atLeastOnce, retain: true,
-            properties: Self.jsonProperties)
     }
 
     /// Writes the state file, if configured. A failure is logged, not fatal: the device keeps working.

@@ -126,10 +126,13 @@ struct AcknowledgementCollector: Service {
         guard !message.payload.isEmpty, let status = try? PresenceMessage.decode(message.payload),
             status.deviceID == device
         else { return .ignored }
+        // The time of receipt, not a time from the device: its clock may be wrong, and the gateway's says when
+        // the state was last heard.
         return .presence(
             DevicePresence(
                 deviceID: device, online: status.status == .online, since: status.since,
-                agentVersion: status.agentVersion))
+                agentVersion: status.agentVersion, state: status.state,
+                stateReportedAt: status.state == nil ? nil : Date()))
     }
 }
 

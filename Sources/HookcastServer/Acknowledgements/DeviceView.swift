@@ -2,7 +2,8 @@ import Foundation
 import HookcastCore
 import Hummingbird
 
-/// A device with its presence (online or offline, since when) and its last acknowledgement.
+/// A device with its presence (online or offline, since when), the state it last reported, and its last
+/// acknowledgement.
 struct DeviceView: ResponseEncodable, Sendable {
     let device: Device
     let presence: DevicePresence?
@@ -32,6 +33,9 @@ struct DeviceView: ResponseEncodable, Sendable {
         try container.encodeIfPresent(presence?.agentVersion, forKey: DynamicKey("agent_version"))
         try container.encodeIfPresent(
             lastAcknowledgement.map(LastAcknowledgement.init), forKey: DynamicKey("last_acknowledgement"))
+        // Always written, null until the device reports a state: older devices never do.
+        try container.encode(presence?.state, forKey: DynamicKey("reported_state"))
+        try container.encode(presence?.stateReportedAt, forKey: DynamicKey("reported_state_at"))
     }
 
     static func all(store: any HookcastStore) async throws -> [DeviceView] {

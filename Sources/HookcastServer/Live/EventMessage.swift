@@ -21,6 +21,8 @@ enum EventMessage {
             case online
             case onlineSince = "online_since"
             case agentVersion = "agent_version"
+            case reportedState = "reported_state"
+            case reportedStateAt = "reported_state_at"
         }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -28,6 +30,9 @@ enum EventMessage {
             try container.encode(presence.online, forKey: .online)
             try container.encode(presence.since, forKey: .onlineSince)
             try container.encodeIfPresent(presence.agentVersion, forKey: .agentVersion)
+            // Only when this message carried one: a Last Will has none, and the device's last state still holds.
+            try container.encodeIfPresent(presence.state, forKey: .reportedState)
+            try container.encodeIfPresent(presence.stateReportedAt, forKey: .reportedStateAt)
         }
     }
 

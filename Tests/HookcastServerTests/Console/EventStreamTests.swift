@@ -49,13 +49,17 @@ struct EventStreamTests {
             #expect(Self.total("ok", forCommand.last) == 1)
             #expect(forCommand.last?.data["complete"] == .bool(true))
 
-            let presence = PresenceMessage(deviceID: try DeviceID(device), status: .online, since: Date())
+            let presence = PresenceMessage(
+                deviceID: try DeviceID(device), status: .online, since: Date(),
+                state: ReportedDeviceState(currentURL: "https://example.com/live"))
             _ = try await scripted.client.publish(
                 to: Topics.deviceStatus(try DeviceID(device)), payload: presence.encoded(), retain: true)
             let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(10))
             let presenceEvent = try #require(Self.events(in: online).last { $0.name == "presence" })
             #expect(presenceEvent.data["device_id"] == .string(device))
             #expect(presenceEvent.data["online"] == .bool(true))
+            #expect(presenceEvent.data["reported_state"]?.field("current_url") == .string("https://example.com/live"))
+            #expect(presenceEvent.data["reported_state_at"] != nil)
             _ = try await scripted.client.publish(
                 to: Topics.deviceStatus(try DeviceID(device)), payload: [], retain: true)
         }

@@ -64,9 +64,7 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
     func updatePresence(_ presence: [DevicePresence]) async throws {
         try database.access { state in
             for update in presence {
-                var stored = update
-                stored.agentVersion = update.agentVersion ?? state.presence[update.deviceID]?.agentVersion
-                state.presence[update.deviceID] = stored
+                state.presence[update.deviceID] = update.merged(over: state.presence[update.deviceID])
             }
         }
     }

@@ -141,26 +141,39 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    /// The same merge as `DevicePresence.merged(over:)`. SQLite evaluates every SET expression against the row as
+    /// it was, so `state_reported_at` compares the old state, whatever the order of the assignments.
     private static func upsert(_ presence: DevicePresence, _ connection: SQLiteConnection) async throws {
         try await connection.execute(
             """
-            INSERT INTO device_presence (device_id, online, since, agent_version) VALUES (?, ?, ?, ?)
+            INSERT INTO device_presence (device_id, online, since, agent_version, state, state_reported_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (device_id) DO UPDATE SET online = excluded.online, since = excluded.since,
-                agent_version = COALESCE(excluded.agent_version, device_presence.agent_version)
+                agent_version = COALESCE(excluded.agent_version, device_presence.agent_version),
+                state = COALESCE(excluded.state, device_presence.state),
+                state_reported_at = CASE
+                    WHEN excluded.state IS NULL OR excluded.state IS device_presence.state
+                    THEN COALESCE(device_presence.state_reported_at, excluded.state_reported_at)
+                    ELSE excluded.state_reported_at END
             """,
             [
                 .text(presence.deviceID.rawValue), .bool(presence.online), .date(presence.since),
-                .text(presence.agentVersion),
+                .text(presence.agentVersion), try .json(presence.state),
+                .date(presence.state == nil ? nil : presence.stateReportedAt),
             ])
     }
 
     func presence() async throws -> [DeviceID: DevicePresence] {
         let rows = try await gate.run {
-            try await $0.query("SELECT device_id, online, since, agent_version FROM device_presence").map { row in
+            try await $0.query(
+                "SELECT device_id, online, since, agent_version, state, state_reported_at FROM device_presence"
+            ).map { row in
                 DevicePresence(
                     deviceID: try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },
                     online: try row.bool("online"),
-                    since: try row.date("since"), agentVersion: try row.optionalString("agent_version"))
+                    since: try row.date("since"), agentVersion: try row.optionalString("agent_version"),
+                    state: try row.optionalJSON(ReportedDeviceState.self, "state"),
+                    stateReportedAt: try row.optionalDate("state_reported_at"))
             }
         }
         return Dictionary(rows.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })

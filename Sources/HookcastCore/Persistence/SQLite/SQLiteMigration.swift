@@ -9,7 +9,7 @@ extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
-        redeliveries, keyPolicies, settledCommands,
+        redeliveries, keyPolicies, settledCommands, reportedState,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -212,6 +212,15 @@ extension SQLiteMigration {
             "CREATE INDEX commands_unsettled ON commands (issued_at) WHERE settled = 0 AND published_at IS NOT NULL",
             // Read by nothing now; every publish paid for keeping it.
             "DROP INDEX commands_active",
+        ]
+    )
+
+    /// What each device last reported showing (its presence's `state`, JSON), and when the gateway received it.
+    static let reportedState = SQLiteMigration(
+        version: 10,
+        statements: [
+            "ALTER TABLE device_presence ADD COLUMN state TEXT",
+            "ALTER TABLE device_presence ADD COLUMN state_reported_at INTEGER",
         ]
     )
 }

@@ -1,5 +1,5 @@
-// Devices and groups: presence (live), group membership, what each device last reported, and its MQTT
-// credentials once, when it is created.
+// Devices and groups: presence (live), what each device reports it shows (live), group membership, its last
+// answer, and its MQTT credentials once, when it is created.
 import { api, segment } from './api.js';
 import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError, timeElement } from './ui.js';
 
@@ -27,6 +27,11 @@ export function updatePresence(presence) {
   device.online = presence.online;
   device.online_since = presence.online_since;
   if (presence.agent_version) device.agent_version = presence.agent_version;
+  // Absent from a message without a state (the Last Will, an older device): the last state reported still holds.
+  if (presence.reported_state) {
+    device.reported_state = presence.reported_state;
+    device.reported_state_at = presence.reported_state_at;
+  }
   const row = document.querySelector(`#devices-table tr[data-device-id="${CSS.escape(device.id)}"]`);
   if (row) row.replaceWith(deviceRow(device));
 }
@@ -39,6 +44,25 @@ function presenceCell(device) {
   return h('td', { 'data-role': 'presence' },
     h('span', { class: `badge ${device.online ? 'on' : 'off'}` }, device.online ? 'Online' : 'Offline'),
     device.online_since ? h('div', { class: 'muted' }, 'since ', timeElement(device.online_since)) : h('div', { class: 'muted' }, 'never seen'));
+}
+
+/** What the device reports it shows: the page, emergency mode, the loop, its last command. Text only: every
+ *  value here comes from the device. */
+function shownCell(device) {
+  const state = device.reported_state;
+  if (!state) return h('td', { 'data-role': 'shown' }, h('span', { class: 'muted' }, 'Not reported'));
+  const emergency = state.emergency || {};
+  return h('td', { 'data-role': 'shown' },
+    h('div', { class: 'url', 'data-role': 'current-url' },
+      state.current_url ? state.current_url : h('span', { class: 'muted' }, 'No URL loaded')),
+    h('div', { 'data-role': 'emergency' },
+      h('span', { class: `badge ${emergency.active ? 'state-failed' : 'off'}` }, emergency.active ? 'Emergency on' : 'Emergency off'),
+      emergency.active && emergency.message ? [' ', emergency.message] : null),
+    h('div', { 'data-role': 'loop' }, state.loop_paused
+      ? `Loop paused${state.paused_loop_id ? ` (${state.paused_loop_id})` : ''}` : 'Loop running'),
+    h('div', { class: 'muted' }, 'last command ', timeElement(state.last_command_at),
+      ` (${state.commands_executed} executed)`),
+    device.reported_state_at ? h('div', { class: 'muted' }, 'reported ', timeElement(device.reported_state_at)) : null);
 }
 
 function reportedCell(device) {
@@ -83,6 +107,7 @@ function deviceRow(device) {
     h('td', {}, h('strong', { class: 'mono' }, device.id), device.name && device.name !== device.id ? h('div', {}, device.name) : null,
       device.tags && device.tags.length ? h('div', { class: 'muted' }, device.tags.join(', ')) : null),
     presenceCell(device),
+    shownCell(device),
     h('td', { 'data-role': 'groups' }, member.length ? member.join(', ') : h('span', { class: 'muted' }, 'none')),
     reportedCell(device),
     h('td', {}, h('div', { class: 'buttons' }, editGroups, password, remove)));
@@ -94,8 +119,8 @@ function render() {
     || (device.name || '').toLowerCase().includes(filter) || groupsOf(device.id).some((id) => id.toLowerCase().includes(filter)));
   const body = $('#devices-table tbody');
   body.replaceChildren();
-  if (devices.length === 0) body.append(emptyRow(5, 'No devices yet: add one below.'));
-  else if (matching.length === 0) body.append(emptyRow(5, 'No device matches the filter.'));
+  if (devices.length === 0) body.append(emptyRow(6, 'No devices yet: add one below.'));
+  else if (matching.length === 0) body.append(emptyRow(6, 'No device matches the filter.'));
   for (const device of matching.slice(0, SHOWN_ROWS)) body.append(deviceRow(device));
   const online = devices.filter((device) => device.online).length;
   const shown = matching.length > SHOWN_ROWS ? `, showing ${SHOWN_ROWS} of ${matching.length}: filter to narrow` : '';

@@ -1,0 +1,70 @@
+import Foundation
+import HookcastCore
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+@testable import HookcastDevice
+
+@Suite("DeviceAgent reports what it shows in its retained presence")
+struct DeviceAgentStateReportTests {
+    static func presences(_ watcher: BrokerWatcher, after: Int = 0) -> [PresenceMessage] {
+        watcher.messages.dropFirst(after).filter { $0.topic.hasSuffix("/status") }
+            .compactMap { try? PresenceMessage.decode($0.payload) }
+    }
+
+    @Test("online carries the state at connection, again after a command changed it (same since), and not otherwise")
+    func reportsChanges() async throws {
+        try await withTimeout(.seconds(20)) {
+            let harness = try await AgentHarness.start()
+            let first = try #require(Self.presences(harness.watcher).first)
+            #expect(first.state?.currentURL == nil)
+            #expect(first.state?.commandsExecuted == 0)
+
+            let load = try Fixtures.envelope(
+                .loadURL, params: .init(url: "https://example.com/board"), target: .device(harness.deviceID))
+            let before = harness.watcher.messages.count
+            try await harness.watcher.send(load, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: load.id, count: 1)
+            // Published before the acknowledgement, on the same connection: here by now.
+            let report = try #require(Self.presences(harness.watcher, after: before).last)
+            #expect(report.status == .online)
+            #expect(report.since == first.since)
+            #expect(report.state?.currentURL == "https://example.com/board")
+            #expect(report.state?.commandsExecuted == 1)
+            #expect(report.state == harness.agent.state.reported)
+
+            // Expired: acknowledged, nothing changed, nothing reported.
+            let late = try Fixtures.envelope(.pauseLoop, expiresIn: -5)
+            let quiet = harness.watcher.messages.count
+            try await harness.watcher.send(late, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: late.id, count: 1)
+            #expect(Self.presences(harness.watcher, after: quiet).isEmpty)
+
+            // The retained message a newcomer (the gateway) reads is the latest state.
+            let retained = try await DeviceAgentPresenceTests.retainedPresence(of: harness.deviceID)
+            #expect(retained.state?.currentURL == "https://example.com/board")
+            try await harness.close()
+        }
+    }
+
+    @Test("The Last Will and the clean offline carry no state")
+    func offlineWithoutState() async throws {
+        try await withTimeout(.seconds(20)) {
+            let harness = try await AgentHarness.start()
+            let before = harness.watcher.messages.count
+            harness.agent.dropConnectionForTesting()
+            let will = try await harness.watcher.presence(.offline, after: before)
+            #expect(try PresenceMessage.decode(will.payload).state == nil)
+            let back = try await harness.watcher.presence(.online, after: before, timeout: .seconds(8))
+            #expect(try PresenceMessage.decode(back.payload).state != nil)
+            let stopping = harness.watcher.messages.count
+            try await harness.stopAgent()
+            let offline = try await harness.watcher.presence(.offline, after: stopping)
+            #expect(try PresenceMessage.decode(offline.payload).state == nil)
+            try await harness.watcher.client.publish(
+                to: Topics.deviceStatus(harness.deviceID), payload: [], retain: true)
+            await harness.watcher.close()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HookcastCore
+import HookcastDevice
+import HookcastTestSupport
+import Testing
+
+/// The device's state, from the reference agent's presence through the broker to the admin API; all real.
+@Suite("The admin API shows the state each device last reported")
+struct ReportedStateTests {
+    @Test("After a load_url the device's reported_state shows the URL, and it stays once the device is offline")
+    func loadURLReported() async throws {
+        let id = "shows-\(UUID().uuidString.prefix(6).lowercased())"
+        let url = "https://example.com/menu-\(id)"
+        let broker = try TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"show","function":"load_url","params":{"url":"\#(url)"},"target":{"kind":"device","id":"\#(id)"}}"#
+            )
+            let key = try await gateway.createKey().secret
+            let (agent, task) = try await EndToEndTests.startAgent(id, broker: broker, gateway: gateway)
+            let connected = try await Self.waitForState(gateway, id) { $0?.field("commands_executed") == .number(0) }
+            #expect(connected["reported_state"]?.field("current_url") == .null)
+
+            let answer = try await EndToEndTests.trigger(gateway, key: key, event: "show")
+            #expect(answer["totals"]?.field("ok") == .number(1), "\(answer.text)")
+            let shown = try await Self.waitForState(gateway, id) { $0?.field("current_url") == .string(url) }
+            let state = try #require(shown["reported_state"])
+            #expect(state.field("commands_executed") == .number(1))
+            #expect(state.field("emergency")?.field("active") == .bool(false))
+            #expect(state.field("loop_paused") == .bool(false))
+            #expect(state.field("last_command_at") != .null)
+            #expect(shown.string("reported_state_at") != nil)
+            let listed = try await gateway.admin(.get, "devices")
+            guard case .array(let items)? = listed["items"] else {
+                Issue.record("no items: \(listed.text)")
+                return
+            }
+            #expect(items.first { $0.field("id") == .string(id) }?.field("reported_state") == state)
+
+            await agent.stop()
+            _ = try? await task.value
+            let offline = try await withTimeout(.seconds(5), "offline") {
+                while true {
+                    let view = try await gateway.admin(.get, "devices/\(id)")
+                    if view["online"] == .bool(false) { return view }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(offline["reported_state"] == state)
+            #expect(offline["reported_state_at"] == shown["reported_state_at"])
+        }
+    }
+
+    /// Polls `GET /devices/{id}` until its `reported_state` satisfies `condition`.
+    static func waitForState(
+        _ gateway: GatewayClient, _ id: String, _ condition: @escaping @Sendable (JSONValue?) -> Bool
+    ) async throws -> HTTPResult {
+        try await withTimeout(.seconds(10), "reported state of \(id)") {
+            while true {
+                let view = try await gateway.admin(.get, "devices/\(id)")
+                if condition(view["reported_state"]) { return view }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+}
