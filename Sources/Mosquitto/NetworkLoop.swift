@@ -128,7 +128,7 @@ final class NetworkLoop: @unchecked Sendable {
         if descriptors[1].revents != 0 { drainWake() }
         // Writing what is queued is the last thing a stopping loop does; the DISCONNECT is among it.
         if stopRequested {
-            if mosquitto_want_write(mosq) { _ = mosquitto_loop_write(mosq, 1) }
+            flushBeforeStopping()
             return MOSQ_ERR_SUCCESS.rawValue
         }
         if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -140,6 +140,21 @@ final class NetworkLoop: @unchecked Sendable {
             if code != MOSQ_ERR_SUCCESS.rawValue { return code }
         }
         return mosquitto_loop_misc(mosq)
+    }
+
+    /// Writes until nothing is queued (the DISCONNECT last; libmosquitto closes the socket once it is out), for at
+    /// most a second: a DISCONNECT left half-written would leave the broker routing commands to a connection
+    /// nobody reads until its keepalive runs out.
+    private func flushBeforeStopping() {
+        let started = DispatchTime.now()
+        while mosquitto_socket(mosq) >= 0, mosquitto_want_write(mosq),
+            DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds < 1_000_000_000
+        {
+            if mosquitto_loop_write(mosq, 1) != MOSQ_ERR_SUCCESS.rawValue { return }
+            guard mosquitto_socket(mosq) >= 0, mosquitto_want_write(mosq) else { return }
+            var descriptor = pollfd(fd: mosquitto_socket(mosq), events: Int16(POLLOUT), revents: 0)
+            _ = poll(&descriptor, 1, 50)
+        }
     }
 
     /// Waits, or until `stop()` / `endAfterServerDisconnect()` wake it.
