@@ -4,6 +4,9 @@ import NIOPosix
 struct ScenarioRunner {
     let observer: AcknowledgementObserver
     let group: MultiThreadedEventLoopGroup
+    /// Request numbers are unique over the whole run: a slow peer's backlog still draining during the next trial
+    /// must not be taken for that trial's requests.
+    let sequences = SequenceSource()
     var trialSeconds = 5.0
     var startRate = 250.0
     var highestRate = 128_000.0
@@ -13,7 +16,7 @@ struct ScenarioRunner {
     {
         LoadPlan(
             port: target.port, path: target.path + query, headers: target.headers, total: total, rate: rate,
-            connections: connections,
+            connections: connections, firstSequence: sequences.take(total),
             body: { sequence in
                 BenchEvents.body(event: BenchEvents.device(sequence % BenchEvents.deviceEvents + 1), sequence: sequence)
             })
@@ -88,12 +91,11 @@ struct ScenarioRunner {
         async throws -> [TrialResult]
     {
         var results: [TrialResult] = []
-        for repetition in 0..<repetitions {
+        for _ in 0..<repetitions {
             var load = plan(
                 target, total: 1, rate: nil, connections: 1, query: target is HookcastTarget ? "?wait=30" : "")
-            let sequence = 9_000_000 + repetition
+            let sequence = load.firstSequence
             load.body = { _ in BenchEvents.body(event: event, sequence: sequence) }
-            load.firstSequence = sequence
             let result = try await Trial(plan: load, expectedAcknowledgements: devices)
                 .run(observer: observer, group: group)
             BenchLog.line("\(target.name) \(event) to \(devices): \(result.summary)")

@@ -53,7 +53,9 @@ struct TrialResult {
                 let times = seen.acknowledgementsByCommand[command], times.count >= expectedAcknowledgements
             else { continue }
             let last = times.sorted()[expectedAcknowledgements - 1]
-            let latency = last &- load.sentAt[index]
+            // Cannot happen with run-wide request numbers; a stray match is not counted rather than wrapped around.
+            guard last >= load.sentAt[index] else { continue }
+            let latency = last - load.sentAt[index]
             acknowledged += 1
             if latency > 1_000_000_000 { late += 1 }
             endToEnd.record(nanoseconds: latency)
