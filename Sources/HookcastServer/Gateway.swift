@@ -36,7 +36,20 @@ struct Gateway: Sendable {
     /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
     func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {
         let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
+        // Watching before the first read: an answer stored while reading still wakes the loop.
+        let watch = watchers.watch(command.id)
+        defer { watch.cancel() }
+        let answersDue = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
         while true {
+            // Fewer answers than expected devices, before the deadline: certainly incomplete, and a count is
+            // cheap where reading a broadcast's thousands of answers after every batch was not.
+            if Date() < answersDue, ContinuousClock.now < deadline,
+                let count = try? await store.deliveries.acknowledgementCount(commandID: command.id),
+                count < command.expectedDevices.count
+            {
+                await watch.next(timeout: deadline - ContinuousClock.now)
+                continue
+            }
             guard let acknowledgements = try? await store.deliveries.acknowledgements(commandID: command.id) else {
                 return nil
             }
@@ -45,7 +58,7 @@ struct Gateway: Sendable {
                 acknowledgementDeadline: acknowledgementDeadline)
             let remaining = deadline - ContinuousClock.now
             if report.isComplete || remaining <= .zero { return report }
-            await watchers.nextChange(of: command.id, timeout: remaining)
+            await watch.next(timeout: remaining)
         }
     }
 

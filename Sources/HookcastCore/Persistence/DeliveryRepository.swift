@@ -7,6 +7,8 @@ public protocol DeliveryRepository: Sendable {
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord]
     /// Every stored acknowledgement of a command.
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
+    /// How many are stored, without reading them: a waiter on a broadcast to thousands checks this per batch.
+    func acknowledgementCount(commandID: UUID) async throws -> Int
     /// The stored acknowledgements of several commands at once, by command (a listing's page).
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]]
     /// The newest acknowledgement of each device that has sent one.

@@ -32,6 +32,10 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgementCount(commandID: UUID) async throws -> Int {
+        try database.access { state in state.acknowledgements[commandID]?.count ?? 0 }
+    }
+
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         try database.access { state in
             var found: [UUID: [AcknowledgementRecord]] = [:]

@@ -72,6 +72,14 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgementCount(commandID: UUID) async throws -> Int {
+        try await gate.run {
+            try await $0.query(
+                "SELECT COUNT(*) AS count FROM command_deliveries WHERE command_id = ?", [.uuid(commandID)]
+            ).first?.int("count") ?? 0
+        }
+    }
+
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         guard !commandIDs.isEmpty else { return [:] }
         var found: [UUID: [AcknowledgementRecord]] = [:]
