@@ -209,7 +209,11 @@ extension SQLiteMigration {
         version: 9,
         statements: [
             "ALTER TABLE commands ADD COLUMN settled INTEGER NOT NULL DEFAULT 0",
-            "CREATE INDEX commands_unsettled ON commands (issued_at) WHERE settled = 0 AND published_at IS NOT NULL",
+            // (issued_at, seq), the scan's own order: on (issued_at) alone SQLite preferred commands_issued_at for
+            // the ORDER BY and read the whole settled history, a million rows, twice a second.
+            """
+            CREATE INDEX commands_unsettled ON commands (issued_at, seq) WHERE settled = 0 AND published_at IS NOT NULL
+            """,
             // Read by nothing now; every publish paid for keeping it.
             "DROP INDEX commands_active",
         ]
