@@ -116,6 +116,8 @@ let package = Package(
             dependencies: [
                 "HookcastCore",
                 "Mosquitto",
+                // Its child processes (posix_spawn, reaped by pid) and free ports, as the tests use them.
+                "HookcastTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

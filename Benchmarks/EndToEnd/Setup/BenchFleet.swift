@@ -10,7 +10,7 @@ final class BenchFleet {
     let hookcast: String
     let mqttPort: Int
     let logDirectory: URL
-    private(set) var processes: [ChildProcess] = []
+    private(set) var processes: [BenchProcess] = []
     private(set) var size = 0
 
     init(hookcast: String, mqttPort: Int, logDirectory: URL) {
@@ -30,7 +30,7 @@ final class BenchFleet {
         var start = size + 1
         while start <= newSize {
             let count = min(Self.devicesPerProcess, newSize - start + 1)
-            let process = try ChildProcess(
+            let process = try BenchProcess(
                 name: "fleet-\(start)", executable: hookcast,
                 arguments: [
                     "device", "--count", String(count), "--id-prefix", Self.idPrefix, "--start-index", String(start),

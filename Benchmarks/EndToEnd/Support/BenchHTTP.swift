@@ -1,4 +1,5 @@
 import Foundation
+import HookcastTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -40,7 +41,7 @@ enum BenchHTTP {
 
     /// Polls until something listens and answers `path` with 200.
     static func waitUntilReady(
-        port: Int, path: String = "/readyz", process: ChildProcess, limit: Duration = .seconds(60)
+        port: Int, path: String = "/readyz", process: BenchProcess, limit: Duration = .seconds(60)
     )
         async throws
     {
@@ -60,13 +61,13 @@ enum BenchHTTP {
     }
 
     /// Polls until a TCP connection to the port succeeds (peers that have no readiness route).
-    static func waitUntilListening(port: Int, process: ChildProcess, limit: Duration = .seconds(60)) async throws {
+    static func waitUntilListening(port: Int, process: BenchProcess, limit: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
                 throw Failure(description: "\(process.name) exited:\n\(process.tail())")
             }
-            if TCPProbe.accepts(port: port) { return }
+            if FreePort.isListening(port: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure(description: "\(process.name) not listening on port \(port) after \(limit):\n\(process.tail())")

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastTestSupport
 
 /// The HTTP ceiling as a target: `hookcast-bench bare-http` in a process of its own, as the gateway runs.
 final class BareHTTPTarget: WebhookTarget {
@@ -9,7 +10,7 @@ final class BareHTTPTarget: WebhookTarget {
     let supportsGroups = false
     let logDirectory: URL
     private(set) var port = 0
-    private var process: ChildProcess?
+    private var process: BenchProcess?
 
     init(logDirectory: URL) {
         self.logDirectory = logDirectory
@@ -18,8 +19,8 @@ final class BareHTTPTarget: WebhookTarget {
     var memory: (resident: Int, peak: Int)? { process?.memory }
 
     func start(fleetSize: Int) async throws {
-        port = TCPProbe.freePort()
-        let process = try ChildProcess(
+        port = try FreePort.find()
+        let process = try BenchProcess(
             name: name, executable: BenchExecutable.path, arguments: ["bare-http", "--port", String(port)],
             logDirectory: logDirectory)
         self.process = process

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastTestSupport
 import Mosquitto
 
 /// `hookcast serve` (release build) with its embedded SQLite store in the benchmark's data directory, its
@@ -18,7 +19,7 @@ final class HookcastTarget: WebhookTarget {
     let logDirectory: URL
     let adminToken = "hka_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     private(set) var port = 0
-    private(set) var process: ChildProcess?
+    private(set) var process: BenchProcess?
     private var apiKey: String?
     private var registered = 0
     private var actionsCreated = false
@@ -38,8 +39,8 @@ final class HookcastTarget: WebhookTarget {
 
     func start(fleetSize: Int) async throws {
         starts += 1
-        port = TCPProbe.freePort()
-        let process = try ChildProcess(
+        port = try FreePort.find()
+        let process = try BenchProcess(
             name: "gateway-\(starts)", executable: hookcast,
             arguments: [
                 "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastTestSupport
 
 /// A bridge someone else would run instead of Hookcast (bench/peers/): started from a command line with the
 /// placeholders `{port}`, `{mqtt_port}`, `{routes}` and `{key_file}`, given the event-id → topic table it serves.
@@ -13,7 +14,7 @@ final class PeerTarget: WebhookTarget {
     let logDirectory: URL
     private let apiKey = "bench-" + UUID().uuidString.lowercased()
     private(set) var port = 0
-    private var process: ChildProcess?
+    private var process: BenchProcess?
 
     /// `NAME;LABEL;PATH;COMMAND…` as the benchmark script passes it.
     init(specification: String, mqttPort: Int, workDirectory: URL, logDirectory: URL) throws {
@@ -34,7 +35,7 @@ final class PeerTarget: WebhookTarget {
     var memory: (resident: Int, peak: Int)? { process?.memory }
 
     func start(fleetSize: Int) async throws {
-        port = TCPProbe.freePort()
+        port = try FreePort.find()
         let routes = workDirectory.appendingPathComponent("\(name)-routes.json")
         let keyFile = workDirectory.appendingPathComponent("\(name)-key")
         try Data(apiKey.utf8).write(to: keyFile)
@@ -46,7 +47,7 @@ final class PeerTarget: WebhookTarget {
                 .replacingOccurrences(of: "{key_file}", with: keyFile.path)
         }
         guard let executable = arguments.first else { throw BenchHTTP.Failure(description: "\(name): empty command") }
-        let process = try ChildProcess(
+        let process = try BenchProcess(
             name: name, executable: executable, arguments: Array(arguments.dropFirst()), logDirectory: logDirectory)
         self.process = process
         try await BenchHTTP.waitUntilListening(port: port, process: process)
