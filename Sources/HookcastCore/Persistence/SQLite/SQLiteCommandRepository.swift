@@ -15,7 +15,7 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
-    /// One multi-row statement per `rowsPerStatement` commands: every statement is a round trip to SQLite's
+    /// One multi-row statement per `Array.rowsPerStatement` commands: every statement is a round trip to SQLite's
     /// thread, and at thousands of webhooks a second those round trips, not the disk, were the limit.
     func insert(_ commands: [Command]) async throws {
         guard !commands.isEmpty else { return }
@@ -25,9 +25,8 @@ struct SQLiteCommandRepository: CommandRepository {
                 try await connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
                 .first?.int("highest") ?? 0
             var next = highest + 1
-            for start in stride(from: 0, to: commands.count, by: Self.rowsPerStatement) {
-                let chunk = commands[start..<min(start + Self.rowsPerStatement, commands.count)]
-                let row = "(?, " + Array(repeating: "?", count: 14).joined(separator: ", ") + ")"
+            for chunk in commands.statementChunks {
+                let row = "(?, \(placeholderList(14)))"
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(chunk.count * 15)
                 for command in chunk {
@@ -42,9 +41,6 @@ struct SQLiteCommandRepository: CommandRepository {
             }
         }
     }
-
-    /// 15 values a row; SQLite allows 32,766 variables in a statement.
-    private static let rowsPerStatement = 500
 
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try await gate.transaction(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
@@ -157,11 +153,10 @@ struct SQLiteCommandRepository: CommandRepository {
     func markSettled(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await gate.transaction { connection in
-            for start in stride(from: 0, to: ids.count, by: Self.rowsPerStatement) {
-                let chunk = ids[start..<min(start + Self.rowsPerStatement, ids.count)]
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for chunk in ids.statementChunks {
                 try await connection.execute(
-                    "UPDATE commands SET settled = 1 WHERE id IN (\(placeholders))", chunk.map { SQLiteData.uuid($0) })
+                    "UPDATE commands SET settled = 1 WHERE id IN (\(placeholderList(chunk.count)))",
+                    chunk.map { SQLiteData.uuid($0) })
             }
         }
     }
@@ -170,8 +165,7 @@ struct SQLiteCommandRepository: CommandRepository {
         guard !publications.isEmpty else { return }
         // One statement per chunk: the new times as a table of values, joined by id.
         try await gate.transaction { connection in
-            for start in stride(from: 0, to: publications.count, by: Self.rowsPerStatement) {
-                let chunk = publications[start..<min(start + Self.rowsPerStatement, publications.count)]
+            for chunk in publications.statementChunks {
                 let rows = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
                 try await connection.execute(
                     """

@@ -13,8 +13,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         return try await gate.transaction { connection in
             var known: Set<UUID> = []
             let commandIDs = Array(Set(acknowledgements.map(\.commandID)))
-            for chunk in Self.chunks(commandIDs) {
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for chunk in commandIDs.statementChunks {
+                let placeholders = placeholderList(chunk.count)
                 for row in try await connection.query(
                     "SELECT id FROM commands WHERE id IN (\(placeholders))", chunk.map { SQLiteData.uuid($0) })
                 {
@@ -22,7 +22,7 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                 }
             }
             let recorded = acknowledgements.filter { known.contains($0.commandID) }
-            for chunk in Self.chunks(recorded) {
+            for chunk in recorded.statementChunks {
                 let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
                 let values = chunk.flatMap(Self.values)
                 // Rows go in order, so of two answers of one device in a batch the later one stays.
@@ -44,8 +44,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             // devices are settled by redelivery once it sees every answer (counting them on every batch of a
             // broadcast's acknowledgements would cost more than it saves).
             let answered = Set(recorded.map(\.commandID))
-            for chunk in Self.chunks(Array(answered)) {
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for chunk in Array(answered).statementChunks {
+                let placeholders = placeholderList(chunk.count)
                 try await connection.execute(
                     """
                     UPDATE commands SET settled = 1
@@ -56,11 +56,6 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             }
             return acknowledgements.filter { !known.contains($0.commandID) }
         }
-    }
-
-    /// 500 rows of at most 6 values: well inside SQLite's 32,766 variables per statement.
-    private static func chunks<Element>(_ elements: [Element]) -> [ArraySlice<Element>] {
-        stride(from: 0, to: elements.count, by: 500).map { elements[$0..<min($0 + 500, elements.count)] }
     }
 
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
@@ -84,10 +79,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         guard !commandIDs.isEmpty else { return [:] }
         var found: [UUID: [AcknowledgementRecord]] = [:]
         // Bounded statements: SQLite caps the number of parameters in one.
-        for chunk in stride(from: 0, to: commandIDs.count, by: 500).map({
-            commandIDs[$0..<min($0 + 500, commandIDs.count)]
-        }) {
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+        for chunk in commandIDs.statementChunks {
+            let placeholders = placeholderList(chunk.count)
             let records = try await gate.run {
                 try await $0.query(
                     "SELECT \(Self.columns) FROM command_deliveries WHERE command_id IN (\(placeholders))",
