@@ -46,7 +46,7 @@ struct DeviceAgentPresenceTests {
 
     @Test("Stopped while the broker is away, the agent stops at once instead of waiting for the connection")
     func stopWhileDisconnected() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         var configuration = try AgentHarness.configuration(try Fixtures.deviceID())
         configuration.mqttPort = broker.port
         let agent = try DeviceAgent(configuration: configuration)

@@ -10,7 +10,7 @@ struct DeviceAgentTLSTests {
     @Test("hookcast device --mqtt-tls-ca connects to the TLS listener, says online, and offline when stopped")
     func agentOverTLS() async throws {
         let ca = try DevelopmentCA()
-        let broker = try TLSTestBroker(ca: ca)
+        let broker = try await TLSTestBroker(ca: ca)
         let deviceID = try Fixtures.deviceID()
         let watcher = try MQTTClient(
             configuration: MQTTClient.Configuration(

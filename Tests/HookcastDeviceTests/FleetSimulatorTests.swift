@@ -43,7 +43,7 @@
 
         @Test("All connect and say online; a broadcast is acknowledged ok by each, and a repeat is not run again")
         func broadcast() async throws {
-            let broker = try TestBroker(extraConfiguration: TestBroker.quietPersistence)
+            let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
             try await withTimeout(.seconds(90)) {
                 let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
                 let presence = try await BrokerWatcher.start("hookcast/v1/devices/+/status", port: broker.port)
@@ -85,7 +85,7 @@
 
         @Test("A group command reaches only the devices whose retained config names the group")
         func groupCommand() async throws {
-            let broker = try TestBroker(extraConfiguration: TestBroker.quietPersistence)
+            let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
             try await withTimeout(.seconds(60)) {
                 let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
                 let simulator = try Self.start(40, prefix: "grp-", broker: broker, sessionExpiry: 0)
@@ -118,13 +118,13 @@
 
         @Test("Devices dropped by a broker crash reconnect by themselves and answer commands again")
         func reconnectAfterBrokerCrash() async throws {
-            let broker = try TestBroker(extraConfiguration: TestBroker.quietPersistence)
+            let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
             try await withTimeout(.seconds(60)) {
                 let simulator = try Self.start(50, prefix: "re-", broker: broker)
                 try await Self.waitUntil("50 devices connected") { simulator.statistics.connected == 50 }
                 broker.kill()
                 try await Self.waitUntil("every connection dropped") { simulator.statistics.connected == 0 }
-                try broker.start()
+                try await broker.start()
                 try await Self.waitUntil("50 devices reconnected", timeout: .seconds(45)) {
                     simulator.statistics.connected == 50
                 }

@@ -146,7 +146,7 @@ struct DispatchTests {
 
     @Test("With the broker down the webhook still succeeds as queued, and the command goes out when it returns")
     func queuedWhileBrokerDown() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let port = broker.port
         let directory = GatewayHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -166,7 +166,7 @@ struct DispatchTests {
             #expect(result["queued"] == .bool(true))
             let commandID = try #require(result.string("command_id"))
 
-            try broker.start()
+            try await broker.start()
             // published_at is set only once the broker acknowledged the command.
             try await withTimeout(.seconds(10), "published after the broker returned") {
                 while true {
@@ -189,7 +189,7 @@ struct DispatchTests {
 
     @Test("While the broker is down the backlog is bounded: past it, 503 with Retry-After and nothing stored")
     func boundedBacklog() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let port = broker.port
         try await GatewayHarness.run(mqttPort: port, maximumBacklog: 2) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"b1"}"#)
@@ -212,7 +212,7 @@ struct DispatchTests {
             #expect(refused.errorCode == "backlog_full")
             #expect(try await gateway.admin(.get, "commands")["total"] == .number(2))
 
-            try broker.start()
+            try await broker.start()
             try await withTimeout(.seconds(10), "backlog drained") {
                 while try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"b"}"#).status != .ok {
                     try await Task.sleep(for: .milliseconds(100))

@@ -33,7 +33,7 @@ struct EndToEndTests {
     func everyTargetKind() async throws {
         let suffix = UUID().uuidString.prefix(6)
         let ids = (1...3).map { "e2e\($0)-\(suffix)" }
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             for id in ids { _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#) }
             _ = try await gateway.admin(
@@ -90,7 +90,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(at: hooks) }
         let hook = hooks.appendingPathComponent("restart_device")
         try ExecutableFile.write("#!/bin/sh\necho 'reboot refused by policy' >&2\nexit 4\n", to: hook)
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(
@@ -110,7 +110,7 @@ struct EndToEndTests {
     @Test("An agent that was offline gets the command from its persistent session and acknowledges it")
     func offlineAgentCatchesUp() async throws {
         let id = "away-\(UUID().uuidString.prefix(6))"
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         // If the broker had not yet processed the first agent's DISCONNECT when the command went out, it handed
         // the command to the closing connection; redelivery after the deadline then brings it, as in production.
         try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(2)) { gateway in
@@ -145,7 +145,7 @@ struct EmergencyLatchTests {
     func latched() async throws {
         let id = "late-\(UUID().uuidString.prefix(6))"
         let group = "lg-\(UUID().uuidString.prefix(6))"
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":["\#(id)"]}"#)

@@ -54,6 +54,8 @@ enum GatewayHarness {
         // Warnings and errors only: the fault tests send thousands of requests, one info line each.
         var logger = Logger(label: "hookcast")
         logger.logLevel = .warning
+        // A directory made here is removed here, also when the test fails.
+        defer { if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
         let app = try await buildApplication(configuration: settings, logger: logger)
         try await app.test(.live) { client in
             // A connection per request, as real callers make them: requests run side by side, and the server
@@ -62,7 +64,6 @@ enum GatewayHarness {
             if waitForBroker { try await gateway.waitUntilReady() }
             try await body(gateway)
         }
-        if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) }
     }
 }
 
@@ -108,7 +109,11 @@ struct GatewayClient: Sendable {
     init(port: Int) {
         self.port = port
         send = { uri, method, headers, body in
-            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            // The read timeout only detects a gateway that never answers: 15 s (the default) was outlasted by
+            // a busy 2-core runner importing devices.
+            try await TestClient.withClient(
+                host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(120))
+            ) { client in
                 let response = try await client.execute(.init(uri, method: method, headers: headers, body: body))
                 return (response.status, response.headers, response.body ?? ByteBuffer())
             }

@@ -7,18 +7,23 @@ import Mosquitto
 import Testing
 
 @Suite("Health and readiness endpoints")
-struct HealthTests {
-    static func configuration(mqttPort: Int) -> ServerConfiguration {
+final class HealthTests {
+    /// Each test's own (Swift Testing makes an instance per test), removed when it ends.
+    let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-health-\(UUID())")
+
+    deinit { try? FileManager.default.removeItem(at: dataDirectory) }
+
+    func configuration(mqttPort: Int) -> ServerConfiguration {
         ServerConfiguration(
             port: 0,
-            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-\(UUID())"),
+            dataDirectory: dataDirectory,
             mqttPort: mqttPort,
             mqttClientID: "gateway-test-\(UUID().uuidString.prefix(8))")
     }
 
     @Test("healthz answers 200 while the broker is unreachable, readyz answers 503 and says why")
     func notReadyWithoutBroker() async throws {
-        let app = try await buildApplication(configuration: Self.configuration(mqttPort: try FreePort.find()))
+        let app = try await buildApplication(configuration: configuration(mqttPort: try FreePort.find()))
         try await app.test(.live) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -33,7 +38,7 @@ struct HealthTests {
 
     @Test("readyz answers 200 once the gateway is connected to the broker")
     func readyWithBroker() async throws {
-        let app = try await buildApplication(configuration: Self.configuration(mqttPort: try SharedBroker.port))
+        let app = try await buildApplication(configuration: configuration(mqttPort: try SharedBroker.port))
         try await app.test(.live) { client in
             try await withTimeout(.seconds(10), "gateway ready") {
                 while true {
@@ -48,8 +53,8 @@ struct HealthTests {
     @Test("readyz answers 200 once the gateway is connected to the broker's TLS listener")
     func readyOverTLS() async throws {
         let ca = try DevelopmentCA()
-        let broker = try TLSTestBroker(ca: ca)
-        var configuration = Self.configuration(mqttPort: broker.tlsPort)
+        let broker = try await TLSTestBroker(ca: ca)
+        var configuration = configuration(mqttPort: broker.tlsPort)
         configuration.mqttTLS = MQTTClient.TLSConfiguration(trusting: .file(ca.caCertificate.path))
         let app = try await buildApplication(configuration: configuration)
         try await app.test(.live) { client in

@@ -9,7 +9,7 @@ import Testing
 struct MetricsTests {
     @Test("Webhooks by status, commands by outcome, acknowledgements with latency, broker, outbox and devices")
     func afterOneCommand() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let device = "metrics-\(UUID().uuidString.prefix(6))"
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)

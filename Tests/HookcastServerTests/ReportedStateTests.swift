@@ -11,7 +11,7 @@ struct ReportedStateTests {
     func loadURLReported() async throws {
         let id = "shows-\(UUID().uuidString.prefix(6).lowercased())"
         let url = "https://example.com/menu-\(id)"
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(

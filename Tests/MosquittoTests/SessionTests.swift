@@ -16,7 +16,7 @@ struct SessionTests {
 
     @Test("A subscription made before connect() receives what the resumed session held, from the first message")
     func subscribeBeforeConnectGetsQueuedMessages() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let id = "session-\(UUID().uuidString.prefix(8))"
         let topic = ClientFactory.uniqueTopic()
         let first = try MQTTClient(configuration: Self.persistent(id, port: broker.port))
@@ -40,7 +40,7 @@ struct SessionTests {
 
     @Test("The session outlives the client's automatic reconnects: it still holds messages after the next disconnect")
     func sessionExpirySurvivesReconnect() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let id = "session-\(UUID().uuidString.prefix(8))"
         let topic = ClientFactory.uniqueTopic()
         let first = try MQTTClient(configuration: Self.persistent(id, port: broker.port))
@@ -65,7 +65,7 @@ struct SessionTests {
 
     @Test("A shared subscription of a resumed session still receives after the broker restarts from its file")
     func sharedSubscriptionSurvivesBrokerRestart() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let topic = ClientFactory.uniqueTopic()
         let client = try MQTTClient(
             configuration: Self.persistent("shared-\(UUID().uuidString.prefix(8))", port: broker.port))
@@ -79,7 +79,7 @@ struct SessionTests {
         // Stopped cleanly so the session is in the persistence file; the broker restores it without the
         // shared subscription (mosquitto 2.0.11), and the client must subscribe again on its own.
         broker.stop()
-        try broker.start()
+        try await broker.start()
         try await withTimeout(.seconds(15), "both clients back") {
             while !client.state.isConnected || !publisher.state.isConnected {
                 try await Task.sleep(for: .milliseconds(20))

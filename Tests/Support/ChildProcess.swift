@@ -64,6 +64,27 @@ public final class ChildProcess: @unchecked Sendable {
     /// SIGTERM and wait for the exit.
     public func terminate() { signal(SIGTERM) }
 
+    /// Sends `signal` (SIGTERM: a graceful stop), then waits for the exit without holding a thread of the
+    /// concurrency pool: a gateway's or a fleet's graceful stop takes a while, and the pool has two threads on a
+    /// 2-core runner.
+    public func stop(with signal: Int32 = SIGTERM) async {
+        let sent = lock.withLock { () -> Bool in
+            guard !exited else { return false }
+            Foundation.kill(pid, signal)
+            return true
+        }
+        guard sent else { return }
+        while isRunning {
+            do {
+                try await Task.sleep(for: .milliseconds(10))
+            } catch {
+                // Cancelled: the exit is still waited for (the caller owns the process), blocking if need be.
+                _ = waitForExit()
+                return
+            }
+        }
+    }
+
     /// SIGKILL and wait for the exit: a crash.
     public func kill() { signal(SIGKILL) }
 

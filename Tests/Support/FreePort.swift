@@ -1,10 +1,18 @@
 import Foundation
+import Synchronization
 
 /// Loopback ports for test servers.
 public enum FreePort {
-    /// A port that binds now, below the kernel's range for outgoing connections' local ports: a port from that
-    /// range can be taken by any connection a busy test run opens before the test's server binds it (scripts/lib's
-    /// `free_port` chooses the same way). Falls back to one the kernel picks.
+    /// Every port this process has handed out. A test that stops its broker and starts it again on "its" port
+    /// counts on nobody else taking the port meanwhile; a free port is exactly what `find()` looks for, so without
+    /// this a test running beside it could be handed the same port and bind it first (a restarted broker then
+    /// failed with "Address already in use", seen in CI). A port is never handed out twice in one test run.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port that binds now and was never handed out before in this process, below the kernel's range for
+    /// outgoing connections' local ports: a port from that range can be taken by any connection a busy test run
+    /// opens before the test's server binds it (scripts/lib's `free_port` chooses the same way). Falls back to one
+    /// the kernel picks.
     public static func find() throws -> Int {
         let ephemeralStart =
             (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
@@ -12,10 +20,19 @@ public enum FreePort {
         if ephemeralStart > 10_001 {
             for _ in 0..<200 {
                 let port = Int.random(in: 10_000..<ephemeralStart)
-                if (try? bound(port: port)) != nil { return port }
+                if claim(port), (try? bound(port: port)) != nil { return port }
             }
         }
-        return try bound(port: 0)
+        for _ in 0..<200 {
+            let port = try bound(port: 0)
+            if claim(port) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    /// Records `port` as handed out; false if it was already.
+    private static func claim(_ port: Int) -> Bool {
+        handedOut.withLock { $0.insert(port).inserted }
     }
 
     /// Binds 127.0.0.1:`port` (0: any), releases it and returns the port bound.
@@ -60,11 +77,17 @@ public enum FreePort {
         return socket
     }
 
-    public static func waitUntilListening(port: Int, timeout: TimeInterval) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+    /// Returns once something accepts connections on `port`; sleeps between tries without holding a thread of the
+    /// concurrency pool (on a 2-core runner it has two), and gives up early when `stillStarting` says the process
+    /// that should listen has ended.
+    public static func waitUntilListening(
+        port: Int, timeout: Duration, stillStarting: () -> Bool = { true }
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             if isListening(port: port) { return }
-            usleep(20_000)
+            guard stillStarting() else { break }
+            try await Task.sleep(for: .milliseconds(20))
         }
         throw TestBrokerError.notListening(port: port)
     }

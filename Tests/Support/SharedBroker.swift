@@ -1,27 +1,24 @@
 import Foundation
 
-/// The broker most tests share. scripts/test starts one and names its port in `HOOKCAST_TEST_MQTT_PORT`;
-/// a plain `swift test` without it gets one started here, owned by this test process.
+/// The broker most tests share: scripts/test starts one from broker.conf, owns it (stops it by pid when the run
+/// ends) and names its port in `HOOKCAST_TEST_MQTT_PORT`.
 public enum SharedBroker {
     public static var host: String { "127.0.0.1" }
 
     public static var port: Int {
         get throws {
-            if let value = ProcessInfo.processInfo.environment["HOOKCAST_TEST_MQTT_PORT"], let port = Int(value) {
-                return port
-            }
-            return try ownBroker.get().port
+            guard let value = ProcessInfo.processInfo.environment["HOOKCAST_TEST_MQTT_PORT"], let port = Int(value)
+            else { throw SharedBrokerError.notStarted }
+            return port
         }
     }
+}
 
-    private static let ownBroker: Result<TestBroker, any Error> = Result {
-        let broker = try TestBroker()
-        atexit { SharedBroker.stopOwnBroker() }
-        return broker
-    }
+public enum SharedBrokerError: Error, CustomStringConvertible {
+    case notStarted
 
-    private static func stopOwnBroker() {
-        // At exit Foundation can no longer wait for a child; a signal by pid is all that is needed.
-        if case .success(let broker) = ownBroker, let pid = broker.pid { kill(pid, SIGTERM) }
+    public var description: String {
+        "HOOKCAST_TEST_MQTT_PORT is not set: run the tests with scripts/test (e.g. scripts/test --filter NAME), which "
+            + "starts the shared broker, or start mosquitto from broker.conf yourself and set it"
     }
 }

@@ -12,12 +12,12 @@ public final class TLSTestBroker: Sendable {
         ca: DevelopmentCA,
         certificate: (certificate: URL, key: URL)? = nil,
         requireClientCertificate: Bool = false
-    ) throws {
+    ) async throws {
         let tlsPort = try FreePort.find()
         let served = certificate ?? (ca.serverCertificate, ca.serverKey)
         // `per_listener_settings false` in broker.conf: these lines after `listener` are the TLS listener's own,
         // the access-control settings stay global. The tests are about TLS: the open variant lets them in anonymously.
-        broker = try TestBroker(extraConfiguration: [
+        broker = try await TestBroker(extraConfiguration: [
             "listener \(tlsPort) 127.0.0.1",
             "cafile \(ca.caCertificate.path)",
             "certfile \(served.certificate.path)",
@@ -26,17 +26,17 @@ public final class TLSTestBroker: Sendable {
             "require_certificate \(requireClientCertificate)",
         ])
         self.tlsPort = tlsPort
-        try waitUntilListening()
+        try await waitUntilListening()
     }
 
     /// Starts the broker again after `stop()` or `kill()`, waiting for both listeners.
-    public func restart() throws {
-        try broker.start()
-        try waitUntilListening()
+    public func restart() async throws {
+        try await broker.start()
+        try await waitUntilListening()
     }
 
-    private func waitUntilListening() throws {
+    private func waitUntilListening() async throws {
         // mosquitto opens its listeners one after the other; the plain one answering says nothing of this one.
-        try FreePort.waitUntilListening(port: tlsPort, timeout: 10)
+        try await FreePort.waitUntilListening(port: tlsPort, timeout: .seconds(30))
     }
 }

@@ -20,7 +20,7 @@ public final class TestBroker: @unchecked Sendable {
     private var process: ChildProcess?
 
     /// Starts a broker; `extraConfiguration` lines are appended to the shipped configuration.
-    public init(port: Int? = nil, access: Access = .open, extraConfiguration: [String] = []) throws {
+    public init(port: Int? = nil, access: Access = .open, extraConfiguration: [String] = []) async throws {
         self.port = try port ?? FreePort.find()
         self.access = access
         directory = FileManager.default.temporaryDirectory
@@ -28,7 +28,7 @@ public final class TestBroker: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = try Self.testConfiguration(port: self.port, access: access, extra: extraConfiguration)
         try configuration.write(to: directory.appendingPathComponent("broker.conf"), atomically: true, encoding: .utf8)
-        if access == .secure { try Self.setUpAccounts(in: directory) }
+        if access == .secure { try await Self.setUpAccounts(in: directory) }
         // Run as root, mosquitto drops to the `mosquitto` user, which must be able to write its database and the
         // plugin's file here.
         if getuid() == 0 {
@@ -37,7 +37,7 @@ public final class TestBroker: @unchecked Sendable {
                     [.ownerAccountName: "mosquitto"], ofItemAtPath: directory.appendingPathComponent(name).path)
             }
         }
-        try start()
+        try await start()
     }
 
     /// The gateway's account on a `.secure` broker.
@@ -52,7 +52,7 @@ public final class TestBroker: @unchecked Sendable {
     }
 
     /// Runs `hookcast broker-setup` for the plugin's file and the gateway's credentials, as scripts/run does.
-    private static func setUpAccounts(in directory: URL) throws {
+    private static func setUpAccounts(in directory: URL) async throws {
         let setup = try ChildProcess(
             executable: try HookcastExecutable.url().path,
             arguments: [
@@ -60,8 +60,8 @@ public final class TestBroker: @unchecked Sendable {
                 "--credentials-file", directory.appendingPathComponent("gateway.json").path,
             ],
             directory: directory, logFile: directory.appendingPathComponent("broker-setup.log"))
-        let deadline = Date().addingTimeInterval(30)
-        while setup.isRunning && Date() < deadline { usleep(20_000) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while setup.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway.json").path) else {
             throw TestBrokerError.noCredentials
         }
@@ -74,13 +74,19 @@ public final class TestBroker: @unchecked Sendable {
 
     public var pid: Int32? { process?.pid }
 
-    public func start() throws {
-        process = try ChildProcess(
+    /// Starts mosquitto and returns once it listens; throws with the end of its log if it exits or does not listen.
+    public func start() async throws {
+        let started = try ChildProcess(
             executable: try Self.mosquittoExecutable().path,
             arguments: ["-c", directory.appendingPathComponent("broker.conf").path],
             directory: directory,
             logFile: directory.appendingPathComponent("broker.log"))
-        try FreePort.waitUntilListening(port: port, timeout: 10)
+        process = started
+        do {
+            try await FreePort.waitUntilListening(port: port, timeout: .seconds(30)) { started.isRunning }
+        } catch {
+            throw TestBrokerError.brokerNotListening(port: port, log: String(log.suffix(2_000)))
+        }
     }
 
     /// SIGTERM: mosquitto saves its database and exits.
@@ -154,6 +160,7 @@ public enum TestBrokerError: Error, CustomStringConvertible {
     case pluginNotInstalled
     case noCredentials
     case notListening(port: Int)
+    case brokerNotListening(port: Int, log: String)
 
     public var description: String {
         switch self {
@@ -162,6 +169,8 @@ public enum TestBrokerError: Error, CustomStringConvertible {
         case .pluginNotInstalled: return "mosquitto's dynamic-security plugin is not installed (package mosquitto)"
         case .noCredentials: return "hookcast broker-setup wrote no gateway credentials (see broker-setup.log)"
         case .notListening(let port): return "nothing listens on 127.0.0.1:\(port)"
+        case .brokerNotListening(let port, let log):
+            return "mosquitto does not listen on 127.0.0.1:\(port); the end of its log:\n\(log)"
         }
     }
 }

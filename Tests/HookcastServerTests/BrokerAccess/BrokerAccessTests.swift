@@ -200,7 +200,7 @@ struct BrokerAccessTests {
 
     @Test("After a restart the gateway revokes accounts whose devices are gone and restores memberships")
     func reconciliationRepairsTheBroker() async throws {
-        let broker = try TestBroker(access: .secure)
+        let broker = try await TestBroker(access: .secure)
         let directory = GatewayHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let passwords = PasswordBox()

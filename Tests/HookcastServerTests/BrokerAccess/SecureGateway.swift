@@ -12,7 +12,12 @@ enum SecureGateway {
         dataDirectory: URL? = nil, broker existing: TestBroker? = nil,
         _ body: @escaping @Sendable (GatewayClient, TestBroker) async throws -> Void
     ) async throws {
-        let broker = try existing ?? TestBroker(access: .secure)
+        let broker: TestBroker
+        if let existing {
+            broker = existing
+        } else {
+            broker = try await TestBroker(access: .secure)
+        }
         let credentials = try broker.gatewayCredentials
         try await GatewayHarness.run(dataDirectory: dataDirectory, mqttPort: broker.port) { settings in
             settings.mqttUsername = credentials.username

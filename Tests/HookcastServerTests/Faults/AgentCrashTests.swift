@@ -9,7 +9,7 @@ import Testing
 struct AgentCrashTests {
     @Test("Agents killed inside their handler and restarted: every command answered, none run twice")
     func killedInsideHandler() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         // Each hook runs 300 ms after writing its journal line, so a kill usually lands inside one.
         let fleet = try FaultFleet(prefix: "ak", count: 5, mqttPort: broker.port, hookDelay: 0.3)
         try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(2)) { gateway in

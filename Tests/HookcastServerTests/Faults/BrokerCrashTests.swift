@@ -8,7 +8,7 @@ import Testing
 struct BrokerCrashTests {
     @Test("Broker killed with SIGKILL at random points of a 5,000-command stream to 50 agents: nothing lost")
     func brokerKilledDuringStream() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let commandCount = FaultScenario.isLong ? 20_000 : 5_000
         let kills = FaultScenario.isLong ? 6 : 3
         var random = FaultScenario.randomness("broker-kill")
@@ -31,7 +31,7 @@ struct BrokerCrashTests {
                 try await stream.waitUntilAccepted(point)
                 broker.kill()
                 try await Task.sleep(for: .milliseconds(downtime))
-                try broker.start()
+                try await broker.start()
             }
             try await sending
             try await FaultLedger.verify(

@@ -10,7 +10,7 @@ struct GatewayCrashTests {
     static func start(agents: Int, prefix: String) async throws -> (
         TestBroker, GatewayProcess, FaultFleet, FaultScenario
     ) {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let gateway = try GatewayProcess(mqttPort: broker.port, acknowledgementDeadline: 2)
         try await gateway.start()
         try await gateway.client.waitUntilReady()
@@ -35,13 +35,13 @@ struct GatewayCrashTests {
         }
         #expect(stream.queuedCount == 200, "every webhook answered queued: in the outbox, unpublished")
         gateway.kill()
-        try broker.start()
+        try await broker.start()
         try await gateway.start()
         try await FaultLedger.verify(
             "gateway-kill-before-publish", gateway: gateway.client, fleet: fleet, commandIDs: stream.commandIDs,
             since: started)
         await fleet.stop()
-        gateway.stop()
+        await gateway.stop()
     }
 
     @Test("Gateway killed with SIGKILL at random points of a stream and restarted each time: nothing lost")
@@ -71,6 +71,6 @@ struct GatewayCrashTests {
             "gateway-kill", gateway: gateway.client, fleet: fleet, commandIDs: stream.commandIDs, since: started,
             timeout: .seconds(FaultScenario.isLong ? 600 : 180))
         await fleet.stop()
-        gateway.stop()
+        await gateway.stop()
     }
 }

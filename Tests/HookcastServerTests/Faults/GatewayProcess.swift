@@ -62,8 +62,8 @@ final class GatewayProcess: @unchecked Sendable {
         process = nil
     }
 
-    func stop() {
-        process?.terminate()
+    func stop() async {
+        await process?.stop()
         process = nil
     }
 }

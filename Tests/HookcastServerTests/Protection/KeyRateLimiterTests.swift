@@ -1,0 +1,45 @@
+import Foundation
+import HookcastCore
+import Testing
+
+@testable import HookcastServer
+
+/// The token buckets on a clock the test moves, so refills are exact whatever the machine's load.
+@Suite struct KeyRateLimiterTests {
+    let start = ContinuousClock.now
+
+    @Test("A bucket lets its burst through, then says how long until the next token")
+    func burstThenWait() throws {
+        let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 0.5, burst: 2))
+        let key = UUID()
+        #expect(limiter.take(for: key, limit: nil, now: start) == nil)
+        #expect(limiter.take(for: key, limit: nil, now: start) == nil)
+        let wait = try #require(limiter.take(for: key, limit: nil, now: start))
+        #expect(wait == .seconds(2))
+    }
+
+    @Test("Tokens come back at the key's rate, never above its burst")
+    func refill() {
+        let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 100, burst: 100))
+        let key = UUID()
+        let slow = RateLimit(perSecond: 0.5, burst: 2)
+        #expect(limiter.take(for: key, limit: slow, now: start) == nil)
+        #expect(limiter.take(for: key, limit: slow, now: start) == nil)
+        #expect(limiter.take(for: key, limit: slow, now: start + .seconds(1)) == .seconds(1))
+        #expect(limiter.take(for: key, limit: slow, now: start + .seconds(2)) == nil)
+        // An hour idle refills to the burst, not beyond.
+        let later = start + .seconds(3600)
+        #expect(limiter.take(for: key, limit: slow, now: later) == nil)
+        #expect(limiter.take(for: key, limit: slow, now: later) == nil)
+        #expect(limiter.take(for: key, limit: slow, now: later) != nil)
+    }
+
+    @Test("One key's empty bucket leaves another key's alone")
+    func keysApart() {
+        let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 1, burst: 1))
+        let (flooding, other) = (UUID(), UUID())
+        #expect(limiter.take(for: flooding, limit: nil, now: start) == nil)
+        #expect(limiter.take(for: flooding, limit: nil, now: start) != nil)
+        #expect(limiter.take(for: other, limit: nil, now: start) == nil)
+    }
+}
