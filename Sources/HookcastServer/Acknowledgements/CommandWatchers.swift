@@ -7,47 +7,107 @@ final class CommandWatchers: Sendable {
     /// Interest in one command, registered before the caller reads the command's state: a batch stored between
     /// that read and the wait still wakes it. (Registering only when starting to wait lost exactly that batch, and
     /// a broadcast whose last acknowledgements landed in the gap waited out its whole timeout.)
-    struct Watch: Sendable {
-        fileprivate let stream: AsyncStream<Void>
-        fileprivate let continuation: AsyncStream<Void>.Continuation
+    final class Watch: Sendable {
+        private struct State {
+            /// News arrived that no `next` has returned for yet.
+            var signalled = false
+            /// The caller of `next`, while it waits; `attempt` tells its timeout from a later call's.
+            var waiter: (attempt: UInt64, continuation: CheckedContinuation<Void, Never>)?
+            var attempts: UInt64 = 0
+            /// The attempt whose timeout passed before it started waiting (a zero timeout, a cancelled task).
+            var expiredAttempt: UInt64 = 0
+            var cancelled = false
+        }
 
-        /// Returns when an acknowledgement was stored since `watch` (or the last `next`), or after `timeout`.
+        private let state = Mutex(State())
+        fileprivate let stopWatching: @Sendable () -> Void
+
+        fileprivate init(stopWatching: @escaping @Sendable () -> Void) {
+            self.stopWatching = stopWatching
+        }
+
+        /// Returns when an acknowledgement was stored since `watch` (or the last `next`), after `timeout`, or when
+        /// the calling task is cancelled. Every call waits afresh: a timeout does not end the watch.
         func next(timeout: Duration) async {
+            let attempt = state.withLock { state -> UInt64 in
+                state.attempts += 1
+                return state.attempts
+            }
             await withTaskGroup(of: Void.self) { group in
+                // Cancelled once news arrived; a cancelled or finished sleep ends this attempt's wait either way.
                 group.addTask {
-                    for await _ in stream { return }
+                    try? await Task.sleep(for: timeout)
+                    self.wake(attempt)
                 }
-                group.addTask { try? await Task.sleep(for: timeout) }
-                await group.next()
+                await withCheckedContinuation { continuation in
+                    let resumeNow = state.withLock { state -> Bool in
+                        if state.signalled {
+                            state.signalled = false
+                            return true
+                        }
+                        if state.cancelled || state.expiredAttempt == attempt { return true }
+                        state.waiter = (attempt, continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
                 group.cancelAll()
             }
         }
 
+        /// No more news wanted; a waiting `next` returns.
         func cancel() {
-            continuation.finish()
+            stopWatching()
+            state.withLock { state in
+                state.cancelled = true
+                defer { state.waiter = nil }
+                return state.waiter?.continuation
+            }?.resume()
+        }
+
+        fileprivate func signal() {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let waiter = state.waiter else {
+                    state.signalled = true
+                    return nil
+                }
+                state.waiter = nil
+                return waiter.continuation
+            }
+            waiter?.resume()
+        }
+
+        private func wake(_ attempt: UInt64) {
+            state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let waiter = state.waiter, waiter.attempt == attempt else {
+                    state.expiredAttempt = attempt
+                    return nil
+                }
+                state.waiter = nil
+                return waiter.continuation
+            }?.resume()
         }
     }
 
-    private let watchers = Mutex<[UUID: [UInt64: AsyncStream<Void>.Continuation]]>([:])
+    private let watchers = Mutex<[UUID: [UInt64: Watch]]>([:])
     private let nextID = Atomic<UInt64>(0)
 
     func watch(_ commandID: UUID) -> Watch {
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let id = nextID.add(1, ordering: .relaxed).newValue
-        watchers.withLock { $0[commandID, default: [:]][id] = continuation }
-        continuation.onTermination = { [weak self] _ in
+        let watch = Watch { [weak self] in
             self?.watchers.withLock { watchers in
                 watchers[commandID]?[id] = nil
                 if watchers[commandID]?.isEmpty == true { watchers[commandID] = nil }
             }
         }
-        return Watch(stream: stream, continuation: continuation)
+        watchers.withLock { $0[commandID, default: [:]][id] = watch }
+        return watch
     }
 
     func notify(_ commandIDs: some Sequence<UUID>) {
-        let continuations = watchers.withLock { watchers in
+        let notified = watchers.withLock { watchers in
             commandIDs.flatMap { watchers[$0].map { Array($0.values) } ?? [] }
         }
-        for continuation in continuations { continuation.yield() }
+        for watch in notified { watch.signal() }
     }
 }
