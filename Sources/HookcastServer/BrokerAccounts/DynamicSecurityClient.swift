@@ -15,7 +15,9 @@ final class DynamicSecurityClient: Sendable {
     private let client: MQTTClient
     private let responses: MQTTSubscription
     private let timeout: Duration
-    private let waiting = Mutex<[String: CheckedContinuation<[DynamicSecurityResponse], any Error>]>([:])
+    /// The requests waiting for their answer, by request id; a stream buffers an answer that comes before its
+    /// request is being awaited.
+    private let waiting = Mutex<[String: AsyncStream<[DynamicSecurityResponse]>.Continuation]>([:])
 
     /// Subscribes at once, so it can be made before the client first connects.
     init(client: MQTTClient, timeout: Duration = .seconds(10)) async throws {
@@ -45,14 +47,14 @@ final class DynamicSecurityClient: Sendable {
             }
             for (request, answers) in byRequest {
                 waiting.withLock { $0.removeValue(forKey: request) }?
-                    .resume(returning: answers.sorted { $0.index < $1.index }.map(\.response))
+                    .yield(answers.sorted { $0.index < $1.index }.map(\.response))
             }
         }
         let abandoned = waiting.withLock { pending in
             defer { pending.removeAll() }
             return Array(pending.values)
         }
-        for continuation in abandoned { continuation.resume(throwing: BrokerAccountError.unavailable) }
+        for request in abandoned { request.finish() }
     }
 
     /// Sends `commands` in one message; answers come back in the same order. Throws `unavailable` when the
@@ -67,28 +69,49 @@ final class DynamicSecurityClient: Sendable {
                 })
         ])
         let payload = Array(try JSONCoding.encoder().encode(body))
+        // Registered before publishing: the answer can come back before `send` gets to wait for it.
+        let (answers, answer) = AsyncStream.makeStream(
+            of: [DynamicSecurityResponse].self, bufferingPolicy: .bufferingNewest(1))
+        waiting.withLock { $0[request] = answer }
+        defer { waiting.withLock { $0[request] = nil } }
+        // Whichever comes first ends the call: the answer, a failed publish, or the timeout (which counts from
+        // the start, publish included); the others are cancelled, nothing outlives the call.
         let client = client
         let timeout = timeout
-        let answers = try await withCheckedThrowingContinuation { continuation in
-            waiting.withLock { $0[request] = continuation }
-            // Whichever comes first resumes the caller: the answer (in `run`), a failed publish, or the timeout;
-            // the others then find nothing waiting under this request.
-            Task {
-                do {
-                    try await client.publish(
-                        to: Self.requestTopic, payload: payload,
-                        properties: MQTTPublishProperties(contentType: "application/json"))
-                } catch {
-                    self.waiting.withLock { $0.removeValue(forKey: request) }?.resume(throwing: error)
+        let received = try await withThrowingTaskGroup(of: RequestEvent.self) { group -> [DynamicSecurityResponse]? in
+            group.addTask {
+                try await client.publish(
+                    to: Self.requestTopic, payload: payload,
+                    properties: MQTTPublishProperties(contentType: "application/json"))
+                return .published
+            }
+            group.addTask {
+                for await answer in answers { return .answered(answer) }
+                return .timedOut
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            while let event = try await group.next() {
+                switch event {
+                case .published: continue
+                case .answered(let answers): return answers
+                case .timedOut: return nil
                 }
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.waiting.withLock { $0.removeValue(forKey: request) }?
-                    .resume(throwing: BrokerAccountError.unavailable)
-            }
+            return nil
         }
+        guard let answers = received else { throw BrokerAccountError.unavailable }
         guard answers.count == commands.count else { throw BrokerAccountError.unavailable }
         return answers
+    }
+
+    private enum RequestEvent: Sendable {
+        case published
+        case answered([DynamicSecurityResponse])
+        /// The timeout passed, or the subscription ended (the client closed) before an answer came.
+        case timedOut
     }
 }
