@@ -93,11 +93,12 @@ func assembleParts(
                 gatewayUsername: configuration.mqttUsername, logger: logger)
         case .unmanaged: UnmanagedDeviceAccounts()
         }
+    let committer = GroupCommit(inserting: store.commands)
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
         configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, live: live, metrics: metrics,
         acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
-        committer: GroupCommit(inserting: store.commands),
+        committer: committer,
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
@@ -141,11 +142,12 @@ func assembleParts(
     let outbox = OutboxService(
         client: broker.client, publisher: publisher, configs: configs, emergency: emergency,
         commands: store.commands, logger: logger)
-    // Shut down in reverse: the HTTP server stops first, the store closes last.
+    // Shut down in reverse: the HTTP server stops first, the group-commit writers write what is queued, the store
+    // closes last.
     return (
         router,
         [
-            StoreService(store: store, lock: lock), broker,
+            StoreService(store: store, lock: lock), committer, publisher.published, broker,
             BrokerAccountsService(client: broker.client, accounts: accounts),
             outbox, collector, redelivery,
         ]

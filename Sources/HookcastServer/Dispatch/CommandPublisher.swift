@@ -15,7 +15,8 @@ final class CommandPublisher: Sendable {
     /// Commands being published now, with whoever waits for the outcome of that attempt.
     private let publishing = Mutex<[UUID: [CheckedContinuation<Bool?, Never>]]>([:])
     /// Publish times are recorded in groups: losing one to a crash only means the outbox publishes it again.
-    private let published: GroupCommit<PublishedAt>
+    /// A service of the gateway's group (see `GroupCommit`).
+    let published: GroupCommit<PublishedAt>
     /// Published, with the publish time not yet stored: the outbox, which sees them still unpublished in the
     /// store, must not send them again.
     private let recording: PublishRecordings
