@@ -135,7 +135,7 @@ func assembleParts(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,
         watchers: watchers, live: live, returns: returns,
-        statistics: AcknowledgementStatistics(), metrics: metrics, logger: logger)
+        metrics: metrics, logger: logger)
     let redelivery = RedeliveryService(
         client: broker.client, store: store, publisher: publisher, returns: returns,
         acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)

@@ -35,6 +35,7 @@ struct Gateway: Sendable {
 
     /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
     func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {
+        // `wait` is at most `maximumWait` already where it comes from a request (WebhookRequest.wait).
         let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
         // Watching before the first read: an answer stored while reading still wakes the loop.
         let watch = watchers.watch(command.id)

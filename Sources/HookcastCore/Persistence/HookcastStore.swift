@@ -1,4 +1,4 @@
-/// Everything Hookcast persists, as five repositories over one database.
+/// Everything Hookcast persists, as one repository per kind of record over one database.
 public protocol HookcastStore: Sendable {
     var keys: any KeyRepository { get }
     var devices: any DeviceRepository { get }

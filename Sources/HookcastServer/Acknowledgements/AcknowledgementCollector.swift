@@ -23,7 +23,6 @@ struct AcknowledgementCollector: Service {
     let watchers: CommandWatchers
     let live: LiveEvents
     let returns: DeviceReturns
-    let statistics: AcknowledgementStatistics
     let metrics: GatewayMetrics
     let logger: Logger
 
@@ -80,7 +79,7 @@ struct AcknowledgementCollector: Service {
                 try await deliveries.updatePresence(presence)
                 returns.observe(presence)
                 let unknown = try await deliveries.record(acknowledgements)
-                statistics.recorded(acknowledgements.count - unknown.count, unknownCommand: unknown.count)
+                metrics.acknowledgementsIgnored(unknown.count, reason: .unknownCommand)
                 metrics.acknowledgementsRecorded(
                     unknown.isEmpty ? acknowledgements : acknowledgements.filter { !unknown.contains($0) })
                 if !unknown.isEmpty {
@@ -107,13 +106,13 @@ struct AcknowledgementCollector: Service {
         guard parts.count == 5, let device = try? DeviceID(String(parts[3])) else { return .ignored }
         if parts[4] == "acks" {
             guard let acknowledgement = try? Acknowledgement.decode(message.payload) else {
-                statistics.malformed()
+                metrics.acknowledgementsIgnored(1, reason: .malformed)
                 logger.warning("unreadable acknowledgement", metadata: ["device": "\(device)"])
                 return .ignored
             }
             // A device may only answer for itself: its topic names it.
             guard acknowledgement.deviceID == device else {
-                statistics.malformed()
+                metrics.acknowledgementsIgnored(1, reason: .otherDevice)
                 logger.warning("acknowledgement for another device refused", metadata: ["topic_device": "\(device)"])
                 return .ignored
             }

@@ -50,8 +50,6 @@ final class LiveEvents: Sendable {
         return Subscription(id: id, signals: stream, events: self)
     }
 
-    var subscriberCount: Int { subscribers.withLock { $0.count } }
-
     func commandsChanged(_ ids: some Sequence<UUID>) {
         let ids = Array(ids)
         guard !ids.isEmpty else { return }

@@ -59,6 +59,21 @@ final class GatewayMetrics: Sendable {
         }
     }
 
+    /// Why an acknowledgement was not recorded; the label of `hookcast_acknowledgements_ignored_total`.
+    enum IgnoredReason: String {
+        /// Not an acknowledgement message of docs/protocol.md.
+        case malformed
+        /// Names another device than the topic it came on.
+        case otherDevice = "other_device"
+        /// For a command the store does not hold.
+        case unknownCommand = "unknown_command"
+    }
+
+    func acknowledgementsIgnored(_ count: Int, reason: IgnoredReason) {
+        guard count > 0 else { return }
+        counter("hookcast_acknowledgements_ignored_total", ("reason", reason.rawValue)).increment(by: count)
+    }
+
     func redelivered(_ count: Int) {
         guard count > 0 else { return }
         counter("hookcast_redeliveries_total").increment(by: count)

@@ -68,14 +68,15 @@ struct WebhookRequest: Sendable {
 
 extension WebhookRequest {
     /// `?wait=SECONDS` or `x-hookcast-wait: SECONDS`: hold the answer until every expected device acknowledged,
-    /// at most that long (up to 30 s).
+    /// at most that long (up to `Gateway.maximumWait`).
     static func wait(in request: Request) throws(APIError) -> Duration? {
         guard let raw = request.uri.queryParameters.get("wait").map({ String($0) }) ?? request.headers[waitHeader]
         else {
             return nil
         }
-        guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 30 else {
-            throw .badRequest("invalid_wait", "wait must be a number of seconds above 0 and at most 30.")
+        let limit = Gateway.maximumWait.components.seconds
+        guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= Double(limit) else {
+            throw .badRequest("invalid_wait", "wait must be a number of seconds above 0 and at most \(limit).")
         }
         return .milliseconds(Int64(seconds * 1000))
     }
