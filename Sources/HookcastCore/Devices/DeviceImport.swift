@@ -63,12 +63,19 @@ public struct DeviceImport: Sendable, Equatable {
         return try collect(items.enumerated().map { index, item in (index + 1, row(from: item)) })
     }
 
-    /// A header line naming `id` and optionally `name`, `groups` (separated by `;` or spaces) and `tags` (`;`).
-    /// Fields may be quoted with `"`, with `""` for a quote inside.
+    /// A header row naming `id` and optionally `name`, `groups` (separated by `;` or spaces) and `tags` (`;`),
+    /// then one row a device (RFC 4180: fields may be quoted with `"`, with `""` for a quote inside, and a quoted
+    /// field may hold commas and line breaks, as a spreadsheet writes a pasted name). A byte order mark is ignored.
+    /// A line break inside a field counts as a space (a name is one line). Rows are counted from the header as
+    /// row 1; blank rows are skipped but counted.
     public static func parse(csv text: String) throws(Rejection) -> DeviceImport {
-        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
-        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
-        guard let header = lines.first.map(fields) else {
+        let records: [[String]]
+        do {
+            records = try CSVRecords.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        } catch {
+            throw Rejection(problems: [Problem(row: error.row, error: ValidationError(field: "csv", message: error.reason))])
+        }
+        guard let header = records.first else {
             throw Rejection(problems: [
                 Problem(row: 1, error: ValidationError(field: "csv", message: "needs a header line"))
             ])
@@ -81,11 +88,12 @@ public struct DeviceImport: Sendable, Equatable {
         }
         let column = { (name: String) in names.firstIndex(of: name) }
         var rows: [(Int, Result<Row, ValidationError>)] = []
-        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let values = fields(line)
+        for (offset, values) in records.enumerated().dropFirst()
+        where !values.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             func value(_ index: Int?) -> String? {
                 guard let index, index < values.count else { return nil }
-                let trimmed = values[index].trimmingCharacters(in: .whitespaces)
+                let trimmed = values[index].split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                    .joined(separator: " ").trimmingCharacters(in: .whitespaces)
                 return trimmed.isEmpty ? nil : trimmed
             }
             var object: [String: JSONValue] = ["id": .string(value(idColumn) ?? "")]
@@ -153,41 +161,6 @@ public struct DeviceImport: Sendable, Equatable {
             }
             return Row(id: id, name: name, tags: tags, groups: groups)
         }
-    }
-
-    /// Splits one CSV line: commas, with `"` quoting and `""` escapes.
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            switch (character, quoted) {
-            case ("\"", true):
-                if let next = iterator.next() {
-                    if next == "\"" {
-                        current.append("\"")
-                    } else {
-                        quoted = false
-                        if next == "," {
-                            fields.append(current)
-                            current = ""
-                        } else {
-                            current.append(next)
-                        }
-                    }
-                } else {
-                    quoted = false
-                }
-            case ("\"", false) where current.isEmpty: quoted = true
-            case (",", false):
-                fields.append(current)
-                current = ""
-            default: current.append(character)
-            }
-        }
-        fields.append(current)
-        return fields
     }
 }
 
