@@ -24,7 +24,7 @@ struct DeviceCommand: AsyncParsableCommand {
     var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
 
     @Option(name: .customLong("mqtt-port"), help: "MQTT broker port (HOOKCAST_MQTT_PORT).")
-    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT").flatMap(Int.init) ?? 1883
+    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT", or: 1883)
 
     @Option(
         name: .customLong("mqtt-username"),
@@ -59,6 +59,7 @@ struct DeviceCommand: AsyncParsableCommand {
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
 
     func validate() throws {
+        try Environment.checkParsed()
         switch (id, fleet.count) {
         case (nil, nil): throw ValidationError("Give --id for one device, or --count for a simulated fleet.")
         case (.some, .some): throw ValidationError("--id and --count exclude each other.")

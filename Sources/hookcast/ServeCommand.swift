@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     var address: String = Environment.value("HOOKCAST_ADDRESS") ?? "127.0.0.1"
 
     @Option(help: "HTTP port (HOOKCAST_PORT).")
-    var port: Int = Environment.value("HOOKCAST_PORT").flatMap(Int.init) ?? 8080
+    var port: Int = Environment.value("HOOKCAST_PORT", or: 8080)
 
     @Option(name: .customLong("data-dir"), help: "Data directory, created on first start (HOOKCAST_DATA_DIR).")
     var dataDirectory: String = Environment.value("HOOKCAST_DATA_DIR") ?? "data"
@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
 
     @Option(name: .customLong("mqtt-port"), help: "MQTT broker port (HOOKCAST_MQTT_PORT).")
-    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT").flatMap(Int.init) ?? 1883
+    var mqttPort: Int = Environment.value("HOOKCAST_MQTT_PORT", or: 1883)
 
     @Option(name: .customLong("mqtt-username"), help: "MQTT user name (HOOKCAST_MQTT_USERNAME).")
     var mqttUsername: String?
@@ -59,23 +59,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("ack-deadline"),
         help: "Seconds a device has to acknowledge before it counts as timed out (HOOKCAST_ACK_DEADLINE).")
-    var acknowledgementDeadline: Int = Environment.value("HOOKCAST_ACK_DEADLINE").flatMap(Int.init) ?? 30
+    var acknowledgementDeadline: Int = Environment.value("HOOKCAST_ACK_DEADLINE", or: 30)
 
     @Option(
         name: .customLong("rate-limit"),
         help: "Webhooks per second each API key may send on average (HOOKCAST_RATE_LIMIT); keys may have their own.")
-    var rateLimit: Double = Environment.value("HOOKCAST_RATE_LIMIT").flatMap(Double.init) ?? 100
+    var rateLimit: Double = Environment.value("HOOKCAST_RATE_LIMIT", or: 100.0)
 
     @Option(
         name: .customLong("rate-burst"),
         help: "Webhooks an API key may send at once before the rate applies (HOOKCAST_RATE_BURST).")
-    var rateBurst: Int = Environment.value("HOOKCAST_RATE_BURST").flatMap(Int.init) ?? 200
+    var rateBurst: Int = Environment.value("HOOKCAST_RATE_BURST", or: 200)
 
     @Option(
         name: .customLong("max-concurrent-requests"),
         help: "Requests handled at once; past it, 503 with Retry-After (HOOKCAST_MAX_CONCURRENT_REQUESTS).")
     var maximumConcurrentRequests: Int =
-        Environment.value("HOOKCAST_MAX_CONCURRENT_REQUESTS").flatMap(Int.init) ?? 1024
+        Environment.value("HOOKCAST_MAX_CONCURRENT_REQUESTS", or: 1024)
 
     @Option(
         name: .customLong("log-level"),
@@ -83,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
 
     func validate() throws {
+        try Environment.checkParsed()
         do {
             _ = try RateLimit(perSecond: rateLimit, burst: rateBurst).validated()
         } catch {
@@ -94,14 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard maximumConcurrentRequests >= 1 else {
             throw ValidationError("--max-concurrent-requests must be at least 1.")
         }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
     func run() async throws {
         var logger = Logger(label: "hookcast")
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("Unknown log level '\(logLevel)'.")
-        }
-        logger.logLevel = level
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let credentials = try brokerCredentials()
         let configuration = ServerConfiguration(
             address: address,
@@ -141,11 +140,5 @@ extension ServeCommand {
         } catch {
             throw ValidationError("Cannot read the broker credentials in \(file.path): \(error)")
         }
-    }
-}
-
-enum Environment {
-    static func value(_ name: String) -> String? {
-        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
