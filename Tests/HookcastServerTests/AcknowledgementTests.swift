@@ -181,7 +181,7 @@ struct AcknowledgementTests {
         await device.stop()
     }
 
-    @Test("Answers from unexpected devices count as extra; an answer for another device is refused")
+    @Test("Answers from unexpected devices count as extra; an answer for another device or unreadable is refused")
     func extraAndSpoofed() async throws {
         let (expected, stranger, group) = (Self.unique("exp"), Self.unique("stranger"), Self.unique("g"))
         let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: stranger))
@@ -195,6 +195,7 @@ struct AcknowledgementTests {
             let spoofed = Acknowledgement(
                 commandID: commandID, deviceID: try DeviceID(expected), status: .ok, detail: nil, executedAt: Date())
             try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: spoofed.encoded())
+            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: Array("not json".utf8))
             let honest = Acknowledgement(
                 commandID: commandID, deviceID: try DeviceID(stranger), status: .ok, detail: nil, executedAt: Date())
             try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: honest.encoded())
@@ -203,6 +204,11 @@ struct AcknowledgementTests {
             let states = try await Self.status(gateway, id)
             #expect(states[stranger]?.field("expected") == .bool(false))
             #expect(states[expected]?.field("state") == .string("pending"))
+            // Both refusals are counted for the operator (at least: on the shared broker this gateway also hears
+            // other tests' devices).
+            let samples = MetricsTests.samples(try await gateway.request(.get, "/metrics").text)
+            #expect(samples[#"hookcast_acknowledgements_ignored_total{reason="other_device"}"#] ?? 0 >= 1)
+            #expect(samples[#"hookcast_acknowledgements_ignored_total{reason="malformed"}"#] ?? 0 >= 1)
         }
         await client.disconnect()
     }
