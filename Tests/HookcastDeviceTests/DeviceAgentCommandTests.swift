@@ -102,7 +102,9 @@ struct DeviceAgentCommandTests {
     @Test("The state file keeps the player state and handled ids, so a restarted agent does not execute again")
     func stateFile() async throws {
         try await withTimeout(.seconds(15)) {
-            let stateFile = try Fixtures.temporaryDirectory().appendingPathComponent("state.json")
+            let directory = try Fixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let stateFile = directory.appendingPathComponent("state.json")
             let first = try await AgentHarness.start(stateFile: stateFile)
             let envelope = try Fixtures.envelope(.loadURL, params: .init(url: "https://example.com/kept"))
             try await first.watcher.send(envelope, to: first.commandTopic)

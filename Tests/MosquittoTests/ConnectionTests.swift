@@ -151,6 +151,9 @@ struct ConnectionTests {
     @Test("A server that accepts TCP but never answers MQTT times out within the connect timeout")
     func silentServerTimesOut() async throws {
         let silent = try SilentServer()
+        // Held to the end: Swift may release it after its last use (reading its port), and its deinit closes the
+        // listening socket, which then resets the connection ("Unknown error", seen on a loaded runner).
+        defer { withExtendedLifetime(silent) {} }
         var configuration = try ClientFactory.configuration(port: silent.port)
         configuration.connectTimeout = .seconds(1)
         let client = try MQTTClient(configuration: configuration)
