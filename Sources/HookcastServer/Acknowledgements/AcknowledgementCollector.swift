@@ -136,14 +136,3 @@ struct AcknowledgementCollector: Service {
                 stateReportedAt: status.state == nil ? nil : Date()))
     }
 }
-
-extension DeliveryState {
-    init(_ status: AcknowledgementStatus) {
-        switch status {
-        case .ok: self = .ok
-        case .failed: self = .failed
-        case .rejected: self = .rejected
-        case .expired: self = .expired
-        }
-    }
-}
