@@ -11,6 +11,7 @@
 // - `Emergency/`: `EmergencyStateMessage` and `EmergencyResolver`, how latched scopes combine ("Emergency state").
 // - `Broker/`: `BrokerAccessPolicy`, who may publish and subscribe where, for a broker-side component
 //   (docs/security.md, "Broker accounts and access control").
+// - `HookcastVersion`: the release, which a presence message reports as `agent_version`.
 // - `JSON/`: how every message is written and read: sorted keys, millisecond UTC timestamps, and untrusted input
 //   checked before Foundation's decoder sees it.
 //
