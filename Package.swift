@@ -48,9 +48,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The device protocol of docs/protocol.md: topics, identifiers and the messages on them. Foundation only, so
+        // a device agent or a broker-side component links it without the store.
+        .target(
+            name: "HookcastProtocol",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HookcastCore",
             dependencies: [
+                "HookcastProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -62,6 +69,7 @@ let package = Package(
             name: "HookcastServer",
             dependencies: [
                 "HookcastCore",
+                "HookcastProtocol",
                 "Mosquitto",
                 .product(name: "Crypto", package: "swift-crypto"),
                 // PBKDF2, to write the broker's first password hash in mosquitto's own format.
@@ -83,7 +91,7 @@ let package = Package(
         .target(
             name: "HookcastDevice",
             dependencies: [
-                "HookcastCore",
+                "HookcastProtocol",
                 "Mosquitto",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,6 +101,7 @@ let package = Package(
             name: "hookcast",
             dependencies: [
                 "HookcastCore",
+                "HookcastProtocol",
                 "HookcastServer",
                 "HookcastDevice",
                 // For `MQTTClient.TLSConfiguration`, which the MQTT TLS options build for the gateway and the agent.
@@ -118,6 +127,7 @@ let package = Package(
             name: "hookcast-bench",
             dependencies: [
                 "HookcastCore",
+                "HookcastProtocol",
                 "Mosquitto",
                 // Its child processes (posix_spawn, reaped by pid) and free ports, as the tests use them.
                 "HookcastTestSupport",
@@ -144,13 +154,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HookcastProtocolTests",
+            dependencies: ["HookcastProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HookcastCoreTests",
-            dependencies: ["HookcastCore", "HookcastTestSupport"],
+            dependencies: ["HookcastCore", "HookcastProtocol", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HookcastDeviceTests",
-            dependencies: ["HookcastDevice", "HookcastCore", "Mosquitto", "HookcastTestSupport"],
+            dependencies: ["HookcastDevice", "HookcastProtocol", "Mosquitto", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -163,6 +178,7 @@ let package = Package(
             dependencies: [
                 "HookcastServer",
                 "HookcastCore",
+                "HookcastProtocol",
                 "HookcastDevice",
                 "Mosquitto",
                 "HookcastTestSupport",

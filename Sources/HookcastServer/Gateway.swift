@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 import Logging
 import Mosquitto

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import HookcastCore
 import HookcastDevice
+import HookcastProtocol
 import Logging
 
 /// `hookcast device --id lobby-1`: the reference device agent, for demos and as a model for real players.

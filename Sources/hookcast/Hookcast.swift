@@ -1,5 +1,5 @@
 import ArgumentParser
-import HookcastCore
+import HookcastProtocol
 
 @main
 struct Hookcast: AsyncParsableCommand {

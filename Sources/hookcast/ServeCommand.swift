@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import HookcastServer
 import Logging
 

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct APIKeyServiceTests {
     /// A service over a real SQLite store in a temporary directory.

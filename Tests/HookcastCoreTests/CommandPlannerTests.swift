@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct CommandPlannerTests {
     let planner = CommandPlanner()

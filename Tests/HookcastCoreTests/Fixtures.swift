@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 /// A fresh directory under the system temporary directory, removed after `body`.
 func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite("The stores keep each device's presence and the last state it reported")
 struct PresenceRepositoryTests {

@@ -3,6 +3,7 @@ import SQLiteNIO
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct SQLiteStoreTests {
     @Test func reopeningKeepsEverythingAndSkipsAppliedMigrations() async throws {

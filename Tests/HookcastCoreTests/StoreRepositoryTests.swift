@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import HookcastCore
+@testable import HookcastProtocol
 
 /// The same behaviour checked against both stores, so the in-memory one used by router tests cannot drift.
 @Suite struct StoreRepositoryTests {

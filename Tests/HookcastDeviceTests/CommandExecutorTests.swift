@@ -1,6 +1,6 @@
 import Foundation
-import HookcastCore
 import HookcastDevice
+import HookcastProtocol
 import Testing
 
 @Suite("CommandExecutor applies each function to the player state")

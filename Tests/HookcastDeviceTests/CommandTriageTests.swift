@@ -1,5 +1,4 @@
 import Foundation
-import HookcastCore
 import Testing
 
 @testable import HookcastDevice

@@ -1,5 +1,4 @@
 import Foundation
-import HookcastCore
 import HookcastTestSupport
 import Testing
 

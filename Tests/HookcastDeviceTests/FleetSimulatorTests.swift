@@ -1,7 +1,7 @@
 // Linux only: the pool drives its clients with epoll.
 #if os(Linux)
     import Foundation
-    import HookcastCore
+    import HookcastProtocol
     import HookcastTestSupport
     import Mosquitto
     import Testing

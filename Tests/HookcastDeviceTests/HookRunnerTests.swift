@@ -1,6 +1,6 @@
 import Foundation
-import HookcastCore
 import HookcastDevice
+import HookcastProtocol
 import HookcastTestSupport
 import Testing
 

@@ -1,5 +1,4 @@
 import Foundation
-import HookcastCore
 import HookcastDevice
 import HookcastTestSupport
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import HookcastCore
+import HookcastProtocol
 import HookcastServer
 import HookcastTestSupport
 import Hummingbird

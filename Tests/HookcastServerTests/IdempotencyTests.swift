@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import HookcastCore
 import HookcastTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Logging
 
 /// Writes a history of finished commands straight into a gateway's store (while it is stopped): each to one of the

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// What happens when a webhook call names `eventID`: a function with parameters, sent to a target.
 public struct Action: Sendable, Codable, Equatable {

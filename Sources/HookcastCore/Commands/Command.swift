@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// One triggering of an action, as recorded before it is published to devices.
 public struct Command: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 extension CommandPlanner {
     /// Plans against the current contents of `store`, reading only what the action's target needs.

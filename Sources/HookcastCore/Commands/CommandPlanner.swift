@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Turns an action into a command: checks it may run and snapshots the devices its target means right now.
 /// Pure; the store-backed convenience is in `CommandPlanner+Store.swift`.

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Remembers which command a caller's `Idempotency-Key` produced, so a retried request returns that command
 /// instead of triggering a second one. Keys are scoped to the API key that sent them.

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Why an action could not be turned into a command.
 public enum PlanningError: Error, Sendable, Equatable, CustomStringConvertible {
     case actionDisabled(EventID)

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// One device's answer to one command, as the gateway stores it.
 public struct AcknowledgementRecord: Sendable, Equatable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Per-device states and totals of one command, derived from its expected devices and the acknowledgements stored
 /// so far. `pending` turns into `timed_out` once the acknowledgement deadline has passed; a late acknowledgement

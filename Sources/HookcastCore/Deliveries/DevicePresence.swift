@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Whether a device is connected, as its retained status message and Last Will say, and what it last reported
 /// showing.

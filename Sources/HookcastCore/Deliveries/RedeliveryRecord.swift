@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// How often the gateway sent a command again to one device because no acknowledgement came, and when last.
 public struct RedeliveryRecord: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// A registered device: something that subscribes to its command topics.
 public struct Device: Sendable, Codable, Equatable {

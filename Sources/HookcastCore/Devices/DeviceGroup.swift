@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// A named set of devices addressed together. A device may belong to several groups.
 public struct DeviceGroup: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// A fleet registered in one go: rows of devices with their groups, from JSON or CSV. Every row is checked before
 /// anything is stored, so a file with one bad line changes nothing; importing the same file twice changes nothing

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// The rule for human-facing names (API keys, devices, groups, actions): trimmed, 1 to 100 characters.
 public enum DisplayName {

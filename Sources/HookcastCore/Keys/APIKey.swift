@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// An API key as the admin sees it: metadata and a masked form, never the secret itself.
 public struct APIKey: Sendable, Encodable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Creates, manages and checks API keys. Keys are read from the store on every call (no cache), so disabling or
 /// deleting a key takes effect on the next request.

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// A token bucket's settings: `perSecond` requests on average, bursts of up to `burst` at once.
 public struct RateLimit: Sendable, Equatable, Codable {
     public var perSecond: Double

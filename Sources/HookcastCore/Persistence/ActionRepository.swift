@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Actions, keyed by their event id.
 public protocol ActionRepository: Sendable {
     /// Throws `StoreError.conflict` when the event id is taken.

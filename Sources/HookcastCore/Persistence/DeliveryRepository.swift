@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// Acknowledgements and presence reported by devices.
 public protocol DeliveryRepository: Sendable {

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Registered devices.
 public protocol DeviceRepository: Sendable {
     /// Throws `StoreError.conflict` when the id is taken.

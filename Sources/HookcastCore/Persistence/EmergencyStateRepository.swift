@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// The latched emergency state of every scope that ever had one.
 public protocol EmergencyStateRepository: Sendable {
     func all() async throws -> [EmergencyStateMessage]

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Device groups and their members.
 public protocol GroupRepository: Sendable {
     /// Throws `StoreError.conflict` when the id is taken, `ValidationError` (field `members`) for unknown devices.

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import Mosquitto
 
 /// The agent's mutable state, kept in one `Mutex`. Only the agent's single handler task changes `player`, `seen`

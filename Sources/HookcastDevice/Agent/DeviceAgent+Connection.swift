@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 @_spi(Testing) import Mosquitto
 
 extension DeviceAgent {

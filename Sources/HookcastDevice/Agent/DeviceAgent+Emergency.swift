@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import Mosquitto
 
 extension DeviceAgent {

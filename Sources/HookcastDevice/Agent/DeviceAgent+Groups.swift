@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 import Mosquitto
 
 extension DeviceAgent {

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import Mosquitto
 
 /// The acknowledgement a device publishes for a command, as the reference agent and the fleet simulator both send

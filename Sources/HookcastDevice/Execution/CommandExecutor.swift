@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// Applies a command to a `PlayerState`: what a signage player would do, without side effects, so every function
 /// is tested without a broker or a screen.

@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 
 /// The status and detail a command is acknowledged with.
 public struct CommandOutcome: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// How simulated devices log in to the broker. The user name is always the device id.
 public enum FleetCredentials: Sendable, Equatable {

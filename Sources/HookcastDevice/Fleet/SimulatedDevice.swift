@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 
 /// One simulated device: what it must remember, and no more, so ten thousand fit in a few tens of megabytes.
 struct SimulatedDevice {

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// Runs the optional executable that gives a command a real effect on the machine: `<directory>/<function>`,
 /// e.g. `hooks/restart_device`.

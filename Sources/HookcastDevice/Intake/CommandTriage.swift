@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// What to do with a message that arrived on a command topic. Pure, so every rule of docs/protocol.md is tested
 /// without a broker.

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// JSON settings for what the agent writes to disk: sorted keys and the protocol's ISO-8601 timestamps, so the
 /// state file reads like the messages on the wire.

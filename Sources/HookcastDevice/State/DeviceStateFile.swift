@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// What the agent keeps on disk between runs: the player state, the commands it has already handled (so a restarted
 /// agent does not run a redelivered command again) and the groups it follows (so it listens to their topics from

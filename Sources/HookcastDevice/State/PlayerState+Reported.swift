@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 
 extension PlayerState {
     /// The part of the state the device reports in its presence (docs/protocol.md, "Presence"): what it shows, not

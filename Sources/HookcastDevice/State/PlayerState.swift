@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// What a signage player shows and has done, as far as Hookcast's functions can change it.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Logging
 import Mosquitto
 import ServiceLifecycle
@@ -132,16 +133,5 @@ struct AcknowledgementCollector: Service {
                 deviceID: device, online: status.status == .online, since: status.since,
                 agentVersion: status.agentVersion, state: status.state,
                 stateReportedAt: status.state == nil ? nil : Date()))
-    }
-}
-
-extension DeliveryState {
-    init(_ status: AcknowledgementStatus) {
-        switch status {
-        case .ok: self = .ok
-        case .failed: self = .failed
-        case .rejected: self = .rejected
-        case .expired: self = .expired
-        }
     }
 }

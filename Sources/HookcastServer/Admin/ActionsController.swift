@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// `/api/v1/actions`: actions by event id, their trigger URL ("generate URL") and "Test action".

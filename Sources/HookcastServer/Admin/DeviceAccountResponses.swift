@@ -1,4 +1,5 @@
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// A device as created. The broker password appears in this answer once and nowhere else: the broker keeps only

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// `/api/v1/devices`: the registered devices, with presence and last acknowledgement.

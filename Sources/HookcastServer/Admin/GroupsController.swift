@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// `/api/v1/groups`: device groups and their members. Every membership change re-publishes the retained config

@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 
 /// The broker accounts of devices, kept in step with the store: one account per device, named after it, allowed
 /// only its own topics, the broadcast and its groups' topics (`BrokerAccessPolicy`).

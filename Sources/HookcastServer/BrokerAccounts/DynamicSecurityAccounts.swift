@@ -1,4 +1,5 @@
 import HookcastCore
+import HookcastProtocol
 import Logging
 import Synchronization
 

@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 
 /// One command of mosquitto's dynamic-security control API (`$CONTROL/dynamic-security/v1`), as the JSON object
 /// the plugin reads.

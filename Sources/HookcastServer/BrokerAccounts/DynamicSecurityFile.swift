@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import _CryptoExtras
 
 /// The dynamic-security plugin's starting configuration: the gateway's account with its role, the role every

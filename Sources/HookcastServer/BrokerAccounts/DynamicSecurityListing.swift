@@ -1,4 +1,5 @@
 import HookcastCore
+import HookcastProtocol
 
 /// The Hookcast part of the plugin's state, read from its `listClients` (verbose), `listGroups` and `listRoles`
 /// answers. Accounts and groups that are not Hookcast's (an integrator's own users) are left out, so a

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Synchronization
 
 /// Devices that came back online after being seen offline, since redelivery last looked. A returning device gets

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// The request context of every route: JSON in and out with ISO-8601 dates (milliseconds, UTC).

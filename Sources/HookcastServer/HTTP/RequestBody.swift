@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// Reads a JSON request body into `Body`, turning every way it can be wrong into a 400 or a 422 that names the

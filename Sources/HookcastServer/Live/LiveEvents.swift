@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Synchronization
 
 /// What happened that a live view shows: commands created or answered, devices coming and going. Each subscriber

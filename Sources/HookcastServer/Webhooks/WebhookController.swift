@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// The public webhook endpoint, with the product page's contract: POST with `x-webhook-apikey` and a JSON body,

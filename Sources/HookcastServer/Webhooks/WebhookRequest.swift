@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// What a webhook call asks for, read from a POST body or a GET query, before anything is looked up.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HookcastCore
+import HookcastProtocol
 
 struct ActionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

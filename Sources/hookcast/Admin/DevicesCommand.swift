@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookcastCore
+import HookcastProtocol
 
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

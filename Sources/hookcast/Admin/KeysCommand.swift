@@ -1,5 +1,6 @@
 import ArgumentParser
 import HookcastCore
+import HookcastProtocol
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 
 /// Envelopes and identifiers for tests, unique per call so parallel tests never share a device or a command.
 enum Fixtures {
@@ -20,20 +20,16 @@ enum Fixtures {
         expiresIn: TimeInterval = 120,
         now: Date = Date()
     ) throws -> CommandEnvelope {
-        let command = Command(
-            eventID: try EventID("ev-\(function.rawValue)"),
-            actionName: "test \(function.rawValue)",
+        CommandEnvelope(
+            id: UUID(),
             function: function,
             params: params,
-            sensorData: sensorData,
+            eventID: try EventID("ev-\(function.rawValue)"),
             target: target,
-            expectedDevices: [],
             issuedAt: now.addingTimeInterval(min(0, expiresIn) - 60),
             expiresAt: now.addingTimeInterval(expiresIn),
-            apiKeyID: nil,
-            source: .test
+            sensorData: sensorData
         )
-        return CommandEnvelope(command: command)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,5 +1,4 @@
 import Foundation
-import HookcastCore
 import HookcastServer
 import HookcastTestSupport
 import Mosquitto

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import HookcastCore
 import Testing
 
 @Suite("The web console's session: cookie, CSRF token, same origin")

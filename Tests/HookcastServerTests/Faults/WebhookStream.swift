@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import HookcastCore
 import HookcastTestSupport
 import Synchronization
 import Testing

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Actions by event id, the lookup every webhook makes; any write forgets everything.
 struct CachedActionRepository: ActionRepository {
     private let wrapped: any ActionRepository

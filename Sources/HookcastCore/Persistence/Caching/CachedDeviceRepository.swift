@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Devices by id and the list of every id (a broadcast's expected devices), from `FleetCache`.
 struct CachedDeviceRepository: DeviceRepository {
     private let wrapped: any DeviceRepository

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// Groups by id and each device's groups, from `FleetCache`.
 struct CachedGroupRepository: GroupRepository {
     private let wrapped: any GroupRepository

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 /// What a webhook's target resolves to: a device, every device id, a group. Shared by the device and group
 /// repositories, because a write to either can change what the other answers.
 struct FleetCache: Sendable {

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 struct InMemoryActionRepository: ActionRepository {
     let database: InMemoryDatabase
 

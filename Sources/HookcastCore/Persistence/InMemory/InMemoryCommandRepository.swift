@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 struct InMemoryCommandRepository: CommandRepository {
     let database: InMemoryDatabase

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 struct InMemoryDeliveryRepository: DeliveryRepository {
     let database: InMemoryDatabase

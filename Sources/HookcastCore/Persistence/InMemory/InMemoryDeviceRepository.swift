@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 struct InMemoryDeviceRepository: DeviceRepository {
     let database: InMemoryDatabase
 

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 struct InMemoryEmergencyStateRepository: EmergencyStateRepository {
     let database: InMemoryDatabase
 

@@ -1,3 +1,5 @@
+import HookcastProtocol
+
 struct InMemoryGroupRepository: GroupRepository {
     let database: InMemoryDatabase
 

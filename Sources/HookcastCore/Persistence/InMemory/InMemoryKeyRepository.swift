@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 struct InMemoryKeyRepository: KeyRepository {
     let database: InMemoryDatabase

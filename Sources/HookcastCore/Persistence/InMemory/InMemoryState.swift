@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Synchronization
 
 /// All in-memory data behind one lock, so operations spanning tables (deleting a device from its groups) are atomic.

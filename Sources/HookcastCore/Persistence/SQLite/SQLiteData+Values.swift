@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import SQLiteNIO
 
 /// Bind values in the store's column formats: dates as Unix milliseconds, UUIDs as lowercase text, JSON as text.

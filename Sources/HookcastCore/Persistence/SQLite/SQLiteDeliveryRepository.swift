@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import SQLiteNIO
 
 struct SQLiteDeliveryRepository: DeliveryRepository {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Logging
 import SQLiteNIO
 

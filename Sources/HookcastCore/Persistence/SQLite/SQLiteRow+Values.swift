@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import SQLiteNIO
 
 /// Reads columns in the store's formats; a value of the wrong type means a damaged database, not bad input.

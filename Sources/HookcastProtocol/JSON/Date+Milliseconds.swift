@@ -5,16 +5,16 @@ extension Date {
     ///
     /// Rounds to the nearest millisecond rather than down, so a date already at millisecond precision maps back to
     /// the same integer despite the floating-point error of `Date`'s reference-date arithmetic.
-    var millisecondsSince1970: Int64 {
+    public var millisecondsSince1970: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded())
     }
 
-    init(millisecondsSince1970 milliseconds: Int64) {
+    public init(millisecondsSince1970 milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     /// This date at millisecond precision, so a record compares equal after a round trip through a store.
-    var roundedToMilliseconds: Date {
+    public var roundedToMilliseconds: Date {
         Date(millisecondsSince1970: millisecondsSince1970)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct ActionTargetTests {
     @Test func targetsRoundTripThroughTheirJSONForms() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct IdentifierTests {
     static let invalidDeviceIDs = [
@@ -79,12 +79,5 @@ import Testing
         #expect(ids.sorted().map(\.rawValue) == ["a", "b", "c"])
         #expect(try GroupID("g1").description == "g1")
         #expect("\(try EventID("e.1"))" == "e.1")
-    }
-
-    @Test func displayNamesAreTrimmedAndLimited() throws {
-        #expect(try DisplayName.validate("  Lobby screen ") == "Lobby screen")
-        #expect(throws: ValidationError.self) { try DisplayName.validate("   ") }
-        #expect(throws: ValidationError.self) { try DisplayName.validate(String(repeating: "n", count: 101)) }
-        #expect(try DisplayName.validate(String(repeating: "n", count: 100)).count == 100)
     }
 }

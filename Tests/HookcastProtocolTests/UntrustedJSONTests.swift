@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct UntrustedJSONTests {
     /// Foundation's JSONDecoder (Swift 6.3.1, Linux) traps on exactly 513 opening brackets and nothing after:

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct SensorDataTests {
     private func json(_ text: String) throws -> JSONValue {

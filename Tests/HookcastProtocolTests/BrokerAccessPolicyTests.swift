@@ -1,4 +1,4 @@
-import HookcastCore
+import HookcastProtocol
 import Testing
 
 @Suite("Broker access policy")

@@ -16,17 +16,26 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
     public var expiresAt: Date
     public var sensorData: SensorData?
 
-    /// The device-facing part of `command`; bookkeeping (key, source, publish state) stays on the server.
-    public init(command: Command) {
+    /// Dates are kept to the millisecond, the precision on the wire.
+    public init(
+        id: UUID,
+        function: ActionFunction,
+        params: ActionParameters,
+        eventID: EventID,
+        target: ActionTarget,
+        issuedAt: Date,
+        expiresAt: Date,
+        sensorData: SensorData? = nil
+    ) {
         self.version = Self.currentVersion
-        self.id = command.id
-        self.function = command.function
-        self.params = command.params
-        self.eventID = command.eventID
-        self.target = command.target
-        self.issuedAt = command.issuedAt.roundedToMilliseconds
-        self.expiresAt = command.expiresAt.roundedToMilliseconds
-        self.sensorData = command.sensorData
+        self.id = id
+        self.function = function
+        self.params = params
+        self.eventID = eventID
+        self.target = target
+        self.issuedAt = issuedAt.roundedToMilliseconds
+        self.expiresAt = expiresAt.roundedToMilliseconds
+        self.sensorData = sensorData
     }
 
     /// The payload bytes, keys sorted so equal envelopes give equal bytes.

@@ -23,14 +23,6 @@ public struct EmergencyStateMessage: Codable, Sendable, Equatable {
         self.since = since.roundedToMilliseconds
     }
 
-    /// The state an emergency command sets for its target.
-    public init?(command: Command) {
-        guard command.function == .emergency, let state = command.params.state else { return nil }
-        self.init(
-            scope: command.target, state: state, message: state == .on ? command.params.message : nil,
-            commandID: command.id, since: command.issuedAt)
-    }
-
     public func encoded() -> [UInt8] {
         (try? Array(JSONCoding.encoder().encode(self))) ?? []
     }

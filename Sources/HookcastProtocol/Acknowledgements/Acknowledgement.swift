@@ -1,17 +1,5 @@
 import Foundation
 
-/// What became of a command on one device.
-public enum AcknowledgementStatus: String, Codable, Sendable, CaseIterable {
-    /// Executed.
-    case ok
-    /// Understood but could not be carried out (bad parameters, a hook that failed).
-    case failed
-    /// Not understood: an undecodable envelope or an unknown version.
-    case rejected
-    /// Arrived after its `expires_at`, so it was not executed.
-    case expired
-}
-
 /// A device's answer to a command, published QoS 1 (not retained) on `Topics.deviceAcks(_:)` with the command's
 /// correlation data echoed: `{"v":1,"command_id":"…","device_id":"d1","status":"ok","detail":"…","executed_at":"…"}`.
 /// `detail` is present only when there is something to say; `executed_at` is ISO-8601 UTC with milliseconds.

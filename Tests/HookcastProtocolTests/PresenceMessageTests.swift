@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite("Presence messages carry an optional reported state, read leniently and within bounds")
 struct PresenceMessageTests {

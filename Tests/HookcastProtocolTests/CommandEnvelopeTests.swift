@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HookcastCore
+@testable import HookcastProtocol
 
 @Suite struct CommandEnvelopeTests {
     private func object(_ bytes: [UInt8]) throws -> [String: Any] {
@@ -10,12 +10,12 @@ import Testing
 
     @Test func theEnvelopeHasTheDocumentedShape() throws {
         let id = try #require(UUID(uuidString: "0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D"))
-        var command = try makeCommand(
+        let envelope = try makeEnvelope(
+            id: id,
             issuedAt: Date(timeIntervalSince1970: 1_736_000_000.123),
             target: .device(try deviceID("d1"))
         )
-        command.id = id
-        let json = try object(CommandEnvelope(command: command).encoded())
+        let json = try object(envelope.encoded())
         #expect(Set(json.keys) == ["v", "id", "function", "params", "event_id", "target", "issued_at", "expires_at"])
         #expect(json["v"] as? Int == 1)
         #expect(json["id"] as? String == "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
@@ -29,7 +29,7 @@ import Testing
 
     @Test func sensorDataIsIncludedOnlyWhenPresent() throws {
         let sensor = SensorData(id: "s1", event: "temp", value: .object(["c": .number(21.5)]))
-        let json = try object(CommandEnvelope(command: try makeCommand(sensorData: sensor)).encoded())
+        let json = try object(try makeEnvelope(sensorData: sensor).encoded())
         let sensorJSON = try #require(json["sensor_data"] as? [String: Any])
         #expect(sensorJSON["id"] as? String == "s1")
         #expect(sensorJSON["event"] as? String == "temp")
@@ -38,9 +38,7 @@ import Testing
     }
 
     @Test func encodingIsStableAndDecodesBack() throws {
-        let envelope = CommandEnvelope(
-            command: try makeCommand(sensorData: SensorData(id: "a", event: "b", value: .bool(true)))
-        )
+        let envelope = try makeEnvelope(sensorData: SensorData(id: "a", event: "b", value: .bool(true)))
         let bytes = envelope.encoded()
         #expect(bytes == envelope.encoded())
         #expect(try CommandEnvelope.decode(bytes) == envelope)

@@ -1,5 +1,5 @@
 import Foundation
-import HookcastCore
+import HookcastProtocol
 import Testing
 
 @Suite("Acknowledgement and presence messages have the wire format of docs/protocol.md")
