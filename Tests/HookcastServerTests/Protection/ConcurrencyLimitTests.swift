@@ -7,7 +7,7 @@ struct ConcurrencyLimitTests {
     @Test("Past the cap a request gets 503 with Retry-After at once; health checks still answer")
     func capped() async throws {
         let (device, group) = (AcknowledgementTests.unique("busy"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run(configure: { $0.maximumConcurrentRequests = 2 }) { gateway in
+        try await InProcessGateway.run(configure: { $0.maximumConcurrentRequests = 2 }) { gateway in
             let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "hold")
             // Nobody answers for this device: each request holds its slot for the whole wait.
             async let first = gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#, query: "wait=3")
