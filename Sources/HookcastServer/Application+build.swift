@@ -44,8 +44,15 @@ private func assembleApplication(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, lock: DataDirectoryLock
 ) async throws -> some ApplicationProtocol {
     let parts = try await assembleParts(configuration: configuration, logger: logger, store: store, lock: lock)
-    return Application(
-        router: parts.router,
+    return makeApplication(configuration: configuration, logger: logger, router: parts.router, services: parts.services)
+}
+
+/// The HTTP server around `router`, with the request deadlines, running `services`.
+func makeApplication(
+    configuration: ServerConfiguration, logger: Logger, router: Router<HookcastRequestContext>, services: [any Service]
+) -> some ApplicationProtocol {
+    Application(
+        router: router,
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
@@ -56,7 +63,7 @@ private func assembleApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),
-        services: parts.services,
+        services: services,
         logger: logger)
 }
 
@@ -65,24 +72,7 @@ private func assembleApplication(
 func assembleParts(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, lock: DataDirectoryLock? = nil
 ) async throws -> (router: Router<HookcastRequestContext>, services: [any Service]) {
-    let dataDirectory = configuration.dataDirectory
-    let vault = try KeyVault.loadOrCreate(in: dataDirectory)
-    let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
-    if let token = admin.newlyGenerated {
-        // Shown once, on the terminal only (never through the logger); only its hash is kept.
-        FileHandle.standardOutput.write(Data("Admin API token (shown once; keep it safe): \(token)\n".utf8))
-    }
-
     let broker = try BrokerConnection(configuration: configuration, logger: logger)
-    let metrics = GatewayMetrics()
-    let publisher = CommandPublisher(
-        client: broker.client, commands: store.commands, publishTimes: metrics.publishTimes,
-        redelivered: { metrics.redelivered($0) }, logger: logger)
-    let configs = DeviceConfigPublisher(client: broker.client, store: store, logger: logger)
-    let watchers = CommandWatchers()
-    let live = LiveEvents()
-    let returns = DeviceReturns()
-    let emergency = EmergencyLatch(client: broker.client, store: store, logger: logger)
     let accounts: any DeviceAccounts =
         switch configuration.deviceAccounts {
         case .dynamicSecurity:
@@ -93,61 +83,30 @@ func assembleParts(
                 gatewayUsername: configuration.mqttUsername, logger: logger)
         case .unmanaged: UnmanagedDeviceAccounts()
         }
-    let committer = GroupCommit(inserting: store.commands)
-    let gateway = Gateway(
-        store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
-        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, live: live, metrics: metrics,
-        acknowledgementDeadline: configuration.acknowledgementDeadline, maximumBacklog: configuration.maximumBacklog,
-        committer: committer,
-        logger: logger)
+    let (router, gateway) = try assembleGateway(
+        configuration: configuration, logger: logger, store: store, broker: MQTTClientPublisher(client: broker.client),
+        accounts: accounts)
 
-    let router = Router(context: HookcastRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
-    router.add(middleware: ErrorMappingMiddleware())
-    router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
-    HealthController(broker: broker).addRoutes(to: router)
-    MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
-    try OpenAPIController.load().addRoutes(to: router)
-    WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
-        .addRoutes(to: router)
-    let sessions = ConsoleSessions()
-    let origins = OriginCheck(publicURL: configuration.publicURL)
-    SessionController(
-        token: admin.token, sessions: sessions, origins: origins,
-        secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
-    ).addRoutes(to: router)
-    ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
-    let api = router.group("api/v1").add(
-        middleware: AdminAuthMiddleware(token: admin.token, sessions: sessions, origins: origins))
-    KeysController(keys: gateway.keys).addRoutes(to: api)
-    DevicesController(gateway: gateway).addRoutes(to: api)
-    GroupsController(gateway: gateway).addRoutes(to: api)
-    ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
-    CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
-        .addRoutes(to: api)
-    EventStreamController(store: store, live: live, acknowledgementDeadline: configuration.acknowledgementDeadline)
-        .addRoutes(to: api)
-
+    let returns = DeviceReturns()
     let collector = AcknowledgementCollector(
         client: broker.client,
         earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,
-        watchers: watchers, live: live, returns: returns,
-        metrics: metrics, logger: logger)
+        watchers: gateway.watchers, live: gateway.live, returns: returns,
+        metrics: gateway.metrics, logger: logger)
     let redelivery = RedeliveryService(
-        client: broker.client, store: store, publisher: publisher, returns: returns,
+        client: broker.client, store: store, publisher: gateway.publisher, returns: returns,
         acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)
     let outbox = OutboxService(
-        client: broker.client, publisher: publisher, configs: configs, emergency: emergency,
+        client: broker.client, publisher: gateway.publisher, configs: gateway.configs, emergency: gateway.emergency,
         commands: store.commands, logger: logger)
     // Shut down in reverse: the HTTP server stops first, the group-commit writers write what is queued, the store
     // closes last.
     return (
         router,
         [
-            StoreService(store: store, lock: lock), committer, publisher.published, broker,
+            StoreService(store: store, lock: lock), gateway.committer, gateway.publisher.published, broker,
             BrokerAccountsService(client: broker.client, accounts: accounts),
             outbox, collector, redelivery,
         ]

@@ -233,6 +233,10 @@ import Testing
             var changed = stored
             changed.record.name = "renamed"
             changed.record.enabled = false
+            // Both stores keep every field an update may change, not only the ones shown in a listing.
+            changed.record.requireSignature = true
+            changed.record.rateLimit = RateLimit(perSecond: 0.5, burst: 2)
+            changed.encryptedSigningSecret = Data([7, 7])
             try await store.keys.update(changed)
             try await store.keys.touch(id: record.id, at: referenceDate.addingTimeInterval(1))
             changed.record.lastUsedAt = referenceDate.addingTimeInterval(1)

@@ -6,7 +6,7 @@ import Testing
 struct AdminAPITests {
     @Test("Without the admin token every admin call is refused with 401")
     func requiresToken() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             for path in ["keys", "devices", "groups", "actions", "commands"] {
                 let missing = try await gateway.request(.get, "/api/v1/\(path)")
                 #expect(missing.status == .unauthorized)
@@ -19,7 +19,7 @@ struct AdminAPITests {
 
     @Test("Keys: created with the secret shown once, listed masked, revealed on request, disabled and renamed")
     func keysLifecycle() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let key = try await gateway.createKey(name: "siren vendor")
             #expect(key.secret.hasPrefix("hk_"))
             let list = try await gateway.admin(.get, "keys")
@@ -38,7 +38,7 @@ struct AdminAPITests {
 
     @Test("Validation failures are 422 naming the field; malformed JSON is 400; nothing is stored")
     func validation() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let cases: [(String, String, String, Int, String)] = [
                 ("devices", #"{"id":"bad/id"}"#, "device id", 422, "invalid_id"),
                 ("devices", #"{"id":"a+b"}"#, "wildcard id", 422, "invalid_id"),
@@ -83,7 +83,7 @@ struct AdminAPITests {
 
     @Test("Generate URL gives a GET trigger URL that works as it is, and a curl line for POST")
     func triggerURL() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"screen"}"#)
             _ = try await gateway.admin(
                 .post, "actions",
@@ -104,7 +104,8 @@ struct AdminAPITests {
 
     @Test("Test action runs the action without a key, even while its webhook is disabled")
     func testAction() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.runAndInspect { parts in
+            let gateway = parts.client
             _ = try await gateway.admin(
                 .post, "actions",
                 #"{"event_id":"drill","function":"emergency","params":{"state":"on"},"enabled":false,"target":{"kind":"all"}}"#
@@ -114,6 +115,10 @@ struct AdminAPITests {
             let command = try await gateway.admin(.get, "commands/\(try #require(result.string("command_id")))")
             #expect(command.string("source") == "test")
             #expect(command["api_key_id"] == nil || command["api_key_id"] == .null)
+            // The command to every device, then the latched state, retained on the state topic.
+            #expect(
+                parts.broker.publishes.map(\.topic) == ["hookcast/v1/all/commands", "hookcast/v1/state/emergency/all"])
+            #expect(parts.broker.publishes.map(\.retain) == [false, true])
         }
     }
 

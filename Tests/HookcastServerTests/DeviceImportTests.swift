@@ -13,7 +13,7 @@ struct DeviceImportTests {
 
     @Test("A JSON list creates devices and groups; importing it again changes nothing")
     func jsonIsIdempotent() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             let body = #"""
                 [{"id":"bulk-1","name":"Hall","groups":["floor-1","all-screens"]},
                  {"id":"bulk-2","tags":["lcd"],"groups":["floor-1"]},
@@ -42,7 +42,7 @@ struct DeviceImportTests {
 
     @Test("CSV with quoting updates what changed and adds memberships without removing any")
     func csvUpdatesAndAdds() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"csv-1","name":"Old"}"#)
             _ = try await gateway.admin(.post, "devices", #"{"id":"csv-9"}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"lobby","members":["csv-9"]}"#)
@@ -62,7 +62,7 @@ struct DeviceImportTests {
 
     @Test("One bad row refuses the whole file with the rows named, and nothing is stored")
     func badRowRefusesAll() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             let csv = "id,groups\nok-1,g\nbad/id,g\nok-2,bad#group\nok-1,g\n"
             let answer = try await Self.importFile(gateway, csv, contentType: "text/csv")
             #expect(answer.status == .unprocessableContent)

@@ -123,7 +123,14 @@ struct GatewayClient: Sendable {
     func request(
         _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil
     ) async throws -> HTTPResult {
-        let (status, fields, buffer) = try await send(uri, method, headers, body.map { ByteBuffer(string: $0) })
+        try await request(method, uri, headers: headers, bytes: body.map { Array($0.utf8) })
+    }
+
+    /// A request whose body is raw bytes, for bodies that are not UTF-8.
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], bytes: [UInt8]?
+    ) async throws -> HTTPResult {
+        let (status, fields, buffer) = try await send(uri, method, headers, bytes.map { ByteBuffer(bytes: $0) })
         let text = String(buffer: buffer)
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
         return HTTPResult(status: status, json: json, text: text, headers: fields)

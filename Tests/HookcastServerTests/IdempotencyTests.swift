@@ -19,7 +19,8 @@ struct IdempotencyTests {
 
     @Test("The same key and body give the same command once; a different body is 409; another API key is separate")
     func replay() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.runAndInspect { parts in
+            let gateway = parts.client
             try await WebhookContractTests.setUp(gateway, event: "once", function: "send_sensor_event")
             let first = try await gateway.createKey(name: "first")
             let second = try await gateway.createKey(name: "second")
@@ -46,12 +47,15 @@ struct IdempotencyTests {
             let invalid = try await Self.post(gateway, key: first.secret, idempotencyKey: "has space", body: body)
             #expect(invalid.errorCode == "invalid_idempotency_key")
             #expect(try await gateway.admin(.get, "commands")["total"] == .number(2))
+            // A replay answers with the original command and publishes nothing again.
+            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").count == 2)
         }
     }
 
     @Test("Concurrent retries with one key store one command")
     func concurrentRetries() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.runAndInspect { parts in
+            let gateway = parts.client
             try await WebhookContractTests.setUp(gateway, event: "race")
             let key = try await gateway.createKey()
             let ids = try await withThrowingTaskGroup(of: String?.self) { group in
@@ -68,6 +72,7 @@ struct IdempotencyTests {
             #expect(ids.count == 1)
             #expect(ids.first != nil)
             #expect(try await gateway.admin(.get, "commands")["total"] == .number(1))
+            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").count == 1)
         }
     }
 }

@@ -17,7 +17,7 @@ struct OpenAPIDocumentTests {
     @Test("GET /openapi.json answers docs/openapi.json byte for byte, as JSON, OpenAPI 3.1.0, without a token")
     func servesTheDocument() async throws {
         let expected = try String(contentsOf: Self.documentInDocs, encoding: .utf8)
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let response = try await gateway.request(.get, "/openapi.json")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json")
@@ -35,6 +35,14 @@ struct OpenAPIDocumentTests {
             configuration: GatewayHarness.configuration(dataDirectory: directory, mqttPort: try FreePort.find()),
             logger: Logger(label: "hookcast"), store: store)
         try await store.close()
+        // The contract tests' in-process gateway routes exactly as the real one does.
+        let inProcess = try assembleGateway(
+            configuration: GatewayHarness.configuration(dataDirectory: directory, mqttPort: 1),
+            logger: Logger(label: "hookcast"), store: InMemoryStore(), broker: RecordingPublisher(),
+            accounts: UnmanagedDeviceAccounts())
+        #expect(
+            inProcess.router.routes.map { "\($0.method.rawValue) \($0.path)" }
+                == parts.router.routes.map { "\($0.method.rawValue) \($0.path)" })
         // The console's static files are a web page, not part of the API: the only routes left out.
         let registered = Set(
             parts.router.routes.map { "\($0.method.rawValue) \($0.path)" }
@@ -42,7 +50,7 @@ struct OpenAPIDocumentTests {
         #expect(parts.router.routes.contains { $0.path.description == "/console/{file}" })
         #expect(registered.contains("GET /api/v1/devices/{id}"), "route paths are written as OpenAPI writes them")
 
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let document = try await gateway.request(.get, "/openapi.json")
             guard case .object(let paths)? = document["paths"] else {
                 Issue.record("the document has no paths object")

@@ -1,10 +1,11 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 import Testing
 
 @testable import HookcastServer
 
-@Suite("The product page's webhook contract, over real HTTP")
+@Suite("The product page's webhook contract, in process on a recording broker")
 struct WebhookContractTests {
     /// A device, and an action for it under `event`.
     static func setUp(
@@ -20,7 +21,8 @@ struct WebhookContractTests {
 
     @Test("POST as the page's Node.js sample sends it answers success with the command")
     func postSucceeds() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.runAndInspect { parts in
+            let gateway = parts.client
             try await Self.setUp(gateway)
             let key = try await gateway.createKey()
             let result = try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"refresh"}"#)
@@ -35,12 +37,51 @@ struct WebhookContractTests {
             #expect(stored.string("event_id") == "refresh")
             #expect(stored["api_key_id"] == .string(key.id))
             #expect(!stored.text.contains(key.secret))
+            // Published once, with QoS 1, on the device's command topic, as that command's envelope.
+            let published = parts.broker.publishes(on: "hookcast/v1/devices/d1/commands")
+            try #require(published.count == 1)
+            let envelope = try CommandEnvelope.decode(published[0].payload)
+            #expect(envelope.id.uuidString.lowercased() == commandID)
+            #expect(envelope.eventID.rawValue == "refresh")
+            #expect(published[0].qos == .atLeastOnce)
+            #expect(!published[0].retain)
+            #expect(published[0].properties.correlationData == Array(commandID.utf8))
+        }
+    }
+
+    @Test("While the broker is away the webhook answers success, queued, with the command stored and nothing sent")
+    func queuedWhileBrokerAway() async throws {
+        try await InProcessGateway.runAndInspect(broker: RecordingPublisher(connected: false)) { parts in
+            try await Self.setUp(parts.client)
+            let key = try await parts.client.createKey()
+            let result = try await parts.client.postWebhook(key: key.secret, body: #"{"event_id":"refresh"}"#)
+            #expect(result.status == .ok)
+            #expect(result.string("message") == "success")
+            #expect(result["queued"] == .bool(true))
+            let commandID = try #require(result.string("command_id"))
+            #expect(try await parts.client.admin(.get, "commands/\(commandID)").status == .ok)
+            #expect(try await parts.store.commands.unpublishedCount() == 1)
+            #expect(parts.broker.publishes.isEmpty)
+        }
+    }
+
+    @Test("A publish the broker never acknowledged leaves the command queued and unpublished in the store")
+    func queuedWhenPublishFails() async throws {
+        try await InProcessGateway.runAndInspect { parts in
+            try await Self.setUp(parts.client)
+            let key = try await parts.client.createKey()
+            parts.broker.failNextPublishes()
+            let result = try await parts.client.postWebhook(key: key.secret, body: #"{"event_id":"refresh"}"#)
+            #expect(result.status == .ok)
+            #expect(result["queued"] == .bool(true))
+            #expect(try await parts.store.commands.unpublishedCount() == 1)
+            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").isEmpty)
         }
     }
 
     @Test("GET works with the payload in standard or URL-safe Base64, padded or not, and with the older eventId form")
     func getForms() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             try await Self.setUp(gateway)
             let key = try await gateway.createKey()
             let json = #"{"event_id":"refresh","sensor_data":{"id":"s1","event":"door","value":"open??>"}}"#
@@ -62,7 +103,7 @@ struct WebhookContractTests {
 
     @Test("sensor_data may arrive as an object or as a string holding one, and reaches the command")
     func sensorDataForms() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             try await Self.setUp(gateway, event: "sensor", function: "send_sensor_event")
             let key = try await gateway.createKey()
             for body in [
@@ -81,7 +122,7 @@ struct WebhookContractTests {
 
     @Test("Every bad request gets its status and a JSON body naming the problem, and stores nothing")
     func badRequests() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             try await Self.setUp(gateway)
             try await Self.setUp(gateway, event: "sensor", function: "send_sensor_event")
             _ = try await gateway.admin(
@@ -179,7 +220,7 @@ struct WebhookContractTests {
 
     @Test("A deleted key is refused on the very next request")
     func deletedKey() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             try await Self.setUp(gateway)
             let key = try await gateway.createKey()
             #expect(try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"refresh"}"#).status == .ok)
@@ -192,7 +233,7 @@ struct WebhookContractTests {
 
     @Test("The header key wins over the apiKey parameter")
     func headerWins() async throws {
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             try await Self.setUp(gateway)
             let key = try await gateway.createKey()
             let result = try await gateway.request(

@@ -8,7 +8,7 @@ import Synchronization
 /// Publishes stored commands to the broker and records that they went out. The webhook path and the outbox both
 /// publish through here; a command already on its way is not published a second time by the other.
 final class CommandPublisher: Sendable {
-    private let client: MQTTClient
+    private let client: any BrokerPublishing
     private let commands: any CommandRepository
     private let publishTimes: PublishTimes
     private let redelivered: @Sendable (Int) -> Void
@@ -30,7 +30,7 @@ final class CommandPublisher: Sendable {
     /// `publishTimes` remembers when each command went out, for the acknowledgement latency; `redelivered` counts
     /// the commands sent again.
     init(
-        client: MQTTClient, commands: any CommandRepository, publishTimes: PublishTimes,
+        client: any BrokerPublishing, commands: any CommandRepository, publishTimes: PublishTimes,
         redelivered: @escaping @Sendable (Int) -> Void, logger: Logger
     ) {
         self.client = client
@@ -108,6 +108,7 @@ final class CommandPublisher: Sendable {
                 to: Topics.commandTopic(for: command.target),
                 payload: CommandEnvelope(command: command).encoded(),
                 qos: .atLeastOnce,
+                retain: false,
                 properties: properties)
         } catch {
             logger.warning(
@@ -134,7 +135,7 @@ final class CommandPublisher: Sendable {
         do {
             try await client.publish(
                 to: Topics.deviceCommands(device), payload: CommandEnvelope(command: command).encoded(),
-                qos: .atLeastOnce, properties: properties)
+                qos: .atLeastOnce, retain: false, properties: properties)
             redelivered(1)
             return true
         } catch {

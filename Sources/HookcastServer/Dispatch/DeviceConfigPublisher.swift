@@ -5,7 +5,7 @@ import Mosquitto
 
 /// Keeps each device's retained config message (its groups) in step with the store.
 struct DeviceConfigPublisher: Sendable {
-    let client: MQTTClient
+    let client: any BrokerPublishing
     let store: any HookcastStore
     let logger: Logger
     /// Read and publish happen in one turn per device, in the order they were asked for.
@@ -22,6 +22,7 @@ struct DeviceConfigPublisher: Sendable {
                     try await client.publish(
                         to: Topics.deviceConfig(device),
                         payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
+                        qos: .atLeastOnce,
                         retain: true,
                         properties: MQTTPublishProperties(contentType: "application/json"))
                 } catch {
@@ -37,7 +38,8 @@ struct DeviceConfigPublisher: Sendable {
         guard client.state.isConnected else { return }
         await sequencer.run(for: device) { [client, logger] in
             do {
-                try await client.publish(to: Topics.deviceConfig(device), payload: [], retain: true)
+                try await client.publish(
+                    to: Topics.deviceConfig(device), payload: [], qos: .atLeastOnce, retain: true, properties: .none)
             } catch {
                 logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
             }

@@ -8,7 +8,7 @@ import Mosquitto
 /// retained on the scope's state topic (never a command topic), so a device that reconnects or reboots shows the
 /// right state at once. An all-devices `off` is the all-clear: it turns every group and device scope off too.
 struct EmergencyLatch: Sendable {
-    let client: MQTTClient
+    let client: any BrokerPublishing
     let store: any HookcastStore
     let logger: Logger
 
@@ -34,7 +34,7 @@ struct EmergencyLatch: Sendable {
         for state in states {
             do {
                 try await client.publish(
-                    to: Topics.emergencyState(state.scope), payload: state.encoded(), retain: true,
+                    to: Topics.emergencyState(state.scope), payload: state.encoded(), qos: .atLeastOnce, retain: true,
                     properties: MQTTPublishProperties(contentType: "application/json"))
             } catch {
                 logger.warning(

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// `/healthz` says the process answers; `/readyz` says it can do its job (broker connected).
 struct HealthController: Sendable {
-    let broker: BrokerConnection
+    let broker: any BrokerPublishing
 
     struct Status: ResponseEncodable {
         let status: String

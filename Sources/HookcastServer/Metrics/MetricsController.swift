@@ -6,7 +6,7 @@ import Hummingbird
 struct MetricsController: Sendable {
     let metrics: GatewayMetrics
     let store: any HookcastStore
-    let broker: BrokerConnection
+    let broker: any BrokerPublishing
 
     func addRoutes(to router: Router<HookcastRequestContext>) {
         router.get("metrics") { _, _ -> Response in

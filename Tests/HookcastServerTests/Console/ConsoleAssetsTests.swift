@@ -8,7 +8,7 @@ struct ConsoleAssetsTests {
         "GET / is the console page with a strict Content-Security-Policy, no inline script or style, nothing from elsewhere"
     )
     func page() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let page = try await gateway.request(.get, "/")
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
@@ -28,7 +28,7 @@ struct ConsoleAssetsTests {
 
     @Test("Every script module the page imports is served as JavaScript, with a validator that answers 304")
     func modules() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             var pending = ["app.js"]
             var seen = Set<String>()
             while let name = pending.popLast() {
@@ -55,7 +55,7 @@ struct ConsoleAssetsTests {
 
     @Test("Unknown files and paths that leave the folder are 404 with a JSON error")
     func unknownFiles() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             for path in ["/console/missing.js", "/console/..%2FPackage.swift", "/console/%2E%2E", "/console/"] {
                 let answer = try await gateway.request(.get, path)
                 #expect(answer.status == .notFound, "\(path)")

@@ -21,7 +21,7 @@ struct ConsoleSessionTests {
         "Signing in sets an HttpOnly, SameSite=Strict session cookie and answers a CSRF token; a wrong token sets nothing"
     )
     func signIn() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let wrong = try await gateway.request(
                 .post, "/api/v1/session", headers: [.contentType: "application/json"], body: #"{"token":"nope"}"#)
             #expect(wrong.status == .unauthorized)
@@ -59,7 +59,7 @@ struct ConsoleSessionTests {
         "A state-changing call with the cookie is refused without the CSRF token, with a wrong one, or from another site"
     )
     func csrfRefusals() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let (cookie, csrf) = try await Self.signIn(gateway)
             let body = #"{"name":"forged"}"#
             let json: HTTPFields = [.cookie: cookie, .contentType: "application/json"]
@@ -98,7 +98,7 @@ struct ConsoleSessionTests {
 
     @Test("Signing out ends the session on the server and clears the cookie; an unknown session is refused")
     func signOut() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             let (cookie, csrf) = try await Self.signIn(gateway)
             let withoutToken = try await gateway.request(.delete, "/api/v1/session", headers: [.cookie: cookie])
             #expect(withoutToken.status == .forbidden, "signing someone out is a state change too")
@@ -117,7 +117,7 @@ struct ConsoleSessionTests {
 
     @Test("Scripts keep using the bearer token, without a CSRF token; a wrong bearer is refused even with a cookie")
     func bearerStillWorks() async throws {
-        try await GatewayHarness.run(waitForBroker: false) { gateway in
+        try await InProcessGateway.run { gateway in
             #expect(try await gateway.admin(.post, "keys", #"{"name":"cli"}"#).status == .created)
             let (cookie, _) = try await Self.signIn(gateway)
             let wrong = try await gateway.request(

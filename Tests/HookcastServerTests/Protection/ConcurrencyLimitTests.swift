@@ -7,17 +7,16 @@ struct ConcurrencyLimitTests {
     @Test("Past the cap a request gets 503 with Retry-After at once; health checks still answer")
     func capped() async throws {
         let (device, group) = (AcknowledgementTests.unique("busy"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run(configure: { $0.maximumConcurrentRequests = 2 }) { gateway in
+        try await InProcessGateway.runAndInspect(configure: { $0.maximumConcurrentRequests = 2 }) { parts in
+            let gateway = parts.client
             let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "hold")
-            // The device takes every command and answers none: each request holds its slot for its whole wait.
-            // What it received says when both held requests are past publishing, i.e. waiting in their slots.
-            let received = ReceivedTopics()
-            let silent = try await ScriptedDevice.start(
-                id: device, groups: [group], ignoring: .max, received: received)
+            // Nobody answers for this device: each request holds its slot for its whole wait. The recorded
+            // publishes say when both held requests are past publishing, i.e. waiting in their slots.
+            let before = parts.broker.publishes.count
             async let first = gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#, query: "wait=20")
             async let second = gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#, query: "wait=20")
             try await withTimeout(.seconds(60), "both held requests published their commands") {
-                while received.all.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                while parts.broker.publishes.count < before + 2 { try await Task.sleep(for: .milliseconds(20)) }
             }
             let started = ContinuousClock.now
             let refused = try await gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#)
@@ -31,7 +30,6 @@ struct ConcurrencyLimitTests {
             #expect(try await second.status == .ok)
             // Slots are given back.
             #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"hold"}"#).status == .ok)
-            await silent.stop()
         }
     }
 }

@@ -9,7 +9,7 @@ struct RateLimitTests {
     @Test("A key past its bucket gets 429 with Retry-After; another key is unaffected")
     func perKeyBucket() async throws {
         let (device, group) = (AcknowledgementTests.unique("rl"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             let busy = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "tick")
             // A token every 1,000 s.
             let created = try await gateway.admin(
@@ -39,7 +39,7 @@ struct RateLimitTests {
     @Test("Retry-After is in whole seconds, and a key's limit can be changed and reset to the default")
     func retryAfterAndChanges() async throws {
         let (device, group) = (AcknowledgementTests.unique("rl"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run(configure: { $0.webhookRateLimit = .init(perSecond: 1000, burst: 1000) }) {
+        try await InProcessGateway.run(configure: { $0.webhookRateLimit = .init(perSecond: 1000, burst: 1000) }) {
             gateway in
             _ = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "tick")
             let created = try await gateway.admin(.post, "keys", #"{"name":"k"}"#)

@@ -26,7 +26,7 @@ struct SignedWebhookTests {
     @Test("A key that requires signatures refuses unsigned, tampered, stale and GET requests, and takes signed ones")
     func required() async throws {
         let (device, group) = (AcknowledgementTests.unique("sig"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             _ = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "signed")
             let created = try await gateway.admin(.post, "keys", #"{"name":"signer","require_signature":true}"#)
             #expect(created["require_signature"] == .bool(true))
@@ -68,7 +68,7 @@ struct SignedWebhookTests {
     @Test("Rotating the signing secret retires the old one at once; reveal shows the current one")
     func rotation() async throws {
         let (device, group) = (AcknowledgementTests.unique("sig"), AcknowledgementTests.unique("g"))
-        try await GatewayHarness.run { gateway in
+        try await InProcessGateway.run { gateway in
             _ = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "signed")
             let created = try await gateway.admin(.post, "keys", #"{"name":"plain"}"#)
             let (id, key) = (try #require(created.string("id")), try #require(created.string("key")))

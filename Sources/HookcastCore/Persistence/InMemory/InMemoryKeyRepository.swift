@@ -37,6 +37,9 @@ struct InMemoryKeyRepository: KeyRepository {
             existing.record.name = key.record.name
             existing.record.enabled = key.record.enabled
             existing.record.scope = key.record.scope
+            existing.record.requireSignature = key.record.requireSignature
+            existing.record.rateLimit = key.record.rateLimit
+            existing.encryptedSigningSecret = key.encryptedSigningSecret
             state.keys[key.record.id] = existing
         }
     }

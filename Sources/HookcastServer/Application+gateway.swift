@@ -1,0 +1,80 @@
+import Foundation
+import HookcastCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The gateway and every route over `broker`, nothing running yet: keys, admin token, publishers and controllers.
+/// What reaches the broker beyond publishing (the connection itself, acknowledgements, the outbox, redelivery and
+/// broker accounts) is `assembleParts`'s.
+func assembleGateway(
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing,
+    accounts: any DeviceAccounts
+) throws -> (router: Router<HookcastRequestContext>, gateway: Gateway) {
+    let dataDirectory = configuration.dataDirectory
+    let vault = try KeyVault.loadOrCreate(in: dataDirectory)
+    let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
+    if let token = admin.newlyGenerated {
+        // Shown once, on the terminal only (never through the logger); only its hash is kept.
+        FileHandle.standardOutput.write(Data("Admin API token (shown once; keep it safe): \(token)\n".utf8))
+    }
+
+    let metrics = GatewayMetrics()
+    let publisher = CommandPublisher(
+        client: broker, commands: store.commands, publishTimes: metrics.publishTimes,
+        redelivered: { metrics.redelivered($0) }, logger: logger)
+    let configs = DeviceConfigPublisher(client: broker, store: store, logger: logger)
+    let emergency = EmergencyLatch(client: broker, store: store, logger: logger)
+    let gateway = Gateway(
+        store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
+        configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
+        metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
+        maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
+        logger: logger)
+
+    let router = Router(context: HookcastRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
+    router.add(middleware: ErrorMappingMiddleware())
+    router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
+    HealthController(broker: broker).addRoutes(to: router)
+    MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
+    try OpenAPIController.load().addRoutes(to: router)
+    WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
+        .addRoutes(to: router)
+    let sessions = ConsoleSessions()
+    let origins = OriginCheck(publicURL: configuration.publicURL)
+    SessionController(
+        token: admin.token, sessions: sessions, origins: origins,
+        secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
+    ).addRoutes(to: router)
+    ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
+    let api = router.group("api/v1").add(
+        middleware: AdminAuthMiddleware(token: admin.token, sessions: sessions, origins: origins))
+    KeysController(keys: gateway.keys).addRoutes(to: api)
+    DevicesController(gateway: gateway).addRoutes(to: api)
+    GroupsController(gateway: gateway).addRoutes(to: api)
+    ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
+    CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
+        .addRoutes(to: api)
+    EventStreamController(
+        store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline
+    )
+    .addRoutes(to: api)
+    return (router, gateway)
+}
+
+/// The gateway without a broker connection, publishing to `broker`, on `store`, with unmanaged device accounts: the
+/// HTTP routes exactly as `buildApplication` makes them, and of the services the group-commit writers and the one
+/// that closes the store.
+/// Nothing answers acknowledgements, and nothing publishes later what `broker` refused. For the HTTP contract tests,
+/// which run it with `app.test(.router)` on an in-memory store and a recording publisher.
+func buildApplication(
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing
+) throws -> some ApplicationProtocol {
+    let (router, gateway) = try assembleGateway(
+        configuration: configuration, logger: logger, store: store, broker: broker, accounts: UnmanagedDeviceAccounts())
+    return makeApplication(
+        configuration: configuration, logger: logger, router: router,
+        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.publisher.published])
+}
