@@ -88,6 +88,7 @@ struct DeviceAgentCommandTests {
     func failingHook() async throws {
         try await withTimeout(.seconds(15)) {
             let hooks = try HookRunnerTests.hooks(.restartDevice, script: "echo 'no power' >&2\nexit 2")
+            defer { try? FileManager.default.removeItem(at: hooks) }
             let harness = try await AgentHarness.start(hooks: hooks)
             let envelope = try Fixtures.envelope(.restartDevice)
             try await harness.watcher.send(envelope, to: harness.commandTopic)
