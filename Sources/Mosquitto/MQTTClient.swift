@@ -67,9 +67,8 @@ public final class MQTTClient: Sendable {
     }
 
     /// Cuts the TCP connection without a DISCONNECT, as a crash or network loss would: the broker publishes the
-    /// Last Will and the client reconnects. For tests.
-    @_spi(Testing)
-    public func dropConnectionForTesting() {
+    /// Last Will and the client reconnects. For fault injection (a simulated device's crash, tests).
+    public func dropConnection() {
         handle.dropConnection()
     }
 }

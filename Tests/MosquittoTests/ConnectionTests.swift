@@ -2,7 +2,7 @@ import Foundation
 import HookcastTestSupport
 import Testing
 
-@_spi(Testing) @testable import Mosquitto
+@testable import Mosquitto
 
 @Suite("Connecting, losing the connection and coming back")
 struct ConnectionTests {
@@ -16,7 +16,7 @@ struct ConnectionTests {
             properties: MQTTPublishProperties(contentType: "text/plain"))
 
         let dying = try await ClientFactory.connected(will: will)
-        dying.dropConnectionForTesting()
+        dying.dropConnection()
         let message = try #require(try await wills.collect(1).first)
         #expect(message.payloadString == "offline")
         #expect(message.properties.contentType == "text/plain")
