@@ -2,12 +2,12 @@ import CMosquitto
 
 /// An MQTT v5 client over libmosquitto, for Swift concurrency.
 ///
-/// libmosquitto's own thread does the network work and reconnects with capped exponential backoff; subscriptions
-/// are restored after a reconnect. Calls made while the connection is down wait (up to `offlineWaitTimeout`) and
+/// A network thread of its own (`NetworkLoop`) does the network work and reconnects with capped backoff;
+/// subscriptions are restored after a reconnect. Calls made while the connection is down wait (up to `offlineWaitTimeout`) and
 /// then fail; nothing is dropped silently. Call `disconnect()` when done; a client released without it is shut
 /// down synchronously.
 public final class MQTTClient: Sendable {
-    private let handle: MosquittoHandle
+    let handle: MosquittoHandle
 
     public init(configuration: Configuration) throws(MQTTError) {
         handle = try MosquittoHandle(configuration: configuration)
