@@ -6,8 +6,9 @@ import Testing
 
 /// Webhook → gateway → broker → `hookcast device --count 300` → acknowledgements → the webhook's answer.
 ///
-/// The fleet runs as a process of its own: its 900 descriptors in this process would push the sockets of other
-/// tests' `MQTTClient`s past 1023, where libmosquitto's threaded loop (select) no longer sees them.
+/// The fleet runs as a process of its own, so its 900 descriptors do not count against this process's limit, which
+/// every other suite's clients and gateways share. (While the client still used libmosquitto's threaded loop, which
+/// waits with select(), they also pushed other tests' sockets past 1023, where that loop never read them.)
 @Suite("End to end with a simulated fleet")
 struct FleetEndToEndTests {
     static let count = 300

@@ -57,7 +57,7 @@ struct ConnectionTests {
     @Test("Disconnected by the broker (an account change), the client connects again by itself")
     func reconnectsAfterServerDisconnect() async throws {
         // The shipped configuration: its dynamic-security plugin disconnects a client whose roles change, with
-        // DISCONNECT reason 152, after which libmosquitto's own thread stops for good.
+        // DISCONNECT reason 152, after which the network loop ends for good, as libmosquitto's own does.
         let broker = try TestBroker(access: .secure)
         let gateway = try broker.gatewayCredentials
         let admin = try MQTTClient(
