@@ -35,6 +35,11 @@ final class InFlightLimiter: Sendable {
         }
     }
 
+    /// Callers waiting for a slot now.
+    var waitingCount: Int {
+        state.withLock { $0.waiters.count - $0.firstWaiter }
+    }
+
     func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.firstWaiter < state.waiters.count else {

@@ -2,12 +2,12 @@ import CMosquitto
 
 /// An MQTT v5 client over libmosquitto, for Swift concurrency.
 ///
-/// libmosquitto's own thread does the network work and reconnects with capped exponential backoff; subscriptions
-/// are restored after a reconnect. Calls made while the connection is down wait (up to `offlineWaitTimeout`) and
+/// A network thread of its own (`NetworkLoop`) does the network work and reconnects with capped backoff;
+/// subscriptions are restored after a reconnect. Calls made while the connection is down wait (up to `offlineWaitTimeout`) and
 /// then fail; nothing is dropped silently. Call `disconnect()` when done; a client released without it is shut
 /// down synchronously.
 public final class MQTTClient: Sendable {
-    private let handle: MosquittoHandle
+    let handle: MosquittoHandle
 
     public init(configuration: Configuration) throws(MQTTError) {
         handle = try MosquittoHandle(configuration: configuration)
@@ -67,9 +67,8 @@ public final class MQTTClient: Sendable {
     }
 
     /// Cuts the TCP connection without a DISCONNECT, as a crash or network loss would: the broker publishes the
-    /// Last Will and the client reconnects. For tests.
-    @_spi(Testing)
-    public func dropConnectionForTesting() {
+    /// Last Will and the client reconnects. For fault injection (a simulated device's crash, tests).
+    public func dropConnection() {
         handle.dropConnection()
     }
 }

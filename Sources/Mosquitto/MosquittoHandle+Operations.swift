@@ -14,7 +14,7 @@ extension MosquittoHandle {
         await limiter.acquire()
         defer { limiter.release() }
         try await waitForConnection()
-        return try await withCheckedThrowingContinuation { continuation in
+        let reply = try await withCheckedThrowingContinuation { (continuation: Waiter) in
             var mid: Int32 = 0
             let code: Int32
             do {
@@ -35,6 +35,11 @@ extension MosquittoHandle {
             register(.publish(topic: topic, continuation), mid: mid)
             wakeNetworkLoop()
         }
+        // Only a PUBACK (or the write of a QoS 0 message) resumes a publish with success, always as `.published`.
+        guard case .published(let result) = reply else {
+            throw MQTTError.library(code: MOSQ_ERR_PROTOCOL.rawValue, message: "acknowledgement of the wrong kind")
+        }
+        return result
     }
 
     /// Registers the stream first, so that retained messages the broker sends right after SUBACK are not missed.
@@ -42,11 +47,8 @@ extension MosquittoHandle {
     func subscribe(filter: String, qos: MQTTQoS) async throws -> MQTTSubscription {
         guard TopicFilter.isValidFilter(filter) else { throw MQTTError.invalidTopicFilter(filter) }
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
-        let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) -> (UInt64, Bool) in
-            guard state.connection != .closed else { throw .clientClosed }
-            let identifier = state.makeIdentifier()
-            state.subscriptions[identifier] = SubscriptionEntry(filter: filter, qos: qos, continuation: continuation)
-            return (identifier, state.connection == .idle)
+        let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) in
+            try state.addSubscription(filter: filter, qos: qos, receiver: continuation)
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.
@@ -66,7 +68,7 @@ extension MosquittoHandle {
     }
 
     private func sendSubscribe(filter: String, qos: MQTTQoS) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        _ = try await withCheckedThrowingContinuation { (continuation: Waiter) in
             var mid: Int32 = 0
             let code = mosquitto_subscribe_v5(mosq, &mid, filter, qos.rawValue, 0, nil)
             guard code == MOSQ_ERR_SUCCESS.rawValue else {
@@ -80,14 +82,10 @@ extension MosquittoHandle {
 
     /// Ends every stream on `filter` and tells the broker, waiting for its UNSUBACK when connected.
     func unsubscribe(filter: String) async throws {
-        let (entries, connected) = state.withLock { state in
-            let entries = state.subscriptions.filter { $0.value.filter == filter }
-            for identifier in entries.keys { state.subscriptions[identifier] = nil }
-            return (Array(entries.values), state.connection.isConnected)
-        }
-        for entry in entries { entry.continuation.finish() }
+        let (receivers, connected) = state.withLock { $0.removeSubscriptions(filter: filter) }
+        for receiver in receivers { receiver.finish() }
         guard connected else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        _ = try await withCheckedThrowingContinuation { (continuation: Waiter) in
             var mid: Int32 = 0
             let code = mosquitto_unsubscribe_v5(mosq, &mid, filter, nil)
             guard code == MOSQ_ERR_SUCCESS.rawValue else {
@@ -101,11 +99,7 @@ extension MosquittoHandle {
 
     /// A subscription stream ended (its consumer stopped or was cancelled): drop the broker's filter if unused.
     func removeSubscription(_ identifier: UInt64) {
-        let unusedFilter = state.withLock { state -> String? in
-            guard let entry = state.subscriptions.removeValue(forKey: identifier) else { return nil }
-            let stillUsed = state.subscriptions.values.contains { $0.filter == entry.filter }
-            return stillUsed || !state.connection.isConnected ? nil : entry.filter
-        }
+        let unusedFilter = state.withLock { $0.removeSubscription(identifier) }
         guard let unusedFilter else { return }
         var mid: Int32 = 0
         if mosquitto_unsubscribe_v5(mosq, &mid, unusedFilter, nil) == MOSQ_ERR_SUCCESS.rawValue {
@@ -129,24 +123,17 @@ extension MosquittoHandle {
     func stateChanges() -> AsyncStream<MQTTConnectionState> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: MQTTConnectionState.self, bufferingPolicy: .bufferingNewest(64))
-        let identifier = state.withLock { state -> UInt64? in
-            continuation.yield(state.connection)
-            guard state.connection != .closed else { return nil }
-            let identifier = state.makeIdentifier()
-            state.observers[identifier] = continuation
-            return identifier
-        }
-        guard let identifier else {
-            continuation.finish()
-            return stream
-        }
-        // Not synchronously: see `subscribe`.
-        continuation.onTermination = { [weak self] _ in
-            guard let handle = self else { return }
-            DispatchQueue.global().async {
-                _ = handle.state.withLock { $0.observers.removeValue(forKey: identifier) }
+        let (identifier, action) = state.withLock { $0.addObserver(continuation) }
+        if let identifier {
+            // Not synchronously: see `subscribe`. Set before the first state is delivered, which may end the stream.
+            continuation.onTermination = { [weak self] _ in
+                guard let handle = self else { return }
+                DispatchQueue.global().async {
+                    handle.state.withLock { $0.removeObserver(identifier) }
+                }
             }
         }
+        perform(action)
         return stream
     }
 

@@ -55,43 +55,7 @@ extension MosquittoHandle {
         }
     }
 
-    /// Also while connected: a connection that breaks logs OpenSSL's reason before libmosquitto reports it lost.
-    /// The lines are cleared on every successful connection.
     private func recordTLSLogLine(_ line: String) {
-        state.withLock { state in
-            guard state.connection != .closed else { return }
-            // A handful is all a message needs; a flapping connection must not grow the list without end.
-            if state.tlsErrors.count < 8 { state.tlsErrors.append(line) }
-        }
-    }
-
-    /// libmosquitto logs each entry of OpenSSL's error queue as a line of its own.
-    static func isOpenSSLError(_ line: String) -> Bool {
-        line.hasPrefix("OpenSSL Error")
-    }
-
-    /// The error for a failed TLS set-up or handshake, from the lines libmosquitto logged: the line naming a file
-    /// it could not load, and OpenSSL's reasons ("error:0A000086:SSL routines::certificate verify failed").
-    func tlsFailure(from lines: [String]) -> MQTTError {
-        let openSSLReasons = lines.filter(Self.isOpenSSLError).compactMap { line in
-            line.split(separator: ":", omittingEmptySubsequences: false).last.map {
-                String($0.drop { $0 == " " })
-            }
-        }
-        let reason =
-            openSSLReasons.isEmpty
-            ? (lines.last ?? "libmosquitto reported a TLS error without details")
-            : openSSLReasons.joined(separator: "; ")
-        if let tls = configuration.tls {
-            if let file = tls.namedFiles.first(where: { file in lines.contains { $0.contains("\"\(file.path)\"") } }) {
-                return .tlsFileUnusable(file.role, path: file.path, reason: reason)
-            }
-            if let clientCertificate = tls.clientCertificate, lines.contains(where: { $0.contains("inconsistent") }) {
-                return .tlsFileUnusable(
-                    .clientKey, path: clientCertificate.keyFile,
-                    reason: "it is not the key of the client certificate '\(clientCertificate.certificateFile)'")
-            }
-        }
-        return .tlsHandshakeFailed(host: configuration.host, port: configuration.port, reason: reason)
+        state.withLock { $0.recordTLSError(line) }
     }
 }

@@ -5,18 +5,29 @@ import Synchronization
 
 /// Owns one libmosquitto client and everything that waits on it.
 ///
+/// Its decisions are `ClientStateMachine`'s, made under the `state` lock; what they call for (resuming callers,
+/// telling observers, starting and stopping the network loop) is done by `perform(_:)` after the lock is released.
+///
 /// `@unchecked Sendable` is safe because: `mosq` is assigned once in `init` and only destroyed in `deinit`, when no
 /// other reference exists; libmosquitto's calls are thread-safe in threaded mode (set in `configure`, before any
 /// thread drives it) and before that only the serial `blockingQueue` drives the connection; every piece of
-/// Swift state is inside the `state` mutex; the other stored properties are immutable and Sendable.
+/// Swift state is inside the `state` and `networkLoop` mutexes; the other stored properties are immutable and
+/// Sendable.
 final class MosquittoHandle: @unchecked Sendable {
+    typealias Waiter = CheckedContinuation<Reply, any Error>
+    typealias State = ClientStateMachine<
+        Waiter, AsyncStream<MQTTConnectionState>.Continuation, AsyncStream<MQTTMessage>.Continuation
+    >
+
     let configuration: MQTTClient.Configuration
     let mosq: OpaquePointer
-    let state = Mutex(ClientState())
+    let state: Mutex<State>
+    /// The network thread while it runs; set and cleared on `blockingQueue`.
+    let networkLoop = Mutex<NetworkLoop?>(nil)
     let limiter: InFlightLimiter
     var logger: Logger { configuration.logger }
     /// Calls that block (DNS, TCP connect, joining the network thread) run here, one at a time, never on the
-    /// Swift concurrency pool and never on libmosquitto's own thread.
+    /// Swift concurrency pool and never on the network thread.
     let blockingQueue = DispatchQueue(label: "hookcast.mqtt.blocking")
 
     init(configuration: MQTTClient.Configuration) throws(MQTTError) {
@@ -27,6 +38,7 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         self.mosq = mosq
         self.configuration = configuration
+        self.state = Mutex(State(configuration: configuration))
         self.limiter = InFlightLimiter(limit: configuration.maxInFlightPublishes)
         // No clean-up on a throw: every stored property is set by now, so Swift runs `deinit`, which destroys
         // `mosq`. Destroying it here as well freed it twice and closed whatever descriptors its memory held next.
@@ -50,13 +62,13 @@ final class MosquittoHandle: @unchecked Sendable {
             return MOSQ_ERR_ERRNO.rawValue
         }
         let code = loop.start()
-        if code == MOSQ_ERR_SUCCESS.rawValue { state.withLock { $0.networkLoop = loop } }
+        if code == MOSQ_ERR_SUCCESS.rawValue { networkLoop.withLock { $0 = loop } }
         return code
     }
 
     /// Tells the network thread a packet was queued; in threaded mode libmosquitto leaves the writing to it.
     func wakeNetworkLoop() {
-        state.withLock { $0.networkLoop }?.wake()
+        networkLoop.withLock { $0 }?.wake()
     }
 
     private func configure() throws(MQTTError) {
@@ -91,63 +103,24 @@ final class MosquittoHandle: @unchecked Sendable {
     // MARK: Waiting for acknowledgements
 
     /// Records an operation the broker will acknowledge under `mid`, unless the acknowledgement already came.
-    func register(_ operation: PendingOperation, mid: Int32) {
-        let packetID = UInt16(truncatingIfNeeded: mid)
-        let refused = state.withLock { state -> (filter: String, code: MQTTReasonCode)? in
-            if state.connection == .closed {
-                operation.fail(with: MQTTError.clientClosed)
-                return nil
-            }
-            if let (acknowledgement, _) = state.earlyAcknowledgements.removeValue(forKey: packetID) {
-                return operation.complete(with: acknowledgement)
-            }
-            state.pending[packetID] = Deadline(
-                value: operation, deadline: .now + configuration.acknowledgementTimeout)
-            return nil
-        }
-        if let refused { logRefusedBackgroundSubscription(refused) }
+    func register(_ operation: PendingOperation<Waiter>, mid: Int32) {
+        perform(state.withLock { $0.register(operation, mid: mid, now: .now) })
     }
 
-    /// Called on libmosquitto's thread for PUBACK, SUBACK and UNSUBACK (and for QoS 0 once written).
+    /// Called on the network thread for PUBACK, SUBACK and UNSUBACK (and for QoS 0 once written).
     func acknowledge(mid: Int32, _ acknowledgement: Acknowledgement) {
-        let packetID = UInt16(truncatingIfNeeded: mid)
-        let refused = state.withLock { state -> (filter: String, code: MQTTReasonCode)? in
-            if let operation = state.pending.removeValue(forKey: packetID) {
-                return operation.value.complete(with: acknowledgement)
-            }
-            state.earlyAcknowledgements[packetID] = (acknowledgement, .now)
-            return nil
-        }
-        if let refused { logRefusedBackgroundSubscription(refused) }
-    }
-
-    private func logRefusedBackgroundSubscription(_ refused: (filter: String, code: MQTTReasonCode)) {
-        logger.error(
-            "broker refused to restore a subscription",
-            metadata: ["filter": "\(refused.filter)", "reason": "\(refused.code)"])
+        perform(state.withLock { $0.acknowledge(mid: mid, acknowledgement, now: .now) })
     }
 
     /// Waits until the client is connected, at most `offlineWaitTimeout`.
     func waitForConnection() async throws {
-        let ready = try state.withLock { state throws(MQTTError) -> Bool in
-            switch state.connection {
-            case .connected: return true
-            case .closed: throw .clientClosed
-            case .idle: throw .notConnected(waited: .zero)
-            case .connecting, .disconnected: return false
-            }
+        switch state.withLock({ $0.readiness }) {
+        case .connected: return
+        case .failed(let error): throw error
+        case .wait: break
         }
-        if ready { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            state.withLock { state in
-                switch state.connection {
-                case .connected: continuation.resume()
-                case .closed: continuation.resume(throwing: MQTTError.clientClosed)
-                default:
-                    state.connectionWaiters[state.makeIdentifier()] = Deadline(
-                        value: continuation, deadline: .now + configuration.offlineWaitTimeout)
-                }
-            }
+        _ = try await withCheckedThrowingContinuation { (continuation: Waiter) in
+            perform(state.withLock { $0.waitForConnection(continuation, now: .now) })
         }
     }
 
@@ -155,11 +128,7 @@ final class MosquittoHandle: @unchecked Sendable {
 
     /// One task per client fails whatever waited too long. It holds the handle only while it sweeps.
     func startSweeperIfNeeded() {
-        let start = state.withLock { state in
-            defer { state.sweeperRunning = true }
-            return !state.sweeperRunning
-        }
-        guard start else { return }
+        guard state.withLock({ $0.startSweeper() }) else { return }
         Task { [weak self] in
             while true {
                 try? await Task.sleep(for: .milliseconds(100))
@@ -170,24 +139,8 @@ final class MosquittoHandle: @unchecked Sendable {
 
     /// Returns false once the client is closed.
     private func sweep() -> Bool {
-        let now = ContinuousClock.now
-        return state.withLock { state -> Bool in
-            state.expire(now: now, configuration: configuration)
-            handleTLSFailure(&state)
-            if let waiter = state.connectWaiter, waiter.deadline <= now {
-                state.connectWaiter = nil
-                state.transition(to: .idle)
-                // Queued before the caller hears of the failure, so a retried connect() runs after the clean-up.
-                blockingQueue.async { self.stopNetworkThread() }
-                waiter.value.resume(
-                    throwing: MQTTError.connectTimedOut(
-                        host: configuration.host, port: configuration.port, after: configuration.connectTimeout))
-            }
-            if state.connection == .closed {
-                state.sweeperRunning = false
-                return false
-            }
-            return true
-        }
+        let (action, continues) = state.withLock { $0.sweep(now: .now) }
+        perform(action)
+        return continues
     }
 }

@@ -52,17 +52,21 @@ struct DeviceAgentSubscriptionTests {
 
     @Test("A command published while the agent is offline is executed when it comes back")
     func persistentSession() async throws {
-        try await withTimeout(.seconds(15)) {
-            let first = try await AgentHarness.start()
+        // A broker of its own, whose log says when it has processed the agent's DISCONNECT.
+        let broker = try await TestBroker()
+        try await withTimeout(.seconds(60)) {
+            let first = try await AgentHarness.start(port: broker.port)
             try await first.stopAgent()
             // The agent's DISCONNECT is on the wire but may not be processed yet; a command the broker routed to the
-            // closing connection would be acknowledged by libmosquitto after the agent stopped reading. Give the
-            // broker a moment, as a real device's absence would.
-            try await Task.sleep(for: .milliseconds(200))
+            // closing connection would be acknowledged by libmosquitto after the agent stopped reading. The device
+            // is away once the broker says so.
+            while !broker.log.contains("Client \(first.deviceID.rawValue) disconnected") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let envelope = try Fixtures.envelope(.loadURL, params: .init(url: "https://example.com/queued"))
             try await first.watcher.send(envelope, to: first.commandTopic)
 
-            let second = try await AgentHarness.start(first.deviceID, watcher: first.watcher)
+            let second = try await AgentHarness.start(first.deviceID, watcher: first.watcher, port: broker.port)
             let acks = try await second.watcher.acknowledgements(for: envelope.id, count: 1)
             #expect(acks.first?.status == .ok)
             #expect(second.agent.state.currentURL == "https://example.com/queued")

@@ -9,10 +9,10 @@
     @testable import HookcastDevice
 
     /// Each test owns its broker: a broadcast on the shared one would reach every other test's devices. One test
-    /// at a time and 60 devices at most (three descriptors each): the other suites' clients share this process, and
-    /// an `MQTTClient` whose socket lands above 1023 is never read by libmosquitto's threaded loop (select). With
-    /// 150 the whole run peaked at 1,016 open descriptors (numbers up to 1,069) and a gateway in another suite
-    /// never connected. The 300-device fleet runs as a process of its own in FleetEndToEndTests.
+    /// at a time and 60 devices at most (three descriptors each): the other suites' clients share this process and
+    /// its descriptor limit. (With 150, while `MQTTClient` still used libmosquitto's threaded loop, which waits with
+    /// select() and never reads a socket above 1023, the run peaked at 1,016 open descriptors and a gateway in
+    /// another suite never connected.) The 300-device fleet runs as a process of its own in FleetEndToEndTests.
     @Suite("FleetSimulator runs many devices on one thread, each speaking the device protocol", .serialized)
     struct FleetSimulatorTests {
         static let count = 60

@@ -6,8 +6,9 @@ import Testing
 
 /// Webhook → gateway → broker → `hookcast device --count 300` → acknowledgements → the webhook's answer.
 ///
-/// The fleet runs as a process of its own, as a real fleet would: its descriptors and its epoll thread stay out of the
-/// test process.
+/// The fleet runs as a process of its own, so its 900 descriptors do not count against this process's limit, which
+/// every other suite's clients and gateways share. (While the client still used libmosquitto's threaded loop, which
+/// waits with select(), they also pushed other tests' sockets past 1023, where that loop never read them.)
 @Suite("End to end with a simulated fleet")
 struct FleetEndToEndTests {
     static let count = 300

@@ -158,9 +158,8 @@ struct GatewayClient: Sendable {
 
     func waitUntilReady() async throws {
         let client = self
-        // Generous: libmosquitto's threaded loop cannot read a socket numbered 1024 or above (select), and at its
-        // peaks this test process has over a thousand descriptors open; such a connect attempt times out and the
-        // gateway's next attempt, with a new socket, succeeds.
+        // Generous: the gateway retries its connect with backoff until the broker answers, and at its peaks this
+        // test process runs many suites' gateways, clients and brokers at once on a small machine.
         try await withTimeout(.seconds(30), "gateway connected to the broker") {
             while try await client.request(.get, "/readyz").status != .ok {
                 try await Task.sleep(for: .milliseconds(20))

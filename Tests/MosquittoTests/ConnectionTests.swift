@@ -2,7 +2,7 @@ import Foundation
 import HookcastTestSupport
 import Testing
 
-@_spi(Testing) @testable import Mosquitto
+@testable import Mosquitto
 
 @Suite("Connecting, losing the connection and coming back")
 struct ConnectionTests {
@@ -16,7 +16,7 @@ struct ConnectionTests {
             properties: MQTTPublishProperties(contentType: "text/plain"))
 
         let dying = try await ClientFactory.connected(will: will)
-        dying.dropConnectionForTesting()
+        dying.dropConnection()
         let message = try #require(try await wills.collect(1).first)
         #expect(message.payloadString == "offline")
         #expect(message.properties.contentType == "text/plain")
@@ -57,7 +57,7 @@ struct ConnectionTests {
     @Test("Disconnected by the broker (an account change), the client connects again by itself")
     func reconnectsAfterServerDisconnect() async throws {
         // The shipped configuration: its dynamic-security plugin disconnects a client whose roles change, with
-        // DISCONNECT reason 152, after which libmosquitto's own thread stops for good.
+        // DISCONNECT reason 152, after which the network loop ends for good, as libmosquitto's own does.
         let broker = try await TestBroker(access: .secure)
         let gateway = try broker.gatewayCredentials
         let admin = try MQTTClient(

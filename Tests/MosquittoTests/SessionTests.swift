@@ -2,7 +2,7 @@ import Foundation
 import HookcastTestSupport
 import Testing
 
-@_spi(Testing) @testable import Mosquitto
+@testable import Mosquitto
 
 /// Persistent sessions: what the broker keeps for a client while it is away must reach it when it returns.
 @Suite("Persistent sessions")
@@ -48,7 +48,7 @@ struct SessionTests {
         let held = try await first.subscribe(to: topic)
         // libmosquitto reconnects by itself; the CONNECT it sends must still ask for the session to be kept.
         let states = first.stateChanges()
-        first.dropConnectionForTesting()
+        first.dropConnection()
         _ = try await states.untilReconnected(within: .seconds(15), "automatic reconnect")
         await first.disconnect()
         withExtendedLifetime(held) {}

@@ -1,5 +1,5 @@
 import HookcastProtocol
-@_spi(Testing) import Mosquitto
+import Mosquitto
 
 extension DeviceAgent {
     /// The topics the agent listens to from the start: its own commands, broadcasts, its config, and the groups it
@@ -73,6 +73,6 @@ extension DeviceAgent {
 
     /// Cuts the connection as a crash would, so the broker publishes the Last Will. For tests.
     func dropConnectionForTesting() {
-        client.dropConnectionForTesting()
+        client.dropConnection()
     }
 }

@@ -22,16 +22,37 @@ struct BrokerAccountsService: Service {
     }
 
     private func reconcileWhenNeeded() async {
-        var wasConnected = false
+        // The first connection is reconciled, and every one after a loss.
+        var needsReconciling = true
         var lastReconciled = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let connected = client.state.isConnected
-            if connected && (!wasConnected || ContinuousClock.now - lastReconciled >= interval) {
+            guard client.state.isConnected else {
+                needsReconciling = true
+                await waitForBroker()
+                continue
+            }
+            if needsReconciling || ContinuousClock.now - lastReconciled >= interval {
                 await accounts.reconcile()
                 lastReconciled = .now
+                needsReconciling = false
             }
-            wasConnected = connected
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
+            // Until the next reconciliation is due, or the connection goes. Half a second at least, as often as
+            // the service ever looked.
+            let untilDue = max(interval - (ContinuousClock.now - lastReconciled), .milliseconds(500))
+            let lost = try? await cancelWhenGracefulShutdown {
+                try await client.waitUntilDisconnected(timeout: untilDue)
+            }
+            if lost == true { needsReconciling = true }
+        }
+    }
+
+    /// Until the client connects, or shutdown begins. A closed client never connects again; the application is
+    /// stopping then, so this waits for that.
+    private func waitForBroker() async {
+        do {
+            try await cancelWhenGracefulShutdown { try await client.waitUntilConnected() }
+        } catch {
+            try? await gracefulShutdown()
         }
     }
 }

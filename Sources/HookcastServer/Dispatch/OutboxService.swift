@@ -16,14 +16,35 @@ struct OutboxService: Service {
     func run() async throws {
         var wasConnected = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let connected = client.state.isConnected
-            if connected && !wasConnected {
+            guard client.state.isConnected else {
+                wasConnected = false
+                await waitForBroker()
+                continue
+            }
+            if !wasConnected {
                 await configs.publishAll()
                 await emergency.publishAll()
             }
-            wasConnected = connected
-            if connected { await drain() }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
+            wasConnected = true
+            await drain()
+            // The next look at the outbox, or sooner when the connection goes, so a reconnect within the pause
+            // still re-sends the configs.
+            if await connectionLost(within: .milliseconds(500)) { wasConnected = false }
+        }
+    }
+
+    private func connectionLost(within timeout: Duration) async -> Bool {
+        let lost = try? await cancelWhenGracefulShutdown { try await client.waitUntilDisconnected(timeout: timeout) }
+        return lost ?? false
+    }
+
+    /// Until the client connects, or shutdown begins. A closed client never connects again; the application is
+    /// stopping then, so this waits for that.
+    private func waitForBroker() async {
+        do {
+            try await cancelWhenGracefulShutdown { try await client.waitUntilConnected() }
+        } catch {
+            try? await gracefulShutdown()
         }
     }
 

@@ -34,14 +34,26 @@ struct RedeliveryService: Service {
     func run() async throws {
         var schedules: [UUID: Schedule] = [:]
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            if client.state.isConnected {
-                do {
-                    try await redeliverDue(schedules: &schedules, now: Date())
-                } catch {
-                    logger.warning("redelivery scan failed", metadata: ["error": "\(error)"])
-                }
+            guard client.state.isConnected else {
+                await waitForBroker()
+                continue
+            }
+            do {
+                try await redeliverDue(schedules: &schedules, now: Date())
+            } catch {
+                logger.warning("redelivery scan failed", metadata: ["error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// Until the client connects, or shutdown begins. A closed client never connects again; the application is
+    /// stopping then, so this waits for that.
+    private func waitForBroker() async {
+        do {
+            try await cancelWhenGracefulShutdown { try await client.waitUntilConnected() }
+        } catch {
+            try? await gracefulShutdown()
         }
     }
 

@@ -17,31 +17,35 @@ struct AgentHarness {
     static func configuration(
         _ deviceID: DeviceID,
         stateFile: URL? = nil,
-        hooks: URL? = nil
+        hooks: URL? = nil,
+        port: Int? = nil
     ) throws -> DeviceAgent.Configuration {
         var logger = Logger(label: "test.device")
         logger.logLevel = .warning
         return DeviceAgent.Configuration(
-            deviceID: deviceID, mqttPort: try SharedBroker.port, sessionExpiry: 120, hooksDirectory: hooks,
+            deviceID: deviceID, mqttPort: try port ?? SharedBroker.port, sessionExpiry: 120, hooksDirectory: hooks,
             hookTimeout: .seconds(5), stateFile: stateFile, keepAlive: 10, connectTimeout: .seconds(5), logger: logger)
     }
 
-    /// Starts an agent and returns once it announced itself online.
+    /// Starts an agent (on the shared broker unless `port` names another) and returns once it announced itself
+    /// online.
     static func start(
         _ deviceID: DeviceID? = nil,
         stateFile: URL? = nil,
         hooks: URL? = nil,
-        watcher existing: BrokerWatcher? = nil
+        watcher existing: BrokerWatcher? = nil,
+        port: Int? = nil
     ) async throws -> AgentHarness {
         let deviceID = try deviceID ?? Fixtures.deviceID()
         let watcher: BrokerWatcher
         if let existing {
             watcher = existing
         } else {
-            watcher = try await BrokerWatcher.start("\(Topics.root)/devices/\(deviceID.rawValue)/#")
+            watcher = try await BrokerWatcher.start("\(Topics.root)/devices/\(deviceID.rawValue)/#", port: port)
         }
         let already = watcher.messages.count
-        let agent = try DeviceAgent(configuration: configuration(deviceID, stateFile: stateFile, hooks: hooks))
+        let agent = try DeviceAgent(
+            configuration: configuration(deviceID, stateFile: stateFile, hooks: hooks, port: port))
         let runner = Task { try await agent.run() }
         _ = try await watcher.presence(.online, after: already)
         return AgentHarness(deviceID: deviceID, agent: agent, runner: runner, watcher: watcher)
