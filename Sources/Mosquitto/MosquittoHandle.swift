@@ -108,7 +108,7 @@ final class MosquittoHandle: @unchecked Sendable {
     }
 
     /// Called on the network thread for PUBACK, SUBACK and UNSUBACK (and for QoS 0 once written).
-    func acknowledge(mid: Int32, _ acknowledgement: Acknowledgement) {
+    func acknowledge(mid: Int32, _ acknowledgement: BrokerAcknowledgement) {
         perform(state.withLock { $0.acknowledge(mid: mid, acknowledgement, now: .now) })
     }
 

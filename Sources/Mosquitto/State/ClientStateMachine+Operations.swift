@@ -16,7 +16,7 @@ extension ClientStateMachine {
 
     /// The broker acknowledged `mid` (PUBACK, SUBACK, UNSUBACK; QoS 0 once written).
     mutating func acknowledge(
-        mid: Int32, _ acknowledgement: Acknowledgement, now: ContinuousClock.Instant
+        mid: Int32, _ acknowledgement: BrokerAcknowledgement, now: ContinuousClock.Instant
     ) -> Action {
         let packetID = UInt16(truncatingIfNeeded: mid)
         if let operation = pending.removeValue(forKey: packetID) {
@@ -27,7 +27,7 @@ extension ClientStateMachine {
         return takeAction()
     }
 
-    private mutating func complete(_ operation: PendingOperation<Waiter>, with acknowledgement: Acknowledgement) {
+    private mutating func complete(_ operation: PendingOperation<Waiter>, with acknowledgement: BrokerAcknowledgement) {
         switch operation.completion(with: acknowledgement) {
         case .resume(let waiter, .success(let reply)): resume(waiter, returning: reply)
         case .resume(let waiter, .failure(let error)): resume(waiter, throwing: error)

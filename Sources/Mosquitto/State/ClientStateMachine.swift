@@ -23,7 +23,7 @@ struct ClientStateMachine<Waiter, Observer, Receiver> {
     var sweeperRunning = false
     var pending: [UInt16: Deadline<PendingOperation<Waiter>>] = [:]
     /// Acknowledgements that arrived before the caller recorded their mid (libmosquitto can be that fast).
-    var earlyAcknowledgements: [UInt16: (Acknowledgement, ContinuousClock.Instant)] = [:]
+    var earlyAcknowledgements: [UInt16: (BrokerAcknowledgement, ContinuousClock.Instant)] = [:]
     /// libmosquitto's error log lines since the last successful connection (TLS clients only): the reason for a
     /// TLS failure, which no return code carries.
     var tlsErrors: [String] = []

@@ -8,8 +8,9 @@ enum Reply: Sendable, Hashable {
     case done
 }
 
-/// An acknowledgement from the broker, as the network thread saw it.
-enum Acknowledgement: Hashable {
+/// A PUBACK, SUBACK or UNSUBACK from the broker, as the network thread saw it; not a device's `Acknowledgement`
+/// of the Hookcast protocol.
+enum BrokerAcknowledgement: Hashable {
     case published(reasonCode: Int32)
     case subscribed(reasonCode: Int32)
     case unsubscribed
@@ -33,7 +34,7 @@ enum PendingOperation<Waiter> {
     }
 
     /// What the broker's `acknowledgement` means for this operation.
-    func completion(with acknowledgement: Acknowledgement) -> OperationCompletion<Waiter> {
+    func completion(with acknowledgement: BrokerAcknowledgement) -> OperationCompletion<Waiter> {
         switch (self, acknowledgement) {
         case (.publish(let topic, let waiter), .published(let code)):
             let reason = MQTTReasonCode(code)

@@ -37,12 +37,12 @@ struct PendingOperationTests {
     @Test(
         "an acknowledgement of the wrong kind fails the waiter with a protocol error",
         arguments: [
-            (Operation.publish(topic: "t", 4), Acknowledgement.subscribed(reasonCode: 0)),
-            (Operation.publish(topic: "t", 4), Acknowledgement.unsubscribed),
-            (Operation.subscribe(filter: "f", 4), Acknowledgement.published(reasonCode: 0)),
-            (Operation.unsubscribe(4), Acknowledgement.subscribed(reasonCode: 0)),
+            (Operation.publish(topic: "t", 4), BrokerAcknowledgement.subscribed(reasonCode: 0)),
+            (Operation.publish(topic: "t", 4), BrokerAcknowledgement.unsubscribed),
+            (Operation.subscribe(filter: "f", 4), BrokerAcknowledgement.published(reasonCode: 0)),
+            (Operation.unsubscribe(4), BrokerAcknowledgement.subscribed(reasonCode: 0)),
         ])
-    func mismatchedKinds(operation: Operation, acknowledgement: Acknowledgement) {
+    func mismatchedKinds(operation: Operation, acknowledgement: BrokerAcknowledgement) {
         #expect(
             operation.completion(with: acknowledgement)
                 == .resume(
