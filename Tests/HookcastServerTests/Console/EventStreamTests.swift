@@ -27,41 +27,54 @@ struct EventStreamTests {
                     .post, "actions",
                     #"{"event_id":"live","function":"refresh_content","target":{"kind":"device","id":"\#(device)"}}"#
                 ).status == .created)
-            let scripted = try await ScriptedDevice.start(id: device, delay: .milliseconds(300))
-            defer { Task { await scripted.stop() } }
+            // The device answers only after the test has read the command's first event: the stream coalesces
+            // what changed between two reads, so an answer that came in first would be all the test saw.
+            let deviceID = try DeviceID(device)
+            let deviceClient = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: device))
+            try await deviceClient.connect()
+            defer { Task { await deviceClient.disconnect() } }
+            let commands = try await deviceClient.subscribe(to: Topics.deviceCommands(deviceID))
 
             // The session cookie opens the stream as the browser's EventSource does (a GET: no CSRF token).
             let (cookie, _) = try await ConsoleSessionTests.signIn(gateway)
             let stream = try RawTCPConnection(port: try #require(gateway.port))
             stream.send("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\r\n")
-            let hello = await stream.readUntil(containing: "event: hello", timeout: .seconds(10))
+            let hello = await stream.readUntil(containing: "event: hello", timeout: .seconds(60))
             #expect(hello.hasPrefix("HTTP/1.1 200"))
             #expect(hello.lowercased().contains("content-type: text/event-stream"))
             #expect(hello.contains(#"data: {"ack_deadline_seconds":30,"heartbeat_seconds":15}"#))
 
             let test = try await gateway.admin(.post, "actions/live/test")
             let commandID = try #require(test.string("command_id"))
-            let created = await stream.readUntil(containing: #""ok":1"#, timeout: .seconds(15))
-            let events = Self.events(in: created).filter { $0.name == "command" }
-            let forCommand = events.filter { $0.data["id"] == .string(commandID) }
-            #expect(forCommand.count >= 2, "created, then answered: \(created)")
-            #expect(Self.total("pending", forCommand.first) == 1)
-            #expect(Self.total("ok", forCommand.last) == 1)
-            #expect(forCommand.last?.data["complete"] == .bool(true))
+            let created = await stream.readUntil(containing: #""pending":1"#, timeout: .seconds(60))
+            let createdEvent = Self.events(in: created).last { $0.name == "command" }
+            #expect(createdEvent?.data["id"] == .string(commandID), "created: \(created)")
+            #expect(Self.total("pending", createdEvent) == 1)
+
+            var delivered = commands.makeAsyncIterator()
+            let envelope = try CommandEnvelope.decode(try #require(await delivered.next()).payload)
+            #expect(envelope.id.uuidString.lowercased() == commandID.lowercased())
+            let ack = Acknowledgement(
+                commandID: envelope.id, deviceID: deviceID, status: .ok, detail: nil, executedAt: Date())
+            _ = try await deviceClient.publish(to: Topics.deviceAcks(deviceID), payload: ack.encoded())
+            let answered = await stream.readUntil(containing: #""ok":1"#, timeout: .seconds(60))
+            let answeredEvent = Self.events(in: answered).last { $0.name == "command" }
+            #expect(answeredEvent?.data["id"] == .string(commandID), "answered: \(answered)")
+            #expect(Self.total("ok", answeredEvent) == 1)
+            #expect(answeredEvent?.data["complete"] == .bool(true))
 
             let presence = PresenceMessage(
-                deviceID: try DeviceID(device), status: .online, since: Date(),
+                deviceID: deviceID, status: .online, since: Date(),
                 state: ReportedDeviceState(currentURL: "https://example.com/live"))
-            _ = try await scripted.client.publish(
-                to: Topics.deviceStatus(try DeviceID(device)), payload: presence.encoded(), retain: true)
-            let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(10))
+            _ = try await deviceClient.publish(
+                to: Topics.deviceStatus(deviceID), payload: presence.encoded(), retain: true)
+            let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(60))
             let presenceEvent = try #require(Self.events(in: online).last { $0.name == "presence" })
             #expect(presenceEvent.data["device_id"] == .string(device))
             #expect(presenceEvent.data["online"] == .bool(true))
             #expect(presenceEvent.data["reported_state"]?.field("current_url") == .string("https://example.com/live"))
             #expect(presenceEvent.data["reported_state_at"] != nil)
-            _ = try await scripted.client.publish(
-                to: Topics.deviceStatus(try DeviceID(device)), payload: [], retain: true)
+            _ = try await deviceClient.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
         }
     }
 
