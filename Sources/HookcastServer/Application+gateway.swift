@@ -40,8 +40,12 @@ func assembleGateway(
     HealthController(broker: broker).addRoutes(to: router)
     MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
-    WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
-        .addRoutes(to: router)
+    WebhookController(
+        gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit),
+        signatureFailures: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit),
+        waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey)
+    )
+    .addRoutes(to: router)
     let sessions = ConsoleSessions()
     let origins = OriginCheck(publicURL: configuration.publicURL)
     SessionController(

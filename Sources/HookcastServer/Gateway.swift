@@ -181,6 +181,9 @@ struct TriggerResponse: ResponseCodable, Sendable {
     let queued: Bool
     /// True when an earlier request with the same Idempotency-Key or signed webhook-id made this command.
     var duplicate = false
+    /// True when the caller asked to wait but its key already held `KeyWaitSlots.limit` waits: answered at once,
+    /// without the report.
+    var waitSkipped = false
     /// Only when the caller asked to wait for acknowledgements.
     var report: DeliveryReport?
 
@@ -201,6 +204,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         statusURL = try container.decode(String.self, forKey: .statusURL)
         queued = try container.decode(Bool.self, forKey: .queued)
         duplicate = try container.decodeIfPresent(Bool.self, forKey: .duplicate) ?? false
+        waitSkipped = try container.decodeIfPresent(Bool.self, forKey: .waitSkipped) ?? false
         report = nil
     }
 
@@ -213,6 +217,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(queued, forKey: .queued)
         if duplicate { try container.encode(true, forKey: .duplicate) }
+        if waitSkipped { try container.encode(true, forKey: .waitSkipped) }
         if let report {
             var extra = encoder.container(keyedBy: DynamicKey.self)
             try extra.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
@@ -227,5 +232,6 @@ struct TriggerResponse: ResponseCodable, Sendable {
         case statusURL = "status_url"
         case queued
         case duplicate
+        case waitSkipped = "wait_skipped"
     }
 }

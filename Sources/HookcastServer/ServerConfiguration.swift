@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var webhookRateLimit: RateLimit
     /// Requests handled at once, over the whole server; past it, 503 with Retry-After.
     public var maximumConcurrentRequests: Int
+    /// `?wait` webhooks one API key holds open at once; past it they are answered at once without the report. Nil:
+    /// a quarter of `maximumConcurrentRequests` (see `waitsPerKey`).
+    public var maximumWaitsPerKey: Int?
     /// A client must send a request's head within this of connecting (or of the previous response) ...
     public var requestHeadTimeout: Duration
     /// ... and the rest of the request within this of its head; slower clients are disconnected.
@@ -65,7 +68,8 @@ public struct ServerConfiguration: Sendable {
         webhookRateLimit: RateLimit = RateLimit(perSecond: 100, burst: 200),
         maximumConcurrentRequests: Int = 1024,
         requestHeadTimeout: Duration = .seconds(20),
-        requestBodyTimeout: Duration = .seconds(60)
+        requestBodyTimeout: Duration = .seconds(60),
+        maximumWaitsPerKey: Int? = nil
     ) {
         self.address = address
         self.port = port
@@ -88,7 +92,13 @@ public struct ServerConfiguration: Sendable {
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.requestHeadTimeout = requestHeadTimeout
         self.requestBodyTimeout = requestBodyTimeout
+        self.maximumWaitsPerKey = maximumWaitsPerKey
     }
+
+    /// A quarter by default: one key's waits then leave three quarters of the server's slots to every other key,
+    /// the admin API and the console, and 256 (of the default 1,024) waits at once is far more than one sender's
+    /// feed needs to see its commands acknowledged.
+    var waitsPerKey: Int { maximumWaitsPerKey ?? max(1, maximumConcurrentRequests / 4) }
 }
 
 /// Who manages the broker's device accounts.

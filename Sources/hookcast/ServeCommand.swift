@@ -79,6 +79,11 @@ struct ServeCommand: AsyncParsableCommand {
         Environment.value("HOOKCAST_MAX_CONCURRENT_REQUESTS", or: 1024)
 
     @Option(
+        name: .customLong("max-waits-per-key"),
+        help: "?wait webhooks held per API key; more get no report (HOOKCAST_MAX_WAITS_PER_KEY; 0: concurrent / 4).")
+    var maximumWaitsPerKey: Int = Environment.value("HOOKCAST_MAX_WAITS_PER_KEY", or: 0)
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
@@ -95,6 +100,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard maximumConcurrentRequests >= 1 else {
             throw ValidationError("--max-concurrent-requests must be at least 1.")
+        }
+        guard maximumWaitsPerKey >= 0 else {
+            throw ValidationError("--max-waits-per-key must be 0 (a quarter of --max-concurrent-requests) or more.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
@@ -119,7 +127,8 @@ struct ServeCommand: AsyncParsableCommand {
             publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),
             acknowledgementDeadline: .seconds(max(acknowledgementDeadline, 1)),
             webhookRateLimit: RateLimit(perSecond: rateLimit, burst: rateBurst),
-            maximumConcurrentRequests: maximumConcurrentRequests
+            maximumConcurrentRequests: maximumConcurrentRequests,
+            maximumWaitsPerKey: maximumWaitsPerKey > 0 ? maximumWaitsPerKey : nil
         )
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

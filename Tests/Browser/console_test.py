@@ -228,6 +228,22 @@ class ConsoleTest(unittest.TestCase):
         self.row_button("keys-table", "data-key-id", key_id, "Enable")
         self.wait(lambda d: "Enabled" in self.row("keys-table", "data-key-id", key_id).text)
 
+        # A signing-secret rotation's grace period shows in the key's row (rotated through the API, as a script would:
+        # the first rotation makes the key's first secret, the second replaces it).
+        rotated = self.fetch("POST", f"/api/v1/keys/{key_id}/signing-secret",
+                             {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+                             '{"grace_seconds":3600}')
+        self.assertEqual(rotated["status"], 201, rotated)
+        rotated = self.fetch("POST", f"/api/v1/keys/{key_id}/signing-secret",
+                             {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+                             '{"grace_seconds":3600}')
+        self.assertIn("previous_signing_secret_expires_at", rotated["text"])
+        self.tab("devices")
+        self.tab("keys")
+        grace = self.wait(lambda d: self.row("keys-table", "data-key-id", key_id)
+                          .find_element(By.CSS_SELECTOR, "[data-role=signing-grace]"))
+        self.assertIn("old signing secret valid until", grace.text)
+
         # A state-changing call without the CSRF token is refused, even from the console's own page.
         forged = self.fetch("POST", "/api/v1/keys", {"Content-Type": "application/json"}, '{"name":"forged"}')
         self.assertEqual(forged["status"], 403, forged)

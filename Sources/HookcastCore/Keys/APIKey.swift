@@ -20,6 +20,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
     public var rateLimit: RateLimit?
     /// Whether a signing secret exists (the secret itself is only shown by reveal).
     public var hasSigningSecret: Bool
+    /// Until when the signing secret replaced by the last rotation is still accepted; nil when none is.
+    public var previousSigningSecretExpiresAt: Date?
 
     public init(
         id: UUID,
@@ -31,7 +33,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
         maskedKey: String,
         requireSignature: Bool = false,
         rateLimit: RateLimit? = nil,
-        hasSigningSecret: Bool = false
+        hasSigningSecret: Bool = false,
+        previousSigningSecretExpiresAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -43,6 +46,7 @@ public struct APIKey: Sendable, Encodable, Equatable {
         self.requireSignature = requireSignature
         self.rateLimit = rateLimit
         self.hasSigningSecret = hasSigningSecret
+        self.previousSigningSecretExpiresAt = previousSigningSecretExpiresAt?.roundedToMilliseconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -53,6 +57,7 @@ public struct APIKey: Sendable, Encodable, Equatable {
         case requireSignature = "require_signature"
         case rateLimit = "rate_limit"
         case hasSigningSecret = "signing"
+        case previousSigningSecretExpiresAt = "previous_signing_secret_expires_at"
     }
 }
 
@@ -70,5 +75,7 @@ extension APIKey {
         try container.encode(requireSignature, forKey: .requireSignature)
         try container.encode(rateLimit, forKey: .rateLimit)
         try container.encode(hasSigningSecret, forKey: .hasSigningSecret)
+        // Only while a rotation's grace period runs: the field's presence is the news.
+        try container.encodeIfPresent(previousSigningSecretExpiresAt, forKey: .previousSigningSecretExpiresAt)
     }
 }

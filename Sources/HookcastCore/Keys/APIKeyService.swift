@@ -59,7 +59,7 @@ public struct APIKeyService: Sendable {
         }
         stored.record.requireSignature = required
         try await repository.update(stored)
-        return (stored.record, created)
+        return (visible(stored), created)
     }
 
     /// Sets the key's own rate limit; nil returns it to the server's default.
@@ -69,16 +69,37 @@ public struct APIKeyService: Sendable {
         var stored = try await existing(id)
         stored.record.rateLimit = limit
         try await repository.update(stored)
-        return stored.record
+        return visible(stored)
     }
 
-    /// A new signing secret replaces the old one at once (senders must switch with it).
-    public func rotateSigningSecret(id: UUID) async throws -> (APIKey, SigningSecret) {
+    /// How long a rotated-out signing secret stays valid unless the rotation says otherwise: a day, for a sender
+    /// to deploy the new one without its signed requests failing meanwhile.
+    public static let defaultSigningSecretGrace: TimeInterval = 24 * 3600
+    /// The longest grace a rotation may give; past it a leaked old secret would stay good too long.
+    public static let maximumSigningSecretGrace: TimeInterval = 30 * 24 * 3600
+
+    /// A new signing secret. The one it replaces stays valid for `grace` seconds (0: it stops at once); a secret
+    /// already in its grace period is dropped, so at most two are ever accepted. Throws `ValidationError` for a
+    /// grace outside 0 ... `maximumSigningSecretGrace`.
+    public func rotateSigningSecret(
+        id: UUID, grace: TimeInterval = defaultSigningSecretGrace
+    ) async throws -> (APIKey, SigningSecret) {
+        guard grace.isFinite, (0...Self.maximumSigningSecretGrace).contains(grace) else {
+            throw ValidationError(
+                field: "grace_seconds",
+                message: "must be 0 to \(Int(Self.maximumSigningSecretGrace)) seconds (30 days).")
+        }
         var stored = try await existing(id)
         let signing = SigningSecret.generate()
+        if grace > 0, let current = stored.encryptedSigningSecret {
+            stored.encryptedPreviousSigningSecret = current
+            stored.record.previousSigningSecretExpiresAt = now().addingTimeInterval(grace).roundedToMilliseconds
+        } else {
+            stored.encryptedPreviousSigningSecret = nil
+        }
         stored.encryptedSigningSecret = try vault.encrypt(signing.value)
         try await repository.update(stored)
-        return (stored.record, signing)
+        return (visible(stored), signing)
     }
 
     /// The key's signing secret, for the admin's "show" button; nil when it has none.
@@ -94,12 +115,21 @@ public struct APIKeyService: Sendable {
 
     /// All keys, oldest first.
     public func list() async throws -> [APIKey] {
-        try await repository.all().map(\.record)
+        try await repository.all().map(visible)
     }
 
     /// Nil when there is no such key.
     public func get(id: UUID) async throws -> APIKey? {
-        try await repository.find(id: id)?.record
+        try await repository.find(id: id).map(visible)
+    }
+
+    /// The record as the admin sees it: a previous signing secret past its grace is no longer mentioned.
+    private func visible(_ stored: StoredAPIKey) -> APIKey {
+        var record = stored.record
+        if let expiry = record.previousSigningSecretExpiresAt, expiry <= now() {
+            record.previousSigningSecretExpiresAt = nil
+        }
+        return record
     }
 
     /// Decrypts the key for the admin's "show key" button.
@@ -113,7 +143,7 @@ public struct APIKeyService: Sendable {
         var stored = try await existing(id)
         stored.record.enabled = enabled
         try await repository.update(stored)
-        return stored.record
+        return visible(stored)
     }
 
     @discardableResult
@@ -122,7 +152,7 @@ public struct APIKeyService: Sendable {
         var stored = try await existing(id)
         stored.record.name = name
         try await repository.update(stored)
-        return stored.record
+        return visible(stored)
     }
 
     /// Throws `StoreError.notFound` when there is no such key.
@@ -135,9 +165,10 @@ public struct APIKeyService: Sendable {
         try await authenticateWithSigningSecret(presented)?.key
     }
 
-    /// As `authenticate`, with the key's signing secret (if it has one) for checking a signed request.
+    /// As `authenticate`, with the key's signing secret (if it has one) for checking a signed request, and the
+    /// one the last rotation replaced while its grace period runs.
     public func authenticateWithSigningSecret(_ presented: String) async throws -> (
-        key: APIKey, signingSecret: SigningSecret?
+        key: APIKey, signingSecret: SigningSecret?, previousSigningSecret: SigningSecret?
     )? {
         guard presented.hasPrefix(APIKeySecret.prefix), presented.utf8.count <= Self.maxPresentedLength else {
             return nil
@@ -156,7 +187,13 @@ public struct APIKeyService: Sendable {
             stored.record.lastUsedAt = usedAt
         }
         let signing = try stored.encryptedSigningSecret.map { try Self.signingSecret(vault.decrypt($0)) }
-        return (stored.record, signing)
+        var previous: SigningSecret?
+        if let encrypted = stored.encryptedPreviousSigningSecret,
+            let expiry = stored.record.previousSigningSecretExpiresAt, usedAt < expiry
+        {
+            previous = try Self.signingSecret(vault.decrypt(encrypted))
+        }
+        return (visible(stored), signing, previous)
     }
 
     /// Seconds within which repeated use of a key does not rewrite its `lastUsedAt`.

@@ -13,12 +13,23 @@ public struct StoredAPIKey: Sendable, Equatable {
         didSet { record.hasSigningSecret = encryptedSigningSecret != nil }
     }
 
-    public init(record: APIKey, secretHash: Data, encryptedSecret: Data, encryptedSigningSecret: Data? = nil) {
+    /// AES-GCM (combined) of the signing secret the last rotation replaced, accepted until
+    /// `record.previousSigningSecretExpiresAt` so a sender can switch without a gap; nil when there is none.
+    public var encryptedPreviousSigningSecret: Data? {
+        didSet { if encryptedPreviousSigningSecret == nil { record.previousSigningSecretExpiresAt = nil } }
+    }
+
+    public init(
+        record: APIKey, secretHash: Data, encryptedSecret: Data, encryptedSigningSecret: Data? = nil,
+        encryptedPreviousSigningSecret: Data? = nil
+    ) {
         var record = record
         record.hasSigningSecret = encryptedSigningSecret != nil
+        if encryptedPreviousSigningSecret == nil { record.previousSigningSecretExpiresAt = nil }
         self.record = record
         self.secretHash = secretHash
         self.encryptedSecret = encryptedSecret
         self.encryptedSigningSecret = encryptedSigningSecret
+        self.encryptedPreviousSigningSecret = encryptedPreviousSigningSecret
     }
 }

@@ -27,6 +27,15 @@ public enum WebhookSignature {
         id: String?, timestamp: String?, signatures: String?, body: some Collection<UInt8>, secret: SigningSecret,
         now: Date = Date()
     ) throws(Failure) {
+        try verify(id: id, timestamp: timestamp, signatures: signatures, body: body, secrets: [secret], now: now)
+    }
+
+    /// As above, with any of `secrets`: the key's current one and, during a rotation's grace period, the one it
+    /// replaced.
+    public static func verify(
+        id: String?, timestamp: String?, signatures: String?, body: some Collection<UInt8>,
+        secrets: [SigningSecret], now: Date = Date()
+    ) throws(Failure) {
         guard let id, !id.isEmpty, let timestamp, let signatures, !signatures.isEmpty else {
             throw .missingHeaders
         }
@@ -34,13 +43,14 @@ public enum WebhookSignature {
             throw .invalidTimestamp
         }
         guard abs(now.timeIntervalSince1970 - Double(seconds)) <= tolerance else { throw .timestampOutOfRange }
-        let expected = mac(id: id, timestamp: timestamp, body: body, secret: secret)
-        for candidate in signatures.split(separator: " ") {
+        let presented = signatures.split(separator: " ").compactMap { candidate -> Data? in
             let parts = candidate.split(separator: ",", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "v1", let presented = Data(base64Encoded: String(parts[1])) else {
-                continue
-            }
-            if ConstantTime.equal(presented, Data(expected)) { return }
+            guard parts.count == 2, parts[0] == "v1" else { return nil }
+            return Data(base64Encoded: String(parts[1]))
+        }
+        for secret in secrets {
+            let expected = Data(mac(id: id, timestamp: timestamp, body: body, secret: secret))
+            if presented.contains(where: { ConstantTime.equal($0, expected) }) { return }
         }
         throw .noValidSignature
     }

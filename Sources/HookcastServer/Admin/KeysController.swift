@@ -46,6 +46,16 @@ struct KeysController: Sendable {
         }
     }
 
+    /// The optional body of a signing-secret rotation.
+    struct RotateRequest: Decodable {
+        /// Seconds the replaced secret stays valid; absent: `APIKeyService.defaultSigningSecretGrace`, 0: none.
+        let graceSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case graceSeconds = "grace_seconds"
+        }
+    }
+
     /// A key with its secrets: only in the answers to create, reveal and signing-secret rotation.
     struct RevealedKey: ResponseEncodable, Sendable {
         let key: APIKey
@@ -90,11 +100,13 @@ struct KeysController: Sendable {
             let signing = try await StoreFailure.mapping { try await keys.revealSigningSecret(id: id) }
             return RevealedKey(key: key, secret: secret.value, signingSecret: signing)
         }
-        group.post("keys/:id/signing-secret") { _, context -> EditedResponse<RevealedKey> in
+        group.post("keys/:id/signing-secret") { request, context -> EditedResponse<RevealedKey> in
             let id = try keyID(context)
+            let body = try await RequestBody.decodeIfPresent(RotateRequest.self, from: request, context: context)
             let (key, signing) = try await StoreFailure.mapping {
                 guard try await keys.get(id: id) != nil else { throw notFound(id) }
-                return try await keys.rotateSigningSecret(id: id)
+                return try await keys.rotateSigningSecret(
+                    id: id, grace: body?.graceSeconds ?? APIKeyService.defaultSigningSecretGrace)
             }
             return EditedResponse(
                 status: .created, response: RevealedKey(key: key, secret: nil, signingSecret: signing))

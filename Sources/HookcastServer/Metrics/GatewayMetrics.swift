@@ -40,6 +40,11 @@ final class GatewayMetrics: Sendable {
         counter("hookcast_webhooks_total", ("status", String(status))).increment()
     }
 
+    /// A `?wait` webhook answered at once because its key held its share of waits already (`KeyWaitSlots`).
+    func webhookWaitSkipped() {
+        counter("hookcast_webhook_waits_skipped_total").increment()
+    }
+
     /// `outcome`: published, queued (broker away, the outbox publishes it later) or duplicate.
     func commandAccepted(outcome: String) {
         counter("hookcast_commands_total", ("outcome", outcome)).increment()

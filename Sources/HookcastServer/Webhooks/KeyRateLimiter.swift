@@ -8,38 +8,42 @@ final class KeyRateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
+        /// The limit the bucket was last charged under: keys have limits of their own, so forgetting full buckets
+        /// must judge each by its own.
+        var limit: RateLimit
+
+        func isFull(at now: ContinuousClock.Instant) -> Bool {
+            tokens + (now - updated).timeInterval * limit.perSecond >= Double(limit.burst)
+        }
     }
 
     private let buckets = Mutex<[UUID: Bucket]>([:])
     let defaultLimit: RateLimit
+    /// Past this many buckets the full ones are forgotten.
+    private let pruneAbove: Int
 
-    init(defaultLimit: RateLimit) {
+    init(defaultLimit: RateLimit, pruneAbove: Int = 10_000) {
         self.defaultLimit = defaultLimit
+        self.pruneAbove = pruneAbove
     }
 
     /// Takes one token for `key`; nil when allowed, else how long until a token is there.
     func take(for key: UUID, limit override: RateLimit?, now: ContinuousClock.Instant = .now) -> Duration? {
         let limit = override ?? defaultLimit
         return buckets.withLock { buckets in
-            var bucket = buckets[key] ?? Bucket(tokens: Double(limit.burst), updated: now)
+            var bucket = buckets[key] ?? Bucket(tokens: Double(limit.burst), updated: now, limit: limit)
             let elapsed = (now - bucket.updated).timeInterval
             bucket.tokens = min(Double(limit.burst), bucket.tokens + elapsed * limit.perSecond)
             bucket.updated = now
+            bucket.limit = limit
             guard bucket.tokens >= 1 else {
                 buckets[key] = bucket
                 return .seconds((1 - bucket.tokens) / limit.perSecond)
             }
             bucket.tokens -= 1
             buckets[key] = bucket
-            if buckets.count > 10_000 { Self.dropFull(&buckets, now: now, limit: limit) }
+            if buckets.count > pruneAbove { buckets = buckets.filter { !$0.value.isFull(at: now) } }
             return nil
-        }
-    }
-
-    /// A bucket that would be full by now carries no information; forgetting it bounds the memory.
-    private static func dropFull(_ buckets: inout [UUID: Bucket], now: ContinuousClock.Instant, limit: RateLimit) {
-        buckets = buckets.filter { _, bucket in
-            bucket.tokens + (now - bucket.updated).timeInterval * limit.perSecond < Double(limit.burst)
         }
     }
 }

@@ -7,7 +7,12 @@ import Hummingbird
 /// or GET with `apiKey` and a Base64 `payload` (or the older `eventId`).
 struct WebhookController: Sendable {
     let gateway: Gateway
+    /// Spent only by requests that passed the signature check, so a stolen key without the signing secret cannot
+    /// drain the sender's bucket.
     let rateLimiter: KeyRateLimiter
+    /// Requests that failed the signature check, per key, at the key's rate: past it they get 429 instead of 401.
+    let signatureFailures: KeyRateLimiter
+    let waitSlots: KeyWaitSlots
 
     func addRoutes(to router: Router<HookcastRequestContext>) {
         router.post("public-api/integration/webhooks") { request, context in
@@ -21,7 +26,7 @@ struct WebhookController: Sendable {
     private func post(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let (key, signingSecret) = try await authenticate(request)
+        let found = try await authenticate(request)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("text/json") else {
             throw APIError(
@@ -35,30 +40,40 @@ struct WebhookController: Sendable {
             throw APIError(
                 .contentTooLarge, "body_too_large", "The body is larger than \(context.maxUploadSize / 1024) KiB.")
         }
-        let webhookID = try WebhookSigning.check(request, body: body, key: key, secret: signingSecret)
+        let webhookID = try checkSignature(request, body: body, found)
+        try takeToken(found.key)
         var webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
+        let callerKey = try WebhookRequest.idempotencyKey(in: request)
         // A signed request's id is authenticated by its signature: seen before, it is a duplicate, not a new command.
-        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request) ?? webhookID.map { "webhook-id:\($0)" }
-        return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
+        // The signature does not cover Idempotency-Key, so that header never replaces the id (ReplayKey).
+        webhook.idempotencyKey = webhookID.map(ReplayKey.signed(webhookID:)) ?? callerKey.map(ReplayKey.caller)
+        return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
     }
 
     private func get(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let (key, signingSecret) = try await authenticate(request)
-        _ = try WebhookSigning.check(request, body: nil, key: key, secret: signingSecret)
+        let found = try await authenticate(request)
+        _ = try checkSignature(request, body: nil, found)
+        try takeToken(found.key)
         var webhook = try WebhookRequest.parse(query: request)
-        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request)
-        return try await trigger(webhook, key: key, wait: try WebhookRequest.wait(in: request))
+        webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request).map(ReplayKey.caller)
+        return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
     }
 
-    /// The key, once it is known, enabled and within its rate limit.
-    private func authenticate(_ request: Request) async throws -> (APIKey, SigningSecret?) {
+    private struct AuthenticatedKey {
+        let key: APIKey
+        /// The current signing secret first, then the one a rotation replaced while its grace period runs.
+        let signingSecrets: [SigningSecret]
+    }
+
+    /// The key, once it is known and enabled; its rate limit is `takeToken`'s, after the signature check.
+    private func authenticate(_ request: Request) async throws -> AuthenticatedKey {
         guard let presented = WebhookRequest.presentedKey(in: request) else {
             throw APIError.unauthorized(
                 "missing_api_key", "Send the API key in the 'x-webhook-apikey' header or the 'apiKey' parameter.")
         }
-        let found: (key: APIKey, signingSecret: SigningSecret?)?
+        let found: (key: APIKey, signingSecret: SigningSecret?, previousSigningSecret: SigningSecret?)?
         do {
             found = try await gateway.keys.authenticateWithSigningSecret(presented)
         } catch {
@@ -67,15 +82,40 @@ struct WebhookController: Sendable {
         guard let found else {
             throw APIError.unauthorized("invalid_api_key", "The API key is unknown or disabled.")
         }
-        if let wait = rateLimiter.take(for: found.key.id, limit: found.key.rateLimit) {
-            let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
-            let limit = found.key.rateLimit ?? rateLimiter.defaultLimit
-            throw APIError(
-                .tooManyRequests, "rate_limited",
-                "This API key is limited to \(Self.describe(limit)); try again in \(seconds) s.",
-                headers: [.retryAfter: String(seconds)])
+        return AuthenticatedKey(
+            key: found.key, signingSecrets: [found.signingSecret, found.previousSigningSecret].compactMap { $0 })
+    }
+
+    /// `WebhookSigning.check`, with failures counted in a bucket of their own. Every request is checked, even past
+    /// that bucket: refusing unchecked would let a stolen key lock the real sender out. What a check costs is
+    /// bounded by the body limit, like reading the body.
+    private func checkSignature(
+        _ request: Request, body: ByteBuffer?, _ found: AuthenticatedKey
+    ) throws(APIError) -> String? {
+        do throws(APIError) {
+            return try WebhookSigning.check(request, body: body, key: found.key, secrets: found.signingSecrets)
+        } catch let error where error.status == .unauthorized {
+            if let wait = signatureFailures.take(for: found.key.id, limit: found.key.rateLimit) {
+                throw rateLimited(
+                    found.key, wait: wait, subject: "This API key's requests that fail the signature check are")
+            }
+            throw error
         }
-        return (found.key, found.signingSecret)
+    }
+
+    private func takeToken(_ key: APIKey) throws(APIError) {
+        if let wait = rateLimiter.take(for: key.id, limit: key.rateLimit) {
+            throw rateLimited(key, wait: wait, subject: "This API key is")
+        }
+    }
+
+    private func rateLimited(_ key: APIKey, wait: Duration, subject: String) -> APIError {
+        let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
+        let limit = key.rateLimit ?? rateLimiter.defaultLimit
+        return APIError(
+            .tooManyRequests, "rate_limited",
+            "\(subject) limited to \(Self.describe(limit)); try again in \(seconds) s.",
+            headers: [.retryAfter: String(seconds)])
     }
 
     private static func describe(_ limit: RateLimit) -> String {
@@ -105,7 +145,19 @@ struct WebhookController: Sendable {
         gateway.metrics.commandAccepted(outcome: duplicate ? "duplicate" : published ? "published" : "queued")
         var response = TriggerResponse(command: command, published: published)
         response.duplicate = duplicate
-        if let wait { response.report = await gateway.waitForAcknowledgements(of: command, wait: wait) }
+        if let wait {
+            let waited = await waitSlots.withSlot(for: key.id) {
+                await gateway.waitForAcknowledgements(of: command, wait: wait)
+            }
+            if let waited {
+                response.report = waited
+            } else {
+                // The key holds its share of the server's request slots in waits already: the command stands, the
+                // answer comes at once, and says why it has no report.
+                response.waitSkipped = true
+                gateway.metrics.webhookWaitSkipped()
+            }
+        }
         return EditedResponse(status: .ok, response: response)
     }
 }

@@ -11,9 +11,10 @@ enum WebhookSigning {
     static let signatureHeader = HTTPField.Name("webhook-signature")!
 
     /// Returns the `webhook-id` of a correctly signed request (the gateway answers a repeated one as a duplicate),
-    /// nil for an unsigned request the key allows; throws 401 otherwise.
+    /// nil for an unsigned request the key allows; throws 401 otherwise. `secrets`: the key's current signing
+    /// secret first, then the one a rotation replaced while its grace period runs; empty when the key has none.
     static func check(
-        _ request: Request, body: ByteBuffer?, key: APIKey, secret: SigningSecret?
+        _ request: Request, body: ByteBuffer?, key: APIKey, secrets: [SigningSecret]
     ) throws(APIError) -> String? {
         let signed = request.headers[signatureHeader] != nil
         guard signed || key.requireSignature else { return nil }
@@ -29,7 +30,7 @@ enum WebhookSigning {
                 "This API key requires signed requests: send webhook-id, webhook-timestamp and webhook-signature "
                     + "(Standard Webhooks, HMAC-SHA256 over id.timestamp.body).")
         }
-        guard let secret else {
+        guard !secrets.isEmpty else {
             throw .unauthorized(
                 "signature_not_configured", "The request is signed, but this API key has no signing secret.")
         }
@@ -37,7 +38,7 @@ enum WebhookSigning {
         do {
             try WebhookSignature.verify(
                 id: id, timestamp: request.headers[timestampHeader], signatures: request.headers[signatureHeader],
-                body: body.readableBytesView, secret: secret)
+                body: body.readableBytesView, secrets: secrets)
         } catch {
             throw .unauthorized("invalid_signature", describe(error))
         }

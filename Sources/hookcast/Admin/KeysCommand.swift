@@ -15,6 +15,7 @@ struct KeysCommand: AsyncParsableCommand {
         ("id", { $0["id"]?.text ?? "" }), ("name", { $0["name"]?.text ?? "" }),
         ("key", { $0["masked_key"]?.text ?? "" }), ("enabled", { $0["enabled"]?.text ?? "" }),
         ("signed", { $0["require_signature"] == .bool(true) ? "required" : "-" }),
+        ("old secret until", { $0["previous_signing_secret_expires_at"]?.text ?? "-" }),
         ("rate limit", { KeysCommand.describeLimit($0["rate_limit"]) }),
         ("last used", { $0["last_used_at"]?.text ?? "-" }),
     ]
@@ -94,13 +95,23 @@ struct KeysCommand: AsyncParsableCommand {
     struct SigningSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "signing-secret",
-            abstract: "Make a new signing secret for a key; the old one stops working at once.")
+            abstract: "Make a new signing secret for a key; the old one stays valid for the grace period.")
         @OptionGroup var options: AdminOptions
         @Argument var id: String
+        @Option(help: "Seconds the old secret stays valid (default 86400, a day; 0: it stops at once).")
+        var grace: Double?
         func run() async throws {
             let client = try options.client
-            let key = try await client.send("POST", "/api/v1/keys/\(id.pathSegment)/signing-secret")
-            client.output(key) { print($0["signing_secret"]?.text ?? "") }
+            let body: JSONValue? = grace.map { .object(["grace_seconds": .number($0)]) }
+            let key = try await client.send("POST", "/api/v1/keys/\(id.pathSegment)/signing-secret", body: body)
+            client.output(key) {
+                print($0["signing_secret"]?.text ?? "")
+                if let until = $0["previous_signing_secret_expires_at"]?.text {
+                    print("The old secret stays valid until \(until).")
+                } else {
+                    print("The old secret, if there was one, no longer works.")
+                }
+            }
         }
     }
 

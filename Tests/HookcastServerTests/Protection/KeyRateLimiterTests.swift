@@ -43,3 +43,18 @@ import Testing
         #expect(limiter.take(for: other, limit: nil, now: start) == nil)
     }
 }
+
+extension KeyRateLimiterTests {
+    // Issue 15: forgetting full buckets judged every bucket by the limit of the key being charged, so a fast key's
+    // traffic forgot a slow key's empty bucket, and the slow key got a full burst again.
+    @Test("Forgetting full buckets judges each by its own key's limit")
+    func pruningKeepsSlowKeysBucket() {
+        let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 100, burst: 1), pruneAbove: 1)
+        let (slowKey, fastKey) = (UUID(), UUID())
+        let slow = RateLimit(perSecond: 0.001, burst: 1)
+        #expect(limiter.take(for: slowKey, limit: slow, now: start) == nil)
+        // One second on, by the fast key's limit the slow key's bucket would be full again; by its own it is not.
+        #expect(limiter.take(for: fastKey, limit: nil, now: start + .seconds(1)) == nil)
+        #expect(limiter.take(for: slowKey, limit: slow, now: start + .seconds(1)) != nil)
+    }
+}

@@ -72,3 +72,47 @@ struct RateLimitTests {
         }
     }
 }
+
+extension RateLimitTests {
+    // Issue 15, finding 5. Before: the token was taken before the signature was checked, so requests with the
+    // stolen key and no valid signature emptied the sender's bucket and its signed webhooks got 429.
+    @Test("Requests that fail the signature check spend a bucket of their own, never the sender's")
+    func signatureFailuresApart() async throws {
+        let (device, group) = (AcknowledgementTests.unique("rl"), AcknowledgementTests.unique("g"))
+        try await InProcessGateway.run { gateway in
+            _ = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "tick")
+            // A token every 1,000 s: nothing refills while the test runs.
+            let created = try await gateway.admin(
+                .post, "keys",
+                #"{"name":"signer","require_signature":true,"rate_limit":{"per_second":0.001,"burst":2}}"#)
+            let key = try #require(created.string("key"))
+            let secret = try #require(created.string("signing_secret"))
+            let body = #"{"event_id":"tick"}"#
+            var failures: [HTTPResult] = []
+            for attempt in 0..<4 {
+                failures.append(
+                    attempt.isMultiple(of: 2)
+                        ? try await gateway.postWebhook(key: key, body: body)
+                        : try await SignedWebhookTests.signedPost(
+                            gateway, key: key, secret: secret, body: body, tamper: true))
+            }
+            #expect(failures.prefix(2).allSatisfy { $0.status == .unauthorized })
+            // Past their own bucket, failures are limited too, with a detail that says which bucket.
+            for refused in failures.dropFirst(2) {
+                #expect(refused.status == .tooManyRequests)
+                #expect(refused.errorCode == "rate_limited")
+                #expect(refused.string("detail")?.contains("signature") == true)
+                #expect(refused.headers[.retryAfter] != nil)
+                #expect(!refused.text.contains(key) && !refused.text.contains(secret))
+            }
+            // The sender's own bucket is whole: both tokens of its burst are there.
+            for _ in 0..<2 {
+                let signed = try await SignedWebhookTests.signedPost(gateway, key: key, secret: secret, body: body)
+                #expect(signed.status == .ok, "\(signed.text)")
+            }
+            #expect(
+                try await SignedWebhookTests.signedPost(gateway, key: key, secret: secret, body: body).status
+                    == .tooManyRequests)
+        }
+    }
+}

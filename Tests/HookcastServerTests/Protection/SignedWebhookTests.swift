@@ -9,17 +9,19 @@ import Testing
 struct SignedWebhookTests {
     static func signedPost(
         _ gateway: GatewayClient, key: String, secret: String, body: String, id: String = UUID().uuidString,
-        timestamp: Int64 = Int64(Date().timeIntervalSince1970), tamper: Bool = false
+        timestamp: Int64 = Int64(Date().timeIntervalSince1970), tamper: Bool = false,
+        idempotencyKey: String? = nil
     ) async throws -> HTTPResult {
         let signing = try #require(SigningSecret(value: secret))
         let signature = WebhookSignature.sign(id: id, timestamp: timestamp, body: Array(body.utf8), secret: signing)
+        var headers: HTTPFields = [
+            .contentType: "application/json", HTTPField.Name("x-webhook-apikey")!: key,
+            HTTPField.Name("webhook-id")!: id, HTTPField.Name("webhook-timestamp")!: String(timestamp),
+            HTTPField.Name("webhook-signature")!: signature,
+        ]
+        if let idempotencyKey { headers[HTTPField.Name("idempotency-key")!] = idempotencyKey }
         return try await gateway.request(
-            .post, "/public-api/integration/webhooks",
-            headers: [
-                .contentType: "application/json", HTTPField.Name("x-webhook-apikey")!: key,
-                HTTPField.Name("webhook-id")!: id, HTTPField.Name("webhook-timestamp")!: String(timestamp),
-                HTTPField.Name("webhook-signature")!: signature,
-            ],
+            .post, "/public-api/integration/webhooks", headers: headers,
             body: tamper ? body.replacingOccurrences(of: "}", with: ",\"x\":1}") : body)
     }
 
@@ -65,7 +67,7 @@ struct SignedWebhookTests {
         }
     }
 
-    @Test("Rotating the signing secret retires the old one at once; reveal shows the current one")
+    @Test("Rotating the signing secret with no grace retires the old one at once; reveal shows the current one")
     func rotation() async throws {
         let (device, group) = (AcknowledgementTests.unique("sig"), AcknowledgementTests.unique("g"))
         try await InProcessGateway.run { gateway in
@@ -81,8 +83,9 @@ struct SignedWebhookTests {
             let first = try #require(
                 try await gateway.admin(.post, "keys/\(id)/signing-secret").string("signing_secret"))
             #expect(try await Self.signedPost(gateway, key: key, secret: first, body: body).status == .ok)
-            let second = try #require(
-                try await gateway.admin(.post, "keys/\(id)/signing-secret").string("signing_secret"))
+            let rotated = try await gateway.admin(.post, "keys/\(id)/signing-secret", #"{"grace_seconds":0}"#)
+            #expect(rotated["previous_signing_secret_expires_at"] == nil)
+            let second = try #require(rotated.string("signing_secret"))
             #expect(first != second)
             // A signature is always checked when one is sent, required or not.
             #expect(

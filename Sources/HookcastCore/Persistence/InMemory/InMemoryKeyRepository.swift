@@ -40,6 +40,8 @@ struct InMemoryKeyRepository: KeyRepository {
             existing.record.requireSignature = key.record.requireSignature
             existing.record.rateLimit = key.record.rateLimit
             existing.encryptedSigningSecret = key.encryptedSigningSecret
+            existing.encryptedPreviousSigningSecret = key.encryptedPreviousSigningSecret
+            existing.record.previousSigningSecretExpiresAt = key.record.previousSigningSecretExpiresAt
             state.keys[key.record.id] = existing
         }
     }

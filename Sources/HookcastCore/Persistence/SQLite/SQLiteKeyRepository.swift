@@ -6,18 +6,19 @@ struct SQLiteKeyRepository: KeyRepository {
 
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
-        + "require_signature, rate_limit, signing_secret"
+        + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
         try await gate.run(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
             try await $0.execute(
-                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
                     .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
                     .bytes(key.secretHash), .bytes(key.encryptedSecret), .bool(record.requireSignature),
                     try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
+                    .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
                 ]
             )
         }
@@ -48,12 +49,14 @@ struct SQLiteKeyRepository: KeyRepository {
             try await $0.query(
                 """
                 UPDATE api_keys SET name = ?, enabled = ?, scope = ?, require_signature = ?, rate_limit = ?,
-                    signing_secret = ?
+                    signing_secret = ?, previous_signing_secret = ?, previous_signing_secret_expires_at = ?
                 WHERE id = ? RETURNING id
                 """,
                 [
                     .text(record.name), .bool(record.enabled), .text(record.scope), .bool(record.requireSignature),
-                    try .json(record.rateLimit), .bytes(key.encryptedSigningSecret), .uuid(record.id),
+                    try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
+                    .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
+                    .uuid(record.id),
                 ]
             )
         }
@@ -85,11 +88,13 @@ struct SQLiteKeyRepository: KeyRepository {
                 lastUsedAt: try row.optionalDate("last_used_at"),
                 maskedKey: try row.string("masked_key"),
                 requireSignature: try row.bool("require_signature"),
-                rateLimit: try row.optionalJSON(RateLimit.self, "rate_limit")
+                rateLimit: try row.optionalJSON(RateLimit.self, "rate_limit"),
+                previousSigningSecretExpiresAt: try row.optionalDate("previous_signing_secret_expires_at")
             ),
             secretHash: try row.bytes("secret_hash"),
             encryptedSecret: try row.bytes("encrypted_secret"),
-            encryptedSigningSecret: try row.optionalBytes("signing_secret")
+            encryptedSigningSecret: try row.optionalBytes("signing_secret"),
+            encryptedPreviousSigningSecret: try row.optionalBytes("previous_signing_secret")
         )
     }
 }

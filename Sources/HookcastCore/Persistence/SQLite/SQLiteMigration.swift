@@ -9,7 +9,7 @@ extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
-        redeliveries, keyPolicies, settledCommands, reportedState,
+        redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -225,6 +225,28 @@ extension SQLiteMigration {
         statements: [
             "ALTER TABLE device_presence ADD COLUMN state TEXT",
             "ALTER TABLE device_presence ADD COLUMN state_reported_at INTEGER",
+        ]
+    )
+
+    /// A caller's Idempotency-Key and a signed request's webhook-id now have namespaces of their own (`ReplayKey`
+    /// in HookcastServer): caller keys starting with `~` (the escape) or `webhook-id:` are stored with one more `~`
+    /// in front. Stored `~…` keys get it here, so a caller retrying one after the upgrade still gets its original
+    /// command. In two steps through a prefix no stored key can have (keys are printable ASCII), so no step ever
+    /// makes two rows' keys equal. Stored `webhook-id:…` keys stay: they cannot be told apart from signed ones.
+    static let callerReplayKeys = SQLiteMigration(
+        version: 11,
+        statements: [
+            "UPDATE idempotency_keys SET key = char(1) || key WHERE substr(key, 1, 1) = '~'",
+            "UPDATE idempotency_keys SET key = '~~' || substr(key, 3) WHERE substr(key, 1, 1) = char(1)",
+        ]
+    )
+
+    /// The signing secret a rotation replaced (encrypted like the current one) and until when it is still accepted.
+    static let signingSecretGrace = SQLiteMigration(
+        version: 12,
+        statements: [
+            "ALTER TABLE api_keys ADD COLUMN previous_signing_secret BLOB",
+            "ALTER TABLE api_keys ADD COLUMN previous_signing_secret_expires_at INTEGER",
         ]
     )
 }

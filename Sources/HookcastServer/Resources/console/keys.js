@@ -62,7 +62,12 @@ function render() {
       });
     });
     body.append(h('tr', { 'data-key-id': key.id },
-      h('td', {}, key.name, key.require_signature ? h('div', { class: 'muted' }, 'signed webhooks only') : null),
+      h('td', {}, key.name, key.require_signature ? h('div', { class: 'muted' }, 'signed webhooks only') : null,
+        // A rotation's grace period: senders still signing with the old secret are accepted until then.
+        key.previous_signing_secret_expires_at
+          ? h('div', { class: 'muted', 'data-role': 'signing-grace' }, 'old signing secret valid until ',
+            timeElement(key.previous_signing_secret_expires_at))
+          : null),
       h('td', { class: 'mono key-value', 'data-role': 'key' }, shown || key.masked_key),
       h('td', {}, h('span', { class: `badge ${key.enabled ? 'on' : 'off'}` }, key.enabled ? 'Enabled' : 'Disabled')),
       h('td', {}, timeElement(key.created_at)),
