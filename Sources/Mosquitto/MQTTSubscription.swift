@@ -5,6 +5,26 @@ public struct MQTTSubscription: AsyncSequence, Sendable {
 
     public let filter: String
     let stream: AsyncStream<MQTTMessage>
+    let dropped: DroppedMessages
+
+    /// How many messages wait for the consumer at most.
+    public enum Buffering: Sendable, Equatable {
+        /// Every message waits, however slow the consumer.
+        case unbounded
+        /// At most this many wait; a message arriving to a full buffer is dropped and counted in
+        /// `droppedMessages`, so a flood cannot grow the process's memory while the consumer is busy.
+        case bounded(Int)
+
+        var policy: AsyncStream<MQTTMessage>.Continuation.BufferingPolicy {
+            switch self {
+            case .unbounded: .unbounded
+            case .bounded(let limit): .bufferingOldest(Swift.max(limit, 1))
+            }
+        }
+    }
+
+    /// Messages dropped so far because the buffer (`Buffering.bounded`) was full.
+    public var droppedMessages: Int { dropped.total }
 
     public func makeAsyncIterator() -> AsyncStream<MQTTMessage>.AsyncIterator {
         stream.makeAsyncIterator()
