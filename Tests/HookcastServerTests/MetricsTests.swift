@@ -1,7 +1,11 @@
 import Foundation
+import HookcastCore
 import HookcastDevice
+import HookcastProtocol
 import HookcastTestSupport
 import Testing
+
+@testable import HookcastServer
 
 /// `GET /metrics`: what an operator graphs, in Prometheus's text format, from a real webhook to a real agent.
 @Suite("Prometheus metrics")
@@ -42,6 +46,16 @@ struct MetricsTests {
             _ = try? await task.value
         }
         withExtendedLifetime(broker) {}
+    }
+
+    @Test("What the inbox drops for a flooding device is counted by kind")
+    func inboxDropsAreCounted() {
+        let metrics = GatewayMetrics()
+        metrics.deviceMessagesDropped(.init(acknowledgements: 3, presence: 2))
+        metrics.deviceMessagesDropped(.init())
+        let samples = Self.samples(String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self))
+        #expect(samples[#"hookcast_device_messages_dropped_total{kind="acknowledgement"}"#] == 3)
+        #expect(samples[#"hookcast_device_messages_dropped_total{kind="presence"}"#] == 2)
     }
 
     /// `name{labels} value` lines, comments left out.

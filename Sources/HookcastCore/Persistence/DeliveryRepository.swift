@@ -4,8 +4,9 @@ import HookcastProtocol
 /// Acknowledgements and presence reported by devices.
 public protocol DeliveryRepository: Sendable {
     /// Stores a batch in one transaction; an acknowledgement replaces an earlier one of the same device for the
-    /// same command. Returns the acknowledgements whose command does not exist (they are not stored).
-    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord]
+    /// same command. An answer from a device the command did not expect is not stored: it adds one to the
+    /// command's `extraAcknowledgements`. Returns what was not stored.
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored
     /// Every stored acknowledgement of a command.
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
     /// How many are stored, without reading them: a waiter on a broadcast to thousands checks this per batch.

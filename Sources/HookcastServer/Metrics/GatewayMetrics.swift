@@ -60,18 +60,38 @@ final class GatewayMetrics: Sendable {
     }
 
     /// Why an acknowledgement was not recorded; the label of `hookcast_acknowledgements_ignored_total`.
-    enum IgnoredReason: String {
+    enum IgnoredReason: String, Sendable {
         /// Not an acknowledgement message of docs/protocol.md.
         case malformed
         /// Names another device than the topic it came on.
         case otherDevice = "other_device"
         /// For a command the store does not hold.
         case unknownCommand = "unknown_command"
+        /// A payload over 16 KiB or a `detail` over 1 KiB (`Acknowledgement.maximumSize`, `maximumDetailSize`).
+        case tooLarge = "too_large"
+        /// From a device the command was not sent to; counted on the command as `extra`, not stored.
+        case notExpected = "not_expected"
     }
 
     func acknowledgementsIgnored(_ count: Int, reason: IgnoredReason) {
         guard count > 0 else { return }
         counter("hookcast_acknowledgements_ignored_total", ("reason", reason.rawValue)).increment(by: count)
+    }
+
+    /// What the acknowledgement inbox dropped to stay within its bounds (a device flooding it); the label of
+    /// `hookcast_device_messages_dropped_total` says which kind.
+    func deviceMessagesDropped(_ dropped: AcknowledgementInbox.Dropped) {
+        guard !dropped.isEmpty else { return }
+        if dropped.acknowledgements > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "acknowledgement"))
+                .increment(by: dropped.acknowledgements)
+        }
+        if dropped.presence > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "presence")).increment(by: dropped.presence)
+        }
+        if dropped.subscription > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "unparsed")).increment(by: dropped.subscription)
+        }
     }
 
     func redelivered(_ count: Int) {

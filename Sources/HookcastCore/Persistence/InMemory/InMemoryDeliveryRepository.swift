@@ -4,26 +4,29 @@ import HookcastProtocol
 struct InMemoryDeliveryRepository: DeliveryRepository {
     let database: InMemoryDatabase
 
-    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         try database.access { state in
-            var unknown: [AcknowledgementRecord] = []
-            let known = Set(state.commands.map(\.id))
+            var notStored = AcknowledgementsNotStored()
             for record in acknowledgements {
-                guard known.contains(record.commandID) else {
-                    unknown.append(record)
+                guard let index = state.commands.firstIndex(where: { $0.id == record.commandID }) else {
+                    notStored.unknownCommand.append(record)
+                    continue
+                }
+                let command = state.commands[index]
+                guard command.expectedDevices.contains(record.deviceID) else {
+                    state.commands[index].extraAcknowledgements += 1
+                    notStored.notExpected.append(record)
                     continue
                 }
                 state.acknowledgements[record.commandID, default: [:]][record.deviceID] = record
-                if let command = state.commands.first(where: { $0.id == record.commandID }),
-                    command.expectedDevices == [record.deviceID]
-                {
+                if command.expectedDevices == [record.deviceID] {
                     state.settledCommands.insert(record.commandID)
                 }
                 if (state.lastAcknowledgements[record.deviceID]?.receivedAt ?? .distantPast) <= record.receivedAt {
                     state.lastAcknowledgements[record.deviceID] = record
                 }
             }
-            return unknown
+            return notStored
         }
     }
 

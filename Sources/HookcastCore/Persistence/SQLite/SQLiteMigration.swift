@@ -9,7 +9,7 @@ extension SQLiteMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
-        redeliveries, keyPolicies, settledCommands, reportedState,
+        redeliveries, keyPolicies, settledCommands, reportedState, extraAcknowledgements,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -226,5 +226,12 @@ extension SQLiteMigration {
             "ALTER TABLE device_presence ADD COLUMN state TEXT",
             "ALTER TABLE device_presence ADD COLUMN state_reported_at INTEGER",
         ]
+    )
+
+    /// Answers from devices a command did not expect are counted here instead of stored as delivery rows, so a
+    /// device account cannot add rows to commands that were never sent to it.
+    static let extraAcknowledgements = SQLiteMigration(
+        version: 11,
+        statements: ["ALTER TABLE commands ADD COLUMN extra_acknowledgements INTEGER NOT NULL DEFAULT 0"]
     )
 }
