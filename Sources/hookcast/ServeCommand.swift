@@ -79,6 +79,14 @@ struct ServeCommand: AsyncParsableCommand {
         Environment.value("HOOKCAST_MAX_CONCURRENT_REQUESTS", or: 1024)
 
     @Option(
+        name: .customLong("metrics-address"),
+        help: """
+            host:port of a second listener that serves /metrics alone; the public listener then does not \
+            (HOOKCAST_METRICS_ADDRESS).
+            """)
+    var metricsAddress: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
@@ -96,6 +104,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maximumConcurrentRequests >= 1 else {
             throw ValidationError("--max-concurrent-requests must be at least 1.")
         }
+        if let metricsAddress = metricsAddress ?? Environment.value("HOOKCAST_METRICS_ADDRESS"),
+            MetricsAddress(metricsAddress) == nil
+        {
+            throw ValidationError("--metrics-address must be host:port, e.g. 127.0.0.1:9090 or [::1]:9090.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -103,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "hookcast")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let credentials = try brokerCredentials()
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             address: address,
             port: port,
             dataDirectory: URL(fileURLWithPath: dataDirectory),
@@ -121,6 +134,9 @@ struct ServeCommand: AsyncParsableCommand {
             webhookRateLimit: RateLimit(perSecond: rateLimit, burst: rateBurst),
             maximumConcurrentRequests: maximumConcurrentRequests
         )
+        configuration.metricsAddress = (metricsAddress ?? Environment.value("HOOKCAST_METRICS_ADDRESS")).flatMap {
+            MetricsAddress($0)
+        }
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

@@ -22,4 +22,6 @@ public protocol DeliveryRepository: Sendable {
     /// Stores a batch of presence changes in one transaction.
     func updatePresence(_ presence: [DevicePresence]) async throws
     func presence() async throws -> [DeviceID: DevicePresence]
+    /// How many devices are online, counted by the store without reading any reported state (for `/metrics`).
+    func onlineDeviceCount() async throws -> Int
 }

@@ -20,8 +20,13 @@ final class GatewayMetrics: Sendable {
     private let outboxDepth: CoreMetrics.Gauge
     private let devicesOnline: CoreMetrics.Gauge
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// The gauges read from the store are read at most once per `storeGaugeInterval`, however often `/metrics`
+    /// is scraped: the store has one connection, and a scrape flood must not hold up the webhooks' writes.
+    let storeGaugeInterval: Duration
+    private let storeGaugesReadAt = Mutex<ContinuousClock.Instant?>(nil)
 
-    init() {
+    init(storeGaugeInterval: Duration = .seconds(5)) {
+        self.storeGaugeInterval = storeGaugeInterval
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["hookcast_acknowledgement_latency_seconds"] = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -112,12 +117,25 @@ final class GatewayMetrics: Sendable {
     }
 
     /// Reads the gauges that are cheaper to ask for at scrape time than to keep current, then renders everything.
-    func render(store: any HookcastStore, broker: MQTTConnectionState) async -> [UInt8] {
+    /// The store's gauges are two counts (no row is read), and only when the last read is `storeGaugeInterval`
+    /// old; meanwhile a scrape shows the last values read.
+    func render(
+        store: any HookcastStore, broker: MQTTConnectionState, now: ContinuousClock.Instant = .now
+    ) async -> [UInt8] {
         brokerConnected.record(broker.isConnected ? 1 : 0)
-        if let depth = try? await store.commands.unpublishedCount() { outboxDepth.record(depth) }
-        if let presence = try? await store.deliveries.presence() {
-            devicesOnline.record(presence.values.filter(\.online).count)
+        if claimStoreGaugeRead(now: now) {
+            if let depth = try? await store.commands.unpublishedCount() { outboxDepth.record(depth) }
+            if let online = try? await store.deliveries.onlineDeviceCount() { devicesOnline.record(online) }
         }
         return registry.emitToBuffer()
+    }
+
+    /// True for the one scrape that should read the store now; concurrent scrapes show the values read before.
+    private func claimStoreGaugeRead(now: ContinuousClock.Instant) -> Bool {
+        storeGaugesReadAt.withLock { readAt in
+            if let readAt, now < readAt + storeGaugeInterval { return false }
+            readAt = now
+            return true
+        }
     }
 }

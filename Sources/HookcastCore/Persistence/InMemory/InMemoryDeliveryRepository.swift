@@ -77,6 +77,10 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func onlineDeviceCount() async throws -> Int {
+        try database.access { state in state.presence.values.filter(\.online).count }
+    }
+
     func presence() async throws -> [DeviceID: DevicePresence] {
         try database.access { $0.presence }
     }

@@ -222,6 +222,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         return Dictionary(rows.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    func onlineDeviceCount() async throws -> Int {
+        try await gate.run {
+            try await $0.query("SELECT COUNT(*) AS count FROM device_presence WHERE online = 1").first?.int("count")
+                ?? 0
+        }
+    }
+
     private static func values(_ record: AcknowledgementRecord) -> [SQLiteData] {
         [
             .uuid(record.commandID), .text(record.deviceID.rawValue), .text(record.state.rawValue),
