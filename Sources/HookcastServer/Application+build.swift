@@ -87,7 +87,8 @@ func assembleParts(
         configuration: configuration, logger: logger, store: store, broker: MQTTClientPublisher(client: broker.client),
         accounts: accounts)
     let metrics = metricsListener(
-        configuration: configuration, logger: logger, gateway: gateway, broker: MQTTClientPublisher(client: broker.client))
+        configuration: configuration, logger: logger, gateway: gateway,
+        broker: MQTTClientPublisher(client: broker.client))
 
     let returns = DeviceReturns()
     let collector = AcknowledgementCollector(

@@ -77,7 +77,8 @@ struct MetricsTests {
     @Test("With a metrics address, /metrics is served there alone, and no longer on the public listener")
     func separateListener() async throws {
         let port = try FreePort.find()
-        try await InProcessGateway.run(configure: { $0.metricsAddress = MetricsAddress(host: "127.0.0.1", port: port) }) {
+        try await InProcessGateway.run(configure: { $0.metricsAddress = MetricsAddress(host: "127.0.0.1", port: port) })
+        {
             gateway in
             #expect(try await gateway.request(.get, "/metrics").status == .notFound)
             #expect(try await gateway.request(.get, "/healthz").status == .ok)

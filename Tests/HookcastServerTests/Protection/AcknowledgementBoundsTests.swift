@@ -70,7 +70,9 @@ import Testing
         let inbox = AcknowledgementInbox(
             limits: .init(acknowledgementsPerDevice: 10, acknowledgements: 15, presencePerDevice: 4))
         var dropped = AcknowledgementInbox.Dropped()
-        for _ in 0..<1_000 { dropped.acknowledgements += inbox.add(.acknowledgement(try record("flood"))).acknowledgements }
+        for _ in 0..<1_000 {
+            dropped.acknowledgements += inbox.add(.acknowledgement(try record("flood"))).acknowledgements
+        }
         #expect(dropped.acknowledgements == 990)
         // Another device still gets in, up to the total.
         for _ in 0..<10 { dropped.acknowledgements += inbox.add(.acknowledgement(try record("calm"))).acknowledgements }

@@ -11,7 +11,9 @@ import Testing
             of: MQTTMessage.self, bufferingPolicy: MQTTSubscription.Buffering.bounded(2).policy)
         let dropped = DroppedMessages()
         let receiver = MessageReceiver(continuation: continuation, dropped: dropped)
-        for index in 0..<5 { receiver.yield(MQTTMessage(topic: "t", payload: [UInt8(index)], qos: .atMostOnce, retain: false)) }
+        for index in 0..<5 {
+            receiver.yield(MQTTMessage(topic: "t", payload: [UInt8(index)], qos: .atMostOnce, retain: false))
+        }
         receiver.finish()
         #expect(dropped.total == 3)
         var payloads: [[UInt8]] = []
@@ -24,7 +26,9 @@ import Testing
         let (stream, continuation) = AsyncStream.makeStream(
             of: MQTTMessage.self, bufferingPolicy: MQTTSubscription.Buffering.unbounded.policy)
         let receiver = MessageReceiver(continuation: continuation, dropped: DroppedMessages())
-        for index in 0..<1_000 { receiver.yield(MQTTMessage(topic: "t", payload: [UInt8(index % 256)], qos: .atMostOnce, retain: false)) }
+        for index in 0..<1_000 {
+            receiver.yield(MQTTMessage(topic: "t", payload: [UInt8(index % 256)], qos: .atMostOnce, retain: false))
+        }
         receiver.finish()
         #expect(receiver.dropped.total == 0)
         var count = 0

@@ -102,7 +102,8 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func find(id: UUID) async throws -> Command? {
         try await gate.run {
-            try await $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
+            try await $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(
+                Self.decode)
         }
     }
 

@@ -22,7 +22,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     known.insert(try row.uuid("id"))
                 }
             }
-            let expected = try await Self.expectedPairs(of: acknowledgements.filter { known.contains($0.commandID) }, connection)
+            let expected = try await Self.expectedPairs(
+                of: acknowledgements.filter { known.contains($0.commandID) }, connection)
             let recorded = acknowledgements.filter { expected.contains(Pair($0)) }
             let notExpected = acknowledgements.filter { known.contains($0.commandID) && !expected.contains(Pair($0)) }
             for chunk in recorded.statementChunks {
