@@ -7,8 +7,10 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         try database.access { state in
             var notStored = AcknowledgementsNotStored()
+            let indexByID = Dictionary(
+                state.commands.indices.map { (state.commands[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
             for record in acknowledgements {
-                guard let index = state.commands.firstIndex(where: { $0.id == record.commandID }) else {
+                guard let index = indexByID[record.commandID] else {
                     notStored.unknownCommand.append(record)
                     continue
                 }
