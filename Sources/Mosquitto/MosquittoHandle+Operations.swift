@@ -53,7 +53,9 @@ extension MosquittoHandle {
         let dropped = DroppedMessages()
         let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) in
             try state.addSubscription(
-                filter: filter, qos: qos, receiver: MessageReceiver(continuation: continuation, dropped: dropped))
+                filter: filter, qos: qos,
+                receiver: MessageReceiver(
+                    continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize))
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.

@@ -78,4 +78,21 @@ struct BoundedSubscriptionTests {
         await publisher.disconnect()
         await subscriber.disconnect()
     }
+
+    @Test("A payload over the subscription's maximum is dropped and counted, and what fits arrives in order")
+    func oversizedIsDropped() async throws {
+        let publisher = try await ClientFactory.connected()
+        let subscriber = try await ClientFactory.connected()
+        let topic = ClientFactory.uniqueTopic()
+        let subscription = try await subscriber.subscribe(
+            to: topic, buffering: .bounded(100, maximumPayloadSize: 1024))
+        _ = try await publisher.publish(to: topic, payload: Array("first".utf8))
+        _ = try await publisher.publish(to: topic, payload: Array(repeating: 0x61, count: 1025))
+        _ = try await publisher.publish(to: topic, payload: Array("last".utf8))
+        let kept = try await subscription.collect(2)
+        #expect(kept.map(\.payloadString) == ["first", "last"])
+        #expect(subscription.oversizedMessages == 1 && subscription.droppedMessages == 0)
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
 }

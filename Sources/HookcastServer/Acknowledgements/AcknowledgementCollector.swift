@@ -16,10 +16,14 @@ struct AcknowledgementCollector: Service {
     }
     /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
     static let statusFilter = "hookcast/v1/devices/+/status"
-    /// Messages waiting to be parsed, per subscription: past it the client drops and counts them (a flood of
-    /// messages of up to 16 KiB must not grow the gateway's memory without end). Parsing is far faster than the
-    /// broker delivers, so only a flood fills it; a dropped acknowledgement comes again after redelivery.
-    static let subscriptionBuffering = MQTTSubscription.Buffering.bounded(4_096)
+    /// Messages waiting to be parsed, per subscription: past 8,192 the client drops and counts them, and a payload
+    /// over the message's limit (16 KiB for both) it drops before buffering, so a flood holds at most 128 MiB per
+    /// subscription. Parsing keeps up with the broker's bursts (a fleet's retained presence at start), so only a
+    /// flood fills it; a dropped acknowledgement comes again after redelivery.
+    static let acknowledgementBuffering = MQTTSubscription.Buffering.bounded(
+        8_192, maximumPayloadSize: Acknowledgement.maximumSize)
+    static let statusBuffering = MQTTSubscription.Buffering.bounded(
+        8_192, maximumPayloadSize: PresenceMessage.maximumSize)
 
     let client: MQTTClient
     /// Made before the broker connection starts (see `subscribeEarly`); taken over by `run`.
@@ -37,8 +41,8 @@ struct AcknowledgementCollector: Service {
     static func subscribeEarly(client: MQTTClient, shareGroup: String) async throws -> [MQTTSubscription] {
         [
             try await client.subscribe(
-                to: acknowledgementFilter(shareGroup: shareGroup), buffering: subscriptionBuffering),
-            try await client.subscribe(to: statusFilter, buffering: subscriptionBuffering),
+                to: acknowledgementFilter(shareGroup: shareGroup), buffering: acknowledgementBuffering),
+            try await client.subscribe(to: statusFilter, buffering: statusBuffering),
         ]
     }
 
@@ -66,18 +70,18 @@ struct AcknowledgementCollector: Service {
                     messages = early
                     current = nil
                 } else {
-                    messages = try await client.subscribe(to: first.filter, buffering: Self.subscriptionBuffering)
+                    messages = try await client.subscribe(
+                        to: first.filter,
+                        buffering: first.filter == Self.statusFilter
+                            ? Self.statusBuffering : Self.acknowledgementBuffering)
                 }
                 await cancelWhenGracefulShutdown {
-                    var droppedBefore = 0
+                    var counted = SubscriptionDrops()
                     for await message in messages {
                         metrics.deviceMessagesDropped(inbox.add(parse(message)))
-                        // The buffer drops only while this loop is behind, so the next message sees the count.
-                        let dropped = messages.droppedMessages
-                        if dropped > droppedBefore {
-                            metrics.deviceMessagesDropped(.init(subscription: dropped - droppedBefore))
-                            droppedBefore = dropped
-                        }
+                        // Read after each message: what the client dropped meanwhile is counted with the next one
+                        // read (a flood of nothing but oversized payloads shows with the next message that fits).
+                        count(counted.update(from: messages), on: messages.filter)
                     }
                 }
             } catch {
@@ -85,6 +89,17 @@ struct AcknowledgementCollector: Service {
                 logger.debug("acknowledgement subscription not ready", metadata: ["error": "\(error)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
             }
+        }
+    }
+
+    /// What the client dropped before parsing: an oversized acknowledgement is one refused as too large;
+    /// the rest (a full buffer, oversized presence) are counted as unparsed.
+    private func count(_ drops: (full: Int, oversized: Int), on filter: String) {
+        if filter == Self.statusFilter {
+            metrics.deviceMessagesDropped(.init(subscription: drops.full + drops.oversized))
+        } else {
+            metrics.deviceMessagesDropped(.init(subscription: drops.full))
+            metrics.acknowledgementsIgnored(drops.oversized, reason: .tooLarge)
         }
     }
 
@@ -135,5 +150,17 @@ struct AcknowledgementCollector: Service {
                 "acknowledgement refused", metadata: ["reason": "\(reason.rawValue)", "topic_device": "\(device)"])
             return .ignored
         }
+    }
+}
+
+/// A subscription's drop counts as last reported, so each report adds only what is new.
+private struct SubscriptionDrops {
+    var full = 0
+    var oversized = 0
+
+    mutating func update(from subscription: MQTTSubscription) -> (full: Int, oversized: Int) {
+        let (full, oversized) = (subscription.droppedMessages, subscription.oversizedMessages)
+        defer { (self.full, self.oversized) = (full, oversized) }
+        return (full - self.full, oversized - self.oversized)
     }
 }

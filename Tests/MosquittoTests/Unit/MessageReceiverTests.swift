@@ -21,6 +21,24 @@ import Testing
         #expect(payloads == [[0], [1]])
     }
 
+    @Test("A payload over the maximum is dropped before it takes a place, and counted apart")
+    func oversizedIsDroppedUnbuffered() async {
+        let buffering = MQTTSubscription.Buffering.bounded(2, maximumPayloadSize: 3)
+        let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: buffering.policy)
+        let receiver = MessageReceiver(
+            continuation: continuation, dropped: DroppedMessages(), maximumPayloadSize: buffering.maximumPayloadSize)
+        for size in [4, 3, 100, 1] {
+            receiver.yield(
+                MQTTMessage(
+                    topic: "t", payload: Array(repeating: 0, count: size), qos: .atMostOnce, retain: false))
+        }
+        receiver.finish()
+        #expect(receiver.dropped.oversized == 2 && receiver.dropped.total == 0)
+        var sizes: [Int] = []
+        for await message in stream { sizes.append(message.payload.count) }
+        #expect(sizes == [3, 1])
+    }
+
     @Test("An unbounded buffer drops nothing")
     func unboundedKeepsAll() async {
         let (stream, continuation) = AsyncStream.makeStream(
