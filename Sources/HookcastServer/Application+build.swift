@@ -86,6 +86,9 @@ func assembleParts(
     let (router, gateway) = try assembleGateway(
         configuration: configuration, logger: logger, store: store, broker: MQTTClientPublisher(client: broker.client),
         accounts: accounts)
+    let metrics = metricsListener(
+        configuration: configuration, logger: logger, gateway: gateway,
+        broker: MQTTClientPublisher(client: broker.client))
 
     let returns = DeviceReturns()
     let collector = AcknowledgementCollector(
@@ -109,7 +112,7 @@ func assembleParts(
             StoreService(store: store, lock: lock), gateway.committer, gateway.publisher.published, broker,
             BrokerAccountsService(client: broker.client, accounts: accounts),
             outbox, collector, redelivery,
-        ]
+        ] + (metrics.map { [$0] } ?? [])
     )
 }
 

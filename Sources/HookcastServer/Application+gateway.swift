@@ -38,7 +38,10 @@ func assembleGateway(
     router.add(middleware: ErrorMappingMiddleware())
     router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
     HealthController(broker: broker).addRoutes(to: router)
-    MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
+    // With a metrics address, `/metrics` is served there only (`metricsListener`).
+    if configuration.metricsAddress == nil {
+        MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
+    }
     try OpenAPIController.load().addRoutes(to: router)
     WebhookController(
         gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit),
@@ -78,7 +81,9 @@ func buildApplication(
 ) throws -> some ApplicationProtocol {
     let (router, gateway) = try assembleGateway(
         configuration: configuration, logger: logger, store: store, broker: broker, accounts: UnmanagedDeviceAccounts())
+    let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.publisher.published])
+        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.publisher.published]
+            + (metrics.map { [$0] } ?? []))
 }

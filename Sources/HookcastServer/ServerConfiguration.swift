@@ -46,6 +46,9 @@ public struct ServerConfiguration: Sendable {
     public var requestHeadTimeout: Duration
     /// ... and the rest of the request within this of its head; slower clients are disconnected.
     public var requestBodyTimeout: Duration
+    /// Where a second listener serves `/metrics` alone (then the public listener does not); nil serves it on the
+    /// public listener.
+    public var metricsAddress: MetricsAddress? = nil
 
     public init(
         address: String = "127.0.0.1",

@@ -46,8 +46,11 @@ public final class MQTTClient: Sendable {
     /// Subscribes and returns once the broker granted the subscription. Called before the first `connect()`, it
     /// returns at once and the subscription is made while connecting, ahead of any message a resumed session
     /// holds; a refusal then is only logged.
-    public func subscribe(to filter: String, qos: MQTTQoS = .atLeastOnce) async throws -> MQTTSubscription {
-        try await handle.subscribe(filter: filter, qos: qos)
+    /// `buffering` bounds the messages waiting for the consumer (see `MQTTSubscription.droppedMessages`).
+    public func subscribe(
+        to filter: String, qos: MQTTQoS = .atLeastOnce, buffering: MQTTSubscription.Buffering = .unbounded
+    ) async throws -> MQTTSubscription {
+        try await handle.subscribe(filter: filter, qos: qos, buffering: buffering)
     }
 
     /// Ends every subscription of this client to `filter`.

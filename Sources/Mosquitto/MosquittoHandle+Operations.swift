@@ -44,11 +44,18 @@ extension MosquittoHandle {
 
     /// Registers the stream first, so that retained messages the broker sends right after SUBACK are not missed.
     /// Before the first `connect()` it only registers: the SUBSCRIBE goes out as part of connecting.
-    func subscribe(filter: String, qos: MQTTQoS) async throws -> MQTTSubscription {
+    func subscribe(
+        filter: String, qos: MQTTQoS, buffering: MQTTSubscription.Buffering = .unbounded
+    ) async throws -> MQTTSubscription {
         guard TopicFilter.isValidFilter(filter) else { throw MQTTError.invalidTopicFilter(filter) }
-        let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: MQTTMessage.self, bufferingPolicy: buffering.policy)
+        let dropped = DroppedMessages()
         let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) in
-            try state.addSubscription(filter: filter, qos: qos, receiver: continuation)
+            try state.addSubscription(
+                filter: filter, qos: qos,
+                receiver: MessageReceiver(
+                    continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize))
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.
@@ -56,7 +63,7 @@ extension MosquittoHandle {
             guard let handle = self else { return }
             DispatchQueue.global().async { handle.removeSubscription(identifier) }
         }
-        if beforeConnect { return MQTTSubscription(filter: filter, stream: stream) }
+        if beforeConnect { return MQTTSubscription(filter: filter, stream: stream, dropped: dropped) }
         do {
             try await waitForConnection()
             try await sendSubscribe(filter: filter, qos: qos)
@@ -64,7 +71,7 @@ extension MosquittoHandle {
             continuation.finish()
             throw error
         }
-        return MQTTSubscription(filter: filter, stream: stream)
+        return MQTTSubscription(filter: filter, stream: stream, dropped: dropped)
     }
 
     private func sendSubscribe(filter: String, qos: MQTTQoS) async throws {

@@ -16,7 +16,7 @@ import Synchronization
 final class MosquittoHandle: @unchecked Sendable {
     typealias Waiter = CheckedContinuation<Reply, any Error>
     typealias State = ClientStateMachine<
-        Waiter, AsyncStream<MQTTConnectionState>.Continuation, AsyncStream<MQTTMessage>.Continuation
+        Waiter, AsyncStream<MQTTConnectionState>.Continuation, MessageReceiver
     >
 
     let configuration: MQTTClient.Configuration

@@ -84,6 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
     var maximumWaitsPerKey: Int = Environment.value("HOOKCAST_MAX_WAITS_PER_KEY", or: 0)
 
     @Option(
+        name: .customLong("metrics-address"),
+        help: """
+            host:port of a second listener that serves /metrics alone; the public listener then does not \
+            (HOOKCAST_METRICS_ADDRESS).
+            """)
+    var metricsAddress: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
@@ -104,6 +112,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maximumWaitsPerKey >= 0 else {
             throw ValidationError("--max-waits-per-key must be 0 (a quarter of --max-concurrent-requests) or more.")
         }
+        if let metricsAddress = metricsAddress ?? Environment.value("HOOKCAST_METRICS_ADDRESS"),
+            MetricsAddress(metricsAddress) == nil
+        {
+            throw ValidationError("--metrics-address must be host:port, e.g. 127.0.0.1:9090 or [::1]:9090.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -111,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "hookcast")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let credentials = try brokerCredentials()
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             address: address,
             port: port,
             dataDirectory: URL(fileURLWithPath: dataDirectory),
@@ -130,6 +143,9 @@ struct ServeCommand: AsyncParsableCommand {
             maximumConcurrentRequests: maximumConcurrentRequests,
             maximumWaitsPerKey: maximumWaitsPerKey > 0 ? maximumWaitsPerKey : nil
         )
+        configuration.metricsAddress = (metricsAddress ?? Environment.value("HOOKCAST_METRICS_ADDRESS")).flatMap {
+            MetricsAddress($0)
+        }
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

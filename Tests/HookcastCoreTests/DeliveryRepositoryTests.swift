@@ -59,4 +59,40 @@ import Testing
             #expect(report.entries.map(\.lastRedeliveredAt) == [later, referenceDate])
         }
     }
+
+    /// Issue 15, finding 2: before, an answer from any device that knew a command's id got a delivery row (and a
+    /// report entry), so a device account could add rows to commands never sent to it. `record` returned only the
+    /// unknown-command answers then, and the stranger's row was stored: both expectations below failed.
+    @Test(arguments: StoreKind.allCases)
+    func answersFromDevicesNotExpectedAreCountedNotStored(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let command = try makeCommand()
+            try await store.commands.insert(command)
+            func answer(_ device: String) throws -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command.id, deviceID: try deviceID(device), state: .ok, detail: "x",
+                    executedAt: referenceDate, receivedAt: referenceDate)
+            }
+            let unknown = AcknowledgementRecord(
+                commandID: UUID(), deviceID: try deviceID("d1"), state: .ok, detail: nil, executedAt: nil,
+                receivedAt: referenceDate)
+            let notStored = try await store.deliveries.record([
+                try answer("d1"), try answer("stranger"), try answer("stranger"), unknown,
+            ])
+            #expect(notStored.unknownCommand == [unknown])
+            #expect(notStored.notExpected == [try answer("stranger"), try answer("stranger")])
+            #expect(try await store.deliveries.acknowledgements(commandID: command.id) == [try answer("d1")])
+            #expect(try await store.deliveries.acknowledgementCount(commandID: command.id) == 1)
+            #expect(try await store.deliveries.lastAcknowledgements()[try deviceID("stranger")] == nil)
+            let stored = try #require(try await store.commands.find(id: command.id))
+            #expect(stored.extraAcknowledgements == 2)
+
+            let report = DeliveryReport(
+                command: stored, acknowledgements: try await store.deliveries.acknowledgements(commandID: command.id),
+                now: referenceDate, acknowledgementDeadline: .seconds(30))
+            #expect(report.entries.map(\.deviceID) == [try deviceID("d1"), try deviceID("d2")])
+            #expect(report.extra == 2)
+            #expect(report.totals[.ok] == 1 && report.totals[.pending] == 1)
+        }
+    }
 }

@@ -20,6 +20,21 @@ struct PresenceRepositoryTests {
             stateReportedAt: state == nil ? nil : referenceDate.addingTimeInterval(offset))
     }
 
+    /// For `/metrics` (issue 15, finding 3): a count by the store, where a scrape once read every row.
+    @Test(arguments: StoreKind.allCases)
+    func onlineDevicesAreCounted(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            #expect(try await store.deliveries.onlineDeviceCount() == 0)
+            try await store.deliveries.updatePresence([
+                try Self.presence("d1", online: true, at: 0, state: Self.showing),
+                try Self.presence("d2", online: true, at: 0),
+                try Self.presence("d3", online: false, at: 0),
+                try Self.presence("d2", online: false, at: 1),
+            ])
+            #expect(try await store.deliveries.onlineDeviceCount() == 1)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aReportedStateRoundTrips(kind: StoreKind) async throws {
         try await kind.withStore { store in

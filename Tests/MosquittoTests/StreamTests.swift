@@ -58,3 +58,41 @@ struct StreamTests {
         await subscriber.disconnect()
     }
 }
+
+@Suite("A bounded subscription on the broker")
+struct BoundedSubscriptionTests {
+    @Test("A subscription bounded to 5 that nobody reads keeps the first 5 of 50 and counts 45 dropped")
+    func floodIsDroppedAndCounted() async throws {
+        let publisher = try await ClientFactory.connected()
+        let subscriber = try await ClientFactory.connected()
+        let topic = ClientFactory.uniqueTopic()
+        let subscription = try await subscriber.subscribe(to: topic, buffering: .bounded(5))
+        for index in 0..<50 { _ = try await publisher.publish(to: topic, payload: Array("\(index)".utf8)) }
+        // QoS 1 in order on one connection: every message reaches the client; none is read meanwhile.
+        try await withTimeout(.seconds(120), "the 45 drops are counted") {
+            while subscription.droppedMessages < 45 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(subscription.droppedMessages == 45)
+        let kept = try await subscription.collect(5)
+        #expect(kept.map(\.payloadString) == ["0", "1", "2", "3", "4"])
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
+    @Test("A payload over the subscription's maximum is dropped and counted, and what fits arrives in order")
+    func oversizedIsDropped() async throws {
+        let publisher = try await ClientFactory.connected()
+        let subscriber = try await ClientFactory.connected()
+        let topic = ClientFactory.uniqueTopic()
+        let subscription = try await subscriber.subscribe(
+            to: topic, buffering: .bounded(100, maximumPayloadSize: 1024))
+        _ = try await publisher.publish(to: topic, payload: Array("first".utf8))
+        _ = try await publisher.publish(to: topic, payload: Array(repeating: 0x61, count: 1025))
+        _ = try await publisher.publish(to: topic, payload: Array("last".utf8))
+        let kept = try await subscription.collect(2)
+        #expect(kept.map(\.payloadString) == ["first", "last"])
+        #expect(subscription.oversizedMessages == 1 && subscription.droppedMessages == 0)
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+}

@@ -20,6 +20,9 @@ public struct Command: Sendable, Codable, Equatable {
     public var publishedAt: Date?
     /// Why the last publish attempt failed; cleared once published.
     public var publishError: String?
+    /// Answers from devices outside `expectedDevices`: counted, never stored. Kept by the store, not the API's
+    /// command body (the delivery report shows it as `extra`).
+    public var extraAcknowledgements: Int = 0
 
     /// Dates are kept to the millisecond, the precision the store and the envelope keep.
     public init(
@@ -36,7 +39,8 @@ public struct Command: Sendable, Codable, Equatable {
         apiKeyID: UUID?,
         source: CommandSource,
         publishedAt: Date? = nil,
-        publishError: String? = nil
+        publishError: String? = nil,
+        extraAcknowledgements: Int = 0
     ) {
         self.id = id
         self.eventID = eventID
@@ -52,6 +56,7 @@ public struct Command: Sendable, Codable, Equatable {
         self.source = source
         self.publishedAt = publishedAt?.roundedToMilliseconds
         self.publishError = publishError
+        self.extraAcknowledgements = extraAcknowledgements
     }
 
     enum CodingKeys: String, CodingKey {

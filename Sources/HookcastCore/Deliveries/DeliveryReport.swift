@@ -28,11 +28,12 @@ public struct DeliveryReport: Sendable, Equatable {
         }
     }
 
-    /// Expected devices in the command's order, then unexpected ones by id.
+    /// Expected devices in the command's order, then unexpected ones by id (acknowledgements stored before
+    /// unexpected answers were only counted).
     public var entries: [Entry]
     /// Counts by state over the expected devices.
     public var totals: [DeliveryState: Int]
-    /// Acknowledgements from devices outside the expected set.
+    /// Answers from devices outside the expected set: those counted on the command, and any stored before.
     public var extra: Int
 
     /// True when no expected device is still pending.
@@ -66,7 +67,7 @@ public struct DeliveryReport: Sendable, Equatable {
         for entry in entries where entry.expected { totals[entry.state, default: 0] += 1 }
         self.entries = entries
         self.totals = totals
-        self.extra = extras.count
+        self.extra = command.extraAcknowledgements + extras.count
     }
 }
 

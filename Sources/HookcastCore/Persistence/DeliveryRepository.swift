@@ -4,8 +4,9 @@ import HookcastProtocol
 /// Acknowledgements and presence reported by devices.
 public protocol DeliveryRepository: Sendable {
     /// Stores a batch in one transaction; an acknowledgement replaces an earlier one of the same device for the
-    /// same command. Returns the acknowledgements whose command does not exist (they are not stored).
-    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord]
+    /// same command. An answer from a device the command did not expect is not stored: it adds one to the
+    /// command's `extraAcknowledgements`. Returns what was not stored.
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored
     /// Every stored acknowledgement of a command.
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
     /// How many are stored, without reading them: a waiter on a broadcast to thousands checks this per batch.
@@ -21,4 +22,6 @@ public protocol DeliveryRepository: Sendable {
     /// Stores a batch of presence changes in one transaction.
     func updatePresence(_ presence: [DevicePresence]) async throws
     func presence() async throws -> [DeviceID: DevicePresence]
+    /// How many devices are online, counted by the store without reading any reported state (for `/metrics`).
+    func onlineDeviceCount() async throws -> Int
 }

@@ -3,8 +3,14 @@ import Foundation
 /// A device's answer to a command, published QoS 1 (not retained) on `Topics.deviceAcks(_:)` with the command's
 /// correlation data echoed: `{"v":1,"command_id":"…","device_id":"d1","status":"ok","detail":"…","executed_at":"…"}`.
 /// `detail` is present only when there is something to say; `executed_at` is ISO-8601 UTC with milliseconds.
+/// A payload over `maximumSize` bytes, or a `detail` over `maximumDetailSize` UTF-8 bytes, is refused: a device
+/// account must not be able to grow the gateway's memory or store with its answers.
 public struct Acknowledgement: Codable, Sendable, Equatable {
     public static let currentVersion = 1
+    /// The most bytes a payload may have; the gateway drops a longer one unread.
+    public static let maximumSize = 16 * 1024
+    /// The most UTF-8 bytes of `detail`; `init` shortens a longer one, `decode` refuses it.
+    public static let maximumDetailSize = 1024
 
     public var version: Int
     public var commandID: UUID
@@ -14,7 +20,8 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
     /// When the device handled the command (executed it, or decided not to).
     public var executedAt: Date
 
-    /// `executedAt` is kept to the millisecond, the precision on the wire.
+    /// `executedAt` is kept to the millisecond, the precision on the wire; `detail` is cut to `maximumDetailSize`
+    /// bytes (at a character boundary), so a hook's long output still makes an answer the gateway accepts.
     public init(
         commandID: UUID,
         deviceID: DeviceID,
@@ -26,7 +33,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         self.commandID = commandID
         self.deviceID = deviceID
         self.status = status
-        self.detail = detail
+        self.detail = detail.map(Self.shortened)
         self.executedAt = executedAt.roundedToMilliseconds
     }
 
@@ -41,9 +48,38 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         }
     }
 
-    /// Parses a payload; for the gateway and tests.
+    /// Parses a payload; for the gateway and tests. A payload over `maximumSize` is refused unread.
     public static func decode(_ bytes: [UInt8]) throws -> Acknowledgement {
-        try UntrustedJSON.decode(Acknowledgement.self, from: Data(bytes))
+        guard bytes.count <= maximumSize else { throw TooLarge.payload }
+        return try UntrustedJSON.decode(Acknowledgement.self, from: Data(bytes))
+    }
+
+    /// Why `decode` refused an acknowledgement for its size (apart from being unreadable), so the gateway can
+    /// count the two apart.
+    public enum TooLarge: Error, Sendable, Equatable, CustomStringConvertible {
+        case payload
+        case detail
+
+        public var description: String {
+            switch self {
+            case .payload: "an acknowledgement is at most \(Acknowledgement.maximumSize) bytes"
+            case .detail: "an acknowledgement's detail is at most \(Acknowledgement.maximumDetailSize) bytes"
+            }
+        }
+    }
+
+    /// The longest prefix of `detail` of at most `maximumDetailSize` UTF-8 bytes.
+    static func shortened(_ detail: String) -> String {
+        guard detail.utf8.count > maximumDetailSize else { return detail }
+        var bytes = 0
+        var end = detail.startIndex
+        for index in detail.indices {
+            let next = detail.index(after: index)
+            bytes += detail.utf8.distance(from: index, to: next)
+            if bytes > maximumDetailSize { break }
+            end = next
+        }
+        return String(detail[..<end])
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,6 +97,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         deviceID = try container.decode(DeviceID.self, forKey: .deviceID)
         status = try container.decode(AcknowledgementStatus.self, forKey: .status)
         detail = try container.decodeIfPresent(String.self, forKey: .detail)
+        if let detail, detail.utf8.count > Self.maximumDetailSize { throw TooLarge.detail }
         executedAt = try container.decodeTimestamp(forKey: .executedAt)
     }
 

@@ -16,6 +16,14 @@ struct AcknowledgementCollector: Service {
     }
     /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
     static let statusFilter = "hookcast/v1/devices/+/status"
+    /// Messages waiting to be parsed, per subscription: past 8,192 the client drops and counts them, and a payload
+    /// over the message's limit (16 KiB for both) it drops before buffering, so a flood holds at most 128 MiB per
+    /// subscription. Parsing keeps up with the broker's bursts (a fleet's retained presence at start), so only a
+    /// flood fills it; a dropped acknowledgement comes again after redelivery.
+    static let acknowledgementBuffering = MQTTSubscription.Buffering.bounded(
+        8_192, maximumPayloadSize: Acknowledgement.maximumSize)
+    static let statusBuffering = MQTTSubscription.Buffering.bounded(
+        8_192, maximumPayloadSize: PresenceMessage.maximumSize)
 
     let client: MQTTClient
     /// Made before the broker connection starts (see `subscribeEarly`); taken over by `run`.
@@ -26,13 +34,15 @@ struct AcknowledgementCollector: Service {
     let returns: DeviceReturns
     let metrics: GatewayMetrics
     let logger: Logger
+    let reader = DeviceMessageReader()
 
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
     /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
     static func subscribeEarly(client: MQTTClient, shareGroup: String) async throws -> [MQTTSubscription] {
         [
-            try await client.subscribe(to: acknowledgementFilter(shareGroup: shareGroup)),
-            try await client.subscribe(to: statusFilter),
+            try await client.subscribe(
+                to: acknowledgementFilter(shareGroup: shareGroup), buffering: acknowledgementBuffering),
+            try await client.subscribe(to: statusFilter, buffering: statusBuffering),
         ]
     }
 
@@ -60,10 +70,19 @@ struct AcknowledgementCollector: Service {
                     messages = early
                     current = nil
                 } else {
-                    messages = try await client.subscribe(to: first.filter)
+                    messages = try await client.subscribe(
+                        to: first.filter,
+                        buffering: first.filter == Self.statusFilter
+                            ? Self.statusBuffering : Self.acknowledgementBuffering)
                 }
                 await cancelWhenGracefulShutdown {
-                    for await message in messages { inbox.add(parse(message)) }
+                    var counted = SubscriptionDrops()
+                    for await message in messages {
+                        metrics.deviceMessagesDropped(inbox.add(parse(message)))
+                        // Read after each message: what the client dropped meanwhile is counted with the next one
+                        // read (a flood of nothing but oversized payloads shows with the next message that fits).
+                        count(counted.update(from: messages), on: messages.filter)
+                    }
                 }
             } catch {
                 if client.state == .closed { return }
@@ -73,29 +92,47 @@ struct AcknowledgementCollector: Service {
         }
     }
 
+    /// What the client dropped before parsing: an oversized acknowledgement is one refused as too large;
+    /// the rest (a full buffer, oversized presence) are counted as unparsed.
+    private func count(_ drops: (full: Int, oversized: Int), on filter: String) {
+        if filter == Self.statusFilter {
+            metrics.deviceMessagesDropped(.init(subscription: drops.full + drops.oversized))
+        } else {
+            metrics.deviceMessagesDropped(.init(subscription: drops.full))
+            metrics.acknowledgementsIgnored(drops.oversized, reason: .tooLarge)
+        }
+    }
+
     private func write(from inbox: AcknowledgementInbox) async {
         for await _ in inbox.signals {
             let (acknowledgements, presence) = inbox.takeAll()
+            let notStored: AcknowledgementsNotStored
             do {
                 try await deliveries.updatePresence(presence)
                 returns.observe(presence)
-                let unknown = try await deliveries.record(acknowledgements)
-                metrics.acknowledgementsIgnored(unknown.count, reason: .unknownCommand)
-                metrics.acknowledgementsRecorded(
-                    unknown.isEmpty ? acknowledgements : acknowledgements.filter { !unknown.contains($0) })
-                if !unknown.isEmpty {
-                    logger.warning(
-                        "acknowledgements for unknown commands",
-                        metadata: ["count": "\(unknown.count)", "first_command_id": "\(unknown[0].commandID)"])
-                }
+                notStored = try await deliveries.record(acknowledgements)
             } catch {
                 // Kept for the next write rather than dropped; the store reports its own trouble.
                 logger.error("acknowledgements not stored yet", metadata: ["error": "\(error)"])
-                inbox.putBack(acknowledgements, presence)
+                metrics.deviceMessagesDropped(inbox.putBack(acknowledgements, presence))
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            let answered = Set(acknowledgements.map(\.commandID))
+            metrics.acknowledgementsIgnored(notStored.unknownCommand.count, reason: .unknownCommand)
+            metrics.acknowledgementsIgnored(notStored.notExpected.count, reason: .notExpected)
+            let recorded = notStored.stored(of: acknowledgements)
+            metrics.acknowledgementsRecorded(recorded)
+            if let first = notStored.unknownCommand.first {
+                logger.warning(
+                    "acknowledgements for unknown commands",
+                    metadata: ["count": "\(notStored.unknownCommand.count)", "first_command_id": "\(first.commandID)"])
+            }
+            if let first = notStored.notExpected.first {
+                logger.warning(
+                    "acknowledgements from devices the command was not sent to, counted as extra",
+                    metadata: ["count": "\(notStored.notExpected.count)", "first_device": "\(first.deviceID)"])
+            }
+            let answered = Set(recorded.map(\.commandID))
             watchers.notify(answered)
             live.commandsChanged(answered)
             live.presenceChanged(presence)
@@ -103,35 +140,27 @@ struct AcknowledgementCollector: Service {
     }
 
     private func parse(_ message: MQTTMessage) -> AcknowledgementInbox.Item {
-        let parts = message.topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, let device = try? DeviceID(String(parts[3])) else { return .ignored }
-        if parts[4] == "acks" {
-            guard let acknowledgement = try? Acknowledgement.decode(message.payload) else {
-                metrics.acknowledgementsIgnored(1, reason: .malformed)
-                logger.warning("unreadable acknowledgement", metadata: ["device": "\(device)"])
-                return .ignored
-            }
-            // A device may only answer for itself: its topic names it.
-            guard acknowledgement.deviceID == device else {
-                metrics.acknowledgementsIgnored(1, reason: .otherDevice)
-                logger.warning("acknowledgement for another device refused", metadata: ["topic_device": "\(device)"])
-                return .ignored
-            }
-            return .acknowledgement(
-                AcknowledgementRecord(
-                    commandID: acknowledgement.commandID, deviceID: device,
-                    state: DeliveryState(acknowledgement.status), detail: acknowledgement.detail,
-                    executedAt: acknowledgement.executedAt, receivedAt: Date()))
+        switch reader.read(topic: message.topic, payload: message.payload, receivedAt: Date()) {
+        case .acknowledgement(let record): return .acknowledgement(record)
+        case .presence(let presence): return .presence(presence)
+        case .ignored: return .ignored
+        case .ignoredAcknowledgement(let reason, let device):
+            metrics.acknowledgementsIgnored(1, reason: reason)
+            logger.warning(
+                "acknowledgement refused", metadata: ["reason": "\(reason.rawValue)", "topic_device": "\(device)"])
+            return .ignored
         }
-        guard !message.payload.isEmpty, let status = try? PresenceMessage.decode(message.payload),
-            status.deviceID == device
-        else { return .ignored }
-        // The time of receipt, not a time from the device: its clock may be wrong, and the gateway's says when
-        // the state was last heard.
-        return .presence(
-            DevicePresence(
-                deviceID: device, online: status.status == .online, since: status.since,
-                agentVersion: status.agentVersion, state: status.state,
-                stateReportedAt: status.state == nil ? nil : Date()))
+    }
+}
+
+/// A subscription's drop counts as last reported, so each report adds only what is new.
+private struct SubscriptionDrops {
+    var full = 0
+    var oversized = 0
+
+    mutating func update(from subscription: MQTTSubscription) -> (full: Int, oversized: Int) {
+        let (full, oversized) = (subscription.droppedMessages, subscription.oversizedMessages)
+        defer { (self.full, self.oversized) = (full, oversized) }
+        return (full - self.full, oversized - self.oversized)
     }
 }

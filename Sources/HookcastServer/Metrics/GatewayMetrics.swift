@@ -20,8 +20,13 @@ final class GatewayMetrics: Sendable {
     private let outboxDepth: CoreMetrics.Gauge
     private let devicesOnline: CoreMetrics.Gauge
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// The gauges read from the store are read at most once per `storeGaugeInterval`, however often `/metrics`
+    /// is scraped: the store has one connection, and a scrape flood must not hold up the webhooks' writes.
+    let storeGaugeInterval: Duration
+    private let storeGaugesReadAt = Mutex<ContinuousClock.Instant?>(nil)
 
-    init() {
+    init(storeGaugeInterval: Duration = .seconds(5)) {
+        self.storeGaugeInterval = storeGaugeInterval
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["hookcast_acknowledgement_latency_seconds"] = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -65,18 +70,38 @@ final class GatewayMetrics: Sendable {
     }
 
     /// Why an acknowledgement was not recorded; the label of `hookcast_acknowledgements_ignored_total`.
-    enum IgnoredReason: String {
+    enum IgnoredReason: String, Sendable {
         /// Not an acknowledgement message of docs/protocol.md.
         case malformed
         /// Names another device than the topic it came on.
         case otherDevice = "other_device"
         /// For a command the store does not hold.
         case unknownCommand = "unknown_command"
+        /// A payload over 16 KiB or a `detail` over 1 KiB (`Acknowledgement.maximumSize`, `maximumDetailSize`).
+        case tooLarge = "too_large"
+        /// From a device the command was not sent to; counted on the command as `extra`, not stored.
+        case notExpected = "not_expected"
     }
 
     func acknowledgementsIgnored(_ count: Int, reason: IgnoredReason) {
         guard count > 0 else { return }
         counter("hookcast_acknowledgements_ignored_total", ("reason", reason.rawValue)).increment(by: count)
+    }
+
+    /// What the acknowledgement inbox dropped to stay within its bounds (a device flooding it); the label of
+    /// `hookcast_device_messages_dropped_total` says which kind.
+    func deviceMessagesDropped(_ dropped: AcknowledgementInbox.Dropped) {
+        guard !dropped.isEmpty else { return }
+        if dropped.acknowledgements > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "acknowledgement"))
+                .increment(by: dropped.acknowledgements)
+        }
+        if dropped.presence > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "presence")).increment(by: dropped.presence)
+        }
+        if dropped.subscription > 0 {
+            counter("hookcast_device_messages_dropped_total", ("kind", "unparsed")).increment(by: dropped.subscription)
+        }
     }
 
     func redelivered(_ count: Int) {
@@ -97,12 +122,25 @@ final class GatewayMetrics: Sendable {
     }
 
     /// Reads the gauges that are cheaper to ask for at scrape time than to keep current, then renders everything.
-    func render(store: any HookcastStore, broker: MQTTConnectionState) async -> [UInt8] {
+    /// The store's gauges are two counts (no row is read), and only when the last read is `storeGaugeInterval`
+    /// old; meanwhile a scrape shows the last values read.
+    func render(
+        store: any HookcastStore, broker: MQTTConnectionState, now: ContinuousClock.Instant = .now
+    ) async -> [UInt8] {
         brokerConnected.record(broker.isConnected ? 1 : 0)
-        if let depth = try? await store.commands.unpublishedCount() { outboxDepth.record(depth) }
-        if let presence = try? await store.deliveries.presence() {
-            devicesOnline.record(presence.values.filter(\.online).count)
+        if claimStoreGaugeRead(now: now) {
+            if let depth = try? await store.commands.unpublishedCount() { outboxDepth.record(depth) }
+            if let online = try? await store.deliveries.onlineDeviceCount() { devicesOnline.record(online) }
         }
         return registry.emitToBuffer()
+    }
+
+    /// True for the one scrape that should read the store now; concurrent scrapes show the values read before.
+    private func claimStoreGaugeRead(now: ContinuousClock.Instant) -> Bool {
+        storeGaugesReadAt.withLock { readAt in
+            if let readAt, now < readAt + storeGaugeInterval { return false }
+            readAt = now
+            return true
+        }
     }
 }

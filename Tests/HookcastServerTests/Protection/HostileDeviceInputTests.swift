@@ -27,4 +27,40 @@ struct HostileDeviceInputTests {
             #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"refresh"}"#).status == .ok)
         }
     }
+
+    /// Issue 15, finding 2, through the real broker: both were parsed and stored before (as `failed` answers with
+    /// their detail), and no `too_large` was counted.
+    @Test("An acknowledgement over 16 KiB, or with a detail over 1 KiB, is refused and counted as too large")
+    func oversizedAcknowledgements() async throws {
+        let device = "oversized-\(UUID().uuidString.prefix(6))"
+        try await GatewayHarness.run { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)
+            let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: device))
+            try await client.connect()
+            let topic = "hookcast/v1/devices/\(device)/acks"
+            func answer(detail: String?) throws -> [UInt8] {
+                var object: [String: Any] = [
+                    "v": 1, "command_id": UUID().uuidString.lowercased(), "device_id": device, "status": "failed",
+                    "executed_at": "2026-11-29T10:00:00.120Z",
+                ]
+                object["detail"] = detail
+                return Array(try JSONSerialization.data(withJSONObject: object))
+            }
+            // Valid JSON padded past 16 KiB, then a well-sized one with a 2 KiB detail.
+            try await client.publish(
+                to: topic, payload: try answer(detail: nil) + Array(repeating: UInt8(ascii: " "), count: 17 * 1024))
+            try await client.publish(to: topic, payload: try answer(detail: String(repeating: "x", count: 2048)))
+            await client.disconnect()
+            try await withTimeout(.seconds(120), "both refusals counted") {
+                while true {
+                    let samples = MetricsTests.samples(try await gateway.request(.get, "/metrics").text)
+                    if samples[#"hookcast_acknowledgements_ignored_total{reason="too_large"}"#] ?? 0 >= 2 { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let view = try await gateway.admin(.get, "devices/\(device)")
+            #expect(view.status == .ok)
+            #expect(!view.text.contains("xxxxxxxx"), "nothing of the refused answers is stored: \(view.text)")
+        }
+    }
 }

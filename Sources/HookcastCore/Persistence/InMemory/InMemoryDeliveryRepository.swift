@@ -4,26 +4,31 @@ import HookcastProtocol
 struct InMemoryDeliveryRepository: DeliveryRepository {
     let database: InMemoryDatabase
 
-    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         try database.access { state in
-            var unknown: [AcknowledgementRecord] = []
-            let known = Set(state.commands.map(\.id))
+            var notStored = AcknowledgementsNotStored()
+            let indexByID = Dictionary(
+                state.commands.indices.map { (state.commands[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
             for record in acknowledgements {
-                guard known.contains(record.commandID) else {
-                    unknown.append(record)
+                guard let index = indexByID[record.commandID] else {
+                    notStored.unknownCommand.append(record)
+                    continue
+                }
+                let command = state.commands[index]
+                guard command.expectedDevices.contains(record.deviceID) else {
+                    state.commands[index].extraAcknowledgements += 1
+                    notStored.notExpected.append(record)
                     continue
                 }
                 state.acknowledgements[record.commandID, default: [:]][record.deviceID] = record
-                if let command = state.commands.first(where: { $0.id == record.commandID }),
-                    command.expectedDevices == [record.deviceID]
-                {
+                if command.expectedDevices == [record.deviceID] {
                     state.settledCommands.insert(record.commandID)
                 }
                 if (state.lastAcknowledgements[record.deviceID]?.receivedAt ?? .distantPast) <= record.receivedAt {
                     state.lastAcknowledgements[record.deviceID] = record
                 }
             }
-            return unknown
+            return notStored
         }
     }
 
@@ -72,6 +77,10 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
                 state.presence[update.deviceID] = update.merged(over: state.presence[update.deviceID])
             }
         }
+    }
+
+    func onlineDeviceCount() async throws -> Int {
+        try database.access { state in state.presence.values.filter(\.online).count }
     }
 
     func presence() async throws -> [DeviceID: DevicePresence] {

@@ -9,6 +9,8 @@ struct SQLiteCommandRepository: CommandRepository {
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
         api_key_id, source, published_at, publish_error
         """
+    /// What is read back: the written columns and the count the acknowledgement writer keeps.
+    private static let readColumns = columns + ", extra_acknowledgements"
 
     func insert(_ command: Command) async throws {
         try await gate.run(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
@@ -100,14 +102,15 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func find(id: UUID) async throws -> Command? {
         try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
+            try await $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(
+                Self.decode)
         }
     }
 
     func page(offset: Int, limit: Int) async throws -> [Command] {
         try await gate.run {
             try await $0.query(
-                "SELECT \(Self.columns) FROM commands ORDER BY issued_at DESC, seq DESC LIMIT ? OFFSET ?",
+                "SELECT \(Self.readColumns) FROM commands ORDER BY issued_at DESC, seq DESC LIMIT ? OFFSET ?",
                 [.integer(max(limit, 0)), .integer(max(offset, 0))]
             ).map(Self.decode)
         }
@@ -142,7 +145,7 @@ struct SQLiteCommandRepository: CommandRepository {
         try await gate.run {
             try await $0.query(
                 """
-                SELECT \(Self.columns) FROM commands
+                SELECT \(Self.readColumns) FROM commands
                 WHERE settled = 0 AND published_at IS NOT NULL AND expires_at > ? AND issued_at <= ?
                 ORDER BY issued_at, seq LIMIT ?
                 """,
@@ -195,7 +198,7 @@ struct SQLiteCommandRepository: CommandRepository {
         try await gate.run {
             try await $0.query(
                 """
-                SELECT \(Self.columns) FROM commands WHERE published_at IS NULL AND publish_error IS NULL
+                SELECT \(Self.readColumns) FROM commands WHERE published_at IS NULL AND publish_error IS NULL
                 ORDER BY issued_at, seq LIMIT ?
                 """,
                 [.integer(max(limit, 0))]
@@ -228,7 +231,8 @@ struct SQLiteCommandRepository: CommandRepository {
             apiKeyID: try row.optionalUUID("api_key_id"),
             source: source,
             publishedAt: try row.optionalDate("published_at"),
-            publishError: try row.optionalString("publish_error")
+            publishError: try row.optionalString("publish_error"),
+            extraAcknowledgements: try row.int("extra_acknowledgements")
         )
     }
 }

@@ -9,8 +9,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
 
     /// A few multi-row statements per batch rather than three per acknowledgement: each statement is a round trip
     /// to SQLite's thread, and a broadcast to thousands of devices brings thousands of acknowledgements at once.
-    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> [AcknowledgementRecord] {
-        guard !acknowledgements.isEmpty else { return [] }
+    func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
+        guard !acknowledgements.isEmpty else { return AcknowledgementsNotStored() }
         return try await gate.transaction { connection in
             var known: Set<UUID> = []
             let commandIDs = Array(Set(acknowledgements.map(\.commandID)))
@@ -22,7 +22,10 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     known.insert(try row.uuid("id"))
                 }
             }
-            let recorded = acknowledgements.filter { known.contains($0.commandID) }
+            let expected = try await Self.expectedPairs(
+                of: acknowledgements.filter { known.contains($0.commandID) }, connection)
+            let recorded = acknowledgements.filter { expected.contains(Pair($0)) }
+            let notExpected = acknowledgements.filter { known.contains($0.commandID) && !expected.contains(Pair($0)) }
             for chunk in recorded.statementChunks {
                 let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
                 let values = chunk.flatMap(Self.values)
@@ -41,6 +44,11 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     WHERE excluded.received_at >= device_last_acknowledgements.received_at
                     """, values)
             }
+            for (commandID, count) in Dictionary(notExpected.map { ($0.commandID, 1) }, uniquingKeysWith: +) {
+                try await connection.execute(
+                    "UPDATE commands SET extra_acknowledgements = extra_acknowledgements + ? WHERE id = ?",
+                    [.integer(count), .uuid(commandID)])
+            }
             // A command for one device is settled by that device's answer, here and now; commands for many
             // devices are settled by redelivery once it sees every answer (counting them on every batch of a
             // broadcast's acknowledgements would cost more than it saves).
@@ -55,8 +63,42 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                             AND d.device_id = json_extract(commands.expected_devices, '$[0]'))
                     """, chunk.map { SQLiteData.uuid($0) })
             }
-            return acknowledgements.filter { !known.contains($0.commandID) }
+            return AcknowledgementsNotStored(
+                unknownCommand: acknowledgements.filter { !known.contains($0.commandID) }, notExpected: notExpected)
         }
+    }
+
+    /// A (command, device) pair of an acknowledgement.
+    private struct Pair: Hashable {
+        let commandID: UUID
+        let deviceID: DeviceID
+        init(_ record: AcknowledgementRecord) { (commandID, deviceID) = (record.commandID, record.deviceID) }
+        init(_ commandID: UUID, _ deviceID: DeviceID) { (self.commandID, self.deviceID) = (commandID, deviceID) }
+    }
+
+    /// Which of the acknowledgements' (command, device) pairs their command expects. SQLite searches each
+    /// command's `expected_devices` for the batch's devices only, so a broadcast's thousands of ids never reach
+    /// Swift.
+    private static func expectedPairs(
+        of acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection
+    ) async throws -> Set<Pair> {
+        var pairs: Set<Pair> = []
+        for chunk in acknowledgements.statementChunks {
+            let commands = Array(Set(chunk.map(\.commandID)))
+            let devices = Array(Set(chunk.map(\.deviceID.rawValue)))
+            let rows = try await connection.query(
+                """
+                SELECT c.id AS id, j.value AS device_id FROM commands c, json_each(c.expected_devices) j
+                WHERE c.id IN (\(placeholderList(commands.count))) AND j.value IN (\(placeholderList(devices.count)))
+                """, commands.map { SQLiteData.uuid($0) } + devices.map { SQLiteData.text($0) })
+            for row in rows {
+                pairs.insert(
+                    Pair(
+                        try row.uuid("id"),
+                        try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) }))
+            }
+        }
+        return pairs
     }
 
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
@@ -179,6 +221,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             }
         }
         return Dictionary(rows.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func onlineDeviceCount() async throws -> Int {
+        try await gate.run {
+            try await $0.query("SELECT COUNT(*) AS count FROM device_presence WHERE online = 1").first?.int("count")
+                ?? 0
+        }
     }
 
     private static func values(_ record: AcknowledgementRecord) -> [SQLiteData] {

@@ -10,6 +10,7 @@ extension SQLiteMigration {
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
+        extraAcknowledgements,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -248,5 +249,12 @@ extension SQLiteMigration {
             "ALTER TABLE api_keys ADD COLUMN previous_signing_secret BLOB",
             "ALTER TABLE api_keys ADD COLUMN previous_signing_secret_expires_at INTEGER",
         ]
+    )
+
+    /// Answers from devices a command did not expect are counted here instead of stored as delivery rows, so a
+    /// device account cannot add rows to commands that were never sent to it.
+    static let extraAcknowledgements = SQLiteMigration(
+        version: 13,
+        statements: ["ALTER TABLE commands ADD COLUMN extra_acknowledgements INTEGER NOT NULL DEFAULT 0"]
     )
 }
