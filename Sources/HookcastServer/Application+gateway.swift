@@ -60,7 +60,8 @@ func assembleGateway(
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
     EventStreamController(
-        store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline
+        store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
+        token: admin.token, sessions: sessions
     )
     .addRoutes(to: api)
     return (router, gateway)

@@ -55,6 +55,7 @@ struct SessionController: Sendable {
             if let id = ConsoleCookie.sessionID(in: request), let session = sessions.find(id) {
                 try AdminAuthMiddleware<HookcastRequestContext>.checkStateChange(
                     request, session: session, origins: origins)
+                // Also ends the session's open event streams (EventStreamController watches the sessions).
                 sessions.remove(id)
             }
             return Response(status: .noContent, headers: [.setCookie: ConsoleCookie.clear(secure: secureCookie)])
