@@ -42,7 +42,7 @@ func assembleGateway(
     try OpenAPIController.load().addRoutes(to: router)
     WebhookController(gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit))
         .addRoutes(to: router)
-    let sessions = ConsoleSessions()
+    let sessions = ConsoleSessions(tokenGeneration: { [token = admin.token] in token.generation() })
     let origins = OriginCheck(publicURL: configuration.publicURL)
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(

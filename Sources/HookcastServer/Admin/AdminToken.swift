@@ -24,6 +24,8 @@ public final class AdminToken: Sendable {
         var hash: [UInt8]
         /// The file as it was when `hash` was read; nil when the hash did not come from a file.
         var stamp: FileStamp?
+        /// Counts the changes of `hash` this process has seen: console sessions remember the one they began under.
+        var generation: UInt64 = 0
     }
 
     private let file: URL?
@@ -71,7 +73,7 @@ public final class AdminToken: Sendable {
     /// Constant-time: compares the digests of the presented and the stored token.
     public func matches(_ presented: String) -> Bool {
         let presentedHash = Self.digest(presented)
-        let hash = currentHash()
+        let hash = inForce().hash
         var difference: UInt8 = 0
         for (a, b) in zip(presentedHash, hash) { difference |= a ^ b }
         return difference == 0 && presentedHash.count == hash.count
@@ -79,15 +81,24 @@ public final class AdminToken: Sendable {
 
     /// The stored hash, read again when the file changed since it was last read. A file that is gone or unreadable
     /// keeps the last hash: deleting it does not open the API, and the next start generates a new token.
-    private func currentHash() -> [UInt8] {
-        guard let file else { return current.withLock { $0.hash } }
-        let stamp = FileStamp(of: file)
+    private func inForce() -> (hash: [UInt8], generation: UInt64) {
         let known = current.withLock { $0 }
-        guard let stamp, stamp != known.stamp else { return known.hash }
+        guard let file, let stamp = FileStamp(of: file), stamp != known.stamp else {
+            return (known.hash, known.generation)
+        }
         // Read outside the lock; a racing reader at worst reads the same file twice.
-        guard let hash = Self.readHash(from: file) else { return known.hash }
-        current.withLock { $0 = Current(hash: hash, stamp: stamp) }
-        return hash
+        guard let hash = Self.readHash(from: file) else { return (known.hash, known.generation) }
+        return current.withLock { current in
+            if current.hash != hash { current.generation += 1 }
+            current.hash = hash
+            current.stamp = stamp
+            return (current.hash, current.generation)
+        }
+    }
+
+    /// Which token is in force, as a number that changes when it is replaced (read again from the file first).
+    func generation() -> UInt64 {
+        inForce().generation
     }
 
     /// 256 bits from the system's CSRNG, Base64URL: 47 characters with the prefix.

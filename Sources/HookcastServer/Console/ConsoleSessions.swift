@@ -14,6 +14,8 @@ final class ConsoleSessions: Sendable {
         /// another origin cannot read it, so it cannot forge those calls even if a cookie went along.
         let csrfToken: String
         let expiresAt: Date
+        /// The admin token's generation at sign-in: a rotated token ends the sessions it opened.
+        var tokenGeneration: UInt64 = 0
     }
 
     /// A session ends this long after sign-in, however busy it was.
@@ -22,21 +24,29 @@ final class ConsoleSessions: Sendable {
     let capacity: Int
     /// The time sessions expire by; a test moves it.
     let clock: @Sendable () -> Date
+    /// The admin token's generation now (`AdminToken.generation`).
+    let tokenGeneration: @Sendable () -> UInt64
     private let sessions = Mutex<[String: Session]>([:])
     private let removalWatchers = Mutex<[UInt64: @Sendable () -> Void]>([:])
     private let nextWatcher = Atomic<UInt64>(0)
 
-    init(lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000, clock: @escaping @Sendable () -> Date = { Date() }) {
+    init(
+        lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000, clock: @escaping @Sendable () -> Date = { Date() },
+        tokenGeneration: @escaping @Sendable () -> UInt64 = { 0 }
+    ) {
         self.lifetime = lifetime
         self.capacity = capacity
         self.clock = clock
+        self.tokenGeneration = tokenGeneration
     }
 
     /// A new session: its id (the cookie's value) and its CSRF token.
     func create(now: Date? = nil) -> (id: String, session: Session) {
         let now = now ?? clock()
         let id = Self.randomToken()
-        let session = Session(csrfToken: Self.randomToken(), expiresAt: now.addingTimeInterval(lifetime))
+        let session = Session(
+            csrfToken: Self.randomToken(), expiresAt: now.addingTimeInterval(lifetime),
+            tokenGeneration: tokenGeneration())
         sessions.withLock { sessions in
             sessions = sessions.filter { $0.value.expiresAt > now }
             while sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.expiresAt < $1.value.expiresAt })
@@ -52,9 +62,10 @@ final class ConsoleSessions: Sendable {
     func find(_ id: String, now: Date? = nil) -> Session? {
         let now = now ?? clock()
         let key = Self.digest(id)
+        let generation = tokenGeneration()
         return sessions.withLock { sessions in
             guard let session = sessions[key] else { return nil }
-            guard session.expiresAt > now else {
+            guard session.expiresAt > now, session.tokenGeneration == generation else {
                 sessions[key] = nil
                 return nil
             }

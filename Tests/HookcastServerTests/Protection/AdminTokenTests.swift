@@ -69,12 +69,19 @@ struct AdminTokenTests {
         }
     }
 
-    @Test("A token rotated while the gateway runs works at the next request, and the old one is refused there")
+    @Test(
+        "A token rotated while the gateway runs works at the next request; the old one, and sessions it opened, are refused"
+    )
     func rotationWhileRunning() async throws {
         try await Self.withDirectory { directory in
             try await InProcessGateway.run(configure: { $0.dataDirectory = directory }) { gateway in
                 #expect(try await gateway.admin(.get, "keys").status == .ok)
+                let (cookie, _) = try await ConsoleSessionTests.signIn(gateway)
+                #expect(try await gateway.request(.get, "/api/v1/keys", headers: [.cookie: cookie]).status == .ok)
                 let rotated = try AdminToken.rotate(dataDirectory: directory)
+                let session = try await gateway.request(.get, "/api/v1/keys", headers: [.cookie: cookie])
+                #expect(session.status == .unauthorized, "a session opened with the old token ends with it")
+                #expect(session.errorCode == "session_expired")
                 let old = try await gateway.admin(.get, "keys")
                 #expect(old.status == .unauthorized)
                 #expect(old.errorCode == "invalid_admin_token")
