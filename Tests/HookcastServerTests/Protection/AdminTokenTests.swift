@@ -139,4 +139,16 @@ struct AdminTokenTests {
             #expect(right.headers[.setCookie] == nil)
         }
     }
+
+    @Test("--admin-sign-in-burst sets how many wrong tokens an address may present before 429")
+    func burstIsConfigurable() async throws {
+        try await InProcessGateway.run(configure: { $0.adminSignInBurst = 2 }) { gateway in
+            for _ in 0..<2 {
+                let wrong = try await gateway.request(.get, "/api/v1/keys", headers: [.authorization: "Bearer nope"])
+                #expect(wrong.status == .unauthorized)
+            }
+            let throttled = try await gateway.request(.get, "/api/v1/keys", headers: [.authorization: "Bearer nope"])
+            #expect(throttled.status == .tooManyRequests)
+        }
+    }
 }
