@@ -15,7 +15,7 @@ public func buildApplication(
     store storeOverride: (any HookcastStore)? = nil
 ) async throws -> some ApplicationProtocol {
     let dataDirectory = configuration.dataDirectory
-    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+    try DataDirectory.prepare(dataDirectory, logger: logger)
     let lock = try DataDirectoryLock.acquire(in: dataDirectory)
     let store: any HookcastStore
     do {

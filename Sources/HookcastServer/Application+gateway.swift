@@ -49,15 +49,19 @@ func assembleGateway(
         waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey)
     )
     .addRoutes(to: router)
-    let sessions = ConsoleSessions()
+    let sessions = ConsoleSessions(tokenGeneration: { [token = admin.token] in token.generation() })
     let origins = OriginCheck(publicURL: configuration.publicURL)
+    // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(
         token: admin.token, sessions: sessions, origins: origins,
+        throttle: SignInThrottle(policy: .init(burst: configuration.adminSignInBurst)),
         secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
     ).addRoutes(to: router)
     ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
     let api = router.group("api/v1").add(
-        middleware: AdminAuthMiddleware(token: admin.token, sessions: sessions, origins: origins))
+        middleware: AdminAuthMiddleware(
+            token: admin.token, sessions: sessions, origins: origins,
+            throttle: SignInThrottle(policy: .init(burst: configuration.adminSignInBurst))))
     KeysController(keys: gateway.keys).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
@@ -65,7 +69,8 @@ func assembleGateway(
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
     EventStreamController(
-        store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline
+        store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
+        token: admin.token, sessions: sessions
     )
     .addRoutes(to: api)
     return (router, gateway)

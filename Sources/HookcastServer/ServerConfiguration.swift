@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var mqttSessionExpiry: UInt32
     /// The admin API token; when nil, one is generated on first start, printed once and stored hashed.
     public var adminToken: String?
+    /// Wrong admin tokens a client address may present at once before it must wait (one more every 6 s).
+    public var adminSignInBurst: Int
     /// The server root used in generated trigger URLs (e.g. `https://hooks.example.com`); nil uses the Host the
     /// admin request came to.
     public var publicURL: String?
@@ -64,6 +66,7 @@ public struct ServerConfiguration: Sendable {
         brokerAccountTimeout: Duration = .seconds(10),
         mqttSessionExpiry: UInt32 = 86_400,
         adminToken: String? = nil,
+        adminSignInBurst: Int = 10,
         publicURL: String? = nil,
         acknowledgementDeadline: Duration = .seconds(30),
         acknowledgementShareGroup: String = "hookcast",
@@ -87,6 +90,7 @@ public struct ServerConfiguration: Sendable {
         self.brokerAccountTimeout = brokerAccountTimeout
         self.mqttSessionExpiry = mqttSessionExpiry
         self.adminToken = adminToken
+        self.adminSignInBurst = adminSignInBurst
         self.publicURL = publicURL
         self.acknowledgementDeadline = acknowledgementDeadline
         self.acknowledgementShareGroup = acknowledgementShareGroup

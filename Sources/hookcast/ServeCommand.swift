@@ -92,6 +92,14 @@ struct ServeCommand: AsyncParsableCommand {
     var metricsAddress: String?
 
     @Option(
+        name: .customLong("admin-sign-in-burst"),
+        help: """
+            Wrong admin tokens one client address may present at once; then one more every 6 s, past it 429 \
+            (HOOKCAST_ADMIN_SIGN_IN_BURST).
+            """)
+    var adminSignInBurst: Int = Environment.value("HOOKCAST_ADMIN_SIGN_IN_BURST", or: 10)
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error or critical (HOOKCAST_LOG_LEVEL).")
     var logLevel: String = Environment.value("HOOKCAST_LOG_LEVEL") ?? "info"
@@ -117,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
         {
             throw ValidationError("--metrics-address must be host:port, e.g. 127.0.0.1:9090 or [::1]:9090.")
         }
+        guard adminSignInBurst >= 1 else { throw ValidationError("--admin-sign-in-burst must be at least 1.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -137,6 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
             deviceAccounts: DeviceAccountsMode(rawValue: deviceAccounts) ?? .dynamicSecurity,
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
+            adminSignInBurst: adminSignInBurst,
             publicURL: publicURL ?? Environment.value("HOOKCAST_PUBLIC_URL"),
             acknowledgementDeadline: .seconds(max(acknowledgementDeadline, 1)),
             webhookRateLimit: RateLimit(perSecond: rateLimit, burst: rateBurst),

@@ -10,7 +10,8 @@ import Testing
 
 /// Runs a real gateway (SQLite in a temporary directory, a real broker, HTTP over loopback) for one test.
 enum GatewayHarness {
-    static let adminToken = "test-admin-token"
+    // At least 32 characters: the gateway refuses shorter ones.
+    static let adminToken = "test-admin-token-0123456789abcdef"
 
     static func configuration(
         dataDirectory: URL, mqttPort: Int, acknowledgementDeadline: Duration = .seconds(30),

@@ -21,6 +21,10 @@ struct AgentState {
     var onlineSince: Date?
     /// The state the last `online` presence carried, so the agent re-publishes only when it changed.
     var reportedState: ReportedDeviceState?
+    /// How to stop the hook running now, so an emergency state need not wait for it.
+    var runningHook: HookStop?
+    /// Emergency states read that overtake hooks and are not applied yet: until they are, no hook runs to its end.
+    var overtakingEmergencies = 0
     var phase: Phase = .idle
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -32,6 +36,8 @@ struct AgentState {
 /// What the single handler task works through, in arrival order.
 enum AgentEvent: Sendable {
     case message(MQTTMessage)
+    /// A retained emergency state; `overtaking` when its reader stopped the running hook for it.
+    case emergency(MQTTMessage, overtaking: Bool)
     /// The connection came back after a loss: say `online` again (the Last Will said `offline`).
     case reconnected
 }

@@ -40,8 +40,17 @@ extension DeviceAgent {
     private func execute(_ envelope: CommandEnvelope) async -> CommandOutcome {
         var player = shared.withLock { $0.player }
         var outcome = executor.apply(envelope, to: &player, now: Date())
-        if outcome.status == .ok, let hooks, let hookOutcome = await hooks.run(for: envelope) {
-            outcome = hookOutcome
+        if outcome.status == .ok, let hooks {
+            // Registered before the hook starts, so an emergency state read meanwhile can stop it.
+            let stop = HookStop()
+            let overtaken = shared.withLock { state -> Bool in
+                state.runningHook = stop
+                return state.overtakingEmergencies > 0
+            }
+            if overtaken { stop.request(reason: Self.overtakenReason) }
+            let hookOutcome = await hooks.run(for: envelope, stop: stop)
+            shared.withLock { $0.runningHook = nil }
+            if let hookOutcome { outcome = hookOutcome }
         }
         shared.withLock { state in
             if outcome.status == .ok { state.player = player }

@@ -13,6 +13,25 @@ extension DeviceAgent {
         topic.hasPrefix(Topics.root + "/state/emergency/")
     }
 
+    static let overtakenReason = "overtaken by an emergency state"
+
+    /// Run by a subscription's reader as an emergency state arrives, before it is queued behind the command being
+    /// handled: a state that turns an emergency on (or changes its text) stops the running hook, and every hook
+    /// until the handler has applied it. Returns whether it did so (the handler then counts it applied).
+    func overtakeHooks(for message: MQTTMessage) -> Bool {
+        guard let state = try? EmergencyStateMessage.decode(message.payload), state.state == .on,
+            Topics.emergencyState(state.scope) == message.topic
+        else { return false }
+        let (overtakes, running) = shared.withLock { agent -> (Bool, HookStop?) in
+            // The same state again (a reconnect's retained copy) changes nothing on screen: no reason to stop.
+            guard agent.latchedEmergency[state.scope] != state else { return (false, nil) }
+            agent.overtakingEmergencies += 1
+            return (true, agent.runningHook)
+        }
+        running?.request(reason: Self.overtakenReason)
+        return overtakes
+    }
+
     /// Takes a retained emergency state and shows what the scopes combine to (docs/protocol.md).
     func applyEmergencyState(_ message: MQTTMessage) {
         guard !message.payload.isEmpty else { return }

@@ -72,8 +72,9 @@ public final class DeviceAgent: Sendable {
             case .message(let message) where message.topic == Topics.deviceConfig(deviceID):
                 await applyConfig(message)
                 await publishStateIfChanged()
-            case .message(let message) where Self.isEmergencyState(message.topic):
+            case .emergency(let message, let overtaking):
                 applyEmergencyState(message)
+                if overtaking { shared.withLock { $0.overtakingEmergencies -= 1 } }
                 await publishStateIfChanged()
             case .message(let message):
                 await handleCommand(message)
@@ -138,11 +139,18 @@ public final class DeviceAgent: Sendable {
     }
 
     /// Hands a subscription's messages to the single handler; ends when the subscription does (unsubscribe or
-    /// disconnect).
+    /// disconnect). An emergency state that turns an emergency on stops the running hook on its way in: it is
+    /// applied next instead of after the hook.
     func forward(_ subscription: MQTTSubscription) {
         let sink = eventSink
-        Task {
-            for await message in subscription { sink.yield(.message(message)) }
+        Task { [self] in
+            for await message in subscription {
+                if Self.isEmergencyState(message.topic) {
+                    sink.yield(.emergency(message, overtaking: overtakeHooks(for: message)))
+                } else {
+                    sink.yield(.message(message))
+                }
+            }
         }
     }
 

@@ -15,6 +15,12 @@ public struct CommandExecutor: Sendable {
         switch envelope.function {
         case .loadURL:
             guard let url = params.url, !url.isEmpty else { return .failed("url missing") }
+            // The gateway checks this too; a device on a shared broker cannot count on every publisher doing so.
+            do {
+                try ActionParameters.validateURL(url)
+            } catch {
+                return .failed("url refused: \(error.description)")
+            }
             state.currentURL = url
         case .emergency:
             guard let emergency = params.state else { return .failed("state missing") }

@@ -9,6 +9,8 @@ enum HookProcess {
         case exited(Int32)
         case signalled(Int32)
         case timedOut
+        /// Killed because its `HookStop` was requested.
+        case stopped
     }
 
     struct Result {
@@ -24,7 +26,8 @@ enum HookProcess {
         executable: URL,
         input: [UInt8],
         environment: [String: String],
-        timeout: Duration
+        timeout: Duration,
+        stop: HookStop? = nil
     ) async throws -> Result {
         // stdin and stderr are files, not pipes: a hook that never reads its input cannot block the agent on a
         // full pipe, and there is no SIGPIPE when it exits early.
@@ -39,6 +42,7 @@ enum HookProcess {
         let pid = try await spawnRetryingBusy(
             executable: executable, stdin: stdinFile, stderr: stderrFile, environment: environment)
         let watch = ExitWatch(pid: pid)
+        stop?.attach(watch)
         let timer = Task {
             try await Task.sleep(for: timeout)
             watch.killOnTimeout()
@@ -48,6 +52,8 @@ enum HookProcess {
         let termination: Termination
         if watch.timedOut {
             termination = .timedOut
+        } else if watch.stopped {
+            termination = .stopped
         } else if status & 0x7f == 0 {
             termination = .exited((status >> 8) & 0xff)
         } else {
@@ -146,6 +152,7 @@ final class ExitWatch: Sendable {
     private struct State {
         var exited = false
         var timedOut = false
+        var stopped = false
     }
 
     let pid: pid_t
@@ -156,12 +163,21 @@ final class ExitWatch: Sendable {
     }
 
     var timedOut: Bool { state.withLock { $0.timedOut } }
+    var stopped: Bool { state.withLock { $0.stopped } }
 
     func killOnTimeout() {
         state.withLock { state in
-            guard !state.exited else { return }
+            guard !state.exited, !state.stopped else { return }
             state.timedOut = true
             // The negative pid signals the process group the hook leads.
+            kill(-pid, SIGKILL)
+        }
+    }
+
+    func killOnStop() {
+        state.withLock { state in
+            guard !state.exited, !state.timedOut else { return }
+            state.stopped = true
             kill(-pid, SIGKILL)
         }
     }

@@ -30,13 +30,15 @@ public struct HookRunner: Sendable {
     }
 
     /// Runs the hook for `envelope`'s function; nil when there is none. Never blocks a concurrency thread.
-    public func run(for envelope: CommandEnvelope) async -> CommandOutcome? {
+    /// `stop`, when requested, kills the hook and fails the command with the request's reason.
+    func run(for envelope: CommandEnvelope, stop: HookStop?) async -> CommandOutcome? {
         guard let hook = hook(for: envelope.function) else { return nil }
+        if let reason = stop?.reason { return .failed("hook was stopped: \(reason)") }
         let result: HookProcess.Result
         do {
             result = try await HookProcess.run(
                 executable: hook, input: Self.input(for: envelope), environment: Self.environment(for: envelope),
-                timeout: timeout)
+                timeout: timeout, stop: stop)
         } catch {
             return .failed("hook could not be started: \(error)")
         }
@@ -50,7 +52,14 @@ public struct HookRunner: Sendable {
             return .failed("hook was killed by signal \(signal): \(stderr)")
         case .timedOut:
             return .failed("hook timed out after \(Self.describe(timeout))")
+        case .stopped:
+            return .failed("hook was stopped: \(stop?.reason ?? "on request")")
         }
+    }
+
+    /// Runs the hook for `envelope`'s function; nil when there is none. Never blocks a concurrency thread.
+    public func run(for envelope: CommandEnvelope) async -> CommandOutcome? {
+        await run(for: envelope, stop: nil)
     }
 
     /// The `params` object with the command's identity and sensor data added.

@@ -6,7 +6,7 @@ import HookcastProtocol
 /// the moment it connects, when the broker hands over what was queued while it was away).
 ///
 /// `{"v":1,"player":{…PlayerState…},"seen_commands":[{"id":"…","outcome":{"status":"ok"}}],"groups":["g1"]}`, written atomically
-/// (a temporary file renamed over the old one), so a crash leaves the old or the new file, never half of one.
+/// (a private temporary file renamed over the old one), so a crash leaves the old or the new file, never half of one.
 struct DeviceStateFile: Codable, Sendable, Equatable {
     static let currentVersion = 1
 
@@ -38,7 +38,19 @@ struct DeviceStateFile: Codable, Sendable, Equatable {
         return try DeviceJSON.decoder().decode(DeviceStateFile.self, from: data)
     }
 
+    /// Mode 0600, replacing an older file's mode too: the file names the commands and groups this device follows.
     func write(to url: URL) throws {
-        try DeviceJSON.encoder().encode(self).write(to: url, options: .atomic)
+        let data = try DeviceJSON.encoder().encode(self)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { unlink(temporary.path) }
+        do {
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        }
+        guard rename(temporary.path, url.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 }

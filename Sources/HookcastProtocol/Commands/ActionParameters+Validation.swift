@@ -61,7 +61,8 @@ extension ActionParameters {
         ValidationError(field: "params.\(key.rawValue)", message: "is required for the \(function.rawValue) function")
     }
 
-    private static func validateURL(_ url: String) throws(ValidationError) {
+    /// The `load_url` rule, also checked by the device itself: a player opens nothing but a web page.
+    public static func validateURL(_ url: String) throws(ValidationError) {
         let error = ValidationError(
             field: "params.url",
             message: "must be an http or https URL with a host, at most \(maxURLLength) characters"

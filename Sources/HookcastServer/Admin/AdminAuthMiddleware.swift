@@ -4,11 +4,13 @@ import Hummingbird
 
 /// Guards the admin API. Scripts and the CLI send `Authorization: Bearer <admin token>`; the web console sends
 /// its session cookie instead, and for every state-changing call also its CSRF token in `X-CSRF-Token` from its
-/// own origin. A bearer token is never sent by a browser on its own, so it needs neither.
-struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+/// own origin. A bearer token is never sent by a browser on its own, so it needs neither. Wrong tokens are counted
+/// per client address (`throttle`); past its allowance an address is answered 429 without a comparison.
+struct AdminAuthMiddleware<Context: ClientAddressContext>: RouterMiddleware {
     let token: AdminToken
     let sessions: ConsoleSessions
     let origins: OriginCheck
+    let throttle: SignInThrottle
 
     static var csrfHeader: HTTPField.Name { HTTPField.Name("x-csrf-token")! }
 
@@ -16,8 +18,10 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if let header = request.headers[.authorization] {
+            try throttle.check(context.clientAddress)
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer", token.matches(String(parts[1])) else {
+                throttle.recordFailure(from: context.clientAddress)
                 throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
             }
             return try await next(request, context)

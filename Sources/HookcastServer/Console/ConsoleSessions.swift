@@ -5,29 +5,48 @@ import Synchronization
 /// The web console's signed-in sessions. A session is created by presenting the admin token once; the browser
 /// then holds only a random session id in an HttpOnly cookie, never the token. Kept in memory: a gateway restart
 /// signs everyone out, which is the safe direction to fail.
+///
+/// Open event streams watch for sessions ending (`watchRemovals`): a sign-out ends its streams at once, an expiry
+/// at their next keep-alive.
 final class ConsoleSessions: Sendable {
     struct Session: Sendable {
         /// Sent back by the page in `X-CSRF-Token` on every state-changing call (double submit): a page on
         /// another origin cannot read it, so it cannot forge those calls even if a cookie went along.
         let csrfToken: String
         let expiresAt: Date
+        /// The admin token's generation at sign-in: a rotated token ends the sessions it opened.
+        var tokenGeneration: UInt64 = 0
     }
 
     /// A session ends this long after sign-in, however busy it was.
     let lifetime: TimeInterval
     /// Beyond this many live sessions the oldest is dropped, so sign-ins cannot grow memory without bound.
     let capacity: Int
+    /// The time sessions expire by; a test moves it.
+    let clock: @Sendable () -> Date
+    /// The admin token's generation now (`AdminToken.generation`).
+    let tokenGeneration: @Sendable () -> UInt64
     private let sessions = Mutex<[String: Session]>([:])
+    private let removalWatchers = Mutex<[UInt64: @Sendable () -> Void]>([:])
+    private let nextWatcher = Atomic<UInt64>(0)
 
-    init(lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000) {
+    init(
+        lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000, clock: @escaping @Sendable () -> Date = { Date() },
+        tokenGeneration: @escaping @Sendable () -> UInt64 = { 0 }
+    ) {
         self.lifetime = lifetime
         self.capacity = capacity
+        self.clock = clock
+        self.tokenGeneration = tokenGeneration
     }
 
     /// A new session: its id (the cookie's value) and its CSRF token.
-    func create(now: Date = Date()) -> (id: String, session: Session) {
+    func create(now: Date? = nil) -> (id: String, session: Session) {
+        let now = now ?? clock()
         let id = Self.randomToken()
-        let session = Session(csrfToken: Self.randomToken(), expiresAt: now.addingTimeInterval(lifetime))
+        let session = Session(
+            csrfToken: Self.randomToken(), expiresAt: now.addingTimeInterval(lifetime),
+            tokenGeneration: tokenGeneration())
         sessions.withLock { sessions in
             sessions = sessions.filter { $0.value.expiresAt > now }
             while sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.expiresAt < $1.value.expiresAt })
@@ -40,11 +59,13 @@ final class ConsoleSessions: Sendable {
     }
 
     /// The live session with this id, if any.
-    func find(_ id: String, now: Date = Date()) -> Session? {
+    func find(_ id: String, now: Date? = nil) -> Session? {
+        let now = now ?? clock()
         let key = Self.digest(id)
+        let generation = tokenGeneration()
         return sessions.withLock { sessions in
             guard let session = sessions[key] else { return nil }
-            guard session.expiresAt > now else {
+            guard session.expiresAt > now, session.tokenGeneration == generation else {
                 sessions[key] = nil
                 return nil
             }
@@ -55,6 +76,19 @@ final class ConsoleSessions: Sendable {
     func remove(_ id: String) {
         let key = Self.digest(id)
         _ = sessions.withLock { $0.removeValue(forKey: key) }
+        // Called outside the lock: a watcher wakes a stream, which then looks its own session up.
+        for watcher in removalWatchers.withLock({ Array($0.values) }) { watcher() }
+    }
+
+    /// Calls `watcher` whenever a session is removed (signed out), until `unwatch` with the returned id.
+    func watchRemovals(_ watcher: @escaping @Sendable () -> Void) -> UInt64 {
+        let id = nextWatcher.add(1, ordering: .relaxed).newValue
+        removalWatchers.withLock { $0[id] = watcher }
+        return id
+    }
+
+    func unwatch(_ id: UInt64) {
+        _ = removalWatchers.withLock { $0.removeValue(forKey: id) }
     }
 
     /// Constant-time comparison of a presented CSRF token with the session's.

@@ -7,6 +7,7 @@ struct SessionController: Sendable {
     let token: AdminToken
     let sessions: ConsoleSessions
     let origins: OriginCheck
+    let throttle: SignInThrottle
     /// Whether the gateway is reached over HTTPS (its public URL says so): the cookie is then marked Secure.
     let secureCookie: Bool
 
@@ -32,8 +33,10 @@ struct SessionController: Sendable {
                 throw APIError(
                     .forbidden, "cross_origin_request", "This request came from another site and was refused.")
             }
+            try throttle.check(context.clientAddress)
             let body = try await RequestBody.decode(SignIn.self, from: request, context: context)
             guard token.matches(body.token) else {
+                throttle.recordFailure(from: context.clientAddress)
                 throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
             }
             let (id, session) = sessions.create()
@@ -52,6 +55,7 @@ struct SessionController: Sendable {
             if let id = ConsoleCookie.sessionID(in: request), let session = sessions.find(id) {
                 try AdminAuthMiddleware<HookcastRequestContext>.checkStateChange(
                     request, session: session, origins: origins)
+                // Also ends the session's open event streams (EventStreamController watches the sessions).
                 sessions.remove(id)
             }
             return Response(status: .noContent, headers: [.setCookie: ConsoleCookie.clear(secure: secureCookie)])

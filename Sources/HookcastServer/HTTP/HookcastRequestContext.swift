@@ -1,13 +1,17 @@
 import Foundation
 import HookcastProtocol
 import Hummingbird
+import NIOCore
 
 /// The request context of every route: JSON in and out with ISO-8601 dates (milliseconds, UTC).
-public struct HookcastRequestContext: RequestContext {
+public struct HookcastRequestContext: RequestContext, ClientAddressContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, as failed admin sign-ins are counted; "unknown" when there is none (in-process tests).
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     public var requestDecoder: JSONDecoder { Self.decoder }
@@ -26,4 +30,9 @@ public struct HookcastRequestContext: RequestContext {
 
     /// Request bodies above this are refused with 413 before they are parsed.
     public var maxUploadSize: Int { 64 * 1024 }
+}
+
+/// A request context that knows whom it serves, for what is counted per client (failed admin sign-ins).
+public protocol ClientAddressContext: RequestContext {
+    var clientAddress: String { get }
 }

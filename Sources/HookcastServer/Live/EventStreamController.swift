@@ -8,15 +8,21 @@ import ServiceLifecycle
 /// `GET /api/v1/events`: a server-sent event stream of what changes — commands as they are created and answered
 /// (each with its delivery totals), devices as they come and go — so the console shows a broadcast landing
 /// without asking again and again. Changes are coalesced, at most one batch every `batchInterval`.
+///
+/// A stream lives no longer than what opened it: at every keep-alive, and at once when a console session signs out,
+/// it looks again at its session (or bearer token) and ends when that is gone, expired or rotated away.
 struct EventStreamController: Sendable {
     let store: any HookcastStore
     let live: LiveEvents
     let acknowledgementDeadline: Duration
+    let token: AdminToken
+    let sessions: ConsoleSessions
     var heartbeat: Duration = .seconds(15)
     var batchInterval: Duration = .milliseconds(200)
 
     func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
-        group.get("events") { _, _ -> Response in
+        group.get("events") { request, _ -> Response in
+            let credential = Credential(request)
             let subscription = live.subscribe()
             let headers: HTTPFields = [
                 .contentType: "text/event-stream; charset=utf-8",
@@ -27,13 +33,46 @@ struct EventStreamController: Sendable {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
-                    defer { subscription.cancel() }
-                    try await stream(to: &writer, subscription)
+                    let watcher = sessions.watchRemovals { subscription.poke() }
+                    defer {
+                        sessions.unwatch(watcher)
+                        subscription.cancel()
+                    }
+                    try await stream(to: &writer, subscription, while: { isValid(credential) })
                 })
         }
     }
 
-    private func stream(to writer: inout any ResponseBodyWriter, _ subscription: LiveEvents.Subscription) async throws {
+    /// What opened a stream: the admin middleware let it through, so one of the two was valid then.
+    enum Credential: Sendable {
+        case bearer(String)
+        case session(String)
+        case unknown
+
+        init(_ request: Request) {
+            if let header = request.headers[.authorization] {
+                let parts = header.split(separator: " ", maxSplits: 1)
+                self = parts.count == 2 ? .bearer(String(parts[1])) : .unknown
+            } else if let id = ConsoleCookie.sessionID(in: request) {
+                self = .session(id)
+            } else {
+                self = .unknown
+            }
+        }
+    }
+
+    func isValid(_ credential: Credential) -> Bool {
+        switch credential {
+        case .bearer(let presented): token.matches(presented)
+        case .session(let id): sessions.find(id) != nil
+        case .unknown: false
+        }
+    }
+
+    private func stream(
+        to writer: inout any ResponseBodyWriter, _ subscription: LiveEvents.Subscription,
+        while signedIn: @escaping @Sendable () -> Bool
+    ) async throws {
         let hello = EventMessage.Hello(
             ackDeadlineSeconds: Int(acknowledgementDeadline.components.seconds),
             heartbeatSeconds: Int(heartbeat.components.seconds))
@@ -47,6 +86,7 @@ struct EventStreamController: Sendable {
                     }
                 }
                 for await _ in subscription.signals {
+                    guard signedIn() else { break }
                     let changes = subscription.take()
                     // A comment line: keeps proxies from closing an idle stream, and finds a vanished browser.
                     let text = changes.isEmpty ? ": ping\n\n" : try await render(changes)

@@ -111,7 +111,11 @@ struct TriggerCommand: AsyncParsableCommand {
         commandName: "trigger", abstract: "Call the webhook as a third party would (POST with an API key).")
     @Option(help: "Gateway URL (HOOKCAST_SERVER).")
     var server: String = Environment.value("HOOKCAST_SERVER") ?? "http://127.0.0.1:8080"
-    @Option(help: "The webhook API key (HOOKCAST_API_KEY).") var key: String?
+    @Option(help: "The webhook API key; shows in `ps`: prefer --key-file or HOOKCAST_API_KEY.") var key: String?
+    @Option(
+        name: .customLong("key-file"),
+        help: "File holding the webhook API key, or - to read it from standard input.")
+    var keyFile: String?
     @Option(name: .customLong("sensor-id")) var sensorID: String?
     @Option(name: .customLong("sensor-event")) var sensorEvent: String?
     @Option(name: .customLong("sensor-value")) var sensorValue: String?
@@ -119,9 +123,8 @@ struct TriggerCommand: AsyncParsableCommand {
     @Argument var eventID: String
 
     func run() async throws {
-        guard let key = key ?? Environment.value("HOOKCAST_API_KEY") else {
-            throw ValidationError("Give the API key with --key or HOOKCAST_API_KEY.")
-        }
+        let key = try SecretInput.choose(
+            value: key, file: keyFile, variable: "HOOKCAST_API_KEY", what: "API key", flags: ("--key", "--key-file"))
         var body: [String: JSONValue] = ["event_id": .string(eventID)]
         if let sensorID, let sensorEvent {
             body["sensor_data"] = .object([

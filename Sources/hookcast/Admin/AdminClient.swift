@@ -11,17 +11,22 @@ struct AdminOptions: ParsableArguments {
     @Option(help: "Gateway URL (HOOKCAST_SERVER).")
     var server: String = Environment.value("HOOKCAST_SERVER") ?? "http://127.0.0.1:8080"
 
-    @Option(help: "Admin API token (HOOKCAST_ADMIN_TOKEN; prefer the environment, a command line shows in `ps`).")
+    @Option(help: "Admin API token; shows in `ps` and shell history: prefer --token-file or HOOKCAST_ADMIN_TOKEN.")
     var token: String?
+
+    @Option(
+        name: .customLong("token-file"),
+        help: "File holding the admin API token, or - to read it from standard input.")
+    var tokenFile: String?
 
     @Flag(help: "Print the server's JSON answer, for scripts.")
     var json = false
 
     var client: AdminClient {
         get throws {
-            guard let token = token ?? Environment.value("HOOKCAST_ADMIN_TOKEN") else {
-                throw ValidationError("Give the admin token with --token or HOOKCAST_ADMIN_TOKEN.")
-            }
+            let token = try SecretInput.choose(
+                value: token, file: tokenFile, variable: "HOOKCAST_ADMIN_TOKEN", what: "admin token",
+                flags: ("--token", "--token-file"))
             return AdminClient(server: server, token: token, printJSON: json)
         }
     }

@@ -18,13 +18,14 @@ struct AgentHarness {
         _ deviceID: DeviceID,
         stateFile: URL? = nil,
         hooks: URL? = nil,
+        hookTimeout: Duration = .seconds(5),
         port: Int? = nil
     ) throws -> DeviceAgent.Configuration {
         var logger = Logger(label: "test.device")
         logger.logLevel = .warning
         return DeviceAgent.Configuration(
             deviceID: deviceID, mqttPort: try port ?? SharedBroker.port, sessionExpiry: 120, hooksDirectory: hooks,
-            hookTimeout: .seconds(5), stateFile: stateFile, keepAlive: 10, connectTimeout: .seconds(5), logger: logger)
+            hookTimeout: hookTimeout, stateFile: stateFile, keepAlive: 10, connectTimeout: .seconds(5), logger: logger)
     }
 
     /// Starts an agent (on the shared broker unless `port` names another) and returns once it announced itself
@@ -33,6 +34,7 @@ struct AgentHarness {
         _ deviceID: DeviceID? = nil,
         stateFile: URL? = nil,
         hooks: URL? = nil,
+        hookTimeout: Duration = .seconds(5),
         watcher existing: BrokerWatcher? = nil,
         port: Int? = nil
     ) async throws -> AgentHarness {
@@ -45,7 +47,8 @@ struct AgentHarness {
         }
         let already = watcher.messages.count
         let agent = try DeviceAgent(
-            configuration: configuration(deviceID, stateFile: stateFile, hooks: hooks, port: port))
+            configuration: configuration(
+                deviceID, stateFile: stateFile, hooks: hooks, hookTimeout: hookTimeout, port: port))
         let runner = Task { try await agent.run() }
         _ = try await watcher.presence(.online, after: already)
         return AgentHarness(deviceID: deviceID, agent: agent, runner: runner, watcher: watcher)
