@@ -1,6 +1,7 @@
 import Foundation
 import HookcastCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -53,18 +54,23 @@ func makeApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [
-                    RequestDeadlineHandler(
-                        headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
-                        bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
-                ])),
+        server: httpServer(configuration: configuration),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.address, port: configuration.port),
             serverName: "Hookcast"),
         services: services,
         logger: logger)
+}
+
+/// HTTP/1.1 with the request deadlines, for the public listener and for `--metrics-address`'s.
+func httpServer(configuration: ServerConfiguration) -> HTTPServerBuilder {
+    .http1(
+        configuration: .init(
+            additionalChannelHandlers: [
+                RequestDeadlineHandler(
+                    headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
+                    bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
+            ]))
 }
 
 /// The router with every route, and the services in start order, none running yet. Apart from the `Application`

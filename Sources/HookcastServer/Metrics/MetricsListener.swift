@@ -14,13 +14,7 @@ func metricsListener(
     MetricsController(metrics: gateway.metrics, store: gateway.store, broker: broker).addRoutes(to: router)
     return Application(
         router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [
-                    RequestDeadlineHandler(
-                        headTimeout: .nanoseconds(Int64(configuration.requestHeadTimeout.timeInterval * 1e9)),
-                        bodyTimeout: .nanoseconds(Int64(configuration.requestBodyTimeout.timeInterval * 1e9)))
-                ])),
+        server: httpServer(configuration: configuration),
         configuration: ApplicationConfiguration(
             address: .hostname(address.host, port: address.port), serverName: "Hookcast"),
         logger: logger)
