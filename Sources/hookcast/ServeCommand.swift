@@ -126,6 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--metrics-address must be host:port, e.g. 127.0.0.1:9090 or [::1]:9090.")
         }
         guard adminSignInBurst >= 1 else { throw ValidationError("--admin-sign-in-burst must be at least 1.") }
+        // Refused here, before the data directory is opened or locked, rather than at the token's first use.
+        if let token = Environment.value("HOOKCAST_ADMIN_TOKEN"), !token.isEmpty,
+            token.count < AdminToken.minimumLength
+        {
+            throw ValidationError(AdminTokenError.tooShort.description)
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
