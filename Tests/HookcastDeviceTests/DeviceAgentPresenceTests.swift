@@ -51,6 +51,10 @@ struct DeviceAgentPresenceTests {
         let broker = try await TestBroker()
         var configuration = try AgentHarness.configuration(try Fixtures.deviceID())
         configuration.mqttPort = broker.port
+        // An agent that sat out the client's offline wait would take 5 minutes to stop, past the 2-minute limit
+        // below (which then fails, once the wait is over: it cannot be cancelled): the limit sees whether the stop
+        // waited, never how fast the machine is.
+        configuration.offlineWait = .seconds(300)
         let agent = try DeviceAgent(configuration: configuration)
         let runner = Task { try await agent.run() }
         try await withTimeout(.seconds(10), "agent online") {
@@ -62,10 +66,9 @@ struct DeviceAgentPresenceTests {
         try await withTimeout(.seconds(10), "agent notices the broker is gone") {
             while agent.client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         }
-        let started = ContinuousClock.now
-        await agent.stop()
-        try await runner.value
-        // The client's offline wait is 10 s; the stop must not sit it out.
-        #expect(ContinuousClock.now - started < .seconds(5))
+        try await withTimeout(.seconds(120), "agent stops without waiting for the connection") {
+            await agent.stop()
+            try await runner.value
+        }
     }
 }

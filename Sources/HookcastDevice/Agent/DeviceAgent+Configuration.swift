@@ -25,6 +25,8 @@ extension DeviceAgent {
         /// Seconds between MQTT keepalive pings; the broker publishes the Last Will after 1.5 times this of silence.
         public var keepAlive: Int
         public var connectTimeout: Duration
+        /// While disconnected, a publish (an acknowledgement, a presence) waits this long for the connection.
+        public var offlineWait: Duration
         public var logger: Logger
 
         public init(
@@ -41,6 +43,7 @@ extension DeviceAgent {
             seenCommandCapacity: Int = 10_000,
             keepAlive: Int = 30,
             connectTimeout: Duration = .seconds(10),
+            offlineWait: Duration = .seconds(10),
             logger: Logger = Logger(label: "hookcast.device")
         ) {
             self.deviceID = deviceID
@@ -56,6 +59,7 @@ extension DeviceAgent {
             self.seenCommandCapacity = seenCommandCapacity
             self.keepAlive = keepAlive
             self.connectTimeout = connectTimeout
+            self.offlineWait = offlineWait
             self.logger = logger
         }
 
@@ -77,6 +81,7 @@ extension DeviceAgent {
                     topic: Topics.deviceStatus(deviceID), payload: will.encoded(), qos: .atLeastOnce, retain: true,
                     properties: DeviceAgent.jsonProperties),
                 connectTimeout: connectTimeout,
+                offlineWaitTimeout: offlineWait,
                 logger: logger
             )
         }
