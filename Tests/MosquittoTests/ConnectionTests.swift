@@ -211,7 +211,7 @@ final class SilentServer: @unchecked Sendable {
     private let socket: Int32
 
     init() throws {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.socket = socket
         var address = FreePortAddress.loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

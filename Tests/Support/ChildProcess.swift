@@ -33,7 +33,15 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let status = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
+        // Only stdin, stdout and stderr go to the child. Without this a child inherits every descriptor the test
+        // runner holds at that instant that is not close-on-exec: a socket another test had just bound to probe a
+        // port kept that port bound for the child's whole life, and a broker started there failed with "Address
+        // already in use" (seen in CI).
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        _ = Self.addCloseFrom?(&actions, 3)
+        let status = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EPERM) }
         self.pid = pid
     }
@@ -97,6 +105,16 @@ public final class ChildProcess: @unchecked Sendable {
             exited = true
         }
     }
+
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not import; nil on
+    /// an older C library, where only the descriptors test code marks close-on-exec stay out of children.
+    private static let addCloseFrom:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else { return nil }
+            return unsafeBitCast(
+                symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        }()
 
     static func quote(_ value: String) -> String {
         "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"

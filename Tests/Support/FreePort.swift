@@ -37,7 +37,7 @@ public enum FreePort {
 
     /// Binds 127.0.0.1:`port` (0: any), releases it and returns the port bound.
     private static func bound(port: Int) throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(socket) }
         var address = loopback(port: port)
@@ -62,7 +62,7 @@ public enum FreePort {
 
     /// A TCP socket connected to 127.0.0.1:`port`, or nil when nothing accepts there.
     public static func connect(port: Int) -> Int32? {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { return nil }
         var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {

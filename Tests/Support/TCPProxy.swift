@@ -20,7 +20,7 @@ public final class TCPProxy: Sendable {
     /// Listens on a free loopback port and relays each connection to `127.0.0.1:upstreamPort`.
     public init(upstreamPort: Int) throws {
         self.upstreamPort = upstreamPort
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EMFILE) }
         var reuse: Int32 = 1
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -73,6 +73,7 @@ public final class TCPProxy: Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let server = Self.connectUpstream(port: upstreamPort)
             guard server >= 0 else {
                 Foundation.close(client)
