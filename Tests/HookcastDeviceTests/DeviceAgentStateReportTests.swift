@@ -56,7 +56,7 @@ struct DeviceAgentStateReportTests {
             harness.agent.dropConnectionForTesting()
             let will = try await harness.watcher.presence(.offline, after: before)
             #expect(try PresenceMessage.decode(will.payload).state == nil)
-            let back = try await harness.watcher.presence(.online, after: before, timeout: .seconds(8))
+            let back = try await harness.watcher.presence(.online, after: before, timeout: .seconds(60))
             #expect(try PresenceMessage.decode(back.payload).state != nil)
             let stopping = harness.watcher.messages.count
             try await harness.stopAgent()

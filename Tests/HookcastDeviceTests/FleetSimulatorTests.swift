@@ -131,7 +131,7 @@
                 let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
                 let envelope = try Fixtures.envelope(.refreshDatasource, target: .all)
                 try await acks.send(envelope, to: Topics.allCommands)
-                _ = try await acks.acknowledgements(for: envelope.id, count: 50, timeout: .seconds(10))
+                _ = try await acks.acknowledgements(for: envelope.id, count: 50, timeout: .seconds(60))
                 await simulator.stop()
                 await acks.close()
             }

@@ -41,7 +41,7 @@ final class BrokerWatcher: Sendable {
     func first(
         _ what: String,
         after: Int = 0,
-        timeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(60),
         where predicate: (MQTTMessage) -> Bool
     ) async throws -> MQTTMessage {
         let deadline = ContinuousClock.now + timeout
@@ -59,7 +59,7 @@ final class BrokerWatcher: Sendable {
     }
 
     /// Waits until `count` acknowledgements of `id` have arrived.
-    func acknowledgements(for id: UUID, count: Int, timeout: Duration = .seconds(5)) async throws -> [Acknowledgement] {
+    func acknowledgements(for id: UUID, count: Int, timeout: Duration = .seconds(60)) async throws -> [Acknowledgement] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let found = acknowledgements(for: id)
@@ -71,7 +71,7 @@ final class BrokerWatcher: Sendable {
         }
     }
 
-    func presence(_ status: PresenceStatus, after: Int = 0, timeout: Duration = .seconds(5)) async throws -> MQTTMessage
+    func presence(_ status: PresenceStatus, after: Int = 0, timeout: Duration = .seconds(60)) async throws -> MQTTMessage
     {
         try await first("\(status) presence", after: after, timeout: timeout) { message in
             message.topic.hasSuffix("/status") && (try? PresenceMessage.decode(message.payload))?.status == status
