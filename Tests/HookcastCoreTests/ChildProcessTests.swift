@@ -14,7 +14,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let child = try ChildProcess(
-            executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd; sleep 3600"], directory: directory,
+            executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd; exec sleep 3600"], directory: directory,
             logFile: directory.appendingPathComponent("child.log"))
         // The listing is written before the sleep; `ls` itself opens one descriptor for the directory it reads.
         try await withTimeout(.seconds(30), "the child lists its descriptors") {
