@@ -9,43 +9,28 @@ extension DeviceAgent {
             + groups.map(Topics.groupCommands) + emergencyFilters(groups: groups)
     }
 
-    /// Connects and subscribes, with every subscription registered with the client before the broker's CONNACK.
+    /// Subscribes, then connects.
     ///
     /// A resumed session delivers the commands queued while the device was away right after CONNACK, and the
     /// client hands a message only to the subscriptions it knows; libmosquitto has acknowledged it by then, so a
-    /// message without a local subscription would be lost. `connect` moves the client to `connecting` before its
-    /// first suspension, and `subscribe` registers its stream before it waits for the connection; started with
-    /// `Task.immediate`, both run that far synchronously, here, before the network thread can read a byte.
+    /// message without a local subscription would be lost. Subscriptions made while the client is idle are
+    /// registered at once and sent on the network thread right after CONNACK, before any message is handed out,
+    /// so nothing here races the network thread (registering them while connecting, as this did before, left a
+    /// window in which a preempted thread let the queued command arrive first). The price:
+    /// a subscription the broker refuses is logged by the client rather than thrown here.
     func connectAndSubscribe() async throws -> [MQTTSubscription] {
-        let filters = initialFilters
-        let connecting: Task<Bool, any Error>
-        let subscribing: [Task<MQTTSubscription, any Error>]
-        if #available(macOS 26, *) {
-            connecting = Task.immediate { [client] in try await client.connect() }
-            subscribing = filters.map { filter in
-                Task.immediate { [client] in try await client.subscribe(to: filter, qos: .atLeastOnce) }
-            }
-        } else {
-            // Without Task.immediate: start subscribing as soon as the client reports `connecting`, which in
-            // practice is long before the broker's answer arrives.
-            let states = client.stateChanges()
-            connecting = Task { [client] in try await client.connect() }
-            for await state in states where state != .idle { break }
-            subscribing = filters.map { filter in
-                Task { [client] in try await client.subscribe(to: filter, qos: .atLeastOnce) }
-            }
-        }
+        var subscriptions: [MQTTSubscription] = []
         do {
-            let sessionPresent = try await connecting.value
+            for filter in initialFilters {
+                subscriptions.append(try await client.subscribe(to: filter, qos: .atLeastOnce))
+            }
+            let sessionPresent = try await client.connect()
             logger.debug("connected to the broker", metadata: ["session_present": "\(sessionPresent)"])
         } catch {
-            // Closing the client releases the subscriptions still waiting for a connection.
+            // Closing the client ends the subscriptions registered so far.
             await client.disconnect()
-            for task in subscribing { _ = try? await task.value }
             throw error
         }
-        var subscriptions: [MQTTSubscription] = []
-        for task in subscribing { subscriptions.append(try await task.value) }
         return subscriptions
     }
 
