@@ -1,0 +1,95 @@
+import HookcastProtocol
+import Testing
+
+@Suite("Broker access decisions, as the plugin asks them")
+struct BrokerAccessDecisionTests {
+    let device = try! DeviceID("lobby-1")
+    let group = try! GroupID("lobby")
+
+    func deviceMay(_ access: BrokerAccess, _ topic: String, groups: Set<String> = ["lobby"]) -> Bool {
+        BrokerAccessPolicy.device(device, isMember: { groups.contains(String($0)) }, may: access, topic: topic)
+    }
+
+    @Test("A device reads exactly its own topics, its groups', the broadcast and the emergency states addressed to it")
+    func deviceReads() {
+        let allowed = [
+            Topics.deviceCommands(device), Topics.deviceConfig(device), Topics.emergencyState(.device(device)),
+            Topics.groupCommands(group), Topics.emergencyState(.group(group)), Topics.allCommands,
+            Topics.emergencyState(.all),
+        ]
+        for topic in allowed {
+            #expect(deviceMay(.subscribe, topic), "\(topic)")
+            #expect(deviceMay(.receive, topic), "\(topic)")
+            #expect(!deviceMay(.publish, topic), "\(topic)")
+        }
+        let other = try! DeviceID("lobby-2")
+        let otherGroup = try! GroupID("kitchen")
+        let refused = [
+            Topics.deviceCommands(other), Topics.deviceConfig(other), Topics.emergencyState(.device(other)),
+            Topics.groupCommands(otherGroup), Topics.emergencyState(.group(otherGroup)), Topics.deviceAcks(device),
+            Topics.deviceStatus(device), Topics.deviceAcks(other),
+            // Wildcards are never identifiers, so no filter reaches further than one literal topic.
+            "hookcast/v1/devices/+/commands", "hookcast/v1/devices/#", "hookcast/v1/#", "#", "+/v1/all/commands",
+            "hookcast/v1/groups/+/commands", "hookcast/v1/state/emergency/groups/+", "hookcast/v1/state/#",
+            // Near misses: other roots, extra or missing levels, shared subscriptions, control topics.
+            "hookcast/v2/all/commands", "hookcast/v1/all/commands/", "hookcast/v1/all", "hookcast/v1/devices/lobby-1",
+            "hookcast/v1/devices/lobby-1/commands/x", "$share/g/hookcast/v1/devices/lobby-1/commands",
+            "$CONTROL/hookcast/v1", "$SYS/broker/uptime", "", "/", "hookcast/v1/devices//commands",
+        ]
+        for topic in refused {
+            #expect(!deviceMay(.subscribe, topic), "\(topic)")
+            #expect(!deviceMay(.receive, topic), "\(topic)")
+        }
+    }
+
+    @Test("A device writes only its own acknowledgements and presence; unsubscribing is always allowed")
+    func deviceWrites() {
+        #expect(deviceMay(.publish, Topics.deviceAcks(device)))
+        #expect(deviceMay(.publish, Topics.deviceStatus(device)))
+        let other = try! DeviceID("lobby-2")
+        for topic in [
+            Topics.deviceAcks(other), Topics.deviceStatus(other), Topics.deviceCommands(device),
+            Topics.allCommands, Topics.groupCommands(group), Topics.emergencyState(.all), Topics.deviceConfig(device),
+            "hookcast/v1/devices/+/acks", "$CONTROL/hookcast/v1",
+        ] {
+            #expect(!deviceMay(.publish, topic), "\(topic)")
+        }
+        #expect(deviceMay(.unsubscribe, "anything/at/all"))
+    }
+
+    @Test("Group topics follow membership at the moment of the check")
+    func membership() {
+        #expect(deviceMay(.receive, Topics.groupCommands(group), groups: ["lobby"]))
+        #expect(!deviceMay(.receive, Topics.groupCommands(group), groups: []))
+        #expect(!deviceMay(.subscribe, Topics.emergencyState(.group(group)), groups: ["kitchen"]))
+    }
+
+    @Test("The gateway commands, reads acknowledgements, presence and control answers, and nothing else")
+    func gateway() {
+        let may = BrokerAccessPolicy.gateway(may:topic:)
+        for topic in [
+            Topics.deviceCommands(device), Topics.deviceConfig(device), Topics.groupCommands(group),
+            Topics.allCommands, Topics.emergencyState(.all), Topics.emergencyState(.group(group)),
+            BrokerControl.requestTopic,
+        ] {
+            #expect(may(.publish, topic), "\(topic)")
+        }
+        for topic in [Topics.deviceAcks(device), Topics.deviceStatus(device), "$CONTROL/dynamic-security/v1", "#"] {
+            #expect(!may(.publish, topic), "\(topic)")
+        }
+        for topic in [Topics.deviceAcks(device), Topics.deviceStatus(device), BrokerControl.responseTopic + "/gw"] {
+            #expect(may(.receive, topic), "\(topic)")
+        }
+        #expect(!may(.receive, Topics.deviceCommands(device)))
+        #expect(!may(.receive, "$SYS/broker/uptime"))
+        for filter in [
+            "hookcast/v1/devices/+/acks", "hookcast/v1/devices/+/status", "$share/hookcast/hookcast/v1/devices/+/acks",
+            BrokerControl.responseTopic + "/gateway-1",
+        ] {
+            #expect(may(.subscribe, filter), "\(filter)")
+        }
+        for filter in ["#", "hookcast/v1/#", "hookcast/v1/devices/+/commands", "+/+/devices/+/acks", "$CONTROL/#"] {
+            #expect(!may(.subscribe, filter), "\(filter)")
+        }
+    }
+}
