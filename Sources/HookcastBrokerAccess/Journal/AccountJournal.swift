@@ -63,11 +63,20 @@ public final class AccountJournal: Sendable {
         try worker.state.withLock { (state) throws(AccountJournalError) in
             guard !state.closed else { throw .closed }
             let path = directory.segment(state.active.sequence)
+            // A part of a failed write would tear the segment in the middle, and a start-up reads a segment only up
+            // to its first torn record: it is cut off again, and nothing is appended until that worked.
+            if state.activeNeedsTruncation {
+                try JournalFile.truncate(state.active.descriptor, to: state.active.bytes, path: path)
+                state.activeNeedsTruncation = false
+            }
             do throws(AccountJournalError) {
                 try JournalFile.writeAll(state.active.descriptor, record, path: path)
             } catch {
-                // A part written would tear the segment in the middle: cut it off again.
-                try? JournalFile.truncate(state.active.descriptor, to: state.active.bytes, path: path)
+                do {
+                    try JournalFile.truncate(state.active.descriptor, to: state.active.bytes, path: path)
+                } catch {
+                    state.activeNeedsTruncation = true
+                }
                 throw error
             }
             state.recordAppend(bytes: record.count)

@@ -28,6 +28,8 @@ struct JournalState {
     var bytesSinceSnapshot: Int
     let compactionFloor: Int
     var activeUnsynced = false
+    /// A failed write left part of a record that cutting it off did not remove yet.
+    var activeNeedsTruncation = false
     /// A new segment's directory entry survives a power loss only once the directory is synced.
     var directoryUnsynced = true
     /// Segments switched away from, still open until the journal's thread syncs and closes them.
@@ -66,6 +68,8 @@ struct JournalState {
         }
         retired.append(active)
         active = segment
+        // A torn tail of the old segment is the last thing in it, which start-up skips.
+        activeNeedsTruncation = false
         directoryUnsynced = true
         pendingCompaction = Compaction(covers: segment.sequence, coveredBytes: bytesSinceSnapshot, snapshot: snapshot)
         return true

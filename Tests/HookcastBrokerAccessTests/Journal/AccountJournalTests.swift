@@ -83,6 +83,30 @@ struct AccountJournalTests {
         #expect(try reopened.load() == [JournalFixtures.account(1)])
     }
 
+    @Test(
+        "A failed write throws, and nothing is appended after its torn part until that is cut off",
+        .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func failedWrite() throws {
+        let directory = try TemporaryJournalDirectory()
+        defer { directory.remove() }
+        let journal = try AccountJournal(directory: directory.journal, log: { _ in })
+        defer { journal.close() }
+        // The segment a compaction switches to is /dev/full: every write fails with ENOSPC, and it cannot be
+        // truncated.
+        let segment = directory.journal + "/" + JournalFixtures.segmentName(2)
+        try FileManager.default.createSymbolicLink(atPath: segment, withDestinationPath: "/dev/full")
+        journal.compact { [] }
+        #expect(throws: AccountJournalError.system(operation: "write", path: segment, code: ENOSPC)) {
+            try journal.append([.put(JournalFixtures.account(1))])
+        }
+        #expect {
+            try journal.append([.put(JournalFixtures.account(1))])
+        } throws: { error in
+            guard case .system(let operation, _, _)? = error as? AccountJournalError else { return false }
+            return operation == "ftruncate"
+        }
+    }
+
     @Test("needsCompaction once the journal outgrows twice the snapshot and the floor, not while one runs")
     func needsCompaction() throws {
         let directory = try TemporaryJournalDirectory()
