@@ -44,7 +44,9 @@ public final class AccountJournal: Sendable {
     }
 
     deinit {
-        close()
+        // Not `close()`: the last reference may be dropped on the journal's own thread (a `snapshot` closure that
+        // captured the journal), which must not wait for itself. The thread finishes its last round on its own.
+        worker.requestStop()
     }
 
     /// Every account: the newest snapshot, then the segments after it; the last put of an id wins and a delete
@@ -118,12 +120,7 @@ public final class AccountJournal: Sendable {
     /// Syncs what was appended, finishes a compaction already asked for, and stops the journal's thread. Later
     /// calls return at once; `append` throws after it.
     public func close() {
-        let first = worker.state.withLock { state in
-            defer { state.closed = true }
-            return !state.closed
-        }
-        guard first else { return }
-        worker.wake.signal()
+        guard worker.requestStop() else { return }
         worker.waitUntilStopped()
     }
 }

@@ -29,6 +29,17 @@ final class JournalWorker: Sendable {
         stopped.signal()
     }
 
+    /// Marks the journal closed and wakes the thread for its last round; false if it was closed already.
+    @discardableResult
+    func requestStop() -> Bool {
+        let first = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first { wake.signal() }
+        return first
+    }
+
     /// Blocks until `run` has finished its last round.
     func waitUntilStopped() {
         stopped.wait()
