@@ -1,9 +1,9 @@
 import Dispatch
 import Synchronization
 
-/// The state both threads share and the journal's own thread: about once a second it syncs what was appended,
-/// and it writes the snapshots `compact` asks for. It takes its work out of the lock and does it with the lock
-/// released, so the caller's thread never waits for a disk.
+/// What the caller's thread and the journal's own thread share, and the body of the latter: about once a second
+/// it syncs what was appended, and it writes the snapshots `compact` asks for. It takes its work out under the
+/// lock and does it with the lock released, so the caller's thread never waits for a disk.
 final class JournalWorker: Sendable {
     let directory: JournalDirectory
     let log: @Sendable (String) -> Void
