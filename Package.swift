@@ -54,6 +54,13 @@ let package = Package(
             name: "HookcastProtocol",
             swiftSettings: swiftSettings
         ),
+        // Hookcast's mosquitto plugin without mosquitto: its tables, decisions and journal (docs/broker-plugin.md),
+        // pure Swift, so the unit tests run them without a broker.
+        .target(
+            name: "HookcastBrokerAccess",
+            dependencies: ["HookcastProtocol"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HookcastCore",
             dependencies: [
@@ -158,6 +165,11 @@ let package = Package(
         .testTarget(
             name: "HookcastProtocolTests",
             dependencies: ["HookcastProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HookcastBrokerAccessTests",
+            dependencies: ["HookcastBrokerAccess", "HookcastProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,51 @@
+import HookcastProtocol
+
+/// Writes a snapshot the way a crash at any moment leaves readable: into `snapshot-<n>.tmp`, synced, renamed to
+/// `snapshot-<n>`, the directory synced; only then are the segments and snapshots it replaces deleted.
+enum JournalSnapshotWriter {
+    /// Accounts per record: about 100 KB, so writing and reading never hold a whole snapshot's JSON at once.
+    static let accountsPerRecord = 1000
+
+    /// The snapshot's size in bytes.
+    static func write(
+        _ accounts: [BrokerDeviceAccount], covering sequence: UInt64, in directory: JournalDirectory
+    ) throws(AccountJournalError) -> Int {
+        let temporary = directory.temporarySnapshot(sequence)
+        let descriptor = try JournalFile.create(temporary)
+        var size = 0
+        do {
+            for start in stride(from: 0, to: accounts.count, by: accountsPerRecord) {
+                let chunk = Array(accounts[start..<min(start + accountsPerRecord, accounts.count)])
+                size += try write(.accounts(chunk), to: descriptor, path: temporary)
+            }
+            size += try write(.end(count: accounts.count), to: descriptor, path: temporary)
+            try JournalFile.sync(descriptor, path: temporary)
+        } catch {
+            JournalFile.closeFile(descriptor)
+            try? JournalFile.remove(temporary)
+            throw error
+        }
+        JournalFile.closeFile(descriptor)
+        try JournalFile.renameFile(temporary, to: directory.snapshot(sequence))
+        try JournalFile.syncDirectory(directory.path)
+        return size
+    }
+
+    /// Deletes what the snapshot `sequence` covers. What is left (an error) only wastes space: start-up ignores
+    /// and removes it.
+    static func removeCovered(by sequence: UInt64, in directory: JournalDirectory) throws(AccountJournalError) {
+        let listing = try directory.list()
+        for segment in listing.segments where segment < sequence { try JournalFile.remove(directory.segment(segment)) }
+        for snapshot in listing.snapshots where snapshot < sequence {
+            try JournalFile.remove(directory.snapshot(snapshot))
+        }
+    }
+
+    private static func write(
+        _ payload: JournalPayload, to descriptor: Int32, path: String
+    ) throws(AccountJournalError) -> Int {
+        let record = JournalRecord.frame(payload.encoded())
+        try JournalFile.writeAll(descriptor, record, path: path)
+        return record.count
+    }
+}
