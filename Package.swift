@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "hookcast", targets: ["hookcast"]),
         .library(name: "Mosquitto", targets: ["Mosquitto"]),
+        // Hookcast's mosquitto plugin (docs/broker-plugin.md), loaded by the broker with `plugin <path>`.
+        .library(name: "hookcast-broker-plugin", type: .dynamic, targets: ["HookcastBrokerPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -53,6 +55,31 @@ let package = Package(
         .target(
             name: "HookcastProtocol",
             swiftSettings: swiftSettings
+        ),
+        // The broker plugin's tables, decisions and control requests, apart from mosquitto: unit-tested in process.
+        .target(
+            name: "HookcastBrokerAccess",
+            dependencies: [
+                "HookcastProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // mosquitto's plugin headers (Debian's mosquitto-dev) and a shim for its variadic log function. Links no
+        // library: the broker that loads the plugin provides every mosquitto_* symbol.
+        .target(name: "CMosquittoBroker"),
+        .target(
+            name: "HookcastBrokerPlugin",
+            dependencies: ["CMosquittoBroker", "HookcastBrokerAccess", "HookcastProtocol"],
+            swiftSettings: swiftSettings,
+            // The broker is a C program: the Swift runtime goes into the plugin. Without the three libraries named
+            // here, dlopen fails on undefined Foundation symbols (measured with Debian's mosquitto 2.0.11).
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
+                    "-lCoreFoundation", "-l_FoundationICU",
+                ])
+            ]
         ),
         .target(
             name: "HookcastCore",
@@ -158,6 +185,11 @@ let package = Package(
         .testTarget(
             name: "HookcastProtocolTests",
             dependencies: ["HookcastProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HookcastBrokerAccessTests",
+            dependencies: ["HookcastBrokerAccess", "HookcastProtocol", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
