@@ -12,8 +12,10 @@ public struct GatewayAccounts: Sendable, Equatable {
     /// credential).
     public init(fileContents: String) throws(GatewayAccountsError) {
         var credentials: [String: StoredCredential] = [:]
-        for (number, rawLine) in fileContents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingSuffix { $0 == "\r" || $0 == " " || $0 == "\t" }
+        // `isNewline`: "\r\n" is one Character in Swift, so splitting at "\n" alone would miss Windows line ends.
+        let lines = fileContents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (number, rawLine) in lines.enumerated() {
+            let line = rawLine.trimmingSuffix { $0 == " " || $0 == "\t" }
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.lastIndex(of: ":") else { throw .badLine(number + 1) }
             let username = String(line[..<colon])
