@@ -192,6 +192,13 @@ let package = Package(
             dependencies: ["HookcastBrokerAccess", "HookcastProtocol", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // The built plugin loaded into a real mosquitto (scripts/test builds it and names it in
+        // HOOKCAST_TEST_BROKER_PLUGIN), observed with mosquitto's own clients.
+        .testTarget(
+            name: "HookcastBrokerPluginTests",
+            dependencies: ["HookcastBrokerAccess", "HookcastProtocol", "HookcastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HookcastCoreTests",
             dependencies: ["HookcastCore", "HookcastProtocol", "HookcastTestSupport"],
