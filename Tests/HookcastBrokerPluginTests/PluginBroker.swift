@@ -12,28 +12,49 @@ final class PluginBroker: Sendable {
     /// Holds the gateway accounts file, which the broker reads at start-up; removed with the broker.
     private let files: URL
 
-    init() async throws {
+    /// Starts the broker; `gatewayAccounts` is the file's text (nil: the one gateway account), `extraConfiguration`
+    /// lines come after the plugin's.
+    init(gatewayAccounts: String? = nil, extraConfiguration: [String] = []) async throws {
         files = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-plugin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
-        gatewayPassword = UUID().uuidString
-        let accounts = files.appendingPathComponent("gateway-accounts")
-        try "# the test's gateway\n\(Self.gatewayName):\(StoredCredential(password: gatewayPassword).hex)\n"
-            .write(to: accounts, atomically: true, encoding: .utf8)
+        let password = UUID().uuidString
+        gatewayPassword = password
+        try Self.writeGatewayAccounts(
+            gatewayAccounts ?? "# the test's gateway\n\(Self.gatewayName):\(StoredCredential(password: password).hex)\n",
+            in: files)
+        do {
+            broker = try await TestBroker(
+                access: .open,
+                extraConfiguration: [
+                    "allow_anonymous false",
+                    "plugin \(try Self.pluginPath())",
+                    "plugin_opt_state_dir hookcast-accounts",
+                    "plugin_opt_gateway_accounts \(Self.gatewayAccountsFile(in: files).path)",
+                    "log_type information",
+                ] + extraConfiguration)
+        } catch {
+            // No deinit runs for an object that failed to initialize.
+            try? FileManager.default.removeItem(at: files)
+            throw error
+        }
+    }
+
+    static func gatewayAccountsFile(in files: URL) -> URL { files.appendingPathComponent("gateway-accounts") }
+
+    /// Replaces the gateway accounts file (the broker reads it at start-up and on SIGHUP).
+    func writeGatewayAccounts(_ contents: String) throws {
+        try Self.writeGatewayAccounts(contents, in: files)
+    }
+
+    private static func writeGatewayAccounts(_ contents: String, in files: URL) throws {
+        let file = gatewayAccountsFile(in: files)
+        try contents.write(to: file, atomically: true, encoding: .utf8)
         // Run as root, mosquitto drops to its own user, which must read the file.
         if getuid() == 0 {
             try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: files.path)
             try FileManager.default.setAttributes(
-                [.ownerAccountName: "mosquitto", .posixPermissions: 0o600], ofItemAtPath: accounts.path)
+                [.ownerAccountName: "mosquitto", .posixPermissions: 0o600], ofItemAtPath: file.path)
         }
-        broker = try await TestBroker(
-            access: .open,
-            extraConfiguration: [
-                "allow_anonymous false",
-                "plugin \(try Self.pluginPath())",
-                "plugin_opt_state_dir hookcast-accounts",
-                "plugin_opt_gateway_accounts \(accounts.path)",
-                "log_type information",
-            ])
     }
 
     deinit {
@@ -55,14 +76,16 @@ final class PluginBroker: Sendable {
 
     /// Sends `request` from a gateway account with `mosquitto_rr` (MQTT v5, response topic and correlation data)
     /// and returns the correlation data and the response as they arrived.
-    func control(_ request: String, correlation: String = "corr-\(UUID().uuidString.prefix(8))")
-        async throws -> (correlation: String, response: BrokerControlResponse)
-    {
+    func control(
+        _ request: String, correlation: String = "corr-\(UUID().uuidString.prefix(8))",
+        as account: (username: String, password: String)? = nil
+    ) async throws -> (correlation: String, response: BrokerControlResponse) {
+        let (username, password) = account ?? (Self.gatewayName, gatewayPassword)
         let clientID = "gateway-test-\(UUID().uuidString.prefix(8))"
         let output = try await MosquittoClient.run(
             "mosquitto_rr",
             [
-                "-h", "127.0.0.1", "-p", String(port), "-u", Self.gatewayName, "-P", gatewayPassword, "-i", clientID,
+                "-h", "127.0.0.1", "-p", String(port), "-u", username, "-P", password, "-i", clientID,
                 "-t", BrokerControl.requestTopic, "-e", "\(BrokerControl.responseTopic)/\(clientID)",
                 "-D", "publish", "correlation-data", correlation, "-q", "1", "-W", "60",
                 "-F", "%D|%p", "-m", request,
@@ -109,10 +132,18 @@ final class PluginBroker: Sendable {
 enum MosquittoClient {
     /// Runs `/usr/bin/<name>` and returns its output once it exits (it is stopped after `limit`).
     static func run(_ name: String, _ arguments: [String], limit: Duration = .seconds(120)) async throws -> String {
+        try await runProgram("/usr/bin/\(name)", arguments, limit: limit)
+    }
+
+    /// Runs `path` and returns its output once it exits (it is stopped after `limit`).
+    static func runProgram(_ path: String, _ arguments: [String], limit: Duration = .seconds(120)) async throws
+        -> String
+    {
+        let name = URL(fileURLWithPath: path).lastPathComponent
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-\(name)-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let process = try ChildProcess(
-            executable: "/usr/bin/\(name)", arguments: arguments, directory: FileManager.default.temporaryDirectory,
+            executable: path, arguments: arguments, directory: FileManager.default.temporaryDirectory,
             logFile: log)
         let started = ContinuousClock.now
         while process.isRunning {
