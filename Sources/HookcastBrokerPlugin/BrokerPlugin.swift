@@ -68,7 +68,9 @@ final class BrokerPlugin {
     }
 
     /// The events the plugin answers, with their callbacks (in BrokerPlugin+Callbacks.swift) and event data.
-    private var callbacks: [(event: mosquitto_plugin_event, callback: MOSQ_FUNC_generic_callback, data: UnsafeRawPointer?)] {
+    private var callbacks:
+        [(event: mosquitto_plugin_event, callback: MOSQ_FUNC_generic_callback, data: UnsafeRawPointer?)]
+    {
         [
             (MOSQ_EVT_BASIC_AUTH, brokerPluginBasicAuth, nil),
             (MOSQ_EVT_ACL_CHECK, brokerPluginACLCheck, nil),

@@ -31,13 +31,19 @@ struct ControlCommandTests {
         let (_, outcome) = state.send(
             .putDevices([Fixtures.device("d1", password: "new"), Fixtures.device("d2", groups: ["g"])]))
         #expect(outcome.kicks == ["d1"])
-        #expect(outcome.changes == [.put(Fixtures.device("d1", password: "new")), .put(Fixtures.device("d2", groups: ["g"]))])
+        #expect(
+            outcome.changes == [
+                .put(Fixtures.device("d1", password: "new")), .put(Fixtures.device("d2", groups: ["g"])),
+            ])
     }
 
     @Test("putDevices with a malformed credential is refused whole")
     func putBadCredential() {
         var state = Fixtures.state()
-        for bad in ["", "abc", String(repeating: "A", count: 64), String(repeating: "g", count: 64), String(repeating: "a", count: 65)] {
+        for bad in [
+            "", "abc", String(repeating: "A", count: 64), String(repeating: "g", count: 64),
+            String(repeating: "a", count: 65),
+        ] {
             var account = Fixtures.device("d2")
             account.credential = bad
             let (results, outcome) = state.send(.putDevices([Fixtures.device("d1"), account]))
@@ -51,7 +57,8 @@ struct ControlCommandTests {
     @Test("putDevices of a device named like a gateway account is refused whole")
     func putGatewayName() {
         var state = Fixtures.state()
-        let (results, outcome) = state.send(.putDevices([Fixtures.device("d1"), Fixtures.device(Fixtures.gatewayName)]))
+        let (results, outcome) = state.send(
+            .putDevices([Fixtures.device("d1"), Fixtures.device(Fixtures.gatewayName)]))
         #expect(results[0].error?.contains("gateway account") == true)
         #expect(outcome.changes.isEmpty)
         #expect(state.devices.count == 0)
@@ -120,7 +127,8 @@ struct ControlCommandTests {
         var state = Fixtures.state()
         var bad = Fixtures.device("d1")
         bad.credential = "nope"
-        let (results, _) = state.send(.putDevices([bad]), .putDevices([Fixtures.device("d2")]), .endSync(generation: 9), .digest)
+        let (results, _) = state.send(
+            .putDevices([bad]), .putDevices([Fixtures.device("d2")]), .endSync(generation: 9), .digest)
         #expect(results.map(\.command) == ["putDevices", "putDevices", "endSync", "digest"])
         #expect(results[0].error != nil && results[1].error == nil && results[2].error != nil)
         #expect(results[3].count == 1)

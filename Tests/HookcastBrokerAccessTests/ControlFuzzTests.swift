@@ -28,7 +28,8 @@ struct ControlFuzzTests {
             case 1 where !bytes.isEmpty:
                 bytes.removeLast(Int.random(in: 0...bytes.count, using: &random))
             case 2:
-                bytes.insert(UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
+                bytes.insert(
+                    UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
             case 3:
                 let special = Array(#"{}[]":,\0-9e"#.utf8) + [0x00, 0xFF, 0xC3, 0x80]
                 bytes.insert(
@@ -44,7 +45,9 @@ struct ControlFuzzTests {
                 let other = Array(seeds[Int.random(in: 0..<seeds.count, using: &random)].utf8)
                 bytes = Array(bytes[..<cut]) + other[min(cut, other.count)...]
             case 6:
-                bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             default:
                 bytes = Array(seeds[Int.random(in: 0..<seeds.count, using: &random)].utf8)
             }

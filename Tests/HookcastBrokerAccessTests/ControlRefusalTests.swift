@@ -41,7 +41,8 @@ struct ControlRefusalTests {
     func unreadable() {
         expectRefused(Data("not json".utf8), reason: "unreadable request")
         expectRefused(Data([0x7B, 0xFF, 0xFE, 0x7D]), reason: "UTF-8")
-        expectRefused(Data((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8), reason: "nested")
+        expectRefused(
+            Data((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8), reason: "nested")
         expectRefused(Data(#"{"commands":[{"command":"putDevices"}]}"#.utf8), reason: "devices is missing")
         expectRefused(Data(#"{"commands":[{"command":"deleteDevices","ids":["bad id!"]}]}"#.utf8), reason: "unreadable")
     }

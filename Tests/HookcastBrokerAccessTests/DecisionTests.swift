@@ -78,7 +78,8 @@ struct DecisionTests {
         ] {
             for access in BrokerAccess.allCases {
                 let expected = BrokerAccessPolicy.gateway(may: access, topic: topic)
-                #expect(state.authorize(username: "gateway", access: access, topic: topic) == (expected ? .allow : .deny))
+                #expect(
+                    state.authorize(username: "gateway", access: access, topic: topic) == (expected ? .allow : .deny))
             }
         }
     }

@@ -22,7 +22,9 @@ struct DigestTests {
                 })
         case 2:
             return .setGroups(
-                someIDs().map { BrokerDeviceGroups(id: try! DeviceID($0), groups: someGroups().map { try! GroupID($0) }) })
+                someIDs().map {
+                    BrokerDeviceGroups(id: try! DeviceID($0), groups: someGroups().map { try! GroupID($0) })
+                })
         case 3: return .deleteDevices(someIDs().map { try! DeviceID($0) })
         case 4: return .removeGroup(try! GroupID(groups.randomElement(using: &random)!))
         case 5: return .beginSync(generation: UInt64.random(in: 1...3, using: &random))
@@ -56,7 +58,8 @@ struct DigestTests {
         var state = Fixtures.state()
         var replayed: [DeviceID: BrokerDeviceAccount] = [:]
         for _ in 0..<500 {
-            let (_, outcome) = state.send(Fixtures.json([Self.randomCommand(using: &random)]), from: Fixtures.gatewayName)
+            let (_, outcome) = state.send(
+                Fixtures.json([Self.randomCommand(using: &random)]), from: Fixtures.gatewayName)
             for change in outcome.changes {
                 switch change {
                 case .put(let account): replayed[account.id] = account

@@ -29,11 +29,14 @@ enum Fixtures {
 
 extension BrokerAccessState {
     /// Sends `commands` as the gateway; returns the decoded response and the outcome.
-    mutating func send(_ commands: BrokerControlCommand...) -> (results: [BrokerControlResult], outcome: ControlOutcome) {
+    mutating func send(_ commands: BrokerControlCommand...) -> (results: [BrokerControlResult], outcome: ControlOutcome)
+    {
         send(Fixtures.json(commands), from: Fixtures.gatewayName)
     }
 
-    mutating func send(_ request: Data, from sender: String?) -> (results: [BrokerControlResult], outcome: ControlOutcome) {
+    mutating func send(_ request: Data, from sender: String?) -> (
+        results: [BrokerControlResult], outcome: ControlOutcome
+    ) {
         let outcome = handleControl(request, from: sender)
         let response = try! JSONDecoder().decode(BrokerControlResponse.self, from: outcome.response)
         return (response.results, outcome)

@@ -54,8 +54,12 @@ struct ParsingTests {
         ])
         #expect(options.stateDirectory == "state" && options.gatewayAccountsFile == "gw")
         #expect(options.otherAccounts == .defer && options.unknown == ["typo"])
-        #expect(throws: BrokerPluginOptionsError.badOtherAccounts) { try BrokerPluginOptions([("other_accounts", "allow")]) }
-        #expect(throws: BrokerPluginOptionsError.emptyValue("state_dir")) { try BrokerPluginOptions([("state_dir", "")]) }
+        #expect(throws: BrokerPluginOptionsError.badOtherAccounts) {
+            try BrokerPluginOptions([("other_accounts", "allow")])
+        }
+        #expect(throws: BrokerPluginOptionsError.emptyValue("state_dir")) {
+            try BrokerPluginOptions([("state_dir", "")])
+        }
     }
 
     @Test("start-up load skips invalid accounts and accounts named like a gateway account")

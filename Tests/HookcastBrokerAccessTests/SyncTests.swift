@@ -9,7 +9,8 @@ struct SyncTests {
         var state = Fixtures.state()
         _ = state.send(.putDevices([Fixtures.device("keep"), Fixtures.device("stale"), Fixtures.device("changed")]))
         let (results, outcome) = state.send(
-            .beginSync(generation: 7), .putDevices([Fixtures.device("keep"), Fixtures.device("changed", groups: ["g"])]),
+            .beginSync(generation: 7),
+            .putDevices([Fixtures.device("keep"), Fixtures.device("changed", groups: ["g"])]),
             .endSync(generation: 7))
         #expect(results[2] == BrokerControlResult(command: "endSync", count: 1))
         #expect(outcome.kicks == ["stale"])

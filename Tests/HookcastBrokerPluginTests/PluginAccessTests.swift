@@ -34,7 +34,8 @@ struct PluginAccessTests {
     func accessMatrix() async throws {
         let broker = try await PluginBroker()
         _ = try await broker.control(
-            .putDevices([try .make("panel-1", password: "p1", groups: ["lobby"]), try .make("panel-2", password: "p2")]))
+            .putDevices([try .make("panel-1", password: "p1", groups: ["lobby"]), try .make("panel-2", password: "p2")])
+        )
         let member = try await broker.subscriber(
             "panel-1", password: "p1",
             filters: ["\(root)/devices/panel-1/commands", "\(root)/groups/lobby/commands"])
@@ -101,7 +102,8 @@ struct PluginAccessTests {
         let group = "\(root)/groups/lobby/commands"
         let leaver = try await broker.subscriber(
             "panel-1", password: "p1", filters: [group, "\(root)/devices/panel-1/commands"])
-        let joiner = try await broker.subscriber("panel-2", password: "p2", filters: ["\(root)/devices/panel-2/commands"])
+        let joiner = try await broker.subscriber(
+            "panel-2", password: "p2", filters: ["\(root)/devices/panel-2/commands"])
         try await broker.publishAsGateway(group)
         try await leaver.waitUntil("a member receives the group's command") { $0 == [group] }
 
@@ -132,7 +134,8 @@ struct PluginAccessTests {
     func deleteDisconnects() async throws {
         let broker = try await PluginBroker()
         _ = try await broker.control(.putDevices([try .make("panel-1", password: "p1")]))
-        let device = try await broker.subscriber("panel-1", password: "p1", filters: ["\(root)/devices/panel-1/commands"])
+        let device = try await broker.subscriber(
+            "panel-1", password: "p1", filters: ["\(root)/devices/panel-1/commands"])
         #expect(device.isRunning)
         let started = ContinuousClock.now
         let results = try await broker.control(.deleteDevices([try DeviceID("panel-1")]))
@@ -141,7 +144,8 @@ struct PluginAccessTests {
             while device.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         }
         print("broker-plugin: a deleted device was disconnected \(ContinuousClock.now - started) after the request")
-        let again = try await broker.subscriber("panel-1", password: "p1", filters: ["\(root)/devices/panel-1/commands"])
+        let again = try await broker.subscriber(
+            "panel-1", password: "p1", filters: ["\(root)/devices/panel-1/commands"])
         #expect(!again.output.contains("received SUBACK"), "a deleted device cannot log in: \(again.output)")
     }
 
@@ -149,12 +153,14 @@ struct PluginAccessTests {
     func passwordChangeDisconnects() async throws {
         let broker = try await PluginBroker()
         _ = try await broker.control(.putDevices([try .make("panel-1", password: "old")]))
-        let device = try await broker.subscriber("panel-1", password: "old", filters: ["\(root)/devices/panel-1/commands"])
+        let device = try await broker.subscriber(
+            "panel-1", password: "old", filters: ["\(root)/devices/panel-1/commands"])
         _ = try await broker.control(.putDevices([try .make("panel-1", password: "new")]))
         try await withTimeout(.seconds(60), "mosquitto_sub with the old password ends") {
             while device.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         }
-        let renewed = try await broker.subscriber("panel-1", password: "new", filters: ["\(root)/devices/panel-1/commands"])
+        let renewed = try await broker.subscriber(
+            "panel-1", password: "new", filters: ["\(root)/devices/panel-1/commands"])
         #expect(renewed.output.contains("received SUBACK"))
     }
 }

@@ -20,7 +20,8 @@ final class PluginBroker: Sendable {
         let password = UUID().uuidString
         gatewayPassword = password
         try Self.writeGatewayAccounts(
-            gatewayAccounts ?? "# the test's gateway\n\(Self.gatewayName):\(StoredCredential(password: password).hex)\n",
+            gatewayAccounts
+                ?? "# the test's gateway\n\(Self.gatewayName):\(StoredCredential(password: password).hex)\n",
             in: files)
         do {
             broker = try await TestBroker(
@@ -93,7 +94,8 @@ final class PluginBroker: Sendable {
         guard let line = output.split(separator: "\n").first(where: { $0.contains("|{") }),
             let bar = line.firstIndex(of: "|")
         else { throw NoAnswer(output: output) }
-        let response = try JSONDecoder().decode(BrokerControlResponse.self, from: Data(line[line.index(after: bar)...].utf8))
+        let response = try JSONDecoder().decode(
+            BrokerControlResponse.self, from: Data(line[line.index(after: bar)...].utf8))
         return (String(line[..<bar]), response)
     }
 
@@ -140,7 +142,8 @@ enum MosquittoClient {
         -> String
     {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-\(name)-\(UUID().uuidString).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hookcast-\(name)-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let process = try ChildProcess(
             executable: path, arguments: arguments, directory: FileManager.default.temporaryDirectory,

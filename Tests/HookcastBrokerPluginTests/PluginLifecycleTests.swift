@@ -23,7 +23,8 @@ struct PluginLifecycleTests {
             }
         }
         let (_, response) = try await broker.control(request, as: second)
-        #expect(response.results == [BrokerControlResult(command: "digest", count: 0, digest: BrokerAccountDigest().hex)])
+        #expect(
+            response.results == [BrokerControlResult(command: "digest", count: 0, digest: BrokerAccountDigest().hex)])
         // An unreadable file on SIGHUP keeps the accounts read before.
         try broker.writeGatewayAccounts("broken line\n")
         kill(pid, SIGHUP)
@@ -50,7 +51,8 @@ struct PluginLifecycleTests {
 
     @Test("other_accounts defer: a password_file account logs in beside the plugin's, which the plugin still decides")
     func deferOtherAccounts() async throws {
-        let files = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-passwd-\(UUID().uuidString)")
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hookcast-passwd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: files) }
         let passwordFile = files.appendingPathComponent("passwords")
@@ -73,7 +75,8 @@ struct PluginLifecycleTests {
             port: broker.port, username: "operator", password: "wrong", clientID: "operator-tool-2", filters: [topic])
         #expect(!wrong.output.contains("received SUBACK"))
         // The plugin's own accounts are never deferred: a wrong password or client id stays refused.
-        let device = try await broker.subscriber("panel-1", password: "p1", filters: ["\(Topics.root)/devices/panel-1/commands"])
+        let device = try await broker.subscriber(
+            "panel-1", password: "p1", filters: ["\(Topics.root)/devices/panel-1/commands"])
         #expect(device.output.contains("received SUBACK"))
         let takeover = try await MosquittoSubscriber(
             port: broker.port, username: "panel-1", password: "p1", clientID: "operator-tool-3", filters: [topic])
@@ -84,7 +87,8 @@ struct PluginLifecycleTests {
         "The plugin needs nothing from the system but the C libraries and the broker's mosquitto_* functions",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/nm")))
     func undefinedSymbols() async throws {
-        let output = try await MosquittoClient.runProgram("/usr/bin/nm", ["-D", "--undefined-only", try PluginBroker.pluginPath()])
+        let output = try await MosquittoClient.runProgram(
+            "/usr/bin/nm", ["-D", "--undefined-only", try PluginBroker.pluginPath()])
         let unexpected = output.split(separator: "\n").compactMap { line -> Substring? in
             guard let name = line.split(separator: " ").last else { return nil }
             if name.hasPrefix("mosquitto_") { return nil }
