@@ -77,7 +77,6 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags([
                     "-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
-                    "-lCoreFoundation", "-l_FoundationICU",
                 ])
             ]
         ),
