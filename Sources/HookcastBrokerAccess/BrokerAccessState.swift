@@ -93,10 +93,10 @@ public struct BrokerAccessState: Sendable {
         guard let index = devices.groupIndex(group) else { return [] }
         // The digest needs each changed account before and after: collect the ids, then change them one by one.
         var ids: [DeviceID] = []
-        for (id, entry) in devices.entries where entry.groups.contains(index) { ids.append(id) }
+        for (id, entry) in devices.entries where entry.groups.contains(where: { $0 == index }) { ids.append(id) }
         for id in ids {
             guard let entry = devices.entry(id) else { continue }
-            _ = setGroups(id, entry.groups.filter { $0 != index }.map { devices.groupNames[$0] })
+            _ = setGroups(id, entry.groups.indices.filter { $0 != index }.map { devices.groupNames[$0] })
         }
         return ids
     }

@@ -1,13 +1,13 @@
 import HookcastProtocol
 
 /// The device accounts in memory: id → credential, groups and sync mark, in one dictionary of small fixed-size
-/// entries (about 48 bytes each plus the id). A value type: a copy is one reference count until either side
+/// entries (48 bytes each, plus the id's own storage when it is longer than 15 bytes). A value type: a copy is one reference count until either side
 /// changes, which is how the journal gets a snapshot to write on its own thread.
 public struct DeviceAccountTable: Sendable {
     struct Entry: Sendable {
         var credential: StoredCredential
         /// Indices into `groupNames`, in the order the gateway gave them (so the account reads back as it was put).
-        var groups: [UInt32]
+        var groups: GroupIndices
         /// The reconciliation epoch of the last `putDevices` that named this account (see `BrokerAccessState`).
         var syncMark: UInt32
     }
@@ -29,7 +29,8 @@ public struct DeviceAccountTable: Sendable {
     }
 
     func account(_ id: DeviceID, _ entry: Entry) -> BrokerDeviceAccount {
-        BrokerDeviceAccount(id: id, credential: entry.credential.hex, groups: entry.groups.map { groupNames[$0] })
+        BrokerDeviceAccount(
+            id: id, credential: entry.credential.hex, groups: entry.groups.indices.map { groupNames[$0] })
     }
 
     /// Every account, in no particular order: for the journal's snapshot, off the broker's thread.
@@ -47,8 +48,8 @@ public struct DeviceAccountTable: Sendable {
         entry.groups.contains { groupNames[$0].rawValue == group }
     }
 
-    mutating func indices(of groups: [GroupID]) -> [UInt32] {
-        groups.map { groupNames.intern($0) }
+    mutating func indices(of groups: [GroupID]) -> GroupIndices {
+        GroupIndices(groups.map { groupNames.intern($0) })
     }
 
     func groupIndex(_ group: GroupID) -> UInt32? { groupNames.index(of: group) }
