@@ -27,7 +27,8 @@ final class BrokerPlugin {
         state = BrokerAccessState(gateways: gateways)
         let skipped = state.load(try journal.load())
         if skipped > 0 { BrokerLog.warning("\(skipped) invalid accounts in the journal left out") }
-        controlTopic = strdup(BrokerControl.requestTopic)
+        guard let controlTopic = strdup(BrokerControl.requestTopic) else { throw BrokerPluginError.outOfMemory }
+        self.controlTopic = controlTopic
         deferredLog.drain()
         BrokerLog.notice(
             "\(state.devices.count) device accounts from \(options.stateDirectory), \(gateways.count) gateway "
@@ -112,12 +113,14 @@ final class BrokerPlugin {
 enum BrokerPluginError: Error, CustomStringConvertible {
     case gatewayAccounts(path: String, reason: String)
     case stateDirectory(path: String, errno: Int32)
+    case outOfMemory
 
     var description: String {
         switch self {
         case .gatewayAccounts(let path, let reason): "the gateway accounts file \(path) \(reason)"
         case .stateDirectory(let path, let errno):
             "the state directory \(path) cannot be created: \(String(cString: strerror(errno)))"
+        case .outOfMemory: "out of memory"
         }
     }
 }
