@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "hookcast", targets: ["hookcast"]),
         .library(name: "Mosquitto", targets: ["Mosquitto"]),
+        // Hookcast's mosquitto plugin (docs/broker-plugin.md), loaded by the broker with `plugin <path>`.
+        .library(name: "hookcast-broker-plugin", type: .dynamic, targets: ["HookcastBrokerPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -54,12 +56,30 @@ let package = Package(
             name: "HookcastProtocol",
             swiftSettings: swiftSettings
         ),
-        // Hookcast's mosquitto plugin without mosquitto: its tables, decisions and journal (docs/broker-plugin.md),
-        // pure Swift, so the unit tests run them without a broker.
+        // Hookcast's mosquitto plugin without mosquitto: its tables, decisions, control requests and journal
+        // (docs/broker-plugin.md), pure Swift, so the unit tests run them without a broker.
         .target(
             name: "HookcastBrokerAccess",
-            dependencies: ["HookcastProtocol"],
+            dependencies: [
+                "HookcastProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
+        ),
+        // mosquitto's plugin headers (Debian's mosquitto-dev) and a shim for its variadic log function. Links no
+        // library: the broker that loads the plugin provides every mosquitto_* symbol.
+        .target(name: "CMosquittoBroker"),
+        .target(
+            name: "HookcastBrokerPlugin",
+            dependencies: ["CMosquittoBroker", "HookcastBrokerAccess", "HookcastProtocol"],
+            swiftSettings: swiftSettings,
+            // The broker is a C program: the Swift runtime goes into the plugin. Without the three libraries named
+            // here, dlopen fails on undefined Foundation symbols (measured with Debian's mosquitto 2.0.11).
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
+                ])
+            ]
         ),
         .target(
             name: "HookcastCore",
@@ -169,7 +189,14 @@ let package = Package(
         ),
         .testTarget(
             name: "HookcastBrokerAccessTests",
-            dependencies: ["HookcastBrokerAccess", "HookcastProtocol"],
+            dependencies: ["HookcastBrokerAccess", "HookcastProtocol", "HookcastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // The built plugin loaded into a real mosquitto (scripts/test builds it and names it in
+        // HOOKCAST_TEST_BROKER_PLUGIN), observed with mosquitto's own clients.
+        .testTarget(
+            name: "HookcastBrokerPluginTests",
+            dependencies: ["HookcastBrokerAccess", "HookcastProtocol", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

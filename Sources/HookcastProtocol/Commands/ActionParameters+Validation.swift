@@ -76,8 +76,12 @@ extension ActionParameters {
 
     private static func validateReference(_ value: String?, key: CodingKeys) throws(ValidationError) {
         guard let value else { return }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, value.count <= maxReferenceLength,
+        // Not all white space: Unicode's White_Space and U+200B, exactly the scalars of
+        // `CharacterSet.whitespacesAndNewlines` (ReferenceWhitespaceTests). Not CharacterSet itself: it is this
+        // module's one use of Foundation's CoreFoundation-backed half, and without it the broker plugin, which
+        // links this module statically, needs neither CoreFoundation nor ICU.
+        let hasNonSpace = value.unicodeScalars.contains { !$0.properties.isWhitespace && $0 != "\u{200B}" }
+        guard hasNonSpace, value.count <= maxReferenceLength,
             !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw ValidationError(

@@ -1,0 +1,110 @@
+import HookcastProtocol
+
+/// Everything the plugin knows, as one value: the device accounts, the gateway accounts, the running digest of the
+/// device accounts and the reconciliation in progress. It decides (`authenticate`, `authorize`) and changes only
+/// through control requests (`handleControl`) and the start-up load; it does no I/O, so every rule is tested
+/// without a broker.
+public struct BrokerAccessState: Sendable {
+    public private(set) var devices = DeviceAccountTable()
+    public private(set) var gateways: GatewayAccounts
+    /// `BrokerAccountDigest` of `devices`, kept current with every change.
+    public private(set) var digest = BrokerAccountDigest()
+    /// The reconciliation between `beginSync` and `endSync`: the gateway's generation number, and the epoch that
+    /// every account put since carries as its sync mark.
+    var sync: (generation: UInt64, epoch: UInt32)?
+    /// The last epoch handed out. Accounts put outside a reconciliation carry it too, which is harmless: the next
+    /// `beginSync` moves on to a new one.
+    var epoch: UInt32 = 0
+
+    public init(gateways: GatewayAccounts = GatewayAccounts()) {
+        self.gateways = gateways
+    }
+
+    /// Adds the accounts the journal kept at start-up; returns how many it left out as invalid (a credential that
+    /// is not 64 lowercase hex digits, or an id that is a gateway account's name), for the caller to log.
+    public mutating func load(_ accounts: [BrokerDeviceAccount]) -> Int {
+        var skipped = 0
+        for account in accounts {
+            guard let credential = StoredCredential(hex: account.credential), !gateways.contains(account.id.rawValue)
+            else {
+                skipped += 1
+                continue
+            }
+            _ = put(account, credential: credential)
+        }
+        return skipped
+    }
+
+    /// Replaces the gateway accounts (the file was read again). A device account of the same name stays, but the
+    /// gateway account decides for that name from now on.
+    public mutating func replaceGateways(_ accounts: GatewayAccounts) {
+        gateways = accounts
+    }
+
+    /// A copy of the device accounts for the journal's snapshot: O(1) now, mapped to accounts where it is called.
+    public var snapshot: @Sendable () -> [BrokerDeviceAccount] {
+        let devices = devices
+        return { devices.accounts() }
+    }
+
+    // MARK: - Changes, each keeping the digest current
+
+    /// What a put did to an account.
+    enum PutEffect: Equatable {
+        case created, unchanged, groupsChanged, credentialChanged
+    }
+
+    /// Creates or replaces the account and marks it as put in the current epoch.
+    mutating func put(_ account: BrokerDeviceAccount, credential: StoredCredential) -> PutEffect {
+        let groups = devices.indices(of: account.groups)
+        let old = devices.entry(account.id)
+        devices.set(account.id, .init(credential: credential, groups: groups, syncMark: epoch))
+        guard let old else {
+            digest.add(account)
+            return .created
+        }
+        if old.credential == credential && old.groups == groups { return .unchanged }
+        digest.remove(devices.account(account.id, old))
+        digest.add(account)
+        return old.credential == credential ? .groupsChanged : .credentialChanged
+    }
+
+    /// Sets the groups of an existing account; nil if there is none, else whether anything changed.
+    mutating func setGroups(_ id: DeviceID, _ groups: [GroupID]) -> Bool? {
+        guard var entry = devices.entry(id) else { return nil }
+        let indices = devices.indices(of: groups)
+        guard entry.groups != indices else { return false }
+        digest.remove(devices.account(id, entry))
+        entry.groups = indices
+        devices.set(id, entry)
+        digest.add(devices.account(id, entry))
+        return true
+    }
+
+    /// Removes the account; whether there was one.
+    mutating func delete(_ id: DeviceID) -> Bool {
+        guard let old = devices.remove(id) else { return false }
+        digest.remove(devices.account(id, old))
+        return true
+    }
+
+    /// Takes `group` from every account that has it; returns the ids changed.
+    mutating func removeGroup(_ group: GroupID) -> [DeviceID] {
+        guard let index = devices.groupIndex(group) else { return [] }
+        // The digest needs each changed account before and after: collect the ids, then change them one by one.
+        var ids: [DeviceID] = []
+        for (id, entry) in devices.entries where entry.groups.contains(where: { $0 == index }) { ids.append(id) }
+        for id in ids {
+            guard let entry = devices.entry(id) else { continue }
+            _ = setGroups(id, entry.groups.indices.filter { $0 != index }.map { devices.groupNames[$0] })
+        }
+        return ids
+    }
+
+    /// Removes every account not put since the reconciliation's epoch began; returns the ids removed.
+    mutating func removeUnmarked(epoch: UInt32) -> [DeviceID] {
+        let stale = devices.entries.filter { $0.value.syncMark != epoch }.map(\.key)
+        for id in stale { _ = delete(id) }
+        return stale
+    }
+}

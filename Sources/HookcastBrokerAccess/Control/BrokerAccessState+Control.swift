@@ -1,0 +1,137 @@
+import Foundation
+import HookcastProtocol
+
+extension BrokerAccessState {
+    /// Applies a control request from the client logged in as `sender` and says what to do next. A request that is
+    /// too large, unreadable (including an unknown command), names more than
+    /// `BrokerControl.maximumDevicesPerRequest` devices, or does not come from a gateway account is refused as a
+    /// whole with one `"request"` result and changes nothing. Otherwise each command is applied whole or not at
+    /// all and answered at its position.
+    public mutating func handleControl(_ request: Data, from sender: String?) -> ControlOutcome {
+        guard let sender, gateways.contains(sender) else {
+            return Self.refusal("only a gateway account may send control requests")
+        }
+        guard request.count <= BrokerControl.maximumRequestBytes else {
+            return Self.refusal("the request is larger than \(BrokerControl.maximumRequestBytes) bytes")
+        }
+        let decoded: BrokerControlRequest
+        do {
+            decoded = try UntrustedJSON.decode(BrokerControlRequest.self, from: request)
+        } catch {
+            return Self.refusal("unreadable request: \(Self.reason(error))")
+        }
+        let devices = decoded.commands.reduce(0) { $0 + $1.deviceCount }
+        guard devices <= BrokerControl.maximumDevicesPerRequest else {
+            return Self.refusal(
+                "the request names \(devices) devices, more than \(BrokerControl.maximumDevicesPerRequest)")
+        }
+        var outcome = ControlOutcome(response: Data())
+        let results = decoded.commands.map { apply($0, into: &outcome) }
+        outcome.response = Self.encode(BrokerControlResponse(results: results))
+        return outcome
+    }
+
+    private mutating func apply(_ command: BrokerControlCommand, into outcome: inout ControlOutcome)
+        -> BrokerControlResult
+    {
+        var result = BrokerControlResult(command: command.name)
+        switch command {
+        case .putDevices(let accounts):
+            var credentials: [StoredCredential] = []
+            for account in accounts {
+                guard let credential = StoredCredential(hex: account.credential) else {
+                    result.error = "device \(account.id): the credential is not 64 lowercase hex digits"
+                    return result
+                }
+                guard !gateways.contains(account.id.rawValue) else {
+                    result.error = "device \(account.id): the name of a gateway account"
+                    return result
+                }
+                credentials.append(credential)
+            }
+            for (account, credential) in zip(accounts, credentials) {
+                let effect = put(account, credential: credential)
+                if effect != .unchanged { outcome.changes.append(.put(account)) }
+                if effect == .credentialChanged { outcome.kicks.append(account.id.rawValue) }
+            }
+            result.count = accounts.count
+        case .setGroups(let entries):
+            var missing: [DeviceID] = []
+            for entry in entries {
+                switch setGroups(entry.id, entry.groups) {
+                case nil: missing.append(entry.id)
+                case true?: if let account = devices.account(entry.id) { outcome.changes.append(.put(account)) }
+                case false?: break
+                }
+            }
+            if !missing.isEmpty { result.missing = missing }
+        case .deleteDevices(let ids):
+            var removed = 0
+            for id in ids where delete(id) {
+                removed += 1
+                outcome.changes.append(.delete(id))
+                outcome.kicks.append(id.rawValue)
+            }
+            result.count = removed
+        case .removeGroup(let group):
+            let changed = removeGroup(group)
+            for id in changed {
+                if let account = devices.account(id) { outcome.changes.append(.put(account)) }
+            }
+            result.count = changed.count
+        case .beginSync(let generation):
+            epoch &+= 1
+            sync = (generation, epoch)
+        case .endSync(let generation):
+            guard let sync, sync.generation == generation else {
+                result.error = "no reconciliation \(generation) is in progress"
+                return result
+            }
+            let removed = removeUnmarked(epoch: sync.epoch)
+            self.sync = nil
+            for id in removed {
+                outcome.changes.append(.delete(id))
+                outcome.kicks.append(id.rawValue)
+            }
+            result.count = removed.count
+        case .digest:
+            result.count = digest.count
+            result.digest = digest.hex
+        }
+        return result
+    }
+
+    private static func refusal(_ reason: String) -> ControlOutcome {
+        ControlOutcome(response: encode(BrokerControlResponse(results: [.init(command: "request", error: reason)])))
+    }
+
+    private static func encode(_ response: BrokerControlResponse) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings, numbers and arrays cannot fail.
+        return (try? encoder.encode(response)) ?? Data(#"{"results":[]}"#.utf8)
+    }
+
+    /// A short reason that names where the request went wrong, never the values in it.
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case let failure as UntrustedJSON.Failure:
+            return failure.description
+        case let error as DecodingError:
+            let path: [any CodingKey]
+            let what: String
+            switch error {
+            case .keyNotFound(let key, let context): (path, what) = (context.codingPath + [key], "missing")
+            case .typeMismatch(_, let context): (path, what) = (context.codingPath, "of the wrong type")
+            case .valueNotFound(_, let context): (path, what) = (context.codingPath, "null")
+            case .dataCorrupted(let context):
+                (path, what) = (context.codingPath, "invalid: \(context.debugDescription.prefix(120))")
+            @unknown default: (path, what) = ([], "invalid")
+            }
+            let name = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return name.isEmpty ? "not a request (\(what))" : "\(name.drop { $0 == "." }) is \(what)"
+        default:
+            return "not valid JSON"
+        }
+    }
+}

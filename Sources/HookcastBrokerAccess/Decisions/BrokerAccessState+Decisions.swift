@@ -1,0 +1,31 @@
+import HookcastProtocol
+
+extension BrokerAccessState {
+    /// A client's login. A gateway account needs its password and may use any client id; a device account needs
+    /// its password and its id as the client id, so no client takes over another device's session. The gateway
+    /// accounts are asked first: their names are reserved, whatever device account may have the same.
+    public func authenticate(username: String?, password: String?, clientID: String?) -> BrokerDecision {
+        guard let username else { return .notOurs }
+        if let credential = gateways.credential(of: username) {
+            guard let password else { return .deny }
+            return credential.matches(password: password) ? .allow : .deny
+        }
+        guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
+        // The hash is computed whatever the client id, so a wrong client id takes as long as a wrong password.
+        let passwordMatches = password.map { entry.credential.matches(password: $0) } ?? false
+        return passwordMatches && clientID == username ? .allow : .deny
+    }
+
+    /// An access check of a connected client, by its user name: `BrokerAccessPolicy` decides for the accounts the
+    /// plugin manages. Answered from memory: mosquitto asks this for every message it delivers.
+    public func authorize(username: String?, access: BrokerAccess, topic: String) -> BrokerDecision {
+        guard let username else { return .notOurs }
+        if gateways.contains(username) {
+            return BrokerAccessPolicy.gateway(may: access, topic: topic) ? .allow : .deny
+        }
+        guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
+        let allowed = BrokerAccessPolicy.device(
+            id, isMember: { devices.isMember(entry, of: $0) }, may: access, topic: topic)
+        return allowed ? .allow : .deny
+    }
+}

@@ -1,0 +1,93 @@
+import CMosquittoBroker
+import HookcastBrokerAccess
+import HookcastProtocol
+
+// The C callbacks mosquitto calls, on its thread, with the plugin's state as userdata. Each only recovers the
+// state (unretained: init holds the reference until cleanup) and the event's data, and calls a method of it.
+
+func brokerPluginBasicAuth(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let data, let userdata else { return MOSQ_ERR_AUTH.rawValue }
+    let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
+    return plugin.authenticate(data.assumingMemoryBound(to: mosquitto_evt_basic_auth.self).pointee)
+}
+
+func brokerPluginACLCheck(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let data, let userdata else { return MOSQ_ERR_ACL_DENIED.rawValue }
+    let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
+    return plugin.authorize(data.assumingMemoryBound(to: mosquitto_evt_acl_check.self).pointee)
+}
+
+func brokerPluginControl(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let data, let userdata else { return MOSQ_ERR_INVAL.rawValue }
+    let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
+    return plugin.control(data.assumingMemoryBound(to: mosquitto_evt_control.self).pointee)
+}
+
+func brokerPluginReload(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let userdata else { return MOSQ_ERR_INVAL.rawValue }
+    Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue().reload()
+    return MOSQ_ERR_SUCCESS.rawValue
+}
+
+func brokerPluginTick(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let userdata else { return MOSQ_ERR_INVAL.rawValue }
+    Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue().deferredLog.drain()
+    return MOSQ_ERR_SUCCESS.rawValue
+}
+
+extension BrokerPlugin {
+    func authenticate(_ event: mosquitto_evt_basic_auth) -> Int32 {
+        let decision = state.authenticate(
+            username: event.username.map { String(cString: $0) },
+            password: event.password.map { String(cString: $0) },
+            clientID: mosquitto_client_id(event.client).map { String(cString: $0) })
+        switch decision {
+        case .allow: return MOSQ_ERR_SUCCESS.rawValue
+        case .deny: return MOSQ_ERR_AUTH.rawValue
+        case .notOurs: return options.otherAccounts == .defer ? MOSQ_ERR_PLUGIN_DEFER.rawValue : MOSQ_ERR_AUTH.rawValue
+        }
+    }
+
+    func authorize(_ event: mosquitto_evt_acl_check) -> Int32 {
+        guard let topic = event.topic else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        let access: BrokerAccess
+        switch event.access {
+        case MOSQ_ACL_READ: access = .receive
+        case MOSQ_ACL_WRITE: access = .publish
+        case MOSQ_ACL_SUBSCRIBE: access = .subscribe
+        case MOSQ_ACL_UNSUBSCRIBE: access = .unsubscribe
+        default: return MOSQ_ERR_ACL_DENIED.rawValue
+        }
+        let decision = state.authorize(
+            username: mosquitto_client_username(event.client).map { String(cString: $0) }, access: access,
+            topic: String(cString: topic))
+        switch decision {
+        case .allow: return MOSQ_ERR_SUCCESS.rawValue
+        case .deny: return MOSQ_ERR_ACL_DENIED.rawValue
+        case .notOurs:
+            return options.otherAccounts == .defer ? MOSQ_ERR_PLUGIN_DEFER.rawValue : MOSQ_ERR_ACL_DENIED.rawValue
+        }
+    }
+
+    /// SIGHUP: reads the gateway accounts file again; if it cannot be read, the accounts read before stay.
+    func reload() {
+        deferredLog.drain()
+        do {
+            let gateways = try Self.readGatewayAccounts(options.gatewayAccountsFile)
+            state.replaceGateways(gateways)
+            BrokerLog.notice("\(gateways.count) gateway accounts read again from \(options.gatewayAccountsFile)")
+        } catch {
+            BrokerLog.error("\(error); the gateway accounts read before stay")
+        }
+    }
+}
