@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import HookcastProtocol
 
 /// The plugin's device accounts on disk, so they survive a `kill -9` of the broker (docs/broker-plugin.md,
@@ -38,9 +38,10 @@ public final class AccountJournal: Sendable {
             compactionFloor: compactionFloor)
         let worker = JournalWorker(directory: directory, state: state, log: log)
         self.worker = worker
-        let thread = Thread { worker.run() }
-        thread.name = "hookcast-account-journal"
-        thread.start()
+        // A queue of its own rather than Foundation's `Thread`, which would link CoreFoundation and ICU into the
+        // broker plugin (it then fails to load on their undefined symbols); `run` holds the queue's thread until
+        // `close`.
+        DispatchQueue(label: "hookcast-account-journal").async { worker.run() }
     }
 
     deinit {
