@@ -21,19 +21,25 @@ protocol BrokerControlTransport: Sendable {
 /// one broker never see each other's answers.
 struct MQTTControlTransport: BrokerControlTransport {
     let client: MQTTClient
+    let requestTopic: String
     let responseTopic: String
     private let responses: MQTTSubscription
 
-    /// Subscribes at once, so it can be made before the client first connects.
-    init(client: MQTTClient) async throws {
+    /// Subscribes at once, so it can be made before the client first connects. The topics are the plugin's; a
+    /// test names topics of its own, since mosquitto hands `$CONTROL/` messages to plugins only.
+    init(
+        client: MQTTClient, requestTopic: String = BrokerControl.requestTopic,
+        responseTopics: String = BrokerControl.responseTopic
+    ) async throws {
         self.client = client
-        responseTopic = "\(BrokerControl.responseTopic)/\(Self.topicLevel(client.configuration.clientID))"
+        self.requestTopic = requestTopic
+        responseTopic = "\(responseTopics)/\(Self.topicLevel(client.configuration.clientID))"
         responses = try await client.subscribe(to: responseTopic)
     }
 
     func publish(request payload: [UInt8], correlationData: [UInt8]) async throws {
         try await client.publish(
-            to: BrokerControl.requestTopic, payload: payload, qos: .atLeastOnce,
+            to: requestTopic, payload: payload, qos: .atLeastOnce,
             properties: MQTTPublishProperties(
                 correlationData: correlationData, responseTopic: responseTopic, contentType: "application/json"))
     }
