@@ -161,15 +161,15 @@ private func sha256Hex(_ text: String) -> String {
     SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
 }
 
-private func pluginAccounts(
+func pluginAccounts(
     _ plugin: FakeBrokerPlugin, store: any HookcastStore, gatewayUsername: String? = nil,
-    timeout: Duration = .seconds(30)
+    timeout: Duration = .seconds(30), logger: Logger? = nil
 ) -> PluginDeviceAccounts {
-    var logger = Logger(label: "test")
-    logger.logLevel = .error
+    var quiet = Logger(label: "test")
+    quiet.logLevel = .error
     return PluginDeviceAccounts(
         control: BrokerControlClient(transport: plugin, timeout: timeout), store: store,
-        gatewayUsername: gatewayUsername, logger: logger)
+        gatewayUsername: gatewayUsername, logger: logger ?? quiet)
 }
 
 /// Runs `body` with accounts over a fresh fake plugin, its answers served until the body returns.
