@@ -8,10 +8,10 @@ struct BrokerSetupCommand: ParsableCommand {
         commandName: "broker-setup",
         abstract: "Write the broker plugin's gateway accounts file and the gateway's broker credentials, if missing.",
         discussion: """
-            The gateway accounts file (plugin_opt_gateway_accounts in broker.conf) gives the gateway an account \\
-            allowed to command devices and manage their accounts; it holds only the SHA-256 of the password. The \\
-            password goes to the credentials file (mode 0600), which `hookcast serve` reads. Existing files are \\
-            left alone.
+            The gateway accounts file (plugin_opt_gateway_accounts in broker.conf) gives the gateway an account \
+            allowed to command devices and manage their accounts; it holds only the SHA-256 of the password. The \
+            password goes to the credentials file (mode 0600), which `hookcast serve` reads. Existing files are \
+            left alone; credentials without an accounts file (from before the plugin) get one made from them.
             """
     )
 
@@ -29,8 +29,12 @@ struct BrokerSetupCommand: ParsableCommand {
     func run() throws {
         let accounts = URL(fileURLWithPath: gatewayAccountsFile ?? "\(dataDirectory)/broker/gateway-accounts")
         let credentials = URL(fileURLWithPath: credentialsFile ?? "\(dataDirectory)/\(Self.credentialsFileName)")
+        let hadCredentials = FileManager.default.fileExists(atPath: credentials.path)
         if try GatewayAccountsFile.create(accounts: accounts, credentials: credentials) {
-            print("Wrote \(accounts.path) and \(credentials.path).")
+            print(
+                hadCredentials
+                    ? "Wrote \(accounts.path) for the gateway account in \(credentials.path)."
+                    : "Wrote \(accounts.path) and \(credentials.path).")
         } else {
             print("\(accounts.path) and \(credentials.path) exist; nothing changed.")
         }

@@ -8,32 +8,39 @@ public enum GatewayAccountsFile {
     public static let gatewayUsername = "hookcast-gateway"
 
     /// Writes the gateway accounts file and the gateway's credentials, each only if missing (mode 0600); returns
-    /// whether anything was written. Both or neither: an account without the password that opens it is useless.
+    /// whether anything was written. Credentials without an accounts file (a data directory from before the plugin)
+    /// get one made from them; an accounts file without the credentials is refused, as its password is gone.
     @discardableResult
     public static func create(accounts: URL, credentials: URL) throws -> Bool {
         let manager = FileManager.default
         let haveAccounts = manager.fileExists(atPath: accounts.path)
         let haveCredentials = manager.fileExists(atPath: credentials.path)
-        if haveAccounts && haveCredentials { return false }
-        guard !haveAccounts && !haveCredentials else {
-            throw BrokerSetupError.halfConfigured(
-                present: haveAccounts ? accounts.path : credentials.path,
-                missing: haveAccounts ? credentials.path : accounts.path)
+        switch (haveAccounts, haveCredentials) {
+        case (true, true):
+            return false
+        case (true, false):
+            throw BrokerSetupError.halfConfigured(present: accounts.path, missing: credentials.path)
+        case (false, true):
+            let existing = try BrokerCredentials.load(from: credentials)
+            try writePrivately(
+                Data(contents(username: existing.username, password: existing.password).utf8), to: accounts)
+            return true
+        case (false, false):
+            let password = BrokerPassword.generate()
+            try writePrivately(Data(contents(username: gatewayUsername, password: password).utf8), to: accounts)
+            try writePrivately(
+                try JSONCoding.encoder().encode(BrokerCredentials(username: gatewayUsername, password: password)),
+                to: credentials)
+            return true
         }
-        let password = BrokerPassword.generate()
-        try writePrivately(Data(contents(gatewayPassword: password).utf8), to: accounts)
-        try writePrivately(
-            try JSONCoding.encoder().encode(BrokerCredentials(username: gatewayUsername, password: password)),
-            to: credentials)
-        return true
     }
 
     /// The file's text: the password only as its SHA-256, as the plugin keeps device passwords.
-    static func contents(gatewayPassword: String) -> String {
+    static func contents(username: String, password: String) -> String {
         """
         # Hookcast broker plugin: accounts that may command devices and change device accounts.
         # username:sha256-hex-of-password, written by `hookcast broker-setup`; the broker re-reads it on SIGHUP.
-        \(gatewayUsername):\(BrokerCredential.of(password: gatewayPassword))
+        \(username):\(BrokerCredential.of(password: password))
 
         """
     }
@@ -65,7 +72,8 @@ public enum BrokerSetupError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .halfConfigured(let present, let missing):
-            "\(present) exists but \(missing) does not; restore it, or delete both to start over"
+            "\(present) exists but \(missing) does not; restore it, or delete both to start over (the gateway "
+                + "then has a new broker password)"
         }
     }
 }

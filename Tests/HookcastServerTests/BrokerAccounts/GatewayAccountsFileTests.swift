@@ -27,7 +27,7 @@ import Testing
         }
     }
 
-    @Test func oneFileWithoutTheOtherIsRefused() throws {
+    @Test func anAccountsFileWithoutTheCredentialsIsRefused() throws {
         let directory = GatewayHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -37,5 +37,18 @@ import Testing
             try GatewayAccountsFile.create(
                 accounts: accounts, credentials: directory.appendingPathComponent("mqtt-gateway.json"))
         }
+    }
+
+    @Test func credentialsFromBeforeThePluginGetTheirAccountsFile() throws {
+        let directory = GatewayHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let credentials = directory.appendingPathComponent("mqtt-gateway.json")
+        try Data(#"{"username":"hookcast-gateway","password":"kept-password"}"#.utf8).write(to: credentials)
+        let accounts = directory.appendingPathComponent("broker/gateway-accounts")
+        #expect(try GatewayAccountsFile.create(accounts: accounts, credentials: credentials))
+        let hash = SHA256.hash(data: Array("kept-password".utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(try String(contentsOf: accounts, encoding: .utf8).contains("\nhookcast-gateway:\(hash)\n"))
+        #expect(try BrokerCredentials.load(from: credentials).password == "kept-password")
     }
 }
