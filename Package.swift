@@ -99,8 +99,6 @@ let package = Package(
                 "HookcastProtocol",
                 "Mosquitto",
                 .product(name: "Crypto", package: "swift-crypto"),
-                // PBKDF2, to write the broker's first password hash in mosquitto's own format.
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HTTPServerBuilder, named where the public and the metrics listener share one server setup.

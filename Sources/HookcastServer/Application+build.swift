@@ -81,10 +81,11 @@ func assembleParts(
     let broker = try BrokerConnection(configuration: configuration, logger: logger)
     let accounts: any DeviceAccounts =
         switch configuration.deviceAccounts {
-        case .dynamicSecurity:
-            DynamicSecurityAccounts(
-                control: try await DynamicSecurityClient(
-                    client: broker.client, timeout: configuration.brokerAccountTimeout),
+        case .plugin:
+            PluginDeviceAccounts(
+                control: BrokerControlClient(
+                    transport: try await MQTTControlTransport(client: broker.client),
+                    timeout: configuration.brokerAccountTimeout),
                 store: store,
                 gatewayUsername: configuration.mqttUsername, logger: logger)
         case .unmanaged: UnmanagedDeviceAccounts()

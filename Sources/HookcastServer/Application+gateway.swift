@@ -80,12 +80,14 @@ func assembleGateway(
 /// HTTP routes exactly as `buildApplication` makes them, and of the services the group-commit writers and the one
 /// that closes the store.
 /// Nothing answers acknowledgements, and nothing publishes later what `broker` refused. For the HTTP contract tests,
-/// which run it with `app.test(.router)` on an in-memory store and a recording publisher.
+/// which run it with `app.test(.router)` on an in-memory store and a recording publisher (and, for the account
+/// routes, `accounts` over a fake broker plugin, whose `run()` the test runs).
 func buildApplication(
-    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing
+    configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing,
+    accounts: any DeviceAccounts = UnmanagedDeviceAccounts()
 ) throws -> some ApplicationProtocol {
     let (router, gateway) = try assembleGateway(
-        configuration: configuration, logger: logger, store: store, broker: broker, accounts: UnmanagedDeviceAccounts())
+        configuration: configuration, logger: logger, store: store, broker: broker, accounts: accounts)
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,

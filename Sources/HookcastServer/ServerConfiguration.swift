@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     public var mqttPassword: String?
     /// TLS to the broker; nil connects in plain text.
     public var mqttTLS: MQTTClient.TLSConfiguration?
-    /// Whether the gateway gives each device its own broker account (mosquitto's dynamic-security plugin).
+    /// Whether the gateway gives each device its own broker account (Hookcast's broker plugin).
     public var deviceAccounts: DeviceAccountsMode
     /// How long the gateway waits for the broker to confirm an account change before answering 503.
     public var brokerAccountTimeout: Duration
@@ -110,9 +110,19 @@ public struct ServerConfiguration: Sendable {
 
 /// Who manages the broker's device accounts.
 public enum DeviceAccountsMode: String, Sendable, CaseIterable {
-    /// The gateway, through mosquitto's dynamic-security plugin: creating a device yields its password, deleting
-    /// it revokes the account, group changes apply at once.
-    case dynamicSecurity = "dynamic-security"
+    /// The gateway, through Hookcast's broker plugin: creating a device yields its password, deleting it revokes
+    /// the account, group changes apply at once and disconnect nobody.
+    case plugin
     /// Someone else (an open test broker, or an integrator's own user database).
     case unmanaged = "none"
+
+    /// The value of `--device-accounts`; `dynamic-security`, the mode before the plugin, still means `plugin`, so
+    /// an old service file keeps working.
+    public init?(option: String) {
+        if option == "dynamic-security" {
+            self = .plugin
+        } else {
+            self.init(rawValue: option)
+        }
+    }
 }

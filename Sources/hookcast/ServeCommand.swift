@@ -43,11 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("device-accounts"),
         help: """
-            Who manages devices' broker accounts: dynamic-security (the gateway, through mosquitto's plugin) or \
-            none (HOOKCAST_DEVICE_ACCOUNTS).
+            Who manages devices' broker accounts: plugin (the gateway, through Hookcast's broker plugin) or none \
+            (HOOKCAST_DEVICE_ACCOUNTS). dynamic-security is still read as plugin, for old configurations.
             """)
     var deviceAccounts: String =
-        Environment.value("HOOKCAST_DEVICE_ACCOUNTS") ?? DeviceAccountsMode.dynamicSecurity.rawValue
+        Environment.value("HOOKCAST_DEVICE_ACCOUNTS") ?? DeviceAccountsMode.plugin.rawValue
 
     @Option(
         name: .customLong("mqtt-client-id"),
@@ -111,8 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--rate-limit must be above 0 and --rate-burst at least 1.")
         }
-        guard DeviceAccountsMode(rawValue: deviceAccounts) != nil else {
-            throw ValidationError("--device-accounts must be dynamic-security or none.")
+        guard DeviceAccountsMode(option: deviceAccounts) != nil else {
+            throw ValidationError("--device-accounts must be plugin or none.")
         }
         guard maximumConcurrentRequests >= 1 else {
             throw ValidationError("--max-concurrent-requests must be at least 1.")
@@ -149,7 +149,7 @@ struct ServeCommand: AsyncParsableCommand {
             mqttPassword: credentials.password,
             mqttTLS: try mqttTLS.tlsConfiguration(),
             mqttClientID: mqttClientID,
-            deviceAccounts: DeviceAccountsMode(rawValue: deviceAccounts) ?? .dynamicSecurity,
+            deviceAccounts: DeviceAccountsMode(option: deviceAccounts) ?? .plugin,
             // Secrets from the environment only: a command line is visible to every user in `ps`.
             adminToken: Environment.value("HOOKCAST_ADMIN_TOKEN"),
             adminSignInBurst: adminSignInBurst,

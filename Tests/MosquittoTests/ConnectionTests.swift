@@ -56,19 +56,26 @@ struct ConnectionTests {
 
     @Test("Disconnected by the broker (an account change), the client connects again by itself")
     func reconnectsAfterServerDisconnect() async throws {
-        // The shipped configuration: its dynamic-security plugin disconnects a client whose roles change, with
+        // The shipped configuration: Hookcast's broker plugin disconnects a client whose password changes, with
         // DISCONNECT reason 152, after which the network loop ends for good, as libmosquitto's own does.
         let broker = try await TestBroker(access: .secure)
         let gateway = try broker.gatewayCredentials
+        let adminID = "admin-\(UUID().uuidString.prefix(8))"
         let admin = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: broker.port, clientID: "admin-\(UUID().uuidString.prefix(8))", username: gateway.username,
+                port: broker.port, clientID: adminID, username: gateway.username,
                 password: gateway.password, connectTimeout: .seconds(5)))
         try await admin.connect()
-        let control = "$CONTROL/dynamic-security/v1"
+        // SHA-256 of "pw" and of "pw-changed": the credentials the plugin keeps.
+        let pw = "30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4"
+        let changed = "edad4952829b9c5b455bee5eb5de95927482129804572eb7e762bc9277c48e4d"
+        func put(_ credential: String) -> String {
+            #"{"command":"putDevices","devices":[{"id":"kick-me","credential":"\#(credential)","groups":[]}]}"#
+        }
+        let control = MQTTPublishProperties(
+            correlationData: [1], responseTopic: "$CONTROL/hookcast/v1/response/\(adminID)")
         try await admin.publish(
-            to: control,
-            payload: Array(#"{"commands":[{"command":"createClient","username":"kick-me","password":"pw"}]}"#.utf8))
+            to: "$CONTROL/hookcast/v1", payload: Array(#"{"commands":[\#(put(pw))]}"#.utf8), properties: control)
         let client = try MQTTClient(
             configuration: MQTTClient.Configuration(
                 port: broker.port, clientID: "kick-me", username: "kick-me", password: "pw",
@@ -77,10 +84,11 @@ struct ConnectionTests {
             while (try? await client.connect()) == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         let states = client.stateChanges()
+        // A changed password disconnects the client; the one after it, in the same request, restores "pw" before
+        // the client comes back.
         try await admin.publish(
-            to: control,
-            payload: Array(
-                #"{"commands":[{"command":"addClientRole","username":"kick-me","rolename":"hookcast-device"}]}"#.utf8))
+            to: "$CONTROL/hookcast/v1", payload: Array(#"{"commands":[\#(put(changed)),\#(put(pw))]}"#.utf8),
+            properties: control)
         let seen = try await states.untilReconnected(within: .seconds(15), "reconnect after the broker's DISCONNECT")
         #expect(
             seen.contains { if case .disconnected(let reason) = $0 { reason.contains("152") } else { false } },

@@ -3,8 +3,9 @@ import Foundation
 /// A mosquitto process owned by a test: started from the repository's `broker.conf` on a free loopback port,
 /// in a private directory, and stopped by its pid.
 ///
-/// `.secure` is the shipped configuration as it is: no anonymous clients, accounts in the dynamic-security plugin,
-/// set up by `hookcast broker-setup` (whose gateway credentials are in `gatewayCredentials`). `.open` replaces the
+/// `.secure` is the shipped configuration as it is: no anonymous clients, accounts in Hookcast's broker plugin
+/// (the one named by `HOOKCAST_TEST_BROKER_PLUGIN`, which scripts/test builds and exports), its gateway account set
+/// up by `hookcast broker-setup` (whose gateway credentials are in `gatewayCredentials`). `.open` replaces the
 /// access-control block with `allow_anonymous true`, for tests about everything else.
 public final class TestBroker: @unchecked Sendable {
     public enum Access: Sendable {
@@ -28,11 +29,17 @@ public final class TestBroker: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = try Self.testConfiguration(port: self.port, access: access, extra: extraConfiguration)
         try configuration.write(to: directory.appendingPathComponent("broker.conf"), atomically: true, encoding: .utf8)
-        if access == .secure { try await Self.setUpAccounts(in: directory) }
+        if access == .secure {
+            try await Self.setUpAccounts(in: directory)
+            // Made here, not by the plugin: loaded while mosquitto still runs as root, it would make it root's.
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent(Self.pluginStateDirectory), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        }
         // Run as root, mosquitto drops to the `mosquitto` user, which must be able to write its database and the
-        // plugin's file here.
+        // plugin's state here, and read the gateway accounts file.
         if getuid() == 0 {
-            for name in [".", "dynamic-security.json"] {
+            for name in [".", Self.pluginStateDirectory, "gateway-accounts"] {
                 try? FileManager.default.setAttributes(
                     [.ownerAccountName: "mosquitto"], ofItemAtPath: directory.appendingPathComponent(name).path)
             }
@@ -51,12 +58,16 @@ public final class TestBroker: @unchecked Sendable {
         }
     }
 
-    /// Runs `hookcast broker-setup` for the plugin's file and the gateway's credentials, as scripts/run does.
+    /// broker.conf's `plugin_opt_state_dir`.
+    static let pluginStateDirectory = "hookcast-accounts"
+
+    /// Runs `hookcast broker-setup` for the plugin's gateway accounts and the gateway's credentials, as scripts/run
+    /// does.
     private static func setUpAccounts(in directory: URL) async throws {
         let setup = try ChildProcess(
             executable: try HookcastExecutable.url().path,
             arguments: [
-                "broker-setup", "--config-file", directory.appendingPathComponent("dynamic-security.json").path,
+                "broker-setup", "--gateway-accounts-file", directory.appendingPathComponent("gateway-accounts").path,
                 "--credentials-file", directory.appendingPathComponent("gateway.json").path,
             ],
             directory: directory, logFile: directory.appendingPathComponent("broker-setup.log"))
@@ -121,8 +132,8 @@ public final class TestBroker: @unchecked Sendable {
                 // Only the first (plain) listener: an enabled TLS listener keeps its own port, as in scripts/run.
                 replaced = true
                 lines.append("listener \(port) 127.0.0.1")
-            } else if line.hasPrefix("plugin ") && line.hasSuffix("mosquitto_dynamic_security.so") {
-                lines.append("plugin \(try dynamicSecurityPlugin())")
+            } else if access == .secure && line.hasPrefix("plugin ") && line.hasSuffix("libhookcast-broker-plugin.so") {
+                lines.append("plugin \(try brokerPlugin())")
             } else {
                 lines.append(String(line))
             }
@@ -131,18 +142,12 @@ public final class TestBroker: @unchecked Sendable {
         return (lines + extra).joined(separator: "\n") + "\n"
     }
 
-    static func dynamicSecurityPlugin() throws -> String {
-        let libraries = ["/usr/lib", "/usr/local/lib"]
-        let architectures =
-            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib").filter { $0.hasSuffix("-linux-gnu") })
-            ?? []
-        let candidates =
-            architectures.map { "/usr/lib/\($0)/mosquitto_dynamic_security.so" }
-            + libraries.map { "\($0)/mosquitto_dynamic_security.so" }
-        guard let found = candidates.first(where: FileManager.default.fileExists(atPath:)) else {
-            throw TestBrokerError.pluginNotInstalled
-        }
-        return found
+    /// Hookcast's broker plugin as scripts/test built it.
+    static func brokerPlugin() throws -> String {
+        guard let path = ProcessInfo.processInfo.environment["HOOKCAST_TEST_BROKER_PLUGIN"],
+            FileManager.default.fileExists(atPath: path)
+        else { throw TestBrokerError.pluginNotBuilt }
+        return path
     }
 
     static func mosquittoExecutable() throws -> URL {
@@ -157,7 +162,7 @@ public final class TestBroker: @unchecked Sendable {
 public enum TestBrokerError: Error, CustomStringConvertible {
     case noListenerLine
     case mosquittoNotInstalled
-    case pluginNotInstalled
+    case pluginNotBuilt
     case noCredentials
     case notListening(port: Int)
     case brokerNotListening(port: Int, log: String)
@@ -166,7 +171,8 @@ public enum TestBrokerError: Error, CustomStringConvertible {
         switch self {
         case .noListenerLine: return "broker.conf has no `listener` line to point at the test port"
         case .mosquittoNotInstalled: return "mosquitto is not installed; run scripts/test, which installs it"
-        case .pluginNotInstalled: return "mosquitto's dynamic-security plugin is not installed (package mosquitto)"
+        case .pluginNotBuilt:
+            return "HOOKCAST_TEST_BROKER_PLUGIN names no built broker plugin; run scripts/test, which builds it"
         case .noCredentials: return "hookcast broker-setup wrote no gateway credentials (see broker-setup.log)"
         case .notListening(let port): return "nothing listens on 127.0.0.1:\(port)"
         case .brokerNotListening(let port, let log):

@@ -58,44 +58,42 @@ wait_for_port() {
     return 1
 }
 
-# Where Debian (or a local build) installed mosquitto's dynamic-security plugin.
-dynsec_plugin() {
-    local path
-    for path in /usr/lib/*/mosquitto_dynamic_security.so /usr/lib/mosquitto_dynamic_security.so \
-        /usr/local/lib/mosquitto_dynamic_security.so; do
-        [ -f "$path" ] && { echo "$path"; return 0; }
-    done
-    echo "mosquitto's dynamic-security plugin is not installed (package mosquitto)" >&2
-    return 1
-}
-
 # broker_conf PORT [open]: the shipped broker.conf with its first (plain) listener on PORT (an enabled TLS listener
-# keeps its own port) and the plugin path of this machine; with `open`, the access-control block becomes
-# `allow_anonymous true` (the tests' shared broker).
+# keeps its own port) and, secure, its plugin line pointing at $HOOKCAST_BROKER_PLUGIN (the built
+# libhookcast-broker-plugin.so); with `open`, the access-control block becomes `allow_anonymous true` (the tests'
+# shared broker).
 broker_conf() {
-    local port=$1 mode=${2:-secure} root plugin
+    local port=$1 mode=${2:-secure} root
     root=$(repo_root)
     if [ "$mode" = open ]; then
         sed -e "0,/^listener [0-9]* /s//listener $port /" \
             -e '/^# >>> access control/,/^# <<< access control/c\allow_anonymous true' "$root/broker.conf"
     else
-        plugin=$(dynsec_plugin) || return 1
-        sed -e "0,/^listener [0-9]* /s//listener $port /" -e "s|^plugin .*mosquitto_dynamic_security.so|plugin $plugin|" \
-            "$root/broker.conf"
+        if [ ! -f "${HOOKCAST_BROKER_PLUGIN:-}" ]; then
+            echo "HOOKCAST_BROKER_PLUGIN must name the built plugin (swift build --product hookcast-broker-plugin)" >&2
+            return 1
+        fi
+        sed -e "0,/^listener [0-9]* /s//listener $port /" \
+            -e "s|^plugin .*libhookcast-broker-plugin.so|plugin $HOOKCAST_BROKER_PLUGIN|" "$root/broker.conf"
     fi
 }
 
 # start_broker DIR PORT [open]: writes DIR/broker.conf (see broker_conf) and starts mosquitto in DIR, where its
-# database, log and (secure) dynamic-security.json live. Sets BROKER_PID.
+# database, log and (secure) the plugin's state directory and gateway accounts file live. Sets BROKER_PID.
 start_broker() {
     local dir=$1 port=$2 mode=${3:-secure}
     mkdir -p "$dir"
     broker_conf "$port" "$mode" > "$dir/broker.conf"
+    # Made here, not by the plugin: a plugin loaded while mosquitto still runs as root would make it root's.
+    [ "$mode" = open ] || { mkdir -p "$dir/hookcast-accounts" && chmod 0700 "$dir/hookcast-accounts"; }
     # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database and the
-    # plugin's file (not -R: a TLS directory beside them keeps its own owners).
+    # plugin's state, and read the gateway accounts file (not -R: a TLS directory beside them keeps its own owners).
     if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then
         chown mosquitto "$dir"
-        [ ! -f "$dir/dynamic-security.json" ] || chown mosquitto "$dir/dynamic-security.json"
+        local owned
+        for owned in "$dir/hookcast-accounts" "$dir/hookcast-accounts"/* "$dir/gateway-accounts"; do
+            [ ! -e "$owned" ] || chown mosquitto "$owned"
+        done
     fi
     (cd "$dir" && exec /usr/sbin/mosquitto -c "$dir/broker.conf" >> "$dir/broker.log" 2>&1) &
     BROKER_PID=$!

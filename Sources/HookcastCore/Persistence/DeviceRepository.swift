@@ -13,4 +13,9 @@ public protocol DeviceRepository: Sendable {
     func delete(id: DeviceID) async throws -> Bool
     /// Sorted.
     func allIDs() async throws -> [DeviceID]
+    /// Keeps each device's broker credential: the SHA-256 of its broker password as 64 lowercase hex digits,
+    /// never the password. Ids without a device are skipped.
+    func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws
+    /// The broker credential of every device that has one (devices made before the gateway kept them have none).
+    func brokerCredentials() async throws -> [DeviceID: String]
 }

@@ -54,8 +54,13 @@ extension BrokerAccountError {
             APIError(
                 .serviceUnavailable, "broker_unavailable",
                 "The MQTT broker did not confirm the device's account, so nothing was changed. Is the broker up, with "
-                    + "mosquitto's dynamic-security plugin loaded? (A gateway whose broker accounts are managed "
-                    + "elsewhere runs with --device-accounts none.)",
+                    + "Hookcast's broker plugin loaded and this gateway's account in its gateway accounts file? (A "
+                    + "gateway whose broker accounts are managed elsewhere runs with --device-accounts none.)",
+                headers: [.retryAfter: "5"])
+        case .storeFailed:
+            APIError(
+                .serviceUnavailable, "store_unavailable",
+                "The device's broker credential could not be stored, so nothing was changed; try again.",
                 headers: [.retryAfter: "5"])
         case .refused(let reason):
             APIError(.badGateway, "broker_refused", "The MQTT broker refused the device's account: \(reason).")

@@ -7,7 +7,7 @@ protocol DeviceAccounts: Sendable {
     var isManaged: Bool { get }
     /// Creates the device's account and returns its password, which is not kept anywhere readable.
     func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String
-    /// Creates accounts for many devices in one exchange with the broker.
+    /// Creates accounts for many devices in as few exchanges with the broker as its limits allow.
     func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String]
     /// Gives the device a new password (creating the account if the broker lost it) and returns it.
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
@@ -15,9 +15,9 @@ protocol DeviceAccounts: Sendable {
     func delete(_ device: DeviceID) async
     /// Makes the broker's group memberships of `devices` those in the store.
     func updateGroups(of devices: [DeviceID]) async
-    /// Removes a deleted group's broker group and role.
+    /// Takes a deleted group from every device's account.
     func groupDeleted(_ group: GroupID) async
-    /// Brings the broker's accounts, groups and roles in line with the store.
+    /// Brings the broker's accounts and their groups in line with the store.
     func reconcile() async
     /// Serves the broker's answers; returns when the connection closes.
     func run() async

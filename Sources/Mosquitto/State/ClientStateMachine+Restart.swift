@@ -1,11 +1,11 @@
 import CMosquitto
 
 // The network loop reconnects after a lost connection, but ends for good in two cases, as libmosquitto's own loop
-// does: when the broker sends DISCONNECT (the dynamic-security plugin does so to every client whose account
-// changes; a session taken over), and after a TLS error (libmosquitto 2.0 gives up on a handshake that fails, or a
-// TLS connection that ends without a TLS goodbye, as from a broker killed with SIGKILL, and reports the connection
-// lost or nothing at all). This client promises to reconnect until it is closed, so in both cases it starts the
-// loop again itself, with libmosquitto's backoff.
+// does: when the broker sends DISCONNECT (Hookcast's broker plugin does so to a device whose password changes or
+// whose account goes; a session taken over), and after a TLS error (libmosquitto 2.0 gives up on a handshake that
+// fails, or a TLS connection that ends without a TLS goodbye, as from a broker killed with SIGKILL, and reports
+// the connection lost or nothing at all). This client promises to reconnect until it is closed, so in both cases it
+// starts the loop again itself, with libmosquitto's backoff.
 extension ClientStateMachine {
     /// A connection that lasted this long resets the backoff between restarts.
     static var stableConnection: Duration { .seconds(60) }

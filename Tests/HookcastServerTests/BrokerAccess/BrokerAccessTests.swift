@@ -53,7 +53,8 @@ struct BrokerAccessTests {
                     "\(root)/devices/vault-1/acks", "\(root)/devices/vault-1/status", "\(root)/devices/vault-1/+",
                     "\(root)/groups/vault/commands", "\(root)/devices/+/commands", "\(root)/groups/+/commands",
                     "\(root)/#", "#", "+/+/+/+/+", "$share/steal/\(root)/devices/+/acks", "$CONTROL/#",
-                    "$CONTROL/dynamic-security/v1/response", "\(root)/state/emergency/devices/vault-1",
+                    "$CONTROL/hookcast/v1/response/#", "$CONTROL/hookcast/v1/response/hookcast-gateway",
+                    "\(root)/state/emergency/devices/vault-1",
                 ])
             #expect(attacker.output.contains("135"), "the SUBACK refuses the foreign filters: \(attacker.output)")
 
@@ -92,7 +93,7 @@ struct BrokerAccessTests {
             let forbidden = [
                 "\(root)/devices/kiosk-2/commands", "\(root)/groups/kiosks/commands", "\(root)/all/commands",
                 "\(root)/devices/kiosk-2/acks", "\(root)/devices/kiosk-2/status", "\(root)/devices/kiosk-2/config",
-                "\(root)/state/emergency/all", "$CONTROL/dynamic-security/v1",
+                "\(root)/state/emergency/all", "$CONTROL/hookcast/v1", "$CONTROL/hookcast/v1/response/hookcast-gateway",
             ]
             for topic in forbidden {
                 await #expect(throws: MQTTError.publishRejected(topic: topic, .notAuthorized)) {
@@ -211,16 +212,17 @@ struct BrokerAccessTests {
             try await SecureGateway.createGroup(gateway, "crew", members: ["member-1"])
         }
         // Behind the gateway's back (as if its requests had been lost): the device row goes, the account stays;
-        // the member's broker group membership is dropped.
+        // the plugin forgets the group's memberships.
         try await Self.deleteDeviceRow("ghost-1", in: directory)
         let credentials = try broker.gatewayCredentials
-        let admin = try SecureGateway.client(broker, username: credentials.username, password: credentials.password)
+        let admin = try SecureGateway.client(
+            broker, username: credentials.username, password: credentials.password, clientID: "reconcile-admin")
         try await admin.connect()
         try await admin.publish(
-            to: "$CONTROL/dynamic-security/v1",
-            payload: Array(
-                #"{"commands":[{"command":"removeGroupClient","groupname":"hookcast-group-crew","username":"member-1"}]}"#
-                    .utf8))
+            to: BrokerControl.requestTopic,
+            payload: Array(#"{"commands":[{"command":"removeGroup","group":"crew"}]}"#.utf8),
+            properties: MQTTPublishProperties(
+                correlationData: [1], responseTopic: "\(BrokerControl.responseTopic)/reconcile-admin"))
         await admin.disconnect()
 
         try await SecureGateway.run(dataDirectory: directory, broker: broker) { gateway, broker in
@@ -265,16 +267,16 @@ private final class PasswordBox: @unchecked Sendable {
 struct BrokerWithoutPluginTests {
     @Test("A broker that does not answer for accounts gets a 503 naming the likely cause, and no device is kept")
     func noPluginNoDevice() async throws {
-        // The open test broker has no dynamic-security plugin: nobody answers on its control topic.
+        // The open test broker has no plugin: nobody answers on its control topic.
         try await GatewayHarness.run(configure: {
-            $0.deviceAccounts = .dynamicSecurity
+            $0.deviceAccounts = .plugin
             $0.brokerAccountTimeout = .milliseconds(500)
         }) { gateway in
             let id = "orphan-\(UUID().uuidString.prefix(8))"
             let created = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             #expect(created.status == .serviceUnavailable, "\(created.text)")
             #expect(created.errorCode == "broker_unavailable")
-            #expect(created.string("detail")?.contains("dynamic-security") == true)
+            #expect(created.string("detail")?.contains("Hookcast's broker plugin") == true)
             #expect(created.headers[.retryAfter] == "5")
             #expect(try await gateway.admin(.get, "devices/\(id)").status == .notFound)
         }

@@ -5,7 +5,7 @@ import HookcastTestSupport
 import Testing
 
 /// The reference agent on the shipped, locked-down broker: it logs in with the password the gateway gave it,
-/// follows group changes (which make the broker disconnect it once) and keeps acknowledging.
+/// follows group changes (which never disconnect it) and keeps acknowledging.
 @Suite("Reference agents on the secure broker")
 struct SecureFleetTests {
     @Test("Agents with their own accounts execute group, device and broadcast commands, across group changes")

@@ -4,7 +4,7 @@ import HookcastTestSupport
 import Mosquitto
 import Testing
 
-/// A broker started from the shipped configuration as it is (no anonymous clients, the dynamic-security plugin)
+/// A broker started from the shipped configuration as it is (no anonymous clients, Hookcast's broker plugin)
 /// and a gateway that manages its device accounts.
 enum SecureGateway {
     static func run(
@@ -21,7 +21,7 @@ enum SecureGateway {
         try await GatewayHarness.run(dataDirectory: dataDirectory, mqttPort: broker.port) { settings in
             settings.mqttUsername = credentials.username
             settings.mqttPassword = credentials.password
-            settings.deviceAccounts = .dynamicSecurity
+            settings.deviceAccounts = .plugin
         } _: { gateway in
             try await body(gateway, broker)
         }

@@ -24,6 +24,7 @@ enum InProcessGateway {
         _ mode: TestingSetup = .router,
         broker: RecordingPublisher = RecordingPublisher(),
         configure: (inout ServerConfiguration) -> Void = { _ in },
+        accounts: (any HookcastStore) -> any DeviceAccounts = { _ in UnmanagedDeviceAccounts() },
         _ body: @escaping @Sendable (Parts) async throws -> Void
     ) async throws {
         let directory = GatewayHarness.temporaryDirectory()
@@ -34,7 +35,8 @@ enum InProcessGateway {
         var logger = Logger(label: "hookcast")
         logger.logLevel = .warning
         let store = InMemoryStore()
-        let app = try buildApplication(configuration: settings, logger: logger, store: store, broker: broker)
+        let app = try buildApplication(
+            configuration: settings, logger: logger, store: store, broker: broker, accounts: accounts(store))
         try await app.test(mode) { client in
             // Over a socket, a connection per request as in `GatewayHarness`: the server closing an idle keep-alive
             // connection cannot break a test.

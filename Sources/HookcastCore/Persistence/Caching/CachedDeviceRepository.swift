@@ -23,4 +23,11 @@ struct CachedDeviceRepository: DeviceRepository {
     func allIDs() async throws -> [DeviceID] {
         try await cache.allDeviceIDs.value(for: 0) { try await wrapped.allIDs() }
     }
+
+    // Credentials are not cached: only reconciliation reads them, a few times an hour.
+    func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
+        try await wrapped.setBrokerCredentials(credentials)
+    }
+
+    func brokerCredentials() async throws -> [DeviceID: String] { try await wrapped.brokerCredentials() }
 }

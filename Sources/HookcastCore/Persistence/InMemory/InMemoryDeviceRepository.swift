@@ -34,6 +34,7 @@ struct InMemoryDeviceRepository: DeviceRepository {
     func delete(id: DeviceID) async throws -> Bool {
         try database.access { state in
             guard state.devices.removeValue(forKey: id) != nil else { return false }
+            state.brokerCredentials[id] = nil
             for groupID in state.groups.keys {
                 state.groups[groupID]?.members.removeAll { $0 == id }
             }
@@ -43,5 +44,17 @@ struct InMemoryDeviceRepository: DeviceRepository {
 
     func allIDs() async throws -> [DeviceID] {
         try database.access { $0.devices.keys.sorted() }
+    }
+
+    func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
+        try database.access { state in
+            for (id, credential) in credentials where state.devices[id] != nil {
+                state.brokerCredentials[id] = credential
+            }
+        }
+    }
+
+    func brokerCredentials() async throws -> [DeviceID: String] {
+        try database.access { $0.brokerCredentials }
     }
 }

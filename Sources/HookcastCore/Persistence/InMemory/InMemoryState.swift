@@ -7,6 +7,8 @@ struct InMemoryState {
     var isClosed = false
     var keys: [UUID: StoredAPIKey] = [:]
     var devices: [DeviceID: Device] = [:]
+    /// The SHA-256 hex of each device's broker password (`DeviceRepository.setBrokerCredentials`).
+    var brokerCredentials: [DeviceID: String] = [:]
     var groups: [GroupID: DeviceGroup] = [:]
     var actions: [EventID: Action] = [:]
     /// Insertion order, which breaks ties between equal `issuedAt`s the same way SQLite's rowid does.

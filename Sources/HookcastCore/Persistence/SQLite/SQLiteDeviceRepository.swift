@@ -52,6 +52,34 @@ struct SQLiteDeviceRepository: DeviceRepository {
         }
     }
 
+    /// One statement per 500 devices: `UPDATE … FROM (VALUES …)` joins the new credentials by id.
+    func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
+        guard !credentials.isEmpty else { return }
+        let rows = Array(credentials)
+        try await gate.transaction { connection in
+            for chunk in rows.statementChunks {
+                let values = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+                try await connection.execute(
+                    "UPDATE devices SET broker_credential = given.column2 FROM (VALUES \(values)) AS given "
+                        + "WHERE devices.id = given.column1",
+                    chunk.flatMap { [SQLiteData.text($0.key.rawValue), .text($0.value)] })
+            }
+        }
+    }
+
+    func brokerCredentials() async throws -> [DeviceID: String] {
+        try await gate.run {
+            var credentials: [DeviceID: String] = [:]
+            for row in try await $0.query(
+                "SELECT id, broker_credential FROM devices WHERE broker_credential IS NOT NULL")
+            {
+                let id = try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+                credentials[id] = try row.string("broker_credential")
+            }
+            return credentials
+        }
+    }
+
     private static func decode(_ row: SQLiteRow) throws -> Device {
         Device(
             id: try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) },

@@ -10,7 +10,7 @@ extension SQLiteMigration {
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
-        extraAcknowledgements,
+        extraAcknowledgements, brokerCredentials,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -256,5 +256,12 @@ extension SQLiteMigration {
     static let extraAcknowledgements = SQLiteMigration(
         version: 13,
         statements: ["ALTER TABLE commands ADD COLUMN extra_acknowledgements INTEGER NOT NULL DEFAULT 0"]
+    )
+
+    /// The SHA-256 (hex) of each device's broker password, never the password, so the gateway can give the
+    /// broker plugin back every account it lost without new passwords. Devices made before this have none.
+    static let brokerCredentials = SQLiteMigration(
+        version: 14,
+        statements: ["ALTER TABLE devices ADD COLUMN broker_credential TEXT"]
     )
 }

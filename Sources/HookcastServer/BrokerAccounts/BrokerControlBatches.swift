@@ -1,0 +1,45 @@
+import HookcastProtocol
+
+/// Splits many devices into requests the plugin accepts: at most `BrokerControl.maximumDevicesPerRequest`
+/// devices each, and well inside `BrokerControl.maximumRequestBytes` even for devices in many groups.
+enum BrokerControlBatches {
+    /// Room left under the byte limit for the request's own JSON around the devices.
+    static let byteBudget = BrokerControl.maximumRequestBytes - 4 * 1024
+
+    static func putDevices(_ accounts: [BrokerDeviceAccount]) -> [[BrokerDeviceAccount]] {
+        split(accounts) { account in
+            // {"id":"…","credential":"…","groups":["…",…]},
+            40 + account.id.rawValue.utf8.count + account.credential.utf8.count + groupBytes(account.groups)
+        }
+    }
+
+    static func setGroups(_ devices: [BrokerDeviceGroups]) -> [[BrokerDeviceGroups]] {
+        split(devices) { device in 24 + device.id.rawValue.utf8.count + groupBytes(device.groups) }
+    }
+
+    /// Identifiers need no JSON escaping (letters, digits, `_` and `-` only), so the size of
+    /// each item is known without encoding it.
+    private static func groupBytes(_ groups: [GroupID]) -> Int {
+        groups.reduce(0) { $0 + $1.rawValue.utf8.count + 3 }
+    }
+
+    private static func split<Item>(_ items: [Item], size: (Item) -> Int) -> [[Item]] {
+        var batches: [[Item]] = []
+        var batch: [Item] = []
+        var bytes = 0
+        for item in items {
+            let itemBytes = size(item)
+            if !batch.isEmpty,
+                batch.count == BrokerControl.maximumDevicesPerRequest || bytes + itemBytes > byteBudget
+            {
+                batches.append(batch)
+                batch = []
+                bytes = 0
+            }
+            batch.append(item)
+            bytes += itemBytes
+        }
+        if !batch.isEmpty { batches.append(batch) }
+        return batches
+    }
+}

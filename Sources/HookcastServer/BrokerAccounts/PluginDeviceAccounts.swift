@@ -1,0 +1,178 @@
+import HookcastCore
+import HookcastProtocol
+import Logging
+import Synchronization
+
+/// Device accounts in Hookcast's own broker plugin, changed over the control channel (`BrokerControlClient`):
+/// each change is answered only after the plugin applied it, and many devices travel in one request.
+///
+/// The store keeps each device's credential (the SHA-256 of its password, never the password), so a
+/// reconciliation can give the plugin back whatever it lost without new passwords. All changes run one at a time,
+/// so a reconciliation never sees an account half made.
+final class PluginDeviceAccounts: DeviceAccounts {
+    let control: BrokerControlClient
+    let store: any HookcastStore
+    /// The gateway's own user name, which no device may take.
+    let gatewayUsername: String?
+    let logger: Logger
+    let turns = KeyedSequencer<String>()
+    /// How many devices without a stored credential were last reported, so the warning is logged once, not at
+    /// every reconciliation.
+    let reportedWithoutCredential = Mutex<Int>(0)
+
+    init(control: BrokerControlClient, store: any HookcastStore, gatewayUsername: String?, logger: Logger) {
+        self.control = control
+        self.store = store
+        self.gatewayUsername = gatewayUsername
+        self.logger = logger
+    }
+
+    var isManaged: Bool { true }
+
+    func run() async { await control.run() }
+
+    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String {
+        let passwords = try await create([(device, groups)])
+        guard let password = passwords[device] else { throw .unavailable("the account was not created") }
+        return password
+    }
+
+    /// The credentials are stored first: if the plugin then does not confirm, the caller removes the new devices
+    /// (and their credentials with them).
+    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String] {
+        try refuseReserved(devices.map(\.0))
+        guard !devices.isEmpty else { return [:] }
+        return try await turns.run(for: "accounts") { () async throws(BrokerAccountError) -> [DeviceID: String] in
+            var passwords: [DeviceID: String] = [:]
+            var accounts: [BrokerDeviceAccount] = []
+            for (device, groups) in devices {
+                let password = BrokerPassword.generate()
+                passwords[device] = password
+                accounts.append(
+                    BrokerDeviceAccount(
+                        id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted()))
+            }
+            try await self.storeCredentials(accounts)
+            for batch in BrokerControlBatches.putDevices(accounts) {
+                try Self.check(try await self.send([.putDevices(batch)]))
+            }
+            return passwords
+        }
+    }
+
+    /// The plugin first, then the store: if storing fails after the plugin took the new credential, the next
+    /// reconciliation gives the plugin the stored one back, so the device keeps the password it has.
+    func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String {
+        try refuseReserved([device])
+        let password = BrokerPassword.generate()
+        try await turns.run(for: "accounts") { () async throws(BrokerAccountError) in
+            let groups: [GroupID]
+            do {
+                groups = try await self.store.groups.groups(containing: device)
+            } catch {
+                throw .storeFailed("\(error)")
+            }
+            let account = BrokerDeviceAccount(
+                id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted())
+            try Self.check(try await self.send([.putDevices([account])]))
+            try await self.storeCredentials([account])
+        }
+        return password
+    }
+
+    func delete(_ device: DeviceID) async {
+        await turns.run(for: "accounts") {
+            do throws(BrokerAccountError) {
+                try Self.check(try await self.send([.deleteDevices([device])]))
+            } catch {
+                self.logger.warning(
+                    "broker account not revoked yet; the next reconciliation retries",
+                    metadata: ["device": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Devices without an account in the plugin (`missing`) have none to change: never given one, or made
+    /// before the gateway kept credentials.
+    func updateGroups(of devices: [DeviceID]) async {
+        guard !devices.isEmpty else { return }
+        await turns.run(for: "accounts") {
+            do throws(BrokerAccountError) {
+                var changes: [BrokerDeviceGroups] = []
+                for device in devices {
+                    do {
+                        changes.append(
+                            BrokerDeviceGroups(
+                                id: device, groups: try await self.store.groups.groups(containing: device).sorted()))
+                    } catch {
+                        throw .storeFailed("\(error)")
+                    }
+                }
+                for batch in BrokerControlBatches.setGroups(changes) {
+                    try Self.check(try await self.send([.setGroups(batch)]))
+                }
+            } catch {
+                self.logger.warning(
+                    "broker group memberships not updated yet; the next reconciliation retries",
+                    metadata: ["devices": "\(devices.count)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func groupDeleted(_ group: GroupID) async {
+        await turns.run(for: "accounts") {
+            do throws(BrokerAccountError) {
+                try Self.check(try await self.send([.removeGroup(group)]))
+            } catch {
+                self.logger.warning(
+                    "broker group not removed yet; the next reconciliation retries",
+                    metadata: ["group": "\(group)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func reconcile() async {
+        await turns.run(for: "accounts") {
+            do {
+                let outcome = try await self.reconcileNow()
+                if case .synchronized(let put, let removed) = outcome {
+                    self.logger.notice(
+                        "broker accounts reconciled", metadata: ["accounts": "\(put)", "removed": "\(removed)"])
+                }
+            } catch {
+                self.logger.warning("broker accounts not reconciled", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Inside a turn
+
+    func send(_ commands: [BrokerControlCommand]) async throws(BrokerAccountError) -> [BrokerControlResult] {
+        do throws(BrokerControlError) {
+            return try await control.send(commands)
+        } catch {
+            throw .unavailable(error.description)
+        }
+    }
+
+    static func check(_ results: [BrokerControlResult]) throws(BrokerAccountError) {
+        if let failed = results.first(where: { $0.error != nil }) {
+            throw .refused("\(failed.command): \(failed.error ?? "")")
+        }
+    }
+
+    private func storeCredentials(_ accounts: [BrokerDeviceAccount]) async throws(BrokerAccountError) {
+        do {
+            try await store.devices.setBrokerCredentials(
+                Dictionary(accounts.map { ($0.id, $0.credential) }) { _, last in last })
+        } catch {
+            throw .storeFailed("\(error)")
+        }
+    }
+
+    private func refuseReserved(_ devices: [DeviceID]) throws(BrokerAccountError) {
+        if let gatewayUsername, let taken = devices.first(where: { $0.rawValue == gatewayUsername }) {
+            throw .reserved(taken.rawValue)
+        }
+    }
+}
