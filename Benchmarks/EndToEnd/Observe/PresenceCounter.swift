@@ -8,10 +8,12 @@ final class PresenceCounter: Sendable {
     private let onlineDevices = Mutex(Set<String>())
     private let listener = Mutex<Task<Void, Never>?>(nil)
 
-    init(mqttPort: Int) throws {
+    /// `login`: an account allowed to read presence (the gateway's), on a broker with access control.
+    init(mqttPort: Int, login: (username: String, password: String)? = nil) throws {
         client = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: mqttPort, clientID: "hookcast-bench-presence-\(UUID().uuidString.prefix(8))"))
+                port: mqttPort, clientID: "hookcast-bench-presence-\(UUID().uuidString.prefix(8))",
+                username: login?.username, password: login?.password))
     }
 
     var online: Int { onlineDevices.withLock { $0.count } }

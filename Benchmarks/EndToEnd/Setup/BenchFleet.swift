@@ -10,13 +10,16 @@ final class BenchFleet {
     let hookcast: String
     let mqttPort: Int
     let logDirectory: URL
+    /// Where `<device id>.password` files are, on a broker with device accounts; nil on an open broker.
+    let passwordsDirectory: URL?
     private(set) var processes: [BenchProcess] = []
     private(set) var size = 0
 
-    init(hookcast: String, mqttPort: Int, logDirectory: URL) {
+    init(hookcast: String, mqttPort: Int, logDirectory: URL, passwordsDirectory: URL? = nil) {
         self.hookcast = hookcast
         self.mqttPort = mqttPort
         self.logDirectory = logDirectory
+        self.passwordsDirectory = passwordsDirectory
     }
 
     /// `bench-00001`: the ids `FleetSimulator` gives (zero-padded to five digits up to 99,999 devices).
@@ -35,7 +38,7 @@ final class BenchFleet {
                 arguments: [
                     "device", "--count", String(count), "--id-prefix", Self.idPrefix, "--start-index", String(start),
                     "--mqtt-port", String(mqttPort), "--log-level", "warning",
-                ],
+                ] + (passwordsDirectory.map { ["--passwords-dir", $0.path] } ?? []),
                 logDirectory: logDirectory)
             processes.append(process)
             start += count

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Issue 16's figures, each with the ceiling it is held to; written to `bench/results/accounts.json`.
+struct AccountsFigures: Codable {
+    struct Machine: Codable {
+        var cores = ProcessInfo.processInfo.activeProcessorCount
+        var memoryGibibytes = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        var gitCommit: String
+        var mosquittoVersion: String
+    }
+
+    var machine: Machine
+    var devices: Int
+    var largeDevices: Int
+    /// Seconds for `POST /devices/import` of `devices` devices.
+    var importWithoutAccountsSeconds: Double
+    var importWithAccountsSeconds: Double
+    /// ≤ 1.5.
+    var importRatio: Double { importWithAccountsSeconds / importWithoutAccountsSeconds }
+    /// Seconds for `largeDevices` devices with accounts; ≤ 60.
+    var largeImportWithAccountsSeconds: Double
+    /// The probe's round trips, idle and while the `devices` import streamed into the plugin.
+    var probeIdle: LatencyReport
+    var probeDuringImport: LatencyReport
+    var probeSamplesDuringImport: UInt64
+    /// The same on the open broker during the same import without accounts: what the import costs the broker
+    /// whatever the accounts (each device's retained config, the broker's database saved every second).
+    var probeIdleOpen: LatencyReport
+    var probeDuringImportOpen: LatencyReport
+    /// p99 during the import minus p99 idle, in ms; ≤ 1.
+    var stallP99Milliseconds: Double? {
+        guard let during = probeDuringImport.p99, let idle = probeIdle.p99 else { return nil }
+        return during - idle
+    }
+    /// Median seconds of three `?wait=30` broadcasts to `devices` simulated devices.
+    var broadcastOpenSeconds: Double
+    var broadcastPluginSeconds: Double
+    var broadcastsComplete: Bool
+    /// ≤ 1.1.
+    var broadcastRatio: Double { broadcastPluginSeconds / broadcastOpenSeconds }
+    /// How much the broker's resident memory grew with the `largeDevices` import, without accounts (each device's
+    /// retained config) and with them; the difference per account is the accounts' own share, ≤ 256 bytes.
+    var brokerGrowthWithoutAccountsBytes: Int
+    var brokerGrowthWithAccountsBytes: Int
+    var bytesPerAccount: Double {
+        Double(brokerGrowthWithAccountsBytes - brokerGrowthWithoutAccountsBytes) / Double(largeDevices)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case machine, devices, largeDevices, importWithoutAccountsSeconds, importWithAccountsSeconds
+        case largeImportWithAccountsSeconds, probeIdle, probeDuringImport, probeSamplesDuringImport, probeIdleOpen
+        case probeDuringImportOpen
+        case broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
+        case brokerGrowthWithAccountsBytes
+    }
+
+    /// The table scripts/bench-accounts prints: each figure, its ceiling, and whether it is met.
+    var table: String {
+        func row(_ name: String, _ value: String, _ ceiling: String, _ met: Bool?) -> String {
+            let verdict = met.map { $0 ? "met" : "NOT met" } ?? "-"
+            return name.padding(toLength: 58, withPad: " ", startingAt: 0)
+                + value.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + ceiling.padding(toLength: 12, withPad: " ", startingAt: 0) + verdict
+        }
+        func format(_ value: Double?, _ digits: Int = 2) -> String {
+            value.map { String(format: "%.\(digits)f", $0) } ?? "-"
+        }
+        let stall = stallP99Milliseconds
+        return [
+            row("figure", "value", "ceiling", nil),
+            row("import \(devices) devices, no accounts (s)", format(importWithoutAccountsSeconds), "", nil),
+            row("import \(devices) devices, with accounts (s)", format(importWithAccountsSeconds), "", nil),
+            row("  ratio with / without", format(importRatio), "≤ 1.5", importRatio <= 1.5),
+            row("import \(largeDevices) devices, with accounts (s)", format(largeImportWithAccountsSeconds), "≤ 60",
+                largeImportWithAccountsSeconds <= 60),
+            row("probe round trip idle p50 / p99 (ms)", "\(format(probeIdle.p50)) / \(format(probeIdle.p99))", "", nil),
+            row("probe during import p50 / p99 (ms), \(probeSamplesDuringImport) samples",
+                "\(format(probeDuringImport.p50)) / \(format(probeDuringImport.p99))", "", nil),
+            row("  stall: p99 during − p99 idle (ms)", format(stall), "≤ 1", stall.map { $0 <= 1 }),
+            row("open broker, no accounts: idle p50 / p99 (ms)",
+                "\(format(probeIdleOpen.p50)) / \(format(probeIdleOpen.p99))", "", nil),
+            row("open broker, no accounts: during import p50 / p99 (ms)",
+                "\(format(probeDuringImportOpen.p50)) / \(format(probeDuringImportOpen.p99))", "", nil),
+            row("broadcast to \(devices), open broker (s, median of 3)", format(broadcastOpenSeconds, 3), "", nil),
+            row("broadcast to \(devices), plugin (s, median of 3)", format(broadcastPluginSeconds, 3), "", nil),
+            row("  ratio plugin / open", format(broadcastRatio), "≤ 1.1", broadcastRatio <= 1.1),
+            row("  every device acknowledged", broadcastsComplete ? "yes" : "no", "", broadcastsComplete),
+            row("broker growth, \(largeDevices) devices, no accounts (MiB)",
+                format(Double(brokerGrowthWithoutAccountsBytes) / 1_048_576, 1), "", nil),
+            row("broker growth, \(largeDevices) devices, with accounts (MiB)",
+                format(Double(brokerGrowthWithAccountsBytes) / 1_048_576, 1), "", nil),
+            row("  per account: difference / \(largeDevices) (bytes)", format(bytesPerAccount, 0), "≤ 256",
+                bytesPerAccount <= 256),
+        ].joined(separator: "\n")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HookcastTestSupport
+import Mosquitto
+import Synchronization
+
+/// How long the broker takes to pass a message on while something else keeps it busy: every 10 ms a client with
+/// the gateway's account publishes to a device's command topic, and the device, logged in with its own account,
+/// receives it. Both clients are in this process, so each round trip is timed on one monotonic clock. The broker
+/// checks the device's access on every delivery, so the figure includes the plugin's check.
+final class BrokerStallProbe: Sendable {
+    static let interval = Duration.milliseconds(10)
+
+    private let sender: MQTTClient
+    private let receiver: MQTTClient
+    private let topic: String
+    private let sent = Mutex<[UInt64: ContinuousClock.Instant]>([:])
+    private let samples = Mutex(LatencySummary())
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    /// On an open broker both clients connect anonymously (`gateway` and `devicePassword` nil).
+    init(
+        port: Int, gateway: (username: String, password: String)?, deviceID: String, devicePassword: String?
+    ) throws {
+        sender = try MQTTClient(
+            configuration: MQTTClient.Configuration(
+                port: port, clientID: "hookcast-bench-probe-sender", username: gateway?.username,
+                password: gateway?.password))
+        receiver = try MQTTClient(
+            configuration: MQTTClient.Configuration(
+                port: port, clientID: deviceID, username: devicePassword == nil ? nil : deviceID,
+                password: devicePassword))
+        topic = "hookcast/v1/devices/\(deviceID)/commands"
+    }
+
+    /// Connects both and starts probing; samples go nowhere until `measure(for:)` or `record(during:)`.
+    func start() async throws {
+        try await receiver.connect()
+        let messages = try await receiver.subscribe(to: topic, qos: .atMostOnce)
+        try await sender.connect()
+        let receiving = Task { [self] in
+            for await message in messages {
+                let now = ContinuousClock.now
+                guard let sequence = UInt64(message.payloadString),
+                    let began = sent.withLock({ $0.removeValue(forKey: sequence) })
+                else { continue }
+                let nanoseconds = (now - began).components
+                samples.withLock {
+                    $0.record(nanoseconds: UInt64(nanoseconds.seconds) * 1_000_000_000 + UInt64(nanoseconds.attoseconds / 1_000_000_000))
+                }
+            }
+        }
+        let sending = Task { [self] in
+            var sequence: UInt64 = 0
+            var next = ContinuousClock.now
+            while !Task.isCancelled {
+                sequence += 1
+                let now = ContinuousClock.now
+                sent.withLock { $0[sequence] = now }
+                _ = try? await sender.publish(to: topic, payload: Array(String(sequence).utf8), qos: .atMostOnce)
+                next += Self.interval
+                try? await Task.sleep(until: next)
+            }
+        }
+        tasks.withLock { $0 = [receiving, sending] }
+    }
+
+    /// The round trips of the next `duration`.
+    func measure(for duration: Duration) async throws -> LatencySummary {
+        try await record { try await Task.sleep(for: duration) }.samples
+    }
+
+    /// The round trips while `body` runs, and what it returned.
+    func record<Result>(during body: () async throws -> Result) async throws -> (samples: LatencySummary, result: Result) {
+        samples.withLock { $0 = LatencySummary() }
+        let result = try await body()
+        // The last probes sent are still on their way.
+        try await Task.sleep(for: .milliseconds(200))
+        return (samples.withLock { $0 }, result)
+    }
+
+    func stop() async {
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+        await sender.disconnect(drainTimeout: .seconds(1))
+        await receiver.disconnect(drainTimeout: .seconds(1))
+    }
+}

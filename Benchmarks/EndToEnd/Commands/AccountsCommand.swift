@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import HookcastTestSupport
+
+/// `hookcast-bench accounts`: issue 16's figures for device accounts in Hookcast's broker plugin, each against a
+/// peer measured in the same run (the same import or broadcast with no accounts, the idle broker) or a ceiling.
+/// Starts its own brokers from the shipped broker.conf (open, and secure with the plugin), gateways and fleets,
+/// one at a time. scripts/bench-accounts is the way to run it.
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts", abstract: "Device accounts in the broker plugin against no accounts at all.")
+
+    @Option(help: "The release-built hookcast executable.")
+    var hookcast: String
+
+    @Option(name: .customLong("work-dir"), help: "Scratch directory: gateway data, passwords, logs.")
+    var workDirectory: String
+
+    @Option(help: "Where to write the results JSON.")
+    var output: String
+
+    @Option(help: "Devices imported and simulated for the import, stall and broadcast figures.")
+    var devices = 10_000
+
+    @Option(name: .customLong("large"), help: "Devices imported for the large import and the memory figure.")
+    var largeDevices = 100_000
+
+    @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
+    var gitCommit = "unknown"
+
+    @Option(name: .customLong("mosquitto-version"), help: "For the results file.")
+    var mosquittoVersion = "unknown"
+
+    func run() async throws {
+        // TestBroker's secure mode runs `hookcast broker-setup` with this executable.
+        setenv("HOOKCAST_EXECUTABLE", hookcast, 1)
+        let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
+        let logs = work.appendingPathComponent("logs", isDirectory: true)
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+
+        BenchLog.line("open broker, --device-accounts none")
+        let open = try await TestBroker(access: .open)
+        let openGateway = try await AccountsGateway(
+            name: "gateway-open", hookcast: hookcast, broker: open, accounts: .none, work: work, logs: logs)
+        let openProbe = try BrokerStallProbe(
+            port: open.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
+        try await openProbe.start()
+        let openIdle = try await openProbe.measure(for: .seconds(5))
+        let (openDuringImport, importWithout) = try await openProbe.record {
+            try await openGateway.importDevices(1...devices).took
+        }
+        await openProbe.stop()
+        BenchLog.line("imported \(devices) without accounts in \(importWithout)")
+        let openBroadcast = try await broadcasts(openGateway, broker: open, login: nil, passwords: nil, logs: logs)
+        await openGateway.stop()
+        open.stop()
+
+        BenchLog.line("shipped broker with the plugin, --device-accounts plugin")
+        let secure = try await TestBroker(access: .secure)
+        let login = try secure.gatewayCredentials
+        let pluginGateway = try await AccountsGateway(
+            name: "gateway-plugin", hookcast: hookcast, broker: secure,
+            accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
+        guard let probePassword = try await pluginGateway.createDevice("bench-probe") else {
+            throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
+        }
+        let probe = try BrokerStallProbe(
+            port: secure.port, gateway: login, deviceID: "bench-probe", devicePassword: probePassword)
+        try await probe.start()
+        let idle = try await probe.measure(for: .seconds(5))
+        let (duringImport, imported) = try await probe.record { try await pluginGateway.importDevices(1...devices) }
+        await probe.stop()
+        // Not part of the broadcast: it is offline now, and the broadcast waits for every registered device.
+        try await pluginGateway.deleteDevice("bench-probe")
+        BenchLog.line("imported \(devices) with accounts in \(imported.took)")
+        let passwords = try Self.writePasswords(imported.passwords, to: work.appendingPathComponent("passwords"))
+        let pluginBroadcast = try await broadcasts(
+            pluginGateway, broker: secure, login: login, passwords: passwords, logs: logs)
+        await pluginGateway.stop()
+        secure.stop()
+
+        // The broker's memory grows with the import even without accounts (each device's retained config), so the
+        // accounts' share is the growth with them minus the growth without, for the same import.
+        BenchLog.line("\(largeDevices) devices without accounts, then with")
+        let largeOpen = try await TestBroker(access: .open)
+        let largeOpenGateway = try await AccountsGateway(
+            name: "gateway-large-open", hookcast: hookcast, broker: largeOpen, accounts: .none, work: work, logs: logs)
+        let growthWithout = try await Self.brokerGrowth(of: largeOpen) {
+            _ = try await largeOpenGateway.importDevices(1...largeDevices)
+        }
+        await largeOpenGateway.stop()
+        largeOpen.stop()
+        let large = try await TestBroker(access: .secure)
+        let largeLogin = try large.gatewayCredentials
+        let largeGateway = try await AccountsGateway(
+            name: "gateway-large", hookcast: hookcast, broker: large,
+            accounts: .plugin(username: largeLogin.username, password: largeLogin.password), work: work, logs: logs)
+        var largeImport = Duration.zero
+        let growthWith = try await Self.brokerGrowth(of: large) {
+            largeImport = try await largeGateway.importDevices(1...largeDevices).took
+        }
+        BenchLog.line("imported \(largeDevices) with accounts in \(largeImport)")
+        await largeGateway.stop()
+        large.stop()
+
+        let figures = AccountsFigures(
+            machine: .init(gitCommit: gitCommit, mosquittoVersion: mosquittoVersion), devices: devices,
+            largeDevices: largeDevices, importWithoutAccountsSeconds: importWithout.seconds,
+            importWithAccountsSeconds: imported.took.seconds, largeImportWithAccountsSeconds: largeImport.seconds,
+            probeIdle: idle.report, probeDuringImport: duringImport.report,
+            probeSamplesDuringImport: duringImport.count, probeIdleOpen: openIdle.report,
+            probeDuringImportOpen: openDuringImport.report, broadcastOpenSeconds: openBroadcast.median,
+            broadcastPluginSeconds: pluginBroadcast.median,
+            broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
+            brokerGrowthWithoutAccountsBytes: growthWithout, brokerGrowthWithAccountsBytes: growthWith)
+        print(figures.table)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: output))
+    }
+
+    /// Starts `devices` simulated devices, waits until all are online, and broadcasts three times.
+    private func broadcasts(
+        _ gateway: AccountsGateway, broker: TestBroker, login: (username: String, password: String)?,
+        passwords: URL?, logs: URL
+    ) async throws -> (median: Double, complete: Bool) {
+        let presence = try PresenceCounter(mqttPort: broker.port, login: login)
+        try await presence.start()
+        let fleet = BenchFleet(
+            hookcast: hookcast, mqttPort: broker.port, logDirectory: logs, passwordsDirectory: passwords)
+        try await fleet.grow(to: devices, presence: presence)
+        var seconds: [Double] = []
+        var complete = true
+        for _ in 0..<3 {
+            let answer = try await gateway.broadcast(event: "bench-all")
+            BenchLog.line("\(gateway.name): broadcast to \(devices) in \(answer.took), complete: \(answer.complete)")
+            seconds.append(answer.took.seconds)
+            complete = complete && answer.complete
+            try await Task.sleep(for: .seconds(2))
+        }
+        await fleet.stop()
+        await presence.stop()
+        return (seconds.sorted()[seconds.count / 2], complete)
+    }
+
+    /// One `<device id>.password` file per device (0600), as `hookcast devices import --passwords-dir` writes them.
+    private static func writePasswords(_ passwords: [String: String], to directory: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (device, password) in passwords {
+            let file = directory.appendingPathComponent("\(device).password")
+            try Data(password.utf8).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        }
+        return directory
+    }
+
+    /// How much the broker's resident memory grew while `body` ran, read once the broker settled (the journal's
+    /// compaction, if one started, runs on its own thread).
+    private static func brokerGrowth(of broker: TestBroker, _ body: () async throws -> Void) async throws -> Int {
+        let before = try residentBytes(of: broker)
+        try await body()
+        try await Task.sleep(for: .seconds(3))
+        return try residentBytes(of: broker) - before
+    }
+
+    /// The broker's VmRSS.
+    private static func residentBytes(of broker: TestBroker) throws -> Int {
+        guard let pid = broker.pid,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kibibytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
+        else { throw BenchHTTP.Failure(description: "cannot read the broker's memory") }
+        return kibibytes * 1024
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
