@@ -1,6 +1,7 @@
 import Foundation
 import HookcastBrokerAccess
 import HookcastProtocol
+import HookcastTestSupport
 import Testing
 
 @Suite("Running digest")

@@ -1,6 +1,7 @@
 import Foundation
 import HookcastBrokerAccess
 import HookcastProtocol
+import HookcastTestSupport
 
 /// Accounts and requests for the plugin's unit tests. The gateway account is `gateway` with password
 /// `gateway-password`; a device's password is its id followed by `-password` unless a test says otherwise.
@@ -45,20 +46,5 @@ extension BrokerAccessState {
     /// Every device account, sorted by id, for comparing states.
     var sortedAccounts: [BrokerDeviceAccount] {
         devices.accounts().sorted { $0.id < $1.id }
-    }
-}
-
-/// SplitMix64: the same sequence for the same seed on every platform (as the gateway's fuzz tests use).
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -18,36 +18,8 @@ struct PayloadFuzzTests {
     ]
 
     static func mutate(_ input: [UInt8], using random: inout SeededRandom) -> [UInt8] {
-        var bytes = input
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            switch Int.random(in: 0..<7, using: &random) {
-            case 0 where !bytes.isEmpty:
-                let index = Int.random(in: 0..<bytes.count, using: &random)
-                bytes[index] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
-            case 1 where !bytes.isEmpty:
-                bytes.removeLast(Int.random(in: 0...bytes.count, using: &random))
-            case 2:
-                let index = Int.random(in: 0...bytes.count, using: &random)
-                bytes.insert(UInt8.random(in: 0...255, using: &random), at: index)
-            case 3:
-                let special = Array(#"{}[]":,\0"#.utf8) + [0x00, 0xFF, 0xC3, 0x80]
-                let index = Int.random(in: 0...bytes.count, using: &random)
-                bytes.insert(special[Int.random(in: 0..<special.count, using: &random)], at: index)
-            case 4:
-                let depth = Int.random(in: 1...5_000, using: &random)
-                bytes =
-                    Array(#"{"event_id":"refresh","sensor_data":"#.utf8)
-                    + Array(repeating: UInt8(ascii: "["), count: depth)
-                    + Array(repeating: UInt8(ascii: "]"), count: depth) + [UInt8(ascii: "}")]
-            case 5 where bytes.count > 2:
-                let cut = Int.random(in: 1..<bytes.count, using: &random)
-                let other = Array(seeds[Int.random(in: 0..<seeds.count, using: &random)].utf8)
-                bytes = Array(bytes[..<cut]) + other[min(cut, other.count)...]
-            default:
-                bytes = Array(seeds[Int.random(in: 0..<seeds.count, using: &random)].utf8)
-            }
-        }
-        return bytes
+        JSONFuzzMutation.mutate(
+            input, seeds: seeds, nestingPrefix: #"{"event_id":"refresh","sensor_data":"#, maximumDepth: 5_000, using: &random)
     }
 
     @Test("10,000 mutated payloads through the parser and the Base64 decoder: no crash, every failure a 4xx")
