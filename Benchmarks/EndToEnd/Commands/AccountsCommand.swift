@@ -137,7 +137,7 @@ struct AccountsCommand: AsyncParsableCommand {
         var complete = true
         // Seven, not three: one broadcast's time varies by ±20 % between runs here, more than the ratio's margin.
         for _ in 0..<Self.broadcastRepetitions {
-            let answer = try await gateway.broadcast(event: "bench-all")
+            let answer = try await gateway.broadcast(event: "bench-all", devices: devices)
             BenchLog.line("\(gateway.name): broadcast to \(devices) in \(answer.took), complete: \(answer.complete)")
             seconds.append(answer.took.seconds)
             complete = complete && answer.complete

@@ -70,7 +70,12 @@ struct GroupMoveTests {
                 while true {
                     let answer = try await gateway.postWebhook(
                         key: key, body: #"{"event_id":"west-now"}"#, query: "wait=10")
-                    if answer["complete"] == .bool(true) { return }
+                    // `complete` alone would also hold for a device that timed out.
+                    if answer["complete"] == .bool(true),
+                        answer["totals"]?.field("ok") == .number(Double(Self.count))
+                    {
+                        return
+                    }
                 }
             }
 
