@@ -84,7 +84,8 @@ start_broker() {
     local dir=$1 port=$2 mode=${3:-secure}
     mkdir -p "$dir"
     broker_conf "$port" "$mode" > "$dir/broker.conf"
-    # Made here, not by the plugin: a plugin loaded while mosquitto still runs as root would make it root's.
+    # Made here with its mode, and handed to the broker's user below (the plugin, loaded after mosquitto dropped
+    # root, would also make it, as that user).
     [ "$mode" = open ] || { mkdir -p "$dir/hookcast-accounts" && chmod 0700 "$dir/hookcast-accounts"; }
     # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database and the
     # plugin's state, and read the gateway accounts file (not -R: a TLS directory beside them keeps its own owners).
