@@ -49,27 +49,30 @@ extension BrokerAccessPolicy {
     /// Whether the gateway's account may do `access` on `topic`: it sends commands, configs and emergency states,
     /// reads acknowledgements (also through a shared subscription) and presence, and uses Hookcast's control topics.
     public static func gateway(may access: BrokerAccess, topic: String) -> Bool {
-        let root = Topics.root
         switch access {
-        case .unsubscribe:
-            return true
-        case .publish:
-            return [
-                "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
-                "\(root)/all/commands", "\(root)/state/#", BrokerControl.requestTopic,
-            ].contains { MQTTTopicMatch.filter($0, matches: topic) }
-        case .receive:
-            return ["\(root)/devices/+/acks", "\(root)/devices/+/status", "\(BrokerControl.responseTopic)/#"]
-                .contains { MQTTTopicMatch.filter($0, matches: topic) }
-        case .subscribe:
-            // A filter is allowed when one of these patterns matches it as if it were a topic: `+` in the filter
-            // only matches a `+` of the pattern, so no filter reaches further than the pattern.
-            return [
-                "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
-                "\(BrokerControl.responseTopic)/#",
-            ].contains { MQTTTopicMatch.filter($0, matches: topic) }
+        case .unsubscribe: true
+        case .publish: MQTTTopicMatch.any(GatewayFilters.publish, matches: topic)
+        case .receive: MQTTTopicMatch.any(GatewayFilters.receive, matches: topic)
+        // A filter is allowed when one of these patterns matches it as if it were a topic: `+` in the filter only
+        // matches a `+` of the pattern, so no filter reaches further than the pattern.
+        case .subscribe: MQTTTopicMatch.any(GatewayFilters.subscribe, matches: topic)
         }
     }
+}
+
+/// The gateway's patterns, split once: the broker asks for every acknowledgement it delivers to the gateway.
+private enum GatewayFilters {
+    static let root = Topics.root
+    static let publish = [
+        "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
+        "\(root)/all/commands", "\(root)/state/#", BrokerControl.requestTopic,
+    ].map(MQTTTopicMatch.Filter.init)
+    static let receive = ["\(root)/devices/+/acks", "\(root)/devices/+/status", "\(BrokerControl.responseTopic)/#"]
+        .map(MQTTTopicMatch.Filter.init)
+    static let subscribe = [
+        "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
+        "\(BrokerControl.responseTopic)/#",
+    ].map(MQTTTopicMatch.Filter.init)
 }
 
 /// The levels of a topic under `hookcast/v1/`, as slices of it, kept inline (the broker asks for every delivery,
