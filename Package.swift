@@ -154,6 +154,7 @@ let package = Package(
             name: "hookcast-bench",
             dependencies: [
                 "HookcastCore",
+                "HookcastBrokerAccess",
                 "HookcastProtocol",
                 "Mosquitto",
                 // Its child processes (posix_spawn, reaped by pid) and free ports, as the tests use them.

@@ -12,18 +12,21 @@ struct AccountsFigures: Codable {
     var machine: Machine
     var devices: Int
     var largeDevices: Int
-    /// Seconds for `POST /devices/import` of `devices` devices.
+    /// Fresh brokers the import times and the probe's samples come from (`ImportStallTrials`).
+    var stallRounds: Int
+    /// Seconds for `POST /devices/import` of `devices` devices: the median of `stallRounds` imports.
     var importWithoutAccountsSeconds: Double
     var importWithAccountsSeconds: Double
     /// ≤ 1.5.
     var importRatio: Double { importWithAccountsSeconds / importWithoutAccountsSeconds }
     /// Seconds for `largeDevices` devices with accounts; ≤ 60.
     var largeImportWithAccountsSeconds: Double
-    /// The probe's round trips, idle and while the `devices` import streamed into the plugin.
+    /// The probe's round trips, idle and while `devices` devices streamed into the plugin, pooled over
+    /// `stallRounds` fresh brokers.
     var probeIdle: LatencyReport
     var probeDuringImport: LatencyReport
     var probeSamplesDuringImport: UInt64
-    /// The same on the open broker during the same import without accounts: what the import costs the broker
+    /// The same on open brokers during the same imports without accounts: what the import costs the broker
     /// whatever the accounts (each device's retained config, the broker's database saved every second).
     var probeIdleOpen: LatencyReport
     var probeDuringImportOpen: LatencyReport
@@ -47,7 +50,7 @@ struct AccountsFigures: Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case machine, devices, largeDevices, importWithoutAccountsSeconds, importWithAccountsSeconds
+        case machine, devices, largeDevices, stallRounds, importWithoutAccountsSeconds, importWithAccountsSeconds
         case largeImportWithAccountsSeconds, probeIdle, probeDuringImport, probeSamplesDuringImport, probeIdleOpen
         case probeDuringImportOpen
         case broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
@@ -68,18 +71,18 @@ struct AccountsFigures: Codable {
         let stall = stallP99Milliseconds
         return [
             row("figure", "value", "ceiling", nil),
-            row("import \(devices) devices, no accounts (s)", format(importWithoutAccountsSeconds), "", nil),
-            row("import \(devices) devices, with accounts (s)", format(importWithAccountsSeconds), "", nil),
+            row("import \(devices) devices, no accounts (s, median of \(stallRounds))", format(importWithoutAccountsSeconds), "", nil),
+            row("import \(devices) devices, with accounts (s, median of \(stallRounds))", format(importWithAccountsSeconds), "", nil),
             row("  ratio with / without", format(importRatio), "≤ 1.5", importRatio <= 1.5),
             row("import \(largeDevices) devices, with accounts (s)", format(largeImportWithAccountsSeconds), "≤ 60",
                 largeImportWithAccountsSeconds <= 60),
             row("probe round trip idle p50 / p99 (ms)", "\(format(probeIdle.p50)) / \(format(probeIdle.p99))", "", nil),
-            row("probe during import p50 / p99 (ms), \(probeSamplesDuringImport) samples",
+            row("probe during \(stallRounds) imports p50 / p99 (ms), \(probeSamplesDuringImport) samples",
                 "\(format(probeDuringImport.p50)) / \(format(probeDuringImport.p99))", "", nil),
             row("  stall: p99 during − p99 idle (ms)", format(stall), "≤ 1", stall.map { $0 <= 1 }),
             row("open broker, no accounts: idle p50 / p99 (ms)",
                 "\(format(probeIdleOpen.p50)) / \(format(probeIdleOpen.p99))", "", nil),
-            row("open broker, no accounts: during import p50 / p99 (ms)",
+            row("open broker, no accounts: during \(stallRounds) imports p50 / p99 (ms)",
                 "\(format(probeDuringImportOpen.p50)) / \(format(probeDuringImportOpen.p99))", "", nil),
             row("broadcast to \(devices), open broker (s, median of 7)", format(broadcastOpenSeconds, 3), "", nil),
             row("broadcast to \(devices), plugin (s, median of 7)", format(broadcastPluginSeconds, 3), "", nil),

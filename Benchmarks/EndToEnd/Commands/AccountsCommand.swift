@@ -38,41 +38,29 @@ struct AccountsCommand: AsyncParsableCommand {
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
-        BenchLog.line("open broker, --device-accounts none")
+        let trials = ImportStallTrials(
+            hookcast: hookcast, devices: devices, rounds: Self.stallRounds, work: work, logs: logs)
+        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on a fresh open broker, --device-accounts none")
+        let openImports = try await trials.run(access: .open)
+        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on a fresh broker with the plugin")
+        let pluginImports = try await trials.run(access: .secure)
+
+        BenchLog.line("broadcasts on an open broker, --device-accounts none")
         let open = try await TestBroker(access: .open)
         let openGateway = try await AccountsGateway(
             name: "gateway-open", hookcast: hookcast, broker: open, accounts: .none, work: work, logs: logs)
-        let openProbe = try BrokerStallProbe(
-            port: open.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
-        try await openProbe.start()
-        let openIdle = try await openProbe.measure(for: .seconds(5))
-        let (openDuringImport, importWithout) = try await openProbe.record {
-            try await openGateway.importDevices(1...devices).took
-        }
-        await openProbe.stop()
-        BenchLog.line("imported \(devices) without accounts in \(importWithout)")
+        _ = try await openGateway.importDevices(1...devices)
         let openBroadcast = try await broadcasts(openGateway, broker: open, login: nil, passwords: nil, logs: logs)
         await openGateway.stop()
         open.stop()
 
-        BenchLog.line("shipped broker with the plugin, --device-accounts plugin")
+        BenchLog.line("broadcasts on the shipped broker with the plugin, --device-accounts plugin")
         let secure = try await TestBroker(access: .secure)
         let login = try secure.gatewayCredentials
         let pluginGateway = try await AccountsGateway(
             name: "gateway-plugin", hookcast: hookcast, broker: secure,
             accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
-        guard let probePassword = try await pluginGateway.createDevice("bench-probe") else {
-            throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
-        }
-        let probe = try BrokerStallProbe(
-            port: secure.port, gateway: login, deviceID: "bench-probe", devicePassword: probePassword)
-        try await probe.start()
-        let idle = try await probe.measure(for: .seconds(5))
-        let (duringImport, imported) = try await probe.record { try await pluginGateway.importDevices(1...devices) }
-        await probe.stop()
-        // Not part of the broadcast: it is offline now, and the broadcast waits for every registered device.
-        try await pluginGateway.deleteDevice("bench-probe")
-        BenchLog.line("imported \(devices) with accounts in \(imported.took)")
+        let imported = try await pluginGateway.importDevices(1...devices)
         let passwords = try Self.writePasswords(imported.passwords, to: work.appendingPathComponent("passwords"))
         let pluginBroadcast = try await broadcasts(
             pluginGateway, broker: secure, login: login, passwords: passwords, logs: logs)
@@ -105,11 +93,13 @@ struct AccountsCommand: AsyncParsableCommand {
 
         let figures = AccountsFigures(
             machine: .init(gitCommit: gitCommit, mosquittoVersion: mosquittoVersion), devices: devices,
-            largeDevices: largeDevices, importWithoutAccountsSeconds: importWithout.seconds,
-            importWithAccountsSeconds: imported.took.seconds, largeImportWithAccountsSeconds: largeImport.seconds,
-            probeIdle: idle.report, probeDuringImport: duringImport.report,
-            probeSamplesDuringImport: duringImport.count, probeIdleOpen: openIdle.report,
-            probeDuringImportOpen: openDuringImport.report, broadcastOpenSeconds: openBroadcast.median,
+            largeDevices: largeDevices, stallRounds: Self.stallRounds,
+            importWithoutAccountsSeconds: openImports.medianImportSeconds,
+            importWithAccountsSeconds: pluginImports.medianImportSeconds,
+            largeImportWithAccountsSeconds: largeImport.seconds,
+            probeIdle: pluginImports.idle.report, probeDuringImport: pluginImports.duringImport.report,
+            probeSamplesDuringImport: pluginImports.duringImport.count, probeIdleOpen: openImports.idle.report,
+            probeDuringImportOpen: openImports.duringImport.report, broadcastOpenSeconds: openBroadcast.median,
             broadcastPluginSeconds: pluginBroadcast.median,
             broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
             brokerGrowthWithoutAccountsBytes: growthWithout, brokerGrowthWithAccountsBytes: growthWith)
@@ -121,6 +111,9 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     static let broadcastRepetitions = 7
+
+    /// Fresh brokers the import and stall figures pool (`ImportStallTrials`).
+    static let stallRounds = 3
 
     /// Starts `devices` simulated devices, waits until all are online, and broadcasts `broadcastRepetitions` times;
     /// the median.

@@ -1,0 +1,63 @@
+import Foundation
+import HookcastTestSupport
+
+/// The import and stall figures: `rounds` times a fresh broker (open, or secure with the plugin) and gateway, the
+/// probe idle for five seconds, then one import of `devices` devices while the probe runs.
+///
+/// Rounds rather than one long import or several imports into the same broker: one import gives about 400
+/// probes, so its p99 is the fourth slowest and one unlucky moment of the machine decides it; and every further
+/// import into the same broker grows the database mosquitto rewrites every second (`autosave_interval 1` in
+/// broker.conf), which stalls it tens of milliseconds with or without the plugin. Fresh rounds repeat the
+/// situation of the issue, a 10,000-device import into a broker, and pool its samples.
+struct ImportStallTrials {
+    let hookcast: String
+    let devices: Int
+    let rounds: Int
+    let work: URL
+    let logs: URL
+
+    struct Outcome {
+        var idle = LatencySummary()
+        var duringImport = LatencySummary()
+        var importSeconds: [Double] = []
+
+        /// The middle import time: the figure the import ratio compares.
+        var medianImportSeconds: Double { importSeconds.sorted()[importSeconds.count / 2] }
+    }
+
+    func run(access: TestBroker.Access) async throws -> Outcome {
+        var outcome = Outcome()
+        for round in 1...rounds {
+            let broker = try await TestBroker(access: access)
+            let name = "stall-\(access == .open ? "open" : "plugin")-\(round)"
+            let gateway: AccountsGateway
+            let probe: BrokerStallProbe
+            if access == .open {
+                gateway = try await AccountsGateway(
+                    name: name, hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
+                probe = try BrokerStallProbe(
+                    port: broker.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
+            } else {
+                let login = try broker.gatewayCredentials
+                gateway = try await AccountsGateway(
+                    name: name, hookcast: hookcast, broker: broker,
+                    accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
+                guard let password = try await gateway.createDevice("bench-probe") else {
+                    throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
+                }
+                probe = try BrokerStallProbe(
+                    port: broker.port, gateway: login, deviceID: "bench-probe", devicePassword: password)
+            }
+            try await probe.start()
+            outcome.idle.add(try await probe.measure(for: .seconds(5)))
+            let (during, imported) = try await probe.record { try await gateway.importDevices(1...devices) }
+            outcome.duringImport.add(during)
+            outcome.importSeconds.append(imported.took.seconds)
+            BenchLog.line("\(name): imported \(devices) in \(imported.took), probe p99 \(during.report.p99 ?? 0) ms")
+            await probe.stop()
+            await gateway.stop()
+            broker.stop()
+        }
+        return outcome
+    }
+}
