@@ -4,10 +4,10 @@ import HookcastProtocol
 /// `BrokerControl.maximumDevicesPerRequest`), well inside `BrokerControl.maximumRequestBytes` even for devices in
 /// many groups.
 enum BrokerControlBatches {
-    /// The broker handles a request on its only thread, about 5 µs per device (measured: 2.0–2.5 ms to read and
-    /// apply 500, plus 0.35 ms to journal them, release build), during which it delivers nothing. 100 devices keep
-    /// that near half a millisecond; an import of 10,000 devices is then 100 requests (bench/README.md, "Broker
-    /// accounts", has what that costs the import).
+    /// The broker handles a request on its only thread, during which it delivers nothing: about 2.5 µs per device
+    /// (`hookcast-bench control`, release build: 0.17 ms to read and apply 100, 0.08 ms to journal them). 100
+    /// devices keep that near a quarter of a millisecond; an import of 10,000 devices is then 100 requests
+    /// (bench/README.md, "Broker accounts", has what that costs the import).
     static let devicesPerRequest = 100
 
     /// Room left under the byte limit for the request's own JSON around the devices.
