@@ -7,6 +7,9 @@ import HookcastProtocol
 public struct BrokerAccessState: Sendable {
     public private(set) var devices = DeviceAccountTable()
     public private(set) var gateways: GatewayAccounts
+    /// Accounts of the broker's other mechanisms (`plugin_opt_other_accounts_file`): never answered for, never
+    /// created.
+    public private(set) var otherAccounts: OtherAccountNames
     /// `BrokerAccountDigest` of `devices`, kept current with every change.
     public private(set) var digest = BrokerAccountDigest()
     /// The reconciliation between `beginSync` and `endSync`: the gateway's generation number, and the epoch that
@@ -16,16 +19,24 @@ public struct BrokerAccessState: Sendable {
     /// `beginSync` moves on to a new one.
     var epoch: UInt32 = 0
 
-    public init(gateways: GatewayAccounts = GatewayAccounts()) {
+    public init(gateways: GatewayAccounts = GatewayAccounts(), otherAccounts: OtherAccountNames = OtherAccountNames()) {
         self.gateways = gateways
+        self.otherAccounts = otherAccounts
+    }
+
+    /// Whether `name` belongs to an account the plugin does not manage as a device: a gateway account or one of the
+    /// other accounts.
+    func isTaken(_ name: String) -> Bool {
+        gateways.contains(name) || otherAccounts.contains(name)
     }
 
     /// Adds the accounts the journal kept at start-up; returns how many it left out as invalid (a credential that
-    /// is not 64 lowercase hex digits, or an id that is a gateway account's name), for the caller to log.
+    /// is not 64 lowercase hex digits, or an id that is a gateway account's or another account's name), for the
+    /// caller to log.
     public mutating func load(_ accounts: [BrokerDeviceAccount]) -> Int {
         var skipped = 0
         for account in accounts {
-            guard let credential = StoredCredential(hex: account.credential), !gateways.contains(account.id.rawValue)
+            guard let credential = StoredCredential(hex: account.credential), !isTaken(account.id.rawValue)
             else {
                 skipped += 1
                 continue
@@ -39,6 +50,12 @@ public struct BrokerAccessState: Sendable {
     /// gateway account decides for that name from now on.
     public mutating func replaceGateways(_ accounts: GatewayAccounts) {
         gateways = accounts
+    }
+
+    /// Replaces the other accounts (the file was read again). As with gateways, a device account of such a name
+    /// stays but is not answered for.
+    public mutating func replaceOtherAccounts(_ names: OtherAccountNames) {
+        otherAccounts = names
     }
 
     /// A copy of the device accounts for the journal's snapshot: O(1) now, mapped to accounts where it is called.

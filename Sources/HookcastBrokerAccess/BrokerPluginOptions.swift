@@ -14,6 +14,9 @@ public struct BrokerPluginOptions: Sendable, Equatable {
     public var gatewayAccountsFile = "gateway-accounts"
     /// `plugin_opt_other_accounts`: `deny` (the default) or `defer`.
     public var otherAccounts = OtherAccounts.deny
+    /// `plugin_opt_other_accounts_file`: the broker's `password_file` (or any file of `username[:…]` lines), whose
+    /// users the plugin never manages (`OtherAccountNames`); none by default.
+    public var otherAccountsFile: String?
 
     public init() {}
 
@@ -30,6 +33,9 @@ public struct BrokerPluginOptions: Sendable, Equatable {
             case "gateway_accounts":
                 guard !value.isEmpty else { throw .emptyValue(key) }
                 gatewayAccountsFile = value
+            case "other_accounts_file":
+                guard !value.isEmpty else { throw .emptyValue(key) }
+                otherAccountsFile = value
             case "other_accounts":
                 guard let parsed = OtherAccounts(rawValue: value) else { throw .badOtherAccounts }
                 otherAccounts = parsed

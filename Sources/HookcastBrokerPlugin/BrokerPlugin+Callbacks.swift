@@ -79,7 +79,8 @@ extension BrokerPlugin {
         }
     }
 
-    /// SIGHUP: reads the gateway accounts file again; if it cannot be read, the accounts read before stay.
+    /// SIGHUP (mosquitto reads its `password_file` again then too): reads the gateway accounts file and the other
+    /// accounts file again; one that cannot be read keeps what was read before.
     func reload() {
         deferredLog.drain()
         do {
@@ -88,6 +89,14 @@ extension BrokerPlugin {
             BrokerLog.notice("\(gateways.count) gateway accounts read again from \(options.gatewayAccountsFile)")
         } catch {
             BrokerLog.error("\(error); the gateway accounts read before stay")
+        }
+        guard let path = options.otherAccountsFile else { return }
+        do {
+            let names = try Self.readOtherAccounts(path)
+            state.replaceOtherAccounts(names)
+            BrokerLog.notice("\(names.count) other accounts read again from \(path)")
+        } catch {
+            BrokerLog.error("\(error); the other accounts read before stay")
         }
     }
 }

@@ -23,8 +23,9 @@ final class BrokerPlugin {
         let gateways = try Self.readGatewayAccounts(options.gatewayAccountsFile)
         try Self.createStateDirectory(options.stateDirectory)
         let deferredLog = deferredLog
+        let otherAccounts = try options.otherAccountsFile.map(Self.readOtherAccounts) ?? OtherAccountNames()
         journal = try AccountJournal(directory: options.stateDirectory) { deferredLog.append($0) }
-        state = BrokerAccessState(gateways: gateways)
+        state = BrokerAccessState(gateways: gateways, otherAccounts: otherAccounts)
         let skipped = state.load(try journal.load())
         if skipped > 0 { BrokerLog.warning("\(skipped) invalid accounts in the journal left out") }
         guard let controlTopic = strdup(BrokerControl.requestTopic) else { throw BrokerPluginError.outOfMemory }
@@ -32,7 +33,16 @@ final class BrokerPlugin {
         deferredLog.drain()
         BrokerLog.notice(
             "\(state.devices.count) device accounts from \(options.stateDirectory), \(gateways.count) gateway "
-                + "accounts from \(options.gatewayAccountsFile); other accounts: \(options.otherAccounts.rawValue)")
+                + "accounts from \(options.gatewayAccountsFile); other accounts: \(options.otherAccounts.rawValue)"
+                + (options.otherAccountsFile.map { ", \(otherAccounts.count) of them named in \($0)" } ?? ""))
+    }
+
+    /// Reads the other accounts' names; an error names the file only.
+    static func readOtherAccounts(_ path: String) throws -> OtherAccountNames {
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw BrokerPluginError.otherAccounts(path: path)
+        }
+        return OtherAccountNames(fileContents: contents)
     }
 
     /// Reads the gateway accounts file; an error names the file and the line, never its content.
@@ -113,6 +123,7 @@ final class BrokerPlugin {
 enum BrokerPluginError: Error, CustomStringConvertible {
     case gatewayAccounts(path: String, reason: String)
     case stateDirectory(path: String, errno: Int32)
+    case otherAccounts(path: String)
     case outOfMemory
 
     var description: String {
@@ -120,6 +131,7 @@ enum BrokerPluginError: Error, CustomStringConvertible {
         case .gatewayAccounts(let path, let reason): "the gateway accounts file \(path) \(reason)"
         case .stateDirectory(let path, let errno):
             "the state directory \(path) cannot be created: \(String(cString: strerror(errno)))"
+        case .otherAccounts(let path): "the other accounts file \(path) cannot be read"
         case .outOfMemory: "out of memory"
         }
     }

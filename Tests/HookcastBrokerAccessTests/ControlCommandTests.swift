@@ -59,12 +59,43 @@ struct ControlCommandTests {
         var state = Fixtures.state()
         let (results, outcome) = state.send(
             .putDevices([Fixtures.device("d1"), Fixtures.device(Fixtures.gatewayName)]))
-        #expect(results[0].error?.contains("gateway account") == true)
+        #expect(results[0].error?.contains("not manage") == true)
+        #expect(results[0].taken == [try! DeviceID(Fixtures.gatewayName)])
         #expect(outcome.changes.isEmpty)
         #expect(state.devices.count == 0)
         #expect(
             state.authenticate(username: Fixtures.gatewayName, password: Fixtures.gatewayPassword, clientID: "x")
                 == .allow)
+    }
+
+    @Test("putDevices of a device named like one of the broker's other accounts is refused whole, naming them all")
+    func putOtherAccountName() {
+        var state = BrokerAccessState(
+            gateways: GatewayAccounts([Fixtures.gatewayName: StoredCredential(password: Fixtures.gatewayPassword)]),
+            otherAccounts: OtherAccountNames(["admin", "observer"]))
+        let (results, outcome) = state.send(
+            .putDevices([Fixtures.device("admin"), Fixtures.device("d1"), Fixtures.device("observer")]))
+        #expect(results[0].taken == [try! DeviceID("admin"), try! DeviceID("observer")])
+        #expect(results[0].error?.contains("admin") == true)
+        #expect(outcome.changes.isEmpty && outcome.kicks.isEmpty)
+        #expect(state.devices.count == 0)
+    }
+
+    @Test("an account named in the other accounts is never answered for, even if a device account of its name exists")
+    func otherAccountsAreNotOurs() {
+        var state = Fixtures.state()
+        _ = state.send(.putDevices([Fixtures.device("admin"), Fixtures.device("d1")]))
+        #expect(state.authenticate(username: "admin", password: "admin-password", clientID: "admin") == .allow)
+        // The operator adds `admin` to the broker's password_file and sends SIGHUP.
+        state.replaceOtherAccounts(OtherAccountNames(fileContents: "admin:$7$101$c2FsdA==$aGFzaA==\n"))
+        #expect(state.authenticate(username: "admin", password: "admin-password", clientID: "admin") == .notOurs)
+        #expect(state.authorize(username: "admin", access: .subscribe, topic: "hookcast/v1/devices/admin/commands")
+            == .notOurs)
+        #expect(state.authenticate(username: "d1", password: "d1-password", clientID: "d1") == .allow)
+        // A start-up leaves such accounts out of the tables.
+        var restarted = BrokerAccessState(otherAccounts: OtherAccountNames(["admin"]))
+        #expect(restarted.load(state.devices.accounts()) == 1)
+        #expect(restarted.devices.count == 1)
     }
 
     @Test("setGroups changes groups without disconnecting and answers unknown ids in missing")

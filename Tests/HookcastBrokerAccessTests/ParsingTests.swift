@@ -51,9 +51,14 @@ struct ParsingTests {
         #expect(try BrokerPluginOptions([]) == BrokerPluginOptions())
         let options = try BrokerPluginOptions([
             ("state_dir", "state"), ("gateway_accounts", "gw"), ("other_accounts", "defer"), ("typo", "x"),
+            ("other_accounts_file", "/etc/mosquitto/passwd"),
         ])
         #expect(options.stateDirectory == "state" && options.gatewayAccountsFile == "gw")
         #expect(options.otherAccounts == .defer && options.unknown == ["typo"])
+        #expect(options.otherAccountsFile == "/etc/mosquitto/passwd" && BrokerPluginOptions().otherAccountsFile == nil)
+        #expect(throws: BrokerPluginOptionsError.emptyValue("other_accounts_file")) {
+            try BrokerPluginOptions([("other_accounts_file", "")])
+        }
         #expect(throws: BrokerPluginOptionsError.badOtherAccounts) {
             try BrokerPluginOptions([("other_accounts", "allow")])
         }
@@ -71,5 +76,14 @@ struct ParsingTests {
         #expect(skipped == 2)
         #expect(state.sortedAccounts == [Fixtures.device("d1", groups: ["g"])])
         #expect(state.digest == BrokerAccountDigest([Fixtures.device("d1", groups: ["g"])]))
+    }
+
+    @Test("other accounts file: the user names of a mosquitto password_file, comments and blank lines skipped")
+    func otherAccountNames() {
+        let names = OtherAccountNames(
+            fileContents: "# operators\r\nadmin:$7$101$c2FsdA==$aGFzaA==\r\n\n  observer:$7$101$eA==$eQ==\nbare-name\n:nobody\n")
+        #expect(names.count == 3)
+        #expect(names.contains("admin") && names.contains("observer") && names.contains("bare-name"))
+        #expect(!names.contains("") && !names.contains("# operators"))
     }
 }

@@ -64,8 +64,12 @@ struct PluginLifecycleTests {
         }
         let broker = try await PluginBroker(extraConfiguration: [
             "plugin_opt_other_accounts defer", "password_file \(passwordFile.path)",
+            "plugin_opt_other_accounts_file \(passwordFile.path)",
         ])
         _ = try await broker.control(.putDevices([try .make("panel-1", password: "p1")]))
+        // The password file's user is not the plugin's to create: no device account takes the operator's name.
+        let takeOver = try await broker.control(.putDevices([try .make("operator", password: "mine-now")]))
+        #expect(takeOver.first?.taken == [try DeviceID("operator")], "\(takeOver)")
         let topic = "\(Topics.root)/devices/panel-1/acks"
         let operatorClient = try await MosquittoSubscriber(
             port: broker.port, username: "operator", password: "op-secret", clientID: "operator-tool",

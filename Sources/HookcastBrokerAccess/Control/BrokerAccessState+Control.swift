@@ -42,14 +42,16 @@ extension BrokerAccessState {
         var result = BrokerControlResult(command: command.name)
         switch command {
         case .putDevices(let accounts):
+            let taken = accounts.map(\.id).filter { isTaken($0.rawValue) }
+            if let first = taken.first {
+                result.error = "device \(first): the name of an account the plugin does not manage"
+                result.taken = taken
+                return result
+            }
             var credentials: [StoredCredential] = []
             for account in accounts {
                 guard let credential = StoredCredential(hex: account.credential) else {
                     result.error = "device \(account.id): the credential is not 64 lowercase hex digits"
-                    return result
-                }
-                guard !gateways.contains(account.id.rawValue) else {
-                    result.error = "device \(account.id): the name of a gateway account"
                     return result
                 }
                 credentials.append(credential)

@@ -3,13 +3,15 @@ import HookcastProtocol
 extension BrokerAccessState {
     /// A client's login. A gateway account needs its password and may use any client id; a device account needs
     /// its password and its id as the client id, so no client takes over another device's session. The gateway
-    /// accounts are asked first: their names are reserved, whatever device account may have the same.
+    /// accounts are asked first: their names are reserved, whatever device account may have the same. The other
+    /// accounts' names are not the plugin's to answer for.
     public func authenticate(username: String?, password: String?, clientID: String?) -> BrokerDecision {
         guard let username else { return .notOurs }
         if let credential = gateways.credential(of: username) {
             guard let password else { return .deny }
             return credential.matches(password: password) ? .allow : .deny
         }
+        if otherAccounts.contains(username) { return .notOurs }
         guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
         // The hash is computed whatever the client id, so a wrong client id takes as long as a wrong password.
         let passwordMatches = password.map { entry.credential.matches(password: $0) } ?? false
@@ -23,6 +25,7 @@ extension BrokerAccessState {
         if gateways.contains(username) {
             return BrokerAccessPolicy.gateway(may: access, topic: topic) ? .allow : .deny
         }
+        if otherAccounts.contains(username) { return .notOurs }
         guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
         let allowed = BrokerAccessPolicy.device(
             id, isMember: { devices.isMember(entry, of: $0) }, may: access, topic: topic)

@@ -114,14 +114,19 @@ public struct BrokerControlResult: Codable, Sendable, Equatable {
     public var count: Int?
     /// `digest`: see `BrokerAccountDigest`.
     public var digest: String?
+    /// `putDevices` refused: the ids that name accounts the plugin does not manage (a gateway account, or one of
+    /// the broker's other accounts listed in `plugin_opt_other_accounts_file`).
+    public var taken: [DeviceID]?
 
     public init(
-        command: String, error: String? = nil, missing: [DeviceID]? = nil, count: Int? = nil, digest: String? = nil
+        command: String, error: String? = nil, missing: [DeviceID]? = nil, count: Int? = nil, digest: String? = nil,
+        taken: [DeviceID]? = nil
     ) {
         self.command = command
         self.error = error
         self.missing = missing
         self.count = count
         self.digest = digest
+        self.taken = taken
     }
 }

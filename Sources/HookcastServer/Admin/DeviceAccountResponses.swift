@@ -65,7 +65,10 @@ extension BrokerAccountError {
         case .refused(let reason):
             APIError(.badGateway, "broker_refused", "The MQTT broker refused the device's account: \(reason).")
         case .reserved(let name):
-            APIError(.conflict, "reserved_id", "'\(name)' is the gateway's own broker account; choose another id.")
+            APIError(
+                .conflict, "reserved_id",
+                "'\(name)' is the name of a broker account that is not a device's (the gateway's own, or one of the "
+                    + "broker's other accounts); choose another id.")
         case .notManaged:
             APIError(
                 .conflict, "accounts_not_managed",

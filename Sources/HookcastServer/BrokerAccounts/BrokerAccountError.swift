@@ -4,7 +4,8 @@ enum BrokerAccountError: Error, CustomStringConvertible, Equatable {
     case unavailable(String)
     /// The broker plugin refused, in its own words.
     case refused(String)
-    /// The name belongs to the gateway's own account.
+    /// The name belongs to a broker account that is not a device's: the gateway's own, another gateway's, or one of
+    /// the broker's other accounts (`plugin_opt_other_accounts_file`).
     case reserved(String)
     /// The gateway's store could not keep the account's credential.
     case storeFailed(String)
@@ -15,7 +16,7 @@ enum BrokerAccountError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unavailable(let reason): "the MQTT broker did not confirm the account change: \(reason)"
         case .refused(let reason): "the MQTT broker refused the account change: \(reason)"
-        case .reserved(let name): "'\(name)' is the gateway's own broker account"
+        case .reserved(let name): "'\(name)' is the name of a broker account that is not a device's"
         case .storeFailed(let reason): "the device's broker credential could not be stored: \(reason)"
         case .notManaged: "this gateway does not manage broker accounts (started with --device-accounts none)"
         }

@@ -157,6 +157,7 @@ final class PluginDeviceAccounts: DeviceAccounts {
 
     static func check(_ results: [BrokerControlResult]) throws(BrokerAccountError) {
         if let failed = results.first(where: { $0.error != nil }) {
+            if let taken = failed.taken?.first { throw .reserved(taken.rawValue) }
             throw .refused("\(failed.command): \(failed.error ?? "")")
         }
     }

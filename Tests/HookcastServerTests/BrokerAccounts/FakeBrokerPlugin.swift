@@ -13,7 +13,8 @@ final class FakeBrokerPlugin: BrokerControlTransport {
         var requests: [(request: BrokerControlRequest, bytes: Int)] = []
         /// False: requests are taken and never answered, as by a broker without the plugin.
         var answering = true
-        var gatewayAccounts: Set<String> = ["hookcast-gateway"]
+        /// Names of accounts that are not the plugin's to create: gateway accounts and the broker's other accounts.
+        var takenNames: Set<String> = ["hookcast-gateway"]
         var sync: (generation: UInt64, put: Set<DeviceID>)?
     }
 
@@ -56,8 +57,10 @@ final class FakeBrokerPlugin: BrokerControlTransport {
         var result = BrokerControlResult(command: command.name)
         switch command {
         case .putDevices(let accounts):
-            if let taken = accounts.first(where: { state.gatewayAccounts.contains($0.id.rawValue) }) {
-                result.error = "'\(taken.id)' is a gateway account"
+            let taken = accounts.map(\.id).filter { state.takenNames.contains($0.rawValue) }
+            if let first = taken.first {
+                result.error = "device \(first): the name of an account the plugin does not manage"
+                result.taken = taken
                 return result
             }
             for account in accounts {

@@ -140,6 +140,28 @@ import Testing
         }
     }
 
+    /// An operator's account in the broker's password_file, which the plugin names in `taken`: never a device's.
+    @Test func anotherBrokerAccountsNameIsRefusedWith409AndNothingIsKept() async throws {
+        let plugin = FakeBrokerPlugin()
+        plugin.state.withLock { $0.takenNames.insert("admin") }
+        let run = RunningAccounts()
+        try await InProcessGateway.runAndInspect(accounts: { store in
+            run.start(pluginAccounts(plugin, store: store))
+        }) { parts in
+            let created = try await parts.client.admin(.post, "devices", #"{"id":"admin"}"#)
+            #expect(created.status == .conflict, "\(created.text)")
+            #expect(created.errorCode == "reserved_id")
+            #expect(try await parts.store.devices.find(id: try DeviceID("admin")) == nil)
+            let imported = try await parts.client.admin(
+                .post, "devices/import", #"[{"id":"screen-1"},{"id":"admin"}]"#)
+            #expect(imported.status == .conflict, "\(imported.text)")
+            #expect(try await parts.store.devices.find(id: try DeviceID("screen-1")) == nil)
+            #expect(plugin.accounts.keys.contains(try DeviceID("admin")) == false)
+        }
+        plugin.close()
+        await run.wait()
+    }
+
     @Test func theAPIAnswersWithThePasswordAfterThePluginHasTheAccount() async throws {
         let plugin = FakeBrokerPlugin()
         let run = RunningAccounts()
