@@ -7,7 +7,7 @@ broker's PUBACK, with paho's default in-flight window (20) and outgoing queue (u
 acknowledgement tracking, no redelivery. That is deliberate: the benchmark measures what such a bridge delivers.
 
     python fastapi_bridge.py --port 8081 --mqtt-port 1883 --routes routes.json --api-key-file key.txt \
-        --server uvloop|h11
+        [--mqtt-username NAME --mqtt-password-file FILE] --server uvloop|h11
 """
 
 import argparse
@@ -33,7 +33,9 @@ log = logging.getLogger("fastapi_bridge")
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--port", type=int, required=True, help="HTTP port (127.0.0.1)")
-parser.add_argument("--mqtt-port", type=int, required=True, help="the broker's port (127.0.0.1, anonymous)")
+parser.add_argument("--mqtt-port", type=int, required=True, help="the broker's port (127.0.0.1)")
+parser.add_argument("--mqtt-username", help="the bridge's broker account (anonymous without it)")
+parser.add_argument("--mqtt-password-file", help="file whose first line is that account's password")
 parser.add_argument("--routes", required=True, help='JSON file: {"event_id": {"topic", "target", "function", "params"}}')
 parser.add_argument("--api-key-file", required=True, help="file whose first line is the API key")
 parser.add_argument("--server", choices=["uvloop", "h11"], default="uvloop",
@@ -44,6 +46,10 @@ with open(args.routes, encoding="utf-8") as f:
     ROUTES: dict[str, dict[str, Any]] = json.load(f)
 with open(args.api_key_file, encoding="utf-8") as f:
     API_KEY = f.readline().strip()
+MQTT_PASSWORD = None
+if args.mqtt_password_file:
+    with open(args.mqtt_password_file, encoding="utf-8") as f:
+        MQTT_PASSWORD = f.readline().strip()
 
 COMMAND_TTL = timedelta(minutes=5)
 
@@ -65,6 +71,8 @@ mqttc = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"fastapi-bridge
                     protocol=mqtt.MQTTv5)
 mqttc.on_connect = on_connect
 mqttc.on_disconnect = on_disconnect
+if args.mqtt_username:
+    mqttc.username_pw_set(args.mqtt_username, MQTT_PASSWORD)
 
 
 @asynccontextmanager

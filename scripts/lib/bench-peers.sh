@@ -23,10 +23,12 @@ ensure_bench_peers() {
 }
 
 # bench_peer_specs: one line per peer, NAME;LABEL;PATH;COMMAND as the harness's --peer takes it, with the
-# placeholders {port}, {mqtt_port}, {routes} and {key_file} (bench/README.md). Needs BENCH_PYTHON (ensure_bench_peers).
+# placeholders {port}, {mqtt_port}, {routes}, {key_file}, {mqtt_username} and {mqtt_password_file} (bench/README.md).
+# Needs BENCH_PYTHON (ensure_bench_peers).
 BENCH_PEER_PATH=/public-api/integration/webhooks
 bench_peer_specs() {
     local root arguments="--port {port} --mqtt-port {mqtt_port} --routes {routes} --api-key-file {key_file}"
+    arguments+=" --mqtt-username {mqtt_username} --mqtt-password-file {mqtt_password_file}"
     root=$(repo_root)
     echo "fastapi-uvloop;FastAPI + paho (uvloop);$BENCH_PEER_PATH;$BENCH_PYTHON $root/bench/peers/fastapi_bridge.py --server uvloop $arguments"
     echo "fastapi-h11;FastAPI + paho (h11);$BENCH_PEER_PATH;$BENCH_PYTHON $root/bench/peers/fastapi_bridge.py --server h11 $arguments"

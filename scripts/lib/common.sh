@@ -58,10 +58,12 @@ wait_for_port() {
     return 1
 }
 
-# broker_conf PORT [open]: the shipped broker.conf with its first (plain) listener on PORT (an enabled TLS listener
-# keeps its own port) and, secure, its plugin line pointing at $HOOKCAST_BROKER_PLUGIN (the built
+# broker_conf PORT [open|secure|bench]: the shipped broker.conf with its first (plain) listener on PORT (an enabled
+# TLS listener keeps its own port) and, secure, its plugin line pointing at $HOOKCAST_BROKER_PLUGIN (the built
 # libhookcast-broker-plugin.so); with `open`, the access-control block becomes `allow_anonymous true` (the tests'
-# shared broker).
+# shared broker); `bench` is secure, with the names the plugin does not manage left (`plugin_opt_other_accounts
+# defer`) to mosquitto's `password_file bench-passwords` and `acl_file bench-acl` in the broker's directory, which
+# the caller writes (scripts/bench: the benchmark's peers and its own clients).
 broker_conf() {
     local port=$1 mode=${2:-secure} root
     root=$(repo_root)
@@ -73,13 +75,21 @@ broker_conf() {
             echo "HOOKCAST_BROKER_PLUGIN must name the built plugin (swift build --product hookcast-broker-plugin)" >&2
             return 1
         fi
+        local other=deny
+        [ "$mode" = bench ] && other=defer
         sed -e "0,/^listener [0-9]* /s//listener $port /" \
-            -e "s|^plugin .*libhookcast-broker-plugin.so|plugin $HOOKCAST_BROKER_PLUGIN|" "$root/broker.conf"
+            -e "s|^plugin .*libhookcast-broker-plugin.so|plugin $HOOKCAST_BROKER_PLUGIN|" \
+            -e "s|^plugin_opt_other_accounts .*|plugin_opt_other_accounts $other|" "$root/broker.conf"
+        if [ "$mode" = bench ]; then
+            printf '%s\n' "" "# The benchmark's own accounts (scripts/bench)." "password_file bench-passwords" \
+                "acl_file bench-acl"
+        fi
     fi
 }
 
-# start_broker DIR PORT [open]: writes DIR/broker.conf (see broker_conf) and starts mosquitto in DIR, where its
-# database, log and (secure) the plugin's state directory and gateway accounts file live. Sets BROKER_PID.
+# start_broker DIR PORT [open|secure|bench]: writes DIR/broker.conf (see broker_conf) and starts mosquitto in DIR,
+# where its database, log, (secure) the plugin's state directory and gateway accounts file and (bench) the
+# bench-passwords and bench-acl files live. Sets BROKER_PID.
 start_broker() {
     local dir=$1 port=$2 mode=${3:-secure}
     mkdir -p "$dir"
@@ -88,11 +98,13 @@ start_broker() {
     # root, would also make it, as that user).
     [ "$mode" = open ] || { mkdir -p "$dir/hookcast-accounts" && chmod 0700 "$dir/hookcast-accounts"; }
     # Started as root, mosquitto drops to the 'mosquitto' user, which must be able to write its database and the
-    # plugin's state, and read the gateway accounts file (not -R: a TLS directory beside them keeps its own owners).
+    # plugin's state, and read the gateway accounts file and (bench) the password and ACL files (not -R: a TLS
+    # directory beside them keeps its own owners).
     if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then
         chown mosquitto "$dir"
         local owned
-        for owned in "$dir/hookcast-accounts" "$dir/hookcast-accounts"/* "$dir/gateway-accounts"; do
+        for owned in "$dir/hookcast-accounts" "$dir/hookcast-accounts"/* "$dir/gateway-accounts" \
+            "$dir/bench-passwords" "$dir/bench-acl"; do
             [ ! -e "$owned" ] || chown mosquitto "$owned"
         done
     fi

@@ -2,20 +2,31 @@ import ArgumentParser
 import Foundation
 import NIOPosix
 
-/// `hookcast-bench run`: the whole comparison on a broker the script started (the shipped broker.conf, open):
-/// ceilings, then each target through scenarios 1–3 at 1,000 devices, broadcasts at 5,000 and 10,000, and the
-/// gateway's memory with 10,000 devices and a million commands of history. scripts/bench is the way to run it.
+/// `hookcast-bench run`: the whole comparison on a broker the script started (the shipped broker.conf with access
+/// control on, every client with an account of its own; `BenchAccounts`): every device registered in Hookcast
+/// first, the ceilings, then each target through scenarios 1–3 at 1,000 devices, broadcasts at 5,000 and 10,000,
+/// and the gateway's memory with 10,000 devices and a million commands of history. scripts/bench is the way to run
+/// it.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run every scenario against Hookcast, the peers and the ceilings.")
 
-    @Option(name: .customLong("mqtt-port"), help: "The broker (open, from broker.conf) on 127.0.0.1.")
+    @Option(name: .customLong("mqtt-port"), help: "The broker (broker.conf with access control on) on 127.0.0.1.")
     var mqttPort: Int
+
+    @Option(
+        name: .customLong("mqtt-accounts"),
+        help: "Directory with gateway.json (hookcast broker-setup) and ACCOUNT.password for the bench's accounts.")
+    var mqttAccounts: String
 
     @Option(help: "The release-built hookcast executable.")
     var hookcast: String
 
-    @Option(help: "A peer: NAME;LABEL;PATH;COMMAND with {port} {mqtt_port} {routes} {key_file} (repeatable).")
+    @Option(
+        help: """
+            A peer: NAME;LABEL;PATH;COMMAND with {port} {mqtt_port} {routes} {key_file} {mqtt_username} \
+            {mqtt_password_file} (repeatable).
+            """)
     var peer: [String] = []
 
     @Option(help: "Where to write the results JSON.")
@@ -45,28 +56,34 @@ struct RunCommand: AsyncParsableCommand {
         let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let accounts = BenchAccounts(directory: URL(fileURLWithPath: mqttAccounts, isDirectory: true))
+        let peers = try peer.map {
+            try PeerTarget(
+                specification: $0, mqttPort: mqttPort, workDirectory: work, logDirectory: logs, accounts: accounts)
+        }
+        try await BrokerAccessCheck.run(mqttPort: mqttPort, accounts: accounts, peer: peers.first?.name)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let observer = try AcknowledgementObserver(mqttPort: mqttPort)
-        let presence = try PresenceCounter(mqttPort: mqttPort)
+        let observer = try AcknowledgementObserver(
+            mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer))
+        let presence = try PresenceCounter(mqttPort: mqttPort, login: accounts.login(BenchAccounts.presence))
         try await observer.start()
         try await presence.start()
-        let fleet = BenchFleet(hookcast: hookcast, mqttPort: mqttPort, logDirectory: logs)
+        let fleet = BenchFleet(
+            hookcast: hookcast, mqttPort: mqttPort, logDirectory: logs,
+            passwordsDirectory: work.appendingPathComponent("device-passwords", isDirectory: true))
         let hookcastTarget = HookcastTarget(
             hookcast: hookcast, mqttPort: mqttPort, dataDirectory: work.appendingPathComponent("gateway"),
-            logDirectory: logs)
-        let peers = try peer.map {
-            try PeerTarget(specification: $0, mqttPort: mqttPort, workDirectory: work, logDirectory: logs)
-        }
+            logDirectory: logs, accounts: accounts)
         var runner = ScenarioRunner(observer: observer, group: group)
         if quick { runner.trialSeconds = 2 }
         var results = BenchResults(
             startedAt: Date().formatted(.iso8601), gitCommit: gitCommit,
             machine: .init(
                 cores: ProcessInfo.processInfo.activeProcessorCount, kernel: Self.kernel(),
-                mosquitto: mosquittoVersion))
+                mosquitto: mosquittoVersion, brokerAccessControl: "on"))
         var session = BenchSession(
             runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
-            peers: peers, logDirectory: logs, mqttPort: mqttPort, quick: quick, results: results)
+            peers: peers, logDirectory: logs, mqttPort: mqttPort, accounts: accounts, quick: quick, results: results)
         do {
             try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
         } catch {

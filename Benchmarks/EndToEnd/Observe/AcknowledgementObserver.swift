@@ -26,11 +26,14 @@ final class AcknowledgementObserver: Sendable {
     private let state = Mutex(State())
     private let listeners = Mutex<[Task<Void, Never>]>([])
 
-    init(mqttPort: Int) throws {
+    /// `login`: on a broker with access control, an account that may read every command and acknowledgement
+    /// topic (`BenchAccounts.observer`).
+    init(mqttPort: Int, login: (username: String, password: String)? = nil) throws {
         client = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: mqttPort, clientID: "hookcast-bench-observer-\(UUID().uuidString.prefix(8))", cleanStart: true,
-                sessionExpiryInterval: 0, maxInFlightPublishes: 1000))
+                port: mqttPort, clientID: "hookcast-bench-observer-\(UUID().uuidString.prefix(8))",
+                username: login?.username, password: login?.password, cleanStart: true, sessionExpiryInterval: 0,
+                maxInFlightPublishes: 1000))
     }
 
     func start() async throws {

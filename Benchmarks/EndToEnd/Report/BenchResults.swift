@@ -6,6 +6,14 @@ struct BenchResults: Codable {
         var cores: Int
         var kernel: String
         var mosquitto: String
+        /// "on": the broker checked every login and message against accounts (Hookcast's plugin for the gateway
+        /// and devices, mosquitto's password and ACL files for the peers and the harness).
+        var brokerAccessControl: String
+
+        enum CodingKeys: String, CodingKey {
+            case cores, kernel, mosquitto
+            case brokerAccessControl = "broker_access_control"
+        }
     }
 
     struct Ceilings: Codable {

@@ -11,6 +11,7 @@ struct BenchSession {
     let peers: [PeerTarget]
     let logDirectory: URL
     let mqttPort: Int
+    let accounts: BenchAccounts
     let quick: Bool
     var results: BenchResults
 
@@ -18,6 +19,7 @@ struct BenchSession {
 
     mutating func runAll(sizes: [Int], historyCommands: Int) async throws {
         guard let baseSize = sizes.first else { return }
+        try await provisionDevices(sizes.max() ?? baseSize)
         try await fleet.grow(to: baseSize, presence: presence)
         try await measureCeilings()
         for target in targets {
@@ -35,10 +37,22 @@ struct BenchSession {
         await fleet.stop()
     }
 
+    /// Registers every device the run simulates in Hookcast before any connects: on this broker a device logs in
+    /// only with the account Hookcast made for it, whose password the import answers once. Later starts of the
+    /// gateway import nothing more, so no device's password changes while the fleet is connected.
+    private func provisionDevices(_ count: Int) async throws {
+        try await hookcast.start(fleetSize: count)
+        let passwords = hookcast.takeDevicePasswords()
+        await stop(hookcast)
+        try fleet.writePasswords(passwords)
+        BenchLog.line("fleet: \(passwords.count) device passwords written")
+    }
+
     // MARK: Ceilings
 
     private mutating func measureCeilings() async throws {
-        let mqtt = try await MQTTCeiling.measure(mqttPort: mqttPort, count: quick ? 50_000 : 200_000)
+        let mqtt = try await MQTTCeiling.measure(
+            mqttPort: mqttPort, accounts: accounts, count: quick ? 50_000 : 200_000)
         BenchLog.line("ceiling mqtt: \(Int(mqtt.messagesPerSecond)) msg/s (\(mqtt.received)/\(mqtt.published))")
         results.ceilings.mqttQoS1MessagesPerSecond = mqtt.messagesPerSecond
         var mqttRow = BenchResult(scenario: "sustained", target: "ceiling-mqtt", label: "Raw libmosquitto QoS 1")
@@ -112,7 +126,9 @@ struct BenchSession {
         }
         var times: [Double] = []
         for _ in 0..<repetitions {
-            if let time = try await FanOutCeiling.measure(mqttPort: mqttPort, devices: devices, observer: observer) {
+            if let time = try await FanOutCeiling.measure(
+                mqttPort: mqttPort, accounts: accounts, devices: devices, observer: observer)
+            {
                 times.append(time)
             }
             try await Task.sleep(for: .seconds(2))

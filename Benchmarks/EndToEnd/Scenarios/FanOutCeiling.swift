@@ -3,11 +3,16 @@ import Mosquitto
 
 /// The fan-out ceiling: one command envelope published straight to the broadcast topic through libmosquitto, and
 /// the time until the observer saw every device's acknowledgement — what a broadcast costs with no gateway at all.
+/// The publisher logs in with an account that may write the broadcast topic and nothing else.
 enum FanOutCeiling {
-    static func measure(mqttPort: Int, devices: Int, observer: AcknowledgementObserver) async throws -> Double? {
+    static func measure(
+        mqttPort: Int, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver
+    ) async throws -> Double? {
+        let login = try accounts.login(BenchAccounts.fanOut)
         let publisher = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: mqttPort, clientID: "bench-fanout-\(UUID().uuidString.prefix(8))"))
+                port: mqttPort, clientID: "bench-fanout-\(UUID().uuidString.prefix(8))", username: login.username,
+                password: login.password))
         try await publisher.connect()
         defer { Task { await publisher.disconnect() } }
         observer.reset()

@@ -3,6 +3,7 @@ import Mosquitto
 
 /// The MQTT ceiling: QoS 1 messages the size of a command envelope, published through libmosquitto as fast as
 /// 1,000 in flight allow, to one QoS 1 subscriber on the same broker; the rate is what the subscriber received.
+/// Each logs in with its own account, allowed only `bench/ceiling/…` (`BenchAccounts`).
 enum MQTTCeiling {
     struct Figures {
         var messagesPerSecond: Double
@@ -10,13 +11,20 @@ enum MQTTCeiling {
         var received: Int
     }
 
-    static func measure(mqttPort: Int, count: Int = 200_000, payloadBytes: Int = 400) async throws -> Figures {
+    static func measure(
+        mqttPort: Int, accounts: BenchAccounts, count: Int = 200_000, payloadBytes: Int = 400
+    ) async throws -> Figures {
         let tag = UUID().uuidString.prefix(8)
+        let subscriberLogin = try accounts.login(BenchAccounts.ceilingSubscriber)
+        let publisherLogin = try accounts.login(BenchAccounts.ceilingPublisher)
         let subscriber = try MQTTClient(
-            configuration: MQTTClient.Configuration(port: mqttPort, clientID: "bench-ceiling-sub-\(tag)"))
+            configuration: MQTTClient.Configuration(
+                port: mqttPort, clientID: "bench-ceiling-sub-\(tag)", username: subscriberLogin.username,
+                password: subscriberLogin.password))
         let publisher = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: mqttPort, clientID: "bench-ceiling-pub-\(tag)", maxInFlightPublishes: 1000))
+                port: mqttPort, clientID: "bench-ceiling-pub-\(tag)", username: publisherLogin.username,
+                password: publisherLogin.password, maxInFlightPublishes: 1000))
         try await subscriber.connect()
         try await publisher.connect()
         let topic = "bench/ceiling/\(tag)"

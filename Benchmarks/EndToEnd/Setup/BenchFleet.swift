@@ -57,6 +57,23 @@ final class BenchFleet {
         BenchLog.line("fleet: \(newSize) devices online in \(ContinuousClock.now - began)")
     }
 
+    /// Writes one `<device id>.password` file (0600) per device into `passwordsDirectory`, as `hookcast devices
+    /// import --passwords-dir` writes them, for `--passwords-dir` of the fleet processes.
+    func writePasswords(_ passwords: [String: String]) throws {
+        guard let directory = passwordsDirectory else {
+            throw BenchHTTP.Failure(description: "this fleet has no passwords directory")
+        }
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for (device, password) in passwords {
+            let file = directory.appendingPathComponent("\(device).password")
+            guard
+                FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            else { throw BenchHTTP.Failure(description: "cannot create \(file.path)") }
+            try Data(password.utf8).write(to: file)
+        }
+    }
+
     /// Resident memory of all fleet processes together, in bytes.
     var residentBytes: Int { processes.compactMap(\.memory?.resident).reduce(0, +) }
 

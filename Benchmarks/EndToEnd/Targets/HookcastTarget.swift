@@ -3,9 +3,10 @@ import HookcastTestSupport
 import Mosquitto
 
 /// `hookcast serve` (release build) with its embedded SQLite store in the benchmark's data directory, its
-/// devices registered in bulk and an action per event id. The broker is open (no device accounts to provision;
-/// see bench/README.md), so it runs with `--device-accounts none`; the per-key rate limit is lifted, since the
-/// benchmark is one client sending far above any single integrator's rate.
+/// devices registered in bulk and an action per event id. The broker has access control on (bench/README.md): the
+/// gateway logs in with the gateway account and manages the devices' accounts in the broker plugin
+/// (`--device-accounts plugin`); each import answers the new devices' passwords, which the fleet logs in with. The
+/// per-key rate limit is lifted, since the benchmark is one client sending far above any single integrator's rate.
 final class HookcastTarget: WebhookTarget {
     let name = "hookcast"
     let label = "Hookcast"
@@ -17,19 +18,23 @@ final class HookcastTarget: WebhookTarget {
     let mqttPort: Int
     let dataDirectory: URL
     let logDirectory: URL
+    let accounts: BenchAccounts
     let adminToken = "hka_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     private(set) var port = 0
     private(set) var process: BenchProcess?
     private var apiKey: String?
     private var registered = 0
+    /// Device id → broker password, for devices imported since `takeDevicePasswords()`.
+    private var devicePasswords: [String: String] = [:]
     private var actionsCreated = false
     private var starts = 0
 
-    init(hookcast: String, mqttPort: Int, dataDirectory: URL, logDirectory: URL) {
+    init(hookcast: String, mqttPort: Int, dataDirectory: URL, logDirectory: URL, accounts: BenchAccounts) {
         self.hookcast = hookcast
         self.mqttPort = mqttPort
         self.dataDirectory = dataDirectory
         self.logDirectory = logDirectory
+        self.accounts = accounts
     }
 
     var headers: [(name: String, value: String)] { [("x-webhook-apikey", apiKey ?? "")] }
@@ -44,7 +49,8 @@ final class HookcastTarget: WebhookTarget {
             name: "gateway-\(starts)", executable: hookcast,
             arguments: [
                 "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),
-                "--mqtt-client-id", Self.clientID, "--device-accounts", "none", "--log-level", "warning",
+                "--mqtt-client-id", Self.clientID, "--mqtt-credentials", accounts.gatewayCredentialsFile.path,
+                "--device-accounts", "plugin", "--log-level", "warning",
                 "--rate-limit", "1000000", "--rate-burst", "1000000", "--max-concurrent-requests", "4096",
             ],
             environment: ["HOOKCAST_ADMIN_TOKEN": adminToken], logDirectory: logDirectory)
@@ -65,16 +71,33 @@ final class HookcastTarget: WebhookTarget {
         process = nil
     }
 
-    /// Registers devices `registered + 1 … size` in one import, every tenth in the group.
+    /// The broker passwords of the devices imported since the last call, by device id; each is answered once.
+    func takeDevicePasswords() -> [String: String] {
+        defer { devicePasswords = [:] }
+        return devicePasswords
+    }
+
+    /// Registers devices `registered + 1 … size` in one import, every tenth in the group. Only devices not yet
+    /// registered: the import answers passwords for the devices it creates and leaves existing ones' alone.
     private func register(upTo size: Int) async throws {
         guard size > registered else { return }
+        let ids = ((registered + 1)...size).map(BenchFleet.deviceID)
         let rows: [[String: Any]] = ((registered + 1)...size).map { index in
             var row: [String: Any] = ["id": BenchFleet.deviceID(index)]
             if BenchEvents.isInGroup(index) { row["groups"] = [BenchEvents.groupID] }
             return row
         }
         let began = ContinuousClock.now
-        try await BenchHTTP.expectSuccess("POST", "\(baseURL)/api/v1/devices/import", headers: admin, json: rows)
+        let answer = try await BenchHTTP.expectSuccess(
+            "POST", "\(baseURL)/api/v1/devices/import", headers: admin, json: rows)
+        let passwords = answer["mqtt_passwords"] as? [String: String] ?? [:]
+        let missing = ids.filter { passwords[$0] == nil }
+        guard missing.isEmpty else {
+            throw BenchHTTP.Failure(
+                description: "the import answered no broker password for \(missing.count) devices (first \(missing[0]))"
+            )
+        }
+        devicePasswords.merge(passwords) { _, new in new }
         BenchLog.line("hookcast: registered devices \(registered + 1)…\(size) in \(ContinuousClock.now - began)")
         registered = size
     }
@@ -97,9 +120,11 @@ final class HookcastTarget: WebhookTarget {
     /// Removes the gateway's broker session while it is stopped, so the acknowledgements of the peers' runs are
     /// not queued for it (the broker would hand it hundreds of thousands of unknown ones at its next start).
     func forgetBrokerSession() async throws {
+        let login = try accounts.gatewayLogin()
         let client = try MQTTClient(
             configuration: MQTTClient.Configuration(
-                port: mqttPort, clientID: Self.clientID, cleanStart: true, sessionExpiryInterval: 0))
+                port: mqttPort, clientID: Self.clientID, username: login.username, password: login.password,
+                cleanStart: true, sessionExpiryInterval: 0))
         try await client.connect()
         await client.disconnect()
     }

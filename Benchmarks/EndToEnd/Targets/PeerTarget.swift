@@ -2,7 +2,8 @@ import Foundation
 import HookcastTestSupport
 
 /// A bridge someone else would run instead of Hookcast (bench/peers/): started from a command line with the
-/// placeholders `{port}`, `{mqtt_port}`, `{routes}` and `{key_file}`, given the event-id → topic table it serves.
+/// placeholders `{port}`, `{mqtt_port}`, `{routes}`, `{key_file}`, `{mqtt_username}` and `{mqtt_password_file}`
+/// (its own broker account, `BenchAccounts.peer(name)`), given the event-id → topic table it serves.
 final class PeerTarget: WebhookTarget {
     let name: String
     let label: String
@@ -12,12 +13,15 @@ final class PeerTarget: WebhookTarget {
     let mqttPort: Int
     let workDirectory: URL
     let logDirectory: URL
+    let accounts: BenchAccounts
     private let apiKey = "bench-" + UUID().uuidString.lowercased()
     private(set) var port = 0
     private var process: BenchProcess?
 
     /// `NAME;LABEL;PATH;COMMAND…` as the benchmark script passes it.
-    init(specification: String, mqttPort: Int, workDirectory: URL, logDirectory: URL) throws {
+    init(
+        specification: String, mqttPort: Int, workDirectory: URL, logDirectory: URL, accounts: BenchAccounts
+    ) throws {
         let parts = specification.split(separator: ";", maxSplits: 3).map(String.init)
         guard parts.count == 4 else {
             throw BenchHTTP.Failure(description: "--peer wants NAME;LABEL;PATH;COMMAND, not \(specification)")
@@ -29,6 +33,7 @@ final class PeerTarget: WebhookTarget {
         self.mqttPort = mqttPort
         self.workDirectory = workDirectory
         self.logDirectory = logDirectory
+        self.accounts = accounts
     }
 
     var headers: [(name: String, value: String)] { [("x-webhook-apikey", apiKey)] }
@@ -40,11 +45,14 @@ final class PeerTarget: WebhookTarget {
         let keyFile = workDirectory.appendingPathComponent("\(name)-key")
         try Data(apiKey.utf8).write(to: keyFile)
         try JSONSerialization.data(withJSONObject: Self.routes(), options: [.sortedKeys]).write(to: routes)
+        let account = BenchAccounts.peer(name)
         let arguments = command.map {
             $0.replacingOccurrences(of: "{port}", with: String(port))
                 .replacingOccurrences(of: "{mqtt_port}", with: String(mqttPort))
                 .replacingOccurrences(of: "{routes}", with: routes.path)
                 .replacingOccurrences(of: "{key_file}", with: keyFile.path)
+                .replacingOccurrences(of: "{mqtt_username}", with: account)
+                .replacingOccurrences(of: "{mqtt_password_file}", with: accounts.passwordFile(account).path)
         }
         guard let executable = arguments.first else { throw BenchHTTP.Failure(description: "\(name): empty command") }
         let process = try BenchProcess(
