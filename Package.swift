@@ -75,9 +75,13 @@ let package = Package(
             swiftSettings: swiftSettings,
             // The broker is a C program: the Swift runtime goes into the plugin. Without the three libraries named
             // here, dlopen fails on undefined Foundation symbols (measured with Debian's mosquitto 2.0.11).
+            // `-z nodelete`: mosquitto dlcloses its plugins on the way out, but the Swift runtime and Dispatch
+            // cannot be unloaded (their threads and exit handlers still point into the library); without it the
+            // broker now and then died with SIGSEGV after a normal SIGTERM.
             linkerSettings: [
                 .unsafeFlags([
                     "-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
+                    "-Xlinker", "-z", "-Xlinker", "nodelete",
                 ])
             ]
         ),
