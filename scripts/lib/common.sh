@@ -81,8 +81,8 @@ broker_conf() {
             -e "s|^plugin .*libhookcast-broker-plugin.so|plugin $HOOKCAST_BROKER_PLUGIN|" \
             -e "s|^plugin_opt_other_accounts .*|plugin_opt_other_accounts $other|" "$root/broker.conf"
         if [ "$mode" = bench ]; then
-            printf '%s\n' "" "# The benchmark's own accounts (scripts/bench)." "password_file bench-passwords" \
-                "acl_file bench-acl"
+            printf '%s\n' "" "# The benchmark's own accounts (scripts/bench), never a device's." \
+                "password_file bench-passwords" "acl_file bench-acl" "plugin_opt_other_accounts_file bench-passwords"
         fi
     fi
 }
