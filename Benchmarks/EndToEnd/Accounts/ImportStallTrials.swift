@@ -50,10 +50,19 @@ struct ImportStallTrials {
             }
             try await probe.start()
             outcome.idle.add(try await probe.measure(for: .seconds(5)))
+            let brokerCPU = broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
+            let gatewayCPU = ProcessCPUTime.milliseconds(of: gateway.process.pid)
             let (during, imported) = try await probe.record { try await gateway.importDevices(1...devices) }
             outcome.duringImport.add(during)
             outcome.importSeconds.append(imported.took.seconds)
-            BenchLog.line("\(name): imported \(devices) in \(imported.took), probe p99 \(during.report.p99 ?? 0) ms")
+            // Which process kept the two cores busy during the import: the stall's likely suspects.
+            func used(_ before: Double?, _ pid: pid_t?) -> String {
+                guard let before, let pid, let after = ProcessCPUTime.milliseconds(of: pid) else { return "?" }
+                return String(format: "%.0f", after - before)
+            }
+            BenchLog.line(
+                "\(name): imported \(devices) in \(imported.took), probe p99 \(during.report.p99 ?? 0) ms; CPU ms: "
+                    + "broker \(used(brokerCPU, broker.pid)), gateway \(used(gatewayCPU, gateway.process.pid))")
             await probe.stop()
             await gateway.stop()
             broker.stop()

@@ -25,6 +25,9 @@ struct AccountsCommand: AsyncParsableCommand {
     @Option(name: .customLong("large"), help: "Devices imported for the large import and the memory figure.")
     var largeDevices = 100_000
 
+    @Flag(name: .customLong("stall-only"), help: "Only the import and stall trials; prints them, writes no file.")
+    var stallOnly = false
+
     @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
     var gitCommit = "unknown"
 
@@ -44,6 +47,14 @@ struct AccountsCommand: AsyncParsableCommand {
         let openImports = try await trials.run(access: .open)
         BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on a fresh broker with the plugin")
         let pluginImports = try await trials.run(access: .secure)
+        if stallOnly {
+            for (name, outcome) in [("open", openImports), ("plugin", pluginImports)] {
+                print(
+                    "\(name): imports \(outcome.importSeconds.map { String(format: "%.2f", $0) }) s; probe idle "
+                        + "\(outcome.idle.report.text), during \(outcome.duringImport.report.text)")
+            }
+            return
+        }
 
         BenchLog.line("broadcasts on an open broker, --device-accounts none")
         let open = try await TestBroker(access: .open)
