@@ -1,8 +1,8 @@
 import Foundation
 import HookcastTestSupport
 
-/// The import and stall figures: `rounds` times a fresh broker (open, or secure with the plugin) and gateway, the
-/// probe idle for five seconds, then one import of `devices` devices while the probe runs.
+/// The import and stall figures: `rounds` times, on each side, a fresh broker (open, or secure with the plugin) and
+/// gateway, the probe idle for five seconds, then one import of `devices` devices while the probe runs.
 ///
 /// Rounds rather than one long import or several imports into the same broker: one import gives about 400
 /// probes, so its p99 is the fourth slowest and one unlucky moment of the machine decides it; and every further
@@ -25,48 +25,58 @@ struct ImportStallTrials {
         var medianImportSeconds: Double { importSeconds.sorted()[importSeconds.count / 2] }
     }
 
-    func run(access: TestBroker.Access) async throws -> Outcome {
-        var outcome = Outcome()
+    /// The rounds alternate, open then plugin, so a change in the machine's load during the run (it is a shared
+    /// virtual machine) falls on both sides alike.
+    func run() async throws -> (open: Outcome, plugin: Outcome) {
+        var open = Outcome()
+        var plugin = Outcome()
         for round in 1...rounds {
-            let broker = try await TestBroker(access: access)
-            let name = "stall-\(access == .open ? "open" : "plugin")-\(round)"
-            let gateway: AccountsGateway
-            let probe: BrokerStallProbe
-            if access == .open {
-                gateway = try await AccountsGateway(
-                    name: name, hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
-                probe = try BrokerStallProbe(
-                    port: broker.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
-            } else {
-                let login = try broker.gatewayCredentials
-                gateway = try await AccountsGateway(
-                    name: name, hookcast: hookcast, broker: broker,
-                    accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
-                guard let password = try await gateway.createDevice("bench-probe") else {
-                    throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
-                }
-                probe = try BrokerStallProbe(
-                    port: broker.port, gateway: login, deviceID: "bench-probe", devicePassword: password)
-            }
-            try await probe.start()
-            outcome.idle.add(try await probe.measure(for: .seconds(5)))
-            let brokerCPU = broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
-            let gatewayCPU = ProcessCPUTime.milliseconds(of: gateway.process.pid)
-            let (during, imported) = try await probe.record { try await gateway.importDevices(1...devices) }
-            outcome.duringImport.add(during)
-            outcome.importSeconds.append(imported.took.seconds)
-            // Which process kept the two cores busy during the import: the stall's likely suspects.
-            func used(_ before: Double?, _ pid: pid_t?) -> String {
-                guard let before, let pid, let after = ProcessCPUTime.milliseconds(of: pid) else { return "?" }
-                return String(format: "%.0f", after - before)
-            }
-            BenchLog.line(
-                "\(name): imported \(devices) in \(imported.took), probe p99 \(during.report.p99 ?? 0) ms; CPU ms: "
-                    + "broker \(used(brokerCPU, broker.pid)), gateway \(used(gatewayCPU, gateway.process.pid))")
-            await probe.stop()
-            await gateway.stop()
-            broker.stop()
+            try await runRound(round, access: .open, into: &open)
+            try await runRound(round, access: .secure, into: &plugin)
         }
-        return outcome
+        return (open, plugin)
+    }
+
+    private func runRound(_ round: Int, access: TestBroker.Access, into outcome: inout Outcome) async throws {
+        let broker = try await TestBroker(access: access)
+        let name = "stall-\(access == .open ? "open" : "plugin")-\(round)"
+        let gateway: AccountsGateway
+        let probe: BrokerStallProbe
+        if access == .open {
+            gateway = try await AccountsGateway(
+                name: name, hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
+            probe = try BrokerStallProbe(
+                port: broker.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
+        } else {
+            let login = try broker.gatewayCredentials
+            gateway = try await AccountsGateway(
+                name: name, hookcast: hookcast, broker: broker,
+                accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
+            guard let password = try await gateway.createDevice("bench-probe") else {
+                throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
+            }
+            probe = try BrokerStallProbe(
+                port: broker.port, gateway: login, deviceID: "bench-probe", devicePassword: password)
+        }
+        try await probe.start()
+        if !HarnessPriority.raise() { BenchLog.line("\(name): the harness's threads could not be raised (not root)") }
+        outcome.idle.add(try await probe.measure(for: .seconds(5)))
+        let brokerCPU = broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
+        let gatewayCPU = ProcessCPUTime.milliseconds(of: gateway.process.pid)
+        let (during, imported) = try await probe.record { try await gateway.importDevices(1...devices) }
+        outcome.duringImport.add(during)
+        outcome.importSeconds.append(imported.took.seconds)
+        // Which process kept the two cores busy during the import: the stall's likely suspects.
+        func used(_ before: Double?, _ pid: pid_t?) -> String {
+            guard let before, let pid, let after = ProcessCPUTime.milliseconds(of: pid) else { return "?" }
+            return String(format: "%.0f", after - before)
+        }
+        BenchLog.line(
+            "\(name): imported \(devices) in \(imported.took), probe p99 \(during.report.p99 ?? 0) ms; CPU ms: "
+                + "broker \(used(brokerCPU, broker.pid)), gateway \(used(gatewayCPU, gateway.process.pid))")
+        await probe.stop()
+        HarnessPriority.reset()
+        await gateway.stop()
+        broker.stop()
     }
 }

@@ -43,10 +43,8 @@ struct AccountsCommand: AsyncParsableCommand {
 
         let trials = ImportStallTrials(
             hookcast: hookcast, devices: devices, rounds: Self.stallRounds, work: work, logs: logs)
-        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on a fresh open broker, --device-accounts none")
-        let openImports = try await trials.run(access: .open)
-        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on a fresh broker with the plugin")
-        let pluginImports = try await trials.run(access: .secure)
+        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on each side, open and plugin in turns")
+        let (openImports, pluginImports) = try await trials.run()
         if stallOnly {
             for (name, outcome) in [("open", openImports), ("plugin", pluginImports)] {
                 print(
@@ -56,27 +54,9 @@ struct AccountsCommand: AsyncParsableCommand {
             return
         }
 
-        BenchLog.line("broadcasts on an open broker, --device-accounts none")
-        let open = try await TestBroker(access: .open)
-        let openGateway = try await AccountsGateway(
-            name: "gateway-open", hookcast: hookcast, broker: open, accounts: .none, work: work, logs: logs)
-        _ = try await openGateway.importDevices(1...devices)
-        let openBroadcast = try await broadcasts(openGateway, broker: open, login: nil, passwords: nil, logs: logs)
-        await openGateway.stop()
-        open.stop()
-
-        BenchLog.line("broadcasts on the shipped broker with the plugin, --device-accounts plugin")
-        let secure = try await TestBroker(access: .secure)
-        let login = try secure.gatewayCredentials
-        let pluginGateway = try await AccountsGateway(
-            name: "gateway-plugin", hookcast: hookcast, broker: secure,
-            accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
-        let imported = try await pluginGateway.importDevices(1...devices)
-        let passwords = try Self.writePasswords(imported.passwords, to: work.appendingPathComponent("passwords"))
-        let pluginBroadcast = try await broadcasts(
-            pluginGateway, broker: secure, login: login, passwords: passwords, logs: logs)
-        await pluginGateway.stop()
-        secure.stop()
+        let (openBroadcast, pluginBroadcast) = try await BroadcastComparison(
+            hookcast: hookcast, devices: devices, repetitions: Self.broadcastRepetitions, work: work, logs: logs
+        ).run()
 
         // The broker's memory grows with the import even without accounts (each device's retained config), so the
         // accounts' share is the growth with them minus the growth without, for the same import.
@@ -121,47 +101,11 @@ struct AccountsCommand: AsyncParsableCommand {
         try encoder.encode(figures).write(to: URL(fileURLWithPath: output))
     }
 
+    /// Seven a side, not three: one broadcast's time varies by ±20 % between runs here, more than the ratio's margin.
     static let broadcastRepetitions = 7
 
     /// Fresh brokers the import and stall figures pool (`ImportStallTrials`).
     static let stallRounds = 3
-
-    /// Starts `devices` simulated devices, waits until all are online, and broadcasts `broadcastRepetitions` times;
-    /// the median.
-    private func broadcasts(
-        _ gateway: AccountsGateway, broker: TestBroker, login: (username: String, password: String)?,
-        passwords: URL?, logs: URL
-    ) async throws -> (median: Double, complete: Bool) {
-        let presence = try PresenceCounter(mqttPort: broker.port, login: login)
-        try await presence.start()
-        let fleet = BenchFleet(
-            hookcast: hookcast, mqttPort: broker.port, logDirectory: logs, passwordsDirectory: passwords)
-        try await fleet.grow(to: devices, presence: presence)
-        var seconds: [Double] = []
-        var complete = true
-        // Seven, not three: one broadcast's time varies by ±20 % between runs here, more than the ratio's margin.
-        for _ in 0..<Self.broadcastRepetitions {
-            let answer = try await gateway.broadcast(event: "bench-all", devices: devices)
-            BenchLog.line("\(gateway.name): broadcast to \(devices) in \(answer.took), complete: \(answer.complete)")
-            seconds.append(answer.took.seconds)
-            complete = complete && answer.complete
-            try await Task.sleep(for: .seconds(2))
-        }
-        await fleet.stop()
-        await presence.stop()
-        return (seconds.sorted()[seconds.count / 2], complete)
-    }
-
-    /// One `<device id>.password` file per device (0600), as `hookcast devices import --passwords-dir` writes them.
-    private static func writePasswords(_ passwords: [String: String], to directory: URL) throws -> URL {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (device, password) in passwords {
-            let file = directory.appendingPathComponent("\(device).password")
-            try Data(password.utf8).write(to: file)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        }
-        return directory
-    }
 
     /// How much the broker's resident memory grew while `body` ran, read once the broker settled (the journal's
     /// compaction, if one started, runs on its own thread).
