@@ -11,7 +11,7 @@ import Testing
 /// The gateway's side of the broker plugin, against `FakeBrokerPlugin`: batching, reconciliation by digest, and
 /// what the store keeps of a password.
 @Suite struct PluginDeviceAccountsTests {
-    @Test func tenThousandDevicesTravelInBatchesOfFifty() async throws {
+    @Test func tenThousandDevicesTravelInAHundredRequests() async throws {
         let store = InMemoryStore()
         try await withPluginAccounts(store: store) { accounts, plugin in
             let rows = try await insertDevices(10_000, into: store, group: "lobby")
