@@ -19,14 +19,17 @@ struct BenchSession {
 
     mutating func runAll(sizes: [Int], historyCommands: Int) async throws {
         guard let baseSize = sizes.first else { return }
-        try await provisionDevices(sizes.max() ?? baseSize)
+        try await provisionDevices(baseSize)
         try await fleet.grow(to: baseSize, presence: presence)
         try await measureCeilings()
         for target in targets {
             try await runLoadScenarios(target, devices: baseSize)
         }
         for size in sizes {
-            if size > fleet.size { try await fleet.grow(to: size, presence: presence) }
+            if size > fleet.size {
+                try await provisionDevices(size)
+                try await fleet.grow(to: size, presence: presence)
+            }
             try await runBroadcasts(devices: size)
         }
         try await measureMemory(devices: sizes.last ?? baseSize, historyCommands: quick ? 20_000 : historyCommands)
@@ -37,9 +40,11 @@ struct BenchSession {
         await fleet.stop()
     }
 
-    /// Registers every device the run simulates in Hookcast before any connects: on this broker a device logs in
-    /// only with the account Hookcast made for it, whose password the import answers once. Later starts of the
-    /// gateway import nothing more, so no device's password changes while the fleet is connected.
+    /// Registers the devices up to `count` in Hookcast before they connect: on this broker a device logs in only
+    /// with the account Hookcast made for it, whose password the import answers once. Only as many as the fleet
+    /// is about to have: a broadcast to all waits for every registered device, so devices registered ahead of
+    /// their simulation would keep it waiting for its whole deadline. An import never changes the password of a
+    /// device that exists, so the connected part of the fleet keeps its own.
     private func provisionDevices(_ count: Int) async throws {
         try await hookcast.start(fleetSize: count)
         let passwords = hookcast.takeDevicePasswords()
