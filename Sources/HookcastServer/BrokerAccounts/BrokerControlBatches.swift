@@ -6,9 +6,9 @@ import HookcastProtocol
 enum BrokerControlBatches {
     /// The broker handles a request on its only thread, during which it delivers nothing: about 2.5 µs per device
     /// (`hookcast-bench control`, release build: 0.17 ms to read and apply 100, 0.08 ms to journal them; inside
-    /// the broker, 0.21 ms at the median for 100). Requests of 50 held it 0.13 ms but made the 100,000-device
-    /// import a third slower (2,000 round trips) without a measurable change in the broker's stall, so 100 it is:
-    /// an import of 10,000 devices is 100 requests (bench/README.md, "Broker accounts").
+    /// the broker, 0.21 ms at the median for 100). Requests of 50 held it 0.13 ms without a measurable change in
+    /// the broker's stall, so 100 it is, half the round trips: an import of 10,000 devices is 100 requests
+    /// (bench/README.md, "Broker accounts").
     static let devicesPerRequest = 100
 
     /// Room left under the byte limit for the request's own JSON around the devices.
