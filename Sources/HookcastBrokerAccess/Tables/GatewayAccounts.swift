@@ -48,7 +48,8 @@ public enum GatewayAccountsError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Substring {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+    /// Shared with `OtherAccountNames`, which reads lines of the same kind.
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
         var end = endIndex
         while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
         return self[startIndex..<end]

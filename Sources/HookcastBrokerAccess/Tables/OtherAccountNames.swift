@@ -17,7 +17,7 @@ public struct OtherAccountNames: Sendable, Equatable {
         for rawLine in fileContents.split(whereSeparator: \.isNewline) {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let name = line.prefix { $0 != ":" }.trimmingTrailingBlanks
+            let name = line.prefix { $0 != ":" }.trimmingSuffix { $0 == " " || $0 == "\t" }
             if !name.isEmpty { names.insert(String(name)) }
         }
         self.names = names
@@ -25,15 +25,7 @@ public struct OtherAccountNames: Sendable, Equatable {
 
     public var count: Int { names.count }
 
-    public func contains(_ username: String) -> Bool { names.contains(username) }
+    /// Asked for every access check of the broker; without a file (the default) it hashes nothing.
+    public func contains(_ username: String) -> Bool { !names.isEmpty && names.contains(username) }
 }
 
-extension Substring {
-    fileprivate var trimmingTrailingBlanks: Substring {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
-            end = index(before: end)
-        }
-        return self[startIndex..<end]
-    }
-}
