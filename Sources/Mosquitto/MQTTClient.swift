@@ -50,7 +50,15 @@ public final class MQTTClient: Sendable {
     public func subscribe(
         to filter: String, qos: MQTTQoS = .atLeastOnce, buffering: MQTTSubscription.Buffering = .unbounded
     ) async throws -> MQTTSubscription {
-        try await handle.subscribe(filter: filter, qos: qos, buffering: buffering)
+        try await subscribe(to: filter, options: MQTTSubscriptionOptions(qos: qos), buffering: buffering)
+    }
+
+    /// `subscribe(to:qos:buffering:)` with every subscription option; receivers of one filter share its options
+    /// (see `MQTTSubscriptionOptions.retainAsPublished`).
+    public func subscribe(
+        to filter: String, options: MQTTSubscriptionOptions, buffering: MQTTSubscription.Buffering = .unbounded
+    ) async throws -> MQTTSubscription {
+        try await handle.subscribe(filter: filter, options: options, buffering: buffering)
     }
 
     /// Ends every subscription of this client to `filter`.

@@ -55,10 +55,10 @@ extension MosquittoHandle {
     }
 
     /// Runs on the network thread, so no SUBACK can be handled before the mids are recorded.
-    private func restore(_ filters: [String: MQTTQoS]) {
-        for (filter, qos) in filters {
+    private func restore(_ filters: [String: MQTTSubscriptionOptions]) {
+        for (filter, options) in filters {
             var mid: Int32 = 0
-            let code = mosquitto_subscribe_v5(mosq, &mid, filter, qos.rawValue, 0, nil)
+            let code = mosquitto_subscribe_v5(mosq, &mid, filter, options.qos.rawValue, options.flags, nil)
             guard code == MOSQ_ERR_SUCCESS.rawValue else {
                 logger.error(
                     "could not restore a subscription",

@@ -45,17 +45,19 @@ extension MosquittoHandle {
     /// Registers the stream first, so that retained messages the broker sends right after SUBACK are not missed.
     /// Before the first `connect()` it only registers: the SUBSCRIBE goes out as part of connecting.
     func subscribe(
-        filter: String, qos: MQTTQoS, buffering: MQTTSubscription.Buffering = .unbounded
+        filter: String, options: MQTTSubscriptionOptions, buffering: MQTTSubscription.Buffering = .unbounded
     ) async throws -> MQTTSubscription {
         guard TopicFilter.isValidFilter(filter) else { throw MQTTError.invalidTopicFilter(filter) }
         let (stream, continuation) = AsyncStream.makeStream(
             of: MQTTMessage.self, bufferingPolicy: buffering.policy)
         let dropped = DroppedMessages()
-        let (identifier, beforeConnect) = try state.withLock { state throws(MQTTError) in
-            try state.addSubscription(
-                filter: filter, qos: qos,
+        // A SUBSCRIBE replaces the broker's options for the filter, so it carries those of every receiver on it.
+        let (identifier, beforeConnect, filterOptions) = try state.withLock { state throws(MQTTError) in
+            let (identifier, beforeConnect) = try state.addSubscription(
+                filter: filter, options: options,
                 receiver: MessageReceiver(
                     continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize))
+            return (identifier, beforeConnect, state.subscribedFilters[filter] ?? options)
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.
@@ -66,7 +68,7 @@ extension MosquittoHandle {
         if beforeConnect { return MQTTSubscription(filter: filter, stream: stream, dropped: dropped) }
         do {
             try await waitForConnection()
-            try await sendSubscribe(filter: filter, qos: qos)
+            try await sendSubscribe(filter: filter, options: filterOptions)
         } catch {
             continuation.finish()
             throw error
@@ -74,10 +76,10 @@ extension MosquittoHandle {
         return MQTTSubscription(filter: filter, stream: stream, dropped: dropped)
     }
 
-    private func sendSubscribe(filter: String, qos: MQTTQoS) async throws {
+    private func sendSubscribe(filter: String, options: MQTTSubscriptionOptions) async throws {
         _ = try await withCheckedThrowingContinuation { (continuation: Waiter) in
             var mid: Int32 = 0
-            let code = mosquitto_subscribe_v5(mosq, &mid, filter, qos.rawValue, 0, nil)
+            let code = mosquitto_subscribe_v5(mosq, &mid, filter, options.qos.rawValue, options.flags, nil)
             guard code == MOSQ_ERR_SUCCESS.rawValue else {
                 continuation.resume(throwing: Self.operationError(code, topic: filter, payloadSize: 0))
                 return

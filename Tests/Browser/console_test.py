@@ -88,6 +88,11 @@ class ConsoleTest(unittest.TestCase):
         return WebDriverWait(self.driver, seconds, ignored_exceptions=(
             StaleElementReferenceException, NoSuchElementException)).until(condition, message)
 
+    def read(self, read, message="the element kept being redrawn"):
+        """What `read()` returns, read again if an element it reads was redrawn meanwhile (went stale). Anything
+        read from a live table after a wait goes through here: the next event can redraw it at any moment."""
+        return self.wait(lambda d: [read()], message=message)[0]
+
     def row_button(self, table, attribute, value, label):
         """Clicks the button `label` in a table row, finding the row afresh if it was redrawn meanwhile."""
         def attempt(driver):
@@ -318,8 +323,8 @@ class ConsoleTest(unittest.TestCase):
             self.type_into("#param-message", "Leave the building")
         self.create_action("quake", "Earthquake", "emergency", "all", None, emergency)
         self.create_action("restart-all", "Restart every screen", "restart_device", "all")
-        self.assertIn("Group lobby", self.row("actions-table", "data-event-id", "lobby-refresh").text)
-        self.assertIn("All devices", self.row("actions-table", "data-event-id", "quake").text)
+        self.assertIn("Group lobby", self.read(lambda: self.row("actions-table", "data-event-id", "lobby-refresh").text))
+        self.assertIn("All devices", self.read(lambda: self.row("actions-table", "data-event-id", "quake").text))
 
         # Edit: the function's own fields are filled in, and a change is saved.
         self.row_button("actions-table", "data-event-id", "door-map", "Edit")
@@ -364,7 +369,7 @@ class ConsoleTest(unittest.TestCase):
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, selector), 15, "the command never appeared")
         self.wait(lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-ok-percent") == "100", 30,
                   "the command never reached 100 % ok")
-        self.assertIn("100 % ok", self.find(selector).text)
+        self.assertIn("100 % ok", self.read(lambda: self.find(selector).text))
         self.assertTrue(self.driver.execute_script("return window.__notReloaded === true"), "the page was reloaded")
         return command_id, url
 
@@ -376,11 +381,16 @@ class ConsoleTest(unittest.TestCase):
         self.row_button("commands-table", "data-command-id", command_id, "Details")
         self.visible("#command-devices")
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#command-devices tbody tr[data-device-id]")) == 2)
-        for row in self.driver.find_elements(By.CSS_SELECTOR, "#command-devices tbody tr[data-device-id]"):
-            self.assertIn("ok", row.text)
-        bar = self.find("#command-detail [role=progressbar]")
-        self.assertEqual(bar.get_attribute("aria-valuenow"), "100")
-        self.assertIn("2 ok", bar.get_attribute("aria-valuetext"))
+        rows = self.read(lambda: [row.text for row in self.driver.find_elements(
+            By.CSS_SELECTOR, "#command-devices tbody tr[data-device-id]")])
+        self.assertEqual(len(rows), 2)
+        for text in rows:
+            self.assertIn("ok", text)
+        value_now, value_text = self.read(lambda: (
+            self.find("#command-detail [role=progressbar]").get_attribute("aria-valuenow"),
+            self.find("#command-detail [role=progressbar]").get_attribute("aria-valuetext")))
+        self.assertEqual(value_now, "100")
+        self.assertIn("2 ok", value_text)
         self.screenshot("commands")
         # What each device reported last, now that they have answered.
         self.tab("devices")
@@ -404,10 +414,11 @@ class ConsoleTest(unittest.TestCase):
         self.visible("#command-devices")
         self.wait(lambda d: self.find("#command-detail .ack-progress").get_attribute("data-complete") == "true", 30,
                   "the restart never completed")
-        bar = self.find("#command-detail [role=progressbar]")
-        self.assertIn("1 ok, 1 failed", bar.get_attribute("aria-valuetext"))
-        self.assertEqual(self.find("#command-detail .ack-progress").get_attribute("data-ok-percent"), "50")
-        failed = self.find('#command-devices tr[data-device-id="web-2"]').text
+        self.assertIn("1 ok, 1 failed", self.read(
+            lambda: self.find("#command-detail [role=progressbar]").get_attribute("aria-valuetext")))
+        self.assertEqual(self.read(
+            lambda: self.find("#command-detail .ack-progress").get_attribute("data-ok-percent")), "50")
+        failed = self.read(lambda: self.find('#command-devices tr[data-device-id="web-2"]').text)
         self.assertIn("failed", failed)
         self.assertIn("screen is off", failed)
         self.screenshot("command-failed")

@@ -46,6 +46,22 @@ struct RoundTripTests {
         await client.disconnect()
     }
 
+    @Test("A live retained message keeps its retain flag only for a subscription that asked for it as published")
+    func retainAsPublished() async throws {
+        let client = try await ClientFactory.connected()
+        let topic = ClientFactory.uniqueTopic()
+        let plain = try await client.subscribe(to: topic + "/plain")
+        let asPublished = try await client.subscribe(
+            to: topic + "/as-published", options: MQTTSubscriptionOptions(retainAsPublished: true))
+        try await client.publish(to: topic + "/plain", payload: Array("p".utf8), retain: true)
+        try await client.publish(to: topic + "/as-published", payload: Array("a".utf8), retain: true)
+        #expect(try await plain.collect(1).first?.retain == false)
+        #expect(try await asPublished.collect(1).first?.retain == true)
+        try await client.publish(to: topic + "/plain", payload: [], retain: true)
+        try await client.publish(to: topic + "/as-published", payload: [], retain: true)
+        await client.disconnect()
+    }
+
     @Test("A retained message reaches a subscriber that arrives later, flagged as retained")
     func retainedMessage() async throws {
         let publisher = try await ClientFactory.connected()

@@ -64,7 +64,7 @@ extension ClientStateMachine {
     enum ConnackOutcome {
         /// Send SUBSCRIBE for `filters` (reporting each with `subscriptionRestored`), then report
         /// `subscriptionsRestored` with `waiter`: the first connect()'s caller, nil on a reconnect.
-        case restore(filters: [String: MQTTQoS], waiter: Waiter?)
+        case restore(filters: [String: MQTTSubscriptionOptions], waiter: Waiter?)
         case done(Action)
     }
 

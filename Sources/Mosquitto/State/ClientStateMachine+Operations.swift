@@ -38,21 +38,21 @@ extension ClientStateMachine {
 
     // MARK: Subscriptions
 
-    /// The distinct filters the broker should hold for us, with the highest QoS asked for each.
-    var subscribedFilters: [String: MQTTQoS] {
+    /// The distinct filters the broker should hold for us, each with the options its receivers asked for merged.
+    var subscribedFilters: [String: MQTTSubscriptionOptions] {
         subscriptions.values.reduce(into: [:]) { filters, entry in
-            filters[entry.filter] = max(filters[entry.filter] ?? .atMostOnce, entry.qos)
+            filters[entry.filter] = filters[entry.filter].map { $0.merged(with: entry.options) } ?? entry.options
         }
     }
 
     /// Registers a receiver of messages on `filter`; `beforeConnect` when the SUBSCRIBE goes out as part of
     /// connecting rather than now.
     mutating func addSubscription(
-        filter: String, qos: MQTTQoS, receiver: Receiver
+        filter: String, options: MQTTSubscriptionOptions, receiver: Receiver
     ) throws(MQTTError) -> (identifier: UInt64, beforeConnect: Bool) {
         guard connection != .closed else { throw .clientClosed }
         let identifier = makeIdentifier()
-        subscriptions[identifier] = Subscription(filter: filter, qos: qos, receiver: receiver)
+        subscriptions[identifier] = Subscription(filter: filter, options: options, receiver: receiver)
         return (identifier, connection == .idle)
     }
 

@@ -9,7 +9,7 @@ struct ClientStateMachine<Waiter, Observer, Receiver> {
 
     struct Subscription {
         var filter: String
-        var qos: MQTTQoS
+        var options: MQTTSubscriptionOptions
         var receiver: Receiver
     }
 

@@ -5,7 +5,8 @@ import Mosquitto
 import Synchronization
 
 /// A test client that records everything on one filter, so a test can wait for a message without owning the
-/// subscription's iterator (ending an iteration early would unsubscribe).
+/// subscription's iterator (ending an iteration early would unsubscribe). Messages keep the retain flag they were
+/// published with, so a test sees that a live message (a Last Will) was retained without reading it back later.
 final class BrokerWatcher: Sendable {
     let client: MQTTClient
     private let received = Mutex<[MQTTMessage]>([])
@@ -19,7 +20,8 @@ final class BrokerWatcher: Sendable {
         let client = try MQTTClient(configuration: clientConfiguration("watch", port: port))
         try await client.connect()
         let watcher = BrokerWatcher(client: client)
-        let subscription = try await client.subscribe(to: filter)
+        let subscription = try await client.subscribe(
+            to: filter, options: MQTTSubscriptionOptions(retainAsPublished: true))
         Task {
             for await message in subscription { watcher.received.withLock { $0.append(message) } }
         }

@@ -143,7 +143,7 @@ import Testing
     /// An operator's account in the broker's password_file, which the plugin names in `taken`: never a device's.
     @Test func anotherBrokerAccountsNameIsRefusedWith409AndNothingIsKept() async throws {
         let plugin = FakeBrokerPlugin()
-        plugin.state.withLock { $0.takenNames.insert("admin") }
+        plugin.state.withLock { _ = $0.takenNames.insert("admin") }
         let run = RunningAccounts()
         try await InProcessGateway.runAndInspect(accounts: { store in
             run.start(pluginAccounts(plugin, store: store))

@@ -45,8 +45,8 @@ struct ClientStateMachineConnectionTests {
     @Test("streams made before connect() are subscribed before the client counts as connected")
     func subscriptionsRestoredBeforeConnected() throws {
         var harness = StateMachineHarness()
-        _ = try harness.machine.addSubscription(filter: "a/#", qos: .atLeastOnce, receiver: "r1")
-        _ = try harness.machine.addSubscription(filter: "a/#", qos: .exactlyOnce, receiver: "r2")
+        _ = try harness.machine.addSubscription(filter: "a/#", options: .init(qos: .atLeastOnce), receiver: "r1")
+        _ = try harness.machine.addSubscription(filter: "a/#", options: .init(qos: .exactlyOnce), receiver: "r2")
         harness.startConnecting()
         guard
             case .restore(let filters, let waiter) = harness.machine.connackReceived(reason: .success, now: harness.now)
@@ -54,7 +54,7 @@ struct ClientStateMachineConnectionTests {
             Issue.record("a successful CONNACK restores the subscriptions first")
             return
         }
-        #expect(filters == ["a/#": .exactlyOnce])
+        #expect(filters == ["a/#": .init(qos: .exactlyOnce)])
         #expect(waiter == 1)
         #expect(harness.machine.connection == .connecting)
         harness.machine.subscriptionRestored(filter: "a/#", mid: 7, now: harness.now)

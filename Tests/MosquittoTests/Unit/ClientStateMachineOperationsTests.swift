@@ -107,22 +107,37 @@ struct ClientStateMachineOperationsTests {
     @Test("subscriptions made before connect() are sent while connecting, with the highest QoS asked per filter")
     func subscribedFilters() throws {
         var harness = StateMachineHarness()
-        let first = try harness.machine.addSubscription(filter: "a/#", qos: .atMostOnce, receiver: "r1")
+        let first = try harness.machine.addSubscription(filter: "a/#", options: .init(qos: .atMostOnce), receiver: "r1")
         #expect(first.beforeConnect)
-        _ = try harness.machine.addSubscription(filter: "a/#", qos: .atLeastOnce, receiver: "r2")
-        _ = try harness.machine.addSubscription(filter: "b", qos: .atMostOnce, receiver: "r3")
-        #expect(harness.machine.subscribedFilters == ["a/#": .atLeastOnce, "b": .atMostOnce])
+        _ = try harness.machine.addSubscription(filter: "a/#", options: .init(qos: .atLeastOnce), receiver: "r2")
+        _ = try harness.machine.addSubscription(filter: "b", options: .init(qos: .atMostOnce), receiver: "r3")
+        #expect(harness.machine.subscribedFilters == ["a/#": .init(qos: .atLeastOnce), "b": .init(qos: .atMostOnce)])
         harness.connect()
-        let later = try harness.machine.addSubscription(filter: "c", qos: .atLeastOnce, receiver: "r4")
+        let later = try harness.machine.addSubscription(filter: "c", options: .init(qos: .atLeastOnce), receiver: "r4")
         #expect(!later.beforeConnect)
+    }
+
+    @Test("receivers of one filter share its options: the retain flag as published when any of them asked for it")
+    func mergedSubscriptionOptions() throws {
+        var harness = connected()
+        _ = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atMostOnce), receiver: "r1")
+        _ = try harness.machine.addSubscription(
+            filter: "a", options: .init(qos: .atLeastOnce, retainAsPublished: true), receiver: "r2")
+        _ = try harness.machine.addSubscription(filter: "b", options: .init(qos: .atLeastOnce), receiver: "r3")
+        #expect(
+            harness.machine.subscribedFilters == [
+                "a": .init(qos: .atLeastOnce, retainAsPublished: true), "b": .init(qos: .atLeastOnce),
+            ])
+        #expect(MQTTSubscriptionOptions(retainAsPublished: true).flags == 0x08)
+        #expect(MQTTSubscriptionOptions().flags == 0)
     }
 
     @Test("a message goes to every receiver whose filter matches, shared subscriptions included")
     func receiversForTopic() throws {
         var harness = connected()
-        _ = try harness.machine.addSubscription(filter: "devices/+/commands", qos: .atLeastOnce, receiver: "one")
-        _ = try harness.machine.addSubscription(filter: "$share/g/devices/#", qos: .atLeastOnce, receiver: "shared")
-        _ = try harness.machine.addSubscription(filter: "other", qos: .atLeastOnce, receiver: "none")
+        _ = try harness.machine.addSubscription(filter: "devices/+/commands", options: .init(qos: .atLeastOnce), receiver: "one")
+        _ = try harness.machine.addSubscription(filter: "$share/g/devices/#", options: .init(qos: .atLeastOnce), receiver: "shared")
+        _ = try harness.machine.addSubscription(filter: "other", options: .init(qos: .atLeastOnce), receiver: "none")
         #expect(Set(harness.machine.receivers(forTopic: "devices/d1/commands")) == ["one", "shared"])
         #expect(harness.machine.receivers(forTopic: "devices/d1/state") == ["shared"])
     }
@@ -130,13 +145,13 @@ struct ClientStateMachineOperationsTests {
     @Test("a filter is dropped at the broker only when its last receiver goes and the client is connected")
     func removingSubscriptions() throws {
         var harness = connected()
-        let first = try harness.machine.addSubscription(filter: "a", qos: .atLeastOnce, receiver: "r1")
-        let second = try harness.machine.addSubscription(filter: "a", qos: .atLeastOnce, receiver: "r2")
+        let first = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atLeastOnce), receiver: "r1")
+        let second = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atLeastOnce), receiver: "r2")
         #expect(harness.machine.removeSubscription(first.identifier) == nil)
         #expect(harness.machine.removeSubscription(second.identifier) == "a")
         #expect(harness.machine.removeSubscription(second.identifier) == nil)
 
-        let third = try harness.machine.addSubscription(filter: "b", qos: .atLeastOnce, receiver: "r3")
+        let third = try harness.machine.addSubscription(filter: "b", options: .init(qos: .atLeastOnce), receiver: "r3")
         harness.run(
             harness.machine.connectionEnded(code: MOSQ_ERR_CONN_LOST.rawValue, reason: "lost", now: harness.now))
         #expect(harness.machine.removeSubscription(third.identifier) == nil)
@@ -145,22 +160,22 @@ struct ClientStateMachineOperationsTests {
     @Test("unsubscribing hands back every receiver on the filter, to be finished")
     func unsubscribeFilter() throws {
         var harness = connected()
-        _ = try harness.machine.addSubscription(filter: "a", qos: .atLeastOnce, receiver: "r1")
-        _ = try harness.machine.addSubscription(filter: "a", qos: .atLeastOnce, receiver: "r2")
-        _ = try harness.machine.addSubscription(filter: "b", qos: .atLeastOnce, receiver: "r3")
+        _ = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atLeastOnce), receiver: "r1")
+        _ = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atLeastOnce), receiver: "r2")
+        _ = try harness.machine.addSubscription(filter: "b", options: .init(qos: .atLeastOnce), receiver: "r3")
         let (receivers, connected) = harness.machine.removeSubscriptions(filter: "a")
         #expect(Set(receivers) == ["r1", "r2"])
         #expect(connected)
-        #expect(harness.machine.subscribedFilters == ["b": .atLeastOnce])
+        #expect(harness.machine.subscribedFilters == ["b": .init(qos: .atLeastOnce)])
     }
 
     @Test("a closed client takes no subscriptions and hands back the receivers it had")
     func subscriptionsAfterClose() throws {
         var harness = connected()
-        _ = try harness.machine.addSubscription(filter: "a", qos: .atLeastOnce, receiver: "r1")
+        _ = try harness.machine.addSubscription(filter: "a", options: .init(qos: .atLeastOnce), receiver: "r1")
         try harness.close()
         #expect(throws: MQTTError.clientClosed) {
-            try harness.machine.addSubscription(filter: "b", qos: .atLeastOnce, receiver: "r2")
+            try harness.machine.addSubscription(filter: "b", options: .init(qos: .atLeastOnce), receiver: "r2")
         }
         let (receivers, _) = harness.machine.takeStreams()
         #expect(receivers == ["r1"])
