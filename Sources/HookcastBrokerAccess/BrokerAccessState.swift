@@ -109,8 +109,7 @@ public struct BrokerAccessState: Sendable {
     mutating func removeGroup(_ group: GroupID) -> [DeviceID] {
         guard let index = devices.groupIndex(group) else { return [] }
         // The digest needs each changed account before and after: collect the ids, then change them one by one.
-        var ids: [DeviceID] = []
-        for (id, entry) in devices.entries where entry.groups.contains(where: { $0 == index }) { ids.append(id) }
+        let ids = devices.ids { $0.groups.contains { $0 == index } }
         for id in ids {
             guard let entry = devices.entry(id) else { continue }
             _ = setGroups(id, entry.groups.indices.filter { $0 != index }.map { devices.groupNames[$0] })
@@ -120,7 +119,7 @@ public struct BrokerAccessState: Sendable {
 
     /// Removes every account not put since the reconciliation's epoch began; returns the ids removed.
     mutating func removeUnmarked(epoch: UInt32) -> [DeviceID] {
-        let stale = devices.entries.filter { $0.value.syncMark != epoch }.map(\.key)
+        let stale = devices.ids { $0.syncMark != epoch }
         for id in stale { _ = delete(id) }
         return stale
     }
