@@ -35,7 +35,7 @@ struct AccountsFigures: Codable {
         guard let during = probeDuringImport.p99, let idle = probeIdle.p99 else { return nil }
         return during - idle
     }
-    /// Median seconds of seven `?wait=30` broadcasts to `devices` simulated devices.
+    /// Median seconds of fifteen `?wait=30` broadcasts to `devices` simulated devices.
     var broadcastOpenSeconds: Double
     var broadcastPluginSeconds: Double
     var broadcastsComplete: Bool
