@@ -35,7 +35,8 @@ struct AccountsFigures: Codable {
         guard let during = probeDuringImport.p99, let idle = probeIdle.p99 else { return nil }
         return during - idle
     }
-    /// Median seconds of fifteen `?wait=30` broadcasts to `devices` simulated devices.
+    /// Median seconds of `broadcastsPerSide` `?wait=30` broadcasts to `devices` simulated devices.
+    var broadcastsPerSide: Int
     var broadcastOpenSeconds: Double
     var broadcastPluginSeconds: Double
     var broadcastsComplete: Bool
@@ -53,7 +54,7 @@ struct AccountsFigures: Codable {
         case machine, devices, largeDevices, stallRounds, importWithoutAccountsSeconds, importWithAccountsSeconds
         case largeImportWithAccountsSeconds, probeIdle, probeDuringImport, probeSamplesDuringImport, probeIdleOpen
         case probeDuringImportOpen
-        case broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
+        case broadcastsPerSide, broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
         case brokerGrowthWithAccountsBytes
     }
 
@@ -84,8 +85,8 @@ struct AccountsFigures: Codable {
                 "\(format(probeIdleOpen.p50)) / \(format(probeIdleOpen.p99))", "", nil),
             row("open broker, no accounts: during \(stallRounds) imports p50 / p99 (ms)",
                 "\(format(probeDuringImportOpen.p50)) / \(format(probeDuringImportOpen.p99))", "", nil),
-            row("broadcast to \(devices), open broker (s, median of 7)", format(broadcastOpenSeconds, 3), "", nil),
-            row("broadcast to \(devices), plugin (s, median of 7)", format(broadcastPluginSeconds, 3), "", nil),
+            row("broadcast to \(devices), open broker (s, median of \(broadcastsPerSide))", format(broadcastOpenSeconds, 3), "", nil),
+            row("broadcast to \(devices), plugin (s, median of \(broadcastsPerSide))", format(broadcastPluginSeconds, 3), "", nil),
             row("  ratio plugin / open", format(broadcastRatio), "≤ 1.1", broadcastRatio <= 1.1),
             row("  every device acknowledged", broadcastsComplete ? "yes" : "no", "", broadcastsComplete),
             row("broker growth, \(largeDevices) devices, no accounts (MiB)",

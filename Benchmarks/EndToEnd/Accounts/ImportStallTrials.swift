@@ -13,6 +13,8 @@ struct ImportStallTrials {
     let hookcast: String
     let devices: Int
     let rounds: Int
+    /// Added to both sides' broker configuration (experiments only).
+    var brokerLines: [String] = []
     let work: URL
     let logs: URL
 
@@ -38,7 +40,7 @@ struct ImportStallTrials {
     }
 
     private func runRound(_ round: Int, access: TestBroker.Access, into outcome: inout Outcome) async throws {
-        let broker = try await TestBroker(access: access)
+        let broker = try await TestBroker(access: access, extraConfiguration: brokerLines)
         let name = "stall-\(access == .open ? "open" : "plugin")-\(round)"
         let gateway: AccountsGateway
         let probe: BrokerStallProbe

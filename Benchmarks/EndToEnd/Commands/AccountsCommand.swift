@@ -28,6 +28,11 @@ struct AccountsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("stall-only"), help: "Only the import and stall trials; prints them, writes no file.")
     var stallOnly = false
 
+    @Option(
+        name: .customLong("stall-broker-line"),
+        help: "With --stall-only: a line added to both sides' broker configuration, for experiments (repeatable).")
+    var stallBrokerLines: [String] = []
+
     @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
     var gitCommit = "unknown"
 
@@ -41,8 +46,12 @@ struct AccountsCommand: AsyncParsableCommand {
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
+        guard stallBrokerLines.isEmpty || stallOnly else {
+            throw ValidationError("--stall-broker-line is for --stall-only experiments: the figures use broker.conf")
+        }
         let trials = ImportStallTrials(
-            hookcast: hookcast, devices: devices, rounds: Self.stallRounds, work: work, logs: logs)
+            hookcast: hookcast, devices: devices, rounds: Self.stallRounds, brokerLines: stallBrokerLines, work: work,
+            logs: logs)
         BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on each side, open and plugin in turns")
         let (openImports, pluginImports) = try await trials.run()
         if stallOnly {
@@ -90,7 +99,8 @@ struct AccountsCommand: AsyncParsableCommand {
             largeImportWithAccountsSeconds: largeImport.seconds,
             probeIdle: pluginImports.idle.report, probeDuringImport: pluginImports.duringImport.report,
             probeSamplesDuringImport: pluginImports.duringImport.count, probeIdleOpen: openImports.idle.report,
-            probeDuringImportOpen: openImports.duringImport.report, broadcastOpenSeconds: openBroadcast.median,
+            probeDuringImportOpen: openImports.duringImport.report,
+            broadcastsPerSide: Self.broadcastRepetitions, broadcastOpenSeconds: openBroadcast.median,
             broadcastPluginSeconds: pluginBroadcast.median,
             broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
             brokerGrowthWithoutAccountsBytes: growthWithout, brokerGrowthWithAccountsBytes: growthWith)
