@@ -9,6 +9,11 @@ struct ParsingTests {
         let hex = Fixtures.credential("secret")
         #expect(hex.count == 64)
         #expect(StoredCredential(hex: hex)?.hex == hex)
+        // Leading zeros in every word, and every digit.
+        for edge in [String(repeating: "0", count: 64), String(repeating: "000000000000000f", count: 4),
+            String(repeating: "0123456789abcdef", count: 4), String(repeating: "f", count: 64)] {
+            #expect(StoredCredential(hex: edge)?.hex == edge)
+        }
         #expect(StoredCredential(hex: hex) == StoredCredential(password: "secret"))
         #expect(StoredCredential(hex: hex.uppercased()) == nil)
         #expect(StoredCredential(hex: String(hex.dropLast())) == nil)

@@ -1,9 +1,7 @@
 import Foundation
 import HookcastTestSupport
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOHTTP1
 
 /// The few plain HTTP calls the set-up makes (admin API, readiness); the load itself goes through `LoadGenerator`.
 enum BenchHTTP {
@@ -14,16 +12,21 @@ enum BenchHTTP {
     static func request(
         _ method: String, _ url: String, headers: [String: String] = [:], json: Any? = nil, timeout: Double = 120
     ) async throws -> (status: Int, body: Data) {
-        guard let target = URL(string: url) else { throw Failure(description: "bad URL \(url)") }
-        var request = URLRequest(url: target, timeoutInterval: timeout)
-        request.httpMethod = method
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        guard let target = URLComponents(string: url), target.scheme == "http", let host = target.host,
+            let port = target.port
+        else { throw Failure(description: "bad URL \(url)") }
+        var fields = headers.map { ($0.key, $0.value) }
+        var body: [UInt8]?
         if let json {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            fields.append(("Content-Type", "application/json"))
+            body = Array(try JSONSerialization.data(withJSONObject: json))
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let path = target.percentEncodedPath.isEmpty ? "/" : target.percentEncodedPath
+        let response = try await OneShotHTTP.send(
+            method: HTTPMethod(rawValue: method), host: host, port: port,
+            target: path + (target.percentEncodedQuery.map { "?" + $0 } ?? ""), headers: fields, body: body,
+            timeout: .milliseconds(Int64(timeout * 1000)))
+        return (response.status, Data(response.body))
     }
 
     /// Calls and insists on a 2xx answer; returns the JSON object it answered.

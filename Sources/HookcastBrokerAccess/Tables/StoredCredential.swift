@@ -6,23 +6,31 @@ import Crypto
 public struct StoredCredential: Sendable, Hashable {
     private var words: (UInt64, UInt64, UInt64, UInt64)
 
-    /// Parses exactly 64 lowercase hex digits; nil for anything else.
+    /// Parses exactly 64 lowercase hex digits; nil for anything else. Allocates nothing: every account of a
+    /// control request passes through here on the broker's thread.
     public init?(hex: some StringProtocol) {
         let digits = hex.utf8
         guard digits.count == 64 else { return nil }
-        var parsed: [UInt64] = [0, 0, 0, 0]
-        var index = 0
-        for digit in digits {
+        var parsed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var word: UInt64 = 0
+        for (index, digit) in digits.enumerated() {
             let value: UInt8
             switch digit {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
             default: return nil
             }
-            parsed[index / 16] = parsed[index / 16] << 4 | UInt64(value)
-            index += 1
+            word = word << 4 | UInt64(value)
+            guard index % 16 == 15 else { continue }
+            switch index / 16 {
+            case 0: parsed.0 = word
+            case 1: parsed.1 = word
+            case 2: parsed.2 = word
+            default: parsed.3 = word
+            }
+            word = 0
         }
-        words = (parsed[0], parsed[1], parsed[2], parsed[3])
+        words = parsed
     }
 
     /// The credential of `password`: SHA-256 of its UTF-8 bytes.
@@ -49,11 +57,24 @@ public struct StoredCredential: Sendable, Hashable {
     }
 
     /// 64 lowercase hex digits, as requests carry it.
+    /// Written into one allocation: every account the journal records or the digest counts passes through here
+    /// (the version with `String(radix:)` per word was a fifth of a control request's time, `hookcast-bench control`).
     public var hex: String {
-        [words.0, words.1, words.2, words.3].map { word in
-            let digits = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }.joined()
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            func write(_ word: UInt64) {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0xF
+                    buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+                    index += 1
+                }
+            }
+            write(words.0)
+            write(words.1)
+            write(words.2)
+            write(words.3)
+            return index
+        }
     }
 
     public static func == (lhs: StoredCredential, rhs: StoredCredential) -> Bool {
