@@ -58,10 +58,10 @@ public struct BrokerAccessState: Sendable {
         otherAccounts = names
     }
 
-    /// A copy of the device accounts for the journal's snapshot: O(1) now, mapped to accounts where it is called.
-    public var snapshot: @Sendable () -> [BrokerDeviceAccount] {
+    /// A copy of the device accounts for the journal's snapshot: O(1) now (copy-on-write), read where it is called.
+    public var snapshot: @Sendable () -> any AccountSnapshot {
         let devices = devices
-        return { devices.accounts() }
+        return { devices }
     }
 
     // MARK: - Changes, each keeping the digest current

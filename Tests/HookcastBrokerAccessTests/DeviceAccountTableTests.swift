@@ -45,4 +45,26 @@ struct DeviceAccountTableTests {
         table.set(ids[0], try Self.entry("again"))
         #expect(table.account(ids[0])?.credential == Fixtures.credential("again"))
     }
+
+    @Test("a snapshot hands over every account once, in chunks no larger than asked, and stops when told")
+    func chunkedSnapshot() throws {
+        var table = DeviceAccountTable()
+        let ids = try (0..<25).map { try DeviceID("screen-\($0)") }
+        for id in ids { table.set(id, try Self.entry(id.rawValue)) }
+        var seen: [DeviceID] = []
+        var sizes: [Int] = []
+        table.forEachChunk(of: 10) { chunk in
+            seen += chunk.map(\.id)
+            sizes.append(chunk.count)
+            return true
+        }
+        #expect(sizes == [10, 10, 5])
+        #expect(seen.count == 25 && Set(seen) == Set(ids))
+        var calls = 0
+        table.forEachChunk(of: 10) { _ in
+            calls += 1
+            return false
+        }
+        #expect(calls == 1)
+    }
 }

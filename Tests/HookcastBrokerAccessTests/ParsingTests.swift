@@ -10,8 +10,10 @@ struct ParsingTests {
         #expect(hex.count == 64)
         #expect(StoredCredential(hex: hex)?.hex == hex)
         // Leading zeros in every word, and every digit.
-        for edge in [String(repeating: "0", count: 64), String(repeating: "000000000000000f", count: 4),
-            String(repeating: "0123456789abcdef", count: 4), String(repeating: "f", count: 64)] {
+        for edge in [
+            String(repeating: "0", count: 64), String(repeating: "000000000000000f", count: 4),
+            String(repeating: "0123456789abcdef", count: 4), String(repeating: "f", count: 64),
+        ] {
             #expect(StoredCredential(hex: edge)?.hex == edge)
         }
         #expect(StoredCredential(hex: hex) == StoredCredential(password: "secret"))
@@ -86,7 +88,8 @@ struct ParsingTests {
     @Test("other accounts file: the user names of a mosquitto password_file, comments and blank lines skipped")
     func otherAccountNames() {
         let names = OtherAccountNames(
-            fileContents: "# operators\r\nadmin:$7$101$c2FsdA==$aGFzaA==\r\n\n  observer:$7$101$eA==$eQ==\nbare-name\n:nobody\n")
+            fileContents:
+                "# operators\r\nadmin:$7$101$c2FsdA==$aGFzaA==\r\n\n  observer:$7$101$eA==$eQ==\nbare-name\n:nobody\n")
         #expect(names.count == 3)
         #expect(names.contains("admin") && names.contains("observer") && names.contains("bare-name"))
         #expect(!names.contains("") && !names.contains("# operators"))

@@ -33,6 +33,9 @@ struct AccountsCommand: AsyncParsableCommand {
         help: "With --stall-only: a line added to both sides' broker configuration, for experiments (repeatable).")
     var stallBrokerLines: [String] = []
 
+    @Flag(name: .customLong("memory-only"), help: "Only the memory figure; prints it, writes no file.")
+    var memoryOnly = false
+
     @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
     var gitCommit = "unknown"
 
@@ -48,6 +51,15 @@ struct AccountsCommand: AsyncParsableCommand {
 
         guard stallBrokerLines.isEmpty || stallOnly else {
             throw ValidationError("--stall-broker-line is for --stall-only experiments: the figures use broker.conf")
+        }
+        if memoryOnly {
+            let memory = try await BrokerMemoryGrowth(
+                hookcast: hookcast, devices: largeDevices, work: work, logs: logs
+            ).run()
+            print(
+                "memory: growth without accounts \(memory.withoutAccounts / 1024) KiB, with \(memory.withAccounts / 1024) "
+                    + "KiB; \((memory.withAccounts - memory.withoutAccounts) / largeDevices) bytes per account")
+            return
         }
         let trials = ImportStallTrials(
             hookcast: hookcast, devices: devices, rounds: Self.stallRounds, brokerLines: stallBrokerLines, work: work,
@@ -67,43 +79,24 @@ struct AccountsCommand: AsyncParsableCommand {
             hookcast: hookcast, devices: devices, repetitions: Self.broadcastRepetitions, work: work, logs: logs
         ).run()
 
-        // The broker's memory grows with the import even without accounts (each device's retained config), so the
-        // accounts' share is the growth with them minus the growth without, for the same import.
-        BenchLog.line("\(largeDevices) devices without accounts, then with")
-        let largeOpen = try await TestBroker(access: .open)
-        let largeOpenGateway = try await AccountsGateway(
-            name: "gateway-large-open", hookcast: hookcast, broker: largeOpen, accounts: .none, work: work, logs: logs)
-        let growthWithout = try await Self.brokerGrowth(of: largeOpen) {
-            _ = try await largeOpenGateway.importDevices(1...largeDevices)
-        }
-        await largeOpenGateway.stop()
-        largeOpen.stop()
-        let large = try await TestBroker(access: .secure)
-        let largeLogin = try large.gatewayCredentials
-        let largeGateway = try await AccountsGateway(
-            name: "gateway-large", hookcast: hookcast, broker: large,
-            accounts: .plugin(username: largeLogin.username, password: largeLogin.password), work: work, logs: logs)
-        var largeImport = Duration.zero
-        let growthWith = try await Self.brokerGrowth(of: large) {
-            largeImport = try await largeGateway.importDevices(1...largeDevices).took
-        }
-        BenchLog.line("imported \(largeDevices) with accounts in \(largeImport)")
-        await largeGateway.stop()
-        large.stop()
+        let memory = try await BrokerMemoryGrowth(
+            hookcast: hookcast, devices: largeDevices, work: work, logs: logs
+        ).run()
 
         let figures = AccountsFigures(
             machine: .init(gitCommit: gitCommit, mosquittoVersion: mosquittoVersion), devices: devices,
             largeDevices: largeDevices, stallRounds: Self.stallRounds,
             importWithoutAccountsSeconds: openImports.medianImportSeconds,
             importWithAccountsSeconds: pluginImports.medianImportSeconds,
-            largeImportWithAccountsSeconds: largeImport.seconds,
+            largeImportWithAccountsSeconds: memory.importWithAccounts.seconds,
             probeIdle: pluginImports.idle.report, probeDuringImport: pluginImports.duringImport.report,
             probeSamplesDuringImport: pluginImports.duringImport.count, probeIdleOpen: openImports.idle.report,
             probeDuringImportOpen: openImports.duringImport.report,
             broadcastsPerSide: Self.broadcastRepetitions, broadcastOpenSeconds: openBroadcast.median,
             broadcastPluginSeconds: pluginBroadcast.median,
             broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
-            brokerGrowthWithoutAccountsBytes: growthWithout, brokerGrowthWithAccountsBytes: growthWith)
+            brokerGrowthWithoutAccountsBytes: memory.withoutAccounts, brokerGrowthWithAccountsBytes: memory.withAccounts
+        )
         print(figures.table)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -117,41 +110,6 @@ struct AccountsCommand: AsyncParsableCommand {
 
     /// Fresh brokers the import and stall figures pool (`ImportStallTrials`).
     static let stallRounds = 3
-
-    /// How much the broker's resident memory grew while `body` ran, read once it settled: a journal compaction
-    /// started by the import's last requests holds a copy of the table until it has written the snapshot (run 9
-    /// read it 3 s after the import, with the copy still there: 371 bytes an account instead of 252).
-    private static func brokerGrowth(of broker: TestBroker, _ body: () async throws -> Void) async throws -> Int {
-        let before = try residentBytes(of: broker)
-        try await body()
-        return try await settledResidentBytes(of: broker) - before
-    }
-
-    /// The broker's VmRSS once four readings half a second apart agree within 64 KiB (at most 60 s).
-    private static func settledResidentBytes(of broker: TestBroker) async throws -> Int {
-        var readings: [Int] = []
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(500))
-            readings.append(try residentBytes(of: broker))
-            let recent = readings.suffix(4)
-            if recent.count == 4, let low = recent.min(), let high = recent.max(), high - low <= 64 * 1024 {
-                return readings[readings.count - 1]
-            }
-        }
-        BenchLog.line("the broker's memory did not settle within 60 s; using the last reading")
-        return try readings.last ?? residentBytes(of: broker)
-    }
-
-    /// The broker's VmRSS.
-    private static func residentBytes(of broker: TestBroker) throws -> Int {
-        guard let pid = broker.pid,
-            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kibibytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
-        else { throw BenchHTTP.Failure(description: "cannot read the broker's memory") }
-        return kibibytes * 1024
-    }
 }
 
 extension Duration {

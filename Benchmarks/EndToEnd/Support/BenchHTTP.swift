@@ -1,6 +1,5 @@
 import Foundation
 import HookcastTestSupport
-
 import NIOHTTP1
 
 /// The few plain HTTP calls the set-up makes (admin API, readiness); the load itself goes through `LoadGenerator`.

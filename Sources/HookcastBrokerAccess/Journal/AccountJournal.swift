@@ -97,7 +97,7 @@ public final class AccountJournal: Sendable {
     /// returns. `snapshot` must return at least every account that the changes appended so far produce; changes
     /// appended after this call may be in it or not, as the segment after the switch is replayed over it. Does
     /// nothing while another compaction is under way.
-    public func compact(snapshot: @escaping @Sendable () -> [BrokerDeviceAccount]) {
+    public func compact(snapshot: @escaping @Sendable () -> any AccountSnapshot) {
         guard let sequence = worker.state.withLock({ $0.reserveSegmentSwitch() }) else { return }
         let path = directory.segment(sequence)
         let descriptor: Int32

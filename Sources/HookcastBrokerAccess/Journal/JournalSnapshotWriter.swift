@@ -8,17 +8,26 @@ enum JournalSnapshotWriter {
 
     /// The snapshot's size in bytes.
     static func write(
-        _ accounts: [BrokerDeviceAccount], covering sequence: UInt64, in directory: JournalDirectory
+        _ accounts: any AccountSnapshot, covering sequence: UInt64, in directory: JournalDirectory
     ) throws(AccountJournalError) -> Int {
         let temporary = directory.temporarySnapshot(sequence)
         let descriptor = try JournalFile.create(temporary)
         var size = 0
-        do {
-            for start in stride(from: 0, to: accounts.count, by: accountsPerRecord) {
-                let chunk = Array(accounts[start..<min(start + accountsPerRecord, accounts.count)])
-                size += try write(.accounts(chunk), to: descriptor, path: temporary)
+        do throws(AccountJournalError) {
+            var failure: AccountJournalError?
+            var written = 0
+            accounts.forEachChunk(of: accountsPerRecord) { chunk in
+                do throws(AccountJournalError) {
+                    size += try write(.accounts(chunk), to: descriptor, path: temporary)
+                    written += chunk.count
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
             }
-            size += try write(.end(count: accounts.count), to: descriptor, path: temporary)
+            if let failure { throw failure }
+            size += try write(.end(count: written), to: descriptor, path: temporary)
             try JournalFile.sync(descriptor, path: temporary)
         } catch {
             JournalFile.closeFile(descriptor)

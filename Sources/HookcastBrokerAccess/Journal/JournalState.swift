@@ -15,7 +15,7 @@ struct JournalState {
         var covers: UInt64
         /// Journal bytes in those segments: what a written snapshot makes unnecessary.
         var coveredBytes: Int
-        var snapshot: @Sendable () -> [BrokerDeviceAccount]
+        var snapshot: @Sendable () -> any AccountSnapshot
     }
 
     /// A compaction that failed is tried again after this long, not on the very next append.
@@ -60,7 +60,7 @@ struct JournalState {
 
     /// Makes `segment` the one appended to and hands the compaction to the journal's thread. False when the
     /// journal was closed since the reservation: the caller closes the new segment then.
-    mutating func switchSegment(to segment: Segment, snapshot: @escaping @Sendable () -> [BrokerDeviceAccount]) -> Bool
+    mutating func switchSegment(to segment: Segment, snapshot: @escaping @Sendable () -> any AccountSnapshot) -> Bool
     {
         guard !closed else {
             compacting = false

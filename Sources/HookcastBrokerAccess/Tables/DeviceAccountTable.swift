@@ -41,9 +41,14 @@ public struct DeviceAccountTable: Sendable {
             id: id, credential: entry.credential.hex, groups: entry.groups.indices.map { groupNames[$0] })
     }
 
-    /// Every account, in no particular order: for the journal's snapshot, off the broker's thread.
+    /// Every account, in no particular order.
     public func accounts() -> [BrokerDeviceAccount] {
         slotOfDevice.map { account($0.key, slots[Int($0.value)]) }
+    }
+
+    /// Every account, one at a time, in no particular order: for the journal's snapshot, off the broker's thread.
+    func forEachAccount(_ body: (BrokerDeviceAccount) -> Void) {
+        for (id, slot) in slotOfDevice { body(account(id, slots[Int(slot)])) }
     }
 
     /// The ids whose entry satisfies `predicate`, in no particular order.

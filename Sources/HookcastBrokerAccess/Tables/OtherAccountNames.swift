@@ -28,4 +28,3 @@ public struct OtherAccountNames: Sendable, Equatable {
     /// Asked for every access check of the broker; without a file (the default) it hashes nothing.
     public func contains(_ username: String) -> Bool { !names.isEmpty && names.contains(username) }
 }
-

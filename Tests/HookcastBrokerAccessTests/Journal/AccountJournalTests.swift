@@ -33,6 +33,28 @@ struct AccountJournalTests {
         #expect(try reopened.load().map(\.id.rawValue) == ["device-1", "device-3"])
     }
 
+    @Test("A snapshot of the plugin's table, written in chunks across several records, loads as the table was")
+    func tableSnapshot() throws {
+        let directory = try TemporaryJournalDirectory()
+        defer { directory.remove() }
+        var state = Fixtures.state()
+        let count = JournalSnapshotWriter.accountsPerRecord * 2 + 7
+        let accounts = (0..<count).map { Fixtures.device("screen-\($0)", groups: $0 % 3 == 0 ? ["lobby"] : []) }
+        #expect(state.load(accounts) == 0)
+        let journal = try AccountJournal(directory: directory.journal, log: { _ in })
+        try journal.append(accounts.map { .put($0) })
+        journal.compact(snapshot: state.snapshot)
+        journal.close()
+        #expect(try directory.names().contains(JournalFixtures.snapshotName(2)))
+        let reopened = try AccountJournal(directory: directory.journal, log: { _ in })
+        defer { reopened.close() }
+        let loaded = try reopened.load()
+        #expect(loaded.count == count)
+        #expect(Set(loaded.map(\.id)) == Set(accounts.map(\.id)))
+        #expect(
+            loaded.sorted { $0.id.rawValue < $1.id.rawValue } == accounts.sorted { $0.id.rawValue < $1.id.rawValue })
+    }
+
     @Test("Credentials with characters JSON must escape come back unchanged")
     func escaping() throws {
         let directory = try TemporaryJournalDirectory()
@@ -74,7 +96,7 @@ struct AccountJournalTests {
         journal.close()
         #expect(throws: AccountJournalError.closed) { try journal.append([.put(JournalFixtures.account(2))]) }
         #expect(!journal.needsCompaction)
-        journal.compact { [] }
+        journal.compact { [BrokerDeviceAccount]() }
         journal.close()
         #expect(try directory.names() == [JournalFixtures.segmentName(1)])
 
@@ -95,7 +117,7 @@ struct AccountJournalTests {
         // truncated.
         let segment = directory.journal + "/" + JournalFixtures.segmentName(2)
         try FileManager.default.createSymbolicLink(atPath: segment, withDestinationPath: "/dev/full")
-        journal.compact { [] }
+        journal.compact { [BrokerDeviceAccount]() }
         #expect(throws: AccountJournalError.system(operation: "write", path: segment, code: ENOSPC)) {
             try journal.append([.put(JournalFixtures.account(1))])
         }

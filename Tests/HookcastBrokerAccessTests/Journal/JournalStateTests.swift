@@ -31,7 +31,7 @@ struct JournalStateTests {
         let second = state.reserveSegmentSwitch()
         #expect(sequence == 6 && second == nil)
         #expect(!state.needsCompaction(now: now))
-        let switched = state.switchSegment(to: .init(descriptor: 11, sequence: 6, bytes: 0)) { [] }
+        let switched = state.switchSegment(to: .init(descriptor: 11, sequence: 6, bytes: 0)) { [BrokerDeviceAccount]() }
         #expect(switched)
         state.recordAppend(bytes: 40)
 
@@ -56,7 +56,7 @@ struct JournalStateTests {
     func failedCompactionWaits() throws {
         var state = state(bytesSinceSnapshot: 500)
         _ = state.reserveSegmentSwitch()
-        _ = state.switchSegment(to: .init(descriptor: 11, sequence: 6, bytes: 0)) { [] }
+        _ = state.switchSegment(to: .init(descriptor: 11, sequence: 6, bytes: 0)) { [BrokerDeviceAccount]() }
         let work = state.takeWork()
         let compaction = try #require(work.compaction)
         state.finishCompaction(compaction, snapshotBytes: nil, now: now)
@@ -71,7 +71,9 @@ struct JournalStateTests {
         let reservation = state.reserveSegmentSwitch()
         let sequence = try #require(reservation)
         state.closed = true
-        let switched = state.switchSegment(to: .init(descriptor: 11, sequence: sequence, bytes: 0)) { [] }
+        let switched = state.switchSegment(to: .init(descriptor: 11, sequence: sequence, bytes: 0)) {
+            [BrokerDeviceAccount]()
+        }
         let reserved = state.reserveSegmentSwitch()
         #expect(!switched && reserved == nil)
         let work = state.takeWork()
