@@ -19,7 +19,6 @@ public func mosquittoPluginInit(
     _ options: UnsafeMutablePointer<mosquitto_opt>?, _ optionCount: Int32
 ) -> Int32 {
     guard let identifier, let userdata else { return MOSQ_ERR_INVAL.rawValue }
-    MallocPolicy.keepLargeBlocksMapped()
     let plugin: BrokerPlugin
     do {
         plugin = try BrokerPlugin(identifier: identifier, options: BrokerPlugin.options(options, count: optionCount))

@@ -12,8 +12,4 @@
 /// mosquitto_log_printf, and passing the message as an argument (never as the format) keeps a '%' in it inert.
 void hookcast_broker_log(int level, const char *message);
 
-/// Fixes glibc's mmap threshold at `bytes` (see MallocPolicy.swift); 1 on success, 0 where there is no such
-/// setting (not glibc) or it was refused.
-int hookcast_fix_mmap_threshold(int bytes);
-
 #endif
