@@ -6,7 +6,8 @@ import NIOPosix
 ///
 /// The harness used FoundationNetworking's URLSession before. While a long request was in flight (a 10,000-device
 /// import answers after about 4 s) one of its threads woke every 12 µs, 80,000 times a second (`perf sched
-/// timehist`), and at the raised priority of the stall probe's harness it took a core from the broker under test.
+/// timehist`), running about half of the time, at the raised priority of the stall probe's harness, on the two
+/// cores the broker under test shares.
 enum OneShotHTTP {
     struct Response {
         var status: Int
