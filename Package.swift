@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HookcastProtocolTests",
-            dependencies: ["HookcastProtocol"],
+            dependencies: ["HookcastProtocol", "HookcastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -48,8 +48,10 @@ struct ControlCommand: AsyncParsableCommand {
         }
         func report(_ name: String, _ durations: [Duration]) {
             let sorted = durations.sorted()
-            let microseconds = { (duration: Duration) in Double(duration.components.attoseconds) / 1e12
-                + Double(duration.components.seconds) * 1e6 }
+            let microseconds = { (duration: Duration) in
+                Double(duration.components.attoseconds) / 1e12
+                    + Double(duration.components.seconds) * 1e6
+            }
             let median = microseconds(sorted[sorted.count / 2])
             print(
                 String(
@@ -59,5 +61,40 @@ struct ControlCommand: AsyncParsableCommand {
         }
         report("read and apply", handling)
         report("journal", journaling)
+        try reportAccessChecks(state)
+    }
+
+    /// What a group command to every device asks of the plugin per device: may the device receive the command,
+    /// may the gateway receive its acknowledgement. The user names and topics are Swift strings here; the plugin
+    /// first copies them out of mosquitto's C strings.
+    private func reportAccessChecks(_ state: BrokerAccessState) throws {
+        let ids = try (0..<devices).map { try DeviceID("screen-\($0)") }
+        let commandTopic = Topics.groupCommands(try GroupID("lobby"))
+        let acknowledgementTopics = ids.map(Topics.deviceAcks)
+        let clock = ContinuousClock()
+        var allowed = 0
+        let deviceChecks = clock.measure {
+            for id in ids where state.authorize(username: id.rawValue, access: .receive, topic: commandTopic) == .allow
+            {
+                allowed += 1
+            }
+        }
+        let gatewayChecks = clock.measure {
+            for topic in acknowledgementTopics
+            where state.authorize(username: "hookcast-gateway", access: .receive, topic: topic) == .allow {
+                allowed += 1
+            }
+        }
+        guard allowed == 2 * devices else {
+            throw ValidationError("\(allowed) of \(2 * devices) access checks allowed: the policy changed")
+        }
+        func mean(_ duration: Duration) -> Double {
+            (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12)
+                / Double(devices)
+        }
+        print(
+            String(
+                format: "access checks: a device receiving a group command %.2f µs, the gateway receiving an "
+                    + "acknowledgement %.2f µs (means of %d)", mean(deviceChecks), mean(gatewayChecks), devices))
     }
 }
