@@ -7,6 +7,13 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev pkg-config curl python3 python3-paho-mqtt)
 
 # ensure_packages [EXTRA...]: the required packages and, for one script's own needs, EXTRA ones.
+# The commit a benchmark measures, "-dirty" when tracked files differ from it. Call it before the pipeline that
+# writes the results: a `| tee` of a tracked results file truncates it while the pipeline starts, and a
+# `$(git diff)` in that pipeline's first command raced it (results recorded "-dirty" for clean trees).
+measured_commit() {
+    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)"
+}
+
 ensure_packages() {
     local missing=()
     local package
