@@ -57,7 +57,7 @@ extension MosquittoHandle {
                 filter: filter, options: options,
                 receiver: MessageReceiver(
                     continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize))
-            return (identifier, beforeConnect, state.subscribedFilters[filter] ?? options)
+            return (identifier, beforeConnect, state.subscribedOptions(of: filter) ?? options)
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,
         // synchronously, deadlocked against a thread that held ours while yielding into the stream.

@@ -76,18 +76,10 @@ struct BrokerMemoryGrowth {
 
     /// VmRSS, RssAnon and RssFile of the broker's /proc/PID/status.
     private static func memory(of broker: TestBroker) throws -> ResidentMemory {
-        guard let pid = broker.pid,
-            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        else { throw BenchHTTP.Failure(description: "cannot read the broker's memory") }
-        func field(_ name: String) -> Int? {
-            status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") })
-                .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first }
-                .flatMap { Int($0) }
-                .map { $0 * 1024 }
+        let fields = broker.pid.map(ProcStatus.memoryBytes(of:)) ?? [:]
+        guard let resident = fields["VmRSS"] else {
+            throw BenchHTTP.Failure(description: "cannot read the broker's memory")
         }
-        guard let resident = field("VmRSS") else {
-            throw BenchHTTP.Failure(description: "no VmRSS for the broker")
-        }
-        return ResidentMemory(resident: resident, anonymous: field("RssAnon") ?? 0, file: field("RssFile") ?? 0)
+        return ResidentMemory(resident: resident, anonymous: fields["RssAnon"] ?? 0, file: fields["RssFile"] ?? 0)
     }
 }

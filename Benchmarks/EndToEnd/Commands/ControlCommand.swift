@@ -48,10 +48,7 @@ struct ControlCommand: AsyncParsableCommand {
         }
         func report(_ name: String, _ durations: [Duration]) {
             let sorted = durations.sorted()
-            let microseconds = { (duration: Duration) in
-                Double(duration.components.attoseconds) / 1e12
-                    + Double(duration.components.seconds) * 1e6
-            }
+            let microseconds = { (duration: Duration) in duration.seconds * 1e6 }
             let median = microseconds(sorted[sorted.count / 2])
             print(
                 String(
@@ -88,10 +85,7 @@ struct ControlCommand: AsyncParsableCommand {
         guard allowed == 2 * devices else {
             throw ValidationError("\(allowed) of \(2 * devices) access checks allowed: the policy changed")
         }
-        func mean(_ duration: Duration) -> Double {
-            (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12)
-                / Double(devices)
-        }
+        func mean(_ duration: Duration) -> Double { duration.seconds * 1e6 / Double(devices) }
         print(
             String(
                 format: "access checks: a device receiving a group command %.2f µs, the gateway receiving an "

@@ -41,19 +41,8 @@ final class BenchProcess {
 
     /// VmRSS (now) and VmHWM (the peak) from /proc, in bytes.
     var memory: (resident: Int, peak: Int)? {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8) else {
-            return nil
-        }
-        var resident: Int?
-        var peak: Int?
-        for line in status.split(separator: "\n") {
-            // "VmRSS:\t  123456 kB": a tab, then spaces.
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2, let kibibytes = Int(fields[1]) else { continue }
-            if fields[0] == "VmRSS:" { resident = kibibytes * 1024 }
-            if fields[0] == "VmHWM:" { peak = kibibytes * 1024 }
-        }
-        guard let resident, let peak else { return nil }
+        let fields = ProcStatus.memoryBytes(of: process.pid)
+        guard let resident = fields["VmRSS"], let peak = fields["VmHWM"] else { return nil }
         return (resident, peak)
     }
 

@@ -56,9 +56,8 @@ public struct StoredCredential: Sendable, Hashable {
         return difference == 0
     }
 
-    /// 64 lowercase hex digits, as requests carry it.
-    /// Written into one allocation: every account the journal records or the digest counts passes through here
-    /// (the version with `String(radix:)` per word was a fifth of a control request's time, `hookcast-bench control`).
+    /// 64 lowercase hex digits, as requests carry it. Written into one allocation: every account a compaction
+    /// writes passes through here, and every changed account the digest counts again.
     public var hex: String {
         String(unsafeUninitializedCapacity: 64) { buffer in
             var index = 0

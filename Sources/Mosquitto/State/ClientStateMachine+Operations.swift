@@ -45,6 +45,13 @@ extension ClientStateMachine {
         }
     }
 
+    /// The merged options of `filter`'s receivers; nil when it has none.
+    func subscribedOptions(of filter: String) -> MQTTSubscriptionOptions? {
+        subscriptions.values.reduce(nil) { merged, entry in
+            entry.filter == filter ? merged.map { $0.merged(with: entry.options) } ?? entry.options : merged
+        }
+    }
+
     /// Registers a receiver of messages on `filter`; `beforeConnect` when the SUBSCRIBE goes out as part of
     /// connecting rather than now.
     mutating func addSubscription(

@@ -128,6 +128,8 @@ struct ClientStateMachineOperationsTests {
             harness.machine.subscribedFilters == [
                 "a": .init(qos: .atLeastOnce, retainAsPublished: true), "b": .init(qos: .atLeastOnce),
             ])
+        #expect(harness.machine.subscribedOptions(of: "a") == .init(qos: .atLeastOnce, retainAsPublished: true))
+        #expect(harness.machine.subscribedOptions(of: "c") == nil)
         #expect(MQTTSubscriptionOptions(retainAsPublished: true).flags == 0x08)
         #expect(MQTTSubscriptionOptions().flags == 0)
     }
@@ -135,8 +137,10 @@ struct ClientStateMachineOperationsTests {
     @Test("a message goes to every receiver whose filter matches, shared subscriptions included")
     func receiversForTopic() throws {
         var harness = connected()
-        _ = try harness.machine.addSubscription(filter: "devices/+/commands", options: .init(qos: .atLeastOnce), receiver: "one")
-        _ = try harness.machine.addSubscription(filter: "$share/g/devices/#", options: .init(qos: .atLeastOnce), receiver: "shared")
+        _ = try harness.machine.addSubscription(
+            filter: "devices/+/commands", options: .init(qos: .atLeastOnce), receiver: "one")
+        _ = try harness.machine.addSubscription(
+            filter: "$share/g/devices/#", options: .init(qos: .atLeastOnce), receiver: "shared")
         _ = try harness.machine.addSubscription(filter: "other", options: .init(qos: .atLeastOnce), receiver: "none")
         #expect(Set(harness.machine.receivers(forTopic: "devices/d1/commands")) == ["one", "shared"])
         #expect(harness.machine.receivers(forTopic: "devices/d1/state") == ["shared"])
