@@ -161,7 +161,9 @@ def panel_latency(ax, results):
     ax.annotate("goal: Hookcast p99 ≤ 5 ms", (0, 5), xycoords=("axes fraction", "data"), fontsize=7,
                 color="#2ca02c", va="bottom")
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([label(r) for r in rows], fontsize=8, rotation=12, ha="right")
+    cpu = [number(r.get("cpu_us_per_webhook")) for r in rows]
+    ax.set_xticklabels([label(r) + (f"\n{c:,.0f} µs CPU per webhook" if c else "") for r, c in zip(rows, cpu)],
+                       fontsize=8, rotation=12, ha="right")
     ax.set_ylabel("milliseconds")
     ax.set_title(title, fontsize=11, loc="left")
     ax.legend(fontsize=7, ncol=4, loc="upper right", title="bars, left to right", title_fontsize=7)
@@ -312,6 +314,8 @@ def measure(row):
         parts.append(f"peak {fmt(row.get('gateway_peak_rss_mib'), 1)} MiB")
     if number(row.get("simulator_kib_per_device")) is not None:
         parts.append(f"simulator {fmt(row.get('simulator_kib_per_device'), 1)} KiB/device")
+    if number(row.get("cpu_us_per_webhook")) is not None:
+        parts.append(f"CPU {fmt(row.get('cpu_us_per_webhook'))} µs/webhook")
     return "; ".join(parts) or DASH
 
 

@@ -61,6 +61,8 @@ struct BenchResult: Codable {
     var gatewayResidentMiB: Double?
     var gatewayPeakResidentMiB: Double?
     var simulatorKiBPerDevice: Double?
+    /// The target's CPU time (user + system) over the trial per accepted webhook.
+    var cpuMicrosecondsPerWebhook: Double?
     var ratioToCeiling: Double?
     var goal: String?
     var met: Bool?
@@ -77,6 +79,7 @@ struct BenchResult: Codable {
         case gatewayResidentMiB = "gateway_rss_mib"
         case gatewayPeakResidentMiB = "gateway_peak_rss_mib"
         case simulatorKiBPerDevice = "simulator_kib_per_device"
+        case cpuMicrosecondsPerWebhook = "cpu_us_per_webhook"
         case ratioToCeiling = "ratio_to_ceiling"
         case goal, met, notes
     }
@@ -102,5 +105,6 @@ struct BenchResult: Codable {
         acknowledged = trial.acknowledged
         lost = trial.lost
         errors = trial.requests - trial.accepted
+        cpuMicrosecondsPerWebhook = trial.cpuMicrosecondsPerWebhook
     }
 }

@@ -13,8 +13,8 @@ enum BenchTable {
                 .map { "\($0.key): \(number($0.value)) ms" }.joined(separator: ", "),
             "",
             String(
-                format: "%-16@ %-16@ %7@ %9@ %8@ %8@ %8@ %9@ %9@ %6@ %7@ %-5@", "scenario", "target", "devices",
-                "rate/s", "p50 ms", "p99 ms", "max ms", "accepted", "acked", "lost", "ratio", "goal"),
+                format: "%-16@ %-16@ %7@ %9@ %8@ %8@ %8@ %9@ %9@ %6@ %7@ %6@ %-5@", "scenario", "target", "devices",
+                "rate/s", "p50 ms", "p99 ms", "max ms", "accepted", "acked", "lost", "ratio", "cpu µs", "goal"),
         ]
         for row in results.results {
             let ratio = row.ratioToCeiling.map { String(format: "%.2f", $0) } ?? "-"
@@ -22,11 +22,11 @@ enum BenchTable {
             let maximum = row.allAcknowledgedMilliseconds ?? row.latency?.max
             lines.append(
                 String(
-                    format: "%-16@ %-16@ %7@ %9@ %8@ %8@ %8@ %9@ %9@ %6@ %7@ %-5@", row.scenario, row.target,
+                    format: "%-16@ %-16@ %7@ %9@ %8@ %8@ %8@ %9@ %9@ %6@ %7@ %6@ %-5@", row.scenario, row.target,
                     row.devices.map(String.init) ?? "-", number(row.ratePerSecond),
                     number(row.latency?.p50, "%.2f"), number(row.latency?.p99, "%.2f"), number(maximum, "%.1f"),
                     row.accepted.map(String.init) ?? "-", row.acknowledged.map(String.init) ?? "-",
-                    row.lost.map(String.init) ?? "-", ratio, goal))
+                    row.lost.map(String.init) ?? "-", ratio, number(row.cpuMicrosecondsPerWebhook), goal))
         }
         return lines.joined(separator: "\n")
     }

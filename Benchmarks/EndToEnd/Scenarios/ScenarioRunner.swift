@@ -74,11 +74,17 @@ struct ScenarioRunner {
         return result
     }
 
-    /// Scenario 2: a fixed rate (1,000/s) for `seconds`, for the latency distribution.
+    /// Scenario 2: a fixed rate (1,000/s) for `seconds`, for the latency distribution and the CPU time the target
+    /// spends per webhook (its process's user + system time over the trial, acknowledgements included).
     func fixedRate(_ target: any WebhookTarget, rate: Double = 1000, seconds: Double = 10) async throws -> TrialResult {
+        let pid = target.processID
+        let cpuBefore = pid.flatMap(ProcessCPUTime.milliseconds(of:))
         var result = try await Trial(plan: plan(target, total: Int(rate * seconds), rate: rate, connections: 32))
             .run(observer: observer, group: group)
         result.plannedRate = rate
+        if let pid, let cpuBefore, let cpuAfter = ProcessCPUTime.milliseconds(of: pid), result.accepted > 0 {
+            result.cpuMicrosecondsPerWebhook = (cpuAfter - cpuBefore) * 1000 / Double(result.accepted)
+        }
         BenchLog.line("\(target.name) @\(Int(rate))/s: \(result.summary)")
         try await Task.sleep(for: .seconds(1))
         return result

@@ -31,11 +31,14 @@ struct TrialResult {
     var httpLatency: LatencySummary
     /// Webhook due → the last expected acknowledgement seen on the broker.
     var endToEndLatency: LatencySummary
+    /// The target process's CPU time over the trial per accepted webhook, when it was measured.
+    var cpuMicrosecondsPerWebhook: Double?
 
     var lost: Int { accepted - acknowledged }
 
     init(load: LoadOutcome, seen: AcknowledgementObserver.Snapshot, expectedAcknowledgements: Int) {
         plannedRate = nil
+        cpuMicrosecondsPerWebhook = nil
         requests = load.statuses.count
         accepted = load.succeeded
         refusals = load.failuresByStatus
@@ -68,11 +71,15 @@ struct TrialResult {
     /// Every request accepted, and every accepted command acknowledged within a second.
     var sustained: Bool { accepted == requests && lost == 0 && acknowledgedLate == 0 }
 
+    private var cpuText: String {
+        cpuMicrosecondsPerWebhook.map { " cpu \(Int($0.rounded())) µs/webhook" } ?? ""
+    }
+
     var summary: String {
         let refused = refusals.isEmpty ? "" : " refused \(refusals)"
         return """
             \(Int(achievedRate.rounded()))/s accepted \(accepted)/\(requests)\(refused) acknowledged \(acknowledged) \
-            lost \(lost) late \(acknowledgedLate) | http \(httpLatency.report.text) | end-to-end \(endToEndLatency.report.text)
+            lost \(lost) late \(acknowledgedLate)\(cpuText) | http \(httpLatency.report.text) | end-to-end \(endToEndLatency.report.text)
             """
     }
 }

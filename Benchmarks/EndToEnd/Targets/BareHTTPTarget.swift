@@ -17,6 +17,7 @@ final class BareHTTPTarget: WebhookTarget {
     }
 
     var memory: (resident: Int, peak: Int)? { process?.memory }
+    var processID: pid_t? { process?.pid }
 
     func start(fleetSize: Int) async throws {
         port = try FreePort.find()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Something that takes the product page's webhook and makes devices act: Hookcast, or a peer.
 protocol WebhookTarget: AnyObject {
     /// Short name in the results file: `hookcast`, `fastapi-uvloop`, …
@@ -14,6 +16,8 @@ protocol WebhookTarget: AnyObject {
     func stop() async
     /// Resident memory now and at its peak, in bytes.
     var memory: (resident: Int, peak: Int)? { get }
+    /// The serving process, whose CPU time a trial reads (nil for a target with no process of its own).
+    var processID: pid_t? { get }
 }
 
 /// The event ids every target serves: one per device for the first `deviceEvents` devices, one for all devices
