@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         // The device import's CSV reader: quoted fields with commas and line breaks, as spreadsheets write them.
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
         // Already in the graph through Hummingbird; named for the request-deadline channel handler.
@@ -85,13 +84,19 @@ let package = Package(
                 ])
             ]
         ),
+        // SQLite's C API (Debian's libsqlite3-dev), which the store's one connection thread calls directly.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "HookcastCore",
             dependencies: [
+                "CSQLite",
                 "HookcastProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: swiftSettings

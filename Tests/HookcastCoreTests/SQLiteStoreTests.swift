@@ -1,5 +1,4 @@
 import Foundation
-import SQLiteNIO
 import Testing
 
 @testable import HookcastCore
@@ -35,11 +34,11 @@ import Testing
 
     @Test func opensWithDurableSettings() async throws {
         try await withSQLiteStore { store, directory in
-            let settings = try await store.gate.run { connection in
+            let settings = try await store.database.read { connection in
                 (
-                    try await connection.query("PRAGMA journal_mode").first?.column("journal_mode")?.string,
-                    try await connection.query("PRAGMA synchronous").first?.column("synchronous")?.integer,
-                    try await connection.query("PRAGMA foreign_keys").first?.column("foreign_keys")?.integer
+                    try connection.query("PRAGMA journal_mode").first?.column("journal_mode")?.string,
+                    try connection.query("PRAGMA synchronous").first?.column("synchronous")?.integer,
+                    try connection.query("PRAGMA foreign_keys").first?.column("foreign_keys")?.integer
                 )
             }
             #expect(settings.0 == "wal")
@@ -57,8 +56,8 @@ import Testing
         // Migration 6 once existed without being listed. Migration 9 drops its index without `IF EXISTS`, so the
         // store opening at all proves 6 ran first; the index being gone proves 9 ran.
         try await withSQLiteStore { store, _ in
-            let indexes = try await store.gate.run { connection in
-                try await connection.query("SELECT name FROM sqlite_master WHERE type = 'index'").compactMap {
+            let indexes = try await store.database.read { connection in
+                try connection.query("SELECT name FROM sqlite_master WHERE type = 'index'").compactMap {
                     $0.column("name")?.string
                 }
             }
@@ -79,8 +78,8 @@ import Testing
     @Test func refusesADatabaseFromANewerVersion() async throws {
         try await withTemporaryDirectory { directory in
             let store = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
-            try await store.gate.run { connection in
-                try await connection.execute(
+            try await store.database.write { connection in
+                try connection.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     [.integer(999), .text("2030-01-01T00:00:00.000Z")]
                 )
@@ -127,8 +126,8 @@ import Testing
     }
 
     private static func migrationRows(_ store: SQLiteStore) async throws -> [MigrationRow] {
-        try await store.gate.run { connection in
-            try await connection.query("SELECT version, applied_at FROM schema_migrations ORDER BY version").map {
+        try await store.database.read { connection in
+            try connection.query("SELECT version, applied_at FROM schema_migrations ORDER BY version").map {
                 MigrationRow(version: try $0.int("version"), appliedAt: try $0.string("applied_at"))
             }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLiteNIO
 import Testing
 
 @testable import HookcastCore
@@ -69,8 +68,8 @@ import Testing
                 #expect(found.previousSigningSecret?.value == created.value)
                 #expect(found.key.previousSigningSecretExpiresAt == rotated.previousSigningSecretExpiresAt)
                 // Stored encrypted like the current secret: the plain value is nowhere in the row.
-                let stored = try await store.gate.run { connection in
-                    try await connection.query("SELECT previous_signing_secret FROM api_keys").first?
+                let stored = try await store.database.read { connection in
+                    try connection.query("SELECT previous_signing_secret FROM api_keys").first?
                         .optionalBytes("previous_signing_secret")
                 }
                 let encrypted = try #require(stored)
@@ -109,11 +108,11 @@ import Testing
                 #expect(try await store.commands.insert(command, idempotency: record) == .inserted)
                 records[key] = record
             }
-            try await store.gate.run { connection in
-                for statement in SQLiteMigration.callerReplayKeys.statements { try await connection.execute(statement) }
+            try await store.database.write { connection in
+                for statement in SQLiteMigration.callerReplayKeys.statements { try connection.execute(statement) }
             }
-            let keys = try await store.gate.run { connection in
-                try await connection.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.string("key") }
+            let keys = try await store.database.read { connection in
+                try connection.query("SELECT key FROM idempotency_keys ORDER BY key").map { try $0.string("key") }
             }
             #expect(keys == ["plain", "webhook-id:msg", "~~", "~~a", "~~~a"])
             // A retry of "~a" now arrives as "~~a" and finds the command "~a" made.

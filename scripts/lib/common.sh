@@ -4,7 +4,7 @@
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
 # Debian packages Hookcast needs at build and run time.
-REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev pkg-config curl python3 python3-paho-mqtt)
+REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev libsqlite3-dev pkg-config curl python3 python3-paho-mqtt)
 
 # ensure_packages [EXTRA...]: the required packages and, for one script's own needs, EXTRA ones.
 # The commit a benchmark measures, "-dirty" when tracked files differ from it. Call it before the pipeline that

@@ -15,7 +15,9 @@ public protocol CommandRepository: Sendable {
     /// Newest first (by `issuedAt`, then insertion order), skipping `offset` commands.
     func page(offset: Int, limit: Int) async throws -> [Command]
     func count() async throws -> Int
-    /// Sets `publishedAt` and clears `publishError`. Throws `StoreError.notFound`.
+    /// Sets `publishedAt` and clears `publishError`. Throws `StoreError.notFound`. Like `markSettled`, it survives
+    /// the gateway's crash, but a power cut may lose the last ones: they are derived again (the outbox publishes
+    /// such a command again, and devices run a command id once).
     func markPublished(id: UUID, at date: Date) async throws
     /// `markPublished` for several commands in one transaction; ids that do not exist are skipped.
     func markPublished(_ publications: [(id: UUID, at: Date)]) async throws

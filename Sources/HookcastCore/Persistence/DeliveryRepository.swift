@@ -1,7 +1,9 @@
 import Foundation
 import HookcastProtocol
 
-/// Acknowledgements and presence reported by devices.
+/// Acknowledgements and presence reported by devices. Its writes survive the gateway's crash; a power cut may lose
+/// the last ones, which the gateway collects again (redelivery asks a device again and the agent answers from its
+/// journal; presence is retained on the broker).
 public protocol DeliveryRepository: Sendable {
     /// Stores a batch in one transaction; an acknowledgement replaces an earlier one of the same device for the
     /// same command. An answer from a device the command did not expect is not stored: it adds one to the

@@ -1,16 +1,15 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteActionRepository: ActionRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     private static let columns =
         "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at"
 
     func insert(_ action: Action) async throws {
-        try await gate.run(conflictMessage: "action '\(action.eventID)' already exists") {
-            try await $0.execute(
+        try await database.write(conflictMessage: "action '\(action.eventID)' already exists") {
+            try $0.execute(
                 "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(action.eventID.rawValue), .text(action.name), .bool(action.enabled),
@@ -22,21 +21,21 @@ struct SQLiteActionRepository: ActionRepository {
     }
 
     func all() async throws -> [Action] {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM actions ORDER BY event_id").map(Self.decode)
+        try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM actions ORDER BY event_id").map(Self.decode)
         }
     }
 
     func find(eventID: EventID) async throws -> Action? {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM actions WHERE event_id = ?", [.text(eventID.rawValue)])
+        try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM actions WHERE event_id = ?", [.text(eventID.rawValue)])
                 .first.map(Self.decode)
         }
     }
 
     func update(_ action: Action) async throws {
-        let updated = try await gate.run {
-            try await $0.query(
+        let updated = try await database.write {
+            try $0.query(
                 """
                 UPDATE actions SET name = ?, enabled = ?, function = ?, params = ?, target = ?, ttl_seconds = ?,
                 updated_at = ? WHERE event_id = ? RETURNING event_id
@@ -52,8 +51,8 @@ struct SQLiteActionRepository: ActionRepository {
     }
 
     func delete(eventID: EventID) async throws -> Bool {
-        try await gate.run {
-            try await !$0.query("DELETE FROM actions WHERE event_id = ? RETURNING event_id", [.text(eventID.rawValue)])
+        try await database.write {
+            try !$0.query("DELETE FROM actions WHERE event_id = ? RETURNING event_id", [.text(eventID.rawValue)])
                 .isEmpty
         }
     }

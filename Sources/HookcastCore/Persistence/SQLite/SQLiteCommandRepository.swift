@@ -1,9 +1,8 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteCommandRepository: CommandRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     private static let columns = """
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
@@ -13,8 +12,8 @@ struct SQLiteCommandRepository: CommandRepository {
     private static let readColumns = columns + ", extra_acknowledgements"
 
     func insert(_ command: Command) async throws {
-        try await gate.run(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
-            try await Self.insert(command, $0)
+        try await database.write(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+            try Self.insert(command, $0)
         }
     }
 
@@ -22,22 +21,22 @@ struct SQLiteCommandRepository: CommandRepository {
     /// thread, and at thousands of webhooks a second those round trips, not the disk, were the limit.
     func insert(_ commands: [Command]) async throws {
         guard !commands.isEmpty else { return }
-        try await gate.transaction(conflictMessage: "a command in the batch already exists") { connection in
+        try await database.write(conflictMessage: "a command in the batch already exists") { connection in
             // `seq` follows on from the highest; the gate serialises writers, so nobody takes it meanwhile.
             let highest =
-                try await connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
+                try connection.query("SELECT COALESCE(MAX(seq), 0) AS highest FROM commands")
                 .first?.int("highest") ?? 0
             var next = highest + 1
             for chunk in commands.statementChunks {
                 let row = "(?, \(placeholderList(14)))"
-                var binds: [SQLiteData] = []
+                var binds: [SQLiteValue] = []
                 binds.reserveCapacity(chunk.count * 15)
                 for command in chunk {
                     binds.append(.integer(next))
                     binds.append(contentsOf: try Self.values(command))
                     next += 1
                 }
-                try await connection.execute(
+                try connection.execute(
                     "INSERT INTO commands (seq, \(Self.columns)) VALUES "
                         + Array(repeating: row, count: chunk.count).joined(separator: ", "),
                     binds)
@@ -46,11 +45,11 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
-        try await gate.transaction(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+        try await database.write(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
             connection in
             let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
-            try await connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
-            let existing = try await connection.query(
+            try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
+            let existing = try connection.query(
                 """
                 SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
                 WHERE api_key_id = ? AND key = ?
@@ -64,8 +63,8 @@ struct SQLiteCommandRepository: CommandRepository {
                         fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
                         createdAt: try existing.date("created_at")))
             }
-            try await Self.insert(command, connection)
-            try await connection.execute(
+            try Self.insert(command, connection)
+            try connection.execute(
                 """
                 INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
                 VALUES (?, ?, ?, ?, ?)
@@ -79,8 +78,8 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     /// `seq` is taken inside the same statement; the gate serialises writers, so it cannot collide.
-    private static func insert(_ command: Command, _ connection: SQLiteConnection) async throws {
-        try await connection.execute(
+    private static func insert(_ command: Command, _ connection: SQLiteConnection) throws {
+        try connection.execute(
             """
             INSERT INTO commands (seq, \(Self.columns))
             VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -90,7 +89,7 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     /// The values of `columns`, in order.
-    private static func values(_ command: Command) throws -> [SQLiteData] {
+    private static func values(_ command: Command) throws -> [SQLiteValue] {
         [
             .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
             .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
@@ -101,15 +100,15 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func find(id: UUID) async throws -> Command? {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(
+        try await database.read {
+            try $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(
                 Self.decode)
         }
     }
 
     func page(offset: Int, limit: Int) async throws -> [Command] {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 "SELECT \(Self.readColumns) FROM commands ORDER BY issued_at DESC, seq DESC LIMIT ? OFFSET ?",
                 [.integer(max(limit, 0)), .integer(max(offset, 0))]
             ).map(Self.decode)
@@ -117,15 +116,15 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func count() async throws -> Int {
-        try await gate.run {
-            guard let row = try await $0.query("SELECT COUNT(*) AS count FROM commands").first else { return 0 }
+        try await database.read {
+            guard let row = try $0.query("SELECT COUNT(*) AS count FROM commands").first else { return 0 }
             return try row.int("count")
         }
     }
 
     func markPublished(id: UUID, at date: Date) async throws {
         try await update(
-            id,
+            id, durability: .unsynced,
             "UPDATE commands SET published_at = ?, publish_error = NULL WHERE id = ? RETURNING id",
             [
                 .date(date), .uuid(id),
@@ -142,8 +141,8 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 """
                 SELECT \(Self.readColumns) FROM commands
                 WHERE settled = 0 AND published_at IS NOT NULL AND expires_at > ? AND issued_at <= ?
@@ -156,11 +155,11 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func markSettled(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        try await gate.transaction { connection in
+        try await database.write(durability: .unsynced) { connection in
             for chunk in ids.statementChunks {
-                try await connection.execute(
+                try connection.execute(
                     "UPDATE commands SET settled = 1 WHERE id IN (\(placeholderList(chunk.count)))",
-                    chunk.map { SQLiteData.uuid($0) })
+                    chunk.map { SQLiteValue.uuid($0) })
             }
         }
     }
@@ -168,25 +167,25 @@ struct SQLiteCommandRepository: CommandRepository {
     func markPublished(_ publications: [(id: UUID, at: Date)]) async throws {
         guard !publications.isEmpty else { return }
         // One statement per chunk: the new times as a table of values, joined by id.
-        try await gate.transaction { connection in
+        try await database.write(durability: .unsynced) { connection in
             for chunk in publications.statementChunks {
                 let rows = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
-                try await connection.execute(
+                try connection.execute(
                     """
                     WITH published(id, at) AS (VALUES \(rows))
                     UPDATE commands SET published_at = (SELECT at FROM published WHERE published.id = commands.id),
                         publish_error = NULL
                     WHERE id IN (SELECT id FROM published)
                     """,
-                    chunk.flatMap { [SQLiteData.uuid($0.id), .date($0.at)] })
+                    chunk.flatMap { [SQLiteValue.uuid($0.id), .date($0.at)] })
             }
         }
     }
 
     func unpublishedCount() async throws -> Int {
-        try await gate.run {
+        try await database.read {
             guard
-                let row = try await $0.query(
+                let row = try $0.query(
                     "SELECT COUNT(*) AS count FROM commands WHERE published_at IS NULL AND publish_error IS NULL"
                 ).first
             else { return 0 }
@@ -195,8 +194,8 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func unpublished(limit: Int) async throws -> [Command] {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 """
                 SELECT \(Self.readColumns) FROM commands WHERE published_at IS NULL AND publish_error IS NULL
                 ORDER BY issued_at, seq LIMIT ?
@@ -206,8 +205,10 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
-    private func update(_ id: UUID, _ sql: String, _ binds: [SQLiteData]) async throws {
-        let updated = try await gate.run { try await $0.query(sql, binds) }
+    private func update(
+        _ id: UUID, durability: SQLiteDurability = .synced, _ sql: String, _ binds: [SQLiteValue]
+    ) async throws {
+        let updated = try await database.write(durability: durability) { try $0.query(sql, binds) }
         guard !updated.isEmpty else {
             throw StoreError.notFound("command '\(id.uuidString.lowercased())' does not exist")
         }

@@ -1,9 +1,8 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteDeliveryRepository: DeliveryRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
 
@@ -11,18 +10,18 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     /// to SQLite's thread, and a broadcast to thousands of devices brings thousands of acknowledgements at once.
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         guard !acknowledgements.isEmpty else { return AcknowledgementsNotStored() }
-        return try await gate.transaction { connection in
+        return try await database.write(durability: .unsynced) { connection in
             var known: Set<UUID> = []
             let commandIDs = Array(Set(acknowledgements.map(\.commandID)))
             for chunk in commandIDs.statementChunks {
                 let placeholders = placeholderList(chunk.count)
-                for row in try await connection.query(
-                    "SELECT id FROM commands WHERE id IN (\(placeholders))", chunk.map { SQLiteData.uuid($0) })
+                for row in try connection.query(
+                    "SELECT id FROM commands WHERE id IN (\(placeholders))", chunk.map { SQLiteValue.uuid($0) })
                 {
                     known.insert(try row.uuid("id"))
                 }
             }
-            let expected = try await Self.expectedPairs(
+            let expected = try Self.expectedPairs(
                 of: acknowledgements.filter { known.contains($0.commandID) }, connection)
             let recorded = acknowledgements.filter { expected.contains(Pair($0)) }
             let notExpected = acknowledgements.filter { known.contains($0.commandID) && !expected.contains(Pair($0)) }
@@ -30,13 +29,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                 let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
                 let values = chunk.flatMap(Self.values)
                 // Rows go in order, so of two answers of one device in a batch the later one stays.
-                try await connection.execute(
+                try connection.execute(
                     """
                     INSERT INTO command_deliveries (\(Self.columns)) VALUES \(rows)
                     ON CONFLICT (command_id, device_id) DO UPDATE SET state = excluded.state,
                         detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
                     """, values)
-                try await connection.execute(
+                try connection.execute(
                     """
                     INSERT INTO device_last_acknowledgements (\(Self.columns)) VALUES \(rows)
                     ON CONFLICT (device_id) DO UPDATE SET command_id = excluded.command_id, state = excluded.state,
@@ -45,7 +44,7 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     """, values)
             }
             for (commandID, count) in Dictionary(notExpected.map { ($0.commandID, 1) }, uniquingKeysWith: +) {
-                try await connection.execute(
+                try connection.execute(
                     "UPDATE commands SET extra_acknowledgements = extra_acknowledgements + ? WHERE id = ?",
                     [.integer(count), .uuid(commandID)])
             }
@@ -55,13 +54,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             let answered = Set(recorded.map(\.commandID))
             for chunk in Array(answered).statementChunks {
                 let placeholders = placeholderList(chunk.count)
-                try await connection.execute(
+                try connection.execute(
                     """
                     UPDATE commands SET settled = 1
                     WHERE id IN (\(placeholders)) AND settled = 0 AND json_array_length(expected_devices) = 1
                         AND EXISTS (SELECT 1 FROM command_deliveries d WHERE d.command_id = commands.id
                             AND d.device_id = json_extract(commands.expected_devices, '$[0]'))
-                    """, chunk.map { SQLiteData.uuid($0) })
+                    """, chunk.map { SQLiteValue.uuid($0) })
             }
             return AcknowledgementsNotStored(
                 unknownCommand: acknowledgements.filter { !known.contains($0.commandID) }, notExpected: notExpected)
@@ -81,16 +80,16 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     /// Swift.
     private static func expectedPairs(
         of acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection
-    ) async throws -> Set<Pair> {
+    ) throws -> Set<Pair> {
         var pairs: Set<Pair> = []
         for chunk in acknowledgements.statementChunks {
             let commands = Array(Set(chunk.map(\.commandID)))
             let devices = Array(Set(chunk.map(\.deviceID.rawValue)))
-            let rows = try await connection.query(
+            let rows = try connection.query(
                 """
                 SELECT c.id AS id, j.value AS device_id FROM commands c, json_each(c.expected_devices) j
                 WHERE c.id IN (\(placeholderList(commands.count))) AND j.value IN (\(placeholderList(devices.count)))
-                """, commands.map { SQLiteData.uuid($0) } + devices.map { SQLiteData.text($0) })
+                """, commands.map { SQLiteValue.uuid($0) } + devices.map { SQLiteValue.text($0) })
             for row in rows {
                 pairs.insert(
                     Pair(
@@ -102,8 +101,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 "SELECT \(Self.columns) FROM command_deliveries WHERE command_id = ? ORDER BY device_id",
                 [.uuid(commandID)]
             ).map(Self.decode)
@@ -111,8 +110,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func acknowledgementCount(commandID: UUID) async throws -> Int {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 "SELECT COUNT(*) AS count FROM command_deliveries WHERE command_id = ?", [.uuid(commandID)]
             ).first?.int("count") ?? 0
         }
@@ -124,10 +123,10 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         // Bounded statements: SQLite caps the number of parameters in one.
         for chunk in commandIDs.statementChunks {
             let placeholders = placeholderList(chunk.count)
-            let records = try await gate.run {
-                try await $0.query(
+            let records = try await database.read {
+                try $0.query(
                     "SELECT \(Self.columns) FROM command_deliveries WHERE command_id IN (\(placeholders))",
-                    chunk.map { SQLiteData.uuid($0) }
+                    chunk.map { SQLiteValue.uuid($0) }
                 ).map(Self.decode)
             }
             for record in records { found[record.commandID, default: []].append(record) }
@@ -136,17 +135,17 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func lastAcknowledgements() async throws -> [DeviceID: AcknowledgementRecord] {
-        let records = try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM device_last_acknowledgements").map(Self.decode)
+        let records = try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM device_last_acknowledgements").map(Self.decode)
         }
         return Dictionary(records.map { ($0.deviceID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func recordRedeliveries(_ redeliveries: [(commandID: UUID, deviceID: DeviceID)], at time: Date) async throws {
         guard !redeliveries.isEmpty else { return }
-        try await gate.transaction { connection in
+        try await database.write(durability: .unsynced) { connection in
             for redelivery in redeliveries {
-                try await connection.execute(
+                try connection.execute(
                     """
                     INSERT INTO command_redeliveries (command_id, device_id, attempts, last_sent_at)
                     SELECT ?, ?, 1, ? WHERE EXISTS (SELECT 1 FROM commands WHERE id = ?)
@@ -162,8 +161,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func redeliveries(commandID: UUID) async throws -> [DeviceID: RedeliveryRecord] {
-        let rows = try await gate.run {
-            try await $0.query(
+        let rows = try await database.read {
+            try $0.query(
                 "SELECT device_id, attempts, last_sent_at FROM command_redeliveries WHERE command_id = ?",
                 [.uuid(commandID)]
             ).map { row in
@@ -178,17 +177,17 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
 
     func updatePresence(_ presence: [DevicePresence]) async throws {
         guard !presence.isEmpty else { return }
-        try await gate.transaction { connection in
+        try await database.write(durability: .unsynced) { connection in
             for presence in presence {
-                try await Self.upsert(presence, connection)
+                try Self.upsert(presence, connection)
             }
         }
     }
 
     /// The same merge as `DevicePresence.merged(over:)`. SQLite evaluates every SET expression against the row as
     /// it was, so `state_reported_at` compares the old state, whatever the order of the assignments.
-    private static func upsert(_ presence: DevicePresence, _ connection: SQLiteConnection) async throws {
-        try await connection.execute(
+    private static func upsert(_ presence: DevicePresence, _ connection: SQLiteConnection) throws {
+        try connection.execute(
             """
             INSERT INTO device_presence (device_id, online, since, agent_version, state, state_reported_at)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -208,8 +207,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func presence() async throws -> [DeviceID: DevicePresence] {
-        let rows = try await gate.run {
-            try await $0.query(
+        let rows = try await database.read {
+            try $0.query(
                 "SELECT device_id, online, since, agent_version, state, state_reported_at FROM device_presence"
             ).map { row in
                 DevicePresence(
@@ -224,13 +223,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func onlineDeviceCount() async throws -> Int {
-        try await gate.run {
-            try await $0.query("SELECT COUNT(*) AS count FROM device_presence WHERE online = 1").first?.int("count")
+        try await database.read {
+            try $0.query("SELECT COUNT(*) AS count FROM device_presence WHERE online = 1").first?.int("count")
                 ?? 0
         }
     }
 
-    private static func values(_ record: AcknowledgementRecord) -> [SQLiteData] {
+    private static func values(_ record: AcknowledgementRecord) -> [SQLiteValue] {
         [
             .uuid(record.commandID), .text(record.deviceID.rawValue), .text(record.state.rawValue),
             .text(record.detail), .date(record.executedAt), .date(record.receivedAt),

@@ -1,13 +1,12 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteDeviceRepository: DeviceRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     func insert(_ device: Device) async throws {
-        try await gate.run(conflictMessage: "device '\(device.id)' already exists") {
-            try await $0.execute(
+        try await database.write(conflictMessage: "device '\(device.id)' already exists") {
+            try $0.execute(
                 "INSERT INTO devices (id, name, tags, created_at) VALUES (?, ?, ?, ?)",
                 [.text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt)]
             )
@@ -15,21 +14,21 @@ struct SQLiteDeviceRepository: DeviceRepository {
     }
 
     func all() async throws -> [Device] {
-        try await gate.run {
-            try await $0.query("SELECT id, name, tags, created_at FROM devices ORDER BY id").map(Self.decode)
+        try await database.read {
+            try $0.query("SELECT id, name, tags, created_at FROM devices ORDER BY id").map(Self.decode)
         }
     }
 
     func find(id: DeviceID) async throws -> Device? {
-        try await gate.run {
-            try await $0.query("SELECT id, name, tags, created_at FROM devices WHERE id = ?", [.text(id.rawValue)])
+        try await database.read {
+            try $0.query("SELECT id, name, tags, created_at FROM devices WHERE id = ?", [.text(id.rawValue)])
                 .first.map(Self.decode)
         }
     }
 
     func update(_ device: Device) async throws {
-        let updated = try await gate.run {
-            try await $0.query(
+        let updated = try await database.write {
+            try $0.query(
                 "UPDATE devices SET name = ?, tags = ? WHERE id = ? RETURNING id",
                 [.text(device.name), try .json(device.tags), .text(device.id.rawValue)]
             )
@@ -39,14 +38,14 @@ struct SQLiteDeviceRepository: DeviceRepository {
 
     /// Group memberships go with the device through the foreign key's ON DELETE CASCADE.
     func delete(id: DeviceID) async throws -> Bool {
-        try await gate.run {
-            try await !$0.query("DELETE FROM devices WHERE id = ? RETURNING id", [.text(id.rawValue)]).isEmpty
+        try await database.write {
+            try !$0.query("DELETE FROM devices WHERE id = ? RETURNING id", [.text(id.rawValue)]).isEmpty
         }
     }
 
     func allIDs() async throws -> [DeviceID] {
-        try await gate.run {
-            try await $0.query("SELECT id FROM devices ORDER BY id").map { row in
+        try await database.write {
+            try $0.query("SELECT id FROM devices ORDER BY id").map { row in
                 try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
             }
         }
@@ -56,21 +55,21 @@ struct SQLiteDeviceRepository: DeviceRepository {
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
         guard !credentials.isEmpty else { return }
         let rows = Array(credentials)
-        try await gate.transaction { connection in
+        try await database.write { connection in
             for chunk in rows.statementChunks {
                 let values = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
-                try await connection.execute(
+                try connection.execute(
                     "UPDATE devices SET broker_credential = given.column2 FROM (VALUES \(values)) AS given "
                         + "WHERE devices.id = given.column1",
-                    chunk.flatMap { [SQLiteData.text($0.key.rawValue), .text($0.value)] })
+                    chunk.flatMap { [SQLiteValue.text($0.key.rawValue), .text($0.value)] })
             }
         }
     }
 
     func brokerCredentials() async throws -> [DeviceID: String] {
-        try await gate.run {
+        try await database.read {
             var credentials: [DeviceID: String] = [:]
-            for row in try await $0.query(
+            for row in try $0.query(
                 "SELECT id, broker_credential FROM devices WHERE broker_credential IS NOT NULL")
             {
                 let id = try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }

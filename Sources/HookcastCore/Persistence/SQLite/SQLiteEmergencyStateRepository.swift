@@ -1,13 +1,12 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteEmergencyStateRepository: EmergencyStateRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     func all() async throws -> [EmergencyStateMessage] {
-        try await gate.run {
-            try await $0.query("SELECT payload FROM emergency_states ORDER BY scope").map { row in
+        try await database.read {
+            try $0.query("SELECT payload FROM emergency_states ORDER BY scope").map { row in
                 try EmergencyStateMessage.decode(Array(try row.string("payload").utf8))
             }
         }
@@ -15,9 +14,9 @@ struct SQLiteEmergencyStateRepository: EmergencyStateRepository {
 
     func save(_ states: [EmergencyStateMessage]) async throws {
         guard !states.isEmpty else { return }
-        try await gate.transaction { connection in
+        try await database.write { connection in
             for message in states {
-                try await connection.execute(
+                try connection.execute(
                     """
                     INSERT INTO emergency_states (scope, payload) VALUES (?, ?)
                     ON CONFLICT (scope) DO UPDATE SET payload = excluded.payload

@@ -1,26 +1,25 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 struct SQLiteGroupRepository: GroupRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     func insert(_ group: DeviceGroup) async throws {
-        try await gate.transaction(conflictMessage: "group '\(group.id)' already exists") { connection in
-            try await Self.requireRegistered(group.members, on: connection)
-            try await connection.execute(
+        try await database.write(conflictMessage: "group '\(group.id)' already exists") { connection in
+            try Self.requireRegistered(group.members, on: connection)
+            try connection.execute(
                 "INSERT INTO device_groups (id, name, created_at) VALUES (?, ?, ?)",
                 [.text(group.id.rawValue), .text(group.name), .date(group.createdAt)]
             )
-            try await Self.insertMembers(of: group, on: connection)
+            try Self.insertMembers(of: group, on: connection)
         }
     }
 
     func all() async throws -> [DeviceGroup] {
-        try await gate.run { connection in
-            let rows = try await connection.query("SELECT id, name, created_at FROM device_groups ORDER BY id")
+        try await database.read { connection in
+            let rows = try connection.query("SELECT id, name, created_at FROM device_groups ORDER BY id")
             var members: [GroupID: [DeviceID]] = [:]
-            for row in try await connection.query("SELECT group_id, device_id FROM group_members") {
+            for row in try connection.query("SELECT group_id, device_id FROM group_members") {
                 members[try Self.groupID(row, "group_id"), default: []].append(try Self.deviceID(row))
             }
             return try rows.map { row in try Self.decode(row, members: members[try Self.groupID(row, "id")] ?? []) }
@@ -28,14 +27,14 @@ struct SQLiteGroupRepository: GroupRepository {
     }
 
     func find(id: GroupID) async throws -> DeviceGroup? {
-        try await gate.run { connection in
+        try await database.read { connection in
             guard
-                let row = try await connection.query(
+                let row = try connection.query(
                     "SELECT id, name, created_at FROM device_groups WHERE id = ?",
                     [.text(id.rawValue)]
                 ).first
             else { return nil }
-            let members = try await connection.query(
+            let members = try connection.query(
                 "SELECT device_id FROM group_members WHERE group_id = ?",
                 [.text(id.rawValue)]
             ).map(Self.deviceID)
@@ -44,28 +43,28 @@ struct SQLiteGroupRepository: GroupRepository {
     }
 
     func update(_ group: DeviceGroup) async throws {
-        try await gate.transaction { connection in
-            let updated = try await connection.query(
+        try await database.write { connection in
+            let updated = try connection.query(
                 "UPDATE device_groups SET name = ? WHERE id = ? RETURNING id",
                 [.text(group.name), .text(group.id.rawValue)]
             )
             guard !updated.isEmpty else { throw StoreError.notFound("group '\(group.id)' does not exist") }
-            try await Self.requireRegistered(group.members, on: connection)
-            try await connection.execute("DELETE FROM group_members WHERE group_id = ?", [.text(group.id.rawValue)])
-            try await Self.insertMembers(of: group, on: connection)
+            try Self.requireRegistered(group.members, on: connection)
+            try connection.execute("DELETE FROM group_members WHERE group_id = ?", [.text(group.id.rawValue)])
+            try Self.insertMembers(of: group, on: connection)
         }
     }
 
     /// Memberships go with the group through the foreign key's ON DELETE CASCADE.
     func delete(id: GroupID) async throws -> Bool {
-        try await gate.run {
-            try await !$0.query("DELETE FROM device_groups WHERE id = ? RETURNING id", [.text(id.rawValue)]).isEmpty
+        try await database.write {
+            try !$0.query("DELETE FROM device_groups WHERE id = ? RETURNING id", [.text(id.rawValue)]).isEmpty
         }
     }
 
     func groups(containing device: DeviceID) async throws -> [GroupID] {
-        try await gate.run {
-            try await $0.query(
+        try await database.read {
+            try $0.query(
                 "SELECT group_id FROM group_members WHERE device_id = ? ORDER BY group_id",
                 [.text(device.rawValue)]
             ).map { try Self.groupID($0, "group_id") }
@@ -73,9 +72,9 @@ struct SQLiteGroupRepository: GroupRepository {
     }
 
     /// Checked up front rather than left to the foreign key, whose error does not say which device is unknown.
-    private static func requireRegistered(_ members: [DeviceID], on connection: SQLiteConnection) async throws {
+    private static func requireRegistered(_ members: [DeviceID], on connection: SQLiteConnection) throws {
         guard !members.isEmpty else { return }
-        let found = try await connection.query(
+        let found = try connection.query(
             "SELECT id FROM devices WHERE id IN (SELECT value FROM json_each(?))",
             [try .json(members)]
         ).map(deviceIDColumn)
@@ -83,9 +82,9 @@ struct SQLiteGroupRepository: GroupRepository {
         guard unknown.isEmpty else { throw DeviceGroup.unknownMembersError(Array(unknown)) }
     }
 
-    private static func insertMembers(of group: DeviceGroup, on connection: SQLiteConnection) async throws {
+    private static func insertMembers(of group: DeviceGroup, on connection: SQLiteConnection) throws {
         for member in group.members {
-            try await connection.execute(
+            try connection.execute(
                 "INSERT INTO group_members (group_id, device_id) VALUES (?, ?)",
                 [.text(group.id.rawValue), .text(member.rawValue)]
             )

@@ -1,8 +1,7 @@
 import Foundation
-import SQLiteNIO
 
 struct SQLiteKeyRepository: KeyRepository {
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
 
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
@@ -10,8 +9,8 @@ struct SQLiteKeyRepository: KeyRepository {
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
-        try await gate.run(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
-            try await $0.execute(
+        try await database.write(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
+            try $0.execute(
                 "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
@@ -25,28 +24,28 @@ struct SQLiteKeyRepository: KeyRepository {
     }
 
     func all() async throws -> [StoredAPIKey] {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM api_keys ORDER BY created_at, id").map(Self.decode)
+        try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM api_keys ORDER BY created_at, id").map(Self.decode)
         }
     }
 
     func find(id: UUID) async throws -> StoredAPIKey? {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM api_keys WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
+        try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM api_keys WHERE id = ?", [.uuid(id)]).first.map(Self.decode)
         }
     }
 
     func find(hash: Data) async throws -> StoredAPIKey? {
-        try await gate.run {
-            try await $0.query("SELECT \(Self.columns) FROM api_keys WHERE secret_hash = ?", [.bytes(hash)])
+        try await database.read {
+            try $0.query("SELECT \(Self.columns) FROM api_keys WHERE secret_hash = ?", [.bytes(hash)])
                 .first.map(Self.decode)
         }
     }
 
     func update(_ key: StoredAPIKey) async throws {
         let record = key.record
-        let updated = try await gate.run {
-            try await $0.query(
+        let updated = try await database.write {
+            try $0.query(
                 """
                 UPDATE api_keys SET name = ?, enabled = ?, scope = ?, require_signature = ?, rate_limit = ?,
                     signing_secret = ?, previous_signing_secret = ?, previous_signing_secret_expires_at = ?
@@ -66,14 +65,14 @@ struct SQLiteKeyRepository: KeyRepository {
     }
 
     func delete(id: UUID) async throws -> Bool {
-        try await gate.run {
-            try await !$0.query("DELETE FROM api_keys WHERE id = ? RETURNING id", [.uuid(id)]).isEmpty
+        try await database.write {
+            try !$0.query("DELETE FROM api_keys WHERE id = ? RETURNING id", [.uuid(id)]).isEmpty
         }
     }
 
     func touch(id: UUID, at date: Date) async throws {
-        try await gate.run {
-            try await $0.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.date(date), .uuid(id)])
+        try await database.write {
+            try $0.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.date(date), .uuid(id)])
         }
     }
 

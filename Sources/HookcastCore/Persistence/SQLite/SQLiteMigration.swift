@@ -1,4 +1,4 @@
-/// One schema change. SQLiteNIO runs one statement per query, so a migration is a list of statements; each
+/// One schema change. A prepared statement holds one SQL statement, so a migration is a list of them; each
 /// migration is applied in its own transaction together with its `schema_migrations` row.
 struct SQLiteMigration: Sendable {
     let version: Int

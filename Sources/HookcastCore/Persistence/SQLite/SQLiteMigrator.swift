@@ -1,7 +1,6 @@
 import Foundation
 import HookcastProtocol
 import Logging
-import SQLiteNIO
 
 /// Brings a database up to the newest schema at start-up, applying only migrations it has not seen.
 struct SQLiteMigrator {
@@ -10,14 +9,14 @@ struct SQLiteMigrator {
 
     /// Returns the versions applied by this call.
     @discardableResult
-    func migrate(_ gate: SQLiteGate) async throws -> [Int] {
-        try await gate.run { connection in
-            try await connection.execute(
+    func migrate(_ database: SQLiteDatabase) async throws -> [Int] {
+        try await database.write { connection in
+            try connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
         }
-        let applied = try await gate.run { connection in
-            try await connection.query("SELECT version FROM schema_migrations").map { try $0.int("version") }
+        let applied = try await database.read { connection in
+            try connection.query("SELECT version FROM schema_migrations").map { try $0.int("version") }
         }
         let known = migrations.map(\.version).max() ?? 0
         if let newest = applied.max(), newest > known {
@@ -28,11 +27,11 @@ struct SQLiteMigrator {
         }
         var appliedNow: [Int] = []
         for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
-            try await gate.transaction { connection in
+            try await database.write { connection in
                 for statement in migration.statements {
-                    try await connection.execute(statement)
+                    try connection.execute(statement)
                 }
-                try await connection.execute(
+                try connection.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     [.integer(migration.version), .text(JSONCoding.timestamp(Date()))]
                 )

@@ -1,6 +1,5 @@
 import Foundation
 import HookcastProtocol
-import SQLiteNIO
 
 /// Reads columns in the store's formats; a value of the wrong type means a damaged database, not bad input.
 extension SQLiteRow {
@@ -34,7 +33,7 @@ extension SQLiteRow {
         let data = try value(column)
         if data.isNull { return nil }
         guard case .integer(let milliseconds) = data else { throw Self.corrupt(column) }
-        return Date(millisecondsSince1970: Int64(milliseconds))
+        return Date(millisecondsSince1970: milliseconds)
     }
 
     func uuid(_ column: String) throws -> UUID {
@@ -49,14 +48,14 @@ extension SQLiteRow {
     }
 
     func bytes(_ column: String) throws -> Data {
-        guard case .blob(let buffer) = try value(column) else { throw Self.corrupt(column) }
-        return Data(buffer.readableBytesView)
+        guard case .blob(let bytes) = try value(column) else { throw Self.corrupt(column) }
+        return Data(bytes)
     }
 
     func optionalBytes(_ column: String) throws -> Data? {
         switch try value(column) {
         case .null: return nil
-        case .blob(let buffer): return Data(buffer.readableBytesView)
+        case .blob(let bytes): return Data(bytes)
         default: throw Self.corrupt(column)
         }
     }
@@ -84,7 +83,7 @@ extension SQLiteRow {
         }
     }
 
-    private func value(_ column: String) throws -> SQLiteData {
+    private func value(_ column: String) throws -> SQLiteValue {
         guard let data = self.column(column) else { throw Self.corrupt(column) }
         return data
     }

@@ -1,10 +1,9 @@
 import Foundation
 import Logging
-import SQLiteNIO
 
 /// The production `HookcastStore`: one SQLite file in the data directory, WAL mode, fully synchronous so a command
-/// acknowledged to a caller survives a power cut. Call `close()` before letting go of it (SQLiteNIO asserts that a
-/// connection was closed).
+/// acknowledged to a caller survives a power cut, served by `SQLiteDatabase`'s thread. Call `close()` before
+/// letting go of it, so the thread finishes what was submitted and stops.
 public final class SQLiteStore: HookcastStore {
     public static let fileName = "hookcast.sqlite"
 
@@ -15,26 +14,26 @@ public final class SQLiteStore: HookcastStore {
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
-    let gate: SQLiteGate
+    let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
 
-    private init(gate: SQLiteGate, appliedMigrations: [Int]) {
-        self.gate = gate
+    private init(database: SQLiteDatabase, appliedMigrations: [Int]) {
+        self.database = database
         self.appliedMigrations = appliedMigrations
-        self.keys = SQLiteKeyRepository(gate: gate)
-        self.devices = SQLiteDeviceRepository(gate: gate)
-        self.groups = SQLiteGroupRepository(gate: gate)
-        self.actions = SQLiteActionRepository(gate: gate)
-        self.commands = SQLiteCommandRepository(gate: gate)
-        self.deliveries = SQLiteDeliveryRepository(gate: gate)
-        self.emergencies = SQLiteEmergencyStateRepository(gate: gate)
+        self.keys = SQLiteKeyRepository(database: database)
+        self.devices = SQLiteDeviceRepository(database: database)
+        self.groups = SQLiteGroupRepository(database: database)
+        self.actions = SQLiteActionRepository(database: database)
+        self.commands = SQLiteCommandRepository(database: database)
+        self.deliveries = SQLiteDeliveryRepository(database: database)
+        self.emergencies = SQLiteEmergencyStateRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.
     public static func open(dataDirectory: URL, logger: Logger) async throws -> SQLiteStore {
         let path = dataDirectory.appendingPathComponent(fileName).path
-        let connection: SQLiteConnection
+        let database: SQLiteDatabase
         do {
             try FileManager.default.createDirectory(
                 at: dataDirectory,
@@ -42,38 +41,40 @@ public final class SQLiteStore: HookcastStore {
                 attributes: [.posixPermissions: 0o700]
             )
             try PrivateFile.create(at: path)
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            database = try await SQLiteDatabase.open(path: path)
         } catch {
             throw StoreError.unavailable("The database at \(path) could not be opened: \(error).")
         }
-        let gate = SQLiteGate(connection: connection)
         let applied: [Int]
         do {
-            try await configure(gate)
-            applied = try await SQLiteMigrator(migrations: SQLiteMigration.all, logger: logger).migrate(gate)
+            try await configure(database)
+            applied = try await SQLiteMigrator(migrations: SQLiteMigration.all, logger: logger).migrate(database)
         } catch {
-            try? await gate.close()
+            await database.close()
             throw error
         }
         logger.info("Opened database", metadata: ["path": "\(path)"])
-        return SQLiteStore(gate: gate, appliedMigrations: applied)
+        return SQLiteStore(database: database, appliedMigrations: applied)
     }
 
     public func close() async throws {
-        try await gate.close()
+        await database.close()
     }
 
-    private static func configure(_ gate: SQLiteGate) async throws {
-        try await gate.run { connection in
-            let mode = try await connection.query("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
+    private static func configure(_ database: SQLiteDatabase) async throws {
+        // `read`: these pragmas cannot run inside a transaction, and nothing else uses the database yet.
+        try await database.read { connection in
+            let mode = try connection.query("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
             guard mode?.lowercased() == "wal" else {
                 throw StoreError.unavailable("The database could not switch to WAL mode (got \(mode ?? "nothing")).")
             }
-            // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and those are commands
-            // the caller was already told were accepted.
-            try await connection.execute("PRAGMA synchronous = FULL")
-            try await connection.execute("PRAGMA foreign_keys = ON")
-            try await connection.execute("PRAGMA busy_timeout = 5000")
+            // Each batch sets FULL or NORMAL for its commit (`SQLiteDurability`); FULL until then.
+            try connection.setDurability(.synced)
+            try connection.execute("PRAGMA foreign_keys = ON")
+            // Statement journals and sorts in memory: with the default, multi-row statements inside a transaction
+            // created and deleted a file in /var/tmp each time (strace on the webhook path).
+            try connection.execute("PRAGMA temp_store = MEMORY")
+            try connection.execute("PRAGMA busy_timeout = 5000")
         }
     }
 }

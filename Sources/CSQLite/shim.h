@@ -1,0 +1,10 @@
+#ifndef HOOKCAST_CSQLITE_SHIM_H
+#define HOOKCAST_CSQLITE_SHIM_H
+
+#include <sqlite3.h>
+
+/* SQLITE_TRANSIENT is a cast of -1 to a function pointer, a macro Swift cannot import: text and blobs bound with
+   it are copied by SQLite before the bind call returns, so Swift's buffers need not outlive the call. */
+static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
+
+#endif

@@ -1,0 +1,70 @@
+import CSQLite
+
+/// One open SQLite database handle with its prepared statements. Not thread-safe and not `Sendable`: only
+/// `SQLiteDatabase`'s thread holds one, and the closures it runs borrow it for their duration.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+    /// Prepared statements by SQL text, reused: preparing costs more than running the statements the store runs.
+    private var statements: [String: SQLiteStatement] = [:]
+    /// Past this many, the cache starts again: multi-row statements come in many sizes, and an unbounded cache
+    /// would keep every size ever used.
+    private static let statementCacheLimit = 256
+
+    /// Opens (creating) the database file at `path`.
+    init(path: String) throws(SQLiteError) {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: status, message: message)
+        }
+        self.handle = handle
+    }
+
+    /// Finalizes every statement and closes the handle; the connection is not used again.
+    func close() {
+        for statement in statements.values { statement.finalize() }
+        statements = [:]
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
+        let statement = try prepared(sql)
+        return try statement.run(binds, on: handle)
+    }
+
+    /// Runs one statement whose rows, if any, are not wanted.
+    func execute(_ sql: String, _ binds: [SQLiteValue] = []) throws(SQLiteError) {
+        let statement = try prepared(sql)
+        try statement.run(binds, on: handle, keepingRows: false)
+    }
+
+    /// The `synchronous` setting of the next commits; nil until set.
+    private var durability: SQLiteDurability?
+
+    /// Sets how the next commits reach the disk; outside a transaction, as SQLite requires.
+    func setDurability(_ wanted: SQLiteDurability) throws(SQLiteError) {
+        guard wanted != durability else { return }
+        // FULL, not NORMAL, for synced: in WAL mode NORMAL may lose the last commits on power loss.
+        try execute(wanted == .synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        durability = wanted
+    }
+
+    /// Whether a transaction is open: SQLite rolls one back by itself after some errors (a full disk, I/O).
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    private func prepared(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.statementCacheLimit {
+            for statement in statements.values { statement.finalize() }
+            statements.removeAll(keepingCapacity: true)
+        }
+        let statement = try SQLiteStatement(sql, on: handle)
+        statements[sql] = statement
+        return statement
+    }
+}
