@@ -26,7 +26,7 @@ public struct Command: Sendable, Codable, Equatable {
 
     /// Dates are kept to the millisecond, the precision the store and the envelope keep.
     public init(
-        id: UUID = UUID(),
+        id: UUID = .random(),
         eventID: EventID,
         actionName: String,
         function: ActionFunction,

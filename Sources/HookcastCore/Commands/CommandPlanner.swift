@@ -18,7 +18,7 @@ public struct CommandPlanner: Sendable {
         now: Date,
         apiKeyID: UUID?,
         source: CommandSource,
-        id: UUID = UUID()
+        id: UUID = .random()
     ) throws(PlanningError) -> Command {
         guard action.enabled else { throw .actionDisabled(action.eventID) }
         if action.function == .sendSensorEvent, sensorData == nil {

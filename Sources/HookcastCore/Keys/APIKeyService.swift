@@ -28,7 +28,7 @@ public struct APIKeyService: Sendable {
         let secret = APIKeySecret.generate()
         let signing = requireSignature ? SigningSecret.generate() : nil
         let record = APIKey(
-            id: UUID(),
+            id: .random(),
             name: name,
             enabled: true,
             createdAt: now(),
