@@ -6,9 +6,8 @@ final class SQLiteConnection {
     private let handle: OpaquePointer
     /// Prepared statements by SQL text, reused: preparing costs more than running the statements the store runs.
     private var statements: [String: SQLiteStatement] = [:]
-    /// Past this many, the cache starts again: multi-row statements come in many sizes, and an unbounded cache
-    /// would keep every size ever used.
-    private static let statementCacheLimit = 256
+    /// Past this many, the cache starts again (the store uses about fifty single-row statements).
+    private static let statementCacheLimit = 128
 
     /// Opens (creating) the database file at `path`.
     init(path: String) throws(SQLiteError) {
@@ -33,14 +32,30 @@ final class SQLiteConnection {
     /// Runs one statement and returns its rows.
     @discardableResult
     func query(_ sql: String, _ binds: [SQLiteValue] = []) throws(SQLiteError) -> [SQLiteRow] {
-        let statement = try prepared(sql)
-        return try statement.run(binds, on: handle)
+        try withStatement(sql, binds.count) { statement throws(SQLiteError) in try statement.run(binds, on: handle) }
     }
 
     /// Runs one statement whose rows, if any, are not wanted.
     func execute(_ sql: String, _ binds: [SQLiteValue] = []) throws(SQLiteError) {
-        let statement = try prepared(sql)
-        try statement.run(binds, on: handle, keepingRows: false)
+        try withStatement(sql, binds.count) { statement throws(SQLiteError) in
+            try statement.run(binds, on: handle, keepingRows: false)
+        }
+    }
+
+    /// Multi-row statements (many rows' values in one statement) are prepared for each use and not kept: they
+    /// come in as many sizes as batches do, each compiled program is large, and their preparing is shared by
+    /// every row they write. Kept, they grew the gateway by megabytes after a broadcast's acknowledgements.
+    private static let cachedBindLimit = 32
+
+    private func withStatement<T>(
+        _ sql: String, _ bindCount: Int, _ body: (SQLiteStatement) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> T {
+        guard bindCount <= Self.cachedBindLimit else {
+            let statement = try SQLiteStatement(sql, on: handle, persistent: false)
+            defer { statement.finalize() }
+            return try body(statement)
+        }
+        return try body(try prepared(sql))
     }
 
     /// The `synchronous` setting of the next commits; nil until set.

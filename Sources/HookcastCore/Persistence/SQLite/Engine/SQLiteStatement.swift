@@ -5,10 +5,11 @@ final class SQLiteStatement {
     private let statement: OpaquePointer
     private let columns: SQLiteColumns
 
-    init(_ sql: String, on handle: OpaquePointer) throws(SQLiteError) {
+    /// `persistent`: kept in the connection's cache and run many times, which SQLite allocates for differently.
+    init(_ sql: String, on handle: OpaquePointer, persistent: Bool = true) throws(SQLiteError) {
         var statement: OpaquePointer?
-        // PERSISTENT: kept in the connection's cache and run many times.
-        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        let status = sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil)
         guard status == SQLITE_OK, let statement else {
             throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
         }
