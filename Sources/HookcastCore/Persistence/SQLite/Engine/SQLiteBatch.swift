@@ -10,7 +10,7 @@ struct SQLiteBatch {
         self.jobs = jobs
         self.connection = connection
         writes = jobs.contains(where: \.writes)
-        durability = jobs.contains { $0.writes && $0.durability == .synced } ? .synced : .unsynced
+        durability = jobs.contains { $0.kind == .write(.synced) } ? .synced : .unsynced
     }
 
     /// Returns whether it committed a transaction.

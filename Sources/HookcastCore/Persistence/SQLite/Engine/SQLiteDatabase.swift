@@ -61,7 +61,7 @@ final class SQLiteDatabase: Sendable {
     /// Runs `body` on the database's thread, outside any transaction unless it shares a batch with writes.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            submit(.answering(continuation, writes: false, conflictMessage: nil, body))
+            submit(.answering(continuation, kind: .read, conflictMessage: nil, body))
         }
     }
 
@@ -74,9 +74,7 @@ final class SQLiteDatabase: Sendable {
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            submit(
-                .answering(
-                    continuation, writes: true, durability: durability, conflictMessage: conflictMessage, body))
+            submit(.answering(continuation, kind: .write(durability), conflictMessage: conflictMessage, body))
         }
     }
 

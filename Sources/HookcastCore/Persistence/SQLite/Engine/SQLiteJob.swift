@@ -1,30 +1,35 @@
 /// One unit of work for `SQLiteDatabase`'s thread: a caller's closure, and how to answer the caller.
 struct SQLiteJob: Sendable {
-    /// Whether it may change the database: such jobs run inside the batch's transaction, each in a savepoint.
-    let writes: Bool
-    /// Whether its transaction must be on disk before it is answered (see `SQLiteDurability`).
-    let durability: SQLiteDurability
+    /// A write may change the database: it runs inside the batch's transaction, in a savepoint, and says whether
+    /// that transaction must be on disk before it is answered (`SQLiteDurability`).
+    enum Kind: Sendable, Equatable {
+        case read
+        case write(SQLiteDurability)
+    }
+
+    let kind: Kind
     /// Runs the caller's closure on the database's thread. Returns whether it succeeded, and the answer to give
     /// once the transaction's outcome is known (nil: committed, or no transaction; else why the commit failed).
     let perform: @Sendable (SQLiteConnection) -> (succeeded: Bool, answer: Answer)
     /// Answers the caller with `error` without running the closure.
     let fail: @Sendable (any Error) -> Void
 
+    var writes: Bool { kind != .read }
+
     /// An unsynced write: nobody needs its commit on disk, so it may wait a moment for others to share it.
-    var canWait: Bool { writes && durability == .unsynced }
+    var canWait: Bool { kind == .write(.unsynced) }
 
     typealias Answer = @Sendable (_ commitFailure: (any Error)?) -> Void
 
     /// A job whose closure's result or error goes to `continuation`; an error of SQLite's becomes a `StoreError`.
     static func answering<T: Sendable>(
         _ continuation: CheckedContinuation<T, any Error>,
-        writes: Bool,
-        durability: SQLiteDurability = .synced,
+        kind: Kind,
         conflictMessage: String?,
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) -> SQLiteJob {
         SQLiteJob(
-            writes: writes, durability: durability,
+            kind: kind,
             perform: { connection in
                 do {
                     let value = try body(connection)
