@@ -92,33 +92,26 @@ func assembleParts(
         }
     let (router, gateway) = try assembleGateway(
         configuration: configuration, logger: logger, store: store, broker: MQTTClientPublisher(client: broker.client),
-        accounts: accounts)
+        connectionStates: { [client = broker.client] in client.stateChanges() }, accounts: accounts)
     let metrics = metricsListener(
         configuration: configuration, logger: logger, gateway: gateway,
         broker: MQTTClientPublisher(client: broker.client))
 
-    let returns = DeviceReturns()
     let collector = AcknowledgementCollector(
         client: broker.client,
         earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
             client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
         deliveries: store.deliveries,
-        watchers: gateway.watchers, live: gateway.live, returns: returns,
+        watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
         metrics: gateway.metrics, logger: logger)
-    let redelivery = RedeliveryService(
-        client: broker.client, store: store, publisher: gateway.publisher, returns: returns,
-        acknowledgementDeadline: configuration.acknowledgementDeadline, logger: logger)
-    let outbox = OutboxService(
-        client: broker.client, publisher: gateway.publisher, configs: gateway.configs, emergency: gateway.emergency,
-        commands: store.commands, logger: logger)
-    // Shut down in reverse: the HTTP server stops first, the group-commit writers write what is queued, the store
-    // closes last.
+    // Shut down in reverse: the HTTP server stops first, then what reads from the broker; the delivery service
+    // writes its last publish times while the broker is still connected, the group-commit writer writes what is
+    // queued, and the store closes last.
     return (
         router,
         [
-            StoreService(store: store, lock: lock), gateway.committer, gateway.publisher.published, broker,
-            BrokerAccountsService(client: broker.client, accounts: accounts),
-            outbox, collector, redelivery,
+            StoreService(store: store, lock: lock), gateway.committer, broker,
+            BrokerAccountsService(client: broker.client, accounts: accounts), gateway.delivery, collector,
         ] + (metrics.map { [$0] } ?? [])
     )
 }

@@ -2,14 +2,16 @@ import Foundation
 import HookcastCore
 import Hummingbird
 import Logging
+import Mosquitto
 import ServiceLifecycle
 
-/// The gateway and every route over `broker`, nothing running yet: keys, admin token, publishers and controllers.
-/// What reaches the broker beyond publishing (the connection itself, acknowledgements, the outbox, redelivery and
-/// broker accounts) is `assembleParts`'s.
+/// The gateway and every route over `broker`, nothing running yet: keys, admin token, publishers, the delivery
+/// service and controllers. With `connectionStates` the delivery service follows the broker connection (outbox,
+/// redelivery); without, it only publishes what the webhook hands it. What else reaches the broker (the connection
+/// itself, acknowledgements and broker accounts) is `assembleParts`'s.
 func assembleGateway(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing,
-    accounts: any DeviceAccounts
+    connectionStates: (@Sendable () -> AsyncStream<MQTTConnectionState>)?, accounts: any DeviceAccounts
 ) throws -> (router: Router<HookcastRequestContext>, gateway: Gateway) {
     let dataDirectory = configuration.dataDirectory
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
@@ -20,13 +22,15 @@ func assembleGateway(
     }
 
     let metrics = GatewayMetrics()
-    let publisher = CommandPublisher(
-        client: broker, commands: store.commands, publishTimes: metrics.publishTimes,
-        redelivered: { metrics.redelivered($0) }, logger: logger)
     let configs = DeviceConfigPublisher(client: broker, store: store, logger: logger)
     let emergency = EmergencyLatch(client: broker, store: store, logger: logger)
+    let delivery = DeliveryService(
+        .init(
+            broker: broker, connectionStates: connectionStates, store: store, configs: configs, emergency: emergency,
+            metrics: metrics, logger: logger),
+        acknowledgementDeadline: configuration.acknowledgementDeadline)
     let gateway = Gateway(
-        store: store, keys: APIKeyService(vault: vault, repository: store.keys), publisher: publisher,
+        store: store, keys: APIKeyService(vault: vault, repository: store.keys), delivery: delivery,
         configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
@@ -77,8 +81,8 @@ func assembleGateway(
 }
 
 /// The gateway without a broker connection, publishing to `broker`, on `store`, with unmanaged device accounts: the
-/// HTTP routes exactly as `buildApplication` makes them, and of the services the group-commit writers and the one
-/// that closes the store.
+/// HTTP routes exactly as `buildApplication` makes them, and of the services the group-commit writer, the delivery
+/// service (which, without connection states, only records publish times) and the one that closes the store.
 /// Nothing answers acknowledgements, and nothing publishes later what `broker` refused. For the HTTP contract tests,
 /// which run it with `app.test(.router)` on an in-memory store and a recording publisher (and, for the account
 /// routes, `accounts` over a fake broker plugin, whose `run()` the test runs).
@@ -87,10 +91,11 @@ func buildApplication(
     accounts: any DeviceAccounts = UnmanagedDeviceAccounts()
 ) throws -> some ApplicationProtocol {
     let (router, gateway) = try assembleGateway(
-        configuration: configuration, logger: logger, store: store, broker: broker, accounts: accounts)
+        configuration: configuration, logger: logger, store: store, broker: broker, connectionStates: nil,
+        accounts: accounts)
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.publisher.published]
+        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.delivery]
             + (metrics.map { [$0] } ?? []))
 }

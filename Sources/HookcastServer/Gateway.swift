@@ -10,7 +10,8 @@ import Mosquitto
 struct Gateway: Sendable {
     let store: any HookcastStore
     let keys: APIKeyService
-    let publisher: CommandPublisher
+    /// Publishes commands, first and again; the one owner of their delivery lifecycle.
+    let delivery: DeliveryService
     let configs: DeviceConfigPublisher
     let accounts: any DeviceAccounts
     let emergency: EmergencyLatch
@@ -95,18 +96,29 @@ struct Gateway: Sendable {
             throw .storeUnavailable("The command could not be prepared: the store is unavailable.")
         }
         try await refuseIfBacklogFull()
+        // From here the outbox leaves this command to this request, even once the store has it.
+        delivery.storing(command.id)
         if let idempotencyKey, let apiKeyID {
             let record = IdempotencyRecord(
                 apiKeyID: apiKeyID, key: idempotencyKey,
                 fingerprint: Self.fingerprint(eventID: action.eventID, sensorData: sensorData), commandID: command.id,
                 createdAt: Date())
-            if let original = try await insertIdempotently(command, record) {
+            let original: Command?
+            do {
+                original = try await insertIdempotently(command, record)
+            } catch {
+                delivery.notStored(command.id)
+                throw error
+            }
+            if let original {
+                delivery.notStored(command.id)
                 return (original, original.publishedAt != nil, true)
             }
         } else {
             do {
                 try await committer.write(command)
             } catch {
+                delivery.notStored(command.id)
                 logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
                 throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
             }
@@ -119,7 +131,7 @@ struct Gateway: Sendable {
             logger.error("emergency state not stored", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
             latched = []
         }
-        let published = await publisher.publish(command)
+        let published = await delivery.publish(command)
         await emergency.publish(latched)
         live.commandsChanged([command.id])
         return (command, published, false)
@@ -127,7 +139,7 @@ struct Gateway: Sendable {
 
     /// While the broker is away commands queue up in the store; past `maximumBacklog` new ones are refused.
     private func refuseIfBacklogFull() async throws(APIError) {
-        guard !publisher.isBrokerConnected else { return }
+        guard !delivery.isBrokerConnected else { return }
         let backlog: Int
         do {
             backlog = try await store.commands.unpublishedCount()

@@ -39,7 +39,7 @@ struct OpenAPIDocumentTests {
         let inProcess = try assembleGateway(
             configuration: GatewayHarness.configuration(dataDirectory: directory, mqttPort: 1),
             logger: Logger(label: "hookcast"), store: InMemoryStore(), broker: RecordingPublisher(),
-            accounts: UnmanagedDeviceAccounts())
+            connectionStates: nil, accounts: UnmanagedDeviceAccounts())
         #expect(
             inProcess.router.routes.map { "\($0.method.rawValue) \($0.path)" }
                 == parts.router.routes.map { "\($0.method.rawValue) \($0.path)" })

@@ -31,7 +31,8 @@ struct AcknowledgementCollector: Service {
     let deliveries: any DeliveryRepository
     let watchers: CommandWatchers
     let live: LiveEvents
-    let returns: DeviceReturns
+    /// Told of presence, for the devices that came back online.
+    let delivery: DeliveryService
     let metrics: GatewayMetrics
     let logger: Logger
     let reader = DeviceMessageReader()
@@ -109,7 +110,7 @@ struct AcknowledgementCollector: Service {
             let notStored: AcknowledgementsNotStored
             do {
                 try await deliveries.updatePresence(presence)
-                returns.observe(presence)
+                delivery.presenceChanged(presence)
                 notStored = try await deliveries.record(acknowledgements)
             } catch {
                 // Kept for the next write rather than dropped; the store reports its own trouble.

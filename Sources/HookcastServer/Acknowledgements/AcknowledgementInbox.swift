@@ -62,7 +62,7 @@ final class AcknowledgementInbox: Sendable {
         }
 
         /// A presence of the same kind (online, offline) as the device's latest waiting one replaces it, keeping
-        /// what it carried that the newer one does not; a change is kept, so `DeviceReturns` still sees a return.
+        /// what it carried that the newer one does not; a change is kept, so redelivery still sees a return.
         mutating func add(_ update: DevicePresence, dropped: inout Dropped) {
             var waiting = presence[update.deviceID, default: []]
             if let last = waiting.last, last.online == update.online {

@@ -1,0 +1,154 @@
+import Foundation
+import HookcastCore
+import HookcastProtocol
+import Logging
+import Mosquitto
+
+/// Performing the lifecycle's actions, each reported back as its event.
+extension DeliveryService {
+    func perform(_ action: DeliveryAction) async {
+        let store = dependencies.store
+        let logger = dependencies.logger
+        switch action {
+        case .resendRetained:
+            await dependencies.configs.publishAll()
+            await dependencies.emergency.publishAll()
+        case .readOutbox(let limit):
+            do {
+                let commands = try await store.commands.unpublished(limit: limit)
+                handle { $0.outboxRead(commands, now: Date()) }
+            } catch {
+                logger.error("could not read the outbox", metadata: ["error": "\(error)"])
+                handle { lifecycle in
+                    lifecycle.outboxReadFailed()
+                    return []
+                }
+            }
+        case .publish(let commands):
+            for command in commands {
+                let published = isBrokerConnected ? await publishFirst(command) : false
+                handle { published ? $0.published(command.id, at: Date()) : $0.publishFailed(command.id) }
+            }
+        case .expire(let command):
+            await expire(command)
+        case .recordPublished(let publications):
+            // Not synced to disk (see `CommandRepository.markPublished`): a publish time lost to a crash only
+            // means the outbox publishes the command again, and a device executes a command id once.
+            var recorded = true
+            do {
+                try await store.commands.markPublished(publications.map { (id: $0.id, at: $0.at) })
+            } catch {
+                recorded = false
+                logger.error(
+                    "could not record publish times", metadata: ["count": "\(publications.count)", "error": "\(error)"])
+            }
+            handle { $0.publishTimesRecorded(succeeded: recorded) }
+        case .readUnsettled(let overdueBefore, let recentToo, let limit, let now):
+            do {
+                let overdue = try await store.commands.unsettled(at: now, issuedBefore: overdueBefore, limit: limit)
+                let recent =
+                    recentToo ? try await store.commands.unsettled(at: now, issuedBefore: nil, limit: limit) : nil
+                handle { $0.unsettledRead(overdue: overdue, recent: recent) }
+            } catch {
+                scanFailed(error)
+            }
+        case .readAnswers(let ids):
+            do {
+                let answers = try await store.deliveries.acknowledgements(commandIDs: ids)
+                handle { $0.answersRead(answers.mapValues { Set($0.map(\.deviceID)) }) }
+            } catch {
+                scanFailed(error)
+            }
+        case .redeliver(let redeliveries, let settle, let now):
+            await redeliver(redeliveries, settle: settle, at: now)
+        }
+    }
+
+    /// Sends each redelivery, then records what was sent and settles in one write each: a scan can resend to
+    /// thousands.
+    private func redeliver(_ redeliveries: [Redelivery], settle: [UUID], at now: Date) async {
+        var sent: [(commandID: UUID, deviceID: DeviceID)] = []
+        for redelivery in redeliveries {
+            for device in redelivery.devices
+            where await redeliver(redelivery.command, to: device, attempt: redelivery.attempt, now: now) {
+                sent.append((redelivery.command.id, device))
+            }
+            dependencies.logger.info(
+                "redelivered a command",
+                metadata: [
+                    "command_id": "\(redelivery.command.id)", "devices": "\(redelivery.devices.count)",
+                    "attempt": "\(redelivery.attempt)", "reason": "\(redelivery.reason.rawValue)",
+                ])
+        }
+        do {
+            try await dependencies.store.deliveries.recordRedeliveries(sent, at: now)
+            try await dependencies.store.commands.markSettled(settle)
+        } catch {
+            scanFailed(error)
+            return
+        }
+        handle { lifecycle in
+            lifecycle.scanFinished()
+            return []
+        }
+    }
+
+    private func scanFailed(_ error: any Error) {
+        dependencies.logger.warning("redelivery scan failed", metadata: ["error": "\(error)"])
+        handle { lifecycle in
+            lifecycle.scanFailed()
+            return []
+        }
+    }
+
+    func expire(_ command: Command) async {
+        try? await dependencies.store.commands.markPublishFailed(
+            id: command.id, error: "expired before it could be published")
+        dependencies.logger.warning("command expired unpublished", metadata: ["command_id": "\(command.id)"])
+    }
+
+    /// The first publish, on the command's target topic (device, group or broadcast): the broker fans it out.
+    func publishFirst(_ command: Command) async -> Bool {
+        guard let properties = Self.properties(of: command, now: Date()) else { return false }
+        dependencies.metrics.publishTimes.published(command.id)
+        do {
+            try await dependencies.broker.publish(
+                to: Topics.commandTopic(for: command.target), payload: CommandEnvelope(command: command).encoded(),
+                qos: .atLeastOnce, retain: false, properties: properties)
+            return true
+        } catch {
+            dependencies.logger.warning(
+                "command not published yet", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are
+    /// not bothered). Returns whether the broker acknowledged it.
+    private func redeliver(_ command: Command, to device: DeviceID, attempt: Int, now: Date) async -> Bool {
+        guard isBrokerConnected, var properties = Self.properties(of: command, now: now) else { return false }
+        properties.userProperties = [MQTTUserProperty("hookcast-redelivery", String(attempt))]
+        do {
+            try await dependencies.broker.publish(
+                to: Topics.deviceCommands(device), payload: CommandEnvelope(command: command).encoded(),
+                qos: .atLeastOnce, retain: false, properties: properties)
+            dependencies.metrics.redelivered(1)
+            return true
+        } catch {
+            dependencies.logger.warning(
+                "redelivery not published", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// The MQTT 5 properties of a command's message: it expires with the command, and carries its id as
+    /// correlation data. Nil once the command expired.
+    private static func properties(of command: Command, now: Date) -> MQTTPublishProperties? {
+        let remaining = command.expiresAt.timeIntervalSince(now)
+        guard remaining > 0 else { return nil }
+        return MQTTPublishProperties(
+            messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
+            correlationData: Array(command.id.uuidString.lowercased().utf8),
+            contentType: "application/json")
+    }
+}

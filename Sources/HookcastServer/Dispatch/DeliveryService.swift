@@ -1,0 +1,132 @@
+import Foundation
+import HookcastCore
+import HookcastProtocol
+import Logging
+import Mosquitto
+import ServiceLifecycle
+import Synchronization
+
+/// Drives the delivery lifecycle (`DeliveryLifecycle`): feeds it the broker connection's changes, a tick, the
+/// webhook's commands, presence, and the outcome of everything it asked for, and performs its actions. The one
+/// component that publishes commands, first or again.
+///
+/// The webhook publishes its own command on its own task (no hop); everything else the lifecycle asks for runs in
+/// this service's task group. The lifecycle lives under one lock, and no action runs while it is held.
+final class DeliveryService: Service, Sendable {
+    struct Dependencies: Sendable {
+        let broker: any BrokerPublishing
+        /// The broker connection's states, current one first; nil for a gateway without a broker connection (the
+        /// HTTP contract tests), which then never reads the outbox or redelivers.
+        let connectionStates: (@Sendable () -> AsyncStream<MQTTConnectionState>)?
+        let store: any HookcastStore
+        let configs: DeviceConfigPublisher
+        let emergency: EmergencyLatch
+        let metrics: GatewayMetrics
+        let logger: Logger
+    }
+
+    let dependencies: Dependencies
+    private let lifecycle: Mutex<DeliveryLifecycle>
+    /// Actions for the task group of `run`; finished once the lifecycle stopped and wrote its publish times.
+    private let work = AsyncStream.makeStream(of: DeliveryAction.self)
+    private let tickInterval: Duration
+
+    init(
+        _ dependencies: Dependencies, acknowledgementDeadline: Duration, tickInterval: Duration = .milliseconds(500)
+    ) {
+        self.dependencies = dependencies
+        lifecycle = Mutex(
+            DeliveryLifecycle(configuration: .init(acknowledgementDeadline: acknowledgementDeadline.timeInterval)))
+        self.tickInterval = tickInterval
+    }
+
+    var isBrokerConnected: Bool { dependencies.broker.state.isConnected }
+
+    // MARK: The webhook path
+
+    /// Call before storing a new command: the outbox leaves it to the caller from now on.
+    func storing(_ id: UUID) {
+        lifecycle.withLock { $0.storing(id) }
+    }
+
+    /// The command was not stored (or an earlier one answers the request): nothing to publish.
+    func notStored(_ id: UUID) {
+        lifecycle.withLock { $0.notStored(id) }
+    }
+
+    /// Publishes a command just stored, if the broker is connected; returns whether the broker acknowledged it.
+    /// Otherwise the command stays unpublished in the store and the outbox publishes it later.
+    func publish(_ command: Command) async -> Bool {
+        let connected = isBrokerConnected
+        let decision = lifecycle.withLock { $0.stored(command, brokerConnected: connected, now: Date()) }
+        switch decision {
+        case .queued:
+            return false
+        case .expired:
+            await expire(command)
+            return false
+        case .publish:
+            let published = await publishFirst(command)
+            handle { published ? $0.published(command.id, at: Date()) : $0.publishFailed(command.id) }
+            return published
+        }
+    }
+
+    /// Presence as stored: a device back online gets what it is missing at the next scan.
+    func presenceChanged(_ presence: [DevicePresence], at time: Date = Date()) {
+        guard !presence.isEmpty else { return }
+        lifecycle.withLock { $0.presenceChanged(presence, at: time) }
+    }
+
+    // MARK: Running
+
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            if let connectionStates = dependencies.connectionStates {
+                group.addTask { await self.follow(connectionStates()) }
+            }
+            group.addTask { await self.tick() }
+            group.addTask {
+                try? await gracefulShutdown()
+                self.handle { $0.stopping() }
+            }
+            for await action in work.stream {
+                group.addTask { await self.perform(action) }
+            }
+        }
+    }
+
+    /// Feeds an event to the lifecycle and hands its actions to `run`'s task group. After shutdown, once the last
+    /// publish times are written, the group takes no more work.
+    func handle(_ event: (inout DeliveryLifecycle) -> [DeliveryAction]) {
+        let (actions, finished) = lifecycle.withLock { lifecycle in
+            let actions = event(&lifecycle)
+            return (actions, lifecycle.isStopped && lifecycle.publishTimesIdle)
+        }
+        for action in actions { work.continuation.yield(action) }
+        if finished { work.continuation.finish() }
+    }
+
+    /// Each (re)connect resends the retained state before the outbox is read, in this order, on this task.
+    private func follow(_ states: AsyncStream<MQTTConnectionState>) async {
+        await cancelWhenGracefulShutdown {
+            for await state in states {
+                guard state.isConnected else {
+                    self.lifecycle.withLock { $0.disconnected() }
+                    if state == .closed { return }
+                    continue
+                }
+                let actions = self.lifecycle.withLock { $0.connected(now: Date()) }
+                for action in actions { await self.perform(action) }
+            }
+        }
+    }
+
+    private func tick() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.tickInterval) })) != nil
+            else { return }
+            handle { $0.tick(now: Date()) }
+        }
+    }
+}
