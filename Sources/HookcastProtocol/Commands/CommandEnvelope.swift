@@ -38,15 +38,10 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
         self.sensorData = sensorData
     }
 
-    /// The payload bytes, keys sorted so equal envelopes give equal bytes.
+    /// The payload bytes, keys sorted so equal envelopes give equal bytes: what `JSONCoding.encoder()` writes for
+    /// it, written directly (`JSONWriter`), since every command and every redelivery encodes one.
     public func encoded() -> [UInt8] {
-        do {
-            return Array(try JSONCoding.encoder().encode(self))
-        } catch {
-            // Unreachable: every field encodes infallibly (JSONValue writes non-finite numbers as null).
-            assertionFailure("CommandEnvelope failed to encode: \(error)")
-            return []
-        }
+        jsonBytes
     }
 
     /// Parses a payload; for devices and tests.

@@ -16,17 +16,73 @@ public enum JSONCoding {
     private static let fractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
     /// ISO-8601 in UTC with milliseconds, e.g. `2025-01-02T03:04:05.678Z`.
+    public static func timestamp(_ date: Date) -> String {
+        String(decoding: timestampBytes(date), as: UTF8.self)
+    }
+
+    /// `timestamp(_:)`'s bytes, computed from the whole milliseconds: every command envelope carries two, and
+    /// Foundation's formatter cost more than the rest of the envelope. Years outside 1583–9999 (never a command's)
+    /// go through the formatter: before 1583 it counts in the Julian calendar, the arithmetic only in the Gregorian.
+    public static func timestampBytes(_ date: Date) -> [UInt8] {
+        let (seconds, milliseconds) = floorDivision(date.millisecondsSince1970, 1000)
+        let (days, secondOfDay) = floorDivision(seconds, 86_400)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        guard (1583...9999).contains(year) else { return Array(formattedTimestamp(date).utf8) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(milliseconds, 3)
+        bytes.append(UInt8(ascii: "Z"))
+        return bytes
+    }
+
+    /// The formatter's rendering, for the years the arithmetic does not cover.
     ///
     /// The milliseconds come from the integer, not from the formatter, which truncates `Date`'s binary fraction and
     /// can print `.122` for a date stored as `.123`.
-    public static func timestamp(_ date: Date) -> String {
-        let milliseconds = date.millisecondsSince1970
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let wholeSeconds = fraction < 0 ? seconds - 1 : seconds
-        let positiveFraction = fraction < 0 ? fraction + 1000 : fraction
-        let base = secondsStyle.format(Date(timeIntervalSince1970: TimeInterval(wholeSeconds)))
-        let digits = String(positiveFraction)
+    static func formattedTimestamp(_ date: Date) -> String {
+        let (seconds, fraction) = floorDivision(date.millisecondsSince1970, 1000)
+        let base = secondsStyle.format(Date(timeIntervalSince1970: TimeInterval(seconds)))
+        let digits = String(fraction)
         return String(base.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    /// Quotient rounded down and a non-negative remainder, for dates before 1970.
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
+    }
+
+    /// The proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSince1970: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = daysSince1970 + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func date(fromTimestamp text: String) -> Date? {

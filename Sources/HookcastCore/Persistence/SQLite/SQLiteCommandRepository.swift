@@ -89,11 +89,13 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     /// The values of `columns`, in order.
+    /// The JSON columns are written with `JSONWriter`: every webhook stores one command.
     private static func values(_ command: Command) throws -> [SQLiteValue] {
         [
             .uuid(command.id), .text(command.eventID.rawValue), .text(command.actionName),
-            .text(command.function.rawValue), try .json(command.params), try .json(command.sensorData),
-            try .json(command.target), try .json(command.expectedDevices), .date(command.issuedAt),
+            .text(command.function.rawValue), .text(command.params.jsonText),
+            command.sensorData.map { .text($0.jsonText) } ?? .null,
+            .text(command.target.jsonText), .text(command.expectedDevices.jsonText), .date(command.issuedAt),
             .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
             .date(command.publishedAt), .text(command.publishError),
         ]
