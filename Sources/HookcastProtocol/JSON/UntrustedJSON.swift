@@ -31,7 +31,7 @@ public enum UntrustedJSON {
     public static func decode(_ data: Data) throws(Failure) -> JSONValue {
         try check(data)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONParser.parse(data)
         } catch {
             throw .invalid
         }
