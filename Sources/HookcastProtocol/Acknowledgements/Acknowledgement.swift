@@ -48,12 +48,6 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
         }
     }
 
-    /// Parses a payload; for the gateway and tests. A payload over `maximumSize` is refused unread.
-    public static func decode(_ bytes: [UInt8]) throws -> Acknowledgement {
-        guard bytes.count <= maximumSize else { throw TooLarge.payload }
-        return try UntrustedJSON.decode(Acknowledgement.self, from: Data(bytes))
-    }
-
     /// Why `decode` refused an acknowledgement for its size (apart from being unreadable), so the gateway can
     /// count the two apart.
     public enum TooLarge: Error, Sendable, Equatable, CustomStringConvertible {
@@ -104,7 +98,7 @@ public struct Acknowledgement: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(version, forKey: .version)
-        try container.encode(commandID.uuidString.lowercased(), forKey: .commandID)
+        try container.encode(commandID.lowercasedString, forKey: .commandID)
         try container.encode(deviceID, forKey: .deviceID)
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(detail, forKey: .detail)

@@ -85,8 +85,63 @@ public enum JSONCoding {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// Reads an ISO-8601 timestamp. The canonical spelling (`timestamp(_:)`'s, which every Hookcast message uses)
+    /// is read by arithmetic: each acknowledgement carries one, and the formatter cost more than the rest of its
+    /// parsing. Every other spelling goes to the formatter, so what it accepts and refuses is unchanged.
     public static func date(fromTimestamp text: String) -> Date? {
+        if let milliseconds = canonicalMilliseconds(text) { return Date(millisecondsSince1970: milliseconds) }
+        return parsedTimestamp(text)
+    }
+
+    /// The formatter's reading.
+    static func parsedTimestamp(_ text: String) -> Date? {
         (try? fractionalStyle.parse(text))?.roundedToMilliseconds
+    }
+
+    /// The milliseconds of `YYYY-MM-DDTHH:MM:SS.sssZ` with every field in range and a year in 1583–9999; nil for
+    /// anything else.
+    static func canonicalMilliseconds(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z")
+            else { return nil }
+            func number(_ range: Range<Int>) -> Int64? {
+                var value: Int64 = 0
+                for index in range {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+                let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+                let milliseconds = number(20..<23), (1583...9999).contains(year), (1...12).contains(month),
+                day >= 1, day <= daysIn(month: month, of: year), hour < 24, minute < 60, second < 60
+            else { return nil }
+            let days = daysSince1970(year: year, month: month, day: day)
+            return (days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + milliseconds
+        }
+    }
+
+    private static func daysIn(month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Howard Hinnant's `days_from_civil`, the inverse of `civilDate`.
+    private static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let marchYear = month <= 2 ? year - 1 : year
+        let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
+        let yearOfEra = marchYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import HookcastProtocol
+
+/// `Acknowledgement.decode` reads payloads with `JSONParser` field by field; it must accept, refuse and read them
+/// as `init(from:)` through `JSONDecoder` does, and so must the timestamp reading it uses.
+@Suite struct AcknowledgementReadingTests {
+    enum Outcome: Equatable {
+        case read(Acknowledgement)
+        case detailTooLarge
+        case refused
+    }
+
+    static func outcome(_ read: () throws -> Acknowledgement) -> Outcome {
+        do {
+            return .read(try read())
+        } catch Acknowledgement.TooLarge.detail {
+            return .detailTooLarge
+        } catch {
+            return .refused
+        }
+    }
+
+    static func compare(_ bytes: [UInt8]) -> (parsed: Outcome, decoded: Outcome) {
+        (
+            outcome { try Acknowledgement.decode(bytes) },
+            outcome { try UntrustedJSON.decode(Acknowledgement.self, from: Data(bytes)) }
+        )
+    }
+
+    static let payloads: [String] = [
+        #"{"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","executed_at":"2025-01-04T14:13:20.123Z","status":"ok","v":1}"#,
+        #"{"command_id":"0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D","detail":"hook exited 3","device_id":"lobby-2","executed_at":"2024-02-29T23:59:59.999Z","status":"failed","v":1}"#,
+        #"{"v":2,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"expired","detail":null,"executed_at":"2025-01-04T14:13:20Z","extra":[1,{"x":true}]}"#,
+        #"{"v":1.0,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"rejected","executed_at":"2025-01-04T14:13:20.1Z"}"#,
+        #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d 1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"}"#,
+        #"{"v":1,"command_id":"not-a-uuid","device_id":"d1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"}"#,
+        #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","detail":5,"executed_at":"x"}"#,
+        #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-02-30T14:13:20.123Z"}"#,
+        #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-01-04T24:00:00.000Z"}"#,
+        "[]", "{}", "null",
+    ]
+
+    @Test func payloadsAreReadAsTheDecoderReadsThem() {
+        for payload in Self.payloads {
+            let (parsed, decoded) = Self.compare(Array(payload.utf8))
+            #expect(parsed == decoded, "\(payload)")
+        }
+        let long = String(repeating: "é", count: Acknowledgement.maximumDetailSize)
+        let tooLong =
+            #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","detail":"\#(long)","executed_at":"nope"}"#
+        #expect(Self.compare(Array(tooLong.utf8)) == (.detailTooLarge, .detailTooLarge))
+    }
+
+    @Test func mutatedPayloadsAreReadAsTheDecoderReadsThem() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array(#"{}[]":,.-+eE0123456789 ZT/\tfnu"#.utf8) + [0x41, 0x7A]
+        for _ in 0..<10_000 {
+            var bytes = Array(Self.payloads.randomElement(using: &generator)!.utf8)
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                let position = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes.remove(at: position)
+                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
+                default: bytes[position] = alphabet.randomElement(using: &generator)!
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            // The parser's known differences from Foundation (JSONParserTests) are not the reader's to repeat.
+            guard !text.contains(/(^|[^0-9.\-])0(\.[0-9]*)?[eE]/) else { continue }
+            let (parsed, decoded) = Self.compare(bytes)
+            // Foundation checks a number only when something reads it, so a malformed number in a field nobody
+            // reads (`"extra":[1.]`) passed; the reader refuses anything that is not JSON.
+            if parsed == .refused, case .read = decoded, (try? JSONParser.parse(Data(bytes))) == nil { continue }
+            #expect(parsed == decoded, "\(text)")
+        }
+    }
+
+    @Test func timestampsAreReadAsTheFormatterReadsThem() {
+        var generator = SystemRandomNumberGenerator()
+        // Every field anywhere in two digits (so also a 30 February, an hour 24, a second 60), years 1583–9999.
+        for _ in 0..<20_000 {
+            func digits(_ range: ClosedRange<Int>, _ width: Int) -> String {
+                let text = String(Int.random(in: range, using: &generator))
+                return String(repeating: "0", count: width - text.count) + text
+            }
+            let text =
+                "\(digits(1583...9999, 4))-\(digits(0...13, 2))-\(digits(0...32, 2))T\(digits(0...25, 2)):"
+                + "\(digits(0...60, 2)):\(digits(0...61, 2)).\(digits(0...999, 3))Z"
+            #expect(JSONCoding.date(fromTimestamp: text) == JSONCoding.parsedTimestamp(text), "\(text)")
+        }
+        for milliseconds in (0..<5_000).map({ _ in Int64.random(in: -11_644_473_600_000...13_569_465_600_000) }) {
+            let text = JSONCoding.timestamp(Date(millisecondsSince1970: milliseconds))
+            #expect(JSONCoding.canonicalMilliseconds(text) == milliseconds, "\(text)")
+            #expect(JSONCoding.date(fromTimestamp: text) == JSONCoding.parsedTimestamp(text), "\(text)")
+        }
+    }
+}
