@@ -15,3 +15,14 @@ import Testing
         }
     }
 }
+
+@Suite struct UUIDLowercasedStringTests {
+    @Test func spellsTheUUIDAsUUIDStringLowercasedDoes() throws {
+        var ids = (0..<1000).map { _ in UUID() }
+        ids += [
+            try #require(UUID(uuidString: "00000000-0000-0000-0000-000000000000")),
+            try #require(UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")),
+        ]
+        for id in ids { #expect(id.lowercasedString == id.uuidString.lowercased()) }
+    }
+}

@@ -80,7 +80,7 @@ extension Command {
     /// Ids are written in lower case, as everywhere else in the API and on the wire (Foundation's default is upper).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(eventID, forKey: .eventID)
         try container.encode(actionName, forKey: .actionName)
         try container.encode(function, forKey: .function)
@@ -90,7 +90,7 @@ extension Command {
         try container.encode(expectedDevices, forKey: .expectedDevices)
         try container.encode(issuedAt, forKey: .issuedAt)
         try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encodeIfPresent(apiKeyID?.uuidString.lowercased(), forKey: .apiKeyID)
+        try container.encodeIfPresent(apiKeyID?.lowercasedString, forKey: .apiKeyID)
         try container.encode(source, forKey: .source)
         try container.encodeIfPresent(publishedAt, forKey: .publishedAt)
         try container.encodeIfPresent(publishError, forKey: .publishError)

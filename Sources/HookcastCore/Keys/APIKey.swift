@@ -65,7 +65,7 @@ extension APIKey {
     /// The id in lower case, like every id the API shows.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encode(enabled, forKey: .enabled)
         try container.encode(scope, forKey: .scope)

@@ -207,6 +207,6 @@ public struct APIKeyService: Sendable {
     }
 
     private static func notFoundMessage(_ id: UUID) -> String {
-        "API key '\(id.uuidString.lowercased())' does not exist"
+        "API key '\(id.lowercasedString)' does not exist"
     }
 }

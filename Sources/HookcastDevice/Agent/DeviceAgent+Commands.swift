@@ -70,14 +70,14 @@ extension DeviceAgent {
             // A redelivery of the command would be acknowledged again from the seen list.
             logger.error(
                 "could not publish an acknowledgement",
-                metadata: ["command_id": "\(id.uuidString.lowercased())", "error": "\(error)"])
+                metadata: ["command_id": "\(id.lowercasedString)", "error": "\(error)"])
         }
     }
 
     /// One line per command. Parameters stay out of the log: a URL can carry a token.
     private func log(id: UUID, function: ActionFunction?, outcome: CommandOutcome, duplicate: Bool) {
         var metadata: Logger.Metadata = [
-            "command_id": "\(id.uuidString.lowercased())", "status": "\(outcome.status.rawValue)",
+            "command_id": "\(id.lowercasedString)", "status": "\(outcome.status.rawValue)",
         ]
         if let function { metadata["function"] = "\(function.rawValue)" }
         if let detail = outcome.detail { metadata["detail"] = "\(detail)" }

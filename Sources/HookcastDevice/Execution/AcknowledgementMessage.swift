@@ -15,7 +15,7 @@ struct AcknowledgementMessage {
             commandID: commandID, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: now
         ).encoded()
         properties = MQTTPublishProperties(
-            correlationData: correlationData ?? Array(commandID.uuidString.lowercased().utf8),
+            correlationData: correlationData ?? Array(commandID.lowercasedString.utf8),
             contentType: "application/json")
     }
 }

@@ -65,7 +65,7 @@ public struct HookRunner: Sendable {
     /// The `params` object with the command's identity and sensor data added.
     static func input(for envelope: CommandEnvelope) -> [UInt8] {
         var object = parameters(of: envelope)
-        object["command_id"] = .string(envelope.id.uuidString.lowercased())
+        object["command_id"] = .string(envelope.id.lowercasedString)
         object["event_id"] = .string(envelope.eventID.rawValue)
         if let sensorData = envelope.sensorData {
             object["sensor_data"] = .object([
@@ -81,7 +81,7 @@ public struct HookRunner: Sendable {
         let inherited = ProcessInfo.processInfo.environment
         var environment: [String: String] = ["PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"]
         for name in ["HOME", "LANG", "LC_ALL", "TZ"] { environment[name] = inherited[name] }
-        environment["HOOKCAST_COMMAND_ID"] = envelope.id.uuidString.lowercased()
+        environment["HOOKCAST_COMMAND_ID"] = envelope.id.lowercasedString
         environment["HOOKCAST_FUNCTION"] = envelope.function.rawValue
         environment["HOOKCAST_EVENT_ID"] = envelope.eventID.rawValue
         for (name, value) in parameters(of: envelope) {

@@ -75,7 +75,7 @@ public struct CommandEnvelope: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(version, forKey: .version)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(function, forKey: .function)
         try container.encode(params, forKey: .params)
         try container.encode(eventID, forKey: .eventID)

@@ -54,7 +54,7 @@ public struct EmergencyStateMessage: Codable, Sendable, Equatable {
         try container.encode(scope, forKey: .scope)
         try container.encode(state, forKey: .state)
         try container.encodeIfPresent(message, forKey: .message)
-        try container.encode(commandID.uuidString.lowercased(), forKey: .commandID)
+        try container.encode(commandID.lowercasedString, forKey: .commandID)
         try container.encode(JSONCoding.timestamp(since), forKey: .since)
     }
 }

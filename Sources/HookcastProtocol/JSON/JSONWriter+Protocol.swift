@@ -83,7 +83,7 @@ extension CommandEnvelope: JSONWritable {
         writer.key("function")
         writer.string(function.rawValue)
         writer.key("id")
-        writer.string(id.uuidString.lowercased())
+        writer.string(id.lowercasedString)
         writer.key("issued_at")
         writer.timestamp(issuedAt)
         writer.key("params")

@@ -18,7 +18,7 @@ struct DeviceView: ResponseEncodable, Sendable {
         }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(record.commandID.uuidString.lowercased(), forKey: .commandID)
+            try container.encode(record.commandID.lowercasedString, forKey: .commandID)
             try container.encode(record.state, forKey: .state)
             try container.encodeIfPresent(record.detail, forKey: .detail)
             try container.encode(record.receivedAt, forKey: .receivedAt)

@@ -131,6 +131,6 @@ struct ActionsController: Sendable {
             curl -X POST '\(root)/public-api/integration/webhooks' -H 'Content-Type: application/json' \
             -H 'x-webhook-apikey: \(secret.value)' -d '{"event_id":"\(action.eventID.rawValue)"}'
             """
-        return TriggerURL(url: url, keyID: chosen.id.uuidString.lowercased(), curl: curl)
+        return TriggerURL(url: url, keyID: chosen.id.lowercasedString, curl: curl)
     }
 }

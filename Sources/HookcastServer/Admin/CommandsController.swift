@@ -32,7 +32,7 @@ struct CommandsController: Sendable {
                     id, store: store, deadline: acknowledgementDeadline, offset: offset, limit: limit)
             }
             guard let status else {
-                throw APIError.notFound("not_found", "There is no command '\(id.uuidString.lowercased())'.")
+                throw APIError.notFound("not_found", "There is no command '\(id.lowercasedString)'.")
             }
             return status
         }

@@ -148,6 +148,6 @@ struct KeysController: Sendable {
     }
 
     private func notFound(_ id: UUID) -> APIError {
-        .notFound("not_found", "There is no API key '\(id.uuidString.lowercased())'.")
+        .notFound("not_found", "There is no API key '\(id.lowercasedString)'.")
     }
 }

@@ -148,7 +148,7 @@ extension DeliveryService {
         guard remaining > 0 else { return nil }
         return MQTTPublishProperties(
             messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
-            correlationData: Array(command.id.uuidString.lowercased().utf8),
+            correlationData: Array(command.id.lowercasedString.utf8),
             contentType: "application/json")
     }
 }

@@ -23,7 +23,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         message = "success"
         commandID = command.id
         targets = command.expectedDevices.count
-        statusURL = "/api/v1/commands/\(command.id.uuidString.lowercased())"
+        statusURL = "/api/v1/commands/\(command.id.lowercasedString)"
         queued = !published
         self.report = report
     }
@@ -44,7 +44,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(message, forKey: .message)
         // Lower case, as in the command envelope and the status URL.
-        try container.encode(commandID.uuidString.lowercased(), forKey: .commandID)
+        try container.encode(commandID.lowercasedString, forKey: .commandID)
         try container.encode(targets, forKey: .targets)
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(queued, forKey: .queued)
@@ -86,7 +86,7 @@ extension TriggerResponse {
         var writer = JSONWriter(capacity: 192)
         writer.openObject()
         writer.key("command_id")
-        writer.string(commandID.uuidString.lowercased())
+        writer.string(commandID.lowercasedString)
         if duplicate {
             writer.key("duplicate")
             writer.bool(true)

@@ -7,7 +7,7 @@ struct InMemoryCommandRepository: CommandRepository {
     func insert(_ command: Command) async throws {
         try database.access { state in
             guard !state.commands.contains(where: { $0.id == command.id }) else {
-                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+                throw StoreError.conflict("command '\(command.id.lowercasedString)' already exists")
             }
             state.commands.append(command)
         }
@@ -18,7 +18,7 @@ struct InMemoryCommandRepository: CommandRepository {
             let existing = Set(state.commands.map(\.id))
             var seen = Set<UUID>()
             for command in commands where existing.contains(command.id) || !seen.insert(command.id).inserted {
-                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+                throw StoreError.conflict("command '\(command.id.lowercasedString)' already exists")
             }
             state.commands.append(contentsOf: commands)
         }
@@ -31,7 +31,7 @@ struct InMemoryCommandRepository: CommandRepository {
             let slot = "\(idempotency.apiKeyID.uuidString)|\(idempotency.key)"
             if let existing = state.idempotency[slot] { return .existing(existing) }
             guard !state.commands.contains(where: { $0.id == command.id }) else {
-                throw StoreError.conflict("command '\(command.id.uuidString.lowercased())' already exists")
+                throw StoreError.conflict("command '\(command.id.lowercasedString)' already exists")
             }
             state.commands.append(command)
             state.idempotency[slot] = idempotency
@@ -120,7 +120,7 @@ struct InMemoryCommandRepository: CommandRepository {
 
     private static func index(of id: UUID, in state: InMemoryState) throws -> Int {
         guard let index = state.commands.firstIndex(where: { $0.id == id }) else {
-            throw StoreError.notFound("command '\(id.uuidString.lowercased())' does not exist")
+            throw StoreError.notFound("command '\(id.lowercasedString)' does not exist")
         }
         return index
     }

@@ -8,7 +8,7 @@ struct InMemoryKeyRepository: KeyRepository {
         try database.access { state in
             guard state.keys[key.record.id] == nil,
                 !state.keys.values.contains(where: { $0.secretHash == key.secretHash })
-            else { throw StoreError.conflict("API key '\(key.record.id.uuidString.lowercased())' already exists") }
+            else { throw StoreError.conflict("API key '\(key.record.id.lowercasedString)' already exists") }
             state.keys[key.record.id] = key
         }
     }
@@ -32,7 +32,7 @@ struct InMemoryKeyRepository: KeyRepository {
     func update(_ key: StoredAPIKey) async throws {
         try database.access { state in
             guard var existing = state.keys[key.record.id] else {
-                throw StoreError.notFound("API key '\(key.record.id.uuidString.lowercased())' does not exist")
+                throw StoreError.notFound("API key '\(key.record.id.lowercasedString)' does not exist")
             }
             existing.record.name = key.record.name
             existing.record.enabled = key.record.enabled

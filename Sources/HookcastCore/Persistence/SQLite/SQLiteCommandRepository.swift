@@ -12,7 +12,7 @@ struct SQLiteCommandRepository: CommandRepository {
     private static let readColumns = columns + ", extra_acknowledgements"
 
     func insert(_ command: Command) async throws {
-        try await database.write(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+        try await database.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
             try Self.insert(command, $0)
         }
     }
@@ -45,7 +45,7 @@ struct SQLiteCommandRepository: CommandRepository {
     }
 
     func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
-        try await database.write(conflictMessage: "command '\(command.id.uuidString.lowercased())' already exists") {
+        try await database.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
             connection in
             let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
             try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
@@ -212,7 +212,7 @@ struct SQLiteCommandRepository: CommandRepository {
     ) async throws {
         let updated = try await database.write(durability: durability) { try $0.query(sql, binds) }
         guard !updated.isEmpty else {
-            throw StoreError.notFound("command '\(id.uuidString.lowercased())' does not exist")
+            throw StoreError.notFound("command '\(id.lowercasedString)' does not exist")
         }
     }
 

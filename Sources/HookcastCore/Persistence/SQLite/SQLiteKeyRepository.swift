@@ -9,7 +9,7 @@ struct SQLiteKeyRepository: KeyRepository {
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
-        try await database.write(conflictMessage: "API key '\(record.id.uuidString.lowercased())' already exists") {
+        try await database.write(conflictMessage: "API key '\(record.id.lowercasedString)' already exists") {
             try $0.execute(
                 "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -60,7 +60,7 @@ struct SQLiteKeyRepository: KeyRepository {
             )
         }
         guard !updated.isEmpty else {
-            throw StoreError.notFound("API key '\(record.id.uuidString.lowercased())' does not exist")
+            throw StoreError.notFound("API key '\(record.id.lowercasedString)' does not exist")
         }
     }
 

@@ -42,7 +42,7 @@ extension SQLiteValue {
     }
 
     static func uuid(_ id: UUID) -> SQLiteValue {
-        .text(id.uuidString.lowercased())
+        .text(id.lowercasedString)
     }
 
     static func uuid(_ id: UUID?) -> SQLiteValue {
