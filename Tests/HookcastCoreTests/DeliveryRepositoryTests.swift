@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Testing
 
 @testable import HookcastCore
@@ -93,6 +94,43 @@ import Testing
             #expect(report.entries.map(\.deviceID) == [try deviceID("d1"), try deviceID("d2")])
             #expect(report.extra == 2)
             #expect(report.totals[.ok] == 1 && report.totals[.pending] == 1)
+        }
+    }
+
+    /// A broadcast's answers arrive in many batches; the store reads its expected devices once and keeps them (the
+    /// SQLite store keeps the few latest long lists). Every batch must still tell expected devices from strangers,
+    /// also for a command stored after the kept ones and for commands whose lists were pushed out.
+    @Test(arguments: StoreKind.allCases)
+    func broadcastAnswersInManyBatches(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let devices = try (0..<300).map { try deviceID(String(format: "screen-%03d", $0)) }
+            var commands: [Command] = []
+            for _ in 0..<6 {
+                var command = try makeCommand()
+                command.expectedDevices = devices
+                try await store.commands.insert(command)
+                commands.append(command)
+            }
+            func answer(_ command: Command, _ device: DeviceID) -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command.id, deviceID: device, state: .ok, detail: nil, executedAt: nil,
+                    receivedAt: referenceDate)
+            }
+            // Batches of 50 answers alternating over all six commands, a stranger in every batch.
+            for start in stride(from: 0, to: devices.count, by: 50) {
+                for command in commands {
+                    let batch =
+                        devices[start..<start + 50].map { answer(command, $0) }
+                        + [answer(command, try deviceID("stranger"))]
+                    let notStored = try await store.deliveries.record(batch)
+                    #expect(notStored.notExpected == [answer(command, try deviceID("stranger"))])
+                    #expect(notStored.unknownCommand.isEmpty)
+                }
+            }
+            for command in commands {
+                #expect(try await store.deliveries.acknowledgementCount(commandID: command.id) == devices.count)
+                #expect(try await store.commands.find(id: command.id)?.extraAcknowledgements == devices.count / 50)
+            }
         }
     }
 }

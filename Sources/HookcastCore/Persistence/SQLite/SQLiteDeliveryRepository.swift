@@ -3,6 +3,7 @@ import HookcastProtocol
 
 struct SQLiteDeliveryRepository: DeliveryRepository {
     let database: SQLiteDatabase
+    let expectedDevices = SQLiteExpectedDevices()
 
     private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
 
@@ -21,10 +22,12 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     known.insert(try row.uuid("id"))
                 }
             }
-            let expected = try Self.expectedPairs(
+            let (expected, singleDevice) = try expectedDevices.expectedPairs(
                 of: acknowledgements.filter { known.contains($0.commandID) }, connection)
-            let recorded = acknowledgements.filter { expected.contains(Pair($0)) }
-            let notExpected = acknowledgements.filter { known.contains($0.commandID) && !expected.contains(Pair($0)) }
+            let recorded = acknowledgements.filter { expected.contains(AcknowledgementPair($0)) }
+            let notExpected = acknowledgements.filter {
+                known.contains($0.commandID) && !expected.contains(AcknowledgementPair($0))
+            }
             for chunk in recorded.statementChunks {
                 let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
                 let values = chunk.flatMap(Self.values)
@@ -48,56 +51,18 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                     "UPDATE commands SET extra_acknowledgements = extra_acknowledgements + ? WHERE id = ?",
                     [.integer(count), .uuid(commandID)])
             }
-            // A command for one device is settled by that device's answer, here and now; commands for many
-            // devices are settled by redelivery once it sees every answer (counting them on every batch of a
-            // broadcast's acknowledgements would cost more than it saves).
-            let answered = Set(recorded.map(\.commandID))
-            for chunk in Array(answered).statementChunks {
-                let placeholders = placeholderList(chunk.count)
+            // A command for one device is settled by that device's answer, here and now (every recorded answer is
+            // from an expected device); commands for many devices are settled by redelivery once it sees every
+            // answer (counting them on every batch of a broadcast's acknowledgements would cost more than it saves).
+            let settled = Set(recorded.map(\.commandID)).intersection(singleDevice)
+            for chunk in Array(settled).statementChunks {
                 try connection.execute(
-                    """
-                    UPDATE commands SET settled = 1
-                    WHERE id IN (\(placeholders)) AND settled = 0 AND json_array_length(expected_devices) = 1
-                        AND EXISTS (SELECT 1 FROM command_deliveries d WHERE d.command_id = commands.id
-                            AND d.device_id = json_extract(commands.expected_devices, '$[0]'))
-                    """, chunk.map { SQLiteValue.uuid($0) })
+                    "UPDATE commands SET settled = 1 WHERE id IN (\(placeholderList(chunk.count))) AND settled = 0",
+                    chunk.map { SQLiteValue.uuid($0) })
             }
             return AcknowledgementsNotStored(
                 unknownCommand: acknowledgements.filter { !known.contains($0.commandID) }, notExpected: notExpected)
         }
-    }
-
-    /// A (command, device) pair of an acknowledgement.
-    private struct Pair: Hashable {
-        let commandID: UUID
-        let deviceID: DeviceID
-        init(_ record: AcknowledgementRecord) { (commandID, deviceID) = (record.commandID, record.deviceID) }
-        init(_ commandID: UUID, _ deviceID: DeviceID) { (self.commandID, self.deviceID) = (commandID, deviceID) }
-    }
-
-    /// Which of the acknowledgements' (command, device) pairs their command expects. SQLite searches each
-    /// command's `expected_devices` for the batch's devices only, so a broadcast's thousands of ids never reach
-    /// Swift.
-    private static func expectedPairs(
-        of acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection
-    ) throws -> Set<Pair> {
-        var pairs: Set<Pair> = []
-        for chunk in acknowledgements.statementChunks {
-            let commands = Array(Set(chunk.map(\.commandID)))
-            let devices = Array(Set(chunk.map(\.deviceID.rawValue)))
-            let rows = try connection.query(
-                """
-                SELECT c.id AS id, j.value AS device_id FROM commands c, json_each(c.expected_devices) j
-                WHERE c.id IN (\(placeholderList(commands.count))) AND j.value IN (\(placeholderList(devices.count)))
-                """, commands.map { SQLiteValue.uuid($0) } + devices.map { SQLiteValue.text($0) })
-            for row in rows {
-                pairs.insert(
-                    Pair(
-                        try row.uuid("id"),
-                        try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) }))
-            }
-        }
-        return pairs
     }
 
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord] {

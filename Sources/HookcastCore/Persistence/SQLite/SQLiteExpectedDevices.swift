@@ -1,0 +1,79 @@
+import Foundation
+import HookcastProtocol
+import Synchronization
+
+/// A (command, device) pair of an acknowledgement.
+struct AcknowledgementPair: Hashable {
+    let commandID: UUID
+    let deviceID: DeviceID
+
+    init(_ record: AcknowledgementRecord) { (commandID, deviceID) = (record.commandID, record.deviceID) }
+}
+
+/// Which devices the commands that acknowledgements arrive for expect, read once per broadcast. Checking each batch
+/// of a broadcast's acknowledgements in SQL (`json_each(expected_devices)`) parsed the whole list, 140 KB for 10,000
+/// devices, once per batch; the writer takes whatever arrived since its last write, so a broadcast's answers come
+/// in dozens of batches.
+///
+/// A command's expected devices never change once it is stored, so a kept list is never stale. Only long lists are
+/// kept (a short one is as cheap to read again), and only the few most recent commands': a broadcast's answers
+/// arrive within seconds of each other.
+final class SQLiteExpectedDevices: Sendable {
+    static let keptCommands = 4
+    static let keptMinimum = 64
+
+    /// Most recently used last.
+    private let kept = Mutex<[(commandID: UUID, devices: Set<String>)]>([])
+
+    /// The pairs of `acknowledgements` their command expects, and which of their commands expect a single device.
+    /// On the store's thread, inside the batch's transaction.
+    func expectedPairs(
+        of acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection
+    ) throws -> (pairs: Set<AcknowledgementPair>, singleDevice: Set<UUID>) {
+        var lists: [UUID: Set<String>] = [:]
+        let commandIDs = Set(acknowledgements.map(\.commandID))
+        kept.withLock { kept in
+            for entry in kept where commandIDs.contains(entry.commandID) { lists[entry.commandID] = entry.devices }
+        }
+        let missing = commandIDs.filter { lists[$0] == nil }
+        for chunk in Array(missing).statementChunks {
+            let rows = try connection.query(
+                "SELECT id, expected_devices FROM commands WHERE id IN (\(placeholderList(chunk.count)))",
+                chunk.map { SQLiteValue.uuid($0) })
+            for row in rows {
+                let devices = try Self.devices(in: row)
+                let commandID = try row.uuid("id")
+                lists[commandID] = devices
+                if devices.count >= Self.keptMinimum { keep(devices, for: commandID) }
+            }
+        }
+        let pairs = Set(
+            acknowledgements.lazy.filter { lists[$0.commandID]?.contains($0.deviceID.rawValue) == true }
+                .map(AcknowledgementPair.init))
+        return (pairs, Set(lists.filter { $0.value.count == 1 }.keys))
+    }
+
+    private func keep(_ devices: Set<String>, for commandID: UUID) {
+        kept.withLock { kept in
+            kept.removeAll { $0.commandID == commandID }
+            kept.append((commandID, devices))
+            if kept.count > Self.keptCommands { kept.removeFirst(kept.count - Self.keptCommands) }
+        }
+    }
+
+    /// The `expected_devices` column: a JSON array of device ids, as the store wrote it.
+    private static func devices(in row: SQLiteRow) throws -> Set<String> {
+        let text = try row.string("expected_devices")
+        guard case .array(let elements) = try? UntrustedJSON.decode(Data(text.utf8)) else {
+            throw StoreError.unavailable("The database holds an unreadable value in column 'expected_devices'.")
+        }
+        var devices = Set<String>(minimumCapacity: elements.count)
+        for element in elements {
+            guard case .string(let device) = element else {
+                throw StoreError.unavailable("The database holds an unreadable value in column 'expected_devices'.")
+            }
+            devices.insert(device)
+        }
+        return devices
+    }
+}
