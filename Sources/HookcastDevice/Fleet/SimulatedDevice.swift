@@ -10,5 +10,5 @@ struct SimulatedDevice {
     let id: DeviceID
     /// The groups whose command topics it listens to, from its retained config.
     var groups: Set<GroupID> = []
-    var seen = SeenCommands(capacity: seenCommandCapacity)
+    var seen = RecentCommands(capacity: seenCommandCapacity)
 }

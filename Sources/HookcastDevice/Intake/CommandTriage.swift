@@ -16,7 +16,7 @@ enum CommandTriage {
     static func decide(
         payload: [UInt8],
         correlationData: [UInt8]?,
-        seen: SeenCommands,
+        seen: some CommandMemory,
         now: Date
     ) -> CommandDecision {
         let json = try? UntrustedJSON.decode(Data(payload))
