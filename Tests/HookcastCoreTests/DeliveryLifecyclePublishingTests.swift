@@ -12,7 +12,7 @@ struct DeliveryLifecyclePublishingTests {
 
     static func connectedLifecycle() -> DeliveryLifecycle {
         var lifecycle = DeliveryLifecycle(configuration: .init(acknowledgementDeadline: 5))
-        _ = lifecycle.connected(now: now)
+        _ = lifecycle.connected()
         _ = lifecycle.outboxRead([], now: now)
         return lifecycle
     }
@@ -62,16 +62,16 @@ struct DeliveryLifecyclePublishingTests {
         #expect(!lifecycle.isHandling(command.id))
         // Not connected: ticks read nothing and scan nothing.
         #expect(lifecycle.tick(now: Self.now) == [])
-        #expect(lifecycle.connected(now: Self.now) == [.resendRetained, .readOutbox(limit: 100)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 100)])
         // A repeated "connected" (no disconnect between) changes nothing.
-        #expect(lifecycle.connected(now: Self.now) == [])
+        #expect(lifecycle.connected() == [])
         #expect(lifecycle.outboxRead([command], now: Self.now) == [.publish([command])])
         // One read at a time, and the next waits for the batch.
         #expect(lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 100)) == false)
         #expect(
             lifecycle.published(command.id, at: Self.now) == [.recordPublished([.init(id: command.id, at: Self.now)])])
         lifecycle.disconnected()
-        #expect(lifecycle.connected(now: Self.now) == [.resendRetained])
+        #expect(lifecycle.connected() == [.resendRetained])
     }
 
     @Test("A full outbox read is followed by the next once its batch is published and recorded")
@@ -79,7 +79,7 @@ struct DeliveryLifecyclePublishingTests {
         var small = DeliveryLifecycle.Configuration(acknowledgementDeadline: 5)
         small.outboxBatch = 2
         var lifecycle = DeliveryLifecycle(configuration: small)
-        #expect(lifecycle.connected(now: Self.now) == [.resendRetained, .readOutbox(limit: 2)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 2)])
         let batch = try (0..<2).map { _ in try makeCommand() }
         #expect(lifecycle.outboxRead(batch, now: Self.now) == [.publish(batch)])
         #expect(lifecycle.published(batch[0].id, at: Self.now).count == 1)
@@ -100,7 +100,7 @@ struct DeliveryLifecyclePublishingTests {
         var lifecycle = DeliveryLifecycle(configuration: small)
         let webhooks = try makeCommand()
         lifecycle.storing(webhooks.id)
-        #expect(lifecycle.connected(now: Self.now) == [.resendRetained, .readOutbox(limit: 1)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 1)])
         #expect(lifecycle.outboxRead([webhooks], now: Self.now) == [])
         #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 1))
     }

@@ -13,7 +13,7 @@ struct DeliveryLifecycleRedeliveryTests {
 
     static func connectedLifecycle() -> DeliveryLifecycle {
         var lifecycle = DeliveryLifecycle(configuration: .init(acknowledgementDeadline: deadline))
-        _ = lifecycle.connected(now: issued)
+        _ = lifecycle.connected()
         _ = lifecycle.outboxRead([], now: issued)
         return lifecycle
     }
@@ -73,7 +73,7 @@ struct DeliveryLifecycleRedeliveryTests {
         var configuration = DeliveryLifecycle.Configuration(acknowledgementDeadline: Self.deadline)
         configuration.maximumBackoff = 12
         var lifecycle = DeliveryLifecycle(configuration: configuration)
-        _ = lifecycle.connected(now: Self.issued)
+        _ = lifecycle.connected()
         _ = lifecycle.outboxRead([], now: Self.issued)
         let command = try makeCommand(issuedAt: Self.issued)
         var sends: [TimeInterval] = []
@@ -135,7 +135,7 @@ struct DeliveryLifecycleRedeliveryTests {
         var lifecycle = Self.connectedLifecycle()
         lifecycle.disconnected()
         #expect(lifecycle.tick(now: Self.issued.addingTimeInterval(60)) == [])
-        _ = lifecycle.connected(now: Self.issued)
+        _ = lifecycle.connected()
         _ = lifecycle.stopping()
         #expect(lifecycle.tick(now: Self.issued.addingTimeInterval(60)) == [])
     }

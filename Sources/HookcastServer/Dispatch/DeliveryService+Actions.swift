@@ -19,10 +19,7 @@ extension DeliveryService {
                 handle { $0.outboxRead(commands, now: Date()) }
             } catch {
                 logger.error("could not read the outbox", metadata: ["error": "\(error)"])
-                handle { lifecycle in
-                    lifecycle.outboxReadFailed()
-                    return []
-                }
+                update { $0.outboxReadFailed() }
             }
         case .publish(let commands):
             for command in commands {
@@ -87,18 +84,12 @@ extension DeliveryService {
             scanFailed(error)
             return
         }
-        handle { lifecycle in
-            lifecycle.scanFinished()
-            return []
-        }
+        update { $0.scanFinished() }
     }
 
     private func scanFailed(_ error: any Error) {
         dependencies.logger.warning("redelivery scan failed", metadata: ["error": "\(error)"])
-        handle { lifecycle in
-            lifecycle.scanFailed()
-            return []
-        }
+        update { $0.scanFailed() }
     }
 
     func expire(_ command: Command) async {
@@ -111,16 +102,8 @@ extension DeliveryService {
     func publishFirst(_ command: Command) async -> Bool {
         guard let properties = Self.properties(of: command, now: Date()) else { return false }
         dependencies.metrics.publishTimes.published(command.id)
-        do {
-            try await dependencies.broker.publish(
-                to: Topics.commandTopic(for: command.target), payload: CommandEnvelope(command: command).encoded(),
-                qos: .atLeastOnce, retain: false, properties: properties)
-            return true
-        } catch {
-            dependencies.logger.warning(
-                "command not published yet", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
-            return false
-        }
+        return await send(
+            command, to: Topics.commandTopic(for: command.target), properties, failure: "command not published yet")
     }
 
     /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are
@@ -128,15 +111,23 @@ extension DeliveryService {
     private func redeliver(_ command: Command, to device: DeviceID, attempt: Int, now: Date) async -> Bool {
         guard isBrokerConnected, var properties = Self.properties(of: command, now: now) else { return false }
         properties.userProperties = [MQTTUserProperty("hookcast-redelivery", String(attempt))]
+        let sent = await send(
+            command, to: Topics.deviceCommands(device), properties, failure: "redelivery not published")
+        if sent { dependencies.metrics.redelivered(1) }
+        return sent
+    }
+
+    /// Publishes the command's envelope at QoS 1; returns whether the broker acknowledged it, logs `failure` if not.
+    private func send(
+        _ command: Command, to topic: String, _ properties: MQTTPublishProperties, failure: Logger.Message
+    ) async -> Bool {
         do {
             try await dependencies.broker.publish(
-                to: Topics.deviceCommands(device), payload: CommandEnvelope(command: command).encoded(),
-                qos: .atLeastOnce, retain: false, properties: properties)
-            dependencies.metrics.redelivered(1)
+                to: topic, payload: CommandEnvelope(command: command).encoded(), qos: .atLeastOnce, retain: false,
+                properties: properties)
             return true
         } catch {
-            dependencies.logger.warning(
-                "redelivery not published", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
+            dependencies.logger.warning(failure, metadata: ["command_id": "\(command.id)", "error": "\(error)"])
             return false
         }
     }

@@ -107,6 +107,14 @@ final class DeliveryService: Service, Sendable {
         if finished { work.continuation.finish() }
     }
 
+    /// Feeds an event that asks for nothing.
+    func update(_ event: (inout DeliveryLifecycle) -> Void) {
+        handle { lifecycle in
+            event(&lifecycle)
+            return []
+        }
+    }
+
     /// Each (re)connect resends the retained state before the outbox is read, in this order, on this task.
     private func follow(_ states: AsyncStream<MQTTConnectionState>) async {
         await cancelWhenGracefulShutdown {
@@ -116,7 +124,7 @@ final class DeliveryService: Service, Sendable {
                     if state == .closed { return }
                     continue
                 }
-                let actions = self.lifecycle.withLock { $0.connected(now: Date()) }
+                let actions = self.lifecycle.withLock { $0.connected() }
                 for action in actions { await self.perform(action) }
             }
         }

@@ -95,7 +95,7 @@ extension DeliveryLifecycle {
     }
 
     mutating func readOutboxIfDue() -> [DeliveryAction] {
-        guard connected, !stopped, outbox.pending, !outbox.reading, !outbox.waitsForTick, outbox.batch.isEmpty
+        guard brokerConnected, !stopped, outbox.pending, !outbox.reading, !outbox.waitsForTick, outbox.batch.isEmpty
         else { return [] }
         outbox.reading = true
         outbox.pending = false

@@ -62,7 +62,7 @@ public struct DeliveryLifecycle: Sendable {
     }
 
     let configuration: Configuration
-    var connected = false
+    var brokerConnected = false
     var stopped = false
     var flights: [UUID: Flight] = [:]
     var outbox = Outbox()
@@ -76,9 +76,9 @@ public struct DeliveryLifecycle: Sendable {
     // MARK: The connection
 
     /// The broker connection is up (first connect or reconnect): retained state first, then the outbox.
-    public mutating func connected(now: Date) -> [DeliveryAction] {
-        let wasConnected = connected
-        connected = true
+    public mutating func connected() -> [DeliveryAction] {
+        let wasConnected = brokerConnected
+        brokerConnected = true
         guard !wasConnected, !stopped else { return [] }
         outbox.pending = true
         outbox.waitsForTick = false
@@ -86,7 +86,7 @@ public struct DeliveryLifecycle: Sendable {
     }
 
     public mutating func disconnected() {
-        connected = false
+        brokerConnected = false
     }
 
     /// A timer's beat: lets a waiting outbox read again and starts a redelivery scan when none is running.

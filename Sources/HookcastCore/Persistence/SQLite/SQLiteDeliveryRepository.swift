@@ -12,18 +12,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         guard !acknowledgements.isEmpty else { return AcknowledgementsNotStored() }
         return try await database.write(durability: .unsynced) { connection in
-            var known: Set<UUID> = []
-            let commandIDs = Array(Set(acknowledgements.map(\.commandID)))
-            for chunk in commandIDs.statementChunks {
-                let placeholders = placeholderList(chunk.count)
-                for row in try connection.query(
-                    "SELECT id FROM commands WHERE id IN (\(placeholders))", chunk.map { SQLiteValue.uuid($0) })
-                {
-                    known.insert(try row.uuid("id"))
-                }
-            }
-            let (expected, singleDevice) = try expectedDevices.expectedPairs(
-                of: acknowledgements.filter { known.contains($0.commandID) }, connection)
+            let reading = try expectedDevices.read(for: acknowledgements, connection)
+            let (known, expected) = (reading.known, reading.pairs)
             let recorded = acknowledgements.filter { expected.contains(AcknowledgementPair($0)) }
             let notExpected = acknowledgements.filter {
                 known.contains($0.commandID) && !expected.contains(AcknowledgementPair($0))
@@ -54,7 +44,7 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             // A command for one device is settled by that device's answer, here and now (every recorded answer is
             // from an expected device); commands for many devices are settled by redelivery once it sees every
             // answer (counting them on every batch of a broadcast's acknowledgements would cost more than it saves).
-            let settled = Set(recorded.map(\.commandID)).intersection(singleDevice)
+            let settled = Set(recorded.map(\.commandID)).intersection(reading.singleDevice)
             for chunk in Array(settled).statementChunks {
                 try connection.execute(
                     "UPDATE commands SET settled = 1 WHERE id IN (\(placeholderList(chunk.count))) AND settled = 0",

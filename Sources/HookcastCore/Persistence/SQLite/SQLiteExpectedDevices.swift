@@ -25,15 +25,31 @@ final class SQLiteExpectedDevices: Sendable {
     /// Most recently used last.
     private let kept = Mutex<[(commandID: UUID, devices: Set<String>)]>([])
 
-    /// The pairs of `acknowledgements` their command expects, and which of their commands expect a single device.
-    /// On the store's thread, inside the batch's transaction.
-    func expectedPairs(
-        of acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection
-    ) throws -> (pairs: Set<AcknowledgementPair>, singleDevice: Set<UUID>) {
+    /// What a batch of acknowledgements needs to know of its commands: which exist, which (command, device) pairs
+    /// they expect, and which expect a single device.
+    struct Reading {
+        var known: Set<UUID> = []
+        var pairs: Set<AcknowledgementPair> = []
+        var singleDevice: Set<UUID> = []
+    }
+
+    /// Reads each command of `acknowledgements` once: its expected devices where they are not kept, only its
+    /// existence where they are. On the store's thread, inside the batch's transaction.
+    func read(for acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection) throws -> Reading {
         var lists: [UUID: Set<String>] = [:]
         let commandIDs = Set(acknowledgements.map(\.commandID))
         kept.withLock { kept in
             for entry in kept where commandIDs.contains(entry.commandID) { lists[entry.commandID] = entry.devices }
+        }
+        var reading = Reading()
+        // A kept list does not prove that its command is still stored: those commands are looked up by id.
+        for chunk in Array(lists.keys).statementChunks {
+            for row in try connection.query(
+                "SELECT id FROM commands WHERE id IN (\(placeholderList(chunk.count)))",
+                chunk.map { SQLiteValue.uuid($0) })
+            {
+                reading.known.insert(try row.uuid("id"))
+            }
         }
         let missing = commandIDs.filter { lists[$0] == nil }
         for chunk in Array(missing).statementChunks {
@@ -44,13 +60,17 @@ final class SQLiteExpectedDevices: Sendable {
                 let devices = try Self.devices(in: row)
                 let commandID = try row.uuid("id")
                 lists[commandID] = devices
+                reading.known.insert(commandID)
                 if devices.count >= Self.keptMinimum { keep(devices, for: commandID) }
             }
         }
-        let pairs = Set(
-            acknowledgements.lazy.filter { lists[$0.commandID]?.contains($0.deviceID.rawValue) == true }
-                .map(AcknowledgementPair.init))
-        return (pairs, Set(lists.filter { $0.value.count == 1 }.keys))
+        reading.pairs = Set(
+            acknowledgements.lazy.filter { [known = reading.known] in
+                known.contains($0.commandID) && lists[$0.commandID]?.contains($0.deviceID.rawValue) == true
+            }
+            .map(AcknowledgementPair.init))
+        reading.singleDevice = Set(lists.filter { $0.value.count == 1 }.keys)
+        return reading
     }
 
     private func keep(_ devices: Set<String>, for commandID: UUID) {
