@@ -75,6 +75,8 @@ public final class SQLiteStore: HookcastStore {
             // created and deleted a file in /var/tmp each time (strace on the webhook path).
             try connection.execute("PRAGMA temp_store = MEMORY")
             try connection.execute("PRAGMA busy_timeout = 5000")
+            // Checkpoints on a thread of their own, not inside whichever commit crossed SQLite's threshold.
+            try connection.checkpointInBackground()
         }
     }
 }

@@ -3,7 +3,7 @@ import CSQLite
 /// One open SQLite database handle with its prepared statements. Not thread-safe and not `Sendable`: only
 /// `SQLiteDatabase`'s thread holds one, and the closures it runs borrow it for their duration.
 final class SQLiteConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Prepared statements by SQL text, reused: preparing costs more than running the statements the store runs.
     private var statements: [String: SQLiteStatement] = [:]
     /// Past this many, the cache starts again (the store uses about fifty single-row statements).
@@ -22,8 +22,13 @@ final class SQLiteConnection {
         self.handle = handle
     }
 
-    /// Finalizes every statement and closes the handle; the connection is not used again.
+    /// The thread that checkpoints for this connection, once `checkpointInBackground` started it.
+    var checkpointer: SQLiteCheckpointer?
+
+    /// Finalizes every statement, stops the checkpointing thread and closes the handle; the connection is not used
+    /// again. As the last connection, closing checkpoints the whole log and removes it.
     func close() {
+        stopBackgroundCheckpoints()
         for statement in statements.values { statement.finalize() }
         statements = [:]
         sqlite3_close_v2(handle)
