@@ -35,12 +35,12 @@ enum BenchGoals {
                 } else {
                     row.met = false
                 }
-            case ("broadcast", let target) where target != "ceiling-fanout":
+            case ("broadcast", let target) where !target.hasPrefix("ceiling"):
                 let devices = row.devices ?? 0
-                if let time = row.allAcknowledgedMilliseconds,
-                    let fanout = results.ceilings.fanoutMilliseconds[String(devices)]
-                {
-                    row.ratioToCeiling = time / fanout
+                if let time = row.allAcknowledgedMilliseconds {
+                    row.ratioToCeiling = results.ceilings.fanoutMilliseconds[String(devices)].map { time / $0 }
+                    row.ratioToFanoutReadTwice = results.ceilings.fanoutReadTwiceMilliseconds[String(devices)]
+                        .map { time / $0 }
                 }
                 if target == "hookcast", devices == 5000 || devices == 10_000 {
                     row.goal = "every acknowledgement recorded ≤ 1.1× the raw fan-out of the same run"

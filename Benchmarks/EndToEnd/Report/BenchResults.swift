@@ -21,11 +21,14 @@ struct BenchResults: Codable {
         var mqttQoS1MessagesPerSecond: Double?
         /// Fleet size → milliseconds until every device acknowledged one raw libmosquitto broadcast.
         var fanoutMilliseconds: [String: Double] = [:]
+        /// The same with a second reader of every acknowledgement, as the gateway is in Hookcast's broadcast.
+        var fanoutReadTwiceMilliseconds: [String: Double] = [:]
 
         enum CodingKeys: String, CodingKey {
             case httpRequestsPerSecond = "http_requests_per_second"
             case mqttQoS1MessagesPerSecond = "mqtt_qos1_messages_per_second"
             case fanoutMilliseconds = "fanout_ms"
+            case fanoutReadTwiceMilliseconds = "fanout_read_twice_ms"
         }
     }
 
@@ -64,6 +67,8 @@ struct BenchResult: Codable {
     /// The target's CPU time (user + system) over the trial per accepted webhook.
     var cpuMicrosecondsPerWebhook: Double?
     var ratioToCeiling: Double?
+    /// A broadcast's time over the fan-out whose acknowledgements were read twice (`fanout_read_twice_ms`).
+    var ratioToFanoutReadTwice: Double?
     var goal: String?
     var met: Bool?
     var notes: String?
@@ -81,6 +86,7 @@ struct BenchResult: Codable {
         case simulatorKiBPerDevice = "simulator_kib_per_device"
         case cpuMicrosecondsPerWebhook = "cpu_us_per_webhook"
         case ratioToCeiling = "ratio_to_ceiling"
+        case ratioToFanoutReadTwice = "ratio_to_fanout_read_twice"
         case goal, met, notes
     }
 

@@ -4,9 +4,13 @@ import Mosquitto
 /// The fan-out ceiling: one command envelope published straight to the broadcast topic through libmosquitto, and
 /// the time until the observer saw every device's acknowledgement — what a broadcast costs with no gateway at all.
 /// The publisher logs in with an account that may write the broadcast topic and nothing else.
+///
+/// With a `counter`, the time until both the observer and the counter saw every acknowledgement: the broker then
+/// delivers each acknowledgement twice, as it does in Hookcast's broadcast (to the observer and to the gateway).
 enum FanOutCeiling {
     static func measure(
-        mqttPort: Int, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver
+        mqttPort: Int, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver,
+        counter: AcknowledgementCounter? = nil
     ) async throws -> Double? {
         let login = try accounts.login(BenchAccounts.fanOut)
         let publisher = try MQTTClient(
@@ -17,6 +21,7 @@ enum FanOutCeiling {
         defer { Task { await publisher.disconnect() } }
         observer.reset()
         let id = UUID().uuidString.lowercased()
+        counter?.expect(id)
         let now = Date()
         let envelope = """
             {"event_id":"bench-all","expires_at":"\(Self.timestamp(now.addingTimeInterval(600)))",\
@@ -31,7 +36,17 @@ enum FanOutCeiling {
             to: "hookcast/v1/all/commands", payload: Array(envelope.utf8), qos: .atLeastOnce, properties: properties)
         await observer.waitForAcknowledgements(limit: .seconds(60)) { $0 >= devices }
         guard let times = observer.snapshot().acknowledgementsByCommand[id], times.count >= devices else { return nil }
-        return Double(times.sorted()[devices - 1] - began) / 1e6
+        var last = times.sorted()[devices - 1]
+        if let counter {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while counter.progress.count < devices, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let (count, lastArrivalAt) = counter.progress
+            guard count >= devices else { return nil }
+            last = max(last, lastArrivalAt)
+        }
+        return Double(last - began) / 1e6
     }
 
     private static func timestamp(_ date: Date) -> String {
