@@ -9,7 +9,7 @@ public struct CommandPlanner: Sendable {
     /// - Parameters:
     ///   - registeredDevices: every registered device (used for `.device` and `.all` targets).
     ///   - groupMembers: for a `.group` target, the group's members, or nil when the group does not exist.
-    ///   - id: the command id; a new UUID unless a test pins it.
+    ///   - id: the command id; a new time-ordered UUID (`UUID.timeOrdered`) unless a test pins it.
     public func plan(
         action: Action,
         sensorData: SensorData?,
@@ -18,7 +18,7 @@ public struct CommandPlanner: Sendable {
         now: Date,
         apiKeyID: UUID?,
         source: CommandSource,
-        id: UUID = .random()
+        id: UUID? = nil
     ) throws(PlanningError) -> Command {
         guard action.enabled else { throw .actionDisabled(action.eventID) }
         if action.function == .sendSensorEvent, sensorData == nil {
@@ -26,7 +26,7 @@ public struct CommandPlanner: Sendable {
         }
         let issuedAt = now.roundedToMilliseconds
         return Command(
-            id: id,
+            id: id ?? .timeOrdered(at: issuedAt),
             eventID: action.eventID,
             actionName: action.name,
             function: action.function,
