@@ -26,7 +26,7 @@ enum HistorySeeder {
                 let device = try DeviceID(BenchFleet.deviceID(number % devices + 1))
                 let issued = start.addingTimeInterval(Double(number) * 0.5)
                 let command = Command(
-                    eventID: eventID, actionName: "bench history", function: .sendSensorEvent,
+                    id: .timeOrdered(at: issued), eventID: eventID, actionName: "bench history", function: .sendSensorEvent,
                     params: ActionParameters(),
                     sensorData: SensorData(id: String(number), event: "history", value: .number(Double(number))),
                     target: .device(device), expectedDevices: [device], issuedAt: issued,
