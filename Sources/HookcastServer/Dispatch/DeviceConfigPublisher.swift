@@ -4,27 +4,31 @@ import Logging
 import Mosquitto
 
 /// Keeps each device's retained config message (its groups) in step with the store.
+///
+/// Up to `window` devices' configs are in flight at once: one at a time, each waiting for its PUBACK, the
+/// re-publication on connect took 10,000 round trips to the store and the broker (seconds at 10,000 devices,
+/// while the outbox waited behind it and a broadcast right after a restart competed with it).
 struct DeviceConfigPublisher: Sendable {
     let client: any BrokerPublishing
     let store: any HookcastStore
     let logger: Logger
     /// Read and publish happen in one turn per device, in the order they were asked for.
     let sequencer = KeyedSequencer<DeviceID>()
+    /// Which devices changed while `publishAll` works from memberships it read before them.
+    let changes = DeviceConfigChanges()
 
-    /// Publishes the current config of `devices`; while disconnected it does nothing, and `publishAll` runs again
-    /// on every (re)connect.
+    static let window = 256
+
+    /// Publishes the current config of `devices`, each read in its own turn; while disconnected it does nothing,
+    /// and `publishAll` runs again on every (re)connect.
     func publish(for devices: some Sequence<DeviceID>) async {
         guard client.state.isConnected else { return }
-        for device in devices {
-            await sequencer.run(for: device) { [client, store, logger] in
+        let devices = Array(devices)
+        changes.record(devices)
+        await inWindows(devices) { device in
+            await sequencer.run(for: device) {
                 do {
-                    let groups = try await store.groups.groups(containing: device)
-                    try await client.publish(
-                        to: Topics.deviceConfig(device),
-                        payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
-                        qos: .atLeastOnce,
-                        retain: true,
-                        properties: MQTTPublishProperties(contentType: "application/json"))
+                    await send(device, groups: try await store.groups.groups(containing: device))
                 } catch {
                     logger.warning(
                         "device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
@@ -36,6 +40,7 @@ struct DeviceConfigPublisher: Sendable {
     /// A deleted device's retained config is cleared (an empty retained message).
     func clear(for device: DeviceID) async {
         guard client.state.isConnected else { return }
+        changes.record([device])
         await sequencer.run(for: device) { [client, logger] in
             do {
                 try await client.publish(
@@ -46,11 +51,65 @@ struct DeviceConfigPublisher: Sendable {
         }
     }
 
+    /// Every device's config, from two reads (the devices, the groups with their members) instead of one per
+    /// device. A device changed after those reads began is read again in its turn (and skipped if it is gone),
+    /// so the older membership never reaches the broker after a newer one.
     func publishAll() async {
+        guard client.state.isConnected else { return }
+        changes.begin()
+        defer { changes.end() }
+        let devices: [DeviceID]
+        var memberships: [DeviceID: [GroupID]] = [:]
         do {
-            await publish(for: try await store.devices.allIDs())
+            devices = try await store.devices.allIDs()
+            for group in try await store.groups.all() {
+                for member in group.members { memberships[member, default: []].append(group.id) }
+            }
         } catch {
             logger.warning("device configs not published", metadata: ["error": "\(error)"])
+            return
+        }
+        await inWindows(devices) { [memberships] device in
+            await sequencer.run(for: device) {
+                do {
+                    if changes.changed(device) {
+                        guard try await store.devices.find(id: device) != nil else { return }
+                        await send(device, groups: try await store.groups.groups(containing: device))
+                    } else {
+                        await send(device, groups: memberships[device] ?? [])
+                    }
+                } catch {
+                    logger.warning(
+                        "device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func send(_ device: DeviceID, groups: [GroupID]) async {
+        do {
+            try await client.publish(
+                to: Topics.deviceConfig(device),
+                payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
+                qos: .atLeastOnce,
+                retain: true,
+                properties: MQTTPublishProperties(contentType: "application/json"))
+        } catch {
+            logger.warning("device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs `body` for every device, at most `window` at a time.
+    private func inWindows(_ devices: [DeviceID], _ body: @escaping @Sendable (DeviceID) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            var remaining = devices.makeIterator()
+            for _ in 0..<Self.window {
+                guard let device = remaining.next() else { break }
+                group.addTask { await body(device) }
+            }
+            while await group.next() != nil {
+                if let device = remaining.next() { group.addTask { await body(device) } }
+            }
         }
     }
 }
