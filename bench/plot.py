@@ -318,7 +318,10 @@ def measure(row):
     if number(row.get("simulator_kib_per_device")) is not None:
         parts.append(f"simulator {fmt(row.get('simulator_kib_per_device'), 1)} KiB/device")
     if number(row.get("cpu_us_per_webhook")) is not None:
-        parts.append(f"CPU {fmt(row.get('cpu_us_per_webhook'))} µs/webhook")
+        if row.get("scenario") in ("broadcast", "group_broadcast"):
+            parts.append(f"CPU {fmt(number(row.get('cpu_us_per_webhook')) / 1000)} ms/broadcast")
+        else:
+            parts.append(f"CPU {fmt(row.get('cpu_us_per_webhook'))} µs/webhook")
     return "; ".join(parts) or DASH
 
 

@@ -186,11 +186,16 @@ struct BenchSession {
         row.accepted = runs.reduce(0) { $0 + $1.accepted }
         row.acknowledged = complete.count
         row.lost = runs.reduce(0) { $0 + $1.lost }
+        let cpu = runs.compactMap(\.cpuMicrosecondsPerWebhook).sorted()
+        row.cpuMicrosecondsPerWebhook = cpu.isEmpty ? nil : cpu[cpu.count / 2]
         let seen = runs.map {
             $0.endToEndLatency.maximumMilliseconds.map { String(format: "%.0f", $0) } ?? "incomplete"
         }
+        let cpuText =
+            cpu.isEmpty ? "" : "; \(target.name)'s CPU per broadcast: \(cpu.map { Int(($0 / 1000).rounded()) }) ms"
         row.notes =
             "runs: \(runs.map { time($0).map { String(format: "%.0f", $0) } ?? "-" }) ms; last ack seen on broker: \(seen) ms"
+            + cpuText
         return row
     }
 

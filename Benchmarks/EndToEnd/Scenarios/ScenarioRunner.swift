@@ -91,7 +91,8 @@ struct ScenarioRunner {
     }
 
     /// Scenario 3: one webhook to every device (or the group), `repetitions` times; the median by the time the
-    /// last acknowledgement was seen. Hookcast is asked to hold its answer until it has recorded every
+    /// last acknowledgement was seen. The target's CPU time over each (until the observer saw every
+    /// acknowledgement) is its `cpuMicrosecondsPerWebhook`: for one webhook, the whole broadcast's cost. Hookcast is asked to hold its answer until it has recorded every
     /// acknowledgement (`?wait=30`), so its HTTP latency is "until the gateway recorded all".
     func broadcast(_ target: any WebhookTarget, event: String, devices: Int, repetitions: Int = 3)
         async throws -> [TrialResult]
@@ -102,8 +103,13 @@ struct ScenarioRunner {
                 target, total: 1, rate: nil, connections: 1, query: target is HookcastTarget ? "?wait=30" : "")
             let sequence = load.firstSequence
             load.body = { _ in BenchEvents.body(event: event, sequence: sequence) }
-            let result = try await Trial(plan: load, expectedAcknowledgements: devices)
+            let pid = target.processID
+            let cpuBefore = pid.flatMap(ProcessCPUTime.milliseconds(of:))
+            var result = try await Trial(plan: load, expectedAcknowledgements: devices)
                 .run(observer: observer, group: group)
+            if let pid, let cpuBefore, let cpuAfter = ProcessCPUTime.milliseconds(of: pid), result.accepted > 0 {
+                result.cpuMicrosecondsPerWebhook = (cpuAfter - cpuBefore) * 1000 / Double(result.accepted)
+            }
             BenchLog.line("\(target.name) \(event) to \(devices): \(result.summary)")
             results.append(result)
             try await Task.sleep(for: .seconds(2))
