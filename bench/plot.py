@@ -201,7 +201,8 @@ def panel_broadcast(ax, results):
                 label=name + (" (group: every 10th device)" if scenario == "group_broadcast" else ""))
         for x in xs:
             ax.annotate(f"{points[x]:,.0f}", (x, points[x]), fontsize=6, xytext=(3, 3), textcoords="offset points")
-    fanout = series.get(("broadcast", "ceiling-fanout")) or {}
+    fanout = next((points for (scenario, target, _), points in series.items()
+                   if scenario == "broadcast" and target == "ceiling-fanout"), {})
     if fanout:
         xs = sorted(fanout)
         ax.plot(xs, [1.1 * fanout[x] for x in xs], ":", color="#2ca02c", linewidth=1,
