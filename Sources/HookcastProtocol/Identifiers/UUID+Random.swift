@@ -6,8 +6,12 @@ extension UUID {
     /// on the webhook path.
     public static func random() -> UUID {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
+        return UUID(high: generator.next(), low: generator.next(), version: 4)
+    }
+
+    /// The UUID whose 128 bits are `high` then `low` (big-endian), with `version` in its version field and the
+    /// RFC 9562 variant: the bits those two fields take from `high` and `low` are overwritten.
+    init(high: UInt64, low: UInt64, version: UInt8) {
         var bytes = (
             UInt8(truncatingIfNeeded: high >> 56), UInt8(truncatingIfNeeded: high >> 48),
             UInt8(truncatingIfNeeded: high >> 40), UInt8(truncatingIfNeeded: high >> 32),
@@ -18,8 +22,8 @@ extension UUID {
             UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
             UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low)
         )
-        bytes.6 = (bytes.6 & 0x0f) | 0x40  // version 4
-        bytes.8 = (bytes.8 & 0x3f) | 0x80  // RFC 4122 variant
-        return UUID(uuid: bytes)
+        bytes.6 = (bytes.6 & 0x0f) | (version << 4)
+        bytes.8 = (bytes.8 & 0x3f) | 0x80
+        self.init(uuid: bytes)
     }
 }
