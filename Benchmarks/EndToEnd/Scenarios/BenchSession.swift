@@ -135,22 +135,22 @@ struct BenchSession {
     /// The raw fan-out, and the same with a second reader of every acknowledgement (what the broker does in
     /// Hookcast's broadcast, where the gateway and the observer both read them), in turns.
     private mutating func measureFanOutCeilings(devices: Int, repetitions: Int) async throws {
-        let counter = try AcknowledgementCounter(mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer))
-        try await counter.start()
+        let second = try AcknowledgementObserver(mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer))
+        try await second.start()
         var once: [Double] = []
         var twice: [Double] = []
         for _ in 0..<repetitions {
             for reading in [false, true] {
                 if let time = try await FanOutCeiling.measure(
                     mqttPort: mqttPort, accounts: accounts, devices: devices, observer: observer,
-                    counter: reading ? counter : nil)
+                    secondObserver: reading ? second : nil)
                 {
                     if reading { twice.append(time) } else { once.append(time) }
                 }
                 try await Task.sleep(for: .seconds(2))
             }
         }
-        await counter.stop()
+        await second.stop()
         let median: ([Double]) -> Double? = { $0.sorted().dropFirst($0.count / 2).first }
         let runs: ([Double]) -> String = { "\($0.map { Int($0.rounded()) }) ms" }
         BenchLog.line("ceiling fan-out to \(devices): \(runs(once)); acknowledgements read twice: \(runs(twice))")

@@ -5,12 +5,12 @@ import Mosquitto
 /// the time until the observer saw every device's acknowledgement — what a broadcast costs with no gateway at all.
 /// The publisher logs in with an account that may write the broadcast topic and nothing else.
 ///
-/// With a `counter`, the time until both the observer and the counter saw every acknowledgement: the broker then
-/// delivers each acknowledgement twice, as it does in Hookcast's broadcast (to the observer and to the gateway).
+/// With a `secondObserver`, the time until both observers saw every acknowledgement: the broker then delivers each
+/// acknowledgement twice, as it does in Hookcast's broadcast (to the observer and to the gateway).
 enum FanOutCeiling {
     static func measure(
         mqttPort: Int, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver,
-        counter: AcknowledgementCounter? = nil
+        secondObserver: AcknowledgementObserver? = nil
     ) async throws -> Double? {
         let login = try accounts.login(BenchAccounts.fanOut)
         let publisher = try MQTTClient(
@@ -20,8 +20,8 @@ enum FanOutCeiling {
         try await publisher.connect()
         defer { Task { await publisher.disconnect() } }
         observer.reset()
+        secondObserver?.reset()
         let id = UUID().uuidString.lowercased()
-        counter?.expect(id)
         let now = Date()
         let envelope = """
             {"event_id":"bench-all","expires_at":"\(Self.timestamp(now.addingTimeInterval(600)))",\
@@ -34,17 +34,13 @@ enum FanOutCeiling {
         let began = MonotonicClock.now
         try await publisher.publish(
             to: "hookcast/v1/all/commands", payload: Array(envelope.utf8), qos: .atLeastOnce, properties: properties)
-        await observer.waitForAcknowledgements(limit: .seconds(60)) { $0 >= devices }
-        guard let times = observer.snapshot().acknowledgementsByCommand[id], times.count >= devices else { return nil }
-        var last = times.sorted()[devices - 1]
-        if let counter {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while counter.progress.count < devices, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
+        var last: UInt64 = 0
+        for watching in [observer] + (secondObserver.map { [$0] } ?? []) {
+            await watching.waitForAcknowledgements(limit: .seconds(60)) { $0 >= devices }
+            guard let times = watching.snapshot().acknowledgementsByCommand[id], times.count >= devices else {
+                return nil
             }
-            let (count, lastArrivalAt) = counter.progress
-            guard count >= devices else { return nil }
-            last = max(last, lastArrivalAt)
+            last = max(last, times.sorted()[devices - 1])
         }
         return Double(last - began) / 1e6
     }

@@ -77,14 +77,11 @@ struct ScenarioRunner {
     /// Scenario 2: a fixed rate (1,000/s) for `seconds`, for the latency distribution and the CPU time the target
     /// spends per webhook (its process's user + system time over the trial, acknowledgements included).
     func fixedRate(_ target: any WebhookTarget, rate: Double = 1000, seconds: Double = 10) async throws -> TrialResult {
-        let pid = target.processID
-        let cpuBefore = pid.flatMap(ProcessCPUTime.milliseconds(of:))
-        var result = try await Trial(plan: plan(target, total: Int(rate * seconds), rate: rate, connections: 32))
-            .run(observer: observer, group: group)
-        result.plannedRate = rate
-        if let pid, let cpuBefore, let cpuAfter = ProcessCPUTime.milliseconds(of: pid), result.accepted > 0 {
-            result.cpuMicrosecondsPerWebhook = (cpuAfter - cpuBefore) * 1000 / Double(result.accepted)
+        var result = try await measuringCPU(of: target) {
+            try await Trial(plan: plan(target, total: Int(rate * seconds), rate: rate, connections: 32))
+                .run(observer: observer, group: group)
         }
+        result.plannedRate = rate
         BenchLog.line("\(target.name) @\(Int(rate))/s: \(result.summary)")
         try await Task.sleep(for: .seconds(1))
         return result
@@ -92,8 +89,9 @@ struct ScenarioRunner {
 
     /// Scenario 3: one webhook to every device (or the group), `repetitions` times; the median by the time the
     /// last acknowledgement was seen. The target's CPU time over each (until the observer saw every
-    /// acknowledgement) is its `cpuMicrosecondsPerWebhook`: for one webhook, the whole broadcast's cost. Hookcast is asked to hold its answer until it has recorded every
-    /// acknowledgement (`?wait=30`), so its HTTP latency is "until the gateway recorded all".
+    /// acknowledgement) is its `cpuMicrosecondsPerWebhook`: for one webhook, the whole broadcast's cost. Hookcast is
+    /// asked to hold its answer until it has recorded every acknowledgement (`?wait=30`), so its HTTP latency is
+    /// "until the gateway recorded all".
     func broadcast(_ target: any WebhookTarget, event: String, devices: Int, repetitions: Int = 3)
         async throws -> [TrialResult]
     {
@@ -103,17 +101,27 @@ struct ScenarioRunner {
                 target, total: 1, rate: nil, connections: 1, query: target is HookcastTarget ? "?wait=30" : "")
             let sequence = load.firstSequence
             load.body = { _ in BenchEvents.body(event: event, sequence: sequence) }
-            let pid = target.processID
-            let cpuBefore = pid.flatMap(ProcessCPUTime.milliseconds(of:))
-            var result = try await Trial(plan: load, expectedAcknowledgements: devices)
-                .run(observer: observer, group: group)
-            if let pid, let cpuBefore, let cpuAfter = ProcessCPUTime.milliseconds(of: pid), result.accepted > 0 {
-                result.cpuMicrosecondsPerWebhook = (cpuAfter - cpuBefore) * 1000 / Double(result.accepted)
+            let result = try await measuringCPU(of: target) {
+                try await Trial(plan: load, expectedAcknowledgements: devices).run(observer: observer, group: group)
             }
             BenchLog.line("\(target.name) \(event) to \(devices): \(result.summary)")
             results.append(result)
             try await Task.sleep(for: .seconds(2))
         }
         return results
+    }
+
+    /// Runs `trial` and sets its `cpuMicrosecondsPerWebhook`: the target process's CPU time over it (from
+    /// /proc/PID/stat) per accepted webhook.
+    private func measuringCPU(of target: any WebhookTarget, _ trial: () async throws -> TrialResult)
+        async throws -> TrialResult
+    {
+        let pid = target.processID
+        let cpuBefore = pid.flatMap(ProcessCPUTime.milliseconds(of:))
+        var result = try await trial()
+        if let pid, let cpuBefore, let cpuAfter = ProcessCPUTime.milliseconds(of: pid), result.accepted > 0 {
+            result.cpuMicrosecondsPerWebhook = (cpuAfter - cpuBefore) * 1000 / Double(result.accepted)
+        }
+        return result
     }
 }
