@@ -2,6 +2,7 @@ import Foundation
 import HookcastCore
 import HookcastProtocol
 import Logging
+import Synchronization
 import Testing
 
 @testable import HookcastServer
@@ -72,8 +73,30 @@ struct DeviceConfigPublisherTests {
         #expect(broker.publishes(on: Topics.deviceConfig(d1)).map(\.payload) == [[]])
     }
 
-    private static func oneDeviceInOneGroup() async throws -> (GatedGroupsStore, RecordingPublisher, DeviceID) {
-        let store = GatedGroupsStore()
+    /// The same for a publication of some devices (an import, a group change), which reads their groups at once
+    /// before taking each device's turn.
+    @Test func aChangeDuringAPublicationOfSomeDevicesIsNotOverwritten() async throws {
+        let (store, broker, d1) = try await Self.oneDeviceInOneGroup(gatingBulkRead: true)
+        let publisher = Self.publisher(broker, store)
+        let publishing = Task { await publisher.publish(for: [d1]) }
+        await store.readGroups()
+        try await store.base.groups.update(
+            DeviceGroup(id: try GroupID("lobby"), name: "Lobby", members: [], createdAt: Self.created))
+        await publisher.publish(for: [d1])
+        store.letGroupsAnswer()
+        await publishing.value
+
+        let sent = try broker.publishes(on: Topics.deviceConfig(d1)).map {
+            try JSONDecoder().decode(DeviceConfigMessage.self, from: Data($0.payload)).groups
+        }
+        #expect(sent.count == 2)
+        #expect(sent.last == [])
+    }
+
+    private static func oneDeviceInOneGroup(gatingBulkRead: Bool = false) async throws -> (
+        GatedGroupsStore, RecordingPublisher, DeviceID
+    ) {
+        let store = GatedGroupsStore(gatingBulkRead: gatingBulkRead)
         let d1 = try DeviceID("d1")
         try await store.base.devices.insert(Device(id: d1, name: "d1", createdAt: created))
         try await store.base.groups.insert(
@@ -88,12 +111,13 @@ struct DeviceConfigPublisherTests {
     }
 }
 
-/// An in-memory store whose `groups.all()` reads, then holds its answer until the test lets it go.
+/// An in-memory store whose `groups.all()` (or, with `gatingBulkRead`, the first `groups(containingEach:)`)
+/// reads, then holds its answer until the test lets it go.
 private final class GatedGroupsStore: HookcastStore {
     let base = InMemoryStore()
     private let gated: GatedGroups
 
-    init() { gated = GatedGroups(base: base.groups) }
+    init(gatingBulkRead: Bool = false) { gated = GatedGroups(base: base.groups, gatingBulkRead: gatingBulkRead) }
 
     var keys: any KeyRepository { base.keys }
     var devices: any DeviceRepository { base.devices }
@@ -104,7 +128,7 @@ private final class GatedGroupsStore: HookcastStore {
     var emergencies: any EmergencyStateRepository { base.emergencies }
     func close() async throws { try await base.close() }
 
-    /// Returns once `all()` has read the groups (and is holding them).
+    /// Returns once the gated read has read the groups (and is holding them).
     func readGroups() async { for await _ in gated.read.stream { return } }
     func letGroupsAnswer() { gated.answer.continuation.yield() }
 }
@@ -113,14 +137,24 @@ private final class GatedGroups: GroupRepository {
     let base: any GroupRepository
     let read = AsyncStream.makeStream(of: Void.self)
     let answer = AsyncStream.makeStream(of: Void.self)
+    let gatingBulkRead: Bool
+    /// Only the first bulk read is held, so a publication started while it waits reads freely.
+    private let bulkReadHeld = Mutex(false)
 
-    init(base: any GroupRepository) { self.base = base }
+    init(base: any GroupRepository, gatingBulkRead: Bool) {
+        self.base = base
+        self.gatingBulkRead = gatingBulkRead
+    }
 
     func all() async throws -> [DeviceGroup] {
         let groups = try await base.all()
+        if !gatingBulkRead { await hold() }
+        return groups
+    }
+
+    private func hold() async {
         read.continuation.yield()
         for await _ in answer.stream { break }
-        return groups
     }
     func insert(_ group: DeviceGroup) async throws { try await base.insert(group) }
     func find(id: GroupID) async throws -> DeviceGroup? { try await base.find(id: id) }
@@ -128,5 +162,14 @@ private final class GatedGroups: GroupRepository {
     func delete(id: GroupID) async throws -> Bool { try await base.delete(id: id) }
     func groups(containing device: DeviceID) async throws -> [GroupID] {
         try await base.groups(containing: device)
+    }
+    func groups(containingEach devices: [DeviceID]) async throws -> [DeviceID: [GroupID]] {
+        let groups = try await base.groups(containingEach: devices)
+        let first = bulkReadHeld.withLock { held in
+            defer { held = true }
+            return !held
+        }
+        if gatingBulkRead && first { await hold() }
+        return groups
     }
 }

@@ -13,4 +13,8 @@ public protocol GroupRepository: Sendable {
     func delete(id: GroupID) async throws -> Bool
     /// The groups `device` is a member of, sorted.
     func groups(containing device: DeviceID) async throws -> [GroupID]
+    /// The groups each of `devices` is a member of, sorted, from one read: every device asked for is a key (a
+    /// device in no group, or unknown, with an empty list). For imports and group changes of thousands of
+    /// devices, where a read each would cost thousands of round trips to the store.
+    func groups(containingEach devices: [DeviceID]) async throws -> [DeviceID: [GroupID]]
 }

@@ -106,11 +106,8 @@ struct DevicesController: Sendable {
         guard gateway.accounts.isManaged else { return nil }
         guard !created.isEmpty else { return [:] }
         do {
-            var rows: [(DeviceID, [GroupID])] = []
-            for device in created {
-                rows.append((device, try await gateway.store.groups.groups(containing: device)))
-            }
-            let passwords = try await gateway.accounts.create(rows)
+            let groups = try await gateway.store.groups.groups(containingEach: created)
+            let passwords = try await gateway.accounts.create(created.map { ($0, groups[$0] ?? []) })
             return Dictionary(uniqueKeysWithValues: passwords.map { ($0.key.rawValue, $0.value) })
         } catch {
             for device in created { _ = try? await gateway.store.devices.delete(id: device) }

@@ -98,16 +98,13 @@ final class PluginDeviceAccounts: DeviceAccounts {
         guard !devices.isEmpty else { return }
         await turns.run(for: "accounts") {
             do throws(BrokerAccountError) {
-                var changes: [BrokerDeviceGroups] = []
-                for device in devices {
-                    do {
-                        changes.append(
-                            BrokerDeviceGroups(
-                                id: device, groups: try await self.store.groups.groups(containing: device).sorted()))
-                    } catch {
-                        throw .storeFailed("\(error)")
-                    }
+                let groups: [DeviceID: [GroupID]]
+                do {
+                    groups = try await self.store.groups.groups(containingEach: devices)
+                } catch {
+                    throw .storeFailed("\(error)")
                 }
+                let changes = devices.map { BrokerDeviceGroups(id: $0, groups: groups[$0] ?? []) }
                 for batch in BrokerControlBatches.setGroups(changes) {
                     try Self.check(try await self.send([.setGroups(batch)]))
                 }

@@ -1,8 +1,8 @@
 import HookcastProtocol
 import Synchronization
 
-/// The devices whose config was asked for (a membership change, a deletion) while a `publishAll` was working from
-/// memberships it had read earlier. Remembered only while one runs, so the set never outgrows a re-publication.
+/// The devices whose config was asked for (a membership change, a deletion) while a publication was working from
+/// memberships it had read earlier. Remembered only while one runs, so the set never outgrows the publications.
 final class DeviceConfigChanges: Sendable {
     private struct State {
         var running = 0

@@ -14,27 +14,28 @@ struct DeviceConfigPublisher: Sendable {
     let logger: Logger
     /// Read and publish happen in one turn per device, in the order they were asked for.
     let sequencer = KeyedSequencer<DeviceID>()
-    /// Which devices changed while `publishAll` works from memberships it read before them.
+    /// Which devices changed while a publication works from memberships it read before them.
     let changes = DeviceConfigChanges()
 
     static let window = 256
 
-    /// Publishes the current config of `devices`, each read in its own turn; while disconnected it does nothing,
-    /// and `publishAll` runs again on every (re)connect.
+    /// Publishes the current config of `devices`, read for all of them at once; while disconnected it does
+    /// nothing, and `publishAll` runs again on every (re)connect.
     func publish(for devices: some Sequence<DeviceID>) async {
         guard client.state.isConnected else { return }
         let devices = Array(devices)
         changes.record(devices)
-        await inWindows(devices) { device in
-            await sequencer.run(for: device) {
-                do {
-                    await send(device, groups: try await store.groups.groups(containing: device))
-                } catch {
-                    logger.warning(
-                        "device config not published", metadata: ["device": "\(device)", "error": "\(error)"])
-                }
-            }
+        changes.begin()
+        defer { changes.end() }
+        let memberships: [DeviceID: [GroupID]]
+        do {
+            memberships = try await store.groups.groups(containingEach: devices)
+        } catch {
+            logger.warning(
+                "device configs not published", metadata: ["devices": "\(devices.count)", "error": "\(error)"])
+            return
         }
+        await publish(devices, from: memberships)
     }
 
     /// A deleted device's retained config is cleared (an empty retained message).
@@ -52,8 +53,7 @@ struct DeviceConfigPublisher: Sendable {
     }
 
     /// Every device's config, from two reads (the devices, the groups with their members) instead of one per
-    /// device. A device changed after those reads began is read again in its turn (and skipped if it is gone),
-    /// so the older membership never reaches the broker after a newer one.
+    /// device.
     func publishAll() async {
         guard client.state.isConnected else { return }
         changes.begin()
@@ -69,7 +69,14 @@ struct DeviceConfigPublisher: Sendable {
             logger.warning("device configs not published", metadata: ["error": "\(error)"])
             return
         }
-        await inWindows(devices) { [memberships] device in
+        await publish(devices, from: memberships)
+    }
+
+    /// Publishes each device's config in its own turn, from `memberships` read before (between `changes.begin()`
+    /// and `end()`). A device changed since is read again in its turn (and skipped if it is gone), so an older
+    /// membership never reaches the broker after a newer one.
+    private func publish(_ devices: [DeviceID], from memberships: [DeviceID: [GroupID]]) async {
+        await inWindows(devices) { device in
             await sequencer.run(for: device) {
                 do {
                     if changes.changed(device) {

@@ -23,4 +23,8 @@ struct CachedGroupRepository: GroupRepository {
     func groups(containing device: DeviceID) async throws -> [GroupID] {
         try await cache.groupsContaining.value(for: device) { try await wrapped.groups(containing: device) }
     }
+
+    func groups(containingEach devices: [DeviceID]) async throws -> [DeviceID: [GroupID]] {
+        try await cache.groupsContaining.values(for: devices) { try await wrapped.groups(containingEach: $0) }
+    }
 }

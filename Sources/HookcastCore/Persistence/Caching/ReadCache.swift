@@ -32,6 +32,27 @@ final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return loaded
     }
 
+    /// The values of `keys`: the cached ones, and the others from one `load` of just those (which must answer
+    /// each key it is given).
+    func values(for keys: [Key], load: ([Key]) async throws -> [Key: Value]) async throws -> [Key: Value] {
+        var found: [Key: Value] = [:]
+        var missing: [Key] = []
+        let generation = state.withLock { state in
+            for key in keys {
+                if let cached = state.entries[key] { found[key] = cached } else { missing.append(key) }
+            }
+            return state.generation
+        }
+        guard !missing.isEmpty else { return found }
+        let loaded = try await load(missing)
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count + loaded.count > capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries.merge(loaded) { _, new in new }
+        }
+        return found.merging(loaded) { _, new in new }
+    }
+
     /// Runs a write, then forgets every answer, also when the write failed (it may have been stored anyway).
     func writing<T>(_ write: () async throws -> T) async throws -> T {
         defer { invalidate() }

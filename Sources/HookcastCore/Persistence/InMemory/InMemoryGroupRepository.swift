@@ -42,4 +42,14 @@ struct InMemoryGroupRepository: GroupRepository {
             state.groups.values.filter { $0.members.contains(device) }.map(\.id).sorted()
         }
     }
+
+    func groups(containingEach devices: [DeviceID]) async throws -> [DeviceID: [GroupID]] {
+        try database.access { state in
+            var groups = Dictionary(devices.map { ($0, [GroupID]()) }, uniquingKeysWith: { first, _ in first })
+            for group in state.groups.values.sorted(by: { $0.id < $1.id }) {
+                for member in group.members where groups[member] != nil { groups[member]?.append(group.id) }
+            }
+            return groups
+        }
+    }
 }

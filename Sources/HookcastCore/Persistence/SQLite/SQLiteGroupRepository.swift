@@ -71,6 +71,22 @@ struct SQLiteGroupRepository: GroupRepository {
         }
     }
 
+    func groups(containingEach devices: [DeviceID]) async throws -> [DeviceID: [GroupID]] {
+        guard !devices.isEmpty else { return [:] }
+        return try await database.read { connection in
+            var groups = Dictionary(devices.map { ($0, [GroupID]()) }, uniquingKeysWith: { first, _ in first })
+            // One statement for all of them; `group_members_device` answers each id of the list.
+            for row in try connection.query(
+                "SELECT device_id, group_id FROM group_members WHERE device_id IN (SELECT value FROM json_each(?)) "
+                    + "ORDER BY device_id, group_id",
+                [try .json(devices)]
+            ) {
+                groups[try Self.deviceID(row), default: []].append(try Self.groupID(row, "group_id"))
+            }
+            return groups
+        }
+    }
+
     /// Checked up front rather than left to the foreign key, whose error does not say which device is unknown.
     private static func requireRegistered(_ members: [DeviceID], on connection: SQLiteConnection) throws {
         guard !members.isEmpty else { return }
