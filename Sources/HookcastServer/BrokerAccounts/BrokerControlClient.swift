@@ -34,12 +34,7 @@ final class BrokerControlClient: Sendable {
     /// account not one of the plugin's gateway accounts) or the answer is not one.
     func send(_ commands: [BrokerControlCommand]) async throws(BrokerControlError) -> [BrokerControlResult] {
         guard !commands.isEmpty else { return [] }
-        let payload: [UInt8]
-        do {
-            payload = Array(try JSONEncoder().encode(BrokerControlRequest(commands: commands)))
-        } catch {
-            throw .unreadableAnswer("the request could not be encoded: \(error)")
-        }
+        let payload = BrokerControlWriter.encode(BrokerControlRequest(commands: commands))
         let correlationData = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
         // Registered before publishing: the answer can come back before `send` gets to wait for it.
         let (answers, answer) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(1))
