@@ -45,8 +45,7 @@ final class PluginDeviceAccounts: DeviceAccounts {
         return try await turns.run(for: "accounts") { () async throws(BrokerAccountError) -> [DeviceID: String] in
             var passwords: [DeviceID: String] = [:]
             var accounts: [BrokerDeviceAccount] = []
-            for (device, groups) in devices {
-                let password = BrokerPassword.generate()
+            for ((device, groups), password) in zip(devices, BrokerPassword.generate(count: devices.count)) {
                 passwords[device] = password
                 accounts.append(
                     BrokerDeviceAccount(
