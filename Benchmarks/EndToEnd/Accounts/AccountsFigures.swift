@@ -30,9 +30,20 @@ struct AccountsFigures: Codable {
     /// whatever the accounts (each device's retained config, the broker's database saved every second).
     var probeIdleOpen: LatencyReport
     var probeDuringImportOpen: LatencyReport
+    /// The same four with the broker (and the probe) on a core of its own and the gateway on the others
+    /// (`CPUPlacement.brokerOwnCore`): the broker's own stall, without the machine's contention for cores.
+    var probeIdleOwnCore: LatencyReport
+    var probeDuringImportOwnCore: LatencyReport
+    var probeIdleOpenOwnCore: LatencyReport
+    var probeDuringImportOpenOwnCore: LatencyReport
     /// p99 during the import minus p99 idle, in ms; ≤ 1.
-    var stallP99Milliseconds: Double? {
-        guard let during = probeDuringImport.p99, let idle = probeIdle.p99 else { return nil }
+    var stallP99Milliseconds: Double? { Self.stall(probeIdle, probeDuringImport) }
+    var stallOpenP99Milliseconds: Double? { Self.stall(probeIdleOpen, probeDuringImportOpen) }
+    var stallOwnCoreP99Milliseconds: Double? { Self.stall(probeIdleOwnCore, probeDuringImportOwnCore) }
+    var stallOpenOwnCoreP99Milliseconds: Double? { Self.stall(probeIdleOpenOwnCore, probeDuringImportOpenOwnCore) }
+
+    private static func stall(_ idle: LatencyReport, _ during: LatencyReport) -> Double? {
+        guard let during = during.p99, let idle = idle.p99 else { return nil }
         return during - idle
     }
     /// Median seconds of `broadcastsPerSide` `?wait=30` broadcasts to `devices` simulated devices.
@@ -53,7 +64,8 @@ struct AccountsFigures: Codable {
     private enum CodingKeys: String, CodingKey {
         case machine, devices, largeDevices, stallRounds, importWithoutAccountsSeconds, importWithAccountsSeconds
         case largeImportWithAccountsSeconds, probeIdle, probeDuringImport, probeSamplesDuringImport, probeIdleOpen
-        case probeDuringImportOpen
+        case probeDuringImportOpen, probeIdleOwnCore, probeDuringImportOwnCore, probeIdleOpenOwnCore
+        case probeDuringImportOpenOwnCore
         case broadcastsPerSide, broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
         case brokerGrowthWithAccountsBytes
     }
@@ -85,6 +97,15 @@ struct AccountsFigures: Codable {
                 "\(format(probeIdleOpen.p50)) / \(format(probeIdleOpen.p99))", "", nil),
             row("open broker, no accounts: during \(stallRounds) imports p50 / p99 (ms)",
                 "\(format(probeDuringImportOpen.p50)) / \(format(probeDuringImportOpen.p99))", "", nil),
+            row("  open broker's stall, the same way (ms)", format(stallOpenP99Milliseconds), "", nil),
+            row("broker on a core of its own, gateway on the other(s):", "", "", nil),
+            row("  probe idle / during p99, plugin (ms)",
+                "\(format(probeIdleOwnCore.p99)) / \(format(probeDuringImportOwnCore.p99))", "", nil),
+            row("  stall, plugin (ms)", format(stallOwnCoreP99Milliseconds), "≤ 1",
+                stallOwnCoreP99Milliseconds.map { $0 <= 1 }),
+            row("  probe idle / during p99, open broker (ms)",
+                "\(format(probeIdleOpenOwnCore.p99)) / \(format(probeDuringImportOpenOwnCore.p99))", "", nil),
+            row("  stall, open broker (ms)", format(stallOpenOwnCoreP99Milliseconds), "", nil),
             row("broadcast to \(devices), open broker (s, median of \(broadcastsPerSide))", format(broadcastOpenSeconds, 3), "", nil),
             row("broadcast to \(devices), plugin (s, median of \(broadcastsPerSide))", format(broadcastPluginSeconds, 3), "", nil),
             row("  ratio plugin / open", format(broadcastRatio), "≤ 1.1", broadcastRatio <= 1.1),

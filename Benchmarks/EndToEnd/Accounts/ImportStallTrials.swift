@@ -15,6 +15,8 @@ struct ImportStallTrials {
     let rounds: Int
     /// Added to both sides' broker configuration (experiments only).
     var brokerLines: [String] = []
+    /// Where the broker, the gateway and the probe run (both sides alike).
+    var placement = CPUPlacement.shared
     let work: URL
     let logs: URL
 
@@ -41,7 +43,7 @@ struct ImportStallTrials {
 
     private func runRound(_ round: Int, access: TestBroker.Access, into outcome: inout Outcome) async throws {
         let broker = try await TestBroker(access: access, extraConfiguration: brokerLines)
-        let name = "stall-\(access == .open ? "open" : "plugin")-\(round)"
+        let name = "stall-\(placement.rawValue)-\(access == .open ? "open" : "plugin")-\(round)"
         let gateway: AccountsGateway
         let probe: BrokerStallProbe
         if access == .open {
@@ -60,6 +62,7 @@ struct ImportStallTrials {
             probe = try BrokerStallProbe(
                 port: broker.port, gateway: login, deviceID: "bench-probe", devicePassword: password)
         }
+        try placement.apply(broker: broker.pid, gateway: gateway.process.pid)
         try await probe.start()
         if !HarnessPriority.raise() { BenchLog.line("\(name): the harness's threads could not be raised (not root)") }
         outcome.idle.add(try await probe.measure(for: .seconds(5)))
@@ -78,6 +81,7 @@ struct ImportStallTrials {
                 + "broker \(used(brokerCPU, broker.pid)), gateway \(used(gatewayCPU, gateway.process.pid))")
         await probe.stop()
         HarnessPriority.reset()
+        try placement.reset()
         await gateway.stop()
         broker.stop()
     }

@@ -61,16 +61,27 @@ struct AccountsCommand: AsyncParsableCommand {
                     + "KiB; \((memory.withAccounts - memory.withoutAccounts) / largeDevices) bytes per account")
             return
         }
-        let trials = ImportStallTrials(
-            hookcast: hookcast, devices: devices, rounds: Self.stallRounds, brokerLines: stallBrokerLines, work: work,
-            logs: logs)
-        BenchLog.line("\(Self.stallRounds) imports of \(devices) devices on each side, open and plugin in turns")
-        let (openImports, pluginImports) = try await trials.run()
+        var stalls: [CPUPlacement: (open: ImportStallTrials.Outcome, plugin: ImportStallTrials.Outcome)] = [:]
+        for placement in CPUPlacement.allCases {
+            let trials = ImportStallTrials(
+                hookcast: hookcast, devices: devices, rounds: Self.stallRounds, brokerLines: stallBrokerLines,
+                placement: placement, work: work, logs: logs)
+            BenchLog.line(
+                "\(Self.stallRounds) imports of \(devices) devices on each side, open and plugin in turns, "
+                    + "placement \(placement.rawValue)")
+            stalls[placement] = try await trials.run()
+        }
+        guard let shared = stalls[.shared], let ownCore = stalls[.brokerOwnCore] else { return }
+        let (openImports, pluginImports) = shared
         if stallOnly {
-            for (name, outcome) in [("open", openImports), ("plugin", pluginImports)] {
-                print(
-                    "\(name): imports \(outcome.importSeconds.map { String(format: "%.2f", $0) }) s; probe idle "
-                        + "\(outcome.idle.report.text), during \(outcome.duringImport.report.text)")
+            for placement in CPUPlacement.allCases {
+                guard let outcomes = stalls[placement] else { continue }
+                for (name, outcome) in [("open", outcomes.open), ("plugin", outcomes.plugin)] {
+                    print(
+                        "\(placement.rawValue) \(name): imports "
+                            + "\(outcome.importSeconds.map { String(format: "%.2f", $0) }) s; probe idle "
+                            + "\(outcome.idle.report.text), during \(outcome.duringImport.report.text)")
+                }
             }
             return
         }
@@ -92,6 +103,9 @@ struct AccountsCommand: AsyncParsableCommand {
             probeIdle: pluginImports.idle.report, probeDuringImport: pluginImports.duringImport.report,
             probeSamplesDuringImport: pluginImports.duringImport.count, probeIdleOpen: openImports.idle.report,
             probeDuringImportOpen: openImports.duringImport.report,
+            probeIdleOwnCore: ownCore.plugin.idle.report, probeDuringImportOwnCore: ownCore.plugin.duringImport.report,
+            probeIdleOpenOwnCore: ownCore.open.idle.report,
+            probeDuringImportOpenOwnCore: ownCore.open.duringImport.report,
             broadcastsPerSide: Self.broadcastRepetitions, broadcastOpenSeconds: openBroadcast.median,
             broadcastPluginSeconds: pluginBroadcast.median,
             broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
