@@ -51,6 +51,9 @@ struct AccountsFigures: Codable {
     var broadcastOpenSeconds: Double
     var broadcastPluginSeconds: Double
     var broadcastsComplete: Bool
+    /// Median CPU milliseconds the broker used during one broadcast, each side.
+    var broadcastBrokerCPUOpenMilliseconds: Double
+    var broadcastBrokerCPUPluginMilliseconds: Double
     /// ≤ 1.1.
     var broadcastRatio: Double { broadcastPluginSeconds / broadcastOpenSeconds }
     /// How much the broker's resident memory grew with the `largeDevices` import, without accounts (each device's
@@ -66,7 +69,8 @@ struct AccountsFigures: Codable {
         case largeImportWithAccountsSeconds, probeIdle, probeDuringImport, probeSamplesDuringImport, probeIdleOpen
         case probeDuringImportOpen, probeIdleOwnCore, probeDuringImportOwnCore, probeIdleOpenOwnCore
         case probeDuringImportOpenOwnCore
-        case broadcastsPerSide, broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete, brokerGrowthWithoutAccountsBytes
+        case broadcastsPerSide, broadcastOpenSeconds, broadcastPluginSeconds, broadcastsComplete
+        case broadcastBrokerCPUOpenMilliseconds, broadcastBrokerCPUPluginMilliseconds, brokerGrowthWithoutAccountsBytes
         case brokerGrowthWithAccountsBytes
     }
 
@@ -110,6 +114,11 @@ struct AccountsFigures: Codable {
             row("broadcast to \(devices), plugin (s, median of \(broadcastsPerSide))", format(broadcastPluginSeconds, 3), "", nil),
             row("  ratio plugin / open", format(broadcastRatio), "≤ 1.1", broadcastRatio <= 1.1),
             row("  every device acknowledged", broadcastsComplete ? "yes" : "no", "", broadcastsComplete),
+            row("  broker CPU per broadcast, open / plugin (ms, median)",
+                "\(format(broadcastBrokerCPUOpenMilliseconds, 0)) / \(format(broadcastBrokerCPUPluginMilliseconds, 0))",
+                "", nil),
+            row("  ratio plugin / open", format(broadcastBrokerCPUPluginMilliseconds / broadcastBrokerCPUOpenMilliseconds),
+                "", nil),
             row("broker growth, \(largeDevices) devices, no accounts (MiB)",
                 format(Double(brokerGrowthWithoutAccountsBytes) / 1_048_576, 1), "", nil),
             row("broker growth, \(largeDevices) devices, with accounts (MiB)",

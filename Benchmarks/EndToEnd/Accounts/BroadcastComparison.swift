@@ -17,9 +17,17 @@ struct BroadcastComparison {
         let presence: PresenceCounter
         let fleet: BenchFleet
         var seconds: [Double] = []
+        /// The broker's CPU time during each broadcast: what the plugin's access checks add, without the spread of
+        /// a duration on a machine that also runs both fleets and gateways.
+        var brokerCPUMilliseconds: [Double] = []
         var complete = true
 
-        var median: Double { seconds.sorted()[seconds.count / 2] }
+        var median: Double { Self.median(seconds) }
+        var medianBrokerCPUMilliseconds: Double { Self.median(brokerCPUMilliseconds) }
+
+        private static func median(_ values: [Double]) -> Double {
+            values.isEmpty ? .nan : values.sorted()[values.count / 2]
+        }
     }
 
     func run() async throws -> (open: Side, plugin: Side) {
@@ -41,8 +49,17 @@ struct BroadcastComparison {
     }
 
     private func broadcast(_ side: inout Side) async throws {
+        let cpuBefore = side.broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
         let answer = try await side.gateway.broadcast(event: "bench-all", devices: devices)
-        BenchLog.line("\(side.gateway.name): broadcast to \(devices) in \(answer.took), complete: \(answer.complete)")
+        let cpuAfter = side.broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
+        var brokerCPU = "?"
+        if let cpuBefore, let cpuAfter {
+            side.brokerCPUMilliseconds.append(cpuAfter - cpuBefore)
+            brokerCPU = String(format: "%.0f", cpuAfter - cpuBefore)
+        }
+        BenchLog.line(
+            "\(side.gateway.name): broadcast to \(devices) in \(answer.took), complete: \(answer.complete), "
+                + "broker CPU \(brokerCPU) ms")
         side.seconds.append(answer.took.seconds)
         side.complete = side.complete && answer.complete
         try await Task.sleep(for: .seconds(2))

@@ -109,6 +109,8 @@ struct AccountsCommand: AsyncParsableCommand {
             broadcastsPerSide: Self.broadcastRepetitions, broadcastOpenSeconds: openBroadcast.median,
             broadcastPluginSeconds: pluginBroadcast.median,
             broadcastsComplete: openBroadcast.complete && pluginBroadcast.complete,
+            broadcastBrokerCPUOpenMilliseconds: openBroadcast.medianBrokerCPUMilliseconds,
+            broadcastBrokerCPUPluginMilliseconds: pluginBroadcast.medianBrokerCPUMilliseconds,
             brokerGrowthWithoutAccountsBytes: memory.withoutAccounts, brokerGrowthWithAccountsBytes: memory.withAccounts
         )
         print(figures.table)
@@ -118,9 +120,10 @@ struct AccountsCommand: AsyncParsableCommand {
         try encoder.encode(figures).write(to: URL(fileURLWithPath: output))
     }
 
-    /// Fifteen a side: one broadcast's time varies by ±20 % here, twice the ratio's margin, and with seven a side
-    /// the ratio of the medians still moved from 0.92 to 1.19 between runs of the same code.
-    static let broadcastRepetitions = 15
+    /// Twenty-five a side: one broadcast's time varies by ±20 % here, twice the ratio's margin. With seven a side
+    /// the ratio of the medians moved from 0.92 to 1.19 between runs of the same code; with fifteen, once
+    /// broadcasts took 0.7 s instead of 1.0, from 0.93 to 1.21 in four runs of one commit.
+    static let broadcastRepetitions = 25
 
     /// Fresh brokers the import and stall figures pool (`ImportStallTrials`).
     static let stallRounds = 3
