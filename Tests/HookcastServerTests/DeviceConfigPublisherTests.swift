@@ -41,12 +41,15 @@ struct DeviceConfigPublisherTests {
         }
     }
 
-    /// The membership changes after `publishAll` read the groups and before it publishes: the change's own publish
-    /// goes out first, and `publishAll` reads that device again instead of sending its older list after it.
-    @Test func aChangeDuringPublishAllIsNotOverwritten() async throws {
-        let (store, broker, d1) = try await Self.oneDeviceInOneGroup()
+    /// The membership changes after a publication read the groups and before it publishes (`publishAll`, or one of
+    /// some devices: an import, a group change): the change's own publish goes out first, and the publication reads
+    /// that device again instead of sending its older list after it.
+    @Test(arguments: [false, true]) func aChangeDuringAPublicationIsNotOverwritten(ofSomeDevices: Bool) async throws {
+        let (store, broker, d1) = try await Self.oneDeviceInOneGroup(gatingBulkRead: ofSomeDevices)
         let publisher = Self.publisher(broker, store)
-        let publishing = Task { await publisher.publishAll() }
+        let publishing = Task {
+            if ofSomeDevices { await publisher.publish(for: [d1]) } else { await publisher.publishAll() }
+        }
         await store.readGroups()
         try await store.base.groups.update(
             DeviceGroup(id: try GroupID("lobby"), name: "Lobby", members: [], createdAt: Self.created))
@@ -57,6 +60,7 @@ struct DeviceConfigPublisherTests {
         let sent = try broker.publishes(on: Topics.deviceConfig(d1)).map {
             try JSONDecoder().decode(DeviceConfigMessage.self, from: Data($0.payload)).groups
         }
+        #expect(sent.count == 2)
         #expect(sent.last == [])
     }
 
@@ -71,26 +75,6 @@ struct DeviceConfigPublisherTests {
         await publishing.value
 
         #expect(broker.publishes(on: Topics.deviceConfig(d1)).map(\.payload) == [[]])
-    }
-
-    /// The same for a publication of some devices (an import, a group change), which reads their groups at once
-    /// before taking each device's turn.
-    @Test func aChangeDuringAPublicationOfSomeDevicesIsNotOverwritten() async throws {
-        let (store, broker, d1) = try await Self.oneDeviceInOneGroup(gatingBulkRead: true)
-        let publisher = Self.publisher(broker, store)
-        let publishing = Task { await publisher.publish(for: [d1]) }
-        await store.readGroups()
-        try await store.base.groups.update(
-            DeviceGroup(id: try GroupID("lobby"), name: "Lobby", members: [], createdAt: Self.created))
-        await publisher.publish(for: [d1])
-        store.letGroupsAnswer()
-        await publishing.value
-
-        let sent = try broker.publishes(on: Topics.deviceConfig(d1)).map {
-            try JSONDecoder().decode(DeviceConfigMessage.self, from: Data($0.payload)).groups
-        }
-        #expect(sent.count == 2)
-        #expect(sent.last == [])
     }
 
     private static func oneDeviceInOneGroup(gatingBulkRead: Bool = false) async throws -> (
