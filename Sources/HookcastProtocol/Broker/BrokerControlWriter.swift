@@ -19,30 +19,20 @@ public enum BrokerControlWriter {
         writer.key("command")
         writer.string(command.name)
         switch command {
-        case .putDevices(let devices):
-            writer.key("devices")
-            writer.openArray()
-            for device in devices {
-                writer.openObject()
+        case .putDevices(let accounts):
+            objects(accounts, key: "devices", to: &writer) { account, writer in
                 writer.key("id")
-                writer.string(device.id.rawValue)
+                writer.string(account.id.rawValue)
                 writer.key("credential")
-                writer.string(device.credential)
-                groups(device.groups, to: &writer)
-                writer.closeObject()
+                writer.string(account.credential)
+                groups(account.groups, to: &writer)
             }
-            writer.closeArray()
         case .setGroups(let devices):
-            writer.key("devices")
-            writer.openArray()
-            for device in devices {
-                writer.openObject()
+            objects(devices, key: "devices", to: &writer) { device, writer in
                 writer.key("id")
                 writer.string(device.id.rawValue)
                 groups(device.groups, to: &writer)
-                writer.closeObject()
             }
-            writer.closeArray()
         case .deleteDevices(let ids):
             writer.key("ids")
             writer.openArray()
@@ -59,6 +49,19 @@ public enum BrokerControlWriter {
             break
         }
         writer.closeObject()
+    }
+
+    private static func objects<Item>(
+        _ items: [Item], key: StaticString, to writer: inout JSONWriter, _ fields: (Item, inout JSONWriter) -> Void
+    ) {
+        writer.key(key)
+        writer.openArray()
+        for item in items {
+            writer.openObject()
+            fields(item, &writer)
+            writer.closeObject()
+        }
+        writer.closeArray()
     }
 
     private static func groups(_ groups: [GroupID], to writer: inout JSONWriter) {
