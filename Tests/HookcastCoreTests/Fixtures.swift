@@ -56,6 +56,21 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
+/// The stores, and SQLite behind the cache the gateway puts in front of it (`CachingStore`): for repository methods
+/// the cache answers in its own way.
+enum StoreWithCacheKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite, cachedSQLite
+    var testDescription: String { rawValue }
+
+    func withStore(_ body: (any HookcastStore) async throws -> Void) async throws {
+        switch self {
+        case .memory: try await StoreKind.memory.withStore(body)
+        case .sqlite: try await StoreKind.sqlite.withStore(body)
+        case .cachedSQLite: try await StoreKind.sqlite.withStore { try await body(CachingStore(wrapping: $0)) }
+        }
+    }
+}
+
 func deviceID(_ raw: String) throws -> DeviceID { try DeviceID(raw) }
 func groupID(_ raw: String) throws -> GroupID { try GroupID(raw) }
 func eventID(_ raw: String) throws -> EventID { try EventID(raw) }

@@ -7,21 +7,8 @@ import Testing
 /// `groups(containingEach:)`, the one read that imports and group changes of many devices make instead of one a
 /// device: the same answers as the single read, in every store and through the cache.
 @Suite struct GroupMembershipReadTests {
-    enum Kind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case memory, sqlite, cachedSQLite
-        var testDescription: String { rawValue }
-
-        func withStore(_ body: (any HookcastStore) async throws -> Void) async throws {
-            switch self {
-            case .memory: try await StoreKind.memory.withStore(body)
-            case .sqlite: try await StoreKind.sqlite.withStore(body)
-            case .cachedSQLite: try await StoreKind.sqlite.withStore { try await body(CachingStore(wrapping: $0)) }
-            }
-        }
-    }
-
-    @Test(arguments: Kind.allCases)
-    func answersEachDeviceAsTheSingleReadDoes(kind: Kind) async throws {
+    @Test(arguments: StoreWithCacheKind.allCases)
+    func answersEachDeviceAsTheSingleReadDoes(kind: StoreWithCacheKind) async throws {
         try await kind.withStore { store in
             let devices = try (1...300).map { try deviceID("d\($0)") }
             for id in devices {
@@ -51,8 +38,8 @@ import Testing
         }
     }
 
-    @Test(arguments: Kind.allCases)
-    func seesAChangeMadeAfterAnEarlierRead(kind: Kind) async throws {
+    @Test(arguments: StoreWithCacheKind.allCases)
+    func seesAChangeMadeAfterAnEarlierRead(kind: StoreWithCacheKind) async throws {
         try await kind.withStore { store in
             let d1 = try deviceID("d1")
             let d2 = try deviceID("d2")

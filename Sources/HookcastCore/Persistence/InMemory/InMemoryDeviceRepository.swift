@@ -12,6 +12,35 @@ struct InMemoryDeviceRepository: DeviceRepository {
         }
     }
 
+    func insert(_ devices: [Device]) async throws {
+        try database.access { state in
+            if let taken = devices.first(where: { state.devices[$0.id] != nil }) {
+                throw StoreError.conflict("device '\(taken.id)' already exists")
+            }
+            for device in devices { state.devices[device.id] = device }
+        }
+    }
+
+    func update(_ devices: [Device]) async throws {
+        try database.access { state in
+            if let missing = devices.first(where: { state.devices[$0.id] == nil }) {
+                throw StoreError.notFound("device '\(missing.id)' does not exist")
+            }
+            for device in devices {
+                state.devices[device.id]?.name = device.name
+                state.devices[device.id]?.tags = device.tags
+            }
+        }
+    }
+
+    func find(ids: [DeviceID]) async throws -> [DeviceID: Device] {
+        try database.access { state in
+            var found: [DeviceID: Device] = [:]
+            for id in ids { if let device = state.devices[id] { found[id] = device } }
+            return found
+        }
+    }
+
     func all() async throws -> [Device] {
         try database.access { $0.devices.values.sorted { $0.id < $1.id } }
     }

@@ -13,6 +13,60 @@ struct SQLiteDeviceRepository: DeviceRepository {
         }
     }
 
+    func insert(_ devices: [Device]) async throws {
+        guard !devices.isEmpty else { return }
+        try await database.write { connection in
+            // Checked first, so the error names the device and nothing is inserted.
+            if let taken = try Self.existing(devices.map(\.id), on: connection).first {
+                throw StoreError.conflict("device '\(taken)' already exists")
+            }
+            for device in devices {
+                try connection.execute(
+                    "INSERT INTO devices (id, name, tags, created_at) VALUES (?, ?, ?, ?)",
+                    [.text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt)]
+                )
+            }
+        }
+    }
+
+    func update(_ devices: [Device]) async throws {
+        guard !devices.isEmpty else { return }
+        try await database.write { connection in
+            let existing = Set(try Self.existing(devices.map(\.id), on: connection))
+            if let missing = devices.first(where: { !existing.contains($0.id) }) {
+                throw StoreError.notFound("device '\(missing.id)' does not exist")
+            }
+            for device in devices {
+                try connection.execute(
+                    "UPDATE devices SET name = ?, tags = ? WHERE id = ?",
+                    [.text(device.name), try .json(device.tags), .text(device.id.rawValue)]
+                )
+            }
+        }
+    }
+
+    func find(ids: [DeviceID]) async throws -> [DeviceID: Device] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { connection in
+            var found: [DeviceID: Device] = [:]
+            for row in try connection.query(
+                "SELECT id, name, tags, created_at FROM devices WHERE id IN (SELECT value FROM json_each(?))",
+                [try .json(ids)]
+            ) {
+                let device = try Self.decode(row)
+                found[device.id] = device
+            }
+            return found
+        }
+    }
+
+    /// Those of `ids` that are registered, sorted.
+    private static func existing(_ ids: [DeviceID], on connection: SQLiteConnection) throws -> [DeviceID] {
+        try connection.query(
+            "SELECT id FROM devices WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [try .json(ids)]
+        ).map { row in try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) } }
+    }
+
     func all() async throws -> [Device] {
         try await database.read {
             try $0.query("SELECT id, name, tags, created_at FROM devices ORDER BY id").map(Self.decode)
