@@ -4,8 +4,9 @@ import HookcastTestSupport
 /// The import and stall figures: `rounds` times, on each side, a fresh broker (open, or secure with the plugin) and
 /// gateway, the probe idle for five seconds, then one import of `devices` devices while the probe runs.
 ///
-/// Rounds rather than one long import or several imports into the same broker: one import gives about 400
-/// probes, so its p99 is the fourth slowest and one unlucky moment of the machine decides it; and every further
+/// Rounds rather than one long import or several imports into the same broker: one import gives few probes
+/// (about 35 since an import of 10,000 takes 0.35 s), so its p99 is its slowest and one unlucky moment of the
+/// machine decides it; and every further
 /// import into the same broker grows the database mosquitto rewrites every second (`autosave_interval 1` in
 /// broker.conf), which stalls it tens of milliseconds with or without the plugin. Fresh rounds repeat the
 /// situation of the issue, a 10,000-device import into a broker, and pool its samples.
