@@ -4,8 +4,8 @@
     import Darwin
 #endif
 
-/// A generated MQTT password: 192 random bits as 32 characters of URL-safe Base64, so it survives shells and
-/// config files unquoted.
+/// A generated MQTT password: 192 random bits as 32 characters of URL-safe Base64 (a multiple of three bytes,
+/// so no padding), so it survives shells and config files unquoted.
 enum BrokerPassword {
     static let randomBytes = 24
 
@@ -18,7 +18,7 @@ enum BrokerPassword {
         let bytes = randomBytes(count * Self.randomBytes)
         return (0..<count).map { index in
             let start = index * Self.randomBytes
-            return urlSafeBase64(bytes[start..<start + Self.randomBytes])
+            return Base64URL.encode(bytes[start..<start + Self.randomBytes])
         }
     }
 
@@ -53,20 +53,5 @@ enum BrokerPassword {
             }
         #endif
         return bytes
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    /// Three bytes make four characters; `randomBytes` is a multiple of three, so there is no padding.
-    private static func urlSafeBase64(_ bytes: ArraySlice<UInt8>) -> String {
-        var characters: [UInt8] = []
-        characters.reserveCapacity(bytes.count / 3 * 4)
-        var index = bytes.startIndex
-        while index + 2 < bytes.endIndex {
-            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { characters.append(alphabet[Int(group >> UInt32(shift) & 0x3f)]) }
-            index += 3
-        }
-        return String(decoding: characters, as: UTF8.self)
     }
 }

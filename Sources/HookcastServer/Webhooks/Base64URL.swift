@@ -3,11 +3,26 @@ import Foundation
 /// Base64 in both alphabets, with or without padding: integrators encode the GET payload with whatever their
 /// language offers (`btoa`, `base64 -w0`, URL-safe variants), and the product page does not say which.
 enum Base64URL {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// URL-safe, unpadded. Written out rather than Foundation's encoding with three string replacements after
+    /// it, which cost an import of 10,000 devices with broker passwords tens of milliseconds.
+    static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var characters: [UInt8] = []
+        characters.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            // Up to three bytes make up to four characters: n bytes give n + 1.
+            var group: UInt32 = 0
+            var taken = 0
+            while taken < 3, index != bytes.endIndex {
+                group |= UInt32(bytes[index]) << UInt32(16 - 8 * taken)
+                taken += 1
+                index = bytes.index(after: index)
+            }
+            for position in 0...taken { characters.append(alphabet[Int(group >> UInt32(18 - 6 * position) & 0x3f)]) }
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Decodes standard or URL-safe Base64, padded or not. A '+' that became a space in a query string
