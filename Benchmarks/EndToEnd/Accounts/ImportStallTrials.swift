@@ -69,7 +69,8 @@ struct ImportStallTrials {
         outcome.idle.add(try await probe.measure(for: .seconds(5)))
         let brokerCPU = broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
         let gatewayCPU = ProcessCPUTime.milliseconds(of: gateway.process.pid)
-        let (during, imported) = try await probe.record { try await gateway.importDevices(1...devices) }
+        let request = try AccountsGateway.importRequest(1...devices)
+        let (during, imported) = try await probe.record { try await gateway.send(request) }
         outcome.duringImport.add(during)
         outcome.importSeconds.append(imported.took.seconds)
         // Which process kept the two cores busy during the import: the stall's likely suspects.
