@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Benchmarks only: latency percentiles without keeping every sample (HdrHistogram, as wrk2 and others use).
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The PostgreSQL store (`--store postgres://…`), and its TLS (which PostgresNIO itself depends on).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -98,6 +101,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The same repositories on PostgreSQL, apart from HookcastCore so that only what serves a gateway links
+        // PostgresNIO and its TLS.
+        .target(
+            name: "HookcastPostgres",
+            dependencies: [
+                "HookcastCore",
+                "HookcastProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -190,6 +208,18 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL server scripts/test starts, and a database of its own for each test.
+        .target(
+            name: "HookcastPostgresTestSupport",
+            dependencies: [
+                "HookcastPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/PostgresSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HookcastProtocolTests",
             dependencies: ["HookcastProtocol", "HookcastTestSupport"],
@@ -209,7 +239,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HookcastCoreTests",
-            dependencies: ["HookcastCore", "HookcastProtocol", "HookcastTestSupport"],
+            dependencies: [
+                "HookcastCore", "HookcastProtocol", "HookcastTestSupport", "HookcastPostgres",
+                "HookcastPostgresTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,6 @@
 import Foundation
+import HookcastPostgres
+import HookcastPostgresTestSupport
 import Logging
 import Testing
 
@@ -36,10 +38,11 @@ func withSQLiteStore<T>(_ body: (SQLiteStore, URL) async throws -> T) async thro
     }
 }
 
-/// Which store implementation a parameterised test runs against.
+/// Which store implementation a parameterised test runs against: the shared repository suite runs every one.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
@@ -52,6 +55,23 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return result
         case .sqlite:
             return try await withSQLiteStore { store, _ in try await body(store) }
+        case .postgres:
+            return try await withPostgresStore { store, _ in try await body(store) }
+        }
+    }
+}
+
+/// Opens a store on an empty database of the tests' PostgreSQL server, runs `body`, closes it.
+func withPostgresStore<T>(_ body: (PostgresStore, PostgresLocation) async throws -> T) async throws -> T {
+    try await SharedPostgres.withDatabase { location in
+        let store = try await PostgresStore.open(location, logger: quietLogger)
+        do {
+            let result = try await body(store, location)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
         }
     }
 }
@@ -59,7 +79,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// The stores, and SQLite behind the cache the gateway puts in front of it (`CachingStore`): for repository methods
 /// the cache answers in its own way.
 enum StoreWithCacheKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite, cachedSQLite
+    case memory, sqlite, cachedSQLite, postgres
     var testDescription: String { rawValue }
 
     func withStore(_ body: (any HookcastStore) async throws -> Void) async throws {
@@ -67,6 +87,7 @@ enum StoreWithCacheKind: String, CaseIterable, Sendable, CustomTestStringConvert
         case .memory: try await StoreKind.memory.withStore(body)
         case .sqlite: try await StoreKind.sqlite.withStore(body)
         case .cachedSQLite: try await StoreKind.sqlite.withStore { try await body(CachingStore(wrapping: $0)) }
+        case .postgres: try await StoreKind.postgres.withStore(body)
         }
     }
 }

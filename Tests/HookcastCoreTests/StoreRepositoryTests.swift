@@ -1,10 +1,12 @@
 import Foundation
+import HookcastPostgres
+import HookcastPostgresTestSupport
 import Testing
 
 @testable import HookcastCore
 @testable import HookcastProtocol
 
-/// The same behaviour checked against both stores, so the in-memory one used by router tests cannot drift.
+/// The same behaviour checked against every store (memory, SQLite, PostgreSQL), so none can drift from the others.
 @Suite struct StoreRepositoryTests {
     @Test(arguments: StoreKind.allCases)
     func devicesSupportCRUDAndConflicts(kind: StoreKind) async throws {
@@ -264,6 +266,18 @@ import Testing
                     try await store.devices.all()
                 }
                 // A second close is harmless.
+                try await store.close()
+            }
+        case .postgres:
+            try await SharedPostgres.withDatabase { location in
+                let store = try await PostgresStore.open(location, logger: quietLogger)
+                try await store.close()
+                let error = await #expect(throws: StoreError.self) { try await store.devices.all() }
+                guard case .unavailable(let message) = error else {
+                    Issue.record("expected unavailable, got \(String(describing: error))")
+                    return
+                }
+                #expect(message.contains(location.description))
                 try await store.close()
             }
         }

@@ -120,6 +120,46 @@ start_broker() {
     wait_for_port "$port" 10 || { tail -n 20 "$dir/broker.log" >&2; return 1; }
 }
 
+# The newest PostgreSQL server programs Debian's `postgresql` package installed (initdb, postgres).
+postgres_bin() {
+    local bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -x "$bin/postgres" ] || { echo "no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)" >&2; return 1; }
+    echo "$bin"
+}
+
+# start_postgres DIR PORT: a private PostgreSQL in DIR, made by initdb on first use, listening on 127.0.0.1:PORT
+# only (its socket in DIR too), with one superuser `hookcast` trusted on loopback, as the tests and the local
+# demonstration need and nothing else should. Run as root, the server runs as Debian's `postgres` user (it refuses
+# root). `postgres` is started directly, not through pg_ctl, so POSTGRES_PID is the server's own pid.
+start_postgres() {
+    local dir=$1 port=$2 bin as=()
+    bin=$(postgres_bin) || return 1
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres "$dir"
+        as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+    fi
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        "${as[@]}" "$bin/initdb" -D "$dir/data" -U hookcast --auth=trust -E UTF8 --no-locale --no-sync \
+            >> "$dir/postgres.log" 2>&1 || { tail -n 20 "$dir/postgres.log" >&2; return 1; }
+    fi
+    (cd "$dir" && exec "${as[@]}" "$bin/postgres" -D "$dir/data" -p "$port" -c listen_addresses=127.0.0.1 \
+        -c unix_socket_directories="$dir" >> "$dir/postgres.log" 2>&1) &
+    POSTGRES_PID=$!
+    wait_for_port "$port" 30 || { tail -n 20 "$dir/postgres.log" >&2; return 1; }
+}
+
+# stop_postgres PID: PostgreSQL's fast shutdown (SIGINT: clients are disconnected, work is rolled back), then
+# stop_pid's SIGTERM and SIGKILL if it still runs.
+stop_postgres() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill -INT "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+    stop_pid "$pid"
+}
+
 stop_pid() {
     local pid=$1
     [ -n "$pid" ] || return 0

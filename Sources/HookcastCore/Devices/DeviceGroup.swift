@@ -34,7 +34,7 @@ public struct DeviceGroup: Sendable, Codable, Equatable {
     }
 
     /// The error for members that are not registered devices, naming them.
-    static func unknownMembersError(_ unknown: [DeviceID]) -> ValidationError {
+    package static func unknownMembersError(_ unknown: [DeviceID]) -> ValidationError {
         let names = unknown.sorted().map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return ValidationError(
             field: "members",

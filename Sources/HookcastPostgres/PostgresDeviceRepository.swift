@@ -1,0 +1,167 @@
+import Foundation
+import HookcastCore
+import HookcastProtocol
+import PostgresNIO
+
+struct PostgresDeviceRepository: DeviceRepository {
+    let pool: PostgresPool
+    private var logger: Logger { pool.logger }
+
+    private static let columns = "id, name, tags, created_at"
+
+    func insert(_ device: Device) async throws {
+        try await insert([device], conflictMessage: "device '\(device.id)' already exists")
+    }
+
+    func insert(_ devices: [Device]) async throws {
+        guard !devices.isEmpty else { return }
+        try await insert(devices, conflictMessage: "a device of the import already exists")
+    }
+
+    /// One multi-row statement per 1,000 devices. A device registered by someone else between the check and the
+    /// insert still fails the insert (the primary key), with `conflictMessage`.
+    private func insert(_ devices: [Device], conflictMessage: String) async throws {
+        try await pool.write(conflictMessage: conflictMessage) { connection in
+            // Checked first, so the error names the device and nothing is inserted.
+            if devices.count > 1, let taken = try await existing(devices.map(\.id), connection).first {
+                throw StoreError.conflict("device '\(taken)' already exists")
+            }
+            for chunk in devices.statementChunks {
+                var statement = PostgresStatement()
+                var rows: [String] = []
+                for device in chunk {
+                    let id = statement.bind(device.id.rawValue)
+                    let name = statement.bind(device.name)
+                    let tags = try statement.bind { try $0.append(json: device.tags) }
+                    let created = statement.bind { $0.append(date: device.createdAt) }
+                    rows.append("(\(id), \(name), \(tags), \(created))")
+                }
+                try await connection.rows(
+                    statement.query("INSERT INTO devices (\(Self.columns)) VALUES " + rows.joined(separator: ", ")),
+                    logger: logger)
+            }
+        }
+    }
+
+    func update(_ device: Device) async throws {
+        try await update([device])
+    }
+
+    func update(_ devices: [Device]) async throws {
+        guard !devices.isEmpty else { return }
+        try await pool.write { connection in
+            let existing = Set(try await existing(devices.map(\.id), connection))
+            if let missing = devices.first(where: { !existing.contains($0.id) }) {
+                throw StoreError.notFound("device '\(missing.id)' does not exist")
+            }
+            for chunk in devices.statementChunks {
+                var statement = PostgresStatement()
+                var rows: [String] = []
+                for device in chunk {
+                    let id = statement.bind(device.id.rawValue)
+                    let name = statement.bind(device.name)
+                    let tags = try statement.bind { try $0.append(json: device.tags) }
+                    rows.append("(\(id), \(name), \(tags))")
+                }
+                // Of two rows for one device, UPDATE … FROM takes one: the caller's list has each device once.
+                try await connection.rows(
+                    statement.query(
+                        "UPDATE devices SET name = given.name, tags = given.tags FROM (VALUES "
+                            + rows.joined(separator: ", ") + ") AS given (id, name, tags) WHERE devices.id = given.id"),
+                    logger: logger)
+            }
+        }
+    }
+
+    func find(ids: [DeviceID]) async throws -> [DeviceID: Device] {
+        guard !ids.isEmpty else { return [:] }
+        let raw = ids.map(\.rawValue)
+        return try await pool.read { connection in
+            var found: [DeviceID: Device] = [:]
+            for row in try await connection.rows(
+                "SELECT id, name, tags, created_at FROM devices WHERE id = ANY(\(raw))", logger: logger)
+            {
+                let device = try Self.decode(row)
+                found[device.id] = device
+            }
+            return found
+        }
+    }
+
+    /// Those of `ids` that are registered, sorted.
+    private func existing(_ ids: [DeviceID], _ connection: PostgresConnection) async throws -> [DeviceID] {
+        let raw = ids.map(\.rawValue)
+        return try await connection.rows(
+            "SELECT id FROM devices WHERE id = ANY(\(raw)) ORDER BY id COLLATE \"C\"", logger: logger
+        ).map { row in try row.values().identifier("id") { raw throws(ValidationError) in try DeviceID(raw) } }
+    }
+
+    func all() async throws -> [Device] {
+        try await pool.read { connection in
+            try await connection.rows(
+                "SELECT id, name, tags, created_at FROM devices ORDER BY id COLLATE \"C\"", logger: logger
+            ).map(Self.decode)
+        }
+    }
+
+    func find(id: DeviceID) async throws -> Device? {
+        try await pool.read { connection in
+            try await connection.rows(
+                "SELECT id, name, tags, created_at FROM devices WHERE id = \(id.rawValue)", logger: logger
+            ).first.map(Self.decode)
+        }
+    }
+
+    /// Group memberships go with the device through the foreign key's ON DELETE CASCADE.
+    func delete(id: DeviceID) async throws -> Bool {
+        try await pool.write { connection in
+            try await !connection.rows("DELETE FROM devices WHERE id = \(id.rawValue) RETURNING id", logger: logger)
+                .isEmpty
+        }
+    }
+
+    func allIDs() async throws -> [DeviceID] {
+        try await pool.read { connection in
+            try await connection.rows("SELECT id FROM devices ORDER BY id COLLATE \"C\"", logger: logger).map { row in
+                try row.values().identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+            }
+        }
+    }
+
+    func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
+        guard !credentials.isEmpty else { return }
+        let ids = credentials.keys.map(\.rawValue)
+        let hashes = credentials.keys.map { credentials[$0] ?? "" }
+        try await pool.write { connection in
+            try await connection.rows(
+                """
+                UPDATE devices SET broker_credential = given.credential
+                FROM UNNEST(\(ids)::text[], \(hashes)::text[]) AS given (id, credential) WHERE devices.id = given.id
+                """, logger: logger)
+        }
+    }
+
+    func brokerCredentials() async throws -> [DeviceID: String] {
+        try await pool.read { connection in
+            var credentials: [DeviceID: String] = [:]
+            for row in try await connection.rows(
+                "SELECT id, broker_credential FROM devices WHERE broker_credential IS NOT NULL", logger: logger)
+            {
+                let values = row.values()
+                let id = try values.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+                credentials[id] = try values.string("broker_credential")
+            }
+            return credentials
+        }
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> Device {
+        let values = row.values()
+        return Device(
+            id: try values.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) },
+            name: try values.string("name"),
+            tags: try values.json([String].self, "tags"),
+            createdAt: try values.date("created_at")
+        )
+    }
+}

@@ -1,0 +1,151 @@
+/// The PostgreSQL schema, as migrations applied in order. It starts where the SQLite schema is after its fifteenth
+/// migration, with the same tables and columns, so both stores hold the same things the same way: dates as Unix
+/// milliseconds (BIGINT), structured values as the JSON text the gateway wrote (TEXT, so what is read back is what
+/// was written), ids of devices, groups and events as text, command and key ids as `uuid`.
+struct PostgresMigration: Sendable {
+    let version: Int
+    let statements: [String]
+}
+
+extension PostgresMigration {
+    /// Every migration, in order. Append new ones; never edit one that has shipped.
+    static let all: [PostgresMigration] = [initialSchema]
+
+    static let initialSchema = PostgresMigration(
+        version: 1,
+        statements: [
+            """
+            CREATE TABLE api_keys (
+                id uuid PRIMARY KEY,
+                name TEXT NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                scope TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_used_at BIGINT,
+                masked_key TEXT NOT NULL,
+                secret_hash BYTEA NOT NULL UNIQUE,
+                encrypted_secret BYTEA NOT NULL,
+                require_signature BOOLEAN NOT NULL DEFAULT FALSE,
+                rate_limit TEXT,
+                signing_secret BYTEA,
+                previous_signing_secret BYTEA,
+                previous_signing_secret_expires_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                broker_credential TEXT
+            )
+            """,
+            "CREATE TABLE device_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES device_groups (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, device_id)
+            )
+            """,
+            "CREATE INDEX group_members_device ON group_members (device_id)",
+            """
+            CREATE TABLE actions (
+                event_id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                function TEXT NOT NULL,
+                params TEXT NOT NULL,
+                target TEXT NOT NULL,
+                ttl_seconds INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            // `seq` orders commands issued in the same millisecond.
+            """
+            CREATE TABLE commands (
+                id uuid PRIMARY KEY,
+                seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+                event_id TEXT NOT NULL,
+                action_name TEXT NOT NULL,
+                function TEXT NOT NULL,
+                params TEXT NOT NULL,
+                sensor_data TEXT,
+                target TEXT NOT NULL,
+                expected_devices TEXT NOT NULL,
+                issued_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                api_key_id uuid,
+                source TEXT NOT NULL,
+                published_at BIGINT,
+                publish_error TEXT,
+                settled BOOLEAN NOT NULL DEFAULT FALSE,
+                extra_acknowledgements INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE INDEX commands_issued_at ON commands (issued_at, seq)",
+            """
+            CREATE INDEX commands_unpublished ON commands (issued_at, seq)
+            WHERE published_at IS NULL AND publish_error IS NULL
+            """,
+            """
+            CREATE INDEX commands_unsettled ON commands (issued_at, seq)
+            WHERE NOT settled AND published_at IS NOT NULL
+            """,
+            """
+            CREATE TABLE command_deliveries (
+                command_id uuid NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                executed_at BIGINT,
+                received_at BIGINT NOT NULL,
+                PRIMARY KEY (command_id, device_id)
+            )
+            """,
+            """
+            CREATE TABLE device_last_acknowledgements (
+                device_id TEXT PRIMARY KEY,
+                command_id uuid NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                executed_at BIGINT,
+                received_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE device_presence (
+                device_id TEXT PRIMARY KEY,
+                online BOOLEAN NOT NULL,
+                since BIGINT NOT NULL,
+                agent_version TEXT,
+                state TEXT,
+                state_reported_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE idempotency_keys (
+                api_key_id uuid NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                command_id uuid NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (api_key_id, key)
+            )
+            """,
+            "CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)",
+            "CREATE TABLE emergency_states (scope TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+            """
+            CREATE TABLE command_redeliveries (
+                command_id uuid NOT NULL REFERENCES commands (id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_sent_at BIGINT NOT NULL,
+                PRIMARY KEY (command_id, device_id)
+            )
+            """,
+        ]
+    )
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import HookcastCore
+@testable import HookcastProtocol
+
+@Suite("Idempotent command inserts")
+struct IdempotentInsertTests {
+    @Test(
+        "A key is remembered within the retention and forgotten after it, in every store", arguments: StoreKind.allCases
+    )
+    func retention(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let apiKeyID = UUID()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            func command() throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: start,
+                    expiresAt: start.addingTimeInterval(60), apiKeyID: apiKeyID, source: .webhook)
+            }
+            let first = try command()
+            let record = IdempotencyRecord(
+                apiKeyID: apiKeyID, key: "k", fingerprint: "f", commandID: first.id, createdAt: start)
+            #expect(try await store.commands.insert(first, idempotency: record) == .inserted)
+            let retry = try command()
+            var later = record
+            later.commandID = retry.id
+            later.createdAt = start.addingTimeInterval(3600)
+            #expect(try await store.commands.insert(retry, idempotency: later) == .existing(record))
+            #expect(try await store.commands.count() == 1)
+            later.createdAt = start.addingTimeInterval(IdempotencyRecord.retention + 1)
+            #expect(try await store.commands.insert(retry, idempotency: later) == .inserted)
+            #expect(try await store.commands.count() == 2)
+            try await store.close()
+        }
+    }
+}
+
+@Suite("Unsettled commands")
+struct ActiveCommandTests {
+    @Test(
+        "Only published, unexpired, unsettled commands are returned, oldest first, in every store",
+        arguments: StoreKind.allCases)
+    func active(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func command(issued: TimeInterval, ttl: TimeInterval) throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: now.addingTimeInterval(issued),
+                    expiresAt: now.addingTimeInterval(issued + ttl), apiKeyID: nil, source: .webhook)
+            }
+            let older = try command(issued: -20, ttl: 60)
+            let newer = try command(issued: -10, ttl: 60)
+            let expired = try command(issued: -30, ttl: 10)
+            let unpublished = try command(issued: -5, ttl: 60)
+            for item in [older, newer, expired, unpublished] { try await store.commands.insert(item) }
+            for item in [older, newer, expired] { try await store.commands.markPublished(id: item.id, at: now) }
+            #expect(
+                try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id) == [
+                    older.id, newer.id,
+                ])
+            #expect(try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 1).map(\.id) == [older.id])
+            #expect(
+                try await store.commands.unsettled(at: now, issuedBefore: now.addingTimeInterval(-15), limit: 10)
+                    .map(\.id) == [older.id])
+            try await store.commands.markSettled([older.id])
+            #expect(try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id) == [newer.id])
+            try await store.close()
+        }
+    }
+
+    @Test(
+        "A device command is settled by its device's answer; a broadcast is not settled by one answer, in every store",
+        arguments: StoreKind.allCases)
+    func settledByAnswer(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let one = try DeviceID("one")
+            let two = try DeviceID("two")
+            func command(_ target: ActionTarget, _ devices: [DeviceID]) throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: target, expectedDevices: devices, issuedAt: now.addingTimeInterval(-5),
+                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook, publishedAt: now)
+            }
+            let single = try command(.device(one), [one])
+            let broadcast = try command(.all, [one, two])
+            let stranger = try command(.device(two), [two])
+            try await store.commands.insert([single, broadcast, stranger])
+            func answer(_ command: Command, from device: DeviceID) -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command.id, deviceID: device, state: .ok, detail: nil, executedAt: now, receivedAt: now)
+            }
+            // `one` answering `stranger` is an extra answer, not the one it waits for.
+            _ = try await store.deliveries.record([
+                answer(single, from: one), answer(broadcast, from: one), answer(stranger, from: one),
+            ])
+            let left = try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10).map(\.id)
+            #expect(Set(left) == [broadcast.id, stranger.id])
+            try await store.close()
+        }
+    }
+}
+
+@Suite("Group commit of commands")
+struct BatchInsertTests {
+    @Test(
+        "A batch is stored whole, or not at all when one of its commands conflicts, in every store",
+        arguments: StoreKind.allCases)
+    func allOrNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func command() throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: now,
+                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook)
+            }
+            let batch = try (0..<3).map { _ in try command() }
+            try await store.commands.insert(batch)
+            #expect(try await store.commands.count() == 3)
+            let fresh = try command()
+            await #expect(throws: StoreError.self) { try await store.commands.insert([fresh, batch[0]]) }
+            #expect(try await store.commands.count() == 3)
+            #expect(try await store.commands.find(id: fresh.id) == nil)
+            try await store.close()
+        }
+    }
+}
