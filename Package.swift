@@ -123,6 +123,7 @@ let package = Package(
             name: "HookcastServer",
             dependencies: [
                 "HookcastCore",
+                "HookcastPostgres",
                 "HookcastProtocol",
                 "Mosquitto",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -264,6 +265,7 @@ let package = Package(
                 "HookcastDevice",
                 "Mosquitto",
                 "HookcastTestSupport",
+                "HookcastPostgresTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

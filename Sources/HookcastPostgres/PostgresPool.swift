@@ -12,17 +12,29 @@ final class PostgresPool: Sendable {
     let logger: Logger
     private let running: Task<Void, Never>
 
-    init(location: PostgresLocation, logger: Logger) {
+    private init(location: PostgresLocation, logger: Logger, client: PostgresClient, running: Task<Void, Never>) {
         self.location = location
         self.logger = logger
+        self.client = client
+        self.running = running
+    }
+
+    /// Makes the pool and starts its `run()`, which the pool needs before it lends a connection (a lease asked
+    /// for before it started waits, with a warning in the log).
+    static func start(location: PostgresLocation, logger: Logger) async -> PostgresPool {
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: location.tls)
         configuration.options.maximumConnections = location.maximumConnections
         configuration.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        running = Task { await client.run() }
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        let running = Task {
+            starting.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return PostgresPool(location: location, logger: logger, client: client, running: running)
     }
 
     /// Closes every connection; later calls fail.

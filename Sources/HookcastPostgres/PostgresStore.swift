@@ -38,7 +38,7 @@ public final class PostgresStore: HookcastStore {
         _ location: PostgresLocation, exclusive: Bool = true, logger: Logger
     ) async throws -> PostgresStore {
         let gatewayLock = exclusive ? try await PostgresGatewayLock.acquire(location, logger: logger) : nil
-        let pool = PostgresPool(location: location, logger: logger)
+        let pool = await PostgresPool.start(location: location, logger: logger)
         do {
             let applied = try await PostgresMigrator(migrations: PostgresMigration.all, logger: logger).migrate(pool)
             logger.info("Opened database", metadata: ["store": "\(location)"])

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastPostgres
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -23,8 +24,9 @@ public func buildApplication(
         if let provided = storeOverride {
             store = provided
         } else {
-            // Cached reads are safe here: the data directory lock makes this process the database's only writer.
-            store = CachingStore(wrapping: try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger))
+            // Cached reads are safe here: the data directory lock (for PostgreSQL, the store's own gateway lock)
+            // makes this process the database's only writer.
+            store = CachingStore(wrapping: try await openStore(configuration.store, dataDirectory, logger))
         }
     } catch {
         lock.release()
@@ -37,6 +39,15 @@ public func buildApplication(
         try? await store.close()
         lock.release()
         throw error
+    }
+}
+
+private func openStore(
+    _ location: StoreLocation, _ dataDirectory: URL, _ logger: Logger
+) async throws -> any HookcastStore {
+    switch location {
+    case .sqlite: try await SQLiteStore.open(dataDirectory: dataDirectory, logger: logger)
+    case .postgres(let database): try await PostgresStore.open(database, logger: logger)
     }
 }
 

@@ -8,6 +8,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 lets the system choose (tests).
     public var port: Int
     public var dataDirectory: URL
+    /// Where the records are kept: the SQLite file in `dataDirectory`, or a PostgreSQL database.
+    public var store: StoreLocation = .sqlite
     public var mqttHost: String
     public var mqttPort: Int
     public var mqttUsername: String?

@@ -20,6 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory, created on first start (HOOKCAST_DATA_DIR).")
     var dataDirectory: String = Environment.value("HOOKCAST_DATA_DIR") ?? "data"
 
+    @Option(
+        name: .customLong("store"),
+        help: """
+            Where the records are kept: sqlite (the file in the data directory) or \
+            postgres://USER@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require&pool_size=N] (HOOKCAST_STORE). \
+            The password goes in HOOKCAST_STORE_PASSWORD (or in HOOKCAST_STORE), not on the command line.
+            """)
+    var store: String = Environment.value("HOOKCAST_STORE") ?? "sqlite"
+
     @Option(name: .customLong("mqtt-host"), help: "MQTT broker host (HOOKCAST_MQTT_HOST).")
     var mqttHost: String = Environment.value("HOOKCAST_MQTT_HOST") ?? "127.0.0.1"
 
@@ -133,6 +142,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(AdminTokenError.tooShort.description)
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+        do {
+            _ = try storeLocation()
+        } catch {
+            throw ValidationError("--store: \(error)")
+        }
+    }
+
+    /// `--store` with the password from HOOKCAST_STORE_PASSWORD when the URL has none.
+    func storeLocation() throws -> StoreLocation {
+        try StoreLocation(option: store, password: Environment.value("HOOKCAST_STORE_PASSWORD"))
     }
 
     func run() async throws {
@@ -159,6 +178,15 @@ struct ServeCommand: AsyncParsableCommand {
             maximumConcurrentRequests: maximumConcurrentRequests,
             maximumWaitsPerKey: maximumWaitsPerKey > 0 ? maximumWaitsPerKey : nil
         )
+        configuration.store = try storeLocation()
+        // The URL came from the command line (not HOOKCAST_STORE) with a password in it.
+        if store != Environment.value("HOOKCAST_STORE"), (try? StoreLocation(option: store))?.hasPassword == true {
+            logger.warning(
+                """
+                The store's password is on the command line, where every user of this machine can read it (ps); \
+                give it in HOOKCAST_STORE_PASSWORD or HOOKCAST_STORE instead.
+                """)
+        }
         configuration.metricsAddress = (metricsAddress ?? Environment.value("HOOKCAST_METRICS_ADDRESS")).flatMap {
             MetricsAddress($0)
         }

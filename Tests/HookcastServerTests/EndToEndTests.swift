@@ -2,6 +2,7 @@ import Foundation
 import HookcastCore
 import HookcastDevice
 import HookcastProtocol
+import HookcastServer
 import HookcastTestSupport
 import Testing
 
@@ -30,12 +31,18 @@ struct EndToEndTests {
         try await gateway.postWebhook(key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
     }
 
-    @Test("Device, group and all targets reach every agent once, and each command ends all ok")
-    func everyTargetKind() async throws {
+    @Test(
+        "Device, group and all targets reach every agent once, and each command ends all ok, on either store",
+        arguments: GatewayStoreKind.allCases)
+    func everyTargetKind(store: GatewayStoreKind) async throws {
+        try await store.withLocation { location in try await Self.everyTargetKind(on: location) }
+    }
+
+    private static func everyTargetKind(on store: StoreLocation) async throws {
         let suffix = UUID().uuidString.prefix(6)
         let ids = (1...3).map { "e2e\($0)-\(suffix)" }
         let broker = try await TestBroker()
-        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+        try await GatewayHarness.run(mqttPort: broker.port, configure: { $0.store = store }) { gateway in
             for id in ids { _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#) }
             _ = try await gateway.admin(
                 .post, "groups", #"{"id":"pair-\#(suffix)","members":["\#(ids[0])","\#(ids[1])"]}"#)
