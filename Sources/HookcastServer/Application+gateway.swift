@@ -58,14 +58,16 @@ func assembleGateway(
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(
         token: admin.token, sessions: sessions, origins: origins,
-        throttle: SignInThrottle(policy: .init(burst: configuration.adminSignInBurst)),
+        throttle: SignInThrottle(
+            policy: .init(burst: configuration.adminSignInBurst, refill: configuration.adminSignInRefill)),
         secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
     ).addRoutes(to: router)
     ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
     let api = router.group("api/v1").add(
         middleware: AdminAuthMiddleware(
             token: admin.token, sessions: sessions, origins: origins,
-            throttle: SignInThrottle(policy: .init(burst: configuration.adminSignInBurst))))
+            throttle: SignInThrottle(
+                policy: .init(burst: configuration.adminSignInBurst, refill: configuration.adminSignInRefill))))
     KeysController(keys: gateway.keys).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)

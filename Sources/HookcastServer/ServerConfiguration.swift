@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var adminToken: String?
     /// Wrong admin tokens a client address may present at once before it must wait (one more every 6 s).
     public var adminSignInBurst: Int
+    /// How often a client address earns back one wrong admin token past the burst.
+    public var adminSignInRefill: Duration = .seconds(6)
     /// The server root used in generated trigger URLs (e.g. `https://hooks.example.com`); nil uses the Host the
     /// admin request came to.
     public var publicURL: String?
