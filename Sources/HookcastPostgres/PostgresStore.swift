@@ -50,6 +50,10 @@ public final class PostgresStore: HookcastStore {
         }
     }
 
+    public func checkReachable() async throws {
+        try await pool.read { connection in try await connection.rows("SELECT 1", logger: pool.logger) }
+    }
+
     public func close() async throws {
         await pool.close()
         await gatewayLock?.release()

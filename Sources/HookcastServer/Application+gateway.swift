@@ -41,7 +41,7 @@ func assembleGateway(
     router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMappingMiddleware())
     router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
-    HealthController(broker: broker).addRoutes(to: router)
+    HealthController(broker: broker, store: store).addRoutes(to: router)
     // With a metrics address, `/metrics` is served there only (`metricsListener`).
     if configuration.metricsAddress == nil {
         MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)

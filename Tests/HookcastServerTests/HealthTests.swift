@@ -1,4 +1,5 @@
 import Foundation
+import HookcastCore
 import HookcastServer
 import HookcastTestSupport
 import Hummingbird
@@ -65,6 +66,61 @@ final class HealthTests {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
+        }
+    }
+
+    @Test(
+        "readyz answers 503 naming the store while the broker is connected but the store does not answer",
+        arguments: [UnreachableStore.Failure.refuses, .hangs])
+    func notReadyWithoutStore(failure: UnreachableStore.Failure) async throws {
+        let store = UnreachableStore(failure: failure)
+        let app = try await buildApplication(
+            configuration: configuration(mqttPort: try SharedBroker.port), store: store)
+        try await app.test(.live) { client in
+            try await withTimeout(.seconds(10), "gateway connected to the broker") {
+                while true {
+                    let health = try await client.execute(uri: "/healthz", method: .get) { String(buffer: $0.body) }
+                    if health.contains("\"broker\":\"connected\"") { return }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let body = String(buffer: response.body)
+                #expect(body.contains("\"status\":\"not_ready\""), "\(body)")
+                #expect(body.contains("\"store\":\"unreachable\""), "\(body)")
+                #expect(body.contains("\"broker\":\"connected\""), "\(body)")
+            }
+        }
+    }
+}
+
+/// A store that is there for everything but readiness's question, which it refuses or never answers (a database
+/// server that is gone, or whose connection hangs).
+final class UnreachableStore: HookcastStore {
+    enum Failure: String, Sendable, CustomTestStringConvertible {
+        case refuses, hangs
+        var testDescription: String { rawValue }
+    }
+
+    let base = InMemoryStore()
+    let failure: Failure
+
+    init(failure: Failure) { self.failure = failure }
+
+    var keys: any KeyRepository { base.keys }
+    var devices: any DeviceRepository { base.devices }
+    var groups: any GroupRepository { base.groups }
+    var actions: any ActionRepository { base.actions }
+    var commands: any CommandRepository { base.commands }
+    var deliveries: any DeliveryRepository { base.deliveries }
+    var emergencies: any EmergencyStateRepository { base.emergencies }
+    func close() async throws { try await base.close() }
+
+    func checkReachable() async throws {
+        switch failure {
+        case .refuses: throw StoreError.unavailable("connection refused")
+        case .hangs: try await Task.sleep(for: .seconds(3600))
         }
     }
 }

@@ -8,6 +8,16 @@ public protocol HookcastStore: Sendable {
     var deliveries: any DeliveryRepository { get }
     var emergencies: any EmergencyStateRepository { get }
 
+    /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
+    func checkReachable() async throws
+
     /// Releases the database; later calls fail with `StoreError.unavailable`.
     func close() async throws
+}
+
+extension HookcastStore {
+    /// A cheap read that touches the database: counting the outbox is answered from a small index.
+    public func checkReachable() async throws {
+        _ = try await commands.unpublishedCount()
+    }
 }

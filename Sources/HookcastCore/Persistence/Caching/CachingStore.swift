@@ -23,6 +23,10 @@ public final class CachingStore: HookcastStore {
     public var deliveries: any DeliveryRepository { wrapped.deliveries }
     public var emergencies: any EmergencyStateRepository { wrapped.emergencies }
 
+    public func checkReachable() async throws {
+        try await wrapped.checkReachable()
+    }
+
     public func close() async throws {
         try await wrapped.close()
     }
