@@ -130,10 +130,16 @@ struct PostgresCommandRepository: CommandRepository {
         }
     }
 
-    func unpublished(limit: Int) async throws -> [Command] {
+    func unpublished(limit: Int, issuedBefore: Date?) async throws -> [Command] {
         try await select(
-            "WHERE published_at IS NULL AND publish_error IS NULL ORDER BY issued_at, seq LIMIT $1",
-            bindings: { $0.append(max(limit, 0)) })
+            """
+            WHERE published_at IS NULL AND publish_error IS NULL AND issued_at <= $1
+            ORDER BY issued_at, seq LIMIT $2
+            """,
+            bindings: {
+                $0.append((issuedBefore ?? .distantFuture).millisecondsSince1970)
+                $0.append(max(limit, 0))
+            })
     }
 
     func unpublishedCount() async throws -> Int {

@@ -9,7 +9,7 @@ struct PostgresMigration: Sendable {
 
 extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [PostgresMigration] = [initialSchema]
+    static let all: [PostgresMigration] = [initialSchema, sharedByGateways]
 
     static let initialSchema = PostgresMigration(
         version: 1,
@@ -148,4 +148,70 @@ extension PostgresMigration {
             """,
         ]
     )
+
+    /// What several gateways on one database need (`PostgresSharing`): the settings they must agree on, and
+    /// triggers that tell every gateway of the writes it must know of, on the channel `hookcast`. A notice is
+    /// sent when its transaction commits, and payloads stay under PostgreSQL's 8,000 bytes: ids go 200 at a time.
+    static let sharedByGateways = PostgresMigration(
+        version: 2,
+        statements: [
+            "CREATE TABLE gateway_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // "a:" acknowledgements of these commands were stored; "c:" these commands were stored.
+            """
+            CREATE FUNCTION hookcast_notify_ids(prefix text, ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF ids IS NULL THEN RETURN; END IF;
+                FOR i IN 1..array_length(ids, 1) BY 200 LOOP
+                    PERFORM pg_notify('hookcast', prefix || array_to_string(ids[i:i + 199], ','));
+                END LOOP;
+            END $$
+            """,
+            """
+            CREATE FUNCTION hookcast_notify_acknowledged() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM hookcast_notify_ids('a:', (SELECT array_agg(DISTINCT command_id::text) FROM changed));
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION hookcast_notify_commands() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM hookcast_notify_ids('c:', (SELECT array_agg(id::text) FROM changed));
+                RETURN NULL;
+            END $$
+            """,
+            // "r:" and the records a gateway caches (CachedRecords' raw values); one notice per statement.
+            """
+            CREATE FUNCTION hookcast_notify_records() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('hookcast', 'r:' || TG_ARGV[0]);
+                RETURN NULL;
+            END $$
+            """,
+            // An acknowledgement is an upsert: its INSERT and UPDATE halves each have a trigger (a trigger with
+            // a transition table fires on one kind of event).
+            """
+            CREATE TRIGGER command_deliveries_inserted AFTER INSERT ON command_deliveries
+            REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_acknowledged()
+            """,
+            """
+            CREATE TRIGGER command_deliveries_updated AFTER UPDATE ON command_deliveries
+            REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_acknowledged()
+            """,
+            """
+            CREATE TRIGGER commands_inserted AFTER INSERT ON commands
+            REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_commands()
+            """,
+        ] + recordTriggers
+    )
+
+    private static let recordTriggers = [
+        ("api_keys", "keys"), ("devices", "fleet"), ("device_groups", "fleet"), ("group_members", "fleet"),
+        ("actions", "actions"),
+    ].map { table, records in
+        """
+        CREATE TRIGGER \(table)_changed AFTER INSERT OR UPDATE OR DELETE ON \(table)
+        FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_records('\(records)')
+        """
+    }
 }

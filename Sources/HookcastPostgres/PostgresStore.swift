@@ -4,8 +4,8 @@ import Logging
 
 /// A `HookcastStore` on PostgreSQL (`--store postgres://…`): the same repositories as `SQLiteStore`, over a pool
 /// of connections. Every write commits before it returns, and PostgreSQL's own `synchronous_commit` decides what
-/// that means for a crash of the database machine (on by default: flushed to its log). Call `close()` before
-/// letting go of it.
+/// that means for a crash of the database machine (on by default: flushed to its log). Several gateways may use
+/// one database at once; `sharing` is how they divide the work. Call `close()` before letting go of it.
 public final class PostgresStore: HookcastStore {
     public let keys: any KeyRepository
     public let devices: any DeviceRepository
@@ -15,13 +15,13 @@ public final class PostgresStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     let pool: PostgresPool
-    private let gatewayLock: PostgresGatewayLock?
+    private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
 
-    private init(pool: PostgresPool, gatewayLock: PostgresGatewayLock?, appliedMigrations: [Int]) {
+    private init(pool: PostgresPool, appliedMigrations: [Int]) {
         self.pool = pool
-        self.gatewayLock = gatewayLock
+        postgresSharing = PostgresSharing(location: pool.location, pool: pool, logger: pool.logger)
         self.appliedMigrations = appliedMigrations
         keys = PostgresKeyRepository(pool: pool)
         devices = PostgresDeviceRepository(pool: pool)
@@ -32,20 +32,19 @@ public final class PostgresStore: HookcastStore {
         emergencies = PostgresEmergencyStateRepository(pool: pool)
     }
 
-    /// Connects, migrates the schema and, when `exclusive`, makes sure no other gateway uses the database
-    /// (`PostgresGatewayLock`; a gateway opens it exclusively, tools and tests need not).
-    public static func open(
-        _ location: PostgresLocation, exclusive: Bool = true, logger: Logger
-    ) async throws -> PostgresStore {
-        let gatewayLock = exclusive ? try await PostgresGatewayLock.acquire(location, logger: logger) : nil
+    /// Connects and migrates the schema (once, however many gateways start together).
+    public static func open(_ location: PostgresLocation, logger: Logger) async throws -> PostgresStore {
+        // One connection of its own first: a server that is not there is reported at once, where the pool would
+        // keep a first lease waiting for up to a minute.
+        let probe = try await PostgresDirectConnection.connect(location, logger: logger)
+        try? await probe.close()
         let pool = await PostgresPool.start(location: location, logger: logger)
         do {
             let applied = try await PostgresMigrator(migrations: PostgresMigration.all, logger: logger).migrate(pool)
             logger.info("Opened database", metadata: ["store": "\(location)"])
-            return PostgresStore(pool: pool, gatewayLock: gatewayLock, appliedMigrations: applied)
+            return PostgresStore(pool: pool, appliedMigrations: applied)
         } catch {
             await pool.close()
-            await gatewayLock?.release()
             throw error
         }
     }
@@ -54,8 +53,9 @@ public final class PostgresStore: HookcastStore {
         try await pool.read { connection in try await connection.rows("SELECT 1", logger: pool.logger) }
     }
 
+    public var sharing: (any StoreSharing)? { postgresSharing }
+
     public func close() async throws {
         await pool.close()
-        await gatewayLock?.release()
     }
 }

@@ -24,8 +24,9 @@ public func buildApplication(
         if let provided = storeOverride {
             store = provided
         } else {
-            // Cached reads are safe here: the data directory lock (for PostgreSQL, the store's own gateway lock)
-            // makes this process the database's only writer.
+            // Cached reads are safe here: the data directory lock makes this process the SQLite file's only
+            // writer, and gateways sharing a PostgreSQL database tell each other what they wrote
+            // (StoreSharingService).
             store = CachingStore(wrapping: try await openStore(configuration.store, dataDirectory, logger))
         }
     } catch {
@@ -89,6 +90,10 @@ func httpServer(configuration: ServerConfiguration) -> HTTPServerBuilder {
 func assembleParts(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, lock: DataDirectoryLock? = nil
 ) async throws -> (router: Router<HookcastRequestContext>, services: [any Service]) {
+    if let sharing = store.sharing {
+        try await KeyVault.loadOrCreate(in: configuration.dataDirectory)
+            .checkShared(by: sharing, in: configuration.dataDirectory)
+    }
     let broker = try BrokerConnection(configuration: configuration, logger: logger)
     let accounts: any DeviceAccounts =
         switch configuration.deviceAccounts {
@@ -108,22 +113,33 @@ func assembleParts(
         configuration: configuration, logger: logger, gateway: gateway,
         broker: MQTTClientPublisher(client: broker.client))
 
-    let collector = AcknowledgementCollector(
-        client: broker.client,
-        earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
-            client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
-        deliveries: store.deliveries,
-        watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
-        metrics: gateway.metrics, logger: logger)
+    let collector =
+        configuration.collectsDeviceMessages
+        ? AcknowledgementCollector(
+            client: broker.client,
+            earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
+                client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
+            deliveries: store.deliveries,
+            watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
+            metrics: gateway.metrics, logger: logger) : nil
+    let sharing = store.sharing.map {
+        StoreSharingService(
+            sharing: $0, cache: store as? CachingStore, delivery: gateway.delivery, watchers: gateway.watchers,
+            live: gateway.live)
+    }
     // Shut down in reverse: the HTTP server stops first, then what reads from the broker; the delivery service
     // writes its last publish times while the broker is still connected, the group-commit writer writes what is
     // queued, and the store closes last.
+    let services: [any Service] = [
+        StoreService(store: store, lock: lock), gateway.committer, broker,
+        BrokerAccountsService(
+            client: broker.client, accounts: accounts,
+            isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),
+        gateway.delivery,
+    ]
     return (
         router,
-        [
-            StoreService(store: store, lock: lock), gateway.committer, broker,
-            BrokerAccountsService(client: broker.client, accounts: accounts), gateway.delivery, collector,
-        ] + (metrics.map { [$0] } ?? [])
+        services + (sharing.map { [$0] } ?? []) + (collector.map { [$0] } ?? []) + (metrics.map { [$0] } ?? [])
     )
 }
 

@@ -28,7 +28,7 @@ func assembleGateway(
         .init(
             broker: broker, connectionStates: connectionStates, store: store, configs: configs, emergency: emergency,
             metrics: metrics, logger: logger),
-        acknowledgementDeadline: configuration.acknowledgementDeadline)
+        acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), delivery: delivery,
         configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
@@ -41,15 +41,19 @@ func assembleGateway(
     router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMappingMiddleware())
     router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maximumConcurrentRequests))
-    HealthController(broker: broker, store: store).addRoutes(to: router)
+    HealthController(broker: broker, store: store, isLeading: { [delivery] in delivery.isLeading }).addRoutes(
+        to: router)
     // With a metrics address, `/metrics` is served there only (`metricsListener`).
     if configuration.metricsAddress == nil {
         MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
     }
     try OpenAPIController.load().addRoutes(to: router)
     WebhookController(
-        gateway: gateway, rateLimiter: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit),
-        signatureFailures: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit),
+        gateway: gateway,
+        rateLimiter: KeyRateLimiter(
+            defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
+        signatureFailures: KeyRateLimiter(
+            defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
         waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey)
     )
     .addRoutes(to: router)

@@ -43,6 +43,12 @@ public struct ServerConfiguration: Sendable {
     public var acknowledgementDeadline: Duration
     /// Each API key's token bucket, unless the key has a limit of its own.
     public var webhookRateLimit: RateLimit
+    /// Whether this gateway subscribes to the devices' acknowledgements and presence. Off only in tests that
+    /// show another gateway on the same database collecting them for it.
+    var collectsDeviceMessages = true
+    /// How many gateways share the database (behind one load balancer): each holds every key to this share of
+    /// its rate limit (`RateLimit.share(of:)`).
+    public var gatewayInstances: Int = 1
     /// Requests handled at once, over the whole server; past it, 503 with Retry-After.
     public var maximumConcurrentRequests: Int
     /// `?wait` webhooks one API key holds open at once; past it they are answered at once without the report. Nil:

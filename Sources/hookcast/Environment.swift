@@ -28,6 +28,17 @@ enum Environment {
         return parsed
     }
 
+    /// The variable parsed as the command line parses the option; nil when it is unset (the option's default then
+    /// depends on other options).
+    static func value<Value: ExpressibleByArgument>(_ name: String, as type: Value.Type) -> Value? {
+        guard let raw = value(name) else { return nil }
+        guard let parsed = Value(argument: raw) else {
+            unparsed.withLock { $0[name] = raw }
+            return nil
+        }
+        return parsed
+    }
+
     /// Throws naming every variable that was set to something its option cannot take.
     static func checkParsed() throws {
         let problems = unparsed.withLock { $0 }

@@ -63,6 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
         help: "MQTT client id of this instance; its broker session outlives restarts (HOOKCAST_MQTT_CLIENT_ID).")
     var mqttClientID: String = Environment.value("HOOKCAST_MQTT_CLIENT_ID") ?? "hookcast-gateway"
 
+    @Option(
+        name: .customLong("mqtt-session-expiry"),
+        help: """
+            Seconds the broker keeps this gateway's session, and the acknowledgements sent to it, while it is away \
+            (HOOKCAST_MQTT_SESSION_EXPIRY; default 86400, or 30 with --instances above 1: the broker goes on \
+            handing a stopped gateway its share of the acknowledgements until its session ends).
+            """)
+    var mqttSessionExpiry: UInt32? = Environment.value("HOOKCAST_MQTT_SESSION_EXPIRY", as: UInt32.self)
+
     @Option(name: .customLong("public-url"), help: "Server root for generated trigger URLs (HOOKCAST_PUBLIC_URL).")
     var publicURL: String?
 
@@ -80,6 +89,14 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("rate-burst"),
         help: "Webhooks an API key may send at once before the rate applies (HOOKCAST_RATE_BURST).")
     var rateBurst: Int = Environment.value("HOOKCAST_RATE_BURST", or: 200)
+
+    @Option(
+        name: .customLong("instances"),
+        help: """
+            How many gateways share the --store database behind one load balancer (HOOKCAST_INSTANCES): each \
+            holds every API key to that share of its rate limit.
+            """)
+    var instances: Int = Environment.value("HOOKCAST_INSTANCES", or: 1)
 
     @Option(
         name: .customLong("max-concurrent-requests"),
@@ -120,6 +137,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--rate-limit must be above 0 and --rate-burst at least 1.")
         }
+        guard instances >= 1 else {
+            throw ValidationError("--instances must be at least 1.")
+        }
         guard DeviceAccountsMode(option: deviceAccounts) != nil else {
             throw ValidationError("--device-accounts must be plugin or none.")
         }
@@ -148,6 +168,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--store: \(error)")
         }
     }
+
+    /// A gateway's session among several: mosquitto hands each member of the shared subscription its share of the
+    /// acknowledgements even while it is disconnected, and keeps them in its session until it returns or the
+    /// session ends; then the devices answer the redelivery to a gateway that is there.
+    static let sharedSessionExpiry: UInt32 = 30
 
     /// `--store` with the password from HOOKCAST_STORE_PASSWORD when the URL has none.
     func storeLocation() throws -> StoreLocation {
@@ -179,6 +204,9 @@ struct ServeCommand: AsyncParsableCommand {
             maximumWaitsPerKey: maximumWaitsPerKey > 0 ? maximumWaitsPerKey : nil
         )
         configuration.store = try storeLocation()
+        configuration.gatewayInstances = instances
+        configuration.mqttSessionExpiry =
+            mqttSessionExpiry ?? (instances > 1 ? Self.sharedSessionExpiry : configuration.mqttSessionExpiry)
         // The URL came from the command line (not HOOKCAST_STORE) with a password in it.
         if store != Environment.value("HOOKCAST_STORE"), (try? StoreLocation(option: store))?.hasPassword == true {
             logger.warning(

@@ -24,7 +24,7 @@ struct DeliveryLifecyclePublishingTests {
         lifecycle.storing(command.id)
         // The outbox read the store after the webhook's insert committed and before it published.
         lifecycle.outbox.pending = true
-        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 100))
+        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 100, minimumAge: nil))
         #expect(lifecycle.outboxRead([command], now: Self.now) == [])
         #expect(lifecycle.stored(command, brokerConnected: true, now: Self.now) == .publish)
         #expect(lifecycle.isHandling(command.id))
@@ -62,12 +62,12 @@ struct DeliveryLifecyclePublishingTests {
         #expect(!lifecycle.isHandling(command.id))
         // Not connected: ticks read nothing and scan nothing.
         #expect(lifecycle.tick(now: Self.now) == [])
-        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 100)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 100, minimumAge: nil)])
         // A repeated "connected" (no disconnect between) changes nothing.
         #expect(lifecycle.connected() == [])
         #expect(lifecycle.outboxRead([command], now: Self.now) == [.publish([command])])
         // One read at a time, and the next waits for the batch.
-        #expect(lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 100)) == false)
+        #expect(lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 100, minimumAge: nil)) == false)
         #expect(
             lifecycle.published(command.id, at: Self.now) == [.recordPublished([.init(id: command.id, at: Self.now)])])
         lifecycle.disconnected()
@@ -79,18 +79,18 @@ struct DeliveryLifecyclePublishingTests {
         var small = DeliveryLifecycle.Configuration(acknowledgementDeadline: 5)
         small.outboxBatch = 2
         var lifecycle = DeliveryLifecycle(configuration: small)
-        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 2)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 2, minimumAge: nil)])
         let batch = try (0..<2).map { _ in try makeCommand() }
         #expect(lifecycle.outboxRead(batch, now: Self.now) == [.publish(batch)])
         #expect(lifecycle.published(batch[0].id, at: Self.now).count == 1)
         #expect(lifecycle.published(batch[1].id, at: Self.now) == [])
-        #expect(lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 2)) == false)
+        #expect(lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 2, minimumAge: nil)) == false)
         let afterFirst = lifecycle.publishTimesRecorded(succeeded: true)
         #expect(afterFirst == [.recordPublished([.init(id: batch[1].id, at: Self.now)])])
-        #expect(lifecycle.publishTimesRecorded(succeeded: true) == [.readOutbox(limit: 2)])
+        #expect(lifecycle.publishTimesRecorded(succeeded: true) == [.readOutbox(limit: 2, minimumAge: nil)])
         // A short read: nothing more to read until something new is queued.
         #expect(lifecycle.outboxRead([], now: Self.now) == [])
-        #expect(!lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 2)))
+        #expect(!lifecycle.tick(now: Self.now).contains(.readOutbox(limit: 2, minimumAge: nil)))
     }
 
     @Test("A read that finds only commands someone else handles waits for a tick instead of reading again at once")
@@ -100,9 +100,9 @@ struct DeliveryLifecyclePublishingTests {
         var lifecycle = DeliveryLifecycle(configuration: small)
         let webhooks = try makeCommand()
         lifecycle.storing(webhooks.id)
-        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 1)])
+        #expect(lifecycle.connected() == [.resendRetained, .readOutbox(limit: 1, minimumAge: nil)])
         #expect(lifecycle.outboxRead([webhooks], now: Self.now) == [])
-        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 1))
+        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 1, minimumAge: nil))
     }
 
     @Test("A failed publish goes back to the outbox at the next tick; an expired one is given up")
@@ -113,7 +113,7 @@ struct DeliveryLifecyclePublishingTests {
         #expect(lifecycle.stored(command, brokerConnected: true, now: Self.now) == .publish)
         #expect(lifecycle.publishFailed(command.id) == [])
         #expect(!lifecycle.isHandling(command.id))
-        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 100))
+        #expect(lifecycle.tick(now: Self.now).first == .readOutbox(limit: 100, minimumAge: nil))
         let later = command.expiresAt.addingTimeInterval(1)
         #expect(lifecycle.outboxRead([command], now: later) == [.expire(command)])
         #expect(lifecycle.stored(command, brokerConnected: true, now: later) == .expired)
@@ -126,7 +126,7 @@ struct DeliveryLifecyclePublishingTests {
         lifecycle.storing(command.id)
         _ = lifecycle.stored(command, brokerConnected: true, now: Self.now)
         #expect(lifecycle.published(command.id, at: Self.now).count == 1)
-        #expect(lifecycle.publishTimesRecorded(succeeded: false) == [.readOutbox(limit: 100)])
+        #expect(lifecycle.publishTimesRecorded(succeeded: false) == [.readOutbox(limit: 100, minimumAge: nil)])
         #expect(lifecycle.outboxRead([command], now: Self.now) == [.publish([command])])
     }
 

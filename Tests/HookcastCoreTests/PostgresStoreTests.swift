@@ -7,8 +7,8 @@ import Testing
 @testable import HookcastPostgres
 @testable import HookcastProtocol
 
-/// What only the PostgreSQL store has: schema migration shared by several gateways, the one-gateway lock, and
-/// same-key requests arriving on two connections at once. Its repositories run the shared suite with the others.
+/// What only the PostgreSQL store has: schema migration shared by several gateways, and same-key requests
+/// arriving on two connections at once (PostgresSharingTests: how the gateways coordinate). Its repositories run the shared suite with the others.
 @Suite("PostgreSQL store")
 struct PostgresStoreTests {
     @Test("Gateways starting together migrate once; reopening applies nothing and keeps every row")
@@ -16,7 +16,7 @@ struct PostgresStoreTests {
         try await SharedPostgres.withDatabase { location in
             let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
                 for _ in 0..<3 {
-                    group.addTask { try await PostgresStore.open(location, exclusive: false, logger: quietLogger) }
+                    group.addTask { try await PostgresStore.open(location, logger: quietLogger) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -42,19 +42,6 @@ struct PostgresStoreTests {
                 try await PostgresStore.open(location, logger: quietLogger)
             }
             #expect(error?.description.contains("schema version \(newer), newer than this hookcast knows") == true)
-        }
-    }
-
-    @Test("A second gateway on the same database is refused while the first runs, and let in once it stops")
-    func oneGatewayPerDatabase() async throws {
-        try await SharedPostgres.withDatabase { location in
-            let first = try await PostgresStore.open(location, logger: quietLogger)
-            let error = await #expect(throws: StoreError.self) {
-                try await PostgresStore.open(location, logger: quietLogger)
-            }
-            #expect(error?.description.contains("another hookcast serve is using the database at \(location)") == true)
-            try await first.close()
-            try await PostgresStore.open(location, logger: quietLogger).close()
         }
     }
 

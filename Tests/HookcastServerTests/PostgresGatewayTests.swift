@@ -6,8 +6,8 @@ import HookcastTestSupport
 import Synchronization
 import Testing
 
-/// `hookcast serve --store postgres://…` as a caller sees it: what the gateway stored is there after a restart,
-/// and a second gateway cannot use the same database while the first runs.
+/// `hookcast serve --store postgres://…` as a caller sees it: what the gateway stored is there after a restart.
+/// (SharedDatabaseTests: several gateways on one database.)
 @Suite("Gateway on PostgreSQL")
 struct PostgresGatewayTests {
     @Test("Keys, actions and the command log outlive a restart of the gateway on the same database")
@@ -30,29 +30,6 @@ struct PostgresGatewayTests {
                 #expect(answer["message"] == .string("success"), "\(answer.text)")
                 let commands = try await gateway.admin(.get, "commands")
                 #expect(commands["total"] == .number(2), "\(commands.text)")
-            }
-        }
-    }
-
-    @Test("A second gateway on the same database refuses to start, naming it; the first goes on serving")
-    func secondGatewayRefused() async throws {
-        try await SharedPostgres.withDatabase { database in
-            let directory = GatewayHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            try await withGateway(directory, .postgres(database)) { (gateway: GatewayClient) async throws -> Void in
-                let other = GatewayHarness.temporaryDirectory()
-                defer { try? FileManager.default.removeItem(at: other) }
-                let error = await #expect(throws: StoreError.self) {
-                    _ = try await buildApplication(
-                        configuration: {
-                            var settings = GatewayHarness.configuration(
-                                dataDirectory: other, mqttPort: try SharedBroker.port)
-                            settings.store = .postgres(database)
-                            return settings
-                        }())
-                }
-                #expect(error?.description.contains("another hookcast serve is using the database") == true)
-                #expect(try await gateway.request(.get, "/readyz").status == .ok)
             }
         }
     }

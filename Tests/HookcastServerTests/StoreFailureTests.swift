@@ -41,7 +41,9 @@ final class CommandsUnavailableStore: HookcastStore {
         func markPublishFailed(id: UUID, error: String) async throws {
             try await base.markPublishFailed(id: id, error: error)
         }
-        func unpublished(limit: Int) async throws -> [Command] { try await base.unpublished(limit: limit) }
+        func unpublished(limit: Int, issuedBefore: Date?) async throws -> [Command] {
+            try await base.unpublished(limit: limit, issuedBefore: issuedBefore)
+        }
         func unpublishedCount() async throws -> Int { try await base.unpublishedCount() }
         func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
             try await base.unsettled(at: date, issuedBefore: issuedBefore, limit: limit)

@@ -34,6 +34,22 @@ public struct KeyVault: Sendable {
         return KeyVault(keyBytes: try file.create(fresh))
     }
 
+    /// Tells master keys apart without revealing them: an HMAC of a fixed text under the key. Gateways sharing a
+    /// database store the first one's (`StoreSharing.agree`) and refuse to start with another.
+    public var checkValue: String {
+        HMAC<SHA256>.authenticationCode(for: Data("hookcast master key check".utf8), using: key)
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Refuses a master key other than the one the gateways sharing `sharing`'s database use, the first of them
+    /// proposing its own.
+    public func checkShared(by sharing: any StoreSharing, in dataDirectory: URL) async throws {
+        let agreed = try await sharing.agree(on: "master-key-check", proposing: checkValue)
+        guard agreed == checkValue else {
+            throw KeyVaultError.masterKeyNotShared(path: dataDirectory.appendingPathComponent(Self.fileName).path)
+        }
+    }
+
     /// SHA-256 of the presented key string: what the store indexes, so look-up needs no decryption.
     public func hash(_ secret: String) -> Data {
         Data(SHA256.hash(data: Data(secret.utf8)))

@@ -5,6 +5,8 @@ public enum KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible {
     case masterKeyNotCreated(path: String, reason: String)
     case encryptionFailed
     case decryptionFailed
+    /// Gateways sharing a database must seal API keys' secrets under one master key.
+    case masterKeyNotShared(path: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,10 @@ public enum KeyVaultError: Error, Sendable, Equatable, CustomStringConvertible {
             "An API key could not be encrypted."
         case .decryptionFailed:
             "A stored API key could not be decrypted; the master key is not the one it was encrypted with."
+        case .masterKeyNotShared(let path):
+            "The master key \(path) is not the one the other gateways on this database use, and API keys they "
+                + "made could not be read here. Copy master.key from one of their data directories over this one "
+                + "before starting this gateway."
         }
     }
 }

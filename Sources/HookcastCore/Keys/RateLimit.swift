@@ -10,6 +10,15 @@ public struct RateLimit: Sendable, Equatable, Codable {
         self.burst = burst
     }
 
+    /// This limit shared out between `instances` gateways that each count alone: a caller spread evenly over them
+    /// (a round-robin load balancer) gets this limit in all. Each gateway's burst is at least 1.
+    public func share(of instances: Int) -> RateLimit {
+        guard instances > 1 else { return self }
+        return RateLimit(
+            perSecond: perSecond / Double(instances),
+            burst: max(1, Int((Double(burst) / Double(instances)).rounded(.up))))
+    }
+
     /// Refuses values that would make the bucket useless or divide by zero.
     public func validated() throws(ValidationError) -> RateLimit {
         guard perSecond.isFinite, perSecond > 0, perSecond <= 1_000_000 else {

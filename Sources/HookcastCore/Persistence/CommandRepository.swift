@@ -21,11 +21,13 @@ public protocol CommandRepository: Sendable {
     func markPublished(id: UUID, at date: Date) async throws
     /// `markPublished` for several commands in one transaction; ids that do not exist are skipped.
     func markPublished(_ publications: [(id: UUID, at: Date)]) async throws
-    /// Records that publishing was given up (e.g. expired); the command leaves `unpublished(limit:)`.
+    /// Records that publishing was given up (e.g. expired); the command leaves `unpublished(limit:issuedBefore:)`.
     /// Throws `StoreError.notFound`.
     func markPublishFailed(id: UUID, error: String) async throws
-    /// Commands not yet published and not given up, oldest first, for publishing after a broker outage.
-    func unpublished(limit: Int) async throws -> [Command]
+    /// Commands not yet published and not given up, oldest first, for publishing after a broker outage; only
+    /// those issued at or before `issuedBefore` when given (on a shared database, the leader leaves another
+    /// gateway's fresh commands to that gateway for a moment).
+    func unpublished(limit: Int, issuedBefore: Date?) async throws -> [Command]
     /// How many commands wait to be published (the backlog while the broker is away).
     func unpublishedCount() async throws -> Int
     /// Published commands that have not expired at `date` and are not settled (some expected device may still owe
@@ -33,4 +35,11 @@ public protocol CommandRepository: Sendable {
     func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command]
     /// Every expected device of these commands has answered: redelivery need not look at them again.
     func markSettled(_ ids: [UUID]) async throws
+}
+
+extension CommandRepository {
+    /// Every unpublished command, however recent.
+    public func unpublished(limit: Int) async throws -> [Command] {
+        try await unpublished(limit: limit, issuedBefore: nil)
+    }
 }

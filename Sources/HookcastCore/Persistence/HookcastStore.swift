@@ -11,6 +11,9 @@ public protocol HookcastStore: Sendable {
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws
 
+    /// How gateways sharing this database coordinate; nil when one gateway has it to itself.
+    var sharing: (any StoreSharing)? { get }
+
     /// Releases the database; later calls fail with `StoreError.unavailable`.
     func close() async throws
 }
@@ -20,4 +23,6 @@ extension HookcastStore {
     public func checkReachable() async throws {
         _ = try await commands.unpublishedCount()
     }
+
+    public var sharing: (any StoreSharing)? { nil }
 }

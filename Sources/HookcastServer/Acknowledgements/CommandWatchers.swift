@@ -104,6 +104,11 @@ final class CommandWatchers: Sendable {
         return watch
     }
 
+    /// Wakes every watch: news may have been missed (`StoreNotice.resumed`), and each waiter looks again.
+    func notifyAll() {
+        for watch in watchers.withLock({ $0.values.flatMap(\.values) }) { watch.signal() }
+    }
+
     func notify(_ commandIDs: some Sequence<UUID>) {
         let notified = watchers.withLock { watchers in
             commandIDs.flatMap { watchers[$0].map { Array($0.values) } ?? [] }

@@ -3,11 +3,16 @@ import ServiceLifecycle
 
 /// Serves the broker's answers to account changes, and reconciles the broker's accounts with the store after each
 /// (re)connect and every few minutes: whatever failed while the broker was away (a revocation, a membership
-/// change) is then applied.
+/// change) is then applied. Of gateways sharing a database only the leader reconciles, and one that takes the lead
+/// does so at once.
 struct BrokerAccountsService: Service {
     let client: MQTTClient
     let accounts: any DeviceAccounts
+    /// Whether this gateway leads (always, alone on its database).
+    var isLeading: @Sendable () -> Bool = { true }
     var interval: Duration = .seconds(300)
+    /// How often a gateway that does not lead looks whether it does now.
+    var leadershipCheck: Duration = .seconds(1)
 
     func run() async throws {
         // A service that returns early would end the whole application: without accounts to manage, it waits.
@@ -29,6 +34,11 @@ struct BrokerAccountsService: Service {
             guard client.state.isConnected else {
                 needsReconciling = true
                 await waitForBroker()
+                continue
+            }
+            guard isLeading() else {
+                needsReconciling = true
+                _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: leadershipCheck) }
                 continue
             }
             if needsReconciling || ContinuousClock.now - lastReconciled >= interval {

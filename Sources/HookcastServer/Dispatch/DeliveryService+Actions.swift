@@ -13,9 +13,10 @@ extension DeliveryService {
         case .resendRetained:
             await dependencies.configs.publishAll()
             await dependencies.emergency.publishAll()
-        case .readOutbox(let limit):
+        case .readOutbox(let limit, let minimumAge):
             do {
-                let commands = try await store.commands.unpublished(limit: limit)
+                let commands = try await store.commands.unpublished(
+                    limit: limit, issuedBefore: minimumAge.map { Date().addingTimeInterval(-$0) })
                 handle { $0.outboxRead(commands, now: Date()) }
             } catch {
                 logger.error("could not read the outbox", metadata: ["error": "\(error)"])

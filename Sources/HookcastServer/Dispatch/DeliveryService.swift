@@ -31,12 +31,24 @@ final class DeliveryService: Service, Sendable {
     private let work = AsyncStream.makeStream(of: DeliveryAction.self)
     private let tickInterval: Duration
 
+    /// How old another gateway's unpublished command must be before the leader publishes it: ample for that
+    /// gateway to publish it and store its publish time, so the two seldom both send it (when they do, devices
+    /// run a command id once).
+    static let sharedOutboxAge: TimeInterval = 3
+
+    /// `sharedStore`: other gateways use the same database, and this one does the outbox and redelivery only while
+    /// it leads (`leadershipChanged`), which it does not until told so.
     init(
-        _ dependencies: Dependencies, acknowledgementDeadline: Duration, tickInterval: Duration = .milliseconds(500)
+        _ dependencies: Dependencies, acknowledgementDeadline: Duration, sharedStore: Bool = false,
+        tickInterval: Duration = .milliseconds(500)
     ) {
         self.dependencies = dependencies
-        lifecycle = Mutex(
-            DeliveryLifecycle(configuration: .init(acknowledgementDeadline: acknowledgementDeadline.timeInterval)))
+        var configuration = DeliveryLifecycle.Configuration(
+            acknowledgementDeadline: acknowledgementDeadline.timeInterval)
+        if sharedStore { configuration.sharedOutboxAge = Self.sharedOutboxAge }
+        var lifecycle = DeliveryLifecycle(configuration: configuration)
+        if sharedStore { _ = lifecycle.leadershipChanged(leading: false) }
+        self.lifecycle = Mutex(lifecycle)
         self.tickInterval = tickInterval
     }
 
@@ -77,6 +89,13 @@ final class DeliveryService: Service, Sendable {
         guard !presence.isEmpty else { return }
         lifecycle.withLock { $0.presenceChanged(presence, at: time) }
     }
+
+    /// This gateway took or lost the lead among those sharing its database.
+    func leadershipChanged(leading: Bool) {
+        handle { $0.leadershipChanged(leading: leading) }
+    }
+
+    var isLeading: Bool { lifecycle.withLock { $0.isLeading } }
 
     // MARK: Running
 

@@ -6,6 +6,8 @@ import Hummingbird
 struct HealthController: Sendable {
     let broker: any BrokerPublishing
     let store: any HookcastStore
+    /// Whether this gateway leads among those sharing its database (always, alone on it).
+    let isLeading: @Sendable () -> Bool
     /// How long readiness waits for the store: a PostgreSQL server that is gone may take the pool's whole
     /// connect timeout to say so.
     var storeTimeout: Duration = .seconds(1)
@@ -19,6 +21,7 @@ struct HealthController: Sendable {
         let status: String
         let broker: String
         let store: String
+        let leading: Bool
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -33,7 +36,7 @@ struct HealthController: Sendable {
                 status: ready ? .ok : .serviceUnavailable,
                 response: Readiness(
                     status: ready ? "ready" : "not_ready", broker: state.description,
-                    store: storeReachable ? "reachable" : "unreachable"))
+                    store: storeReachable ? "reachable" : "unreachable", leading: isLeading()))
         }
     }
 

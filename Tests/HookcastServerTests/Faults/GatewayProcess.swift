@@ -11,16 +11,27 @@ final class GatewayProcess: @unchecked Sendable {
     let client: GatewayClient
     private let mqttPort: Int
     private let acknowledgementDeadline: Int
+    /// `--store`: nil for the SQLite file in the data directory.
+    private let store: String?
     private let clientID = "gateway-\(UUID().uuidString.prefix(8))"
     private var process: ChildProcess?
 
-    init(mqttPort: Int, acknowledgementDeadline: Int) throws {
+    /// `sharing`: another gateway on the same `store`, whose master key this one gets (as an operator copies it).
+    init(
+        mqttPort: Int, acknowledgementDeadline: Int, store: String? = nil, sharing: GatewayProcess? = nil
+    ) throws {
         port = try FreePort.find()
         dataDirectory = GatewayHarness.temporaryDirectory()
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        if let sharing {
+            try FileManager.default.copyItem(
+                at: sharing.dataDirectory.appendingPathComponent("master.key"),
+                to: dataDirectory.appendingPathComponent("master.key"))
+        }
         client = GatewayClient(port: port)
         self.mqttPort = mqttPort
         self.acknowledgementDeadline = acknowledgementDeadline
+        self.store = store
     }
 
     deinit {
@@ -34,6 +45,11 @@ final class GatewayProcess: @unchecked Sendable {
         (try? String(contentsOf: dataDirectory.appendingPathComponent("gateway.log"), encoding: .utf8)) ?? ""
     }
 
+    /// Whether it says it leads among the gateways sharing its database (false when it does not answer).
+    func isLeading() async -> Bool {
+        (try? await client.request(.get, "/readyz"))?["leading"] == .bool(true)
+    }
+
     /// Starts the process and returns once it answers HTTP (connected to the broker or not).
     func start() async throws {
         process = try ChildProcess(
@@ -44,7 +60,10 @@ final class GatewayProcess: @unchecked Sendable {
                 "--log-level", "notice",
                 // The fault suite's brokers are open (its subject is delivery, not access control).
                 "--device-accounts", "none",
-            ],
+            ]
+                // Two gateways share a store in these tests; a short session lets the broker stop handing a killed
+                // one its share of the acknowledgements soon (docs/scaling.md).
+                + (store.map { ["--store", $0, "--instances", "2", "--mqtt-session-expiry", "5"] } ?? []),
             environment: ["HOOKCAST_ADMIN_TOKEN": GatewayHarness.adminToken],
             directory: dataDirectory,
             logFile: dataDirectory.appendingPathComponent("gateway.log"))

@@ -6,17 +6,22 @@ import Testing
 
 /// Sends a numbered stream of webhooks the way a careful caller does: each with an `Idempotency-Key`, retried
 /// until answered `success`, so a retry after a crash cannot double a command. What was accepted is what the
-/// gateway promised to deliver.
+/// gateway promised to deliver. Given several gateways, it takes turns between them as a round-robin load
+/// balancer does, a retry going to the next one.
 final class WebhookStream: Sendable {
-    let gateway: GatewayClient
+    let gateways: [GatewayClient]
     let key: String
     let name: String
     private let accepted = Mutex<[Int: String]>([:])
     private let queued = Atomic<Int>(0)
     private let next = Atomic<Int>(0)
 
-    init(gateway: GatewayClient, key: String, name: String) {
-        self.gateway = gateway
+    convenience init(gateway: GatewayClient, key: String, name: String) {
+        self.init(gateways: [gateway], key: key, name: name)
+    }
+
+    init(gateways: [GatewayClient], key: String, name: String) {
+        self.gateways = gateways
         self.key = key
         self.name = name
     }
@@ -60,9 +65,12 @@ final class WebhookStream: Sendable {
             HTTPField.Name("idempotency-key")!: "\(name)-\(index)",
         ]
         return try await withTimeout(.seconds(120), "webhook \(name)-\(index) accepted") {
+            var attempt = 0
             while true {
+                let gateway = self.gateways[(index + attempt) % self.gateways.count]
+                attempt += 1
                 // A connection refused or reset (the gateway is down) and a 503 (backlog full) are retried alike.
-                if let answer = try? await self.gateway.request(
+                if let answer = try? await gateway.request(
                     .post, "/public-api/integration/webhooks", headers: headers, body: #"{"event_id":"\#(event)"}"#),
                     answer.status == .ok, let id = answer.string("command_id")
                 {

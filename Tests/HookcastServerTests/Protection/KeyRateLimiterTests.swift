@@ -18,6 +18,22 @@ import Testing
         #expect(wait == .seconds(2))
     }
 
+    @Test("Among gateways sharing a database each holds a key to its share of the limit, default or the key's own")
+    func sharedBetweenInstances() throws {
+        let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 10, burst: 5), instances: 2)
+        let key = UUID()
+        // A burst of 5 over two gateways: 3 here (rounded up, so a caller never gets less than the whole).
+        for _ in 0..<3 { #expect(limiter.take(for: key, limit: nil, now: start) == nil) }
+        // 5 per second here: the next token in 0.2 s.
+        #expect(limiter.take(for: key, limit: nil, now: start) == .milliseconds(200))
+        let own = RateLimit(perSecond: 1, burst: 1)
+        #expect(own.share(of: 2) == RateLimit(perSecond: 0.5, burst: 1))
+        #expect(own.share(of: 1) == own)
+        let other = UUID()
+        #expect(limiter.take(for: other, limit: own, now: start) == nil)
+        #expect(limiter.take(for: other, limit: own, now: start) == .seconds(2))
+    }
+
     @Test("Tokens come back at the key's rate, never above its burst")
     func refill() {
         let limiter = KeyRateLimiter(defaultLimit: RateLimit(perSecond: 100, burst: 100))

@@ -7,8 +7,9 @@ import HookcastProtocol
 public enum DeliveryAction: Sendable, Equatable {
     /// After a (re)connect: publish every device's retained config and every latched emergency state again.
     case resendRetained
-    /// Read up to `limit` unpublished commands, oldest first; report with `outboxRead` or `outboxReadFailed`.
-    case readOutbox(limit: Int)
+    /// Read up to `limit` unpublished commands, oldest first, only those at least `minimumAge` old when given;
+    /// report with `outboxRead` or `outboxReadFailed`.
+    case readOutbox(limit: Int, minimumAge: TimeInterval?)
     /// Publish these commands on their target topics, in order; report each with `published` or `publishFailed`.
     case publish([Command])
     /// Give up publishing a command that expired before it went out: record why, so it leaves the outbox.

@@ -95,11 +95,12 @@ extension DeliveryLifecycle {
     }
 
     mutating func readOutboxIfDue() -> [DeliveryAction] {
-        guard brokerConnected, !stopped, outbox.pending, !outbox.reading, !outbox.waitsForTick, outbox.batch.isEmpty
+        guard brokerConnected, !stopped, leading, outbox.pending, !outbox.reading, !outbox.waitsForTick,
+            outbox.batch.isEmpty
         else { return [] }
         outbox.reading = true
         outbox.pending = false
-        return [.readOutbox(limit: configuration.outboxBatch)]
+        return [.readOutbox(limit: configuration.outboxBatch, minimumAge: configuration.sharedOutboxAge)]
     }
 
     mutating func recordPublishTimesIfDue() -> [DeliveryAction] {

@@ -42,7 +42,7 @@ extension DeliveryLifecycle {
     /// Starts a scan if none is running: only unsettled commands past their first deadline, plus, when devices came
     /// back, the unsettled ones that concern them. A scan reads what may need sending, not the whole history.
     mutating func startScanIfDue(now: Date) -> [DeliveryAction] {
-        guard brokerConnected, !stopped, case .idle = redelivery.scan else { return [] }
+        guard brokerConnected, !stopped, leading, case .idle = redelivery.scan else { return [] }
         let cutoff = now.addingTimeInterval(-configuration.returnGrace)
         let returned = Set(redelivery.returned.filter { $0.value <= cutoff }.keys)
         for device in returned { redelivery.returned[device] = nil }

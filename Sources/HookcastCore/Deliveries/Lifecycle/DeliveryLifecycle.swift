@@ -15,6 +15,9 @@ import HookcastProtocol
 ///
 /// The store stays the source of truth for what is unpublished and who answered: after a restart, or for a command
 /// another gateway stored, the outbox and the redelivery scan find it there.
+///
+/// Of gateways sharing one database only the leader reads the outbox, scans for redelivery and re-publishes the
+/// retained state (`leadershipChanged`); every gateway publishes the commands its own webhooks store.
 public struct DeliveryLifecycle: Sendable {
     public struct Configuration: Sendable {
         /// How long a device has to answer before the command is sent to it again.
@@ -25,6 +28,10 @@ public struct DeliveryLifecycle: Sendable {
         public var outboxBatch = 100
         /// Unsettled commands looked at per redelivery scan.
         public var scanLimit = 10_000
+        /// On a database other gateways share (nil: this gateway has it to itself): the leader reads the outbox at
+        /// every tick, since other gateways' failed publishes are not reported to it, and only commands at least
+        /// this old, so a command another gateway is publishing this moment is left to that gateway.
+        public var sharedOutboxAge: TimeInterval?
 
         public init(acknowledgementDeadline: TimeInterval) {
             self.acknowledgementDeadline = acknowledgementDeadline
@@ -64,6 +71,8 @@ public struct DeliveryLifecycle: Sendable {
     let configuration: Configuration
     var brokerConnected = false
     var stopped = false
+    /// Alone on its database a gateway always leads.
+    var leading = true
     var flights: [UUID: Flight] = [:]
     var outbox = Outbox()
     var publishTimes = PublishTimes()
@@ -79,7 +88,7 @@ public struct DeliveryLifecycle: Sendable {
     public mutating func connected() -> [DeliveryAction] {
         let wasConnected = brokerConnected
         brokerConnected = true
-        guard !wasConnected, !stopped else { return [] }
+        guard !wasConnected, !stopped, leading else { return [] }
         outbox.pending = true
         outbox.waitsForTick = false
         return [.resendRetained] + readOutboxIfDue()
@@ -89,9 +98,26 @@ public struct DeliveryLifecycle: Sendable {
         brokerConnected = false
     }
 
+    // MARK: Sharing the database
+
+    /// This gateway took the lead among those sharing its database, or lost it. Taking it is like connecting:
+    /// the one that led before may have died in the middle of anything, so the retained state is sent again and
+    /// the outbox read; the next tick scans for redelivery.
+    public mutating func leadershipChanged(leading: Bool) -> [DeliveryAction] {
+        let wasLeading = self.leading
+        self.leading = leading
+        guard leading, !wasLeading, brokerConnected, !stopped else { return [] }
+        outbox.pending = true
+        outbox.waitsForTick = false
+        return [.resendRetained] + readOutboxIfDue()
+    }
+
+    public var isLeading: Bool { leading }
+
     /// A timer's beat: lets a waiting outbox read again and starts a redelivery scan when none is running.
     public mutating func tick(now: Date) -> [DeliveryAction] {
         outbox.waitsForTick = false
+        if configuration.sharedOutboxAge != nil, leading { outbox.pending = true }
         return readOutboxIfDue() + startScanIfDue(now: now)
     }
 

@@ -3,7 +3,7 @@ import HookcastProtocol
 /// Actions by event id, the lookup every webhook makes; any write forgets everything.
 struct CachedActionRepository: ActionRepository {
     private let wrapped: any ActionRepository
-    private let byEventID = ReadCache<EventID, Action?>(capacity: 100_000)
+    let byEventID = ReadCache<EventID, Action?>(capacity: 100_000)
 
     init(_ wrapped: any ActionRepository) {
         self.wrapped = wrapped

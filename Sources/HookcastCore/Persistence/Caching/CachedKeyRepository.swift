@@ -4,7 +4,7 @@ import Foundation
 /// and again by a misconfigured sender); any write, including a key's "last used" touch, forgets everything.
 struct CachedKeyRepository: KeyRepository {
     private let wrapped: any KeyRepository
-    private let byHash = ReadCache<Data, StoredAPIKey?>(capacity: 10_000)
+    let byHash = ReadCache<Data, StoredAPIKey?>(capacity: 10_000)
 
     init(_ wrapped: any KeyRepository) {
         self.wrapped = wrapped

@@ -8,16 +8,33 @@ public final class CachingStore: HookcastStore {
     public let groups: any GroupRepository
     public let actions: any ActionRepository
     private let wrapped: any HookcastStore
+    private let cachedKeys: CachedKeyRepository
+    private let cachedActions: CachedActionRepository
+    private let fleet: FleetCache
 
     public init(wrapping store: any HookcastStore) {
         wrapped = store
-        keys = CachedKeyRepository(store.keys)
-        actions = CachedActionRepository(store.actions)
+        cachedKeys = CachedKeyRepository(store.keys)
+        cachedActions = CachedActionRepository(store.actions)
+        keys = cachedKeys
+        actions = cachedActions
         // Deleting a device also removes it from its groups, and group writes decide members: one cache for both.
-        let fleet = FleetCache()
+        fleet = FleetCache()
         devices = CachedDeviceRepository(store.devices, cache: fleet)
         groups = CachedGroupRepository(store.groups, cache: fleet)
     }
+
+    /// Another gateway on the same database wrote these records (`StoreNotice.recordsChanged`): their cached
+    /// answers are dropped, and a read already under way does not put its answer back.
+    public func forgetCachedReads(of records: CachedRecords) {
+        switch records {
+        case .keys: cachedKeys.byHash.invalidate()
+        case .fleet: fleet.invalidate()
+        case .actions: cachedActions.byEventID.invalidate()
+        }
+    }
+
+    public var sharing: (any StoreSharing)? { wrapped.sharing }
 
     public var commands: any CommandRepository { wrapped.commands }
     public var deliveries: any DeliveryRepository { wrapped.deliveries }

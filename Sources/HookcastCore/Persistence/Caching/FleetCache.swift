@@ -10,12 +10,14 @@ struct FleetCache: Sendable {
 
     /// Runs a write, then forgets every answer.
     func writing<T>(_ write: () async throws -> T) async throws -> T {
-        defer {
-            devices.invalidate()
-            allDeviceIDs.invalidate()
-            groups.invalidate()
-            groupsContaining.invalidate()
-        }
+        defer { invalidate() }
         return try await write()
+    }
+
+    func invalidate() {
+        devices.invalidate()
+        allDeviceIDs.invalidate()
+        groups.invalidate()
+        groupsContaining.invalidate()
     }
 }

@@ -4,7 +4,9 @@ import Synchronization
 /// generation after it is stored, and a read that started before it does not put its (maybe older) answer in the
 /// cache: so once a write has returned, every later read sees it.
 ///
-/// Only for a store that nothing else writes to: the data directory lock guarantees that for SQLite.
+/// For a store nothing else writes to (the data directory lock guarantees that for SQLite), or whose other writers
+/// say what they wrote (`StoreNotice.recordsChanged`, from gateways sharing a PostgreSQL database), which
+/// `invalidate` then forgets a moment later.
 final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var generation = 0

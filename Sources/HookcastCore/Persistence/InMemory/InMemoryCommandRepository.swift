@@ -108,10 +108,13 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
-    func unpublished(limit: Int) async throws -> [Command] {
-        try database.access { state in
+    func unpublished(limit: Int, issuedBefore: Date?) async throws -> [Command] {
+        let cutoff = issuedBefore ?? .distantFuture
+        return try database.access { state in
             let pending = state.commands.enumerated()
-                .filter { $0.element.publishedAt == nil && $0.element.publishError == nil }
+                .filter {
+                    $0.element.publishedAt == nil && $0.element.publishError == nil && $0.element.issuedAt <= cutoff
+                }
                 .sorted { ($0.element.issuedAt, $0.offset) < ($1.element.issuedAt, $1.offset) }
                 .map(\.element)
             return Array(pending.prefix(max(limit, 0)))

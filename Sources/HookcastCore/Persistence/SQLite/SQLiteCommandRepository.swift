@@ -195,14 +195,14 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
-    func unpublished(limit: Int) async throws -> [Command] {
+    func unpublished(limit: Int, issuedBefore: Date?) async throws -> [Command] {
         try await database.read {
             try $0.query(
                 """
                 SELECT \(Self.readColumns) FROM commands WHERE published_at IS NULL AND publish_error IS NULL
-                ORDER BY issued_at, seq LIMIT ?
+                AND issued_at <= ? ORDER BY issued_at, seq LIMIT ?
                 """,
-                [.integer(max(limit, 0))]
+                [.date(issuedBefore ?? .distantFuture), .integer(max(limit, 0))]
             ).map(Self.decode)
         }
     }

@@ -1,0 +1,46 @@
+import HookcastCore
+import Logging
+import ServiceLifecycle
+
+/// For a gateway on a database other gateways share: keeps the store's link between them (`StoreSharing.run`),
+/// tells the delivery service when this gateway leads, and passes on what the others wrote: acknowledgements wake
+/// `?wait` webhooks and the console's live view here whichever gateway stored them, and changed records leave
+/// this gateway's caches.
+struct StoreSharingService: Service {
+    let sharing: any StoreSharing
+    /// Nil when the store does not cache (the tests' stores).
+    let cache: CachingStore?
+    let delivery: DeliveryService
+    let watchers: CommandWatchers
+    let live: LiveEvents
+
+    func run() async throws {
+        // Subscribed before `run` starts, so the first answers are heard.
+        let leadership = sharing.leadership()
+        let notices = sharing.notices()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await cancelWhenGracefulShutdown { await sharing.run() } }
+            group.addTask {
+                for await leading in leadership { delivery.leadershipChanged(leading: leading) }
+            }
+            group.addTask {
+                for await notice in notices { hear(notice) }
+            }
+        }
+    }
+
+    private func hear(_ notice: StoreNotice) {
+        switch notice {
+        case .acknowledged(let ids):
+            watchers.notify(ids)
+            live.commandsChanged(ids)
+        case .commandsChanged(let ids):
+            live.commandsChanged(ids)
+        case .recordsChanged(let records):
+            cache?.forgetCachedReads(of: records)
+        case .resumed:
+            for records in CachedRecords.allCases { cache?.forgetCachedReads(of: records) }
+            watchers.notifyAll()
+        }
+    }
+}
