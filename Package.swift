@@ -214,6 +214,7 @@ let package = Package(
             name: "HookcastPostgresTestSupport",
             dependencies: [
                 "HookcastPostgres",
+                "HookcastTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -18,11 +18,10 @@ struct PostgresActionRepository: ActionRepository {
             statement.bind { try $0.append(json: action.target) }, statement.bind(action.ttlSeconds),
             statement.bind { $0.append(date: action.createdAt) }, statement.bind { $0.append(date: action.updatedAt) },
         ]
+        let query = statement.query(
+            "INSERT INTO actions (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
         try await pool.write(conflictMessage: "action '\(action.eventID)' already exists") { connection in
-            try await connection.rows(
-                statement.query(
-                    "INSERT INTO actions (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))"),
-                logger: logger)
+            try await connection.rows(query, logger: logger)
         }
     }
 
@@ -38,10 +37,9 @@ struct PostgresActionRepository: ActionRepository {
     func find(eventID: EventID) async throws -> Action? {
         var statement = PostgresStatement()
         let id = statement.bind(eventID.rawValue)
+        let query = statement.query("SELECT \(Self.columns) FROM actions WHERE event_id = \(id)")
         return try await pool.read { connection in
-            try await connection.rows(
-                statement.query("SELECT \(Self.columns) FROM actions WHERE event_id = \(id)"), logger: logger
-            ).first.map(Self.decode)
+            try await connection.rows(query, logger: logger).first.map(Self.decode)
         }
     }
 
@@ -56,8 +54,9 @@ struct PostgresActionRepository: ActionRepository {
             updated_at = \(statement.bind { $0.append(date: action.updatedAt) })
         WHERE event_id = \(statement.bind(action.eventID.rawValue)) RETURNING event_id
         """
+        let query = statement.query(sql)
         let updated = try await pool.write { connection in
-            try await connection.rows(statement.query(sql), logger: logger).count
+            try await connection.rows(query, logger: logger).count
         }
         guard updated > 0 else { throw StoreError.notFound("action '\(action.eventID)' does not exist") }
     }

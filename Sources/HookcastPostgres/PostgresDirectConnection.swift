@@ -15,11 +15,11 @@ enum PostgresDirectConnection {
                 on: MultiThreadedEventLoopGroup.singleton.any(),
                 configuration: try configuration(location), id: 0, logger: logger)
         } catch {
-            throw StoreError.unavailable("PostgreSQL at \(location) could not be reached: \(reason(error)).")
+            throw StoreError.unavailable("PostgreSQL at \(location) could not be reached: \(postgresReason(error)).")
         }
     }
 
-    private static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
+    static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         switch location.sslMode {
         case .disable: tls = .disable
@@ -31,9 +31,4 @@ enum PostgresDirectConnection {
             database: location.database, tls: tls)
     }
 
-    /// PostgreSQL's message when it sent one; PSQLError's description says nothing on purpose.
-    static func reason(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return "\(error)" }
-        return error.serverInfo?[.message] ?? "\(error.code)"
-    }
 }

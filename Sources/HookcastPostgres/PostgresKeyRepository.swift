@@ -25,10 +25,10 @@ struct PostgresKeyRepository: KeyRepository {
             statement.bind { $0.append(bytes: key.encryptedPreviousSigningSecret) },
             statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) },
         ]
+        let query = statement.query(
+            "INSERT INTO api_keys (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
         try await pool.write(conflictMessage: "API key '\(record.id.lowercasedString)' already exists") { connection in
-            try await connection.rows(
-                statement.query("INSERT INTO api_keys (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))"),
-                logger: logger)
+            try await connection.rows(query, logger: logger)
         }
     }
 
@@ -68,8 +68,9 @@ struct PostgresKeyRepository: KeyRepository {
             previous_signing_secret_expires_at = \(statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) })
         WHERE id = \(statement.bind(record.id)) RETURNING id
         """
+        let query = statement.query(sql)
         let updated = try await pool.write { connection in
-            try await connection.rows(statement.query(sql), logger: logger).count
+            try await connection.rows(query, logger: logger).count
         }
         guard updated > 0 else { throw StoreError.notFound("API key '\(record.id.lowercasedString)' does not exist") }
     }

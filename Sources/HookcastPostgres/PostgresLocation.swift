@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// Where the PostgreSQL store lives: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]` (also
 /// `postgresql://`), the form libpq and most tools accept. Its description leaves the password out, so it can go
@@ -67,14 +66,6 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// `postgres://USER@HOST:PORT/DATABASE`: the password is left out.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
-
-    var tls: PostgresClient.Configuration.TLS {
-        switch sslMode {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
-        }
-    }
 }
 
 /// A `--store` URL that cannot be used; the message says what is wrong with it, never what its password is.

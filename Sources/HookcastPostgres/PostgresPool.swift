@@ -3,75 +3,79 @@ import HookcastProtocol
 import Logging
 import PostgresNIO
 
-/// The store's connections to PostgreSQL: PostgresNIO's pool, run by a task of its own, and the two ways the
-/// repositories use it (a read on any connection, a write in a transaction). Every failure leaves as a `StoreError`
-/// that names the server but never the password.
+/// The two ways the repositories use the store's connections (`PostgresConnections`): a read on any connection,
+/// a write in a transaction. Every failure leaves as a `StoreError` that names the server but never the password.
 final class PostgresPool: Sendable {
-    let client: PostgresClient
     let location: PostgresLocation
     let logger: Logger
-    private let running: Task<Void, Never>
+    private let connections: PostgresConnections
 
-    private init(location: PostgresLocation, logger: Logger, client: PostgresClient, running: Task<Void, Never>) {
+    init(location: PostgresLocation, logger: Logger) {
         self.location = location
         self.logger = logger
-        self.client = client
-        self.running = running
-    }
-
-    /// Makes the pool and starts its `run()`, which the pool needs before it lends a connection (a lease asked
-    /// for before it started waits, with a warning in the log).
-    static func start(location: PostgresLocation, logger: Logger) async -> PostgresPool {
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: location.tls)
-        configuration.options.maximumConnections = location.maximumConnections
-        configuration.options.connectTimeout = .seconds(5)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let (started, starting) = AsyncStream<Void>.makeStream()
-        let running = Task {
-            starting.finish()
-            await client.run()
-        }
-        for await _ in started {}
-        return PostgresPool(location: location, logger: logger, client: client, running: running)
+        connections = PostgresConnections(location: location, logger: logger)
     }
 
     /// Closes every connection; later calls fail.
     func close() async {
-        running.cancel()
-        await running.value
+        await connections.close()
     }
 
+    /// The longest a read or a transaction may take before the caller is answered `StoreError.unavailable` and its
+    /// connection closed (`withDeadline`): ample for a 100,000-device import, and a bound on a call that would
+    /// otherwise never return.
+    static let operationDeadline = Duration.seconds(60)
+
     /// Runs `body` on one connection, outside a transaction (each statement commits on its own).
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw storeError(error, conflictMessage: nil)
-        }
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await run(conflictMessage: nil) { connection in try await body(connection) }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. A unique violation
     /// becomes `StoreError.conflict(conflictMessage)` when one is given.
     @discardableResult
     func write<T: Sendable>(
-        conflictMessage: String? = nil, _ body: (PostgresConnection) async throws -> T
+        conflictMessage: String? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
+        try await run(conflictMessage: conflictMessage) { [logger] connection in
+            try await connection.query("BEGIN", logger: logger)
+            let result: T
+            do {
+                result = try await body(connection)
+            } catch {
+                // A connection whose transaction cannot be rolled back is in an unknown state: closed, not reused.
                 do {
-                    let result = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return result
+                    try await connection.query("ROLLBACK", logger: logger)
                 } catch {
-                    // A connection that cannot roll back is closed by the pool; the error that matters is the first.
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+                    try? await connection.close()
                 }
+                throw error
             }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+
+    /// Leases a connection, runs `operation` on it within `operationDeadline`, and gives it back; one that ran out
+    /// of time is closed and written off, since whatever still holds it may never let go.
+    private func run<T: Sendable>(
+        conflictMessage: String?, _ operation: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await connections.lease()
+        do {
+            let result = try await withDeadline(Self.operationDeadline, expired: { DeadlinePassed() }) {
+                try await operation(connection)
+            }
+            await connections.release(connection)
+            return result
+        } catch is DeadlinePassed {
+            logger.error(
+                "a PostgreSQL operation ran out of time; its connection is closed", metadata: ["store": "\(location)"])
+            await connections.writeOff(connection)
+            throw StoreError.unavailable(
+                "PostgreSQL at \(location) did not finish the operation within \(Self.operationDeadline).")
         } catch {
+            await connections.release(connection)
             throw storeError(error, conflictMessage: conflictMessage)
         }
     }
@@ -79,16 +83,24 @@ final class PostgresPool: Sendable {
     /// What the repositories throw: their own errors as they are, PostgreSQL's as `StoreError`.
     private func storeError(_ error: any Error, conflictMessage: String?) -> any Error {
         if error is StoreError || error is ValidationError || error is CancellationError { return error }
-        if let error = error as? PSQLError {
-            if let conflictMessage, error.serverInfo?[.sqlState] == PostgresErrorCode.uniqueViolation {
-                return StoreError.conflict(conflictMessage)
-            }
-            let reason = error.serverInfo?[.message] ?? "\(error.code)"
-            return StoreError.unavailable("PostgreSQL at \(location) failed: \(reason).")
+        if let conflictMessage, let error = error as? PSQLError,
+            error.serverInfo?[.sqlState] == PostgresErrorCode.uniqueViolation
+        {
+            return StoreError.conflict(conflictMessage)
         }
-        return StoreError.unavailable("PostgreSQL at \(location) failed: \(error).")
+        return StoreError.unavailable("PostgreSQL at \(location) failed: \(postgresReason(error)).")
     }
 }
+
+/// What went wrong, for a log or an error body: PostgreSQL's own message when it sent one (PSQLError's
+/// description says nothing on purpose, so as not to leak a query's values), else the error's.
+func postgresReason(_ error: any Error) -> String {
+    guard let error = error as? PSQLError else { return "\(error)" }
+    if let message = error.serverInfo?[.message] { return message }
+    return "\(error.code)" + (error.underlying.map { " (\($0))" } ?? "")
+}
+
+private struct DeadlinePassed: Error {}
 
 /// The SQLSTATE codes the store tells apart (PostgreSQL's appendix A).
 enum PostgresErrorCode {

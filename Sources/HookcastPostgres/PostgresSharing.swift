@@ -77,7 +77,7 @@ final class PostgresSharing: StoreSharing {
     }
 
     func agree(on name: String, proposing value: String) async throws -> String {
-        try await pool.write { connection in
+        try await pool.write { [logger, location] connection in
             try await connection.rows(
                 "INSERT INTO gateway_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING",
                 logger: logger)
@@ -99,7 +99,7 @@ final class PostgresSharing: StoreSharing {
             } catch {
                 logger.warning(
                     "lost the database connection gateways coordinate on; connecting again",
-                    metadata: ["store": "\(location)", "error": "\(PostgresDirectConnection.reason(error))"])
+                    metadata: ["store": "\(location)", "error": "\(postgresReason(error))"])
             }
             setLeading(false)
             guard (try? await Task.sleep(for: Self.interval)) != nil else { break }

@@ -34,11 +34,7 @@ public final class PostgresStore: HookcastStore {
 
     /// Connects and migrates the schema (once, however many gateways start together).
     public static func open(_ location: PostgresLocation, logger: Logger) async throws -> PostgresStore {
-        // One connection of its own first: a server that is not there is reported at once, where the pool would
-        // keep a first lease waiting for up to a minute.
-        let probe = try await PostgresDirectConnection.connect(location, logger: logger)
-        try? await probe.close()
-        let pool = await PostgresPool.start(location: location, logger: logger)
+        let pool = PostgresPool(location: location, logger: logger)
         do {
             let applied = try await PostgresMigrator(migrations: PostgresMigration.all, logger: logger).migrate(pool)
             logger.info("Opened database", metadata: ["store": "\(location)"])
@@ -50,7 +46,8 @@ public final class PostgresStore: HookcastStore {
     }
 
     public func checkReachable() async throws {
-        try await pool.read { connection in try await connection.rows("SELECT 1", logger: pool.logger) }
+        try await pool.read { [logger = pool.logger] connection in try await connection.rows("SELECT 1", logger: logger)
+        }
     }
 
     public var sharing: (any StoreSharing)? { postgresSharing }

@@ -34,11 +34,16 @@ public enum SharedPostgres {
 
     /// Runs one statement in `database` (the server's own `postgres` unless given), on a connection of its own.
     public static func administer(in database: String = "postgres", _ sql: String) async throws {
+        try await administer(port: try port, in: database, sql)
+    }
+
+    /// `administer` on the server at `port` (a test's own `TestPostgres`).
+    public static func administer(port: Int, in database: String = "postgres", _ sql: String) async throws {
         let logger = Logger(label: "hookcast.tests.postgres")
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(),
             configuration: .init(
-                host: "127.0.0.1", port: try port, username: "hookcast", password: nil, database: database,
+                host: "127.0.0.1", port: port, username: "hookcast", password: nil, database: database,
                 tls: .disable),
             id: 0, logger: logger)
         do {
