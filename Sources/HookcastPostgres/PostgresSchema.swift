@@ -9,7 +9,7 @@ struct PostgresMigration: Sendable {
 
 extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [PostgresMigration] = [initialSchema, sharedByGateways]
+    static let all: [PostgresMigration] = [initialSchema, sharedByGateways, consoleSessions]
 
     static let initialSchema = PostgresMigration(
         version: 1,
@@ -214,4 +214,36 @@ extension PostgresMigration {
         FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_records('\(records)')
         """
     }
+
+    /// Console sessions every gateway honours (`PostgresSharing+Sessions`); deleting one tells every gateway,
+    /// "e:" and its digest, so its open event streams end at once wherever they are.
+    static let consoleSessions = PostgresMigration(
+        version: 3,
+        statements: [
+            """
+            CREATE TABLE console_sessions (
+                digest TEXT PRIMARY KEY,
+                csrf_token TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                token_generation BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at)",
+            """
+            CREATE FUNCTION hookcast_notify_sessions_ended() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                ended record;
+            BEGIN
+                FOR ended IN SELECT digest FROM gone LOOP
+                    PERFORM pg_notify('hookcast', 'e:' || ended.digest);
+                END LOOP;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER console_sessions_deleted AFTER DELETE ON console_sessions
+            REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_sessions_ended()
+            """,
+        ]
+    )
 }

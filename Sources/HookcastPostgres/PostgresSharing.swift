@@ -37,7 +37,7 @@ final class PostgresSharing: StoreSharing {
     }
 
     private let location: PostgresLocation
-    private let pool: PostgresPool
+    let pool: PostgresPool
     private let logger: Logger
     private let listeners = Mutex(Listeners())
 
@@ -205,6 +205,7 @@ final class PostgresSharing: StoreSharing {
         case "a": return .acknowledged(body.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
         case "c": return .commandsChanged(body.split(separator: ",").compactMap { UUID(uuidString: String($0)) })
         case "r": return CachedRecords(rawValue: String(body)).map { .recordsChanged($0) }
+        case "e": return body.isEmpty ? nil : .sessionEnded(digest: String(body))
         default: return nil
         }
     }

@@ -125,7 +125,7 @@ func assembleParts(
     let sharing = store.sharing.map {
         StoreSharingService(
             sharing: $0, cache: store as? CachingStore, delivery: gateway.delivery, watchers: gateway.watchers,
-            live: gateway.live)
+            live: gateway.live, sessions: gateway.sessions)
     }
     // Shut down in reverse: the HTTP server stops first, then what reads from the broker; the delivery service
     // writes its last publish times while the broker is still connected, the group-commit writer writes what is

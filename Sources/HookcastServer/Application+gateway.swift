@@ -29,9 +29,12 @@ func assembleGateway(
             broker: broker, connectionStates: connectionStates, store: store, configs: configs, emergency: emergency,
             metrics: metrics, logger: logger),
         acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
+    let sessions = ConsoleSessions(
+        tokenGeneration: { [token = admin.token] in token.generation() }, shared: store.sharing)
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), delivery: delivery,
         configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
+        sessions: sessions,
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
         logger: logger)
@@ -57,7 +60,6 @@ func assembleGateway(
         waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey)
     )
     .addRoutes(to: router)
-    let sessions = ConsoleSessions(tokenGeneration: { [token = admin.token] in token.generation() })
     let origins = OriginCheck(publicURL: configuration.publicURL)
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(

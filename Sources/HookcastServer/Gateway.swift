@@ -18,6 +18,8 @@ struct Gateway: Sendable {
     let watchers: CommandWatchers
     /// Told of every command made, for the console's live view.
     let live: LiveEvents
+    /// The web console's signed-in sessions.
+    let sessions: ConsoleSessions
     let metrics: GatewayMetrics
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int

@@ -100,6 +100,36 @@ struct PostgresSharingTests {
         }
     }
 
+    @Test("A console session stored by one gateway is read by another; removing it tells every gateway")
+    func consoleSessions() async throws {
+        try await SharedPostgres.withDatabase { location in
+            let first = try await SharingGateway.start(location)
+            let second = try await SharingGateway.start(location)
+            let one = try #require(first.store.sharing)
+            let other = try #require(second.store.sharing)
+            let session = SharedConsoleSession(
+                digest: "ab12", csrfToken: "csrf", expiresAt: Date().addingTimeInterval(3600).roundedToMilliseconds,
+                tokenGeneration: 3)
+            let expired = SharedConsoleSession(
+                digest: "cd34", csrfToken: "old", expiresAt: Date().addingTimeInterval(-1).roundedToMilliseconds,
+                tokenGeneration: 3)
+            try await one.saveSession(expired)
+            try await one.saveSession(session)
+            #expect(try await other.session(digest: "ab12") == session)
+            // Saving clears what has ended, and every gateway hears that it did.
+            #expect(try await other.session(digest: "cd34") == nil)
+            #expect(try await other.storedSessions(among: ["ab12", "cd34", "ef56"]) == ["ab12"])
+            try await other.removeSession(digest: "ab12")
+            #expect(try await one.session(digest: "ab12") == nil)
+            for gateway in [first, second] {
+                try await gateway.waitFor("sign-out heard") { $0.notices.contains(.sessionEnded(digest: "ab12")) }
+            }
+            #expect(first.heard.notices.contains(.sessionEnded(digest: "cd34")))
+            await first.stop()
+            await second.stop()
+        }
+    }
+
     @Test("Notices are read as the triggers write them, and anything else is ignored")
     func noticePayloads() {
         let id = UUID()
@@ -107,6 +137,8 @@ struct PostgresSharingTests {
         #expect(PostgresSharing.notice("c:\(id.uuidString.lowercased()),junk") == .commandsChanged([id]))
         #expect(PostgresSharing.notice("r:keys") == .recordsChanged(.keys))
         #expect(PostgresSharing.notice("r:passwords") == nil)
+        #expect(PostgresSharing.notice("e:ab12") == .sessionEnded(digest: "ab12"))
+        #expect(PostgresSharing.notice("e:") == nil)
         #expect(PostgresSharing.notice("x:1") == nil)
         #expect(PostgresSharing.notice("no colon") == nil)
     }

@@ -76,6 +76,44 @@ struct SharedDatabaseTests {
         }
     }
 
+    @Test("A console signed in on one gateway is signed in on the other; signing out on either ends it on both")
+    func consoleSessionsAreShared() async throws {
+        try await SharedPostgres.withDatabase { database in
+            let first = GatewayHarness.temporaryDirectory()
+            let second = GatewayHarness.temporaryDirectory()
+            defer {
+                try? FileManager.default.removeItem(at: first)
+                try? FileManager.default.removeItem(at: second)
+            }
+            try await GatewayHarness.run(dataDirectory: first, configure: { $0.store = .postgres(database) }) { a in
+                try Self.copyMasterKey(from: first, to: second)
+                try await GatewayHarness.run(dataDirectory: second, configure: { $0.store = .postgres(database) }) {
+                    b in
+                    let (cookie, csrf) = try await ConsoleSessionTests.signIn(a)
+                    let onB = try await b.request(.get, "/api/v1/session", headers: [.cookie: cookie])
+                    #expect(onB.status == .ok, "\(onB.text)")
+                    #expect(onB.string("csrf_token") == csrf)
+                    #expect(try await b.request(.get, "/api/v1/keys", headers: [.cookie: cookie]).status == .ok)
+                    // Signed out on the second; the first, which made the session, hears of it.
+                    let out = try await b.request(
+                        .delete, "/api/v1/session", headers: [.cookie: cookie, ConsoleSessionTests.csrf: csrf])
+                    #expect(out.status == .noContent, "\(out.text)")
+                    try await withTimeout(.seconds(10), "the sign-out heard by the first gateway") {
+                        while try await a.request(.get, "/api/v1/keys", headers: [.cookie: cookie]).status == .ok {
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                    }
+                    #expect(
+                        try await a.request(.get, "/api/v1/keys", headers: [.cookie: cookie]).errorCode
+                            == "session_expired")
+                    #expect(
+                        try await b.request(.get, "/api/v1/session", headers: [.cookie: cookie]).errorCode
+                            == "no_session")
+                }
+            }
+        }
+    }
+
     @Test("A gateway whose master key differs from the others' on the database refuses to start, saying what to do")
     func masterKeyMustBeShared() async throws {
         try await SharedPostgres.withDatabase { database in

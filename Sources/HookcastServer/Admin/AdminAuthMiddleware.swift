@@ -30,7 +30,7 @@ struct AdminAuthMiddleware<Context: ClientAddressContext>: RouterMiddleware {
             throw APIError.unauthorized(
                 "missing_admin_token", "The admin API needs an 'Authorization: Bearer <admin token>' header.")
         }
-        guard let session = sessions.find(sessionID) else {
+        guard let session = await sessions.resolve(sessionID) else {
             throw APIError.unauthorized("session_expired", "Your console session has ended; sign in again.")
         }
         if !Self.isSafe(request.method) {

@@ -24,8 +24,9 @@ public final class AdminToken: Sendable {
         var hash: [UInt8]
         /// The file as it was when `hash` was read; nil when the hash did not come from a file.
         var stamp: FileStamp?
-        /// Counts the changes of `hash` this process has seen: console sessions remember the one they began under.
-        var generation: UInt64 = 0
+        /// Which token is in force, as console sessions remember it: taken from the hash, not counted, so every
+        /// gateway with the same token agrees (a session signed in on one is honoured by the others).
+        var generation: UInt64 { AdminToken.generation(of: hash) }
     }
 
     private let file: URL?
@@ -89,7 +90,6 @@ public final class AdminToken: Sendable {
         // Read outside the lock; a racing reader at worst reads the same file twice.
         guard let hash = Self.readHash(from: file) else { return (known.hash, known.generation) }
         return current.withLock { current in
-            if current.hash != hash { current.generation += 1 }
             current.hash = hash
             current.stamp = stamp
             return (current.hash, current.generation)
@@ -99,6 +99,11 @@ public final class AdminToken: Sendable {
     /// Which token is in force, as a number that changes when it is replaced (read again from the file first).
     func generation() -> UInt64 {
         inForce().generation
+    }
+
+    /// The first 8 bytes of a token's SHA-256 (which identifies it; it is not a secret, as the hash is stored).
+    static func generation(of hash: [UInt8]) -> UInt64 {
+        hash.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// 256 bits from the system's CSRNG, Base64URL: 47 characters with the prefix.

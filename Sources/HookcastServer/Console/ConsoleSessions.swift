@@ -1,10 +1,13 @@
 import Crypto
 import Foundation
+import HookcastCore
 import Synchronization
 
 /// The web console's signed-in sessions. A session is created by presenting the admin token once; the browser
 /// then holds only a random session id in an HttpOnly cookie, never the token. Kept in memory: a gateway restart
-/// signs everyone out, which is the safe direction to fail.
+/// signs everyone out, which is the safe direction to fail. Gateways sharing a database (`shared`) also keep each
+/// session there, by its id's digest, so a console signed in on one is signed in on all (`start`, `resolve`,
+/// `end`), and a sign-out anywhere reaches every gateway (`forget`, from `StoreNotice.sessionEnded`).
 ///
 /// Open event streams watch for sessions ending (`watchRemovals`): a sign-out ends its streams at once, an expiry
 /// at their next keep-alive.
@@ -29,15 +32,68 @@ final class ConsoleSessions: Sendable {
     private let sessions = Mutex<[String: Session]>([:])
     private let removalWatchers = Mutex<[UInt64: @Sendable () -> Void]>([:])
     private let nextWatcher = Atomic<UInt64>(0)
+    /// The database other gateways share, where sessions are kept for all of them; nil alone.
+    let shared: (any StoreSharing)?
 
     init(
         lifetime: TimeInterval = 12 * 3600, capacity: Int = 1000, clock: @escaping @Sendable () -> Date = { Date() },
-        tokenGeneration: @escaping @Sendable () -> UInt64 = { 0 }
+        tokenGeneration: @escaping @Sendable () -> UInt64 = { 0 }, shared: (any StoreSharing)? = nil
     ) {
         self.lifetime = lifetime
         self.capacity = capacity
         self.clock = clock
         self.tokenGeneration = tokenGeneration
+        self.shared = shared
+    }
+
+    /// Signs in: a new session, stored for the other gateways too when there are any (throws when it could not
+    /// be, and then none was made).
+    func start() async throws -> (id: String, session: Session) {
+        let (id, session) = create()
+        guard let shared else { return (id, session) }
+        do {
+            try await shared.saveSession(
+                SharedConsoleSession(
+                    digest: Self.digest(id), csrfToken: session.csrfToken, expiresAt: session.expiresAt,
+                    tokenGeneration: session.tokenGeneration))
+        } catch {
+            _ = sessions.withLock { $0.removeValue(forKey: Self.digest(id)) }
+            throw error
+        }
+        return (id, session)
+    }
+
+    /// The live session with this id: from memory, or else (sharing a database) as another gateway stored it.
+    func resolve(_ id: String) async -> Session? {
+        if let session = find(id) { return session }
+        guard let shared, let stored = try? await shared.session(digest: Self.digest(id)) else { return nil }
+        let now = clock()
+        guard stored.expiresAt > now, stored.tokenGeneration == tokenGeneration() else { return nil }
+        let session = Session(
+            csrfToken: stored.csrfToken, expiresAt: stored.expiresAt, tokenGeneration: stored.tokenGeneration)
+        sessions.withLock { $0[stored.digest] = session }
+        return session
+    }
+
+    /// Signs out here and, sharing a database, on every gateway.
+    func end(_ id: String) async {
+        remove(id)
+        try? await shared?.removeSession(digest: Self.digest(id))
+    }
+
+    /// Another gateway signed this session out: it ends here too, with its open event streams.
+    func forget(digest: String) {
+        let removed = sessions.withLock { $0.removeValue(forKey: digest) } != nil
+        if removed { notifyRemoval() }
+    }
+
+    /// After the notices' link was down (`StoreNotice.resumed`): drops the sessions the database no longer has,
+    /// since their sign-out may not have been heard.
+    func revalidate() async {
+        guard let shared else { return }
+        let digests = sessions.withLock { Array($0.keys) }
+        guard let stored = try? await shared.storedSessions(among: digests) else { return }
+        for digest in digests where !stored.contains(digest) { forget(digest: digest) }
     }
 
     /// A new session: its id (the cookie's value) and its CSRF token.
@@ -76,7 +132,11 @@ final class ConsoleSessions: Sendable {
     func remove(_ id: String) {
         let key = Self.digest(id)
         _ = sessions.withLock { $0.removeValue(forKey: key) }
-        // Called outside the lock: a watcher wakes a stream, which then looks its own session up.
+        notifyRemoval()
+    }
+
+    /// Called outside the lock: a watcher wakes a stream, which then looks its own session up.
+    private func notifyRemoval() {
         for watcher in removalWatchers.withLock({ Array($0.values) }) { watcher() }
     }
 

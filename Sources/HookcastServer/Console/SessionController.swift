@@ -39,24 +39,29 @@ struct SessionController: Sendable {
                 throttle.recordFailure(from: context.clientAddress)
                 throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
             }
-            let (id, session) = sessions.create()
+            let (id, session): (String, ConsoleSessions.Session)
+            do {
+                (id, session) = try await sessions.start()
+            } catch {
+                throw APIError.storeUnavailable("The session could not be stored; sign in again in a moment.")
+            }
             return EditedResponse(
                 status: .created,
                 headers: [.setCookie: ConsoleCookie.set(id, maxAge: sessions.lifetime, secure: secureCookie)],
                 response: SessionInfo(csrfToken: session.csrfToken, expiresAt: session.expiresAt))
         }
         router.get("api/v1/session") { request, _ -> SessionInfo in
-            guard let id = ConsoleCookie.sessionID(in: request), let session = sessions.find(id) else {
+            guard let id = ConsoleCookie.sessionID(in: request), let session = await sessions.resolve(id) else {
                 throw APIError.unauthorized("no_session", "Not signed in: sign in with the admin token.")
             }
             return SessionInfo(csrfToken: session.csrfToken, expiresAt: session.expiresAt)
         }
         router.delete("api/v1/session") { request, _ -> Response in
-            if let id = ConsoleCookie.sessionID(in: request), let session = sessions.find(id) {
+            if let id = ConsoleCookie.sessionID(in: request), let session = await sessions.resolve(id) {
                 try AdminAuthMiddleware<HookcastRequestContext>.checkStateChange(
                     request, session: session, origins: origins)
                 // Also ends the session's open event streams (EventStreamController watches the sessions).
-                sessions.remove(id)
+                await sessions.end(id)
             }
             return Response(status: .noContent, headers: [.setCookie: ConsoleCookie.clear(secure: secureCookie)])
         }

@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// For a gateway on a database other gateways share: keeps the store's link between them (`StoreSharing.run`),
 /// tells the delivery service when this gateway leads, and passes on what the others wrote: acknowledgements wake
-/// `?wait` webhooks and the console's live view here whichever gateway stored them, and changed records leave
-/// this gateway's caches.
+/// `?wait` webhooks and the console's live view here whichever gateway stored them, changed records leave this
+/// gateway's caches, and a console session signed out elsewhere ends here.
 struct StoreSharingService: Service {
     let sharing: any StoreSharing
     /// Nil when the store does not cache (the tests' stores).
@@ -13,6 +13,7 @@ struct StoreSharingService: Service {
     let delivery: DeliveryService
     let watchers: CommandWatchers
     let live: LiveEvents
+    let sessions: ConsoleSessions
 
     func run() async throws {
         // Subscribed before `run` starts, so the first answers are heard.
@@ -24,12 +25,12 @@ struct StoreSharingService: Service {
                 for await leading in leadership { delivery.leadershipChanged(leading: leading) }
             }
             group.addTask {
-                for await notice in notices { hear(notice) }
+                for await notice in notices { await hear(notice) }
             }
         }
     }
 
-    private func hear(_ notice: StoreNotice) {
+    private func hear(_ notice: StoreNotice) async {
         switch notice {
         case .acknowledged(let ids):
             watchers.notify(ids)
@@ -38,9 +39,12 @@ struct StoreSharingService: Service {
             live.commandsChanged(ids)
         case .recordsChanged(let records):
             cache?.forgetCachedReads(of: records)
+        case .sessionEnded(let digest):
+            sessions.forget(digest: digest)
         case .resumed:
             for records in CachedRecords.allCases { cache?.forgetCachedReads(of: records) }
             watchers.notifyAll()
+            await sessions.revalidate()
         }
     }
 }
