@@ -48,30 +48,29 @@ final class PostgresSharing: StoreSharing {
     }
 
     func leadership() -> AsyncStream<Bool> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Bool.self)
-        let (id, leading, finished) = listeners.withLock { listeners in
-            listeners.nextID += 1
-            if !listeners.finished { listeners.leadership[listeners.nextID] = continuation }
-            return (listeners.nextID, listeners.leading, listeners.finished)
-        }
-        continuation.yield(leading)
-        if finished { continuation.finish() }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.listeners.withLock { $0.leadership.removeValue(forKey: id) }
-        }
-        return stream
+        subscribe(\.leadership, first: { leading in leading })
     }
 
     func notices() -> AsyncStream<StoreNotice> {
-        let (stream, continuation) = AsyncStream.makeStream(of: StoreNotice.self)
-        let (id, finished) = listeners.withLock { listeners in
-            listeners.nextID += 1
-            if !listeners.finished { listeners.notices[listeners.nextID] = continuation }
-            return (listeners.nextID, listeners.finished)
+        subscribe(\.notices, first: { _ in nil })
+    }
+
+    /// A stream registered under `listeners`, starting with `first` of the lead as it stands (when not nil), and
+    /// finished at once if `run` has ended.
+    private func subscribe<Element: Sendable>(
+        _ listeners: any WritableKeyPath<Listeners, [UInt64: AsyncStream<Element>.Continuation]> & Sendable,
+        first: (Bool) -> Element?
+    ) -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Element.self)
+        let (id, leading, finished) = self.listeners.withLock { state in
+            state.nextID += 1
+            if !state.finished { state[keyPath: listeners][state.nextID] = continuation }
+            return (state.nextID, state.leading, state.finished)
         }
+        if let element = first(leading) { continuation.yield(element) }
         if finished { continuation.finish() }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.listeners.withLock { $0.notices.removeValue(forKey: id) }
+            _ = self?.listeners.withLock { $0[keyPath: listeners].removeValue(forKey: id) }
         }
         return stream
     }

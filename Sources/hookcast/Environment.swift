@@ -20,12 +20,7 @@ enum Environment {
 
     /// The variable parsed as the command line parses the option, or `fallback` when it is unset.
     static func value<Value: ExpressibleByArgument>(_ name: String, or fallback: Value) -> Value {
-        guard let raw = value(name) else { return fallback }
-        guard let parsed = Value(argument: raw) else {
-            unparsed.withLock { $0[name] = raw }
-            return fallback
-        }
-        return parsed
+        value(name, as: Value.self) ?? fallback
     }
 
     /// The variable parsed as the command line parses the option; nil when it is unset (the option's default then

@@ -10,7 +10,7 @@ public protocol StoreSharing: Sendable {
     /// as well).
     func notices() -> AsyncStream<StoreNotice>
     /// Stores `value` under `name` unless the database holds a value for it already; returns the one it holds.
-    /// Gateways agree on their master key this way (`KeyVault.check`).
+    /// Gateways agree on their master key this way (`KeyVault.checkShared`).
     func agree(on name: String, proposing value: String) async throws -> String
     /// Console sessions every gateway on the database honours, by the digest of their id (the id itself, the
     /// browser's cookie, is never stored). Saving also forgets sessions past their end.
