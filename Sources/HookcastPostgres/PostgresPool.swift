@@ -22,8 +22,8 @@ final class PostgresPool: Sendable {
     }
 
     /// The longest a read or a transaction may take before the caller is answered `StoreError.unavailable` and its
-    /// connection closed (`withDeadline`): ample for a 100,000-device import, and a bound on a call that would
-    /// otherwise never return.
+    /// connection closed (`abandoningWhenClosed`): ample for a 100,000-device import, and a bound on a call that
+    /// would otherwise never return.
     static let operationDeadline = Duration.seconds(60)
 
     /// Runs `body` on one connection, outside a transaction (each statement commits on its own).
@@ -56,24 +56,35 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Leases a connection, runs `operation` on it within `operationDeadline`, and gives it back; one that ran out
-    /// of time is closed and written off, since whatever still holds it may never let go.
+    /// Leases a connection, runs `operation` on it, and gives it back. An operation whose connection closed under
+    /// it, or that ran out of time, is abandoned and its connection written off, since whatever still holds it may
+    /// never let go.
     private func run<T: Sendable>(
         conflictMessage: String?, _ operation: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let connection = try await connections.lease()
         do {
-            let result = try await withDeadline(Self.operationDeadline, expired: { DeadlinePassed() }) {
+            let result = try await abandoningWhenClosed(
+                isClosed: { connection.isClosed }, limit: Self.operationDeadline
+            ) {
                 try await operation(connection)
             }
             await connections.release(connection)
             return result
-        } catch is DeadlinePassed {
-            logger.error(
-                "a PostgreSQL operation ran out of time; its connection is closed", metadata: ["store": "\(location)"])
+        } catch let abandoned as AbandonedOperation {
             await connections.writeOff(connection)
-            throw StoreError.unavailable(
-                "PostgreSQL at \(location) did not finish the operation within \(Self.operationDeadline).")
+            switch abandoned {
+            case .connectionClosed:
+                logger.warning(
+                    "a PostgreSQL operation got no answer from a closed connection", metadata: ["store": "\(location)"])
+                throw StoreError.unavailable("PostgreSQL at \(location) closed the connection during the operation.")
+            case .deadlinePassed:
+                logger.error(
+                    "a PostgreSQL operation ran out of time; its connection is closed",
+                    metadata: ["store": "\(location)"])
+                throw StoreError.unavailable(
+                    "PostgreSQL at \(location) did not finish the operation within \(Self.operationDeadline).")
+            }
         } catch {
             await connections.release(connection)
             throw storeError(error, conflictMessage: conflictMessage)
@@ -99,8 +110,6 @@ func postgresReason(_ error: any Error) -> String {
     if let message = error.serverInfo?[.message] { return message }
     return "\(error.code)" + (error.underlying.map { " (\($0))" } ?? "")
 }
-
-private struct DeadlinePassed: Error {}
 
 /// The SQLSTATE codes the store tells apart (PostgreSQL's appendix A).
 enum PostgresErrorCode {

@@ -117,11 +117,14 @@ final class PostgresSharing: StoreSharing {
     }
 
     /// One connection's life: listening, and leading or asking to lead, until the connection fails (thrown) or
-    /// the task is cancelled.
+    /// the task is cancelled. Abandoned once the connection is closed, since a query that was in flight then may
+    /// never answer (`abandoningWhenClosed`); the lead check closes it when the server stops answering.
     private func session() async throws {
         let connection = try await PostgresDirectConnection.connect(location, logger: logger)
         do {
-            try await listenAndLead(on: connection)
+            try await abandoningWhenClosed(isClosed: { connection.isClosed }) {
+                try await self.listenAndLead(on: connection)
+            }
         } catch {
             try? await connection.close()
             throw error

@@ -46,7 +46,8 @@ public final class PostgresStore: HookcastStore {
     }
 
     public func checkReachable() async throws {
-        try await pool.read { [logger = pool.logger] connection in try await connection.rows("SELECT 1", logger: logger)
+        _ = try await pool.read { [logger = pool.logger] connection in
+            try await connection.rows("SELECT 1", logger: logger)
         }
     }
 
