@@ -323,6 +323,12 @@ class ConsoleTest(unittest.TestCase):
             self.type_into("#param-message", "Leave the building")
         self.create_action("quake", "Earthquake", "emergency", "all", None, emergency)
         self.create_action("restart-all", "Restart every screen", "restart_device", "all")
+
+        def toast():
+            self.type_into("#param-message", "Coffee in the lobby")
+            Select(self.find("#param-level")).select_by_value("warning")
+            self.type_into("#param-duration", "600")
+        self.create_action("coffee", "Coffee toast", "show_toast", "device", "web-1", toast)
         self.assertIn("Group lobby", self.read(lambda: self.row("actions-table", "data-event-id", "lobby-refresh").text))
         self.assertIn("All devices", self.read(lambda: self.row("actions-table", "data-event-id", "quake").text))
 
@@ -374,7 +380,7 @@ class ConsoleTest(unittest.TestCase):
         return command_id, url
 
     def test_05_trigger_each_target(self):
-        for event_id, devices in (("door-map", 1), ("lobby-refresh", 2)):
+        for event_id, devices in (("door-map", 1), ("lobby-refresh", 2), ("coffee", 1)):
             self.trigger_and_watch(event_id, devices)
         command_id, url = self.trigger_and_watch("quake", 2)
         ConsoleTest.state["quake_url"] = url
@@ -401,6 +407,8 @@ class ConsoleTest(unittest.TestCase):
         self.wait(lambda d: shown("current-url") == "https://example.com/map2", 15, "web-1's URL never shown")
         self.wait(lambda d: "Emergency on" in shown("emergency") and "Leave the building" in shown("emergency"), 15,
                   "web-1's emergency never shown")
+        self.wait(lambda d: "Toast (warning)" in shown("toast") and "Coffee in the lobby" in shown("toast"), 15,
+                  "web-1's toast never shown")
         if self.find("#device-created").is_displayed():
             self.find("#device-created").find_element(By.XPATH, ".//button[text()='Done']").click()
         self.screenshot("devices")

@@ -2,7 +2,8 @@
 """A Hookcast device written from docs/protocol.md alone, with paho-mqtt: the test that the document suffices.
 
 Usage: python_device.py --port PORT --id DEVICE_ID [--fail-function NAME]
-Prints one line per executed command: "executed <function> <command id>".
+Prints one line per executed command: "executed <function> <command id>", and what the screen does:
+"toast <level> <seconds> <message>", "snoozed until <time or woken>", "screen on".
 """
 import argparse
 import datetime
@@ -58,6 +59,24 @@ def main():
         client.subscribe([(f"{ROOT}/devices/{device}/commands", 1), (f"{ROOT}/all/commands", 1),
                           (f"{ROOT}/devices/{device}/config", 1)])
 
+    def screen(function, params):
+        """show_toast, snooze_device and wake_device as the functions table describes them; others just succeed."""
+        if function == "show_toast":
+            seconds = params.get("duration_seconds", 10)
+            print(f"toast {params.get('level', 'info')} {seconds} {params['message']}", flush=True)
+        elif function == "snooze_device":
+            if "until" in params:
+                if parse_time(params["until"]) <= datetime.datetime.now(datetime.timezone.utc):
+                    return ("failed", "until has passed")
+                print(f"snoozed until {params['until']}", flush=True)
+            elif "duration_seconds" in params:
+                print(f"snoozed until {params['duration_seconds']} s from now", flush=True)
+            else:
+                print("snoozed until woken", flush=True)
+        elif function == "wake_device":
+            print("screen on", flush=True)
+        return ("ok", None)
+
     def on_message(client, userdata, message):
         if message.topic.endswith("/config"):
             wanted = set(json.loads(message.payload)["groups"]) if message.payload else set()
@@ -84,8 +103,9 @@ def main():
         elif envelope["function"] == args.fail_function:
             result = ("failed", "configured to fail")
         else:
-            result = ("ok", None)
-            print(f"executed {envelope['function']} {command_id}", flush=True)
+            result = screen(envelope["function"], envelope.get("params", {}))
+            if result[0] == "ok":
+                print(f"executed {envelope['function']} {command_id}", flush=True)
         seen[command_id] = result
         acknowledge(command_id, *result, correlation)
 

@@ -95,6 +95,71 @@ struct CommandExecutorTests {
         #expect(state.recentSensorEvents.last?.event == "e60")
     }
 
+    @Test("show_toast shows the message at its level for its duration, 10 s when none is given")
+    func showToast() throws {
+        var state = PlayerState()
+        let critical = try Fixtures.envelope(
+            .showToast, params: .init(message: "Gas leak", durationSeconds: 90, level: .critical))
+        #expect(apply(critical, to: &state) == .ok)
+        #expect(state.toast == PlayerState.Toast(message: "Gas leak", level: .critical, until: now + 90))
+        #expect(apply(try Fixtures.envelope(.showToast, params: .init(message: "Lunch")), to: &state) == .ok)
+        #expect(state.toast == PlayerState.Toast(message: "Lunch", level: .info, until: now + 10))
+        #expect(state.nextExpiry == now + 10)
+        #expect(state.reported.toast == ReportedDeviceState.Toast(message: "Lunch", level: .info, until: now + 10))
+        let early = state.expire(at: now + 9.999)
+        #expect(!early)
+        let due = state.expire(at: now + 10)
+        #expect(due)
+        #expect(state.toast == nil)
+    }
+
+    @Test("show_toast with parameters the gateway would refuse fails and changes nothing")
+    func showToastRefused() throws {
+        for params in [ActionParameters(), ActionParameters(message: "m", durationSeconds: 0)] {
+            var state = PlayerState()
+            let outcome = apply(try Fixtures.envelope(.showToast, params: params), to: &state)
+            #expect(outcome.status == .failed)
+            #expect(outcome.detail?.hasPrefix("params refused: params.") == true, "\(outcome)")
+            #expect(state == PlayerState())
+        }
+    }
+
+    @Test("snooze_device turns the screen off until woken, for a while, or until a time; wake_device ends it")
+    func snoozeAndWake() throws {
+        var state = PlayerState()
+        #expect(apply(try Fixtures.envelope(.snoozeDevice), to: &state) == .ok)
+        #expect(state.snooze == PlayerState.Snooze(since: now, until: nil))
+        #expect(state.nextExpiry == nil)
+        let untilWoken = state.expire(at: now + 86_400)
+        #expect(!untilWoken)
+
+        // Snoozed again: off since the first time, until the new end.
+        let until = "2027-01-16T08:00:00.000Z"
+        #expect(apply(try Fixtures.envelope(.snoozeDevice, params: .init(until: until)), to: &state) == .ok)
+        #expect(state.snooze == PlayerState.Snooze(since: now, until: JSONCoding.date(fromTimestamp: until)))
+        #expect(state.reported.snoozed?.until == JSONCoding.date(fromTimestamp: until))
+
+        #expect(apply(try Fixtures.envelope(.wakeDevice), to: &state) == .ok)
+        #expect(state.snooze == nil)
+        #expect(apply(try Fixtures.envelope(.wakeDevice), to: &state) == .ok)
+
+        #expect(apply(try Fixtures.envelope(.snoozeDevice, params: .init(durationSeconds: 60)), to: &state) == .ok)
+        #expect(state.snooze?.until == now + 60)
+        let timed = state.expire(at: now + 60)
+        #expect(timed)
+        #expect(state.snooze == nil)
+    }
+
+    @Test("A snooze until a time that has passed fails and the screen stays on")
+    func snoozeUntilThePast() throws {
+        var state = PlayerState()
+        let past = JSONCoding.timestamp(now - 1)
+        #expect(
+            apply(try Fixtures.envelope(.snoozeDevice, params: .init(until: past)), to: &state)
+                == .failed("until has passed: the screen stays on"))
+        #expect(state == PlayerState())
+    }
+
     @Test("The state encodes with snake_case keys and ISO timestamps and decodes back")
     func stateCoding() throws {
         var state = PlayerState()
@@ -104,5 +169,12 @@ struct CommandExecutorTests {
         #expect(text.contains(#""current_url":"https://example.com/x""#))
         #expect(text.contains(#""last_command_at":"2027-01-15T08:00:00.000Z""#))
         #expect(try DeviceJSON.decoder().decode(PlayerState.self, from: data) == state)
+
+        _ = apply(try Fixtures.envelope(.showToast, params: .init(message: "Hi", level: .warning)), to: &state)
+        _ = apply(try Fixtures.envelope(.snoozeDevice), to: &state)
+        let screen = try DeviceJSON.encoder().encode(state)
+        #expect(try DeviceJSON.decoder().decode(PlayerState.self, from: screen) == state)
+        // A state file written before toasts and snoozes existed still loads.
+        #expect(try DeviceJSON.decoder().decode(PlayerState.self, from: data).toast == nil)
     }
 }

@@ -48,6 +48,42 @@ struct DeviceAgentStateReportTests {
         }
     }
 
+    @Test("A toast is reported while shown and reported gone when its time is up; a snooze until woken is reported")
+    func toastEndsByItself() async throws {
+        try await withTimeout(.seconds(30)) {
+            let harness = try await AgentHarness.start()
+            let toast = try Fixtures.envelope(
+                .showToast, params: .init(message: "Coffee in the lobby", durationSeconds: 1, level: .info),
+                target: .device(harness.deviceID))
+            let before = harness.watcher.messages.count
+            try await harness.watcher.send(toast, to: harness.commandTopic)
+            let answers = try await harness.watcher.acknowledgements(for: toast.id, count: 1)
+            #expect(answers.first?.status == .ok)
+            let shown = try #require(Self.presences(harness.watcher, after: before).last)
+            #expect(shown.state?.toast?.message == "Coffee in the lobby")
+
+            // Nothing else happens to the device: the agent's own timer ends the toast and says so.
+            while Self.presences(harness.watcher, after: before).last?.state?.toast != nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(harness.agent.state.toast == nil)
+
+            let snooze = try Fixtures.envelope(.snoozeDevice, target: .device(harness.deviceID))
+            let snoozing = harness.watcher.messages.count
+            try await harness.watcher.send(snooze, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: snooze.id, count: 1)
+            let off = try #require(Self.presences(harness.watcher, after: snoozing).last?.state?.snoozed)
+            #expect(off.until == nil)
+            let wake = try Fixtures.envelope(.wakeDevice, target: .device(harness.deviceID))
+            let waking = harness.watcher.messages.count
+            try await harness.watcher.send(wake, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: wake.id, count: 1)
+            let on = try #require(Self.presences(harness.watcher, after: waking).last)
+            #expect(on.state?.snoozed == nil)
+            try await harness.close()
+        }
+    }
+
     @Test("The Last Will and the clean offline carry no state")
     func offlineWithoutState() async throws {
         try await withTimeout(.seconds(20)) {

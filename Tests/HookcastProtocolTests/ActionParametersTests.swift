@@ -16,6 +16,12 @@ import Testing
             (.sendSensorEvent, ActionParameters()),
             (.refreshContent, ActionParameters()),
             (.restartDevice, ActionParameters()),
+            (.showToast, ActionParameters(message: "Lunch is served")),
+            (.showToast, ActionParameters(message: "Fire drill", durationSeconds: 86_400, level: .critical)),
+            (.snoozeDevice, ActionParameters()),
+            (.snoozeDevice, ActionParameters(durationSeconds: 1)),
+            (.snoozeDevice, ActionParameters(until: "2026-12-06T18:00:00.000Z")),
+            (.wakeDevice, ActionParameters()),
         ]
         for (function, params) in valid {
             #expect(try params.validated(for: function) == params, "\(function)")
@@ -39,6 +45,10 @@ import Testing
         (.emergency, ActionParameters(state: .on, datasourceID: "d"), "params.datasource_id"),
         (.pauseLoop, ActionParameters(datasourceID: "d"), "params.datasource_id"),
         (.refreshDatasource, ActionParameters(loopID: "l"), "params.loop_id"),
+        (.emergency, ActionParameters(state: .on, level: .warning), "params.level"),
+        (.showToast, ActionParameters(message: "m", until: "2026-12-06T18:00:00.000Z"), "params.until"),
+        (.snoozeDevice, ActionParameters(message: "m"), "params.message"),
+        (.wakeDevice, ActionParameters(durationSeconds: 5), "params.duration_seconds"),
     ])
     func fieldsOfOtherFunctionsAreRejected(function: ActionFunction, params: ActionParameters, field: String) {
         #expect(throws: ValidationError(field: field, message: "is not used by the \(function.rawValue) function")) {
@@ -68,6 +78,47 @@ import Testing
         _ = try ActionParameters(state: .on, message: String(repeating: "m", count: 500)).validated(for: .emergency)
     }
 
+    @Test func aToastNeedsAMessageOfAtMost500CharactersAndADurationUpToADay() throws {
+        let cases: [(ActionParameters, ValidationError)] = [
+            (
+                ActionParameters(),
+                ValidationError(field: "params.message", message: "is required for the show_toast function")
+            ),
+            (ActionParameters(message: " \n"), ValidationError(field: "params.message", message: "must not be empty")),
+            (
+                ActionParameters(message: String(repeating: "m", count: 501)),
+                ValidationError(field: "params.message", message: "must be at most 500 characters")
+            ),
+        ]
+        for (params, error) in cases {
+            #expect(throws: error) { try params.validated(for: .showToast) }
+        }
+        for seconds in [0, -1, 86_401] {
+            let error = #expect(throws: ValidationError.self) {
+                try ActionParameters(message: "m", durationSeconds: seconds).validated(for: .showToast)
+            }
+            #expect(error?.field == "params.duration_seconds")
+        }
+        _ = try ActionParameters(message: String(repeating: "m", count: 500)).validated(for: .showToast)
+    }
+
+    @Test func aSnoozeEndsAtOneTimeStoredInUTCWithMilliseconds() throws {
+        let normalized = try ActionParameters(until: "2026-12-06T20:00:00+02:00").validated(for: .snoozeDevice)
+        #expect(normalized.until == "2026-12-06T18:00:00.000Z")
+        #expect(
+            try ActionParameters(until: "2026-12-06T18:00:00Z").validated(for: .snoozeDevice).until
+                == "2026-12-06T18:00:00.000Z")
+        for until in ["tomorrow", "2026-13-01T00:00:00Z", ""] {
+            let error = #expect(throws: ValidationError.self) {
+                try ActionParameters(until: until).validated(for: .snoozeDevice)
+            }
+            #expect(error?.field == "params.until")
+        }
+        #expect(throws: ValidationError(field: "params.until", message: "cannot be given with duration_seconds")) {
+            try ActionParameters(durationSeconds: 60, until: "2026-12-06T18:00:00Z").validated(for: .snoozeDevice)
+        }
+    }
+
     @Test func emptyReferencesAreRejected() {
         #expect(throws: ValidationError.self) { try ActionParameters(loopID: " ").validated(for: .pauseLoop) }
         #expect(throws: ValidationError.self) {
@@ -84,13 +135,17 @@ import Testing
             from: Data(#"{"state":"off","message":"m"}"#.utf8)
         )
         #expect(decoded == ActionParameters(state: .off, message: "m"))
+        let toast = ActionParameters(message: "m", durationSeconds: 30, level: .warning)
+        #expect(
+            String(decoding: try JSONCoding.encoder().encode(toast), as: UTF8.self)
+                == #"{"duration_seconds":30,"level":"warning","message":"m"}"#)
     }
 
     @Test func functionRawValuesAreSnakeCase() {
         #expect(
             ActionFunction.allCases.map(\.rawValue) == [
                 "load_url", "emergency", "refresh_datasource", "pause_loop", "resume_loop", "send_sensor_event",
-                "refresh_content", "restart_device",
+                "refresh_content", "restart_device", "show_toast", "snooze_device", "wake_device",
             ]
         )
     }

@@ -41,6 +41,12 @@ import Testing
             if mask & 16 != 0 { parameters.loopID = "loop" }
             #expect(parameters.jsonBytes == (try Self.encoded(parameters)), "mask \(mask)")
         }
+        for level in ToastLevel.allCases {
+            let toast = ActionParameters(message: values[1], durationSeconds: 86_400, level: level)
+            #expect(toast.jsonBytes == (try Self.encoded(toast)), "\(level)")
+        }
+        let snooze = ActionParameters(durationSeconds: 1, until: "2026-12-06T18:00:00.000Z")
+        #expect(snooze.jsonBytes == (try Self.encoded(snooze)))
         let devices = try ["a", "b-2", "c_3"].map { try DeviceID($0) }
         #expect(devices.jsonBytes == (try Self.encoded(devices)))
         #expect([DeviceID]().jsonBytes == (try Self.encoded([DeviceID]())))

@@ -30,8 +30,24 @@ struct PresenceMessageTests {
             text == #"{"agent_version":"0.1.0","device_id":"lobby-1","since":"2025-01-04T14:13:20.123Z","#
                 + #""state":{"commands_executed":3,"current_url":"https://example.com/menu","#
                 + #""emergency":{"active":true,"message":"Leave"},"last_command_at":"2025-01-04T14:13:20.123Z","#
-                + #""loop_paused":true,"paused_loop_id":null},"status":"online","v":1}"#)
+                + #""loop_paused":true,"paused_loop_id":null,"snoozed":null,"toast":null},"status":"online","v":1}"#)
         #expect(try PresenceMessage.decode(message.encoded()) == message)
+    }
+
+    @Test("A toast and a snooze are reported with their times, and decode back")
+    func toastAndSnooze() throws {
+        let state = ReportedDeviceState(
+            toast: .init(message: "Lunch", level: .warning, until: referenceDate),
+            snoozed: .init(since: referenceDate, until: nil))
+        let message = PresenceMessage(
+            deviceID: try deviceID(Self.device), status: .online, since: referenceDate, state: state)
+        let text = String(decoding: message.encoded(), as: UTF8.self)
+        #expect(text.contains(#""snoozed":{"since":"2025-01-04T14:13:20.123Z","until":null}"#), "\(text)")
+        #expect(text.contains(#""toast":{"level":"warning","message":"Lunch","until":"2025-01-04T14:13:20.123Z"}"#))
+        #expect(try PresenceMessage.decode(message.encoded()) == message)
+        let timed = try Self.decode(
+            Self.withState(#"{"snoozed":{"since":"2026-12-06T10:00:00.000Z","until":"2026-12-06T11:00:00.000Z"}}"#))
+        #expect(timed.state?.snoozed?.until == JSONCoding.date(fromTimestamp: "2026-12-06T11:00:00.000Z"))
     }
 
     @Test("A presence without state (an older device, the Last Will) has no state key and decodes as before")
@@ -64,6 +80,13 @@ struct PresenceMessageTests {
             #"{"loop_paused":"yes"}"#,
             #"{"last_command_at":"yesterday"}"#,
             #"{"emergency":true}"#,
+            #"{"toast":{"message":"\#(String(repeating: "m", count: 501))","level":"info","until":"2026-12-06T10:00:00.000Z"}}"#,
+            #"{"toast":{"message":"m","level":"loud","until":"2026-12-06T10:00:00.000Z"}}"#,
+            #"{"toast":{"level":"info","until":"2026-12-06T10:00:00.000Z"}}"#,
+            #"{"toast":{"message":"m","level":"info"}}"#,
+            #"{"snoozed":{"since":"now"}}"#,
+            #"{"snoozed":{"until":null}}"#,
+            #"{"snoozed":true}"#,
             #""a string""#,
             #"[1,2,3]"#,
         ])

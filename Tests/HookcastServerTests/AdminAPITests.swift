@@ -61,6 +61,31 @@ struct AdminAPITests {
                     "invalid_function"
                 ),
                 (
+                    "actions", #"{"event_id":"e","function":"show_toast","target":{"kind":"all"}}"#,
+                    "toast without text",
+                    422, "invalid_params_message"
+                ),
+                (
+                    "actions",
+                    #"{"event_id":"e","function":"show_toast","params":{"message":"m","duration_seconds":86401},"target":{"kind":"all"}}"#,
+                    "toast too long", 422, "invalid_params_duration_seconds"
+                ),
+                (
+                    "actions",
+                    #"{"event_id":"e","function":"show_toast","params":{"message":"m","level":"loud"},"target":{"kind":"all"}}"#,
+                    "unknown level", 422, "invalid_params_level"
+                ),
+                (
+                    "actions",
+                    #"{"event_id":"e","function":"snooze_device","params":{"until":"tomorrow"},"target":{"kind":"all"}}"#,
+                    "unreadable until", 422, "invalid_params_until"
+                ),
+                (
+                    "actions",
+                    #"{"event_id":"e","function":"wake_device","params":{"duration_seconds":5},"target":{"kind":"all"}}"#,
+                    "wake with a duration", 422, "invalid_params_duration_seconds"
+                ),
+                (
                     "actions", #"{"event_id":"e","function":"refresh_content","target":{"kind":"planet"}}"#,
                     "bad target", 422, "invalid_target"
                 ),
@@ -78,6 +103,31 @@ struct AdminAPITests {
             #expect(try await gateway.admin(.get, "devices").json == .object(["items": .array([])]))
             #expect(try await gateway.admin(.get, "groups").json == .object(["items": .array([])]))
             #expect(try await gateway.admin(.get, "actions").json == .object(["items": .array([])]))
+        }
+    }
+
+    @Test("Toast and snooze actions are stored with their parameters, a snooze's end in UTC with milliseconds")
+    func toastAndSnoozeActions() async throws {
+        try await InProcessGateway.run { gateway in
+            let toast = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"lunch","function":"show_toast","params":{"message":"Lunch","duration_seconds":60,"level":"warning"},"target":{"kind":"all"}}"#
+            )
+            #expect(toast.status == .created, "\(toast.text)")
+            #expect(
+                toast["params"]
+                    == .object([
+                        "message": .string("Lunch"), "duration_seconds": .number(60), "level": .string("warning"),
+                    ]))
+            let snooze = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"night","function":"snooze_device","params":{"until":"2030-01-01T07:00:00+01:00"},"target":{"kind":"all"}}"#
+            )
+            #expect(snooze.status == .created, "\(snooze.text)")
+            #expect(snooze["params"] == .object(["until": .string("2030-01-01T06:00:00.000Z")]))
+            let wake = try await gateway.admin(
+                .post, "actions", #"{"event_id":"morning","function":"wake_device","target":{"kind":"all"}}"#)
+            #expect(wake.status == .created, "\(wake.text)")
         }
     }
 

@@ -38,13 +38,23 @@ struct PythonDeviceTests {
             _ = try await gateway.admin(
                 .post, "actions",
                 #"{"event_id":"py-restart","function":"restart_device","target":{"kind":"device","id":"\#(device)"}}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-toast","function":"show_toast","params":{"message":"Coffee is ready","level":"warning","duration_seconds":30},"target":{"kind":"device","id":"\#(device)"}}"#
+            )
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-snooze","function":"snooze_device","target":{"kind":"group","id":"\#(group)"}}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-wake","function":"wake_device","target":{"kind":"all"}}"#)
             let key = try await gateway.createKey().secret
             try await withTimeout(.seconds(10), "python device online") {
                 while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(true) {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
-            for event in ["py-direct", "py-group"] {
+            for event in ["py-direct", "py-group", "py-toast", "py-snooze", "py-wake"] {
                 let answer = try await gateway.postWebhook(
                     key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
                 #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
@@ -60,5 +70,8 @@ struct PythonDeviceTests {
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(output.contains("executed load_url"))
         #expect(output.contains("executed pause_loop"))
+        #expect(output.contains("toast warning 30 Coffee is ready"))
+        #expect(output.contains("snoozed until woken"))
+        #expect(output.contains("screen on"))
     }
 }

@@ -53,6 +53,44 @@ struct ReportedStateTests {
         }
     }
 
+    @Test("A toast, its end, a snooze and the wake reach the admin API as the device reports them")
+    func toastAndSnoozeReported() async throws {
+        let id = "screen-\(UUID().uuidString.prefix(6).lowercased())"
+        let broker = try await TestBroker()
+        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
+            let target = #""target":{"kind":"device","id":"\#(id)"}"#
+            for body in [
+                #"{"event_id":"toast","function":"show_toast","params":{"message":"Fire drill at 3","duration_seconds":1,"level":"warning"},\#(target)}"#,
+                #"{"event_id":"snooze","function":"snooze_device",\#(target)}"#,
+                #"{"event_id":"wake","function":"wake_device",\#(target)}"#,
+            ] {
+                let created = try await gateway.admin(.post, "actions", body)
+                #expect(created.status == .created, "\(created.text)")
+            }
+            let key = try await gateway.createKey().secret
+            let (agent, task) = try await EndToEndTests.startAgent(id, broker: broker, gateway: gateway)
+            _ = try await Self.waitForState(gateway, id) { $0?.field("commands_executed") == .number(0) }
+
+            let toast = try await EndToEndTests.trigger(gateway, key: key, event: "toast")
+            #expect(toast["totals"]?.field("ok") == .number(1), "\(toast.text)")
+            let shown = try await Self.waitForState(gateway, id) { $0?.field("toast")?.field("message") != nil }
+            let reported = try #require(shown["reported_state"]?.field("toast"))
+            #expect(reported.field("message") == .string("Fire drill at 3"))
+            #expect(reported.field("level") == .string("warning"))
+            // A second later the agent ends the toast by itself and reports it.
+            _ = try await Self.waitForState(gateway, id) { $0?.field("toast") == .null }
+
+            _ = try await EndToEndTests.trigger(gateway, key: key, event: "snooze")
+            let off = try await Self.waitForState(gateway, id) { $0?.field("snoozed")?.field("since") != nil }
+            #expect(off["reported_state"]?.field("snoozed")?.field("until") == .null)
+            _ = try await EndToEndTests.trigger(gateway, key: key, event: "wake")
+            _ = try await Self.waitForState(gateway, id) { $0?.field("snoozed") == .null }
+            await agent.stop()
+            _ = try? await task.value
+        }
+    }
+
     /// Polls `GET /devices/{id}` until its `reported_state` satisfies `condition`.
     static func waitForState(
         _ gateway: GatewayClient, _ id: String, _ condition: @escaping @Sendable (JSONValue?) -> Bool

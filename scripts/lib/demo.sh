@@ -23,6 +23,10 @@ seed_demo() {
     "$hookcast" actions create demo-sensor --function send_sensor_event --target device:demo-1 >/dev/null
     "$hookcast" actions create demo-refresh-content --function refresh_content --target all >/dev/null
     "$hookcast" actions create demo-restart --function restart_device --target device:demo-3 >/dev/null
+    "$hookcast" actions create demo-toast --function show_toast --param "message=Coffee in the lobby" \
+        --param level=info --param duration_seconds=30 --target group:demo >/dev/null
+    "$hookcast" actions create demo-snooze --function snooze_device --param duration_seconds=600 --target device:demo-2 >/dev/null
+    "$hookcast" actions create demo-wake --function wake_device --target device:demo-2 >/dev/null
     # Printed, not stored: the gateway keeps keys hashed and encrypted, and `hookcast keys show` reveals them.
     "$hookcast" keys create "demo" --json | sed -n 's/.*"key" *: *"\(hk_[^"]*\)".*/\1/p'
 }
@@ -46,6 +50,6 @@ Demo: devices demo-1..3 (group "demo") are running and acknowledge commands. Try
 Results:  curl -s -H "Authorization: Bearer \$HOOKCAST_ADMIN_TOKEN" http://127.0.0.1:$HTTP_PORT/api/v1/commands
 The broker admits its accounts only (docs/security.md tells how to add one to watch the traffic).
 Other demo actions:  demo-emergency-off, demo-refresh-datasource, demo-pause-loop, demo-resume-loop,
-                     demo-refresh-content, demo-restart
+                     demo-refresh-content, demo-restart, demo-toast, demo-snooze, demo-wake
 TXT
 }

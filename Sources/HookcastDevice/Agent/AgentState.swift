@@ -25,6 +25,8 @@ struct AgentState {
     var runningHook: HookStop?
     /// Emergency states read that overtake hooks and are not applied yet: until they are, no hook runs to its end.
     var overtakingEmergencies = 0
+    /// When the timer `DeviceAgent.scheduleExpiry` set last goes off; no second timer is set for the same end.
+    var expiryTimer: Date?
     var phase: Phase = .idle
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -40,4 +42,7 @@ enum AgentEvent: Sendable {
     case emergency(MQTTMessage, overtaking: Bool)
     /// The connection came back after a loss: say `online` again (the Last Will said `offline`).
     case reconnected
+    /// A toast's or a snooze's time may be up: the timer set for that time went off (`DeviceAgent.scheduleExpiry`),
+    /// or, with nil, the agent started.
+    case expiryDue(Date?)
 }

@@ -65,6 +65,8 @@ public final class DeviceAgent: Sendable {
             throw error
         }
         logger.info("device agent online", metadata: ["device_id": "\(deviceID)", "groups": "\(groups)"])
+        // A toast or snooze from the state file may have ended while the agent was down.
+        eventSink.yield(.expiryDue(nil))
         let reconnects = watchReconnects()
         for await event in events {
             if shared.withLock({ $0.phase != .running }) { break }
@@ -78,6 +80,9 @@ public final class DeviceAgent: Sendable {
                 await publishStateIfChanged()
             case .message(let message):
                 await handleCommand(message)
+                scheduleExpiry()
+            case .expiryDue(let timer):
+                await expireScreen(timer: timer)
             case .reconnected:
                 try? await publishPresence(.online, connected: true)
             }

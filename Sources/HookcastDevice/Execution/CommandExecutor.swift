@@ -48,9 +48,44 @@ public struct CommandExecutor: Sendable {
             state.contentRefreshes.record(at: now)
         case .restartDevice:
             state.restarts += 1
+        case .showToast, .snoozeDevice, .wakeDevice:
+            if let refused = applyScreen(envelope.function, params, to: &state, now: now) { return refused }
         }
         state.commandsExecuted += 1
         state.lastCommandAt = now
         return .ok
+    }
+
+    /// `show_toast`, `snooze_device` and `wake_device`; nil when applied, else the failure. The parameters are
+    /// checked as the gateway checks them: a device cannot count on every publisher doing so.
+    private func applyScreen(
+        _ function: ActionFunction, _ params: ActionParameters, to state: inout PlayerState, now: Date
+    ) -> Outcome? {
+        let checked: ActionParameters
+        do {
+            checked = try params.validated(for: function)
+        } catch {
+            return .failed("params refused: \(error.field) \(error.message)")
+        }
+        switch function {
+        case .showToast:
+            let seconds = checked.durationSeconds ?? ActionParameters.defaultToastSeconds
+            state.toast = PlayerState.Toast(
+                message: checked.message ?? "", level: checked.level ?? .info,
+                until: now.addingTimeInterval(TimeInterval(seconds)))
+        case .snoozeDevice:
+            var until = checked.durationSeconds.map { now.addingTimeInterval(TimeInterval($0)) }
+            if let text = checked.until {
+                guard let end = try? ActionParameters.snoozeEnd(text), end > now else {
+                    return .failed("until has passed: the screen stays on")
+                }
+                until = end
+            }
+            // Snoozed again: off since the first snooze, until the new end.
+            state.snooze = PlayerState.Snooze(since: state.snooze?.since ?? now, until: until)
+        default:
+            state.snooze = nil
+        }
+        return nil
     }
 }

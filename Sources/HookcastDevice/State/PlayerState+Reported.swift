@@ -8,6 +8,8 @@ extension PlayerState {
             currentURL: currentURL,
             emergency: ReportedDeviceState.Emergency(active: emergency.active, message: emergency.message),
             loopPaused: loopPaused, pausedLoopID: pausedLoopID, lastCommandAt: lastCommandAt,
-            commandsExecuted: commandsExecuted)
+            commandsExecuted: commandsExecuted,
+            toast: toast.map { ReportedDeviceState.Toast(message: $0.message, level: $0.level, until: $0.until) },
+            snoozed: snooze.map { ReportedDeviceState.Snooze(since: $0.since, until: $0.until) })
     }
 }

@@ -58,6 +58,10 @@ public struct PlayerState: Codable, Sendable, Equatable {
     /// Commands that executed successfully.
     public var commandsExecuted: Int
     public var lastCommandAt: Date?
+    /// The toast shown now; nil once its time is up (`expire(at:)`).
+    public var toast: Toast?
+    /// Set while the screen is off; nil when it is on.
+    public var snooze: Snooze?
 
     public init(
         currentURL: String? = nil,
@@ -70,7 +74,9 @@ public struct PlayerState: Codable, Sendable, Equatable {
         recentSensorEvents: [SensorData] = [],
         restarts: Int = 0,
         commandsExecuted: Int = 0,
-        lastCommandAt: Date? = nil
+        lastCommandAt: Date? = nil,
+        toast: Toast? = nil,
+        snooze: Snooze? = nil
     ) {
         self.currentURL = currentURL
         self.emergency = emergency
@@ -83,6 +89,8 @@ public struct PlayerState: Codable, Sendable, Equatable {
         self.restarts = restarts
         self.commandsExecuted = commandsExecuted
         self.lastCommandAt = lastCommandAt
+        self.toast = toast
+        self.snooze = snooze
     }
 
     /// Appends `event`, dropping the oldest beyond `maxSensorEvents`.
@@ -104,5 +112,6 @@ public struct PlayerState: Codable, Sendable, Equatable {
         case restarts
         case commandsExecuted = "commands_executed"
         case lastCommandAt = "last_command_at"
+        case toast, snooze
     }
 }

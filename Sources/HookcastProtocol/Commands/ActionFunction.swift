@@ -8,4 +8,7 @@ public enum ActionFunction: String, Codable, Sendable, CaseIterable {
     case sendSensorEvent = "send_sensor_event"
     case refreshContent = "refresh_content"
     case restartDevice = "restart_device"
+    case showToast = "show_toast"
+    case snoozeDevice = "snooze_device"
+    case wakeDevice = "wake_device"
 }

@@ -4,9 +4,13 @@ extension ActionParameters {
     static let maxURLLength = 2048
     static let maxMessageLength = 500
     static let maxReferenceLength = 128
+    /// A toast or a timed snooze lasts at most a day.
+    public static let maxDurationSeconds = 86_400
+    public static let defaultToastSeconds = 10
 
     /// Checks the parameters against `function`: required fields present, fields of other functions absent, values
-    /// in range. Errors name the field as `params.<json name>`.
+    /// in range. Errors name the field as `params.<json name>`. Returns them as they are stored and sent: `until`
+    /// in UTC with milliseconds.
     public func validated(for function: ActionFunction) throws(ValidationError) -> ActionParameters {
         let allowed = Self.allowedKeys(for: function)
         for key in presentKeys where !allowed.contains(key) {
@@ -21,17 +25,29 @@ extension ActionParameters {
             try Self.validateURL(url)
         case .emergency:
             guard state != nil else { throw Self.required(.state, for: function) }
-            if let message, message.count > Self.maxMessageLength {
-                throw ValidationError(
-                    field: "params.message",
-                    message: "must be at most \(Self.maxMessageLength) characters"
-                )
+            if let message { try Self.validateMessage(message) }
+        case .showToast:
+            guard let message else { throw Self.required(.message, for: function) }
+            try Self.validateMessage(message)
+            guard message.contains(where: { !$0.isWhitespace }) else {
+                throw ValidationError(field: "params.message", message: "must not be empty")
+            }
+            try Self.validateDuration(durationSeconds)
+        case .snoozeDevice:
+            try Self.validateDuration(durationSeconds)
+            if let until {
+                guard durationSeconds == nil else {
+                    throw ValidationError(field: "params.until", message: "cannot be given with duration_seconds")
+                }
+                var normalized = self
+                normalized.until = JSONCoding.timestamp(try Self.snoozeEnd(until))
+                return normalized
             }
         case .refreshDatasource:
             try Self.validateReference(datasourceID, key: .datasourceID)
         case .pauseLoop, .resumeLoop:
             try Self.validateReference(loopID, key: .loopID)
-        case .sendSensorEvent, .refreshContent, .restartDevice:
+        case .sendSensorEvent, .refreshContent, .restartDevice, .wakeDevice:
             break
         }
         return self
@@ -44,6 +60,9 @@ extension ActionParameters {
             message.map { _ in .message },
             datasourceID.map { _ in .datasourceID },
             loopID.map { _ in .loopID },
+            durationSeconds.map { _ in .durationSeconds },
+            level.map { _ in .level },
+            until.map { _ in .until },
         ].compactMap { $0 }
     }
 
@@ -53,12 +72,38 @@ extension ActionParameters {
         case .emergency: [.state, .message]
         case .refreshDatasource: [.datasourceID]
         case .pauseLoop, .resumeLoop: [.loopID]
-        case .sendSensorEvent, .refreshContent, .restartDevice: []
+        case .showToast: [.message, .durationSeconds, .level]
+        case .snoozeDevice: [.until, .durationSeconds]
+        case .sendSensorEvent, .refreshContent, .restartDevice, .wakeDevice: []
         }
     }
 
     private static func required(_ key: CodingKeys, for function: ActionFunction) -> ValidationError {
         ValidationError(field: "params.\(key.rawValue)", message: "is required for the \(function.rawValue) function")
+    }
+
+    /// The date `until` names; the device reads it with this too.
+    public static func snoozeEnd(_ until: String) throws(ValidationError) -> Date {
+        guard let date = JSONCoding.date(fromTimestamp: until) else {
+            throw ValidationError(
+                field: "params.until", message: "must be an ISO-8601 timestamp such as 2026-12-06T18:00:00Z")
+        }
+        return date
+    }
+
+    private static func validateMessage(_ message: String) throws(ValidationError) {
+        guard message.count <= maxMessageLength else {
+            throw ValidationError(field: "params.message", message: "must be at most \(maxMessageLength) characters")
+        }
+    }
+
+    private static func validateDuration(_ seconds: Int?) throws(ValidationError) {
+        guard let seconds else { return }
+        guard (1...maxDurationSeconds).contains(seconds) else {
+            throw ValidationError(
+                field: "params.duration_seconds",
+                message: "must be a whole number of seconds from 1 to \(maxDurationSeconds)")
+        }
     }
 
     /// The `load_url` rule, also checked by the device itself: a player opens nothing but a web page.

@@ -5,30 +5,47 @@ public struct ActionParameters: Codable, Sendable, Equatable {
     public var url: String?
     /// `emergency`: required.
     public var state: EmergencyState?
-    /// `emergency`: optional text shown with the alert, at most 500 characters.
+    /// `emergency`: optional text shown with the alert; `show_toast`: required, the toast's text. At most 500
+    /// characters.
     public var message: String?
     /// `refresh_datasource`: optional; all data sources when absent.
     public var datasourceID: String?
     /// `pause_loop` / `resume_loop`: optional; the current loop when absent.
     public var loopID: String?
+    /// `show_toast`: how long the toast stays, 1 to 86,400 s (10 when absent). `snooze_device`: how long the
+    /// screen stays off, instead of `until`.
+    public var durationSeconds: Int?
+    /// `show_toast`: `info` when absent.
+    public var level: ToastLevel?
+    /// `snooze_device`: when the screen comes back on by itself, an ISO-8601 timestamp (stored in UTC with
+    /// milliseconds); until `wake_device` when neither this nor `duration_seconds` is given.
+    public var until: String?
 
     public init(
         url: String? = nil,
         state: EmergencyState? = nil,
         message: String? = nil,
         datasourceID: String? = nil,
-        loopID: String? = nil
+        loopID: String? = nil,
+        durationSeconds: Int? = nil,
+        level: ToastLevel? = nil,
+        until: String? = nil
     ) {
         self.url = url
         self.state = state
         self.message = message
         self.datasourceID = datasourceID
         self.loopID = loopID
+        self.durationSeconds = durationSeconds
+        self.level = level
+        self.until = until
     }
 
     enum CodingKeys: String, CodingKey {
         case url, state, message
         case datasourceID = "datasource_id"
         case loopID = "loop_id"
+        case durationSeconds = "duration_seconds"
+        case level, until
     }
 }

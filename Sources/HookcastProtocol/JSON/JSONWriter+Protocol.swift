@@ -33,6 +33,14 @@ extension ActionParameters: JSONWritable {
             writer.key("datasource_id")
             writer.string(datasourceID)
         }
+        if let durationSeconds {
+            writer.key("duration_seconds")
+            writer.int(durationSeconds)
+        }
+        if let level {
+            writer.key("level")
+            writer.string(level.rawValue)
+        }
         if let loopID {
             writer.key("loop_id")
             writer.string(loopID)
@@ -44,6 +52,10 @@ extension ActionParameters: JSONWritable {
         if let state {
             writer.key("state")
             writer.string(state.rawValue)
+        }
+        if let until {
+            writer.key("until")
+            writer.string(until)
         }
         if let url {
             writer.key("url")

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a device shows now, as it reports it in its presence message (docs/protocol.md, "Presence"):
 /// `{"commands_executed":3,"current_url":"…","emergency":{"active":false,"message":null},"last_command_at":"…",
-/// "loop_paused":false,"paused_loop_id":null}`.
+/// "loop_paused":false,"paused_loop_id":null,"snoozed":null,"toast":null}`.
 ///
 /// Kept generic enough for any signage device. It comes from the device, so decoding trusts nothing: unknown keys
 /// are ignored and a missing key takes its default (a device may report only what it knows), but a value of the
@@ -50,6 +50,10 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
     /// When the device last executed a command successfully, on its own clock.
     public var lastCommandAt: Date?
     public var commandsExecuted: Int
+    /// The toast shown now; nil when none is.
+    public var toast: Toast?
+    /// Whether the screen is off, since when and until when; nil when it is on.
+    public var snoozed: Snooze?
 
     public init(
         currentURL: String? = nil,
@@ -57,7 +61,9 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
         loopPaused: Bool = false,
         pausedLoopID: String? = nil,
         lastCommandAt: Date? = nil,
-        commandsExecuted: Int = 0
+        commandsExecuted: Int = 0,
+        toast: Toast? = nil,
+        snoozed: Snooze? = nil
     ) {
         self.currentURL = currentURL
         self.emergency = emergency
@@ -65,6 +71,8 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
         self.pausedLoopID = pausedLoopID
         self.lastCommandAt = lastCommandAt?.roundedToMilliseconds
         self.commandsExecuted = commandsExecuted
+        self.toast = toast
+        self.snoozed = snoozed
     }
 
     enum CodingKeys: String, CodingKey {
@@ -74,6 +82,7 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
         case pausedLoopID = "paused_loop_id"
         case lastCommandAt = "last_command_at"
         case commandsExecuted = "commands_executed"
+        case toast, snoozed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,21 +91,15 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
         emergency = try container.decodeIfPresent(Emergency.self, forKey: .emergency) ?? Emergency()
         loopPaused = try container.decodeIfPresent(Bool.self, forKey: .loopPaused) ?? false
         pausedLoopID = try container.decodeBounded(forKey: .pausedLoopID, maxLength: Self.maxLoopIDLength)
-        if let text = try container.decodeIfPresent(String.self, forKey: .lastCommandAt) {
-            guard let date = JSONCoding.date(fromTimestamp: text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .lastCommandAt, in: container,
-                    debugDescription: "last_command_at must be an ISO-8601 UTC timestamp with milliseconds")
-            }
-            lastCommandAt = date
-        } else {
-            lastCommandAt = nil
-        }
+        let hasLastCommandAt = try container.contains(.lastCommandAt) && !container.decodeNil(forKey: .lastCommandAt)
+        lastCommandAt = hasLastCommandAt ? try container.decodeTimestamp(forKey: .lastCommandAt) : nil
         commandsExecuted = try container.decodeIfPresent(Int.self, forKey: .commandsExecuted) ?? 0
         guard commandsExecuted >= 0 else {
             throw DecodingError.dataCorruptedError(
                 forKey: .commandsExecuted, in: container, debugDescription: "commands_executed must not be negative")
         }
+        toast = try container.decodeIfPresent(Toast.self, forKey: .toast)
+        snoozed = try container.decodeIfPresent(Snooze.self, forKey: .snoozed)
     }
 
     /// Every key, absent values as `null`: the device says it shows no URL rather than leaving it unsaid.
@@ -108,12 +111,14 @@ public struct ReportedDeviceState: Codable, Sendable, Equatable {
         try container.encode(pausedLoopID, forKey: .pausedLoopID)
         try container.encode(lastCommandAt.map(JSONCoding.timestamp), forKey: .lastCommandAt)
         try container.encode(commandsExecuted, forKey: .commandsExecuted)
+        try container.encode(toast, forKey: .toast)
+        try container.encode(snoozed, forKey: .snoozed)
     }
 }
 
 extension KeyedDecodingContainer {
     /// An optional string of at most `maxLength` characters; `null` and absence are both nil.
-    fileprivate func decodeBounded(forKey key: Key, maxLength: Int) throws -> String? {
+    func decodeBounded(forKey key: Key, maxLength: Int) throws -> String? {
         guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
         // utf8.count first: a cheap upper bound that spares counting the characters of a huge string.
         guard text.utf8.count <= maxLength * 4, text.count <= maxLength else {

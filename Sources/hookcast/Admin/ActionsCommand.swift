@@ -32,7 +32,9 @@ struct ActionsCommand: AsyncParsableCommand {
             discussion: """
                 Functions: load_url (--param url=…), emergency (--param state=on|off [--param message=…]),
                 refresh_datasource ([--param datasource_id=…]), pause_loop / resume_loop ([--param loop_id=…]),
-                send_sensor_event, refresh_content, restart_device.
+                send_sensor_event, refresh_content, restart_device,
+                show_toast (--param message=… [--param duration_seconds=N] [--param level=info|warning|critical]),
+                snooze_device ([--param until=TIMESTAMP | --param duration_seconds=N]), wake_device.
                 Target: device:ID, group:ID or all.
                 """)
         @OptionGroup var options: AdminOptions
@@ -49,7 +51,14 @@ struct ActionsCommand: AsyncParsableCommand {
             for param in params {
                 let parts = param.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { throw ValidationError("--param takes name=value, not '\(param)'.") }
-                parameters[String(parts[0])] = .string(String(parts[1]))
+                let name = String(parts[0])
+                let value = String(parts[1])
+                // The one numeric parameter goes as a number; anything else as written, for the gateway to judge.
+                if name == "duration_seconds", let seconds = Int(value) {
+                    parameters[name] = .number(Double(seconds))
+                } else {
+                    parameters[name] = .string(value)
+                }
             }
             let targetParts = target.split(separator: ":", maxSplits: 1).map(String.init)
             var targetValue: [String: JSONValue] = ["kind": .string(targetParts[0])]

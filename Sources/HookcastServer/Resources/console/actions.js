@@ -7,7 +7,8 @@ import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError } 
 export const FUNCTION_LABELS = {
   load_url: 'Load URL', emergency: 'Enable/Disable Emergency', refresh_datasource: 'Refresh Datasource',
   pause_loop: 'Pause Loop', resume_loop: 'Resume Loop', send_sensor_event: 'Send Sensor Event Data',
-  refresh_content: 'Refresh Content', restart_device: 'Restart device',
+  refresh_content: 'Refresh Content', restart_device: 'Restart device', show_toast: 'Show toast message',
+  snooze_device: 'Snooze device', wake_device: 'Wake device',
 };
 
 let actions = [];
@@ -185,6 +186,9 @@ function startEditing(action) {
   $('#param-message').value = params.message || '';
   $('#param-datasource').value = params.datasource_id || '';
   $('#param-loop').value = params.loop_id || '';
+  $('#param-level').value = params.level || 'info';
+  $('#param-duration').value = params.duration_seconds || '';
+  $('#param-until').value = params.until ? localDateTime(params.until) : '';
   document.querySelector(`input[name="target-kind"][value="${action.target.kind}"]`).checked = true;
   fillTargetOptions();
   $('#target-id').value = action.target.id || '';
@@ -196,6 +200,14 @@ function startEditing(action) {
   showParamFields();
   $('#action-form').scrollIntoView({ block: 'start' });
   $('#action-name').focus();
+}
+
+/** An ISO-8601 timestamp as a datetime-local input shows it: the browser's local time, to the minute. */
+function localDateTime(timestamp) {
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) return '';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /** The request body, or a sentence saying what is missing. */
@@ -221,6 +233,24 @@ function formBody() {
   } else if (fn === 'pause_loop' || fn === 'resume_loop') {
     const id = $('#param-loop').value.trim();
     if (id) params.loop_id = id;
+  } else if (fn === 'show_toast' || fn === 'snooze_device') {
+    const seconds = $('#param-duration').value.trim();
+    if (seconds) {
+      const value = Number(seconds);
+      if (!Number.isInteger(value) || value < 1 || value > 86400) {
+        return { problem: 'Seconds must be a whole number from 1 to 86400 (a day).', field: '#param-duration' };
+      }
+      params.duration_seconds = value;
+    }
+    if (fn === 'show_toast') {
+      const message = $('#param-message').value.trim();
+      if (!message) return { problem: 'Show toast message needs the message to show.', field: '#param-message' };
+      params.message = message;
+      params.level = $('#param-level').value;
+    } else if ($('#param-until').value) {
+      if (seconds) return { problem: 'Give seconds or a time to snooze until, not both.', field: '#param-until' };
+      params.until = new Date($('#param-until').value).toISOString();
+    }
   }
   const kind = targetKind();
   const target = { kind };

@@ -46,7 +46,7 @@ function presenceCell(device) {
     device.online_since ? h('div', { class: 'muted' }, 'since ', timeElement(device.online_since)) : h('div', { class: 'muted' }, 'never seen'));
 }
 
-/** What the device reports it shows: the page, emergency mode, the loop, its last command. Text only: every
+/** What the device reports it shows: the page, emergency mode, the loop, a snooze, a toast, its last command. Text only: every
  *  value here comes from the device. */
 function shownCell(device) {
   const state = device.reported_state;
@@ -60,6 +60,11 @@ function shownCell(device) {
       emergency.active && emergency.message ? [' ', emergency.message] : null),
     h('div', { 'data-role': 'loop' }, state.loop_paused
       ? `Loop paused${state.paused_loop_id ? ` (${state.paused_loop_id})` : ''}` : 'Loop running'),
+    state.snoozed ? h('div', { 'data-role': 'snoozed' }, h('span', { class: 'badge off' }, 'Screen off'),
+      ' since ', timeElement(state.snoozed.since),
+      state.snoozed.until ? [', until ', timeElement(state.snoozed.until)] : ', until woken') : null,
+    state.toast ? h('div', { 'data-role': 'toast' }, h('span', { class: `badge toast-${state.toast.level}` }, `Toast (${state.toast.level})`),
+      ' ', state.toast.message, h('span', { class: 'muted' }, ' until ', timeElement(state.toast.until))) : null,
     h('div', { class: 'muted' }, 'last command ', timeElement(state.last_command_at),
       ` (${state.commands_executed} executed)`),
     device.reported_state_at ? h('div', { class: 'muted' }, 'reported ', timeElement(device.reported_state_at)) : null);
