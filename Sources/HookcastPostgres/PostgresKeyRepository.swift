@@ -9,7 +9,8 @@ struct PostgresKeyRepository: KeyRepository {
 
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
-        + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at"
+        + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at, "
+        + "event_ids, expires_at"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
@@ -24,6 +25,8 @@ struct PostgresKeyRepository: KeyRepository {
             statement.bind { $0.append(bytes: key.encryptedSigningSecret) },
             statement.bind { $0.append(bytes: key.encryptedPreviousSigningSecret) },
             statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) },
+            statement.bind { try $0.append(json: record.eventIDs) },
+            statement.bind { $0.append(date: record.expiresAt) },
         ]
         let query = statement.query(
             "INSERT INTO api_keys (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
@@ -65,7 +68,9 @@ struct PostgresKeyRepository: KeyRepository {
             rate_limit = \(statement.bind { try $0.append(json: record.rateLimit) }),
             signing_secret = \(statement.bind { $0.append(bytes: key.encryptedSigningSecret) }),
             previous_signing_secret = \(statement.bind { $0.append(bytes: key.encryptedPreviousSigningSecret) }),
-            previous_signing_secret_expires_at = \(statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) })
+            previous_signing_secret_expires_at = \(statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) }),
+            event_ids = \(statement.bind { try $0.append(json: record.eventIDs) }),
+            expires_at = \(statement.bind { $0.append(date: record.expiresAt) })
         WHERE id = \(statement.bind(record.id)) RETURNING id
         """
         let query = statement.query(sql)
@@ -101,7 +106,9 @@ struct PostgresKeyRepository: KeyRepository {
                 maskedKey: try values.string("masked_key"),
                 requireSignature: try values.bool("require_signature"),
                 rateLimit: try values.optionalJSON(RateLimit.self, "rate_limit"),
-                previousSigningSecretExpiresAt: try values.optionalDate("previous_signing_secret_expires_at")
+                previousSigningSecretExpiresAt: try values.optionalDate("previous_signing_secret_expires_at"),
+                eventIDs: try values.optionalJSON([EventID].self, "event_ids"),
+                expiresAt: try values.optionalDate("expires_at")
             ),
             secretHash: try values.bytes("secret_hash"),
             encryptedSecret: try values.bytes("encrypted_secret"),

@@ -9,7 +9,7 @@ struct PostgresMigration: Sendable {
 
 extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [PostgresMigration] = [initialSchema, sharedByGateways, consoleSessions]
+    static let all: [PostgresMigration] = [initialSchema, sharedByGateways, consoleSessions, keyScopes]
 
     static let initialSchema = PostgresMigration(
         version: 1,
@@ -244,6 +244,16 @@ extension PostgresMigration {
             CREATE TRIGGER console_sessions_deleted AFTER DELETE ON console_sessions
             REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION hookcast_notify_sessions_ended()
             """,
+        ]
+    )
+
+    /// The events a key may trigger (a JSON array; NULL: every event) and when it expires (NULL: never), as
+    /// SQLite's sixteenth migration adds them.
+    static let keyScopes = PostgresMigration(
+        version: 4,
+        statements: [
+            "ALTER TABLE api_keys ADD COLUMN event_ids TEXT",
+            "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT",
         ]
     )
 }

@@ -431,6 +431,43 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("screen is off", failed)
         self.screenshot("command-failed")
 
+    def test_05c_scoped_key_refused(self):
+        """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
+        self.tab("keys")
+        self.type_into("#key-name", "door only")
+        self.type_into("#key-events", "door-map")
+        self.click("#key-form button[type=submit]")
+        self.wait(lambda d: self.find("#key-created").is_displayed())
+        secret = self.find("#new-key-value").get_attribute("value")
+        self.find("#key-created").find_element(By.XPATH, ".//button[text()='Done']").click()
+        row = lambda: self.driver.find_element(By.XPATH, "//table[@id='keys-table']//tr[td[contains(., 'door only')]]")
+        self.wait(lambda d: "Only: door-map" in row().text)
+
+        def call(event_id):
+            base = ConsoleTest.state["quake_url"].split("?")[0]
+            console = self.driver.current_window_handle
+            self.driver.switch_to.new_window("tab")
+            self.driver.get(f"{base}?apiKey={secret}&eventId={event_id}")
+            answer = json.loads(self.driver.find_element(By.TAG_NAME, "body").text)
+            self.driver.close()
+            self.driver.switch_to.window(console)
+            return answer
+
+        refused = call("quake")
+        self.assertEqual(refused["error"], "event_not_in_key_scope", refused)
+        self.assertIn("'quake' is not one of them", refused["detail"])
+
+        row().find_element(By.XPATH, ".//button[text()='Scope…']").click()
+        self.visible("#scope-dialog")
+        self.type_into("#scope-events", "door-map quake")
+        self.click("#scope-dialog-save")
+        self.wait(lambda d: "Only: door-map, quake" in row().text, message="the wider scope is not shown")
+        self.assertEqual(call("quake")["message"], "success")
+        self.screenshot("keys-scoped")
+        # Disabled again, so the next test finds no usable key once it deletes the first one.
+        row().find_element(By.XPATH, ".//button[text()='Disable']").click()
+        self.wait(lambda d: "Disabled" in row().text)
+
     def test_06_delete_key_refuses_trigger(self):
         self.tab("keys")
         key_id = ConsoleTest.state["key_id"]

@@ -239,10 +239,24 @@ import Testing
             changed.record.requireSignature = true
             changed.record.rateLimit = RateLimit(perSecond: 0.5, burst: 2)
             changed.encryptedSigningSecret = Data([7, 7])
+            changed.record.eventIDs = [try EventID("quake"), try EventID("door.open:front")]
+            changed.record.expiresAt = referenceDate.addingTimeInterval(3600)
             try await store.keys.update(changed)
             try await store.keys.touch(id: record.id, at: referenceDate.addingTimeInterval(1))
             changed.record.lastUsedAt = referenceDate.addingTimeInterval(1)
             #expect(try await store.keys.all() == [changed])
+            // A scope set at creation is kept too.
+            var scoped = StoredAPIKey(
+                record: APIKey(
+                    id: UUID(), name: "scoped", enabled: true, createdAt: referenceDate, lastUsedAt: nil,
+                    maskedKey: "hk_c…d", eventIDs: [try EventID("e")], expiresAt: referenceDate),
+                secretHash: Data([4]), encryptedSecret: Data([5]))
+            try await store.keys.insert(scoped)
+            #expect(try await store.keys.find(id: scoped.record.id) == scoped)
+            scoped.record.eventIDs = nil
+            scoped.record.expiresAt = nil
+            try await store.keys.update(scoped)
+            #expect(try await store.keys.find(hash: Data([4])) == scoped)
             #expect(try await store.keys.delete(id: record.id))
             #expect(try await store.keys.delete(id: record.id) == false)
             await #expect(throws: StoreError.self) { try await store.keys.update(changed) }

@@ -22,6 +22,10 @@ public struct APIKey: Sendable, Encodable, Equatable {
     public var hasSigningSecret: Bool
     /// Until when the signing secret replaced by the last rotation is still accepted; nil when none is.
     public var previousSigningSecretExpiresAt: Date?
+    /// The only events this key may trigger, in the order given; nil: every event (`APIKey+Scope`).
+    public var eventIDs: [EventID]?
+    /// From when the key is refused; nil: never.
+    public var expiresAt: Date?
 
     public init(
         id: UUID,
@@ -34,7 +38,9 @@ public struct APIKey: Sendable, Encodable, Equatable {
         requireSignature: Bool = false,
         rateLimit: RateLimit? = nil,
         hasSigningSecret: Bool = false,
-        previousSigningSecretExpiresAt: Date? = nil
+        previousSigningSecretExpiresAt: Date? = nil,
+        eventIDs: [EventID]? = nil,
+        expiresAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -47,6 +53,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
         self.rateLimit = rateLimit
         self.hasSigningSecret = hasSigningSecret
         self.previousSigningSecretExpiresAt = previousSigningSecretExpiresAt?.roundedToMilliseconds
+        self.eventIDs = eventIDs
+        self.expiresAt = expiresAt?.roundedToMilliseconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -58,6 +66,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
         case rateLimit = "rate_limit"
         case hasSigningSecret = "signing"
         case previousSigningSecretExpiresAt = "previous_signing_secret_expires_at"
+        case eventIDs = "event_ids"
+        case expiresAt = "expires_at"
     }
 }
 
@@ -77,5 +87,7 @@ extension APIKey {
         try container.encode(hasSigningSecret, forKey: .hasSigningSecret)
         // Only while a rotation's grace period runs: the field's presence is the news.
         try container.encodeIfPresent(previousSigningSecretExpiresAt, forKey: .previousSigningSecretExpiresAt)
+        try container.encode(eventIDs, forKey: .eventIDs)
+        try container.encode(expiresAt, forKey: .expiresAt)
     }
 }

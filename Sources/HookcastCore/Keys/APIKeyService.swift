@@ -20,8 +20,10 @@ public struct APIKeyService: Sendable {
 
     /// Creates an enabled webhook key. The secret is returned once here and can later be shown with `reveal(id:)`.
     /// A key that requires signatures gets a signing secret at once (returned too).
+    /// `eventIDs` and `expiresAt` scope it (`APIKey+Scope`).
     public func create(
-        name: String, requireSignature: Bool = false, rateLimit: RateLimit? = nil
+        name: String, requireSignature: Bool = false, rateLimit: RateLimit? = nil, eventIDs: [EventID]? = nil,
+        expiresAt: Date? = nil
     ) async throws -> (APIKey, APIKeySecret, SigningSecret?) {
         let name = try DisplayName.validate(name)
         let rateLimit = try rateLimit?.validated()
@@ -35,7 +37,9 @@ public struct APIKeyService: Sendable {
             lastUsedAt: nil,
             maskedKey: secret.masked,
             requireSignature: requireSignature,
-            rateLimit: rateLimit
+            rateLimit: rateLimit,
+            eventIDs: eventIDs,
+            expiresAt: expiresAt
         )
         let stored = StoredAPIKey(
             record: record,
@@ -70,6 +74,22 @@ public struct APIKeyService: Sendable {
         stored.record.rateLimit = limit
         try await repository.update(stored)
         return visible(stored)
+    }
+
+    /// Sets which events the key may trigger (nil: every event) and from when it is refused (nil: never; a time
+    /// already past refuses it at once).
+    @discardableResult
+    public func setScope(id: UUID, eventIDs: [EventID]?, expiresAt: Date?) async throws -> APIKey {
+        var stored = try await existing(id)
+        stored.record.eventIDs = eventIDs
+        stored.record.expiresAt = expiresAt?.roundedToMilliseconds
+        try await repository.update(stored)
+        return visible(stored)
+    }
+
+    /// Nil when `key` may trigger `event` now; else why not.
+    public func refusal(of key: APIKey, for event: EventID) -> APIKeyRefusal? {
+        key.refusal(for: event, at: now())
     }
 
     /// How long a rotated-out signing secret stays valid unless the rotation says otherwise: a day, for a sender

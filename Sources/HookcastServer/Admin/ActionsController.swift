@@ -118,8 +118,15 @@ struct ActionsController: Sendable {
             }
             chosen = key
         } else {
-            guard let key = keys.first(where: \.enabled) else {
-                throw APIError(.conflict, "no_api_key", "There is no enabled API key; create one first.")
+            // The first key that can trigger this event now: a URL that would be refused helps nobody.
+            guard
+                let key = keys.first(where: {
+                    $0.enabled && gateway.keys.refusal(of: $0, for: action.eventID) == nil
+                })
+            else {
+                throw APIError(
+                    .conflict, "no_api_key",
+                    "There is no enabled, unexpired API key whose scope includes this event; create one first.")
             }
             chosen = key
         }

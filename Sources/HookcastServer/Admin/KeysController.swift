@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 
 /// `/api/v1/keys`: webhook API keys — create, list (masked), reveal, rename, enable/disable, delete.
@@ -10,11 +11,15 @@ struct KeysController: Sendable {
         let name: String
         let requireSignature: Bool?
         let rateLimit: RateLimit?
+        let eventIDs: [String]?
+        let expiresAt: String?
 
         enum CodingKeys: String, CodingKey {
             case name
             case requireSignature = "require_signature"
             case rateLimit = "rate_limit"
+            case eventIDs = "event_ids"
+            case expiresAt = "expires_at"
         }
     }
 
@@ -24,11 +29,17 @@ struct KeysController: Sendable {
         let requireSignature: Bool?
         /// Absent: unchanged; `null`: back to the server's default; an object: this key's own limit.
         let rateLimit: RateLimit??
+        /// Absent: unchanged; `null`: every event; a list: only those.
+        let eventIDs: [String]??
+        /// Absent: unchanged; `null`: never expires.
+        let expiresAt: String??
 
         enum CodingKeys: String, CodingKey {
             case name, enabled
             case requireSignature = "require_signature"
             case rateLimit = "rate_limit"
+            case eventIDs = "event_ids"
+            case expiresAt = "expires_at"
         }
 
         init(from decoder: any Decoder) throws {
@@ -36,13 +47,17 @@ struct KeysController: Sendable {
             name = try container.decodeIfPresent(String.self, forKey: .name)
             enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
             requireSignature = try container.decodeIfPresent(Bool.self, forKey: .requireSignature)
-            if container.contains(.rateLimit) {
-                rateLimit = .some(
-                    try container.decodeNil(forKey: .rateLimit)
-                        ? nil : container.decode(RateLimit.self, forKey: .rateLimit))
-            } else {
-                rateLimit = .none
-            }
+            rateLimit = try Self.decodeNullable(RateLimit.self, .rateLimit, in: container)
+            eventIDs = try Self.decodeNullable([String].self, .eventIDs, in: container)
+            expiresAt = try Self.decodeNullable(String.self, .expiresAt, in: container)
+        }
+
+        /// Absent: `.none`; `null`: `.some(nil)`; a value: `.some(value)`.
+        private static func decodeNullable<T: Decodable>(
+            _ type: T.Type, _ key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>
+        ) throws -> T?? {
+            guard container.contains(key) else { return .none }
+            return .some(try container.decodeNil(forKey: key) ? nil : container.decode(T.self, forKey: key))
         }
     }
 
@@ -82,8 +97,11 @@ struct KeysController: Sendable {
         group.post("keys") { request, context -> EditedResponse<RevealedKey> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
             let (key, secret, signing) = try await StoreFailure.mapping {
-                try await keys.create(
-                    name: body.name, requireSignature: body.requireSignature ?? false, rateLimit: body.rateLimit)
+                let eventIDs = try APIKey.validatedScope(body.eventIDs)
+                let expiresAt = try body.expiresAt.map(Self.expiry)
+                return try await keys.create(
+                    name: body.name, requireSignature: body.requireSignature ?? false, rateLimit: body.rateLimit,
+                    eventIDs: eventIDs, expiresAt: expiresAt)
             }
             return EditedResponse(
                 status: .created, response: RevealedKey(key: key, secret: secret.value, signingSecret: signing))
@@ -118,7 +136,13 @@ struct KeysController: Sendable {
                 // Everything is checked before anything is changed: a bad field leaves the key as it was.
                 if let name = body.name { _ = try DisplayName.validate(name) }
                 if case .some(.some(let limit)) = body.rateLimit { _ = try limit.validated() }
+                let eventIDs = try body.eventIDs.map(APIKey.validatedScope)
+                let expiresAt = try body.expiresAt.map { try $0.map(Self.expiry) }
                 guard var key = try await keys.get(id: id) else { throw notFound(id) }
+                if eventIDs != nil || expiresAt != nil {
+                    key = try await keys.setScope(
+                        id: id, eventIDs: eventIDs ?? key.eventIDs, expiresAt: expiresAt ?? key.expiresAt)
+                }
                 if let limit = body.rateLimit { key = try await keys.setRateLimit(id: id, limit) }
                 if let name = body.name { key = try await keys.rename(id: id, name: name) }
                 if let enabled = body.enabled { key = try await keys.setEnabled(id: id, enabled) }
@@ -145,6 +169,15 @@ struct KeysController: Sendable {
             guard let id = UUID(uuidString: raw) else { throw APIError.notFound("not_found", "") }
             return id
         }
+    }
+
+    /// `expires_at` as sent: any ISO-8601 timestamp; a time already past is allowed and refuses the key at once.
+    private static func expiry(_ text: String) throws(ValidationError) -> Date {
+        guard let date = JSONCoding.date(fromTimestamp: text) else {
+            throw ValidationError(
+                field: "expires_at", message: "must be an ISO-8601 timestamp such as 2027-01-01T00:00:00Z")
+        }
+        return date
     }
 
     private func notFound(_ id: UUID) -> APIError {

@@ -118,6 +118,20 @@ struct WebhookController: Sendable {
             headers: [.retryAfter: String(seconds)])
     }
 
+    private static func forbidden(_ refusal: APIKeyRefusal, key: APIKey) -> APIError {
+        switch refusal {
+        case .expired(let at):
+            return APIError(
+                .forbidden, "key_expired", "This API key expired at \(JSONCoding.timestamp(at)); ask for a new one.")
+        case .eventOutOfScope(let event):
+            let count = key.eventIDs?.count ?? 0
+            return APIError(
+                .forbidden, "event_not_in_key_scope",
+                "This API key may trigger only its \(count) event\(count == 1 ? "" : "s"); '\(event)' is not one of them."
+            )
+        }
+    }
+
     private static func describe(_ limit: RateLimit) -> String {
         let rate = limit.perSecond == limit.perSecond.rounded() ? String(Int(limit.perSecond)) : String(limit.perSecond)
         return "\(rate) requests per second (bursts of \(limit.burst))"
@@ -130,6 +144,8 @@ struct WebhookController: Sendable {
         guard let eventID = try? EventID(webhook.eventID) else {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }
+        // Before the look-up: a key learns nothing about events outside its scope.
+        if let refusal = gateway.keys.refusal(of: key, for: eventID) { throw Self.forbidden(refusal, key: key) }
         let action: Action?
         do {
             action = try await gateway.store.actions.find(eventID: eventID)

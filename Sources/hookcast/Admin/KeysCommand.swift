@@ -5,10 +5,10 @@ import HookcastProtocol
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Webhook API keys: list, create, show, enable, disable, limit, sign, delete.",
+        abstract: "Webhook API keys: list, create, show, enable, disable, limit, scope, sign, delete.",
         subcommands: [
-            List.self, Create.self, Show.self, Enable.self, Disable.self, Limit.self, RequireSignature.self,
-            SigningSecret.self, Delete.self,
+            List.self, Create.self, Show.self, Enable.self, Disable.self, Limit.self, Scope.self,
+            RequireSignature.self, SigningSecret.self, Delete.self,
         ])
 
     static let columns: [(String, @Sendable (JSONValue) -> String)] = [
@@ -17,6 +17,8 @@ struct KeysCommand: AsyncParsableCommand {
         ("signed", { $0["require_signature"] == .bool(true) ? "required" : "-" }),
         ("old secret until", { $0["previous_signing_secret_expires_at"]?.text ?? "-" }),
         ("rate limit", { KeysCommand.describeLimit($0["rate_limit"]) }),
+        ("events", { KeysCommand.describeScope($0["event_ids"]) }),
+        ("expires", { $0["expires_at"].flatMap { $0 == .null ? nil : $0.text } ?? "never" }),
         ("last used", { $0["last_used_at"]?.text ?? "-" }),
     ]
 
@@ -47,10 +49,15 @@ struct KeysCommand: AsyncParsableCommand {
         @Flag(name: .customLong("require-signature"), help: "Refuse requests without a Standard Webhooks signature.")
         var requireSignature = false
         @OptionGroup var limit: RateLimitOptions
+        @Option(name: .customLong("event"), help: "An event the key may trigger (repeat for more; default: all).")
+        var events: [String] = []
+        @Option(help: "When the key stops working: an ISO-8601 timestamp.") var expires: String?
         func run() async throws {
             let client = try options.client
             var body: [String: JSONValue] = ["name": .string(name), "require_signature": .bool(requireSignature)]
             if let rateLimit = try limit.json { body["rate_limit"] = rateLimit }
+            if !events.isEmpty { body["event_ids"] = .array(events.map(JSONValue.string)) }
+            if let expires { body["expires_at"] = .string(expires) }
             let key = try await client.send("POST", "/api/v1/keys", body: .object(body))
             client.output(key) { KeysCommand.printSecrets($0, heading: "Created key") }
         }

@@ -42,6 +42,8 @@ struct InMemoryKeyRepository: KeyRepository {
             existing.encryptedSigningSecret = key.encryptedSigningSecret
             existing.encryptedPreviousSigningSecret = key.encryptedPreviousSigningSecret
             existing.record.previousSigningSecretExpiresAt = key.record.previousSigningSecretExpiresAt
+            existing.record.eventIDs = key.record.eventIDs
+            existing.record.expiresAt = key.record.expiresAt
             state.keys[key.record.id] = existing
         }
     }

@@ -1,23 +1,26 @@
 import Foundation
+import HookcastProtocol
 
 struct SQLiteKeyRepository: KeyRepository {
     let database: SQLiteDatabase
 
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
-        + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at"
+        + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at, "
+        + "event_ids, expires_at"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
         try await database.write(conflictMessage: "API key '\(record.id.lowercasedString)' already exists") {
             try $0.execute(
-                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
                     .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
                     .bytes(key.secretHash), .bytes(key.encryptedSecret), .bool(record.requireSignature),
                     try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
                     .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
+                    try .json(record.eventIDs), .date(record.expiresAt),
                 ]
             )
         }
@@ -48,14 +51,15 @@ struct SQLiteKeyRepository: KeyRepository {
             try $0.query(
                 """
                 UPDATE api_keys SET name = ?, enabled = ?, scope = ?, require_signature = ?, rate_limit = ?,
-                    signing_secret = ?, previous_signing_secret = ?, previous_signing_secret_expires_at = ?
+                    signing_secret = ?, previous_signing_secret = ?, previous_signing_secret_expires_at = ?,
+                    event_ids = ?, expires_at = ?
                 WHERE id = ? RETURNING id
                 """,
                 [
                     .text(record.name), .bool(record.enabled), .text(record.scope), .bool(record.requireSignature),
                     try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
                     .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
-                    .uuid(record.id),
+                    try .json(record.eventIDs), .date(record.expiresAt), .uuid(record.id),
                 ]
             )
         }
@@ -88,7 +92,9 @@ struct SQLiteKeyRepository: KeyRepository {
                 maskedKey: try row.string("masked_key"),
                 requireSignature: try row.bool("require_signature"),
                 rateLimit: try row.optionalJSON(RateLimit.self, "rate_limit"),
-                previousSigningSecretExpiresAt: try row.optionalDate("previous_signing_secret_expires_at")
+                previousSigningSecretExpiresAt: try row.optionalDate("previous_signing_secret_expires_at"),
+                eventIDs: try row.optionalJSON([EventID].self, "event_ids"),
+                expiresAt: try row.optionalDate("expires_at")
             ),
             secretHash: try row.bytes("secret_hash"),
             encryptedSecret: try row.bytes("encrypted_secret"),

@@ -10,7 +10,7 @@ extension SQLiteMigration {
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
-        extraAcknowledgements, brokerCredentials, unusedEventIndex,
+        extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -269,5 +269,14 @@ extension SQLiteMigration {
     static let unusedEventIndex = SQLiteMigration(
         version: 15,
         statements: ["DROP INDEX commands_event_id"]
+    )
+
+    /// The events a key may trigger (a JSON array; NULL: every event) and when it expires (NULL: never).
+    static let keyScopes = SQLiteMigration(
+        version: 16,
+        statements: [
+            "ALTER TABLE api_keys ADD COLUMN event_ids TEXT",
+            "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER",
+        ]
     )
 }

@@ -107,9 +107,12 @@ function showTestResult(action, result) {
 
 async function generateURL(action, keyID) {
   await loadKeys();
-  const enabled = allKeys().filter((key) => key.enabled);
+  // Keys that can trigger this event now: enabled, unexpired, and with the event in their scope.
+  const enabled = allKeys().filter((key) => key.enabled
+    && (!key.expires_at || new Date(key.expires_at) > new Date())
+    && (!key.event_ids || key.event_ids.includes(action.event_id)));
   if (enabled.length === 0) {
-    throw new Error('There is no enabled API key: create one on the Webhook API keys tab first.');
+    throw new Error('There is no enabled API key that may trigger this event: create one on the Webhook API keys tab first.');
   }
   const query = keyID ? `?key_id=${segment(keyID)}` : '';
   const generated = await api('GET', `actions/${segment(action.event_id)}/trigger-url${query}`);

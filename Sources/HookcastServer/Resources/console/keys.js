@@ -1,5 +1,6 @@
-// Webhook API keys: list (masked), create, view (reveal), copy, enable/disable, delete with confirmation.
+// Webhook API keys: list (masked), create, view (reveal), copy, enable/disable, scope, delete with confirmation.
 import { api, segment } from './api.js';
+import { editScope, readEvents, readExpiry, scopeCell } from './key-scope.js';
 import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError, timeElement } from './ui.js';
 
 const revealed = new Map(); // key id → the full key, while the operator has it shown
@@ -28,7 +29,7 @@ function render() {
   const body = $('#keys-table tbody');
   const status = $('#keys-status');
   body.replaceChildren();
-  if (keys.length === 0) body.append(emptyRow(6, 'No API keys yet: create one above.'));
+  if (keys.length === 0) body.append(emptyRow(7, 'No API keys yet: create one above.'));
   for (const key of keys) {
     const shown = revealed.get(key.id);
     const error = $('#keys-error');
@@ -50,6 +51,8 @@ function render() {
       announce(status, `Key ${key.name} ${key.enabled ? 'disabled' : 'enabled'}.`);
       await loadKeys();
     }));
+    const scope = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Scope of key ${key.name}` }, 'Scope…');
+    scope.addEventListener('click', () => editScope(key, loadKeys));
     const remove = h('button', { type: 'button', class: 'danger secondary small', 'aria-label': `Delete key ${key.name}` }, 'Delete');
     remove.addEventListener('click', async () => {
       const sure = await confirmAction(`Delete the key “${key.name}” (${key.masked_key})? Webhooks sent with it are refused from the next one on. This cannot be undone.`);
@@ -70,9 +73,10 @@ function render() {
           : null),
       h('td', { class: 'mono key-value', 'data-role': 'key' }, shown || key.masked_key),
       h('td', {}, h('span', { class: `badge ${key.enabled ? 'on' : 'off'}` }, key.enabled ? 'Enabled' : 'Disabled')),
+      scopeCell(key),
       h('td', {}, timeElement(key.created_at)),
       h('td', {}, timeElement(key.last_used_at)),
-      h('td', {}, h('div', { class: 'buttons' }, view, copy, toggle, remove))));
+      h('td', {}, h('div', { class: 'buttons' }, view, copy, toggle, scope, remove))));
   }
 }
 
@@ -114,8 +118,18 @@ export function setUpKeys() {
       return;
     }
     name.removeAttribute('aria-invalid');
+    const scope = readEvents($('#key-events'));
+    if (scope.problem) {
+      showError(error, scope.problem);
+      $('#key-events').focus();
+      return;
+    }
     await busy(form.querySelector('button[type=submit]'), error, async () => {
-      const created = await api('POST', 'keys', { name: name.value.trim(), require_signature: $('#key-signed').checked });
+      const body = { name: name.value.trim(), require_signature: $('#key-signed').checked };
+      if (scope.events) body.event_ids = scope.events;
+      const expires = readExpiry($('#key-expires'));
+      if (expires) body.expires_at = expires;
+      const created = await api('POST', 'keys', body);
       form.reset();
       showCreated(created);
       await loadKeys();
