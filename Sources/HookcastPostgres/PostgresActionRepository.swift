@@ -8,7 +8,7 @@ struct PostgresActionRepository: ActionRepository {
     private var logger: Logger { pool.logger }
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates"
 
     func insert(_ action: Action) async throws {
         var statement = PostgresStatement()
@@ -17,6 +17,7 @@ struct PostgresActionRepository: ActionRepository {
             statement.bind(action.function.rawValue), statement.bind { try $0.append(json: action.params) },
             statement.bind { try $0.append(json: action.target) }, statement.bind(action.ttlSeconds),
             statement.bind { $0.append(date: action.createdAt) }, statement.bind { $0.append(date: action.updatedAt) },
+            statement.bind { try $0.append(json: action.storedTemplates) },
         ]
         let query = statement.query(
             "INSERT INTO actions (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
@@ -51,7 +52,8 @@ struct PostgresActionRepository: ActionRepository {
             params = \(statement.bind { try $0.append(json: action.params) }),
             target = \(statement.bind { try $0.append(json: action.target) }),
             ttl_seconds = \(statement.bind(action.ttlSeconds)),
-            updated_at = \(statement.bind { $0.append(date: action.updatedAt) })
+            updated_at = \(statement.bind { $0.append(date: action.updatedAt) }),
+            param_templates = \(statement.bind { try $0.append(json: action.storedTemplates) })
         WHERE event_id = \(statement.bind(action.eventID.rawValue)) RETURNING event_id
         """
         let query = statement.query(sql)
@@ -80,6 +82,7 @@ struct PostgresActionRepository: ActionRepository {
             enabled: try values.bool("enabled"),
             function: function,
             params: try values.json(ActionParameters.self, "params"),
+            templates: try values.optionalJSON(ParameterTemplates.self, "param_templates") ?? ParameterTemplates(),
             target: try values.json(ActionTarget.self, "target"),
             ttlSeconds: try values.int("ttl_seconds"),
             createdAt: try values.date("created_at"),

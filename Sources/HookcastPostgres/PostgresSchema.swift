@@ -9,7 +9,9 @@ struct PostgresMigration: Sendable {
 
 extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
-    static let all: [PostgresMigration] = [initialSchema, sharedByGateways, consoleSessions, keyScopes]
+    static let all: [PostgresMigration] = [
+        initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates,
+    ]
 
     static let initialSchema = PostgresMigration(
         version: 1,
@@ -255,5 +257,12 @@ extension PostgresMigration {
             "ALTER TABLE api_keys ADD COLUMN event_ids TEXT",
             "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT",
         ]
+    )
+
+    /// The parameters an action fills from each webhook's body (JSON; NULL: none), as SQLite's seventeenth
+    /// migration adds them.
+    static let parameterTemplates = PostgresMigration(
+        version: 5,
+        statements: ["ALTER TABLE actions ADD COLUMN param_templates TEXT"]
     )
 }

@@ -11,7 +11,10 @@ public struct Action: Sendable, Codable, Equatable {
     public var name: String
     public var enabled: Bool
     public var function: ActionFunction
+    /// The literal parameters; those filled from each call are in `templates`.
     public var params: ActionParameters
+    /// Parameters filled from the webhook's body (`filled(from:)`); empty for most actions.
+    public var templates: ParameterTemplates
     public var target: ActionTarget
     /// How long a device should still carry out the command after it was issued.
     public var ttlSeconds: Int
@@ -25,6 +28,7 @@ public struct Action: Sendable, Codable, Equatable {
         enabled: Bool = true,
         function: ActionFunction,
         params: ActionParameters = ActionParameters(),
+        templates: ParameterTemplates = ParameterTemplates(),
         target: ActionTarget,
         ttlSeconds: Int = Action.defaultTTLSeconds,
         createdAt: Date,
@@ -35,6 +39,7 @@ public struct Action: Sendable, Codable, Equatable {
         self.enabled = enabled
         self.function = function
         self.params = params
+        self.templates = templates
         self.target = target
         self.ttlSeconds = ttlSeconds
         self.createdAt = createdAt.roundedToMilliseconds
@@ -51,7 +56,33 @@ public struct Action: Sendable, Codable, Equatable {
                 message: "must be between \(Self.ttlRange.lowerBound) and \(Self.ttlRange.upperBound)"
             )
         }
-        action.params = try params.validated(for: function)
+        guard !templates.isEmpty else {
+            action.params = try params.validated(for: function)
+            return action
+        }
+        // Checked with a stand-in for each template (required fields, other functions' fields); the templated
+        // fields are checked again with each call's values.
+        try templates.checkParameterNames()
+        let literal = JSONValue(encoding: params)
+        _ = try ActionParameters.decoded(from: templates.withStandIns(literal)).validated(for: function)
+        action.params = params
+        return action
+    }
+
+    /// The action with its templates filled from a call's `body` and the result checked like literal parameters:
+    /// a value that is missing or does not fit throws naming the body's field.
+    public func filled(from body: [String: JSONValue]) throws(ValidationError) -> Action {
+        guard !templates.isEmpty else { return self }
+        let json = try templates.filled(from: body, into: JSONValue(encoding: params))
+        var action = self
+        do {
+            action.params = try ActionParameters.decoded(from: json).validated(for: function)
+        } catch {
+            let parameter = error.field.hasPrefix("params.") ? String(error.field.dropFirst("params.".count)) : ""
+            guard let source = templates.source(of: parameter) else { throw error }
+            throw ValidationError(field: source, message: "fills params.\(parameter), which \(error.message)")
+        }
+        action.templates = ParameterTemplates()
         return action
     }
 
@@ -63,14 +94,38 @@ public struct Action: Sendable, Codable, Equatable {
         case updatedAt = "updated_at"
     }
 
+    /// The templates as the stores keep them: nil when there are none.
+    public var storedTemplates: ParameterTemplates? { templates.isEmpty ? nil : templates }
+
+    /// `params` as the admin API shows it: the literal parameters with the templates among them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventID, forKey: .eventID)
+        try container.encode(name, forKey: .name)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(function, forKey: .function)
+        if templates.isEmpty {
+            try container.encode(params, forKey: .params)
+        } else {
+            try container.encode(templates.merged(into: params), forKey: .params)
+        }
+        try container.encode(target, forKey: .target)
+        try container.encode(ttlSeconds, forKey: .ttlSeconds)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let (literal, templates) = try ParameterTemplates.split(
+            container.decodeIfPresent(JSONValue.self, forKey: .params))
         self.init(
             eventID: try container.decode(EventID.self, forKey: .eventID),
             name: try container.decode(String.self, forKey: .name),
             enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true,
             function: try container.decode(ActionFunction.self, forKey: .function),
-            params: try container.decodeIfPresent(ActionParameters.self, forKey: .params) ?? ActionParameters(),
+            params: try ActionParameters.decoded(from: literal),
+            templates: templates,
             target: try container.decode(ActionTarget.self, forKey: .target),
             ttlSeconds: try container.decodeIfPresent(Int.self, forKey: .ttlSeconds) ?? Self.defaultTTLSeconds,
             createdAt: try container.decode(Date.self, forKey: .createdAt),

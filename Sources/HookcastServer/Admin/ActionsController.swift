@@ -14,7 +14,8 @@ struct ActionsController: Sendable {
         let name: String?
         let enabled: Bool?
         let function: ActionFunction
-        let params: ActionParameters?
+        /// Literal values, and templates filled from each call (`ParameterTemplates`).
+        let params: JSONValue?
         let target: ActionTarget
         let ttlSeconds: Int?
 
@@ -25,17 +26,23 @@ struct ActionsController: Sendable {
         }
 
         func action(eventID: EventID, createdAt: Date) throws(ValidationError) -> Action {
-            try Action(
+            let (literal, templates) = try ParameterTemplates.split(params)
+            return try Action(
                 eventID: eventID, name: name ?? eventID.rawValue, enabled: enabled ?? true, function: function,
-                params: params ?? ActionParameters(), target: target,
+                params: ActionParameters.decoded(from: literal), templates: templates, target: target,
                 ttlSeconds: ttlSeconds ?? Action.defaultTTLSeconds, createdAt: createdAt, updatedAt: Date()
             ).validated()
         }
     }
 
+    /// What "Test action" sends as the call's body: `sensor_data`, and the fields the action's templates read.
     struct TestRequest: Decodable {
-        let sensorData: JSONValue?
-        enum CodingKeys: String, CodingKey { case sensorData = "sensor_data" }
+        let fields: [String: JSONValue]
+        var sensorData: JSONValue? { fields["sensor_data"].flatMap { $0 == .null ? nil : $0 } }
+
+        init(from decoder: any Decoder) throws {
+            fields = try [String: JSONValue](from: decoder)
+        }
     }
 
     struct TriggerURL: ResponseEncodable, Sendable {
@@ -91,7 +98,7 @@ struct ActionsController: Sendable {
         group.post("actions/:event_id/test") { request, context -> TriggerResponse in
             let action = try await existing(context)
             let body = try await RequestBody.decodeIfPresent(TestRequest.self, from: request, context: context)
-            var enabled = action
+            var enabled = try await StoreFailure.mapping { try action.filled(from: body?.fields ?? [:]) }
             enabled.enabled = true  // "Test action" runs what is configured, even while the webhook is switched off.
             let (command, published, _) = try await gateway.trigger(
                 action: enabled, sensorData: body?.sensorData, apiKeyID: nil, source: .test)

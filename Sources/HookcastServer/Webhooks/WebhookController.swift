@@ -155,8 +155,14 @@ struct WebhookController: Sendable {
         guard let action else {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }
+        let filled: Action
+        do {
+            filled = try action.filled(from: webhook.fields)
+        } catch {
+            throw APIError.unprocessable(field: error.field, error.description)
+        }
         let (command, published, duplicate) = try await gateway.trigger(
-            action: action, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
+            action: filled, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
             idempotencyKey: webhook.idempotencyKey)
         gateway.metrics.commandAccepted(outcome: duplicate ? "duplicate" : published ? "published" : "queued")
         var response = TriggerResponse(command: command, published: published)

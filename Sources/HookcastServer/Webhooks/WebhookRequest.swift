@@ -8,6 +8,8 @@ struct WebhookRequest: Sendable {
     var eventID: String
     var sensorData: JSONValue?
     var idempotencyKey: String?
+    /// The body's fields (the GET payload's too), for the action's templates (`ParameterTemplates`).
+    var fields: [String: JSONValue] = [:]
 
     /// The key from the `x-webhook-apikey` header, or else from the `apiKey` query parameter.
     static func presentedKey(in request: Request) -> String? {
@@ -45,7 +47,7 @@ struct WebhookRequest: Sendable {
         }
         var sensorData = fields["sensor_data"]
         if sensorData == .null { sensorData = nil }
-        return WebhookRequest(eventID: eventID, sensorData: sensorData)
+        return WebhookRequest(eventID: eventID, sensorData: sensorData, fields: fields)
     }
 
     /// The GET form: `?apiKey=…&payload=<Base64 JSON>`, or the older `?apiKey=…&eventId=…`.

@@ -5,16 +5,17 @@ struct SQLiteActionRepository: ActionRepository {
     let database: SQLiteDatabase
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates"
 
     func insert(_ action: Action) async throws {
         try await database.write(conflictMessage: "action '\(action.eventID)' already exists") {
             try $0.execute(
-                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(action.eventID.rawValue), .text(action.name), .bool(action.enabled),
                     .text(action.function.rawValue), try .json(action.params), try .json(action.target),
                     .integer(action.ttlSeconds), .date(action.createdAt), .date(action.updatedAt),
+                    try .json(action.storedTemplates),
                 ]
             )
         }
@@ -38,12 +39,12 @@ struct SQLiteActionRepository: ActionRepository {
             try $0.query(
                 """
                 UPDATE actions SET name = ?, enabled = ?, function = ?, params = ?, target = ?, ttl_seconds = ?,
-                updated_at = ? WHERE event_id = ? RETURNING event_id
+                updated_at = ?, param_templates = ? WHERE event_id = ? RETURNING event_id
                 """,
                 [
                     .text(action.name), .bool(action.enabled), .text(action.function.rawValue),
                     try .json(action.params), try .json(action.target), .integer(action.ttlSeconds),
-                    .date(action.updatedAt), .text(action.eventID.rawValue),
+                    .date(action.updatedAt), try .json(action.storedTemplates), .text(action.eventID.rawValue),
                 ]
             )
         }
@@ -67,6 +68,7 @@ struct SQLiteActionRepository: ActionRepository {
             enabled: try row.bool("enabled"),
             function: function,
             params: try row.json(ActionParameters.self, "params"),
+            templates: try row.optionalJSON(ParameterTemplates.self, "param_templates") ?? ParameterTemplates(),
             target: try row.json(ActionTarget.self, "target"),
             ttlSeconds: try row.int("ttl_seconds"),
             createdAt: try row.date("created_at"),

@@ -10,7 +10,7 @@ extension SQLiteMigration {
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
-        extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes,
+        extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -278,5 +278,11 @@ extension SQLiteMigration {
             "ALTER TABLE api_keys ADD COLUMN event_ids TEXT",
             "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER",
         ]
+    )
+
+    /// The parameters an action fills from each webhook's body (`ParameterTemplates`, JSON; NULL: none).
+    static let parameterTemplates = SQLiteMigration(
+        version: 17,
+        statements: ["ALTER TABLE actions ADD COLUMN param_templates TEXT"]
     )
 }

@@ -224,7 +224,9 @@ function formBody() {
   const params = {};
   if (fn === 'load_url') {
     const url = $('#param-url').value.trim();
-    if (!/^https?:\/\/\S+$/i.test(url)) return { problem: 'Load URL needs an http or https URL to show.', field: '#param-url' };
+    if (!/^https?:\/\/\S+$/i.test(url) && !url.includes('{{')) {
+      return { problem: 'Load URL needs an http or https URL to show, or a {{field}} of the call.', field: '#param-url' };
+    }
     params.url = url;
   } else if (fn === 'emergency') {
     params.state = $('#param-state').value;
@@ -238,7 +240,9 @@ function formBody() {
     if (id) params.loop_id = id;
   } else if (fn === 'show_toast' || fn === 'snooze_device') {
     const seconds = $('#param-duration').value.trim();
-    if (seconds) {
+    if (seconds.includes('{{')) {
+      params.duration_seconds = seconds;
+    } else if (seconds) {
       const value = Number(seconds);
       if (!Number.isInteger(value) || value < 1 || value > 86400) {
         return { problem: 'Seconds must be a whole number from 1 to 86400 (a day).', field: '#param-duration' };
