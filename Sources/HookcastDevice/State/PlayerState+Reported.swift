@@ -9,7 +9,6 @@ extension PlayerState {
             emergency: ReportedDeviceState.Emergency(active: emergency.active, message: emergency.message),
             loopPaused: loopPaused, pausedLoopID: pausedLoopID, lastCommandAt: lastCommandAt,
             commandsExecuted: commandsExecuted,
-            toast: toast.map { ReportedDeviceState.Toast(message: $0.message, level: $0.level, until: $0.until) },
-            snoozed: snooze.map { ReportedDeviceState.Snooze(since: $0.since, until: $0.until) })
+            toast: toast, snoozed: snooze)
     }
 }

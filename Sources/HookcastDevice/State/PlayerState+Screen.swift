@@ -2,29 +2,10 @@ import Foundation
 import HookcastProtocol
 
 extension PlayerState {
-    /// A message shown over the content (`show_toast`) until `until`.
-    public struct Toast: Codable, Sendable, Equatable {
-        public var message: String
-        public var level: ToastLevel
-        public var until: Date
-
-        public init(message: String, level: ToastLevel, until: Date) {
-            self.message = message
-            self.level = level
-            self.until = until
-        }
-    }
-
+    /// A message shown over the content (`show_toast`) until `until`: kept as it is reported.
+    public typealias Toast = ReportedDeviceState.Toast
     /// The screen turned off (`snooze_device`) at `since`, until woken or, when set, `until`.
-    public struct Snooze: Codable, Sendable, Equatable {
-        public var since: Date
-        public var until: Date?
-
-        public init(since: Date, until: Date?) {
-            self.since = since
-            self.until = until
-        }
-    }
+    public typealias Snooze = ReportedDeviceState.Snooze
 
     /// The earliest time something shown ends by itself: a toast, or a timed snooze.
     public var nextExpiry: Date? {
