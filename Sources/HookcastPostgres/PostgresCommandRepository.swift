@@ -12,7 +12,7 @@ struct PostgresCommandRepository: CommandRepository {
         api_key_id, source, published_at, publish_error
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
-    static let readColumns = columns + ", extra_acknowledgements"
+    static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
 
     func insert(_ command: Command) async throws {
         try await pool.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
@@ -164,6 +164,29 @@ struct PostgresCommandRepository: CommandRepository {
             })
     }
 
+    func cancel(id: UUID, at date: Date) async throws -> Command? {
+        let milliseconds = date.millisecondsSince1970
+        let select = PostgresQuery(
+            unsafeSQL: "SELECT \(Self.readColumns) FROM commands WHERE id = $1",
+            binds: {
+                var binds = PostgresBindings(); binds.append(id); return binds
+            }())
+        return try await pool.write { connection in
+            let changed = try await connection.rows(
+                """
+                UPDATE commands SET cancelled_at = \(milliseconds), settled = TRUE,
+                    publish_error = CASE WHEN published_at IS NULL THEN 'cancelled' ELSE publish_error END
+                WHERE id = \(id) AND cancelled_at IS NULL RETURNING id
+                """, logger: logger)
+            // Every gateway's waiting callers and live views look at the command again, as after an answer.
+            if !changed.isEmpty {
+                try await connection.rows(
+                    "SELECT pg_notify(\(PostgresSharing.channel), \("a:" + id.lowercasedString))", logger: logger)
+            }
+            return try await connection.rows(select, logger: logger).first.map(Self.decode)
+        }
+    }
+
     func markSettled(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await pool.write { connection in
@@ -203,7 +226,8 @@ struct PostgresCommandRepository: CommandRepository {
             source: source,
             publishedAt: try values.optionalDate("published_at"),
             publishError: try values.optionalString("publish_error"),
-            extraAcknowledgements: try values.int("extra_acknowledgements")
+            extraAcknowledgements: try values.int("extra_acknowledgements"),
+            cancelledAt: try values.optionalDate("cancelled_at")
         )
     }
 }

@@ -10,7 +10,7 @@ struct PostgresMigration: Sendable {
 extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [PostgresMigration] = [
-        initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates,
+        initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates, cancelledCommands,
     ]
 
     static let initialSchema = PostgresMigration(
@@ -264,5 +264,11 @@ extension PostgresMigration {
     static let parameterTemplates = PostgresMigration(
         version: 5,
         statements: ["ALTER TABLE actions ADD COLUMN param_templates TEXT"]
+    )
+
+    /// When an admin cancelled a command (NULL: not cancelled), as SQLite's eighteenth migration adds it.
+    static let cancelledCommands = PostgresMigration(
+        version: 6,
+        statements: ["ALTER TABLE commands ADD COLUMN cancelled_at BIGINT"]
     )
 }

@@ -80,6 +80,7 @@ func assembleGateway(
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
+    CommandCancelController(gateway: gateway).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
         token: admin.token, sessions: sessions

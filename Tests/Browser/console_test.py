@@ -110,10 +110,18 @@ class ConsoleTest(unittest.TestCase):
                          f"{selector} not visible")
 
     def click(self, selector):
-        element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, selector)), 15, f"{selector} not clickable")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return element
+        """Clicks `selector` once it is clickable, finding it afresh if it was redrawn in between (went stale)."""
+        def attempt(driver):
+            element = EC.element_to_be_clickable((By.CSS_SELECTOR, selector))(driver)
+            if not element:
+                return False
+            try:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+            except StaleElementReferenceException:
+                return False
+            return element
+        return self.wait(attempt, 15, f"{selector} not clickable")
 
     def type_into(self, selector, text):
         element = self.visible(selector)
@@ -431,14 +439,35 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("screen is off", failed)
         self.screenshot("command-failed")
 
+    def test_05e_cancel(self):
+        """A command one device never answers: cancelled from its details, that device shows cancelled."""
+        self.tab("devices")
+        self.type_into("#device-id", "silent-1")
+        self.click("#device-form button[type=submit]")
+        self.wait(lambda d: "MQTT password for silent-1" in self.find("#device-created").text)
+        self.find("#device-created").find_element(By.XPATH, ".//button[text()='Done']").click()
+        self.create_action("silent-refresh", "Refresh the silent screen", "refresh_content", "device", "silent-1")
+        self.row_button("actions-table", "data-event-id", "silent-refresh", "Test action")
+        self.click("#action-output-body button")  # "Watch it in Commands"
+        self.visible("#command-devices")
+        self.click("#command-cancel")
+        self.visible("#confirm-dialog")
+        self.click("#confirm-ok")
+        self.wait(lambda d: "cancelled" in self.find('#command-devices tr[data-device-id="silent-1"]').text, 15,
+                  "silent-1 never shown cancelled")
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "#command-detail [data-role=cancelled]"))
+        self.assertFalse(self.driver.find_elements(By.ID, "command-cancel"))
+        self.screenshot("command-cancelled")
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")
         self.type_into("#key-name", "door only")
         self.type_into("#key-events", "door-map")
         self.click("#key-form button[type=submit]")
-        self.wait(lambda d: self.find("#key-created").is_displayed())
-        secret = self.find("#new-key-value").get_attribute("value")
+        # The notice names the key it shows: an earlier key's notice may still be open.
+        self.wait(lambda d: "door only" in self.find("#key-created").text, message="the new key was not shown")
+        secret = self.read(lambda: self.find("#new-key-value").get_attribute("value"))
         self.find("#key-created").find_element(By.XPATH, ".//button[text()='Done']").click()
         row = lambda: self.driver.find_element(By.XPATH, "//table[@id='keys-table']//tr[td[contains(., 'door only')]]")
         self.wait(lambda d: "Only: door-map" in row().text)
@@ -464,9 +493,11 @@ class ConsoleTest(unittest.TestCase):
         self.wait(lambda d: "Only: door-map, quake" in row().text, message="the wider scope is not shown")
         self.assertEqual(call("quake")["message"], "success")
         self.screenshot("keys-scoped")
-        # Disabled again, so the next test finds no usable key once it deletes the first one.
-        row().find_element(By.XPATH, ".//button[text()='Disable']").click()
-        self.wait(lambda d: "Disabled" in row().text)
+        # Deleted, so the next test finds no usable key once it deletes the first one.
+        self.wait(lambda d: row().find_element(By.XPATH, ".//button[text()='Delete']").click() or True)
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(
+            By.XPATH, "//table[@id='keys-table']//tr[td[contains(., 'door only')]]"), message="door only not deleted")
 
     def test_06_delete_key_refuses_trigger(self):
         self.tab("keys")

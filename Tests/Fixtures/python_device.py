@@ -3,7 +3,8 @@
 
 Usage: python_device.py --port PORT --id DEVICE_ID [--fail-function NAME]
 Prints one line per executed command: "executed <function> <command id>", and what the screen does:
-"toast <level> <seconds> <message>", "snoozed until <time or woken>", "screen on".
+"toast <level> <seconds> <message>", "snoozed until <time or woken>", "screen on", and for a cancel_command
+"cancel <command id> dropped" or "cancel <command id> already handled".
 """
 import argparse
 import datetime
@@ -100,6 +101,16 @@ def main():
             result = ("rejected", "unknown envelope version")
         elif parse_time(envelope["expires_at"]) < datetime.datetime.now(datetime.timezone.utc):
             result = ("expired", None)
+        elif envelope["function"] == "cancel_command":
+            target = envelope.get("params", {}).get("command_id")
+            if target in seen:
+                print(f"cancel {target} already handled", flush=True)
+                result = ("ok", "already handled")
+            else:
+                # Recorded as answered: if the command arrives after all, it is refused, not run.
+                seen[target] = ("rejected", "cancelled before it ran")
+                print(f"cancel {target} dropped", flush=True)
+                result = ("ok", "cancelled before it ran")
         elif envelope["function"] == args.fail_function:
             result = ("failed", "configured to fail")
         else:

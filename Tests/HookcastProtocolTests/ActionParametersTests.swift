@@ -22,6 +22,7 @@ import Testing
             (.snoozeDevice, ActionParameters(durationSeconds: 1)),
             (.snoozeDevice, ActionParameters(until: "2026-12-06T18:00:00.000Z")),
             (.wakeDevice, ActionParameters()),
+            (.cancelCommand, ActionParameters(commandID: "019aef3c-1e0a-7c3d-8b1a-2f4e5d6c7b8a")),
         ]
         for (function, params) in valid {
             #expect(try params.validated(for: function) == params, "\(function)")
@@ -49,6 +50,7 @@ import Testing
         (.showToast, ActionParameters(message: "m", until: "2026-12-06T18:00:00.000Z"), "params.until"),
         (.snoozeDevice, ActionParameters(message: "m"), "params.message"),
         (.wakeDevice, ActionParameters(durationSeconds: 5), "params.duration_seconds"),
+        (.loadURL, ActionParameters(url: "https://example.com", commandID: "x"), "params.command_id"),
     ])
     func fieldsOfOtherFunctionsAreRejected(function: ActionFunction, params: ActionParameters, field: String) {
         #expect(throws: ValidationError(field: field, message: "is not used by the \(function.rawValue) function")) {
@@ -119,6 +121,17 @@ import Testing
         }
     }
 
+    @Test func aCancelNamesACommandByItsID() {
+        #expect(
+            throws: ValidationError(field: "params.command_id", message: "is required for the cancel_command function")
+        ) {
+            try ActionParameters().validated(for: .cancelCommand)
+        }
+        #expect(throws: ValidationError(field: "params.command_id", message: "must be a command's id (a UUID)")) {
+            try ActionParameters(commandID: "yesterday's").validated(for: .cancelCommand)
+        }
+    }
+
     @Test func emptyReferencesAreRejected() {
         #expect(throws: ValidationError.self) { try ActionParameters(loopID: " ").validated(for: .pauseLoop) }
         #expect(throws: ValidationError.self) {
@@ -145,7 +158,7 @@ import Testing
         #expect(
             ActionFunction.allCases.map(\.rawValue) == [
                 "load_url", "emergency", "refresh_datasource", "pause_loop", "resume_loop", "send_sensor_event",
-                "refresh_content", "restart_device", "show_toast", "snooze_device", "wake_device",
+                "refresh_content", "restart_device", "show_toast", "snooze_device", "wake_device", "cancel_command",
             ]
         )
     }

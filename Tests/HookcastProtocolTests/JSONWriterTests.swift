@@ -47,6 +47,8 @@ import Testing
         }
         let snooze = ActionParameters(durationSeconds: 1, until: "2026-12-06T18:00:00.000Z")
         #expect(snooze.jsonBytes == (try Self.encoded(snooze)))
+        let cancel = ActionParameters(commandID: "019aef3c-1e0a-7c3d-8b1a-2f4e5d6c7b8a")
+        #expect(cancel.jsonBytes == (try Self.encoded(cancel)))
         let devices = try ["a", "b-2", "c_3"].map { try DeviceID($0) }
         #expect(devices.jsonBytes == (try Self.encoded(devices)))
         #expect([DeviceID]().jsonBytes == (try Self.encoded([DeviceID]())))

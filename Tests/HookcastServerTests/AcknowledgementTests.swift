@@ -120,7 +120,7 @@ struct AcknowledgementTests {
                 $0["totals"]
                     == .object([
                         "ok": .number(1), "failed": .number(1), "pending": .number(1), "rejected": .number(0),
-                        "expired": .number(0), "timed_out": .number(0), "extra": .number(0),
+                        "expired": .number(0), "timed_out": .number(0), "cancelled": .number(0), "extra": .number(0),
                     ])
             }
             #expect(status["complete"] == .bool(false))

@@ -61,6 +61,11 @@ struct AdminAPITests {
                     "invalid_function"
                 ),
                 (
+                    "actions",
+                    #"{"event_id":"e","function":"cancel_command","params":{"command_id":"019aef3c-1e0a-7c3d-8b1a-2f4e5d6c7b8a"},"target":{"kind":"all"}}"#,
+                    "the gateway's own function", 422, "invalid_function"
+                ),
+                (
                     "actions", #"{"event_id":"e","function":"show_toast","target":{"kind":"all"}}"#,
                     "toast without text",
                     422, "invalid_params_message"

@@ -60,6 +60,31 @@ struct PythonDeviceTests {
                 #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
                 #expect(answer["totals"]?.field("ok") == .number(1), "\(event): \(answer.text)")
             }
+            // A command to the python device and one that never connects: cancelled once the python device answered,
+            // it gets a cancel_command for a command it already ran.
+            let ghost = "ghost-\(UUID().uuidString.prefix(8))"
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(ghost)"}"#)
+            _ = try await gateway.admin(
+                .post, "groups", #"{"id":"\#(group)-c","members":["\#(device)","\#(ghost)"]}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-cancel","function":"refresh_content","target":{"kind":"group","id":"\#(group)-c"}}"#)
+            let cancelable = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-cancel"}"#)
+            let cancelID = try #require(cancelable.string("command_id"), "\(cancelable.text)")
+            try await withTimeout(.seconds(10), "the python device's answer") {
+                while try await gateway.admin(.get, "commands/\(cancelID)")["totals"]?.field("ok") != .number(1) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let cancelled = try await gateway.admin(.post, "commands/\(cancelID)/cancel")
+            #expect(cancelled["totals"]?.field("cancelled") == .number(1), "\(cancelled.text)")
+            try await withTimeout(.seconds(10), "the python device's cancel line") {
+                while !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(
+                    "cancel \(cancelID) already handled")
+                {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             let failed = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-restart"}"#, query: "wait=10")
             #expect(failed["totals"]?.field("failed") == .number(1), "\(failed.text)")
             let id = try #require(failed.string("command_id"))

@@ -45,6 +45,7 @@ final class CommandsUnavailableStore: HookcastStore {
             try await base.unpublished(limit: limit, issuedBefore: issuedBefore)
         }
         func unpublishedCount() async throws -> Int { try await base.unpublishedCount() }
+        func cancel(id: UUID, at date: Date) async throws -> Command? { try await base.cancel(id: id, at: date) }
         func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
             try await base.unsettled(at: date, issuedBefore: issuedBefore, limit: limit)
         }

@@ -48,6 +48,10 @@ public struct Action: Sendable, Codable, Equatable {
 
     /// Checks the name, the TTL and the parameters for the function; returns the action with its name trimmed.
     public func validated() throws(ValidationError) -> Action {
+        guard function != .cancelCommand else {
+            throw ValidationError(
+                field: "function", message: "cancel_command is sent by the gateway when a command is cancelled")
+        }
         var action = self
         action.name = try DisplayName.validate(name)
         guard Self.ttlRange.contains(ttlSeconds) else {

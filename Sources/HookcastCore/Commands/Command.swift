@@ -23,6 +23,9 @@ public struct Command: Sendable, Codable, Equatable {
     /// Answers from devices outside `expectedDevices`: counted, never stored. Kept by the store, not the API's
     /// command body (the delivery report shows it as `extra`).
     public var extraAcknowledgements: Int = 0
+    /// When an admin cancelled it (`CommandRepository.cancel`): not sent again, and devices that had not answered
+    /// show `cancelled`.
+    public var cancelledAt: Date?
 
     /// Dates are kept to the millisecond, the precision the store and the envelope keep.
     public init(
@@ -40,7 +43,8 @@ public struct Command: Sendable, Codable, Equatable {
         source: CommandSource,
         publishedAt: Date? = nil,
         publishError: String? = nil,
-        extraAcknowledgements: Int = 0
+        extraAcknowledgements: Int = 0,
+        cancelledAt: Date? = nil
     ) {
         self.id = id
         self.eventID = eventID
@@ -57,6 +61,7 @@ public struct Command: Sendable, Codable, Equatable {
         self.publishedAt = publishedAt?.roundedToMilliseconds
         self.publishError = publishError
         self.extraAcknowledgements = extraAcknowledgements
+        self.cancelledAt = cancelledAt?.roundedToMilliseconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,6 +78,7 @@ public struct Command: Sendable, Codable, Equatable {
         case source
         case publishedAt = "published_at"
         case publishError = "publish_error"
+        case cancelledAt = "cancelled_at"
     }
 }
 
@@ -94,5 +100,6 @@ extension Command {
         try container.encode(source, forKey: .source)
         try container.encodeIfPresent(publishedAt, forKey: .publishedAt)
         try container.encodeIfPresent(publishError, forKey: .publishError)
+        try container.encodeIfPresent(cancelledAt, forKey: .cancelledAt)
     }
 }

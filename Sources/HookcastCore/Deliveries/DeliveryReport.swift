@@ -2,8 +2,8 @@ import Foundation
 import HookcastProtocol
 
 /// Per-device states and totals of one command, derived from its expected devices and the acknowledgements stored
-/// so far. `pending` turns into `timed_out` once the acknowledgement deadline has passed; a late acknowledgement
-/// still counts.
+/// so far. `pending` turns into `timed_out` once the acknowledgement deadline has passed, or `cancelled` once the
+/// command was cancelled; a late acknowledgement still counts.
 public struct DeliveryReport: Sendable, Equatable {
     public struct Entry: Sendable, Equatable, Codable {
         public var deviceID: DeviceID
@@ -44,7 +44,8 @@ public struct DeliveryReport: Sendable, Equatable {
         now: Date, acknowledgementDeadline: Duration
     ) {
         let deadline = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
-        let unanswered: DeliveryState = now >= deadline ? .timedOut : .pending
+        let unanswered: DeliveryState =
+            command.cancelledAt != nil ? .cancelled : now >= deadline ? .timedOut : .pending
         var byDevice: [DeviceID: AcknowledgementRecord] = [:]
         for record in acknowledgements where record.commandID == command.id {
             byDevice[record.deviceID] = record

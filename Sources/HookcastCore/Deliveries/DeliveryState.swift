@@ -4,7 +4,7 @@ import HookcastProtocol
 ///
 /// A separate enum from `AcknowledgementStatus` because it means something else: the status is what a device can
 /// say on the wire; the delivery state is the gateway's record, which adds the two states no device can report
-/// (`pending`, and `timed_out` when none came). The four answered states are the wire statuses, spelled the same,
+/// (`pending`, `timed_out` when none came, `cancelled` when an admin cancelled the command first). The four answered states are the wire statuses, spelled the same,
 /// so stored values and API strings equal the device's words.
 public enum DeliveryState: String, Codable, Sendable, CaseIterable {
     /// Expected to answer, has not yet, and the acknowledgement deadline has not passed.
@@ -15,6 +15,8 @@ public enum DeliveryState: String, Codable, Sendable, CaseIterable {
     case expired
     /// Did not answer within the acknowledgement deadline.
     case timedOut = "timed_out"
+    /// Had not answered when the command was cancelled.
+    case cancelled
 
     /// The state a device's acknowledgement records.
     public init(_ status: AcknowledgementStatus) {

@@ -35,6 +35,10 @@ public protocol CommandRepository: Sendable {
     func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command]
     /// Every expected device of these commands has answered: redelivery need not look at them again.
     func markSettled(_ ids: [UUID]) async throws
+    /// Cancels the command at `date`: it is settled (redelivery leaves it) and, when not yet published, given up
+    /// with the error `cancelled` (the outbox leaves it). Returns the command as it is now; nil when there is no
+    /// such command. Cancelling again changes nothing and keeps the first time.
+    func cancel(id: UUID, at date: Date) async throws -> Command?
 }
 
 extension CommandRepository {

@@ -20,6 +20,11 @@ extension DeviceAgent {
             }
             log(id: id, function: nil, outcome: outcome, duplicate: duplicate)
             await acknowledge(id, outcome, correlationData: correlationData)
+        case .execute(let envelope) where envelope.function == .cancelCommand:
+            let outcome = cancel(envelope)
+            persist()
+            log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
+            await acknowledge(envelope.id, outcome, correlationData: correlationData)
         case .execute(let envelope):
             // Written ahead: if the agent dies while running it (a restart hook does exactly that), the redelivery
             // after the restart finds it recorded and is acknowledged, not run again.

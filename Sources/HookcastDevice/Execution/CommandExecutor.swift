@@ -50,6 +50,9 @@ public struct CommandExecutor: Sendable {
             state.restarts += 1
         case .showToast, .snoozeDevice, .wakeDevice:
             if let refused = applyScreen(envelope.function, params, to: &state, now: now) { return refused }
+        case .cancelCommand:
+            // Not a change to the player: the agent answers it from what it has run (`DeviceAgent+Cancel`).
+            return .failed("cancel_command changes nothing on the player")
         }
         state.commandsExecuted += 1
         state.lastCommandAt = now

@@ -11,4 +11,6 @@ public enum ActionFunction: String, Codable, Sendable, CaseIterable {
     case showToast = "show_toast"
     case snoozeDevice = "snooze_device"
     case wakeDevice = "wake_device"
+    /// Sent by the gateway when an admin cancels a command (`params.command_id`); no action may use it.
+    case cancelCommand = "cancel_command"
 }

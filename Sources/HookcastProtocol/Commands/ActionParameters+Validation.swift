@@ -47,6 +47,11 @@ extension ActionParameters {
             try Self.validateReference(datasourceID, key: .datasourceID)
         case .pauseLoop, .resumeLoop:
             try Self.validateReference(loopID, key: .loopID)
+        case .cancelCommand:
+            guard let commandID else { throw Self.required(.commandID, for: function) }
+            guard UUID(uuidString: commandID) != nil else {
+                throw ValidationError(field: "params.command_id", message: "must be a command's id (a UUID)")
+            }
         case .sendSensorEvent, .refreshContent, .restartDevice, .wakeDevice:
             break
         }
@@ -63,6 +68,7 @@ extension ActionParameters {
             durationSeconds.map { _ in .durationSeconds },
             level.map { _ in .level },
             until.map { _ in .until },
+            commandID.map { _ in .commandID },
         ].compactMap { $0 }
     }
 
@@ -74,6 +80,7 @@ extension ActionParameters {
         case .pauseLoop, .resumeLoop: [.loopID]
         case .showToast: [.message, .durationSeconds, .level]
         case .snoozeDevice: [.until, .durationSeconds]
+        case .cancelCommand: [.commandID]
         case .sendSensorEvent, .refreshContent, .restartDevice, .wakeDevice: []
         }
     }

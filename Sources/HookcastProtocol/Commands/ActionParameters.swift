@@ -20,6 +20,8 @@ public struct ActionParameters: Codable, Sendable, Equatable {
     /// `snooze_device`: when the screen comes back on by itself, an ISO-8601 timestamp (stored in UTC with
     /// milliseconds); until `wake_device` when neither this nor `duration_seconds` is given.
     public var until: String?
+    /// `cancel_command`: the id (lower-case UUID) of the command to drop if it has not run.
+    public var commandID: String?
 
     public init(
         url: String? = nil,
@@ -29,7 +31,8 @@ public struct ActionParameters: Codable, Sendable, Equatable {
         loopID: String? = nil,
         durationSeconds: Int? = nil,
         level: ToastLevel? = nil,
-        until: String? = nil
+        until: String? = nil,
+        commandID: String? = nil
     ) {
         self.url = url
         self.state = state
@@ -39,6 +42,7 @@ public struct ActionParameters: Codable, Sendable, Equatable {
         self.durationSeconds = durationSeconds
         self.level = level
         self.until = until
+        self.commandID = commandID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -47,5 +51,6 @@ public struct ActionParameters: Codable, Sendable, Equatable {
         case loopID = "loop_id"
         case durationSeconds = "duration_seconds"
         case level, until
+        case commandID = "command_id"
     }
 }

@@ -29,6 +29,10 @@ extension ActionTarget: JSONWritable {
 extension ActionParameters: JSONWritable {
     public func write(to writer: inout JSONWriter) {
         writer.openObject()
+        if let commandID {
+            writer.key("command_id")
+            writer.string(commandID)
+        }
         if let datasourceID {
             writer.key("datasource_id")
             writer.string(datasourceID)

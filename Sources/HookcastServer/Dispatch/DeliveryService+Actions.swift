@@ -107,6 +107,20 @@ extension DeliveryService {
             command, to: Topics.commandTopic(for: command.target), properties, failure: "command not published yet")
     }
 
+    /// Tells the devices `command` went to that it is cancelled: a `cancel_command` on the same topic, expiring
+    /// with it, not stored (devices answer it; the gateway does not track those answers). Best effort: returns
+    /// whether the broker acknowledged it. The cancellation itself is in the store either way.
+    func publishCancellation(of command: Command, at now: Date = Date()) async -> Bool {
+        guard isBrokerConnected else { return false }
+        let cancel = Command(
+            eventID: command.eventID, actionName: command.actionName, function: .cancelCommand,
+            params: ActionParameters(commandID: command.id.lowercasedString), sensorData: nil, target: command.target,
+            expectedDevices: [], issuedAt: now, expiresAt: command.expiresAt, apiKeyID: nil, source: command.source)
+        guard let properties = Self.properties(of: cancel, now: now) else { return false }
+        return await send(
+            cancel, to: Topics.commandTopic(for: command.target), properties, failure: "cancellation not published")
+    }
+
     /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are
     /// not bothered). Returns whether the broker acknowledged it.
     private func redeliver(_ command: Command, to device: DeviceID, attempt: Int, now: Date) async -> Bool {

@@ -87,6 +87,18 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func cancel(id: UUID, at date: Date) async throws -> Command? {
+        try database.access { state in
+            guard let index = state.commands.firstIndex(where: { $0.id == id }) else { return nil }
+            if state.commands[index].cancelledAt == nil {
+                state.commands[index].cancelledAt = date.roundedToMilliseconds
+                state.settledCommands.insert(id)
+                if state.commands[index].publishedAt == nil { state.commands[index].publishError = "cancelled" }
+            }
+            return state.commands[index]
+        }
+    }
+
     func markSettled(_ ids: [UUID]) async throws {
         try database.access { state in state.settledCommands.formUnion(ids) }
     }

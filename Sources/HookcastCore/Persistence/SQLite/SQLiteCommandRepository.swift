@@ -9,7 +9,7 @@ struct SQLiteCommandRepository: CommandRepository {
         api_key_id, source, published_at, publish_error
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
-    private static let readColumns = columns + ", extra_acknowledgements"
+    private static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
 
     func insert(_ command: Command) async throws {
         try await database.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
@@ -155,6 +155,20 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    func cancel(id: UUID, at date: Date) async throws -> Command? {
+        try await database.write { connection in
+            try connection.execute(
+                """
+                UPDATE commands SET cancelled_at = ?, settled = 1,
+                    publish_error = CASE WHEN published_at IS NULL THEN 'cancelled' ELSE publish_error END
+                WHERE id = ? AND cancelled_at IS NULL
+                """,
+                [.date(date), .uuid(id)])
+            return try connection.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)])
+                .first.map(Self.decode)
+        }
+    }
+
     func markSettled(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         try await database.write(durability: .unsynced) { connection in
@@ -235,7 +249,8 @@ struct SQLiteCommandRepository: CommandRepository {
             source: source,
             publishedAt: try row.optionalDate("published_at"),
             publishError: try row.optionalString("publish_error"),
-            extraAcknowledgements: try row.int("extra_acknowledgements")
+            extraAcknowledgements: try row.int("extra_acknowledgements"),
+            cancelledAt: try row.optionalDate("cancelled_at")
         )
     }
 }

@@ -10,7 +10,7 @@ extension SQLiteMigration {
     static let all: [SQLiteMigration] = [
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
-        extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates,
+        extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates, cancelledCommands,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -284,5 +284,11 @@ extension SQLiteMigration {
     static let parameterTemplates = SQLiteMigration(
         version: 17,
         statements: ["ALTER TABLE actions ADD COLUMN param_templates TEXT"]
+    )
+
+    /// When an admin cancelled a command; NULL: not cancelled.
+    static let cancelledCommands = SQLiteMigration(
+        version: 18,
+        statements: ["ALTER TABLE commands ADD COLUMN cancelled_at INTEGER"]
     )
 }

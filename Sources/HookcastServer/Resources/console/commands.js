@@ -2,10 +2,10 @@
 // command's per-device table. Updates come from the event stream; nothing here polls.
 import { api, segment } from './api.js';
 import { describeTarget, FUNCTION_LABELS } from './actions.js';
-import { $, h, emptyRow, showError, timeElement } from './ui.js';
+import { $, h, announce, busy, confirmAction, emptyRow, showError, timeElement } from './ui.js';
 
-const STATES = ['ok', 'failed', 'rejected', 'expired', 'timed_out', 'pending'];
-const STATE_LABELS = { ok: 'ok', failed: 'failed', rejected: 'rejected', expired: 'expired', timed_out: 'timed out', pending: 'pending' };
+const STATES = ['ok', 'failed', 'rejected', 'expired', 'timed_out', 'cancelled', 'pending'];
+const STATE_LABELS = { ok: 'ok', failed: 'failed', rejected: 'rejected', expired: 'expired', timed_out: 'timed out', cancelled: 'cancelled', pending: 'pending' };
 const LISTED = 50;
 
 let commands = [];
@@ -24,17 +24,19 @@ function expectedCount(totals) {
 export function progressBar(command, large = false) {
   const totals = command.totals || {};
   const expected = expectedCount(totals);
-  const answered = expected - (totals.pending || 0);
+  // Cancelled devices never answered: the bar shows them, the count of answers does not.
+  const answered = expected - (totals.pending || 0) - (totals.cancelled || 0);
   const percent = (count) => (expected === 0 ? 0 : Math.round((count / expected) * 100));
   const okPercent = percent(totals.ok || 0);
   const words = STATES.filter((state) => totals[state]).map((state) => `${totals[state]} ${STATE_LABELS[state]}`).join(', ');
-  const summary = expected === 0 ? 'no device expected' : `${okPercent} % ok · ${answered} of ${expected} answered`;
+  const cancelled = totals.cancelled ? ` · ${totals.cancelled} cancelled` : '';
+  const summary = expected === 0 ? 'no device expected' : `${okPercent} % ok · ${answered} of ${expected} answered${cancelled}`;
   const bar = h('div', {
     class: `progress${large ? ' large' : ''}`, role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100',
     'aria-valuenow': String(percent(answered)), 'aria-valuetext': `${summary}${words ? `: ${words}` : ''}`,
     'aria-label': `Acknowledgements of ${command.event_id}`,
   });
-  for (const state of STATES.slice(0, 5)) {
+  for (const state of STATES.filter((state) => state !== 'pending')) {
     if (!totals[state]) continue;
     const segment = h('span', { class: `seg ${state}`, title: `${totals[state]} ${STATE_LABELS[state]}` });
     segment.style.width = `${(totals[state] / expected) * 100}%`;
@@ -138,6 +140,23 @@ async function refreshDetail() {
     h('td', {}, device.detail || ''),
     h('td', {}, device.received_at ? timeElement(device.received_at) : '—'),
     h('td', {}, String(device.redeliveries || 0))));
+  // Cancel: while some device has not answered and the command has not expired.
+  const unanswered = (command.totals.pending || 0) + (command.totals.timed_out || 0);
+  let cancel = null;
+  if (!command.cancelled_at && unanswered > 0 && new Date(command.expires_at) > new Date()) {
+    cancel = h('button', { type: 'button', class: 'danger secondary small', id: 'command-cancel' }, 'Cancel command');
+    const error = h('p', { class: 'error', role: 'alert' });
+    cancel.addEventListener('click', async () => {
+      const sure = await confirmAction(`Cancel command ${command.event_id}? It is not sent again, and the ${unanswered} device(s) that have not answered are told to drop it.`, 'Cancel command');
+      if (!sure) return;
+      await busy(cancel, error, async () => {
+        await api('POST', `commands/${segment(command.id)}/cancel`);
+        announce($('#commands-status'), `Command ${command.event_id} cancelled.`);
+        await refreshDetail();
+      });
+    });
+    cancel = h('div', {}, cancel, error);
+  }
   const more = command.devices_total > command.devices.length ? h('p', { class: 'muted' }, `Showing ${command.devices.length} of ${command.devices_total} devices.`) : null;
   panel.replaceChildren(
     h('h2', {}, `Command ${command.event_id}`),
@@ -150,11 +169,12 @@ async function refreshDetail() {
       h('dt', {}, 'Source'), h('dd', {}, command.source),
       h('dt', {}, 'Issued'), h('dd', {}, timeElement(command.issued_at)),
       h('dt', {}, 'Published'), h('dd', {}, command.published_at ? timeElement(command.published_at) : 'not yet: queued until the broker is back'),
-      h('dt', {}, 'Expires'), h('dd', {}, timeElement(command.expires_at))),
+      h('dt', {}, 'Expires'), h('dd', {}, timeElement(command.expires_at)),
+      ...(command.cancelled_at ? [h('dt', {}, 'Cancelled'), h('dd', { 'data-role': 'cancelled' }, timeElement(command.cancelled_at))] : [])),
     h('div', { class: 'table-wrap' }, h('table', { id: 'command-devices' },
       h('caption', {}, 'Devices'),
       h('thead', {}, h('tr', {}, ['Device', 'State', 'Detail', 'Answered', 'Redeliveries'].map((title) => h('th', { scope: 'col' }, title)))),
       h('tbody', {}, rows.length ? rows : emptyRow(5, 'No device was expected.')))),
-    ...(more ? [more] : []), close);
+    ...(more ? [more] : []), ...(cancel ? [cancel] : []), close);
   panel.hidden = false;
 }
