@@ -166,11 +166,7 @@ struct PostgresCommandRepository: CommandRepository {
 
     func cancel(id: UUID, at date: Date) async throws -> Command? {
         let milliseconds = date.millisecondsSince1970
-        let select = PostgresQuery(
-            unsafeSQL: "SELECT \(Self.readColumns) FROM commands WHERE id = $1",
-            binds: {
-                var binds = PostgresBindings(); binds.append(id); return binds
-            }())
+        let select: PostgresQuery = "SELECT \(unescaped: Self.readColumns) FROM commands WHERE id = \(id)"
         return try await pool.write { connection in
             let changed = try await connection.rows(
                 """
