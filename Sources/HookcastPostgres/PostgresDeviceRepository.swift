@@ -120,6 +120,32 @@ struct PostgresDeviceRepository: DeviceRepository {
         }
     }
 
+    /// A scan of every device's tags (`CachingStore` keeps the answer until the next device write).
+    func ids(selectedBy selection: TagSelection) async throws -> [DeviceID] {
+        try await pool.read { connection in
+            let query: PostgresQuery =
+                switch selection.match {
+                case .any: "SELECT id FROM devices WHERE tags::jsonb ?| \(selection.tags) ORDER BY id COLLATE \"C\""
+                case .all: "SELECT id FROM devices WHERE tags::jsonb ?& \(selection.tags) ORDER BY id COLLATE \"C\""
+                }
+            return try await connection.rows(query, logger: logger).map { row in
+                try row.values().identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+            }
+        }
+    }
+
+    func tagsByDevice() async throws -> [DeviceID: [String]] {
+        try await pool.read { connection in
+            var tags: [DeviceID: [String]] = [:]
+            for row in try await connection.rows("SELECT id, tags FROM devices WHERE tags <> '[]'", logger: logger) {
+                let values = row.values()
+                tags[try values.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }] =
+                    try values.json([String].self, "tags")
+            }
+            return tags
+        }
+    }
+
     func allIDs() async throws -> [DeviceID] {
         try await pool.read { connection in
             try await connection.rows("SELECT id FROM devices ORDER BY id COLLATE \"C\"", logger: logger).map { row in

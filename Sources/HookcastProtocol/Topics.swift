@@ -8,6 +8,9 @@ public enum Topics {
     /// Commands for every member of a group; devices subscribe to the groups in their config.
     public static func groupCommands(_ id: GroupID) -> String { "\(root)/groups/\(id.rawValue)/commands" }
 
+    /// Commands for the devices with tag `tag`; devices subscribe to the tags in their config (`DeviceTags`).
+    public static func tagCommands(_ tag: String) -> String { "\(root)/tags/\(DeviceTags.topicLevel(tag))/commands" }
+
     /// Commands for every device.
     public static let allCommands = "\(root)/all/commands"
 
@@ -20,12 +23,14 @@ public enum Topics {
     /// Where a device reports online/offline (and its will).
     public static func deviceStatus(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/status" }
 
-    /// The topic a command for `target` is published on.
-    public static func commandTopic(for target: ActionTarget) -> String {
+    /// The topics a command for `target` is published on: one, except for a tag target matching any of several
+    /// tags (`TagSelection.commandTopics`).
+    public static func commandTopics(for target: ActionTarget) -> [String] {
         switch target {
-        case .device(let id): deviceCommands(id)
-        case .group(let id): groupCommands(id)
-        case .all: allCommands
+        case .device(let id): [deviceCommands(id)]
+        case .group(let id): [groupCommands(id)]
+        case .all: [allCommands]
+        case .tag(let selection): selection.commandTopics
         }
     }
 
@@ -35,6 +40,11 @@ public enum Topics {
         case .all: "\(root)/state/emergency/all"
         case .group(let id): "\(root)/state/emergency/groups/\(id.rawValue)"
         case .device(let id): "\(root)/state/emergency/devices/\(id.rawValue)"
+        // No device subscribes here: `Action.validated()` refuses an emergency on tags (one retained state per
+        // scope has no single topic for a tag selection). Named anyway so every scope maps to a distinct topic.
+        case .tag(let selection):
+            "\(root)/state/emergency/tags/\(selection.match.rawValue)/"
+                + selection.tags.map(DeviceTags.topicLevel).joined(separator: ",")
         }
     }
 }

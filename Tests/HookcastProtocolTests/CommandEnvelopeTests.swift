@@ -62,8 +62,9 @@ import Testing
         #expect(Topics.deviceConfig(device) == "hookcast/v1/devices/d1/config")
         #expect(Topics.deviceAcks(device) == "hookcast/v1/devices/d1/acks")
         #expect(Topics.deviceStatus(device) == "hookcast/v1/devices/d1/status")
-        #expect(Topics.commandTopic(for: .device(device)) == Topics.deviceCommands(device))
-        #expect(Topics.commandTopic(for: .group(group)) == Topics.groupCommands(group))
-        #expect(Topics.commandTopic(for: .all) == Topics.allCommands)
+        #expect(Topics.commandTopics(for: .device(device)) == [Topics.deviceCommands(device)])
+        #expect(Topics.commandTopics(for: .group(group)) == [Topics.groupCommands(group)])
+        #expect(Topics.commandTopics(for: .all) == [Topics.allCommands])
+        #expect(Topics.tagCommands("Floor 2/B") == "hookcast/v1/tags/Floor%202%2FB/commands")
     }
 }

@@ -52,6 +52,12 @@ public struct Action: Sendable, Codable, Equatable {
             throw ValidationError(
                 field: "function", message: "cancel_command is sent by the gateway when a command is cancelled")
         }
+        if function == .emergency, case .tag = target {
+            // An emergency is latched per scope, in a retained message each device subscribes to; a tag selection
+            // has no such single topic (and its members change), so emergencies go to devices, groups or all.
+            throw ValidationError(
+                field: "target.kind", message: "an emergency targets a device, a group or all, not tags")
+        }
         var action = self
         action.name = try DisplayName.validate(name)
         guard Self.ttlRange.contains(ttlSeconds) else {

@@ -22,6 +22,8 @@ extension CommandPlanner {
                 members = try await store.groups.find(id: id)?.members
             case .all:
                 registered = try await store.devices.allIDs()
+            case .tag(let selection):
+                registered = try await store.devices.ids(selectedBy: selection)
             }
         }
         return try plan(

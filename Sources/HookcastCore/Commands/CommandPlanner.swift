@@ -7,7 +7,8 @@ public struct CommandPlanner: Sendable {
     public init() {}
 
     /// - Parameters:
-    ///   - registeredDevices: every registered device (used for `.device` and `.all` targets).
+    ///   - registeredDevices: every registered device (used for `.device` and `.all` targets); for a `.tag` target,
+    ///     the devices whose tags it selects now.
     ///   - groupMembers: for a `.group` target, the group's members, or nil when the group does not exist.
     ///   - id: the command id; a new time-ordered UUID (`UUID.timeOrdered`) unless a test pins it.
     public func plan(
@@ -57,7 +58,7 @@ public struct CommandPlanner: Sendable {
         case .group(let id):
             guard let groupMembers else { throw .targetGroupUnknown(id) }
             return Array(Set(groupMembers)).sorted()
-        case .all:
+        case .all, .tag:
             return Array(Set(registeredDevices)).sorted()
         }
     }

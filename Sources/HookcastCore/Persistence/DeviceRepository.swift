@@ -21,6 +21,10 @@ public protocol DeviceRepository: Sendable {
     func delete(id: DeviceID) async throws -> Bool
     /// Sorted.
     func allIDs() async throws -> [DeviceID]
+    /// The devices whose tags `selection` selects now, sorted.
+    func ids(selectedBy selection: TagSelection) async throws -> [DeviceID]
+    /// The tags of every device that has any, from one read (for device configs and broker accounts).
+    func tagsByDevice() async throws -> [DeviceID: [String]]
     /// Keeps each device's broker credential: the SHA-256 of its broker password as 64 lowercase hex digits,
     /// never the password. Ids without a device are skipped.
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws

@@ -62,6 +62,8 @@ extension AgentState {
             case .all: true
             case .device(let id): id == device
             case .group(let id): groups.contains(id)
+            // Never latched: the gateway refuses an emergency on tags (`Action.validated()`).
+            case .tag: false
             }
         }
         let effective = EmergencyResolver.resolve(applicable)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The retained message on a device's config topic, `{"v":1,"device_id":"d1","groups":["g1","g2"]}`: it tells the
-/// device which group topics to subscribe to.
+/// The retained message on a device's config topic, `{"v":1,"device_id":"d1","groups":["g1","g2"],"tags":["lobby"]}`:
+/// it tells the device which group and tag topics to subscribe to. A config without `tags` (from an older gateway)
+/// means no tags.
 public struct DeviceConfigMessage: Codable, Sendable, Equatable {
     public static let currentVersion = 1
 
@@ -9,12 +10,15 @@ public struct DeviceConfigMessage: Codable, Sendable, Equatable {
     public var deviceID: DeviceID
     /// Sorted and without duplicates.
     public var groups: [GroupID]
+    /// Sorted and without duplicates.
+    public var tags: [String]
 
-    /// `groups` are sorted and de-duplicated.
-    public init(deviceID: DeviceID, groups: [GroupID]) {
+    /// `groups` and `tags` are sorted and de-duplicated.
+    public init(deviceID: DeviceID, groups: [GroupID], tags: [String] = []) {
         self.version = Self.currentVersion
         self.deviceID = deviceID
         self.groups = Array(Set(groups)).sorted()
+        self.tags = Array(Set(tags)).sorted()
     }
 
     /// The payload bytes, keys sorted.
@@ -22,7 +26,7 @@ public struct DeviceConfigMessage: Codable, Sendable, Equatable {
         do {
             return Array(try JSONCoding.encoder().encode(self))
         } catch {
-            // Unreachable: an Int, a validated string and an array of validated strings always encode.
+            // Unreachable: an Int, strings and arrays of strings always encode.
             assertionFailure("DeviceConfigMessage failed to encode: \(error)")
             return []
         }
@@ -36,6 +40,14 @@ public struct DeviceConfigMessage: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case deviceID = "device_id"
-        case groups
+        case groups, tags
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        deviceID = try container.decode(DeviceID.self, forKey: .deviceID)
+        groups = try container.decode([GroupID].self, forKey: .groups)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
     }
 }

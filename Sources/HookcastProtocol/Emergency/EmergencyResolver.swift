@@ -30,7 +30,7 @@ public enum EmergencyResolver {
     private static func specificity(_ scope: ActionTarget) -> Int {
         switch scope {
         case .all: 0
-        case .group: 1
+        case .group, .tag: 1
         case .device: 2
         }
     }

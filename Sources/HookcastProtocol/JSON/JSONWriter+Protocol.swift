@@ -17,11 +17,19 @@ extension ActionTarget: JSONWritable {
         case .group(let id):
             writer.key("id")
             writer.string(id.rawValue)
-        case .all:
+        case .all, .tag:
             break
         }
         writer.key("kind")
         writer.string(kind)
+        if case .tag(let selection) = self {
+            writer.key("match")
+            writer.string(selection.match.rawValue)
+            writer.key("tags")
+            writer.openArray()
+            for tag in selection.tags { writer.string(tag) }
+            writer.closeArray()
+        }
         writer.closeObject()
     }
 }

@@ -99,12 +99,17 @@ extension DeliveryService {
         dependencies.logger.warning("command expired unpublished", metadata: ["command_id": "\(command.id)"])
     }
 
-    /// The first publish, on the command's target topic (device, group or broadcast): the broker fans it out.
+    /// The first publish, on the command's target topic (device, group, tag or broadcast): the broker fans it out.
+    /// A tag target matching any of several tags goes out once per tag; it counts as published when every one was
+    /// acknowledged, and the outbox sends all of them again otherwise (devices run a command once, by its id).
     func publishFirst(_ command: Command) async -> Bool {
         guard let properties = Self.properties(of: command, now: Date()) else { return false }
         dependencies.metrics.publishTimes.published(command.id)
-        return await send(
-            command, to: Topics.commandTopic(for: command.target), properties, failure: "command not published yet")
+        var published = true
+        for topic in Topics.commandTopics(for: command.target) where published {
+            published = await send(command, to: topic, properties, failure: "command not published yet")
+        }
+        return published
     }
 
     /// Tells the devices `command` went to that it is cancelled: a `cancel_command` on the same topic, expiring
@@ -117,8 +122,11 @@ extension DeliveryService {
             params: ActionParameters(commandID: command.id.lowercasedString), sensorData: nil, target: command.target,
             expectedDevices: [], issuedAt: now, expiresAt: command.expiresAt, apiKeyID: nil, source: command.source)
         guard let properties = Self.properties(of: cancel, now: now) else { return false }
-        return await send(
-            cancel, to: Topics.commandTopic(for: command.target), properties, failure: "cancellation not published")
+        var published = true
+        for topic in Topics.commandTopics(for: command.target) where published {
+            published = await send(cancel, to: topic, properties, failure: "cancellation not published")
+        }
+        return published
     }
 
     /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are

@@ -28,6 +28,13 @@ struct CachedDeviceRepository: DeviceRepository {
         try await cache.allDeviceIDs.value(for: 0) { try await wrapped.allIDs() }
     }
 
+    func ids(selectedBy selection: TagSelection) async throws -> [DeviceID] {
+        try await cache.selectedDeviceIDs.value(for: selection) { try await wrapped.ids(selectedBy: selection) }
+    }
+
+    /// Not cached: read when configs are published to every device and at reconciliation.
+    func tagsByDevice() async throws -> [DeviceID: [String]] { try await wrapped.tagsByDevice() }
+
     // Credentials are not cached: only reconciliation reads them, a few times an hour.
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
         try await wrapped.setBrokerCredentials(credentials)

@@ -1,10 +1,11 @@
 import HookcastProtocol
 
-/// What a webhook's target resolves to: a device, every device id, a group. Shared by the device and group
+/// What a webhook's target resolves to: a device, every device id, a tag selection, a group. Shared by the device and group
 /// repositories, because a write to either can change what the other answers.
 struct FleetCache: Sendable {
     let devices = ReadCache<DeviceID, Device?>(capacity: 200_000)
     let allDeviceIDs = ReadCache<Int, [DeviceID]>(capacity: 1)
+    let selectedDeviceIDs = ReadCache<TagSelection, [DeviceID]>(capacity: 1_000)
     let groups = ReadCache<GroupID, DeviceGroup?>(capacity: 100_000)
     let groupsContaining = ReadCache<DeviceID, [GroupID]>(capacity: 200_000)
 
@@ -17,6 +18,7 @@ struct FleetCache: Sendable {
     func invalidate() {
         devices.invalidate()
         allDeviceIDs.invalidate()
+        selectedDeviceIDs.invalidate()
         groups.invalidate()
         groupsContaining.invalidate()
     }

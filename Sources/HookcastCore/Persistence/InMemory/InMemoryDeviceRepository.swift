@@ -75,6 +75,14 @@ struct InMemoryDeviceRepository: DeviceRepository {
         try database.access { $0.devices.keys.sorted() }
     }
 
+    func ids(selectedBy selection: TagSelection) async throws -> [DeviceID] {
+        try database.access { state in state.devices.values.filter { selection.selects($0.tags) }.map(\.id).sorted() }
+    }
+
+    func tagsByDevice() async throws -> [DeviceID: [String]] {
+        try database.access { state in state.devices.compactMapValues { $0.tags.isEmpty ? nil : $0.tags } }
+    }
+
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
         try database.access { state in
             for (id, credential) in credentials where state.devices[id] != nil {

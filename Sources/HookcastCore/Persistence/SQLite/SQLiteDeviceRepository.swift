@@ -105,6 +105,37 @@ struct SQLiteDeviceRepository: DeviceRepository {
         }
     }
 
+    /// A scan of every device's tags: a tag target is rare next to the webhooks to devices and groups, and
+    /// `CachingStore` keeps the answer until the next device write.
+    func ids(selectedBy selection: TagSelection) async throws -> [DeviceID] {
+        let matching =
+            "(SELECT count(DISTINCT tag.value) FROM json_each(devices.tags) AS tag WHERE tag.value IN "
+            + "(SELECT value FROM json_each(?)))"
+        var parameters: [SQLiteValue] = [try .json(selection.tags)]
+        var condition = "\(matching) > 0"
+        if selection.match == .all {
+            condition = "\(matching) = ?"
+            parameters.append(.integer(Int64(selection.tags.count)))
+        }
+        let sql = "SELECT id FROM devices WHERE \(condition) ORDER BY id"
+        return try await database.write { [parameters] in
+            try $0.query(sql, parameters).map { row in
+                try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }
+            }
+        }
+    }
+
+    func tagsByDevice() async throws -> [DeviceID: [String]] {
+        try await database.write {
+            var tags: [DeviceID: [String]] = [:]
+            for row in try $0.query("SELECT id, tags FROM devices WHERE tags <> '[]'") {
+                tags[try row.identifier("id") { raw throws(ValidationError) in try DeviceID(raw) }] =
+                    try row.json([String].self, "tags")
+            }
+            return tags
+        }
+    }
+
     /// One statement per 500 devices: `UPDATE … FROM (VALUES …)` joins the new credentials by id.
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws {
         guard !credentials.isEmpty else { return }
