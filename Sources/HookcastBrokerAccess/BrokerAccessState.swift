@@ -73,26 +73,28 @@ public struct BrokerAccessState: Sendable {
 
     /// Creates or replaces the account and marks it as put in the current epoch.
     mutating func put(_ account: BrokerDeviceAccount, credential: StoredCredential) -> PutEffect {
-        let groups = devices.indices(of: account.groups)
+        let scopes = devices.scopes(groups: account.groups, tags: account.tags)
         let old = devices.entry(account.id)
-        devices.set(account.id, .init(credential: credential, groups: groups, syncMark: epoch))
+        devices.set(account.id, .init(credential: credential, scopes: scopes, syncMark: epoch))
         guard let old else {
             digest.add(account)
             return .created
         }
-        if old.credential == credential && old.groups == groups { return .unchanged }
+        if old.credential == credential && old.scopes == scopes { return .unchanged }
         digest.remove(devices.account(account.id, old))
         digest.add(account)
         return old.credential == credential ? .groupsChanged : .credentialChanged
     }
 
-    /// Sets the groups of an existing account; nil if there is none, else whether anything changed.
-    mutating func setGroups(_ id: DeviceID, _ groups: [GroupID]) -> Bool? {
+    /// Sets the groups (and, unless nil, the tags) of an existing account; nil if there is none, else whether
+    /// anything changed.
+    mutating func setGroups(_ id: DeviceID, _ groups: [GroupID], tags: [String]? = nil) -> Bool? {
         guard var entry = devices.entry(id) else { return nil }
-        let indices = devices.indices(of: groups)
-        guard entry.groups != indices else { return false }
-        digest.remove(devices.account(id, entry))
-        entry.groups = indices
+        let old = devices.account(id, entry)
+        let scopes = devices.scopes(groups: groups, tags: tags ?? old.tags)
+        guard entry.scopes != scopes else { return false }
+        digest.remove(old)
+        entry.scopes = scopes
         devices.set(id, entry)
         digest.add(devices.account(id, entry))
         return true
@@ -109,10 +111,10 @@ public struct BrokerAccessState: Sendable {
     mutating func removeGroup(_ group: GroupID) -> [DeviceID] {
         guard let index = devices.groupIndex(group) else { return [] }
         // The digest needs each changed account before and after: collect the ids, then change them one by one.
-        let ids = devices.ids { $0.groups.contains { $0 == index } }
+        let ids = devices.ids { $0.scopes.contains { $0 == index } }
         for id in ids {
-            guard let entry = devices.entry(id) else { continue }
-            _ = setGroups(id, entry.groups.indices.filter { $0 != index }.map { devices.groupNames[$0] })
+            guard let account = devices.account(id) else { continue }
+            _ = setGroups(id, account.groups.filter { $0 != group })
         }
         return ids
     }

@@ -11,6 +11,12 @@ public enum Topics {
     /// Commands for the devices with tag `tag`; devices subscribe to the tags in their config (`DeviceTags`).
     public static func tagCommands(_ tag: String) -> String { "\(root)/tags/\(DeviceTags.topicLevel(tag))/commands" }
 
+    /// Whether `topic` is a tag's command topic, where a device also hears commands meant for others
+    /// (`TagSelection.commandTopics`).
+    public static func isTagCommands(_ topic: String) -> Bool {
+        topic.hasPrefix("\(root)/tags/") && topic.hasSuffix("/commands")
+    }
+
     /// Commands for every device.
     public static let allCommands = "\(root)/all/commands"
 

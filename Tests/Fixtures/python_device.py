@@ -11,6 +11,7 @@ import datetime
 import json
 import signal
 import sys
+import urllib.parse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
@@ -37,6 +38,7 @@ def main():
     status_topic = f"{ROOT}/devices/{device}/status"
     seen = {}
     groups = set()
+    tags = set()
 
     def presence(state):
         return json.dumps({"v": 1, "device_id": device, "status": state, "agent_version": "python-fixture",
@@ -78,15 +80,31 @@ def main():
             print("screen on", flush=True)
         return ("ok", None)
 
+    def tag_topic(tag):
+        return f"{ROOT}/tags/{urllib.parse.quote(tag, safe='')}/commands"
+
+    def selects(target):
+        """Whether a tag target names this device's tags (match any: one of them; all: every one)."""
+        wanted = set(target.get("tags", []))
+        return wanted <= tags if target.get("match") == "all" else bool(wanted & tags)
+
     def on_message(client, userdata, message):
         if message.topic.endswith("/config"):
-            wanted = set(json.loads(message.payload)["groups"]) if message.payload else set()
+            config = json.loads(message.payload) if message.payload else {}
+            wanted = set(config.get("groups", []))
             for group in wanted - groups:
                 client.subscribe(f"{ROOT}/groups/{group}/commands", qos=1)
             for group in groups - wanted:
                 client.unsubscribe(f"{ROOT}/groups/{group}/commands")
             groups.clear()
             groups.update(wanted)
+            wanted_tags = set(config.get("tags", []))
+            for tag in wanted_tags - tags:
+                client.subscribe(tag_topic(tag), qos=1)
+            for tag in tags - wanted_tags:
+                client.unsubscribe(tag_topic(tag))
+            tags.clear()
+            tags.update(wanted_tags)
             return
         correlation = getattr(message.properties, "CorrelationData", None)
         try:
@@ -94,6 +112,10 @@ def main():
             command_id = envelope["id"]
         except (ValueError, KeyError, TypeError):
             return
+        if message.topic.startswith(f"{ROOT}/tags/"):
+            target = envelope.get("target", {})
+            if command_id in seen or (target.get("kind") == "tag" and not selects(target)):
+                return
         if command_id in seen:
             acknowledge(command_id, *seen[command_id], correlation)
             return

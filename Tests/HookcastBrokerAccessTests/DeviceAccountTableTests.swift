@@ -7,7 +7,7 @@ import Testing
 struct DeviceAccountTableTests {
     static func entry(_ password: String, mark: UInt32 = 0) throws -> DeviceAccountTable.Entry {
         let credential = try #require(StoredCredential(hex: Fixtures.credential(password)))
-        return DeviceAccountTable.Entry(credential: credential, groups: GroupIndices([]), syncMark: mark)
+        return DeviceAccountTable.Entry(credential: credential, scopes: GroupIndices([]), syncMark: mark)
     }
 
     @Test("a removed account's slot is reused by the next one added, and no other account changes")

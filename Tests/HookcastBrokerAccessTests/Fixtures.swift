@@ -13,10 +13,12 @@ enum Fixtures {
         StoredCredential(password: password).hex
     }
 
-    static func device(_ id: String, password: String? = nil, groups: [String] = []) -> BrokerDeviceAccount {
+    static func device(_ id: String, password: String? = nil, groups: [String] = [], tags: [String] = [])
+        -> BrokerDeviceAccount
+    {
         BrokerDeviceAccount(
             id: try! DeviceID(id), credential: credential(password ?? "\(id)-password"),
-            groups: groups.map { try! GroupID($0) })
+            groups: groups.map { try! GroupID($0) }, tags: tags.map(DeviceTags.topicLevel))
     }
 
     static func state() -> BrokerAccessState {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Testing
 
 @testable import HookcastDevice
@@ -27,6 +28,34 @@ struct CommandTriageTests {
         #expect(
             decide(envelope.encoded(), seen: seen)
                 == .acknowledge(commandID: envelope.id, .failed("boom"), duplicate: true))
+    }
+
+    @Test("On a tag topic a command is run only by devices its tags select, and once by a device with several")
+    func tagTopics() throws {
+        let all = try TagSelection(tags: ["hall", "lobby"], match: .all)
+        let envelope = try Fixtures.envelope(.refreshContent, target: .tag(all))
+        let topic = Topics.tagCommands("hall")
+        func decide(tags: Set<String>, seen: SeenCommands = SeenCommands()) -> CommandDecision {
+            CommandTriage.decide(
+                payload: envelope.encoded(), correlationData: nil, seen: seen, now: now, topic: topic, tags: tags)
+        }
+        #expect(decide(tags: ["hall", "lobby"]) == .execute(envelope))
+        guard case .ignore = decide(tags: ["hall"]) else {
+            Issue.record("a device lacking one of the tags must ignore it, not answer")
+            return
+        }
+        var seen = SeenCommands()
+        seen.record(envelope.id, .ok)
+        guard case .ignore = decide(tags: ["hall", "lobby"], seen: seen) else {
+            Issue.record("the same command heard on a second tag's topic is not answered again")
+            return
+        }
+        // On its own topic (a redelivery) the device answers a seen command again, whatever its tags.
+        #expect(
+            CommandTriage.decide(
+                payload: envelope.encoded(), correlationData: nil, seen: seen, now: now,
+                topic: Topics.deviceCommands(try DeviceID("d1")), tags: [])
+                == .acknowledge(commandID: envelope.id, .ok, duplicate: true))
     }
 
     @Test("An expired command is answered expired")

@@ -50,6 +50,44 @@ struct DeviceAgentSubscriptionTests {
         }
     }
 
+    @Test(
+        "Tags in the config are followed: a tag command that selects the device runs once, one that does not is ignored"
+    )
+    func followsTags() async throws {
+        try await withTimeout(.seconds(15)) {
+            let harness = try await AgentHarness.start()
+            // Unique tags: the shared broker's other tests never publish on them.
+            let (lobby, hall) = ("lobby \(UUID().uuidString.prefix(8))", "hall/\(UUID().uuidString.prefix(8))")
+            let configTopic = Topics.deviceConfig(harness.deviceID)
+            let client = harness.watcher.client
+            try await client.publish(
+                to: configTopic,
+                payload: DeviceConfigMessage(deviceID: harness.deviceID, groups: [], tags: [lobby, hall]).encoded(),
+                retain: true)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while harness.agent.tags != [hall, lobby].sorted() {
+                guard ContinuousClock.now < deadline else { throw WaitTimedOut(what: "tags") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // Sent on both tags' topics, as the gateway does for `any`: run and answered once.
+            let both = try Fixtures.envelope(.refreshContent, target: .tag(try TagSelection(tags: [lobby, hall])))
+            try await harness.watcher.send(both, to: Topics.tagCommands(lobby))
+            try await harness.watcher.send(both, to: Topics.tagCommands(hall))
+            // For devices with a third tag as well: ignored, not answered.
+            let other = try Fixtures.envelope(
+                .restartDevice, target: .tag(try TagSelection(tags: [lobby, "kitchen"], match: .all)))
+            try await harness.watcher.send(other, to: Topics.tagCommands(lobby))
+            let marker = try Fixtures.envelope(.pauseLoop)
+            try await harness.watcher.send(marker, to: harness.commandTopic)
+            _ = try await harness.watcher.acknowledgements(for: marker.id, count: 1)
+            #expect(harness.watcher.acknowledgements(for: both.id).count == 1)
+            #expect(harness.watcher.acknowledgements(for: other.id).isEmpty)
+            #expect(harness.agent.state.contentRefreshes.count == 1)
+            try await client.publish(to: configTopic, payload: [], retain: true)
+            try await harness.close()
+        }
+    }
+
     @Test("A command published while the agent is offline is executed when it comes back")
     func persistentSession() async throws {
         // A broker of its own, whose log says when it has processed the agent's DISCONNECT.

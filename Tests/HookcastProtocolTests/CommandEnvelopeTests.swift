@@ -48,9 +48,15 @@ import Testing
     }
 
     @Test func deviceConfigHasTheDocumentedShape() throws {
-        let message = DeviceConfigMessage(deviceID: try deviceID("d1"), groups: [try groupID("g2"), try groupID("g1")])
-        #expect(String(decoding: message.encoded(), as: UTF8.self) == #"{"device_id":"d1","groups":["g1","g2"],"v":1}"#)
+        let message = DeviceConfigMessage(
+            deviceID: try deviceID("d1"), groups: [try groupID("g2"), try groupID("g1")], tags: ["lobby", "Floor 2"])
+        #expect(
+            String(decoding: message.encoded(), as: UTF8.self)
+                == #"{"device_id":"d1","groups":["g1","g2"],"tags":["Floor 2","lobby"],"v":1}"#)
         #expect(try DeviceConfigMessage.decode(message.encoded()) == message)
+        // An older gateway's config has no tags: it means none.
+        let older = try DeviceConfigMessage.decode(Array(#"{"device_id":"d1","groups":["g1"],"v":1}"#.utf8))
+        #expect(older.tags.isEmpty)
     }
 
     @Test func topicsFollowTheV1Scheme() throws {

@@ -16,17 +16,19 @@ struct PythonDeviceTests {
         return (process, log)
     }
 
-    @Test("It receives device and group commands, acknowledges them, and reports presence")
+    @Test("It receives device, group and tag commands, acknowledges them, and reports presence")
     func interoperates() async throws {
         let device = "py-\(UUID().uuidString.prefix(8))"
         let group = "pyg-\(UUID().uuidString.prefix(8))"
+        // A space and a slash: the topic level is percent-encoded, as protocol.md says.
+        let tag = "Py Lobby/\(UUID().uuidString.prefix(8))"
         let (process, log) = try Self.start(id: device, port: try SharedBroker.port, failFunction: "restart_device")
         defer {
             process.terminate()
             try? FileManager.default.removeItem(at: log)
         }
         try await GatewayHarness.run { gateway in
-            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)","tags":["\#(tag)"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"\#(group)","members":["\#(device)"]}"#)
             _ = try await gateway.admin(
                 .post, "actions",
@@ -48,18 +50,29 @@ struct PythonDeviceTests {
             _ = try await gateway.admin(
                 .post, "actions",
                 #"{"event_id":"py-wake","function":"wake_device","target":{"kind":"all"}}"#)
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-tag","function":"resume_loop","target":{"kind":"tag","tags":["\#(tag)","py-nobody"]}}"#
+            )
+            _ = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"py-tag-all","function":"show_toast","params":{"message":"not for this device"},"target":{"kind":"tag","tags":["\#(tag)","py-nobody"],"match":"all"}}"#
+            )
             let key = try await gateway.createKey().secret
             try await withTimeout(.seconds(10), "python device online") {
                 while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(true) {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
-            for event in ["py-direct", "py-group", "py-toast", "py-snooze", "py-wake"] {
+            for event in ["py-direct", "py-group", "py-tag", "py-toast", "py-snooze", "py-wake"] {
                 let answer = try await gateway.postWebhook(
                     key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
                 #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
                 #expect(answer["totals"]?.field("ok") == .number(1), "\(event): \(answer.text)")
             }
+            // Its one tag is not both: it is not expected and ignores the command it hears on the tag's topic.
+            let none = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-tag-all"}"#, query: "wait=2")
+            #expect(none["targets"] == .number(0), "\(none.text)")
             // A command to the python device and one that never connects: cancelled once the python device answered,
             // it gets a cancel_command for a command it already ran.
             let ghost = "ghost-\(UUID().uuidString.prefix(8))"
@@ -95,6 +108,8 @@ struct PythonDeviceTests {
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(output.contains("executed load_url"))
         #expect(output.contains("executed pause_loop"))
+        #expect(output.contains("executed resume_loop"))
+        #expect(!output.contains("not for this device"), "a tag target that does not select it is ignored")
         #expect(output.contains("toast warning 30 Coffee is ready"))
         #expect(output.contains("snoozed until woken"))
         #expect(output.contains("screen on"))

@@ -54,6 +54,10 @@ extension BrokerAccessState {
                     result.error = "device \(account.id): the credential is not 64 lowercase hex digits"
                     return result
                 }
+                if let error = Self.tagLevelError(account.id, account.tags) {
+                    result.error = error
+                    return result
+                }
                 credentials.append(credential)
             }
             for (account, credential) in zip(accounts, credentials) {
@@ -63,9 +67,13 @@ extension BrokerAccessState {
             }
             result.count = accounts.count
         case .setGroups(let entries):
+            if let error = entries.lazy.compactMap({ Self.tagLevelError($0.id, $0.tags) }).first {
+                result.error = error
+                return result
+            }
             var missing: [DeviceID] = []
             for entry in entries {
-                switch setGroups(entry.id, entry.groups) {
+                switch setGroups(entry.id, entry.groups, tags: entry.tags) {
                 case nil: missing.append(entry.id)
                 case true?: if let account = devices.account(entry.id) { outcome.changes.append(.put(account)) }
                 case false?: break
@@ -106,6 +114,18 @@ extension BrokerAccessState {
             result.digest = digest.hex
         }
         return result
+    }
+
+    /// Why `tags` cannot be an account's tag levels, or nil: each must be a level `DeviceTags.topicLevel` can
+    /// give, so no tag matches a topic it should not (a `+`, `#` or `/` in one would).
+    private static func tagLevelError(_ id: DeviceID, _ tags: [String]) -> String? {
+        guard tags.count <= DeviceTags.maximumCount else {
+            return "device \(id): more than \(DeviceTags.maximumCount) tags"
+        }
+        guard tags.allSatisfy({ DeviceTags.isTopicLevel($0[...]) }) else {
+            return "device \(id): a tag is not a percent-encoded topic level"
+        }
+        return nil
     }
 
     private static func refusal(_ reason: String) -> ControlOutcome {

@@ -28,7 +28,8 @@ extension BrokerAccessState {
         if otherAccounts.contains(username) { return .notOurs }
         guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
         let allowed = BrokerAccessPolicy.device(
-            id, isMember: { devices.isMember(entry, of: $0) }, may: access, topic: topic)
+            id, isMember: { devices.isMember(entry, of: $0) }, hasTag: { devices.hasTag(entry, level: $0) },
+            may: access, topic: topic)
         return allowed ? .allow : .deny
     }
 }

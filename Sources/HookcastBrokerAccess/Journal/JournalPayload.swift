@@ -3,7 +3,8 @@ import HookcastProtocol
 
 /// What a record carries, as one JSON object with one key:
 ///
-/// - journal segments: `{"changes":[{"put":{"id":…,"credential":…,"groups":[…]}},{"delete":"<id>"},…]}`, the
+/// - journal segments: `{"changes":[{"put":{"id":…,"credential":…,"groups":[…],"tags":[…]}},{"delete":"<id>"},…]}`
+///   (`tags` only when there are any), the
 ///   changes of one `append`, applied in order;
 /// - snapshots: `{"accounts":[{"id":…,"credential":…,"groups":[…]},…]}` records, then `{"end":{"count":N}}`
 ///   with the number of accounts, so a snapshot is known to be whole.
@@ -102,7 +103,17 @@ private struct JSONWriter {
             if index > 0 { raw(",") }
             string(group.rawValue)
         }
-        raw("]}")
+        raw("]")
+        // Left out when there are none, as `BrokerDeviceAccount` encodes: journals from before tags read the same.
+        if !account.tags.isEmpty {
+            raw(",\"tags\":[")
+            for (index, tag) in account.tags.enumerated() {
+                if index > 0 { raw(",") }
+                string(tag)
+            }
+            raw("]")
+        }
+        raw("}")
     }
 
     mutating func string(_ value: String) {

@@ -1,6 +1,6 @@
 import HookcastProtocol
 
-/// The device accounts in memory: id → credential, groups and sync mark. A value type: a copy is a reference count
+/// The device accounts in memory: id → credential, groups and tags (its scopes), and sync mark. A value type: a copy is a reference count
 /// until either side changes, which is how the journal gets a snapshot to write on its own thread.
 ///
 /// Two dense stores rather than one dictionary of entries: a Swift dictionary's buckets are a power of two at most
@@ -11,8 +11,9 @@ import HookcastProtocol
 public struct DeviceAccountTable: Sendable {
     struct Entry: Sendable {
         var credential: StoredCredential
-        /// Indices into `groupNames`, in the order the gateway gave them (so the account reads back as it was put).
-        var groups: GroupIndices
+        /// Indices into `scopeNames`: the groups, then the tags, each in the order the gateway gave them (so the
+        /// account reads back as it was put). One list, not two: a second would take the entry from 48 bytes to 64.
+        var scopes: GroupIndices
         /// The reconciliation epoch of the last `putDevices` that named this account (see `BrokerAccessState`).
         var syncMark: UInt32
     }
@@ -21,7 +22,7 @@ public struct DeviceAccountTable: Sendable {
     /// Entries by slot; a removed account's slot holds its old entry until `freeSlots` hands it out again.
     private var slots: [Entry] = []
     private var freeSlots: [UInt32] = []
-    private(set) var groupNames = GroupNames()
+    private(set) var scopeNames = ScopeNames()
 
     public init() {}
 
@@ -37,8 +38,15 @@ public struct DeviceAccountTable: Sendable {
     }
 
     func account(_ id: DeviceID, _ entry: Entry) -> BrokerDeviceAccount {
-        BrokerDeviceAccount(
-            id: id, credential: entry.credential.hex, groups: entry.groups.indices.map { groupNames[$0] })
+        var groups: [GroupID] = []
+        var tags: [String] = []
+        for index in entry.scopes.indices {
+            switch scopeNames[index] {
+            case .group(let group): groups.append(group)
+            case .tag(let level): tags.append(level)
+            }
+        }
+        return BrokerDeviceAccount(id: id, credential: entry.credential.hex, groups: groups, tags: tags)
     }
 
     /// Every account, in no particular order.
@@ -59,18 +67,29 @@ public struct DeviceAccountTable: Sendable {
     /// Whether device `id` is a member of the group named `group`; allocates nothing (asked for every delivery).
     public func isMember(_ id: DeviceID, of group: Substring) -> Bool {
         guard let entry = entry(id) else { return false }
-        return entry.groups.contains { groupNames[$0].rawValue == group }
+        return isMember(entry, of: group)
     }
 
     func isMember(_ entry: Entry, of group: Substring) -> Bool {
-        entry.groups.contains { groupNames[$0].rawValue == group }
+        entry.scopes.contains {
+            guard case .group(let id) = scopeNames[$0] else { return false }
+            return id.rawValue == group
+        }
     }
 
-    mutating func indices(of groups: [GroupID]) -> GroupIndices {
-        GroupIndices(groups.map { groupNames.intern($0) })
+    /// Whether the account has the tag whose topic level is `level`; allocates nothing (asked for every delivery).
+    func hasTag(_ entry: Entry, level: Substring) -> Bool {
+        entry.scopes.contains {
+            guard case .tag(let tag) = scopeNames[$0] else { return false }
+            return tag == level
+        }
     }
 
-    func groupIndex(_ group: GroupID) -> UInt32? { groupNames.index(of: group) }
+    mutating func scopes(groups: [GroupID], tags: [String]) -> GroupIndices {
+        GroupIndices(groups.map { scopeNames.intern(.group($0)) } + tags.map { scopeNames.intern(.tag($0)) })
+    }
+
+    func groupIndex(_ group: GroupID) -> UInt32? { scopeNames.index(of: .group(group)) }
 
     mutating func set(_ id: DeviceID, _ entry: Entry) {
         if let slot = slotOfDevice[id] {

@@ -1,4 +1,4 @@
-/// An account's groups as indices into `GroupNames`, in the order given. Up to three indices below 2^21 - 1 (the
+/// An account's groups and tags as indices into `ScopeNames`, in the order given. Up to three indices below 2^21 - 1 (the
 /// usual case) are packed into one word, so most accounts need no heap allocation for their groups: at 100,000
 /// accounts that saves about 48 bytes each. More, or larger, indices fall back to an array. Each list has exactly
 /// one representation, so comparing two compares the lists.

@@ -171,7 +171,7 @@ extension DeviceImport {
     /// Creates the devices that are missing, updates names and tags that differ, and adds each device to the
     /// groups its row names (creating a group that does not exist). Membership is only added, never taken away,
     /// so importing a partial list cannot empty a group. Returns what changed, the devices created (in row order)
-    /// and whose groups changed.
+    /// and those whose groups or tags changed (both decide what a device may hear on the broker).
     public func apply(to store: any HookcastStore, now: Date = Date()) async throws -> (
         Outcome, created: [DeviceID], membershipChanged: Set<DeviceID>
     ) {
@@ -193,6 +193,7 @@ extension DeviceImport {
                 } else {
                     updates.append(changed)
                     outcome.updated += 1
+                    if changed.tags != existing.tags { membershipChanged.insert(row.id) }
                 }
             } else {
                 inserts.append(

@@ -3,7 +3,7 @@ import HookcastProtocol
 import Mosquitto
 
 /// The agent's mutable state, kept in one `Mutex`. Only the agent's single handler task changes `player`, `seen`
-/// and `groups`; the lock is what lets other tasks read them.
+/// `groups` and `tags`; the lock is what lets other tasks read them.
 struct AgentState {
     enum Phase {
         case idle
@@ -15,6 +15,8 @@ struct AgentState {
     var player: PlayerState
     var seen: SeenCommands
     var groups: Set<GroupID>
+    /// The device's tags, from its config: which tag topics it listens to, and which tag targets select it.
+    var tags: Set<String> = []
     /// The retained emergency state of each scope heard so far.
     var latchedEmergency: [ActionTarget: EmergencyStateMessage] = [:]
     /// When the current connection was made: the `since` of every `online` presence until the next one.
@@ -31,7 +33,7 @@ struct AgentState {
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
     var stateFile: DeviceStateFile {
-        DeviceStateFile(player: player, seenCommands: seen.entries, groups: groups.sorted())
+        DeviceStateFile(player: player, seenCommands: seen.entries, groups: groups.sorted(), tags: tags.sorted())
     }
 }
 

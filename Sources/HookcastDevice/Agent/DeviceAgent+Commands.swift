@@ -7,12 +7,15 @@ extension DeviceAgent {
     /// Decides, executes (executor first, then the hook), records, persists and acknowledges one command.
     func handleCommand(_ message: MQTTMessage) async {
         let correlationData = message.properties.correlationData
-        let seen = shared.withLock { $0.seen }
+        let (seen, tags) = shared.withLock { ($0.seen, $0.tags) }
         let decision = CommandTriage.decide(
-            payload: message.payload, correlationData: correlationData, seen: seen, now: Date())
+            payload: message.payload, correlationData: correlationData, seen: seen, now: Date(),
+            topic: message.topic, tags: tags)
         switch decision {
         case .drop(let reason):
             logger.warning("dropped a command message", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
+        case .ignore(let reason):
+            logger.debug("not for this device", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
         case .acknowledge(let id, let outcome, let duplicate):
             if !duplicate {
                 shared.withLock { $0.seen.record(id, outcome) }

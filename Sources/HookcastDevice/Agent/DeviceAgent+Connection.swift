@@ -2,11 +2,11 @@ import HookcastProtocol
 import Mosquitto
 
 extension DeviceAgent {
-    /// The topics the agent listens to from the start: its own commands, broadcasts, its config, and the groups it
-    /// followed when it last ran (from the state file).
+    /// The topics the agent listens to from the start: its own commands, broadcasts, its config, and the groups and
+    /// tags it followed when it last ran (from the state file).
     var initialFilters: [String] {
         [Topics.deviceCommands(deviceID), Topics.allCommands, Topics.deviceConfig(deviceID)]
-            + groups.map(Topics.groupCommands) + emergencyFilters(groups: groups)
+            + groups.map(Topics.groupCommands) + tags.map(Topics.tagCommands) + emergencyFilters(groups: groups)
     }
 
     /// Subscribes, then connects.

@@ -2,13 +2,15 @@ import HookcastProtocol
 import Mosquitto
 
 extension DeviceAgent {
-    /// Follows the retained config: subscribes to the command topics of groups added, unsubscribes from groups
-    /// removed. An empty payload means the device was deleted: it leaves every group.
+    /// Follows the retained config: subscribes to the command topics of groups and tags added, unsubscribes from
+    /// those removed. An empty payload means the device was deleted: it leaves every group and tag.
     func applyConfig(_ message: MQTTMessage) async {
         let wanted: Set<GroupID>
+        let wantedTags: Set<String>
         if message.payload.isEmpty {
-            logger.notice("device config cleared; leaving every group")
+            logger.notice("device config cleared; leaving every group and tag")
             wanted = []
+            wantedTags = []
         } else {
             do {
                 let config = try DeviceConfigMessage.decode(message.payload)
@@ -22,6 +24,7 @@ extension DeviceAgent {
                     return
                 }
                 wanted = Set(config.groups)
+                wantedTags = Set(config.tags)
             } catch {
                 logger.warning("ignoring an undecodable device config", metadata: ["error": "\(error)"])
                 return
@@ -56,6 +59,32 @@ extension DeviceAgent {
                 logger.error("could not subscribe to a group", metadata: ["group": "\(group)", "error": "\(error)"])
             }
         }
-        if wanted != current { persist() }
+        let tagsChanged = await follow(tags: wantedTags)
+        if wanted != current || tagsChanged { persist() }
+    }
+
+    /// Subscribes to the command topics of tags added and unsubscribes from those removed; returns whether the
+    /// tags changed. A tag is taken as followed only once its subscription succeeded, so the next config retries.
+    private func follow(tags wanted: Set<String>) async -> Bool {
+        let current = shared.withLock { $0.tags }
+        for tag in current.subtracting(wanted).sorted() {
+            do {
+                try await client.unsubscribe(from: Topics.tagCommands(tag))
+            } catch {
+                logger.warning("could not unsubscribe from a tag", metadata: ["tag": "\(tag)", "error": "\(error)"])
+            }
+            _ = shared.withLock { $0.tags.remove(tag) }
+            logger.info("left tag", metadata: ["tag": "\(tag)"])
+        }
+        for tag in wanted.subtracting(current).sorted() {
+            do {
+                forward(try await client.subscribe(to: Topics.tagCommands(tag), qos: .atLeastOnce))
+                _ = shared.withLock { $0.tags.insert(tag) }
+                logger.info("joined tag", metadata: ["tag": "\(tag)"])
+            } catch {
+                logger.error("could not subscribe to a tag", metadata: ["tag": "\(tag)", "error": "\(error)"])
+            }
+        }
+        return wanted != current
     }
 }

@@ -34,7 +34,7 @@ public final class DeviceAgent: Sendable {
             AgentState(
                 player: stored?.player ?? PlayerState(),
                 seen: SeenCommands(capacity: configuration.seenCommandCapacity, entries: stored?.seenCommands ?? []),
-                groups: Set(stored?.groups ?? [])))
+                groups: Set(stored?.groups ?? []), tags: Set(stored?.tags ?? [])))
         (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .unbounded)
         client = try MQTTClient(configuration: configuration.mqttConfiguration(startedAt: startedAt))
     }
@@ -44,6 +44,9 @@ public final class DeviceAgent: Sendable {
 
     /// The groups whose command topics the agent listens to, sorted.
     public var groups: [GroupID] { shared.withLock { $0.groups.sorted() } }
+
+    /// The tags whose command topics the agent listens to, sorted.
+    public var tags: [String] { shared.withLock { $0.tags.sorted() } }
 
     /// Connects, announces itself and handles commands until `stop()` or cancellation, then says `offline` and
     /// disconnects. Throws if the first connection fails (libmosquitto reconnects by itself after that).

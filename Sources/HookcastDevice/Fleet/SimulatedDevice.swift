@@ -10,5 +10,7 @@ struct SimulatedDevice {
     let id: DeviceID
     /// The groups whose command topics it listens to, from its retained config.
     var groups: Set<GroupID> = []
+    /// The tags whose command topics it listens to, from its retained config.
+    var tags: Set<String> = []
     var seen = RecentCommands(capacity: seenCommandCapacity)
 }

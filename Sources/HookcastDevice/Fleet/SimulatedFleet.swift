@@ -53,11 +53,12 @@
         private func handleCommand(_ message: MQTTMessage, device: Int, loop: MQTTClientPoolLoop) {
             let correlationData = message.properties.correlationData
             let decision = CommandTriage.decide(
-                payload: message.payload, correlationData: correlationData, seen: devices[device].seen, now: Date())
+                payload: message.payload, correlationData: correlationData, seen: devices[device].seen, now: Date(),
+                topic: message.topic, tags: devices[device].tags)
             let id: UUID
             let outcome: CommandOutcome
             switch decision {
-            case .drop(let reason):
+            case .drop(let reason), .ignore(let reason):
                 logger.debug(
                     "dropped a command message", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
                 return
@@ -89,13 +90,15 @@
             }
         }
 
-        /// Follows the retained config as the reference agent does: subscribes to the groups added, unsubscribes from
-        /// the groups removed; an empty payload (the device was deleted) leaves every group.
+        /// Follows the retained config as the reference agent does: subscribes to the groups and tags added,
+        /// unsubscribes from those removed; an empty payload (the device was deleted) leaves every group and tag.
         private func applyConfig(_ payload: [UInt8], device: Int, loop: MQTTClientPoolLoop) {
             let id = devices[device].id
             let wanted: Set<GroupID>
+            let wantedTags: Set<String>
             if payload.isEmpty {
                 wanted = []
+                wantedTags = []
             } else {
                 guard let config = try? DeviceConfigMessage.decode(payload),
                     config.version == DeviceConfigMessage.currentVersion, config.deviceID == id
@@ -104,6 +107,7 @@
                     return
                 }
                 wanted = Set(config.groups)
+                wantedTags = Set(config.tags)
             }
             let current = devices[device].groups
             for group in current.subtracting(wanted) {
@@ -118,6 +122,17 @@
                 }
             }
             devices[device].groups = wanted
+            for tag in devices[device].tags.subtracting(wantedTags) {
+                loop.unsubscribe(device, from: Topics.tagCommands(tag))
+            }
+            for tag in wantedTags.subtracting(devices[device].tags) {
+                do {
+                    try loop.subscribe(device, to: Topics.tagCommands(tag))
+                } catch {
+                    logger.error("could not subscribe to a tag", metadata: ["tag": "\(tag)", "error": "\(error)"])
+                }
+            }
+            devices[device].tags = wantedTags
         }
     }
 #endif

@@ -10,19 +10,29 @@ enum CommandDecision: Equatable {
     case acknowledge(commandID: UUID, CommandOutcome, duplicate: Bool)
     /// Nothing to answer: the message names no command id.
     case drop(reason: String)
+    /// Not this device's to answer: on a tag topic, a command for devices with other tags, or one this device
+    /// handled already (it also has another of the tags, and the command went out on each tag's topic).
+    case ignore(reason: String)
 }
 
 enum CommandTriage {
+    /// - Parameters:
+    ///   - topic: where the message arrived; on a tag topic the device answers only commands whose target
+    ///     selects `tags` (its tags, from its config), and each of them once.
     static func decide(
         payload: [UInt8],
         correlationData: [UInt8]?,
         seen: some CommandMemory,
-        now: Date
+        now: Date,
+        topic: String = "",
+        tags: Set<String> = []
     ) -> CommandDecision {
         let json = try? UntrustedJSON.decode(Data(payload))
         let id =
             commandID(in: json) ?? correlationData.flatMap { UUID(uuidString: String(decoding: $0, as: UTF8.self)) }
+        let onTagTopic = Topics.isTagCommands(topic)
         if let id, let outcome = seen.outcome(of: id) {
+            if onTagTopic { return .ignore(reason: "handled already, heard again on another tag's topic") }
             return .acknowledge(commandID: id, outcome, duplicate: true)
         }
         if case .object(let fields) = json, case .number(let version) = fields["v"],
@@ -42,6 +52,9 @@ enum CommandTriage {
             return .acknowledge(
                 commandID: id, CommandOutcome(status: .rejected, detail: "invalid command: \(describe(error))"),
                 duplicate: false)
+        }
+        if onTagTopic, case .tag(let selection) = envelope.target, !selection.selects(tags) {
+            return .ignore(reason: "for devices with other tags")
         }
         if envelope.expiresAt <= now {
             return .acknowledge(

@@ -2,10 +2,10 @@ import Foundation
 import HookcastProtocol
 
 /// What the agent keeps on disk between runs: the player state, the commands it has already handled (so a restarted
-/// agent does not run a redelivered command again) and the groups it follows (so it listens to their topics from
-/// the moment it connects, when the broker hands over what was queued while it was away).
+/// agent does not run a redelivered command again) and the groups and tags it follows (so it listens to their topics
+/// from the moment it connects, when the broker hands over what was queued while it was away).
 ///
-/// `{"v":1,"player":{…PlayerState…},"seen_commands":[{"id":"…","outcome":{"status":"ok"}}],"groups":["g1"]}`, written atomically
+/// `{"v":1,"player":{…PlayerState…},"seen_commands":[{"id":"…","outcome":{"status":"ok"}}],"groups":["g1"],"tags":["lobby"]}`, written atomically
 /// (a private temporary file renamed over the old one), so a crash leaves the old or the new file, never half of one.
 struct DeviceStateFile: Codable, Sendable, Equatable {
     static let currentVersion = 1
@@ -16,19 +16,31 @@ struct DeviceStateFile: Codable, Sendable, Equatable {
     var seenCommands: [SeenCommands.Entry]
     /// Sorted.
     var groups: [GroupID]
+    /// Sorted; a file from before tags has none.
+    var tags: [String]
 
-    init(player: PlayerState, seenCommands: [SeenCommands.Entry], groups: [GroupID]) {
+    init(player: PlayerState, seenCommands: [SeenCommands.Entry], groups: [GroupID], tags: [String] = []) {
         self.version = Self.currentVersion
         self.player = player
         self.seenCommands = seenCommands
         self.groups = groups
+        self.tags = tags
     }
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case player
         case seenCommands = "seen_commands"
-        case groups
+        case groups, tags
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        player = try container.decode(PlayerState.self, forKey: .player)
+        seenCommands = try container.decode([SeenCommands.Entry].self, forKey: .seenCommands)
+        groups = try container.decode([GroupID].self, forKey: .groups)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
     }
 
     /// The stored state; nil when there is no file yet.

@@ -11,28 +11,33 @@ public enum BrokerAccess: Sendable, Hashable, CaseIterable {
 }
 
 extension BrokerAccessPolicy {
-    /// Whether device `id`, a member of the groups `isMember` accepts, may do `access` on `topic`.
+    /// Whether device `id`, a member of the groups `isMember` accepts and with the tags (topic levels) `hasTag`
+    /// accepts, may do `access` on `topic`.
     ///
-    /// A device reads only what is addressed to it (its own topics, its groups', the broadcast) and writes only its
+    /// A device reads only what is addressed to it (its own topics, its groups' and tags', the broadcast) and writes only its
     /// own acknowledgements and presence. Topics are compared level by level with the device's own identifiers, so
     /// a filter with `+` or `#` never matches (neither is a valid identifier character) and nothing is allocated:
     /// the broker asks this for every message it delivers.
     public static func device(
-        _ id: DeviceID, isMember: (Substring) -> Bool, may access: BrokerAccess, topic: String
+        _ id: DeviceID, isMember: (Substring) -> Bool, hasTag: (Substring) -> Bool = { _ in false },
+        may access: BrokerAccess, topic: String
     ) -> Bool {
         switch access {
         case .unsubscribe:
             return true
         case .publish:
-            guard let levels = DeviceTopicLevels(topic), levels.count == 5, levels[2] == "devices", levels[3] == id.rawValue[...]
+            guard let levels = DeviceTopicLevels(topic), levels.count == 5, levels[2] == "devices",
+                levels[3] == id.rawValue[...]
             else { return false }
             return levels[4] == "acks" || levels[4] == "status"
         case .receive, .subscribe:
             guard let levels = DeviceTopicLevels(topic) else { return false }
             switch (levels.count, levels[2]) {
             case (4, "all"): return levels[3] == "commands"
-            case (5, "devices"): return levels[3] == id.rawValue[...] && (levels[4] == "commands" || levels[4] == "config")
+            case (5, "devices"):
+                return levels[3] == id.rawValue[...] && (levels[4] == "commands" || levels[4] == "config")
             case (5, "groups"): return levels[4] == "commands" && isMember(levels[3])
+            case (5, "tags"): return levels[4] == "commands" && hasTag(levels[3])
             case (5, "state"): return levels[3] == "emergency" && levels[4] == "all"
             case (6, "state"):
                 guard levels[3] == "emergency" else { return false }
@@ -65,6 +70,7 @@ private enum GatewayFilters {
     static let root = Topics.root
     static let publish = [
         "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
+        "\(root)/tags/+/commands",
         "\(root)/all/commands", "\(root)/state/#", BrokerControl.requestTopic,
     ].map(MQTTTopicMatch.Filter.init)
     static let receive = ["\(root)/devices/+/acks", "\(root)/devices/+/status", "\(BrokerControl.responseTopic)/#"]

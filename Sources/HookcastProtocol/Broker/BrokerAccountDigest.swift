@@ -2,7 +2,8 @@
 /// date with every change, so a reconciliation that finds both equal sends nothing.
 ///
 /// Each account contributes the 128-bit FNV-1a hash of `id`, NUL, `credential`, then NUL and each group id in
-/// ascending order; the digest is the wrapping sum of those, as 32 lowercase hex digits. A sum does not depend on
+/// ascending order, then byte 0x01 and each tag level in ascending order (so an account without tags hashes as it
+/// did before tags); the digest is the wrapping sum of those, as 32 lowercase hex digits. A sum does not depend on
 /// order and is updated in O(1) per change (subtract the old contribution, add the new). Not a security measure:
 /// it finds drift, and the control topic is the gateway's alone.
 public struct BrokerAccountDigest: Sendable, Equatable {
@@ -44,6 +45,10 @@ public struct BrokerAccountDigest: Sendable, Equatable {
         for group in account.groups.map(\.rawValue).sorted() {
             mix(0)
             for byte in group.utf8 { mix(byte) }
+        }
+        for tag in account.tags.sorted() {
+            mix(1)
+            for byte in tag.utf8 { mix(byte) }
         }
         return hash
     }

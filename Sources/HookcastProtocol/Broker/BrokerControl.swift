@@ -27,10 +27,10 @@ public struct BrokerControlRequest: Codable, Sendable, Equatable {
 /// `setGroups`, `deleteDevices`, `removeGroup`, `beginSync`, `endSync`, `digest`) and the fields below.
 public enum BrokerControlCommand: Sendable, Equatable {
     /// Creates each account or replaces it (`devices`). A changed credential disconnects the device; a change of
-    /// groups never does.
+    /// groups or tags never does.
     case putDevices([BrokerDeviceAccount])
-    /// Sets the groups of existing accounts (`devices`: `id`, `groups`); never disconnects. Unknown ids are
-    /// answered in `missing` and change nothing.
+    /// Sets the groups and tags of existing accounts (`devices`: `id`, `groups`, `tags`, where no `tags` means
+    /// none); never disconnects. Unknown ids are answered in `missing` and change nothing.
     case setGroups([BrokerDeviceGroups])
     /// Removes the accounts (`ids`) and disconnects their devices at once. Unknown ids are not an error.
     case deleteDevices([DeviceID])
@@ -71,26 +71,67 @@ public enum BrokerControlCommand: Sendable, Equatable {
 }
 
 /// A device's account as the plugin keeps it: its id (its user name and its only allowed client id), the
-/// SHA-256 of its password as 64 lowercase hex digits, and its groups.
+/// SHA-256 of its password as 64 lowercase hex digits, its groups, and its tags as topic levels
+/// (`DeviceTags.topicLevel`, so the plugin compares a topic's level with them as they are). In JSON `tags` is left
+/// out when there are none, and a missing `tags` means none.
 public struct BrokerDeviceAccount: Codable, Sendable, Equatable {
     public var id: DeviceID
     public var credential: String
     public var groups: [GroupID]
+    public var tags: [String]
 
-    public init(id: DeviceID, credential: String, groups: [GroupID]) {
+    public init(id: DeviceID, credential: String, groups: [GroupID], tags: [String] = []) {
         self.id = id
         self.credential = credential
         self.groups = groups
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey { case id, credential, groups, tags }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(DeviceID.self, forKey: .id)
+        credential = try container.decode(String.self, forKey: .credential)
+        groups = try container.decode([GroupID].self, forKey: .groups)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(credential, forKey: .credential)
+        try container.encode(groups, forKey: .groups)
+        if !tags.isEmpty { try container.encode(tags, forKey: .tags) }
     }
 }
 
+/// The groups and tags (topic levels) a `setGroups` gives an account; JSON as in `BrokerDeviceAccount`.
 public struct BrokerDeviceGroups: Codable, Sendable, Equatable {
     public var id: DeviceID
     public var groups: [GroupID]
+    public var tags: [String]
 
-    public init(id: DeviceID, groups: [GroupID]) {
+    public init(id: DeviceID, groups: [GroupID], tags: [String] = []) {
         self.id = id
         self.groups = groups
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey { case id, groups, tags }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(DeviceID.self, forKey: .id)
+        groups = try container.decode([GroupID].self, forKey: .groups)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(groups, forKey: .groups)
+        if !tags.isEmpty { try container.encode(tags, forKey: .tags) }
     }
 }
 

@@ -65,7 +65,8 @@ public enum BrokerControlReader {
                 })
             else { return nil }
             // Exactly the members the command needs: JSONDecoder would ignore the others, the subset leaves them out.
-            let others = (devices == nil ? 0 : 1) + (ids == nil ? 0 : 1) + (group == nil ? 0 : 1)
+            let others =
+                (devices == nil ? 0 : 1) + (ids == nil ? 0 : 1) + (group == nil ? 0 : 1)
                 + (generation == nil ? 0 : 1)
             switch name {
             case "putDevices":
@@ -74,12 +75,14 @@ public enum BrokerControlReader {
                 accounts.reserveCapacity(devices.count)
                 for device in devices {
                     guard let credential = device.credential else { return nil }
-                    accounts.append(BrokerDeviceAccount(id: device.id, credential: credential, groups: device.groups))
+                    accounts.append(
+                        BrokerDeviceAccount(
+                            id: device.id, credential: credential, groups: device.groups, tags: device.tags))
                 }
                 return .putDevices(accounts)
             case "setGroups":
                 guard others == 1, let devices, devices.allSatisfy({ $0.credential == nil }) else { return nil }
-                return .setGroups(devices.map { BrokerDeviceGroups(id: $0.id, groups: $0.groups) })
+                return .setGroups(devices.map { BrokerDeviceGroups(id: $0.id, groups: $0.groups, tags: $0.tags) })
             case "deleteDevices":
                 guard others == 1, let ids else { return nil }
                 return .deleteDevices(ids)
@@ -104,12 +107,14 @@ public enum BrokerControlReader {
             var id: DeviceID
             var credential: String?
             var groups: [GroupID]
+            var tags: [String]
         }
 
         private mutating func device() -> Device? {
             var id: DeviceID?
             var credential: String?
             var groups: [GroupID]?
+            var tags: [String]?
             guard
                 members({ (scanner: inout Scanner, key: String) in
                     switch key {
@@ -122,11 +127,15 @@ public enum BrokerControlReader {
                     case "groups" where groups == nil:
                         groups = scanner.array { $0.identifier(GroupID.self) }
                         return groups != nil
+                    case "tags" where tags == nil:
+                        // An invalid level leaves the subset: the plugin then refuses it, naming the device.
+                        tags = scanner.array { $0.string().flatMap { DeviceTags.isTopicLevel($0[...]) ? $0 : nil } }
+                        return tags != nil
                     default: return false
                     }
                 }), let id, let groups
             else { return nil }
-            return Device(id: id, credential: credential, groups: groups)
+            return Device(id: id, credential: credential, groups: groups, tags: tags ?? [])
         }
 
         /// An object whose every member `member` reads (false: leave the subset).
@@ -183,7 +192,9 @@ public enum BrokerControlReader {
             skipWhitespace()
             let start = index
             var value: UInt64 = 0
-            while index < bytes.count, case let byte = bytes[index], byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+            while index < bytes.count, case let byte = bytes[index], byte >= UInt8(ascii: "0"),
+                byte <= UInt8(ascii: "9")
+            {
                 let (times10, overflowA) = value.multipliedReportingOverflow(by: 10)
                 let (sum, overflowB) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
                 guard !overflowA, !overflowB else { return nil }

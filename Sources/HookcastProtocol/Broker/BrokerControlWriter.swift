@@ -25,13 +25,13 @@ public enum BrokerControlWriter {
                 writer.string(account.id.rawValue)
                 writer.key("credential")
                 writer.string(account.credential)
-                groups(account.groups, to: &writer)
+                groups(account.groups, tags: account.tags, to: &writer)
             }
         case .setGroups(let devices):
             objects(devices, key: "devices", to: &writer) { device, writer in
                 writer.key("id")
                 writer.string(device.id.rawValue)
-                groups(device.groups, to: &writer)
+                groups(device.groups, tags: device.tags, to: &writer)
             }
         case .deleteDevices(let ids):
             writer.key("ids")
@@ -64,10 +64,16 @@ public enum BrokerControlWriter {
         writer.closeArray()
     }
 
-    private static func groups(_ groups: [GroupID], to writer: inout JSONWriter) {
+    /// `groups`, then `tags` only when there are any (as `BrokerDeviceAccount` encodes).
+    private static func groups(_ groups: [GroupID], tags: [String], to writer: inout JSONWriter) {
         writer.key("groups")
         writer.openArray()
         for group in groups { writer.string(group.rawValue) }
+        writer.closeArray()
+        guard !tags.isEmpty else { return }
+        writer.key("tags")
+        writer.openArray()
+        for tag in tags { writer.string(tag) }
         writer.closeArray()
     }
 }

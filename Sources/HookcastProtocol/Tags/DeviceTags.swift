@@ -1,5 +1,3 @@
-import Foundation
-
 /// Device tags: free-form labels (`"lobby"`, `"Floor 2"`) that an action can also target. A tag is 1 to 64
 /// printable characters (and at most 256 UTF-8 bytes) after trimming; a device has at most 50.
 ///
@@ -20,7 +18,7 @@ public enum DeviceTags {
         }
         var valid: [String] = []
         for tag in tags {
-            let trimmed = tag.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = trimmingWhitespace(tag)
             guard (1...maximumLength).contains(trimmed.count), trimmed.utf8.count <= maximumBytes,
                 !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else {
@@ -30,6 +28,14 @@ public enum DeviceTags {
             if !valid.contains(trimmed) { valid.append(trimmed) }
         }
         return valid
+    }
+
+    /// Without Foundation's `trimmingCharacters`: the broker plugin links this module, and that call would pull
+    /// Foundation's ICU data into it.
+    private static func trimmingWhitespace(_ text: String) -> String {
+        let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+        let end = text.lastIndex { !$0.isWhitespace }.map(text.index(after:)) ?? start
+        return start < end ? String(text[start..<end]) : ""
     }
 
     /// The tag's topic level (see the type's comment).

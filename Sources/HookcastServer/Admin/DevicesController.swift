@@ -28,7 +28,7 @@ struct DevicesController: Sendable {
             let device = try await StoreFailure.mapping {
                 let device = Device(
                     id: body.id, name: try DisplayName.validate(body.name ?? body.id.rawValue),
-                    tags: try Self.validTags(body.tags ?? []), createdAt: Date())
+                    tags: try DeviceTags.validated(body.tags ?? []), createdAt: Date())
                 try await store.devices.insert(device)
                 return device
             }
@@ -68,13 +68,17 @@ struct DevicesController: Sendable {
         group.patch("devices/:id") { request, context in
             let id = try deviceID(context)
             let body = try await RequestBody.decode(UpdateRequest.self, from: request, context: context)
-            return try await StoreFailure.mapping {
+            let (device, tagsChanged) = try await StoreFailure.mapping {
                 guard var device = try await store.devices.find(id: id) else { throw notFound(id) }
+                let tags = device.tags
                 if let name = body.name { device.name = try DisplayName.validate(name) }
-                if let tags = body.tags { device.tags = try Self.validTags(tags) }
+                if let tags = body.tags { device.tags = try DeviceTags.validated(tags) }
                 try await store.devices.update(device)
-                return device
+                return (device, device.tags != tags)
             }
+            // Tags decide which tag topics the device may and does subscribe to, as groups do.
+            if tagsChanged { await gateway.membershipChanged([id]) }
+            return device
         }
         group.delete("devices/:id") { _, context -> Response in
             let id = try deviceID(context)
@@ -149,7 +153,7 @@ struct DevicesController: Sendable {
             for index in plan.rows.indices {
                 guard let tags = plan.rows[index].tags else { continue }
                 do {
-                    plan.rows[index].tags = try validTags(tags)
+                    plan.rows[index].tags = try DeviceTags.validated(tags)
                 } catch {
                     problems.append(.init(row: plan.rows[index].number, error: error))
                 }
@@ -163,21 +167,6 @@ struct DevicesController: Sendable {
                 "Nothing was imported: \(rejection.problems.count) row(s) are invalid: \(shown)\(more).")
         }
         return plan
-    }
-
-    static func validTags(_ tags: [String]) throws(ValidationError) -> [String] {
-        guard tags.count <= 50 else { throw ValidationError(field: "tags", message: "must have at most 50 entries") }
-        var valid: [String] = []
-        for tag in tags {
-            let trimmed = tag.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...64).contains(trimmed.count),
-                !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else {
-                throw ValidationError(field: "tags", message: "entries must be 1 to 64 printable characters")
-            }
-            if !valid.contains(trimmed) { valid.append(trimmed) }
-        }
-        return valid
     }
 
     private func deviceID(_ context: HookcastRequestContext) throws -> DeviceID {

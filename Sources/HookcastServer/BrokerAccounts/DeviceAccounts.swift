@@ -13,7 +13,7 @@ protocol DeviceAccounts: Sendable {
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
     /// Revokes the account: the device is disconnected and cannot connect again.
     func delete(_ device: DeviceID) async
-    /// Makes the broker's group memberships of `devices` those in the store.
+    /// Makes the broker's group memberships and tags of `devices` those in the store.
     func updateGroups(of devices: [DeviceID]) async
     /// Takes a deleted group from every device's account.
     func groupDeleted(_ group: GroupID) async

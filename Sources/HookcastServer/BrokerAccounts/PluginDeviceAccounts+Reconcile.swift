@@ -34,6 +34,7 @@ extension PluginDeviceAccounts {
     private func storedAccounts() async throws -> (accounts: [BrokerDeviceAccount], withoutCredential: [DeviceID]) {
         let credentials = try await store.devices.brokerCredentials()
         let devices = try await store.devices.allIDs()
+        let tags = try await store.devices.tagsByDevice()
         var membership: [DeviceID: [GroupID]] = [:]
         for group in try await store.groups.all() {
             for member in group.members { membership[member, default: []].append(group.id) }
@@ -46,7 +47,9 @@ extension PluginDeviceAccounts {
                 continue
             }
             accounts.append(
-                BrokerDeviceAccount(id: device, credential: credential, groups: (membership[device] ?? []).sorted()))
+                BrokerDeviceAccount(
+                    id: device, credential: credential, groups: (membership[device] ?? []).sorted(),
+                    tags: Self.tagLevels(tags[device] ?? [])))
         }
         return (accounts, withoutCredential)
     }

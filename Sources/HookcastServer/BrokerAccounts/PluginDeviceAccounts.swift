@@ -43,13 +43,15 @@ final class PluginDeviceAccounts: DeviceAccounts {
         try refuseReserved(devices.map(\.0))
         guard !devices.isEmpty else { return [:] }
         return try await turns.run(for: "accounts") { () async throws(BrokerAccountError) -> [DeviceID: String] in
+            let tags = try await self.tagLevels(of: devices.map(\.0))
             var passwords: [DeviceID: String] = [:]
             var accounts: [BrokerDeviceAccount] = []
             for ((device, groups), password) in zip(devices, BrokerPassword.generate(count: devices.count)) {
                 passwords[device] = password
                 accounts.append(
                     BrokerDeviceAccount(
-                        id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted()))
+                        id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted(),
+                        tags: tags[device] ?? []))
             }
             try await self.storeCredentials(accounts)
             for batch in BrokerControlBatches.putDevices(accounts) {
@@ -72,7 +74,8 @@ final class PluginDeviceAccounts: DeviceAccounts {
                 throw .storeFailed("\(error)")
             }
             let account = BrokerDeviceAccount(
-                id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted())
+                id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted(),
+                tags: try await self.tagLevels(of: [device])[device] ?? [])
             try Self.check(try await self.send([.putDevices([account])]))
             try await self.storeCredentials([account])
         }
@@ -91,7 +94,7 @@ final class PluginDeviceAccounts: DeviceAccounts {
         }
     }
 
-    /// Devices without an account in the plugin (`missing`) have none to change: never given one, or made
+    /// Sets the groups and tags of `devices`. Devices without an account in the plugin (`missing`) have none to change: never given one, or made
     /// before the gateway kept credentials.
     func updateGroups(of devices: [DeviceID]) async {
         guard !devices.isEmpty else { return }
@@ -103,7 +106,8 @@ final class PluginDeviceAccounts: DeviceAccounts {
                 } catch {
                     throw .storeFailed("\(error)")
                 }
-                let changes = devices.map { BrokerDeviceGroups(id: $0, groups: groups[$0] ?? []) }
+                let tags = try await self.tagLevels(of: devices)
+                let changes = devices.map { BrokerDeviceGroups(id: $0, groups: groups[$0] ?? [], tags: tags[$0] ?? []) }
                 for batch in BrokerControlBatches.setGroups(changes) {
                     try Self.check(try await self.send([.setGroups(batch)]))
                 }
@@ -157,6 +161,19 @@ final class PluginDeviceAccounts: DeviceAccounts {
             throw .refused("\(failed.command): \(failed.error ?? "")")
         }
     }
+
+    /// The tags of those of `devices` that have any, as the plugin keeps them: topic levels, sorted.
+    func tagLevels(of devices: [DeviceID]) async throws(BrokerAccountError) -> [DeviceID: [String]] {
+        do {
+            return try await store.devices.find(ids: devices).compactMapValues { device in
+                device.tags.isEmpty ? nil : Self.tagLevels(device.tags)
+            }
+        } catch {
+            throw .storeFailed("\(error)")
+        }
+    }
+
+    static func tagLevels(_ tags: [String]) -> [String] { tags.map(DeviceTags.topicLevel).sorted() }
 
     private func storeCredentials(_ accounts: [BrokerDeviceAccount]) async throws(BrokerAccountError) {
         do {

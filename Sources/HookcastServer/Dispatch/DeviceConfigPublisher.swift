@@ -3,7 +3,7 @@ import HookcastProtocol
 import Logging
 import Mosquitto
 
-/// Keeps each device's retained config message (its groups) in step with the store.
+/// Keeps each device's retained config message (its groups and tags) in step with the store.
 ///
 /// Up to `window` devices' configs are in flight at once: one at a time, each waiting for its PUBACK, the
 /// re-publication on connect took 10,000 round trips to the store and the broker (seconds at 10,000 devices,
@@ -28,14 +28,16 @@ struct DeviceConfigPublisher: Sendable {
         changes.begin()
         defer { changes.end() }
         let memberships: [DeviceID: [GroupID]]
+        let tags: [DeviceID: [String]]
         do {
             memberships = try await store.groups.groups(containingEach: devices)
+            tags = try await store.devices.find(ids: devices).mapValues(\.tags)
         } catch {
             logger.warning(
                 "device configs not published", metadata: ["devices": "\(devices.count)", "error": "\(error)"])
             return
         }
-        await publish(devices, from: memberships)
+        await publish(devices, from: memberships, tags: tags)
     }
 
     /// A deleted device's retained config is cleared (an empty retained message).
@@ -52,16 +54,18 @@ struct DeviceConfigPublisher: Sendable {
         }
     }
 
-    /// Every device's config, from two reads (the devices, the groups with their members) instead of one per
-    /// device.
+    /// Every device's config, from three reads (the devices, their tags, the groups with their members) instead
+    /// of one per device.
     func publishAll() async {
         guard client.state.isConnected else { return }
         changes.begin()
         defer { changes.end() }
         let devices: [DeviceID]
+        let tags: [DeviceID: [String]]
         var memberships: [DeviceID: [GroupID]] = [:]
         do {
             devices = try await store.devices.allIDs()
+            tags = try await store.devices.tagsByDevice()
             for group in try await store.groups.all() {
                 for member in group.members { memberships[member, default: []].append(group.id) }
             }
@@ -69,21 +73,28 @@ struct DeviceConfigPublisher: Sendable {
             logger.warning("device configs not published", metadata: ["error": "\(error)"])
             return
         }
-        await publish(devices, from: memberships)
+        await publish(devices, from: memberships, tags: tags)
     }
 
-    /// Publishes each device's config in its own turn, from `memberships` read before (between `changes.begin()`
+    /// Publishes each device's config in its own turn, from `memberships` and `tags` read before (between `changes.begin()`
     /// and `end()`). A device changed since is read again in its turn (and skipped if it is gone), so an older
     /// membership never reaches the broker after a newer one.
-    private func publish(_ devices: [DeviceID], from memberships: [DeviceID: [GroupID]]) async {
+    private func publish(
+        _ devices: [DeviceID], from memberships: [DeviceID: [GroupID]], tags: [DeviceID: [String]]
+    ) async {
         await inWindows(devices) { device in
             await sequencer.run(for: device) {
                 do {
                     if changes.changed(device) {
-                        guard try await store.devices.find(id: device) != nil else { return }
-                        await send(device, groups: try await store.groups.groups(containing: device))
+                        guard let current = try await store.devices.find(id: device) else { return }
+                        await send(
+                            DeviceConfigMessage(
+                                deviceID: device, groups: try await store.groups.groups(containing: device),
+                                tags: current.tags))
                     } else {
-                        await send(device, groups: memberships[device] ?? [])
+                        await send(
+                            DeviceConfigMessage(
+                                deviceID: device, groups: memberships[device] ?? [], tags: tags[device] ?? []))
                     }
                 } catch {
                     logger.warning(
@@ -93,11 +104,12 @@ struct DeviceConfigPublisher: Sendable {
         }
     }
 
-    private func send(_ device: DeviceID, groups: [GroupID]) async {
+    private func send(_ config: DeviceConfigMessage) async {
+        let device = config.deviceID
         do {
             try await client.publish(
                 to: Topics.deviceConfig(device),
-                payload: DeviceConfigMessage(deviceID: device, groups: groups).encoded(),
+                payload: config.encoded(),
                 qos: .atLeastOnce,
                 retain: true,
                 properties: MQTTPublishProperties(contentType: "application/json"))

@@ -22,6 +22,10 @@ struct ActionsCommand: AsyncParsableCommand {
 
         func target(_ value: JSONValue?) -> String {
             let kind = value?["kind"]?.text ?? ""
+            if kind == "tag", case .array(let tags)? = value?["tags"] {
+                let prefix = value?["match"]?.text == "all" ? "tag-all" : "tag"
+                return "\(prefix):" + tags.map(\.text).joined(separator: ",")
+            }
             return value?["id"].map { "\(kind):\($0.text)" } ?? kind
         }
     }
@@ -35,12 +39,12 @@ struct ActionsCommand: AsyncParsableCommand {
                 send_sensor_event, refresh_content, restart_device,
                 show_toast (--param message=… [--param duration_seconds=N] [--param level=info|warning|critical]),
                 snooze_device ([--param until=TIMESTAMP | --param duration_seconds=N]), wake_device.
-                Target: device:ID, group:ID or all.
+                Target: device:ID, group:ID, all, tag:A,B (devices with any of the tags) or tag-all:A,B (with all).
                 """)
         @OptionGroup var options: AdminOptions
         @Argument var eventID: String
         @Option var function: String
-        @Option(help: "device:ID, group:ID or all.") var target: String
+        @Option(help: "device:ID, group:ID, all, tag:A,B or tag-all:A,B.") var target: String
         @Option(name: .customLong("param"), help: "name=value (repeat for more).") var params: [String] = []
         @Option var name: String?
         @Option(help: "Seconds a command stays valid.") var ttl: Int?
@@ -60,12 +64,9 @@ struct ActionsCommand: AsyncParsableCommand {
                     parameters[name] = .string(value)
                 }
             }
-            let targetParts = target.split(separator: ":", maxSplits: 1).map(String.init)
-            var targetValue: [String: JSONValue] = ["kind": .string(targetParts[0])]
-            if targetParts.count == 2 { targetValue["id"] = .string(targetParts[1]) }
             var body: [String: JSONValue] = [
                 "event_id": .string(eventID), "function": .string(function), "params": .object(parameters),
-                "target": .object(targetValue), "enabled": .bool(!disabled),
+                "target": ActionsCommand.target(target), "enabled": .bool(!disabled),
             ]
             if let name { body["name"] = .string(name) }
             if let ttl { body["ttl_seconds"] = .number(Double(ttl)) }
@@ -75,6 +76,24 @@ struct ActionsCommand: AsyncParsableCommand {
                 print("Created action \($0["event_id"]?.text ?? "") (\($0["function"]?.text ?? ""))")
             }
         }
+    }
+
+    /// `device:ID`, `group:ID`, `all`, `tag:A,B` or `tag-all:A,B` as the API's target object; anything else goes as
+    /// its kind, for the gateway to name what is wrong.
+    static func target(_ text: String) -> JSONValue {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let kind = parts.first ?? ""
+        var target: [String: JSONValue] = ["kind": .string(kind)]
+        guard parts.count == 2 else { return .object(target) }
+        switch kind {
+        case "tag", "tag-all":
+            target["kind"] = .string("tag")
+            target["tags"] = .array(parts[1].split(separator: ",").map { .string(String($0)) })
+            target["match"] = .string(kind == "tag" ? "any" : "all")
+        default:
+            target["id"] = .string(parts[1])
+        }
+        return .object(target)
     }
 
     struct Delete: AsyncParsableCommand {

@@ -20,6 +20,9 @@ let showCommand = () => {};
 export function describeTarget(target) {
   if (!target) return '';
   if (target.kind === 'all') return 'All devices';
+  if (target.kind === 'tag') {
+    return `Devices with ${target.match === 'all' ? 'all' : 'any'} of the tags ${target.tags.join(', ')}`;
+  }
   return `${target.kind === 'group' ? 'Group' : 'Device'} ${target.id}`;
 }
 
@@ -146,12 +149,18 @@ function fillTargetOptions() {
   const options = $('#target-options');
   const field = $('#target-id-field');
   const input = $('#target-id');
-  field.hidden = kind === 'all';
+  field.hidden = kind === 'all' || kind === 'tag';
+  $('#target-tags-field').hidden = kind !== 'tag';
+  const known = [...new Set(devices.flatMap((device) => device.tags || []))].sort();
+  $('#tag-options').replaceChildren(...known.map((tag) => h('option', { value: tag })));
+  $('#target-tags-hint').textContent = known.length === 0
+    ? 'No device has a tag yet; give devices tags on the Devices and groups tab.'
+    : `Tags in use: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}.`;
   $('label[for="target-id"]').textContent = kind === 'group' ? 'Search groups' : 'Search devices';
   const items = kind === 'group' ? groups : devices;
   options.replaceChildren(...items.map((item) => h('option', { value: item.id }, item.name && item.name !== item.id ? item.name : null)));
   const hint = $('#target-hint');
-  if (kind === 'all') hint.textContent = '';
+  if (kind === 'all' || kind === 'tag') hint.textContent = '';
   else if (items.length === 0) hint.textContent = `There are no ${kind === 'group' ? 'groups' : 'devices'} yet; add them on the Devices and groups tab.`;
   else hint.textContent = `Type to search ${items.length} ${kind === 'group' ? 'group(s)' : 'device(s)'} by id or name.`;
   input.setAttribute('aria-invalid', 'false');
@@ -195,6 +204,8 @@ function startEditing(action) {
   document.querySelector(`input[name="target-kind"][value="${action.target.kind}"]`).checked = true;
   fillTargetOptions();
   $('#target-id').value = action.target.id || '';
+  $('#target-tags').value = (action.target.tags || []).join(', ');
+  $('#target-match').value = action.target.match || 'any';
   $('#action-ttl').value = action.ttl_seconds;
   $('#action-enabled').checked = action.enabled;
   $('#action-form-title').textContent = `Edit action ${action.event_id}`;
@@ -261,7 +272,13 @@ function formBody() {
   }
   const kind = targetKind();
   const target = { kind };
-  if (kind !== 'all') {
+  if (kind === 'tag') {
+    const tags = $('#target-tags').value.split(',').map((tag) => tag.trim()).filter((tag) => tag);
+    if (tags.length === 0) return { problem: 'Name at least one tag to send to.', field: '#target-tags' };
+    if (tags.length > 20) return { problem: 'A target names at most 20 tags.', field: '#target-tags' };
+    target.tags = tags;
+    target.match = $('#target-match').value;
+  } else if (kind !== 'all') {
     const id = $('#target-id').value.trim();
     const known = (kind === 'group' ? groups : devices).some((item) => item.id === id);
     if (!known) {
