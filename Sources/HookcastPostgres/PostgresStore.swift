@@ -14,6 +14,7 @@ public final class PostgresStore: HookcastStore {
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
+    public let audit: any AuditRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -30,6 +31,7 @@ public final class PostgresStore: HookcastStore {
         commands = PostgresCommandRepository(pool: pool)
         deliveries = PostgresDeliveryRepository(pool: pool)
         emergencies = PostgresEmergencyStateRepository(pool: pool)
+        audit = PostgresAuditRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

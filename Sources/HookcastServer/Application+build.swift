@@ -128,10 +128,10 @@ func assembleParts(
             live: gateway.live, sessions: gateway.sessions)
     }
     // Shut down in reverse: the HTTP server stops first, then what reads from the broker; the delivery service
-    // writes its last publish times while the broker is still connected, the group-commit writer writes what is
-    // queued, and the store closes last.
+    // writes its last publish times while the broker is still connected, the audit trail and the group-commit
+    // writer write what is queued, and the store closes last.
     let services: [any Service] = [
-        StoreService(store: store, lock: lock), gateway.committer, broker,
+        StoreService(store: store, lock: lock), gateway.committer, gateway.audit, broker,
         BrokerAccountsService(
             client: broker.client, accounts: accounts,
             isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),

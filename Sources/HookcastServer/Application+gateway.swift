@@ -37,7 +37,7 @@ func assembleGateway(
         sessions: sessions,
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
-        logger: logger)
+        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -74,13 +74,14 @@ func assembleGateway(
             token: admin.token, sessions: sessions, origins: origins,
             throttle: SignInThrottle(
                 policy: .init(burst: configuration.adminSignInBurst, refill: configuration.adminSignInRefill))))
-    KeysController(keys: gateway.keys).addRoutes(to: api)
+    KeysController(keys: gateway.keys, audit: gateway.audit).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
     CommandCancelController(gateway: gateway).addRoutes(to: api)
+    AuditController(store: store).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
         token: admin.token, sessions: sessions
@@ -105,6 +106,6 @@ func buildApplication(
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.delivery]
+        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery]
             + (metrics.map { [$0] } ?? []))
 }

@@ -24,6 +24,8 @@ struct Gateway: Sendable {
     let acknowledgementDeadline: Duration
     let maximumBacklog: Int
     let committer: GroupCommit<Command>
+    /// Records triggers, admin changes and cancels (`AuditTrail`).
+    let audit: AuditTrail
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.

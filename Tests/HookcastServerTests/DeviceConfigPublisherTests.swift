@@ -110,6 +110,7 @@ private final class GatedGroupsStore: HookcastStore {
     var commands: any CommandRepository { base.commands }
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
+    var audit: any AuditRepository { base.audit }
     func close() async throws { try await base.close() }
 
     /// Returns once the gated read has read the groups (and is holding them).

@@ -115,6 +115,7 @@ final class UnreachableStore: HookcastStore {
     var commands: any CommandRepository { base.commands }
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
+    var audit: any AuditRepository { base.audit }
     func close() async throws { try await base.close() }
 
     func checkReachable() async throws {

@@ -20,6 +20,7 @@ final class CommandsUnavailableStore: HookcastStore {
     var commands: any CommandRepository { failing }
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
+    var audit: any AuditRepository { base.audit }
     func close() async throws { try await base.close() }
 
     struct FailingCommands: CommandRepository {

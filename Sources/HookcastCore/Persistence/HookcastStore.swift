@@ -7,6 +7,7 @@ public protocol HookcastStore: Sendable {
     var commands: any CommandRepository { get }
     var deliveries: any DeliveryRepository { get }
     var emergencies: any EmergencyStateRepository { get }
+    var audit: any AuditRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

@@ -72,6 +72,7 @@ struct ActionsController: Sendable {
                 try await store.actions.insert(action)
                 return action
             }
+            await gateway.audit.changed(.action, id: action.eventID.rawValue, "create", after: action)
             return EditedResponse(status: .created, response: action)
         }
         group.get("actions/:event_id") { _, context in try await existing(context) }
@@ -84,12 +85,15 @@ struct ActionsController: Sendable {
             return try await StoreFailure.mapping {
                 let action = try body.action(eventID: current.eventID, createdAt: current.createdAt)
                 try await store.actions.update(action)
+                await gateway.audit.changed(
+                    .action, id: action.eventID.rawValue, "update", before: current, after: action)
                 return action
             }
         }
         group.delete("actions/:event_id") { _, context -> Response in
             let action = try await existing(context)
             _ = try await StoreFailure.mapping { try await store.actions.delete(eventID: action.eventID) }
+            await gateway.audit.changed(.action, id: action.eventID.rawValue, "delete", before: action)
             return Response(status: .noContent)
         }
         group.get("actions/:event_id/trigger-url") { request, context in
@@ -102,6 +106,7 @@ struct ActionsController: Sendable {
             enabled.enabled = true  // "Test action" runs what is configured, even while the webhook is switched off.
             let (command, published, _) = try await gateway.trigger(
                 action: enabled, sensorData: body?.sensorData, apiKeyID: nil, source: .test)
+            await gateway.audit.changed(.action, id: action.eventID.rawValue, "test", commands: [command.id])
             return TriggerResponse(command: command, published: published)
         }
     }

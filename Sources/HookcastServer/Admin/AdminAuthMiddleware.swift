@@ -24,7 +24,8 @@ struct AdminAuthMiddleware<Context: ClientAddressContext>: RouterMiddleware {
                 throttle.recordFailure(from: context.clientAddress)
                 throw APIError.unauthorized("invalid_admin_token", "The admin token is not valid.")
             }
-            return try await next(request, context)
+            let caller = AdminCaller(actor: .adminToken, remoteAddress: context.clientAddress)
+            return try await AdminCaller.$current.withValue(caller) { try await next(request, context) }
         }
         guard let sessionID = ConsoleCookie.sessionID(in: request) else {
             throw APIError.unauthorized(
@@ -36,7 +37,9 @@ struct AdminAuthMiddleware<Context: ClientAddressContext>: RouterMiddleware {
         if !Self.isSafe(request.method) {
             try Self.checkStateChange(request, session: session, origins: origins)
         }
-        return try await next(request, context)
+        let caller = AdminCaller.console(
+            digest: ConsoleSessions.digest(sessionID), remoteAddress: context.clientAddress)
+        return try await AdminCaller.$current.withValue(caller) { try await next(request, context) }
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool {

@@ -56,6 +56,8 @@ struct CommandCancelController: Sendable {
                 try await CommandStatus.load(id, store: store, deadline: deadline)
             })
         else { throw APIError.notFound("not_found", "There is no command '\(id.lowercasedString)'.") }
+        await gateway.audit.changed(
+            .command, id: id.lowercasedString, "cancel", before: before.command, after: after.command, commands: [id])
         return after
     }
 }

@@ -34,6 +34,7 @@ struct DevicesController: Sendable {
             }
             let password = try await createAccount(for: device.id)
             await gateway.configs.publish(for: [device.id])
+            await gateway.audit.changed(.device, id: device.id.rawValue, "create", after: device)
             return EditedResponse(status: .created, response: CreatedDevice(device: device, mqttPassword: password))
         }
         group.post("devices/import") { request, _ -> EditedResponse<ImportResult> in
@@ -42,6 +43,8 @@ struct DevicesController: Sendable {
             let passwords = try await createAccounts(for: created)
             await gateway.membershipChanged(changed.subtracting(created).sorted { $0.rawValue < $1.rawValue })
             await gateway.configs.publish(for: created)
+            // The counts, not the ids: an import may hold 100,000 devices. Never the new broker passwords.
+            await gateway.audit.changed(.device, id: nil, "import", after: outcome)
             return EditedResponse(status: .ok, response: ImportResult(outcome: outcome, mqttPasswords: passwords))
         }
         group.post("devices/:id/mqtt-password") { _, context -> DevicePassword in
@@ -51,7 +54,9 @@ struct DevicesController: Sendable {
                 throw notFound(id)
             }
             do throws(BrokerAccountError) {
-                return DevicePassword(deviceID: id, mqttPassword: try await gateway.accounts.resetPassword(id))
+                let password = try await gateway.accounts.resetPassword(id)
+                await gateway.audit.changed(.device, id: id.rawValue, "reset_mqtt_password")
+                return DevicePassword(deviceID: id, mqttPassword: password)
             } catch {
                 throw error.apiError
             }
@@ -70,11 +75,12 @@ struct DevicesController: Sendable {
             let body = try await RequestBody.decode(UpdateRequest.self, from: request, context: context)
             let (device, tagsChanged) = try await StoreFailure.mapping {
                 guard var device = try await store.devices.find(id: id) else { throw notFound(id) }
-                let tags = device.tags
+                let before = device
                 if let name = body.name { device.name = try DisplayName.validate(name) }
                 if let tags = body.tags { device.tags = try DeviceTags.validated(tags) }
                 try await store.devices.update(device)
-                return (device, device.tags != tags)
+                await gateway.audit.changed(.device, id: id.rawValue, "update", before: before, after: device)
+                return (device, device.tags != before.tags)
             }
             // Tags decide which tag topics the device may and does subscribe to, as groups do.
             if tagsChanged { await gateway.membershipChanged([id]) }
@@ -82,8 +88,10 @@ struct DevicesController: Sendable {
         }
         group.delete("devices/:id") { _, context -> Response in
             let id = try deviceID(context)
+            let before = try await StoreFailure.mapping { try await store.devices.find(id: id) }
             let deleted = try await StoreFailure.mapping { try await store.devices.delete(id: id) }
             guard deleted else { throw notFound(id) }
+            await gateway.audit.changed(.device, id: id.rawValue, "delete", before: before)
             await gateway.accounts.delete(id)
             await gateway.configs.clear(for: id)
             return Response(status: .noContent)

@@ -34,6 +34,7 @@ struct GroupsController: Sendable {
                 return created
             }
             await gateway.membershipChanged(created.members)
+            await gateway.audit.changed(.group, id: created.id.rawValue, "create", after: created)
             return EditedResponse(status: .created, response: created)
         }
         group.get("groups/:id") { _, context in
@@ -46,7 +47,7 @@ struct GroupsController: Sendable {
         group.patch("groups/:id") { request, context in
             let id = try groupID(context)
             let body = try await RequestBody.decode(UpdateRequest.self, from: request, context: context)
-            return try await update(id) { group in
+            return try await update(id, "update") { group in
                 if let name = body.name { group.name = try DisplayName.validate(name) }
                 if let members = body.members { group.members = members }
             }
@@ -54,18 +55,19 @@ struct GroupsController: Sendable {
         group.put("groups/:id/members/:device") { _, context in
             let id = try groupID(context)
             let device = try PathParameter.require(context, "device", what: "device") { try DeviceID($0) }
-            return try await update(id) { group in group.members.append(device) }
+            return try await update(id, "add_member") { group in group.members.append(device) }
         }
         group.delete("groups/:id/members/:device") { _, context in
             let id = try groupID(context)
             let device = try PathParameter.require(context, "device", what: "device") { try DeviceID($0) }
-            return try await update(id) { group in group.members.removeAll { $0 == device } }
+            return try await update(id, "remove_member") { group in group.members.removeAll { $0 == device } }
         }
         group.delete("groups/:id") { _, context -> Response in
             let id = try groupID(context)
             let former = try await StoreFailure.mapping { () -> [DeviceID] in
                 guard let existing = try await store.groups.find(id: id) else { throw notFound(id) }
                 _ = try await store.groups.delete(id: id)
+                await gateway.audit.changed(.group, id: id.rawValue, "delete", before: existing)
                 return existing.members
             }
             await gateway.accounts.groupDeleted(id)
@@ -74,7 +76,9 @@ struct GroupsController: Sendable {
         }
     }
 
-    private func update(_ id: GroupID, _ change: (inout DeviceGroup) throws -> Void) async throws -> DeviceGroup {
+    private func update(
+        _ id: GroupID, _ operation: String, _ change: (inout DeviceGroup) throws -> Void
+    ) async throws -> DeviceGroup {
         let (before, after) = try await StoreFailure.mapping { () -> (DeviceGroup, DeviceGroup) in
             guard let before = try await gateway.store.groups.find(id: id) else { throw notFound(id) }
             var after = before
@@ -83,6 +87,7 @@ struct GroupsController: Sendable {
             return (before, try await gateway.store.groups.find(id: id) ?? after)
         }
         await gateway.membershipChanged(Set(before.members).symmetricDifference(after.members))
+        await gateway.audit.changed(.group, id: id.rawValue, operation, before: before, after: after)
         return after
     }
 

@@ -6,6 +6,7 @@ import Hummingbird
 /// `/api/v1/keys`: webhook API keys — create, list (masked), reveal, rename, enable/disable, delete.
 struct KeysController: Sendable {
     let keys: APIKeyService
+    let audit: AuditTrail
 
     struct CreateRequest: Decodable {
         let name: String
@@ -103,6 +104,7 @@ struct KeysController: Sendable {
                     name: body.name, requireSignature: body.requireSignature ?? false, rateLimit: body.rateLimit,
                     eventIDs: eventIDs, expiresAt: expiresAt)
             }
+            await audit.changed(.key, id: key.id.lowercasedString, "create", after: key)
             return EditedResponse(
                 status: .created, response: RevealedKey(key: key, secret: secret.value, signingSecret: signing))
         }
@@ -116,16 +118,20 @@ struct KeysController: Sendable {
             guard let key = try await StoreFailure.mapping({ try await keys.get(id: id) }) else { throw notFound(id) }
             let secret = try await StoreFailure.mapping { try await keys.reveal(id: id) }
             let signing = try await StoreFailure.mapping { try await keys.revealSigningSecret(id: id) }
+            // Not a change, but who saw a key's secret is what an audit is asked first after a leak.
+            await audit.changed(.key, id: id.lowercasedString, "reveal")
             return RevealedKey(key: key, secret: secret.value, signingSecret: signing)
         }
         group.post("keys/:id/signing-secret") { request, context -> EditedResponse<RevealedKey> in
             let id = try keyID(context)
             let body = try await RequestBody.decodeIfPresent(RotateRequest.self, from: request, context: context)
-            let (key, signing) = try await StoreFailure.mapping {
-                guard try await keys.get(id: id) != nil else { throw notFound(id) }
-                return try await keys.rotateSigningSecret(
+            let (before, key, signing) = try await StoreFailure.mapping {
+                guard let before = try await keys.get(id: id) else { throw notFound(id) }
+                let (key, signing) = try await keys.rotateSigningSecret(
                     id: id, grace: body?.graceSeconds ?? APIKeyService.defaultSigningSecretGrace)
+                return (before, key, signing)
             }
+            await audit.changed(.key, id: id.lowercasedString, "rotate_signing_secret", before: before, after: key)
             return EditedResponse(
                 status: .created, response: RevealedKey(key: key, secret: nil, signingSecret: signing))
         }
@@ -139,6 +145,7 @@ struct KeysController: Sendable {
                 let eventIDs = try body.eventIDs.map(APIKey.validatedScope)
                 let expiresAt = try body.expiresAt.map { try $0.map(Self.expiry) }
                 guard var key = try await keys.get(id: id) else { throw notFound(id) }
+                let before = key
                 if eventIDs != nil || expiresAt != nil {
                     key = try await keys.setScope(
                         id: id, eventIDs: eventIDs ?? key.eventIDs, expiresAt: expiresAt ?? key.expiresAt)
@@ -150,6 +157,7 @@ struct KeysController: Sendable {
                 if let required = body.requireSignature {
                     (key, created) = try await keys.setRequireSignature(id: id, required)
                 }
+                await audit.changed(.key, id: id.lowercasedString, "update", before: before, after: key)
                 // Shown once when requiring signatures made the key its first secret.
                 return RevealedKey(key: key, secret: nil, signingSecret: created)
             }
@@ -157,8 +165,9 @@ struct KeysController: Sendable {
         group.delete("keys/:id") { _, context -> Response in
             let id = try keyID(context)
             try await StoreFailure.mapping {
-                guard try await keys.get(id: id) != nil else { throw notFound(id) }
+                guard let before = try await keys.get(id: id) else { throw notFound(id) }
                 try await keys.delete(id: id)
+                await audit.changed(.key, id: id.lowercasedString, "delete", before: before)
             }
             return Response(status: .noContent)
         }

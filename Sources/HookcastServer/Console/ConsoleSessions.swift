@@ -159,7 +159,7 @@ final class ConsoleSessions: Sendable {
     }
 
     /// Sessions are looked up by the digest of their id, so the dictionary's hashing never compares secrets.
-    private static func digest(_ id: String) -> String {
+    static func digest(_ id: String) -> String {
         Hex.encode(Array(SHA256.hash(data: Data(id.utf8))))
     }
 

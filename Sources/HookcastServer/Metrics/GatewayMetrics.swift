@@ -109,6 +109,13 @@ final class GatewayMetrics: Sendable {
         counter("hookcast_redeliveries_total").increment(by: count)
     }
 
+    /// Audit entries by what became of them: `written`, `folded` (a call counted in a per-minute entry), `dropped`
+    /// (the queue was full: the store did not keep up) or `failed` (the store refused the write).
+    func auditEntries(_ outcome: String, count: Int = 1) {
+        guard count > 0 else { return }
+        counter("hookcast_audit_entries_total", ("outcome", outcome)).increment(by: count)
+    }
+
     /// Each counter is made once and kept: the webhook path counts every request, and making a counter takes the
     /// registry's lock and an allocation.
     private func counter(_ label: String, _ dimension: (String, String)? = nil) -> CoreMetrics.Counter {

@@ -16,10 +16,10 @@ struct WebhookController: Sendable {
 
     func addRoutes(to router: Router<HookcastRequestContext>) {
         router.post("public-api/integration/webhooks") { request, context in
-            try await post(request, context: context)
+            try await gateway.audit.trigger(from: context) { try await post(request, context: context) }
         }
         router.get("public-api/integration/webhooks") { request, context in
-            try await get(request, context: context)
+            try await gateway.audit.trigger(from: context) { try await get(request, context: context) }
         }
     }
 
@@ -82,6 +82,7 @@ struct WebhookController: Sendable {
         guard let found else {
             throw APIError.unauthorized("invalid_api_key", "The API key is unknown or disabled.")
         }
+        TriggerNote.current?.identified(found.key)
         return AuthenticatedKey(
             key: found.key, signingSecrets: [found.signingSecret, found.previousSigningSecret].compactMap { $0 })
     }
@@ -141,6 +142,7 @@ struct WebhookController: Sendable {
         _ webhook: WebhookRequest, key: APIKey, wait: Duration?
     ) async throws -> EditedResponse<TriggerResponse> {
         let shown = String(webhook.eventID.prefix(128))
+        TriggerNote.current?.named(event: shown)
         guard let eventID = try? EventID(webhook.eventID) else {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }

@@ -17,6 +17,7 @@ final class CountingStore: HookcastStore {
     var commands: any CommandRepository { base.commands }
     var deliveries: any DeliveryRepository { counted }
     var emergencies: any EmergencyStateRepository { base.emergencies }
+    var audit: any AuditRepository { base.audit }
     func close() async throws { try await base.close() }
 }
 

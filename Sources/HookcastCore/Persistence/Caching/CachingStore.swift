@@ -39,6 +39,7 @@ public final class CachingStore: HookcastStore {
     public var commands: any CommandRepository { wrapped.commands }
     public var deliveries: any DeliveryRepository { wrapped.deliveries }
     public var emergencies: any EmergencyStateRepository { wrapped.emergencies }
+    public var audit: any AuditRepository { wrapped.audit }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

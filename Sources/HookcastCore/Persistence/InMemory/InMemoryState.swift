@@ -21,6 +21,7 @@ struct InMemoryState {
     var presence: [DeviceID: DevicePresence] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
     var emergencies: [ActionTarget: EmergencyStateMessage] = [:]
+    var audit: [UUID: AuditEntry] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

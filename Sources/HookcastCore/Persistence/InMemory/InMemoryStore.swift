@@ -7,6 +7,7 @@ public final class InMemoryStore: HookcastStore {
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
+    public let audit: any AuditRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -20,6 +21,7 @@ public final class InMemoryStore: HookcastStore {
         self.commands = InMemoryCommandRepository(database: database)
         self.deliveries = InMemoryDeliveryRepository(database: database)
         self.emergencies = InMemoryEmergencyStateRepository(database: database)
+        self.audit = InMemoryAuditRepository(database: database)
     }
 
     public func close() async throws {

@@ -11,6 +11,7 @@ extension SQLiteMigration {
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
         extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates, cancelledCommands,
+        auditLog,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -290,5 +291,36 @@ extension SQLiteMigration {
     static let cancelledCommands = SQLiteMigration(
         version: 18,
         statements: ["ALTER TABLE commands ADD COLUMN cancelled_at INTEGER"]
+    )
+
+    /// The audit log (`AuditRepository`): ids are time-ordered, so the primary key's order is time order and pages
+    /// newest first walk it backwards; `(kind, id)` serves the same walk for one kind. Command ids are a JSON array,
+    /// before and after the JSON the admin API showed.
+    static let auditLog = SQLiteMigration(
+        version: 19,
+        statements: [
+            """
+            CREATE TABLE audit_log (
+                id TEXT PRIMARY KEY NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                actor_type TEXT NOT NULL,
+                actor_id TEXT,
+                actor_name TEXT,
+                remote_address TEXT,
+                event_id TEXT,
+                command_ids TEXT NOT NULL,
+                status INTEGER,
+                error_code TEXT,
+                resource TEXT,
+                resource_id TEXT,
+                operation TEXT,
+                before_state TEXT,
+                after_state TEXT,
+                count INTEGER NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX audit_log_kind ON audit_log (kind, id)",
+        ]
     )
 }

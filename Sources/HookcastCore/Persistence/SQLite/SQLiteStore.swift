@@ -14,6 +14,7 @@ public final class SQLiteStore: HookcastStore {
     public let commands: any CommandRepository
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
+    public let audit: any AuditRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -28,6 +29,7 @@ public final class SQLiteStore: HookcastStore {
         self.commands = SQLiteCommandRepository(database: database)
         self.deliveries = SQLiteDeliveryRepository(database: database)
         self.emergencies = SQLiteEmergencyStateRepository(database: database)
+        self.audit = SQLiteAuditRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.

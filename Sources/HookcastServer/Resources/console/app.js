@@ -1,13 +1,14 @@
 // The console's entry point: signing in and out, the tabs, and the live event stream.
 import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { loadActions, setUpActions } from './actions.js';
+import { loadAudit, setUpAudit } from './audit.js';
 import { loadCommands, openCommand, setAcknowledgementDeadline, upsertCommand } from './commands.js';
 import { loadDevices, setUpDevices, updatePresence } from './devices.js';
 import { loadKeys, setUpKeys } from './keys.js';
 import { $, showError } from './ui.js';
 
-const TABS = ['keys', 'actions', 'devices', 'commands'];
-const loaders = { keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands };
+const TABS = ['keys', 'actions', 'devices', 'commands', 'audit'];
+const loaders = { keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, audit: loadAudit };
 let events = null;
 let current = null;
 
@@ -134,6 +135,7 @@ async function start() {
   setUpTabs();
   setUpKeys();
   setUpActions((id) => { selectTab('commands'); openCommand(id); });
+  setUpAudit();
   setUpDevices();
   whenSignedOut((error) => signedOut(error.code === 'session_expired' ? error.message : 'Your session has ended; sign in again.'));
   try {

@@ -1,0 +1,50 @@
+import Foundation
+import HookcastCore
+import HookcastProtocol
+
+/// Who is calling the admin API, as `AdminAuthMiddleware` established it, for the audit entries of what they
+/// change. A task-local, set around the route, so the controllers record a change without passing it along.
+struct AdminCaller: Sendable {
+    @TaskLocal static var current: AdminCaller?
+
+    let actor: AuditActor
+    let remoteAddress: String
+
+    /// A console session, by the first 16 hex digits of its id's SHA-256 digest: enough to tell sessions apart,
+    /// useless as a cookie.
+    static func console(digest: String, remoteAddress: String) -> AdminCaller {
+        AdminCaller(actor: AuditActor(type: .console, id: String(digest.prefix(16))), remoteAddress: remoteAddress)
+    }
+}
+
+/// The kinds of record an admin change touches.
+enum AuditResource: String, Sendable {
+    case key, action, device, group, command
+}
+
+extension AuditTrail {
+    /// Records an admin change that succeeded: `before` and `after` as the admin API shows them (for keys the
+    /// public `APIKey`, which has no secret, hash or encrypted secret; for devices the `Device`, never a broker
+    /// password). Returns once the entry is stored.
+    func changed(
+        _ resource: AuditResource, id: String?, _ operation: String, before: (any Encodable)? = nil,
+        after: (any Encodable)? = nil, commands: [UUID] = []
+    ) async {
+        let caller = AdminCaller.current
+        let entry = AuditEntry(
+            at: clock(), kind: resource == .command ? .cancel : .admin,
+            actor: caller?.actor ?? .unidentified, remoteAddress: caller?.remoteAddress, commandIDs: commands,
+            resource: resource.rawValue, resourceID: id, operation: operation, before: Self.json(before),
+            after: Self.json(after))
+        await record(entry)
+    }
+
+    /// The value as the API encodes it (dates as timestamps), as JSON.
+    static func json(_ value: (any Encodable)?) -> JSONValue? {
+        guard let value,
+            let data = try? HookcastRequestContext.encoder.encode(value),
+            let json = try? JSONCoding.decoder().decode(JSONValue.self, from: data)
+        else { return nil }
+        return json
+    }
+}
