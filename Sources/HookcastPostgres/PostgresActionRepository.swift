@@ -8,7 +8,7 @@ struct PostgresActionRepository: ActionRepository {
     private var logger: Logger { pool.logger }
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps"
 
     func insert(_ action: Action) async throws {
         var statement = PostgresStatement()
@@ -18,6 +18,7 @@ struct PostgresActionRepository: ActionRepository {
             statement.bind { try $0.append(json: action.target) }, statement.bind(action.ttlSeconds),
             statement.bind { $0.append(date: action.createdAt) }, statement.bind { $0.append(date: action.updatedAt) },
             statement.bind { try $0.append(json: action.storedTemplates) },
+            statement.bind { try $0.append(json: action.storedMoreSteps) },
         ]
         let query = statement.query(
             "INSERT INTO actions (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
@@ -53,7 +54,8 @@ struct PostgresActionRepository: ActionRepository {
             target = \(statement.bind { try $0.append(json: action.target) }),
             ttl_seconds = \(statement.bind(action.ttlSeconds)),
             updated_at = \(statement.bind { $0.append(date: action.updatedAt) }),
-            param_templates = \(statement.bind { try $0.append(json: action.storedTemplates) })
+            param_templates = \(statement.bind { try $0.append(json: action.storedTemplates) }),
+            more_steps = \(statement.bind { try $0.append(json: action.storedMoreSteps) })
         WHERE event_id = \(statement.bind(action.eventID.rawValue)) RETURNING event_id
         """
         let query = statement.query(sql)
@@ -84,6 +86,7 @@ struct PostgresActionRepository: ActionRepository {
             params: try values.json(ActionParameters.self, "params"),
             templates: try values.optionalJSON(ParameterTemplates.self, "param_templates") ?? ParameterTemplates(),
             target: try values.json(ActionTarget.self, "target"),
+            moreSteps: try values.optionalJSON([ActionStep].self, "more_steps") ?? [],
             ttlSeconds: try values.int("ttl_seconds"),
             createdAt: try values.date("created_at"),
             updatedAt: try values.date("updated_at")

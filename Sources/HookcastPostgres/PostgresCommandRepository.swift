@@ -9,7 +9,7 @@ struct PostgresCommandRepository: CommandRepository {
 
     static let columns = """
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
-        api_key_id, source, published_at, publish_error
+        api_key_id, source, published_at, publish_error, trigger_id, step
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
     static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
@@ -41,8 +41,8 @@ struct PostgresCommandRepository: CommandRepository {
 
     /// Same-key requests take turns on a transaction-level advisory lock of their (key id, key), so two of them
     /// arriving together at two connections cannot both insert: the second finds the first's record.
-    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
-        try await pool.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try await pool.write(conflictMessage: "a command of the request already exists") {
             connection in
             let lockName = idempotency.apiKeyID.lowercasedString + " " + idempotency.key
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtextextended(\(lockName), 0))", logger: logger)
@@ -60,7 +60,7 @@ struct PostgresCommandRepository: CommandRepository {
                         fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
                         createdAt: try existing.date("created_at")))
             }
-            try await insert([command], connection)
+            try await insert(commands, connection)
             try await connection.rows(
                 """
                 INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
@@ -84,11 +84,21 @@ struct PostgresCommandRepository: CommandRepository {
             },
             statement.bind(command.source.rawValue), statement.bind { $0.append(date: command.publishedAt) },
             statement.bind { $0.append(text: command.publishError) },
+            statement.bind { bindings in
+                if let step = command.step { bindings.append(step.triggerID) } else { bindings.appendNull() }
+            },
+            statement.bind { bindings in
+                if let step = command.step { bindings.append(step.index) } else { bindings.appendNull() }
+            },
         ]
     }
 
     func find(id: UUID) async throws -> Command? {
         try await select("WHERE id = $1", bindings: { $0.append(id) }).first
+    }
+
+    func find(triggerID: UUID) async throws -> [Command] {
+        try await select("WHERE trigger_id = $1 ORDER BY step", bindings: { $0.append(triggerID) })
     }
 
     func page(offset: Int, limit: Int) async throws -> [Command] {
@@ -223,7 +233,10 @@ struct PostgresCommandRepository: CommandRepository {
             publishedAt: try values.optionalDate("published_at"),
             publishError: try values.optionalString("publish_error"),
             extraAcknowledgements: try values.int("extra_acknowledgements"),
-            cancelledAt: try values.optionalDate("cancelled_at")
+            cancelledAt: try values.optionalDate("cancelled_at"),
+            step: try values.optionalUUID("trigger_id").map {
+                TriggerStep(triggerID: $0, index: try values.int("step"))
+            }
         )
     }
 }

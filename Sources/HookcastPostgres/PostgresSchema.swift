@@ -11,7 +11,7 @@ extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [PostgresMigration] = [
         initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates, cancelledCommands,
-        auditLog,
+        auditLog, actionSteps,
     ]
 
     static let initialSchema = PostgresMigration(
@@ -300,6 +300,17 @@ extension PostgresMigration {
             )
             """,
             "CREATE INDEX audit_log_kind ON audit_log (kind, id)",
+        ]
+    )
+
+    /// As SQLite's twentieth migration: the steps after the first as JSON, and each command's trigger and step.
+    static let actionSteps = PostgresMigration(
+        version: 8,
+        statements: [
+            "ALTER TABLE actions ADD COLUMN more_steps TEXT",
+            "ALTER TABLE commands ADD COLUMN trigger_id uuid",
+            "ALTER TABLE commands ADD COLUMN step INTEGER",
+            "CREATE INDEX commands_trigger ON commands (trigger_id) WHERE trigger_id IS NOT NULL",
         ]
     )
 }

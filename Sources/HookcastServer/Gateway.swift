@@ -39,6 +39,20 @@ struct Gateway: Sendable {
         await configs.publish(for: changed)
     }
 
+    /// Holds until every expected device of every command answered or `wait` has passed; returns their reports
+    /// then, in order (nil only when the store could not be read).
+    func waitForAcknowledgements(of commands: [Command], wait: Duration) async -> [DeliveryReport]? {
+        let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
+        var reports: [DeliveryReport] = []
+        for command in commands {
+            // The commands went out together: waiting for each in turn, with what is left, waits for all.
+            let left = max(deadline - ContinuousClock.now, .zero)
+            guard let report = await waitForAcknowledgements(of: command, wait: left) else { return nil }
+            reports.append(report)
+        }
+        return reports
+    }
+
     /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
     func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {
         // `wait` is at most `maximumWait` already where it comes from a request (WebhookRequest.wait).
@@ -67,117 +81,6 @@ struct Gateway: Sendable {
             if report.isComplete || remaining <= .zero { return report }
             await watch.next(timeout: remaining)
         }
-    }
-
-    /// Turns a triggered action into a stored command and publishes it. The command is in the store before this
-    /// returns; `published` is false when the broker was unreachable and the outbox will publish it later.
-    func trigger(
-        action: Action, sensorData: JSONValue?, apiKeyID: UUID?, source: CommandSource,
-        idempotencyKey: String? = nil
-    ) async throws(APIError) -> (command: Command, published: Bool, duplicate: Bool) {
-        var sensor: SensorData?
-        if let sensorData {
-            do {
-                sensor = try SensorData.parse(sensorData)
-            } catch {
-                throw .unprocessable(field: error.field, "\(error.field) \(error.message)")
-            }
-        }
-        let command: Command
-        do {
-            command = try await CommandPlanner().plan(
-                action: action, sensorData: sensor, store: store, now: Date(), apiKeyID: apiKeyID, source: source)
-        } catch let error as PlanningError {
-            switch error {
-            case .actionDisabled:
-                throw .notFound("event_disabled", error.description)
-            case .sensorDataRequired:
-                throw .unprocessable(field: "sensor_data", error.description)
-            case .targetDeviceUnknown, .targetGroupUnknown:
-                throw APIError(.conflict, "target_unavailable", error.description)
-            }
-        } catch {
-            throw .storeUnavailable("The command could not be prepared: the store is unavailable.")
-        }
-        try await refuseIfBacklogFull()
-        // From here the outbox leaves this command to this request, even once the store has it.
-        delivery.storing(command.id)
-        if let idempotencyKey, let apiKeyID {
-            let record = IdempotencyRecord(
-                apiKeyID: apiKeyID, key: idempotencyKey,
-                fingerprint: Self.fingerprint(eventID: action.eventID, sensorData: sensorData), commandID: command.id,
-                createdAt: Date())
-            let original: Command?
-            do {
-                original = try await insertIdempotently(command, record)
-            } catch {
-                delivery.notStored(command.id)
-                throw error
-            }
-            if let original {
-                delivery.notStored(command.id)
-                return (original, original.publishedAt != nil, true)
-            }
-        } else {
-            do {
-                try await committer.write(command)
-            } catch {
-                delivery.notStored(command.id)
-                logger.error("command not stored", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
-                throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
-            }
-        }
-        // Stored now, published after the command: a device that receives both applies the latched state last.
-        let latched: [EmergencyStateMessage]
-        do {
-            latched = try await emergency.latch(command)
-        } catch {
-            logger.error("emergency state not stored", metadata: ["command_id": "\(command.id)", "error": "\(error)"])
-            latched = []
-        }
-        let published = await delivery.publish(command)
-        await emergency.publish(latched)
-        live.commandsChanged([command.id])
-        return (command, published, false)
-    }
-
-    /// While the broker is away commands queue up in the store; past `maximumBacklog` new ones are refused.
-    private func refuseIfBacklogFull() async throws(APIError) {
-        guard !delivery.isBrokerConnected else { return }
-        let backlog: Int
-        do {
-            backlog = try await store.commands.unpublishedCount()
-        } catch {
-            throw .storeUnavailable("The command could not be stored: the store is unavailable.")
-        }
-        guard backlog < maximumBacklog else {
-            throw APIError(
-                .serviceUnavailable, "backlog_full",
-                "The MQTT broker is unreachable and \(backlog) commands are already waiting; nothing was stored. "
-                    + "Try again later.", headers: [.retryAfter: "30"])
-        }
-    }
-
-    /// Stores `command` unless the key was used before; returns the original command for a repeated request.
-    private func insertIdempotently(_ command: Command, _ record: IdempotencyRecord) async throws(APIError) -> Command?
-    {
-        let outcome: IdempotentInsert
-        do {
-            outcome = try await store.commands.insert(command, idempotency: record)
-        } catch {
-            logger.error("command not stored", metadata: ["event_id": "\(command.eventID)", "error": "\(error)"])
-            throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
-        }
-        guard case .existing(let earlier) = outcome else { return nil }
-        guard earlier.fingerprint == record.fingerprint else {
-            throw APIError(
-                .conflict, "idempotency_key_reused",
-                "This Idempotency-Key was already used for a different request; use a new key for a new request.")
-        }
-        guard let original = try? await store.commands.find(id: earlier.commandID) else {
-            throw .storeUnavailable("The original command could not be read; try again.")
-        }
-        return original
     }
 
     /// What a request asks for, independent of key order and whitespace.

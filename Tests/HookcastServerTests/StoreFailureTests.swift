@@ -27,10 +27,11 @@ final class CommandsUnavailableStore: HookcastStore {
         let base: any CommandRepository
         func insert(_ command: Command) async throws { throw StoreError.unavailable("disk full") }
         func insert(_ commands: [Command]) async throws { throw StoreError.unavailable("disk full") }
-        func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
             throw StoreError.unavailable("disk full")
         }
         func find(id: UUID) async throws -> Command? { try await base.find(id: id) }
+        func find(triggerID: UUID) async throws -> [Command] { try await base.find(triggerID: triggerID) }
         func page(offset: Int, limit: Int) async throws -> [Command] {
             try await base.page(offset: offset, limit: limit)
         }

@@ -16,6 +16,9 @@ public struct Action: Sendable, Codable, Equatable {
     /// Parameters filled from the webhook's body (`filled(from:)`); empty for most actions.
     public var templates: ParameterTemplates
     public var target: ActionTarget
+    /// The steps after the first, for an action that does several things at once (the first step is `function`,
+    /// `params`, `templates` and `target`); empty for most actions.
+    public var moreSteps: [ActionStep]
     /// How long a device should still carry out the command after it was issued.
     public var ttlSeconds: Int
     public var createdAt: Date
@@ -30,6 +33,7 @@ public struct Action: Sendable, Codable, Equatable {
         params: ActionParameters = ActionParameters(),
         templates: ParameterTemplates = ParameterTemplates(),
         target: ActionTarget,
+        moreSteps: [ActionStep] = [],
         ttlSeconds: Int = Action.defaultTTLSeconds,
         createdAt: Date,
         updatedAt: Date
@@ -41,13 +45,32 @@ public struct Action: Sendable, Codable, Equatable {
         self.params = params
         self.templates = templates
         self.target = target
+        self.moreSteps = moreSteps
         self.ttlSeconds = ttlSeconds
         self.createdAt = createdAt.roundedToMilliseconds
         self.updatedAt = updatedAt.roundedToMilliseconds
     }
 
-    /// Checks the name, the TTL and the parameters for the function; returns the action with its name trimmed.
+    /// Checks the name, the TTL and each step's parameters for its function; returns the action with its name
+    /// trimmed. A step's problem names it: `steps[1].params.url`.
     public func validated() throws(ValidationError) -> Action {
+        guard !moreSteps.isEmpty else { return try validatedStep() }
+        guard steps.count <= Self.maximumSteps else {
+            throw ValidationError(field: "steps", message: "must have at most \(Self.maximumSteps) entries")
+        }
+        var validated: [Action] = []
+        for (index, step) in stepActions.enumerated() {
+            do {
+                validated.append(try step.validatedStep())
+            } catch  where ["function", "target", "params"].contains(where: { error.field.hasPrefix($0) }) {
+                throw ValidationError(field: "steps[\(index)].\(error.field)", message: error.message)
+            }
+        }
+        return Self(steps: validated, of: self)
+    }
+
+    /// The checks of one step (the action's own function, params and target).
+    private func validatedStep() throws(ValidationError) -> Action {
         guard function != .cancelCommand else {
             throw ValidationError(
                 field: "function", message: "cancel_command is sent by the gateway when a command is cancelled")
@@ -82,6 +105,11 @@ public struct Action: Sendable, Codable, Equatable {
     /// The action with its templates filled from a call's `body` and the result checked like literal parameters:
     /// a value that is missing or does not fit throws naming the body's field.
     public func filled(from body: [String: JSONValue]) throws(ValidationError) -> Action {
+        guard moreSteps.isEmpty else {
+            var filled: [Action] = []
+            for step in stepActions { filled.append(try step.filled(from: body)) }
+            return Self(steps: filled, of: self)
+        }
         guard !templates.isEmpty else { return self }
         let json = try templates.filled(from: body, into: JSONValue(encoding: params))
         var action = self
@@ -98,7 +126,7 @@ public struct Action: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case eventID = "event_id"
-        case name, enabled, function, params, target
+        case name, enabled, function, params, target, steps
         case ttlSeconds = "ttl_seconds"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -120,6 +148,7 @@ public struct Action: Sendable, Codable, Equatable {
             try container.encode(templates.merged(into: params), forKey: .params)
         }
         try container.encode(target, forKey: .target)
+        if !moreSteps.isEmpty { try container.encode(steps, forKey: .steps) }
         try container.encode(ttlSeconds, forKey: .ttlSeconds)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
@@ -137,9 +166,45 @@ public struct Action: Sendable, Codable, Equatable {
             params: try ActionParameters.decoded(from: literal),
             templates: templates,
             target: try container.decode(ActionTarget.self, forKey: .target),
+            moreSteps: Array((try container.decodeIfPresent([ActionStep].self, forKey: .steps) ?? []).dropFirst()),
             ttlSeconds: try container.decodeIfPresent(Int.self, forKey: .ttlSeconds) ?? Self.defaultTTLSeconds,
             createdAt: try container.decode(Date.self, forKey: .createdAt),
             updatedAt: try container.decode(Date.self, forKey: .updatedAt)
         )
     }
+}
+
+extension Action {
+    /// An action does at most this many things at once.
+    public static let maximumSteps = 10
+
+    /// Every step in order: the action's own function, params and target first.
+    public var steps: [ActionStep] {
+        [ActionStep(function: function, params: params, templates: templates, target: target)] + moreSteps
+    }
+
+    /// Each step as an action of its own (same event, name, TTL), so planning and filling work on one step as
+    /// they do on a single-step action.
+    public var stepActions: [Action] {
+        steps.map { step in
+            var action = self
+            action.function = step.function
+            action.params = step.params
+            action.templates = step.templates
+            action.target = step.target
+            action.moreSteps = []
+            return action
+        }
+    }
+
+    /// `action` with the function, params and target of each of `steps` (`steps` is not empty: one per step).
+    init(steps: [Action], of action: Action) {
+        self = steps.first ?? action
+        self.moreSteps = steps.dropFirst().map {
+            ActionStep(function: $0.function, params: $0.params, templates: $0.templates, target: $0.target)
+        }
+    }
+
+    /// The steps after the first as the stores keep them: nil when there are none.
+    public var storedMoreSteps: [ActionStep]? { moreSteps.isEmpty ? nil : moreSteps }
 }

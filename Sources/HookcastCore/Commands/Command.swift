@@ -2,7 +2,7 @@ import Foundation
 import HookcastProtocol
 
 /// One triggering of an action, as recorded before it is published to devices.
-public struct Command: Sendable, Codable, Equatable {
+public struct Command: Sendable, Encodable, Equatable {
     public var id: UUID
     public var eventID: EventID
     public var actionName: String
@@ -26,6 +26,8 @@ public struct Command: Sendable, Codable, Equatable {
     /// When an admin cancelled it (`CommandRepository.cancel`): not sent again, and devices that had not answered
     /// show `cancelled`.
     public var cancelledAt: Date?
+    /// The step this command is of an action with several (`Action.moreSteps`); nil for a single-step action.
+    public var step: TriggerStep?
 
     /// Dates are kept to the millisecond, the precision the store and the envelope keep.
     public init(
@@ -44,7 +46,8 @@ public struct Command: Sendable, Codable, Equatable {
         publishedAt: Date? = nil,
         publishError: String? = nil,
         extraAcknowledgements: Int = 0,
-        cancelledAt: Date? = nil
+        cancelledAt: Date? = nil,
+        step: TriggerStep? = nil
     ) {
         self.id = id
         self.eventID = eventID
@@ -62,6 +65,7 @@ public struct Command: Sendable, Codable, Equatable {
         self.publishError = publishError
         self.extraAcknowledgements = extraAcknowledgements
         self.cancelledAt = cancelledAt?.roundedToMilliseconds
+        self.step = step
     }
 
     enum CodingKeys: String, CodingKey {
@@ -79,6 +83,8 @@ public struct Command: Sendable, Codable, Equatable {
         case publishedAt = "published_at"
         case publishError = "publish_error"
         case cancelledAt = "cancelled_at"
+        case triggerID = "trigger_id"
+        case stepIndex = "step"
     }
 }
 
@@ -101,5 +107,7 @@ extension Command {
         try container.encodeIfPresent(publishedAt, forKey: .publishedAt)
         try container.encodeIfPresent(publishError, forKey: .publishError)
         try container.encodeIfPresent(cancelledAt, forKey: .cancelledAt)
+        try container.encodeIfPresent(step?.triggerID.lowercasedString, forKey: .triggerID)
+        try container.encodeIfPresent(step?.index, forKey: .stepIndex)
     }
 }

@@ -7,11 +7,14 @@ public protocol CommandRepository: Sendable {
     func insert(_ command: Command) async throws
     /// Inserts several commands in one transaction (group commit): all or none.
     func insert(_ commands: [Command]) async throws
-    /// Inserts `command` together with its idempotency record, in one transaction, unless the record's API key
-    /// already used the same idempotency key within `IdempotencyRecord.retention`: then nothing is inserted and
-    /// the earlier record is returned. Forgets records past the retention as it goes.
-    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert
+    /// Inserts `commands` (one call's: one per step of its action) together with the idempotency record, in one
+    /// transaction, unless the record's API key already used the same idempotency key within
+    /// `IdempotencyRecord.retention`: then nothing is inserted and the earlier record is returned. Forgets records
+    /// past the retention as it goes.
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert
     func find(id: UUID) async throws -> Command?
+    /// The commands of one call of an action with several steps (`TriggerStep`), in step order.
+    func find(triggerID: UUID) async throws -> [Command]
     /// Newest first (by `issuedAt`, then insertion order), skipping `offset` commands.
     func page(offset: Int, limit: Int) async throws -> [Command]
     func count() async throws -> Int
@@ -42,6 +45,10 @@ public protocol CommandRepository: Sendable {
 }
 
 extension CommandRepository {
+    public func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try await insert([command], idempotency: idempotency)
+    }
+
     /// Every unpublished command, however recent.
     public func unpublished(limit: Int) async throws -> [Command] {
         try await unpublished(limit: limit, issuedBefore: nil)

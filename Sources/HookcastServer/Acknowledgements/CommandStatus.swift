@@ -9,15 +9,20 @@ struct CommandStatus: ResponseEncodable, Sendable {
     let offset: Int
     let limit: Int
 
+    /// Devices per state, and the extra answers: of one report, or summed over a call's steps.
     struct Totals: Encodable {
-        let report: DeliveryReport
+        let reports: [DeliveryReport]
+
+        init(report: DeliveryReport) { reports = [report] }
+        init(reports: [DeliveryReport]) { self.reports = reports }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: DynamicKey.self)
             for state in DeliveryState.allCases {
-                try container.encode(report.totals[state] ?? 0, forKey: DynamicKey(state.rawValue))
+                try container.encode(
+                    reports.reduce(0) { $0 + ($1.totals[state] ?? 0) }, forKey: DynamicKey(state.rawValue))
             }
-            try container.encode(report.extra, forKey: DynamicKey("extra"))
+            try container.encode(reports.reduce(0) { $0 + $1.extra }, forKey: DynamicKey("extra"))
         }
     }
 

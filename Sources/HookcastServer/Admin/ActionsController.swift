@@ -13,25 +13,51 @@ struct ActionsController: Sendable {
         let eventID: EventID?
         let name: String?
         let enabled: Bool?
-        let function: ActionFunction
+        /// One step: `function`, `params` and `target`; several: `steps`, each with the three.
+        let function: ActionFunction?
         /// Literal values, and templates filled from each call (`ParameterTemplates`).
         let params: JSONValue?
-        let target: ActionTarget
+        let target: ActionTarget?
+        let steps: [ActionStep]?
         let ttlSeconds: Int?
 
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id"
-            case name, enabled, function, params, target
+            case name, enabled, function, params, target, steps
             case ttlSeconds = "ttl_seconds"
         }
 
         func action(eventID: EventID, createdAt: Date) throws(ValidationError) -> Action {
-            let (literal, templates) = try ParameterTemplates.split(params)
+            let all = try stepsAsked()
+            // `stepsAsked` never answers an empty list.
+            guard let first = all.first else { throw ValidationError(field: "steps", message: "must not be empty") }
             return try Action(
-                eventID: eventID, name: name ?? eventID.rawValue, enabled: enabled ?? true, function: function,
-                params: ActionParameters.decoded(from: literal), templates: templates, target: target,
+                eventID: eventID, name: name ?? eventID.rawValue, enabled: enabled ?? true, function: first.function,
+                params: first.params, templates: first.templates, target: first.target,
+                moreSteps: Array(all.dropFirst()),
                 ttlSeconds: ttlSeconds ?? Action.defaultTTLSeconds, createdAt: createdAt, updatedAt: Date()
             ).validated()
+        }
+
+        private func stepsAsked() throws(ValidationError) -> [ActionStep] {
+            if let steps {
+                guard function == nil, params == nil, target == nil else {
+                    throw ValidationError(
+                        field: "steps", message: "replaces function, params and target: send steps or those, not both")
+                }
+                guard (1...Action.maximumSteps).contains(steps.count) else {
+                    throw ValidationError(field: "steps", message: "must have 1 to \(Action.maximumSteps) entries")
+                }
+                return steps
+            }
+            guard let function else { throw ValidationError(field: "function", message: "is required") }
+            guard let target else { throw ValidationError(field: "target", message: "is required") }
+            let (literal, templates) = try ParameterTemplates.split(params)
+            return [
+                ActionStep(
+                    function: function, params: try ActionParameters.decoded(from: literal), templates: templates,
+                    target: target)
+            ]
         }
     }
 
@@ -104,10 +130,11 @@ struct ActionsController: Sendable {
             let body = try await RequestBody.decodeIfPresent(TestRequest.self, from: request, context: context)
             var enabled = try await StoreFailure.mapping { try action.filled(from: body?.fields ?? [:]) }
             enabled.enabled = true  // "Test action" runs what is configured, even while the webhook is switched off.
-            let (command, published, _) = try await gateway.trigger(
+            let outcome = try await gateway.trigger(
                 action: enabled, sensorData: body?.sensorData, apiKeyID: nil, source: .test)
-            await gateway.audit.changed(.action, id: action.eventID.rawValue, "test", commands: [command.id])
-            return TriggerResponse(command: command, published: published)
+            await gateway.audit.changed(
+                .action, id: action.eventID.rawValue, "test", commands: outcome.commands.map(\.id))
+            return TriggerResponse(outcome: outcome)
         }
     }
 

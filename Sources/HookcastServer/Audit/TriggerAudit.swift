@@ -41,7 +41,7 @@ extension AuditTrail {
         do {
             let answer = try await TriggerNote.$current.withValue(note) { try await handle() }
             let status = Int((answer.status ?? .ok).code)
-            submit(entry(note, context, status: status, error: nil, commands: [answer.responseGenerator.commandID]))
+            submit(entry(note, context, status: status, error: nil, commands: answer.responseGenerator.commandIDs))
             return answer
         } catch {
             let answered = Self.answer(to: error)

@@ -8,9 +8,9 @@ import NIOCore
 struct TriggerResponse: ResponseCodable, Sendable {
     let message: String
     let commandID: UUID
-    let targets: Int
+    private(set) var targets: Int
     let statusURL: String
-    let queued: Bool
+    private(set) var queued: Bool
     /// True when an earlier request with the same Idempotency-Key or signed webhook-id made this command.
     var duplicate = false
     /// True when the caller asked to wait but its key already held `KeyWaitSlots.limit` waits: answered at once,
@@ -18,6 +18,8 @@ struct TriggerResponse: ResponseCodable, Sendable {
     var waitSkipped = false
     /// Only when the caller asked to wait for acknowledgements.
     var report: DeliveryReport?
+    /// For an action with several steps: each step's command (and report, after a wait); empty for one step.
+    var steps: [TriggerStepAnswer] = []
 
     init(command: Command, published: Bool, report: DeliveryReport? = nil) {
         message = "success"
@@ -27,6 +29,25 @@ struct TriggerResponse: ResponseCodable, Sendable {
         queued = !published
         self.report = report
     }
+
+    /// The answer to a call: a single-step action's as it has always been; for several steps, `command_id` and
+    /// `status_url` name the first step's command (its id is the trigger id), `targets` and `queued` cover every
+    /// step, and `steps` lists each.
+    init(outcome: TriggerOutcome, reports: [DeliveryReport]? = nil) {
+        self.init(command: outcome.command, published: outcome.published[0], report: reports?.first)
+        duplicate = outcome.duplicate
+        guard outcome.commands.count > 1 else { return }
+        report = nil
+        targets = outcome.commands.reduce(0) { $0 + $1.expectedDevices.count }
+        queued = outcome.published.contains(false)
+        steps = outcome.commands.indices.map { index in
+            TriggerStepAnswer(
+                command: outcome.commands[index], published: outcome.published[index], report: reports?[index])
+        }
+    }
+
+    /// Every command the call made (one per step).
+    var commandIDs: [UUID] { steps.isEmpty ? [commandID] : steps.map(\.commandID) }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +76,16 @@ struct TriggerResponse: ResponseCodable, Sendable {
             try extra.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
             try extra.encode(report.isComplete, forKey: DynamicKey("complete"))
         }
+        if !steps.isEmpty {
+            var extra = encoder.container(keyedBy: DynamicKey.self)
+            try extra.encode(commandID.lowercasedString, forKey: DynamicKey("trigger_id"))
+            try extra.encode(steps, forKey: DynamicKey("steps"))
+            let reports = steps.compactMap(\.report)
+            if reports.count == steps.count {
+                try extra.encode(CommandStatus.Totals(reports: reports), forKey: DynamicKey("totals"))
+                try extra.encode(reports.allSatisfy(\.isComplete), forKey: DynamicKey("complete"))
+            }
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,7 +103,9 @@ extension TriggerResponse {
     /// Written with `JSONWriter` unless it carries a delivery report: every webhook answers with one. The bytes are
     /// those of `encode(to:)` under the context's encoder (`TriggerResponseTests` holds them to it).
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        guard report == nil else { return try context.responseEncoder.encode(self, from: request, context: context) }
+        guard report == nil, steps.isEmpty else {
+            return try context.responseEncoder.encode(self, from: request, context: context)
+        }
         let bytes = jsonBytes
         var headers = HTTPFields()
         headers.reserveCapacity(4)

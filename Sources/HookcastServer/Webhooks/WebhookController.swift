@@ -163,18 +163,18 @@ struct WebhookController: Sendable {
         } catch {
             throw APIError.unprocessable(field: error.field, error.description)
         }
-        let (command, published, duplicate) = try await gateway.trigger(
+        let outcome = try await gateway.trigger(
             action: filled, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
             idempotencyKey: webhook.idempotencyKey)
-        gateway.metrics.commandAccepted(outcome: duplicate ? "duplicate" : published ? "published" : "queued")
-        var response = TriggerResponse(command: command, published: published)
-        response.duplicate = duplicate
+        let published = !outcome.published.contains(false)
+        gateway.metrics.commandAccepted(outcome: outcome.duplicate ? "duplicate" : published ? "published" : "queued")
+        var response = TriggerResponse(outcome: outcome)
         if let wait {
             let waited = await waitSlots.withSlot(for: key.id) {
-                await gateway.waitForAcknowledgements(of: command, wait: wait)
+                await gateway.waitForAcknowledgements(of: outcome.commands, wait: wait)
             }
             if let waited {
-                response.report = waited
+                response = TriggerResponse(outcome: outcome, reports: waited)
             } else {
                 // The key holds its share of the server's request slots in waits already: the command stands, the
                 // answer comes at once, and says why it has no report.

@@ -72,6 +72,17 @@ struct TagTargetTests {
             let patched = try await gateway.admin(.patch, "devices/\(ids[3])", #"{"tags":["Floor 2"]}"#)
             try #require(patched.status == .ok, "\(patched.text)")
             try await triggerUntilAllAnswer("floor", expected: [ids[1], ids[2], ids[3]])
+
+            // Two steps, one call: the wait reports each step and the call as a whole.
+            let steps = try await gateway.admin(
+                .post, "actions",
+                #"{"event_id":"two-steps","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"show_toast","params":{"message":"Lobby"},"target":{"kind":"tag","tags":["lobby"]}}]}"#
+            )
+            try #require(steps.status == .created, "\(steps.text)")
+            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"two-steps"}"#, query: "wait=10")
+            #expect(answer["complete"] == .bool(true), "\(answer.text)")
+            #expect(answer["totals"]?.field("ok") == .number(6), "\(answer.text)")
+            #expect(answer["steps"]?.arrayItems?.map { $0.field("totals")?.field("ok") } == [.number(4), .number(2)])
             await fleet.stop()
         }
     }

@@ -24,16 +24,17 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
-    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try database.access { state in
             let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
             state.idempotency = state.idempotency.filter { $0.value.createdAt >= cutoff }
             let slot = "\(idempotency.apiKeyID.uuidString)|\(idempotency.key)"
             if let existing = state.idempotency[slot] { return .existing(existing) }
-            guard !state.commands.contains(where: { $0.id == command.id }) else {
-                throw StoreError.conflict("command '\(command.id.lowercasedString)' already exists")
+            let new = Set(commands.map(\.id))
+            guard new.count == commands.count, !state.commands.contains(where: { new.contains($0.id) }) else {
+                throw StoreError.conflict("a command of the request already exists")
             }
-            state.commands.append(command)
+            state.commands.append(contentsOf: commands)
             state.idempotency[slot] = idempotency
             return .inserted
         }
@@ -41,6 +42,14 @@ struct InMemoryCommandRepository: CommandRepository {
 
     func find(id: UUID) async throws -> Command? {
         try database.access { state in state.commands.first { $0.id == id } }
+    }
+
+    func find(triggerID: UUID) async throws -> [Command] {
+        try database.access { state in
+            state.commands.filter { $0.step?.triggerID == triggerID }.sorted {
+                ($0.step?.index ?? 0) < ($1.step?.index ?? 0)
+            }
+        }
     }
 
     func page(offset: Int, limit: Int) async throws -> [Command] {

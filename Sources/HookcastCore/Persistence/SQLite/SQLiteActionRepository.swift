@@ -5,17 +5,17 @@ struct SQLiteActionRepository: ActionRepository {
     let database: SQLiteDatabase
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps"
 
     func insert(_ action: Action) async throws {
         try await database.write(conflictMessage: "action '\(action.eventID)' already exists") {
             try $0.execute(
-                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(action.eventID.rawValue), .text(action.name), .bool(action.enabled),
                     .text(action.function.rawValue), try .json(action.params), try .json(action.target),
                     .integer(action.ttlSeconds), .date(action.createdAt), .date(action.updatedAt),
-                    try .json(action.storedTemplates),
+                    try .json(action.storedTemplates), try .json(action.storedMoreSteps),
                 ]
             )
         }
@@ -39,12 +39,13 @@ struct SQLiteActionRepository: ActionRepository {
             try $0.query(
                 """
                 UPDATE actions SET name = ?, enabled = ?, function = ?, params = ?, target = ?, ttl_seconds = ?,
-                updated_at = ?, param_templates = ? WHERE event_id = ? RETURNING event_id
+                updated_at = ?, param_templates = ?, more_steps = ? WHERE event_id = ? RETURNING event_id
                 """,
                 [
                     .text(action.name), .bool(action.enabled), .text(action.function.rawValue),
                     try .json(action.params), try .json(action.target), .integer(action.ttlSeconds),
-                    .date(action.updatedAt), try .json(action.storedTemplates), .text(action.eventID.rawValue),
+                    .date(action.updatedAt), try .json(action.storedTemplates), try .json(action.storedMoreSteps),
+                    .text(action.eventID.rawValue),
                 ]
             )
         }
@@ -70,6 +71,7 @@ struct SQLiteActionRepository: ActionRepository {
             params: try row.json(ActionParameters.self, "params"),
             templates: try row.optionalJSON(ParameterTemplates.self, "param_templates") ?? ParameterTemplates(),
             target: try row.json(ActionTarget.self, "target"),
+            moreSteps: try row.optionalJSON([ActionStep].self, "more_steps") ?? [],
             ttlSeconds: try row.int("ttl_seconds"),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")

@@ -6,7 +6,7 @@ struct SQLiteCommandRepository: CommandRepository {
 
     private static let columns = """
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
-        api_key_id, source, published_at, publish_error
+        api_key_id, source, published_at, publish_error, trigger_id, step
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
     private static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
@@ -28,9 +28,9 @@ struct SQLiteCommandRepository: CommandRepository {
                 .first?.int("highest") ?? 0
             var next = highest + 1
             for chunk in commands.statementChunks {
-                let row = "(?, \(placeholderList(14)))"
+                let row = "(?, \(placeholderList(16)))"
                 var binds: [SQLiteValue] = []
-                binds.reserveCapacity(chunk.count * 15)
+                binds.reserveCapacity(chunk.count * 17)
                 for command in chunk {
                     binds.append(.integer(next))
                     binds.append(contentsOf: try Self.values(command))
@@ -44,8 +44,8 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
-    func insert(_ command: Command, idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
-        try await database.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try await database.write(conflictMessage: "a command of the request already exists") {
             connection in
             let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
             try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
@@ -63,7 +63,7 @@ struct SQLiteCommandRepository: CommandRepository {
                         fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
                         createdAt: try existing.date("created_at")))
             }
-            try Self.insert(command, connection)
+            for command in commands { try Self.insert(command, connection) }
             try connection.execute(
                 """
                 INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
@@ -82,7 +82,7 @@ struct SQLiteCommandRepository: CommandRepository {
         try connection.execute(
             """
             INSERT INTO commands (seq, \(Self.columns))
-            VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), \(placeholderList(16)))
             """,
             try values(command)
         )
@@ -97,7 +97,8 @@ struct SQLiteCommandRepository: CommandRepository {
             command.sensorData.map { .text($0.jsonText) } ?? .null,
             .text(command.target.jsonText), .text(command.expectedDevices.jsonText), .date(command.issuedAt),
             .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
-            .date(command.publishedAt), .text(command.publishError),
+            .date(command.publishedAt), .text(command.publishError), .uuid(command.step?.triggerID),
+            command.step.map { .integer(Int64($0.index)) } ?? .null,
         ]
     }
 
@@ -105,6 +106,15 @@ struct SQLiteCommandRepository: CommandRepository {
         try await database.read {
             try $0.query("SELECT \(Self.readColumns) FROM commands WHERE id = ?", [.uuid(id)]).first.map(
                 Self.decode)
+        }
+    }
+
+    func find(triggerID: UUID) async throws -> [Command] {
+        try await database.read {
+            try $0.query(
+                "SELECT \(Self.readColumns) FROM commands WHERE trigger_id = ? ORDER BY step", [.uuid(triggerID)]
+            )
+            .map(Self.decode)
         }
     }
 
@@ -250,7 +260,8 @@ struct SQLiteCommandRepository: CommandRepository {
             publishedAt: try row.optionalDate("published_at"),
             publishError: try row.optionalString("publish_error"),
             extraAcknowledgements: try row.int("extra_acknowledgements"),
-            cancelledAt: try row.optionalDate("cancelled_at")
+            cancelledAt: try row.optionalDate("cancelled_at"),
+            step: try row.optionalUUID("trigger_id").map { TriggerStep(triggerID: $0, index: try row.int("step")) }
         )
     }
 }

@@ -11,7 +11,7 @@ extension SQLiteMigration {
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
         extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates, cancelledCommands,
-        auditLog,
+        auditLog, actionSteps,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.
@@ -321,6 +321,19 @@ extension SQLiteMigration {
             ) STRICT
             """,
             "CREATE INDEX audit_log_kind ON audit_log (kind, id)",
+        ]
+    )
+
+    /// Actions with several steps and the commands of one call of them: the steps after the first as JSON (the
+    /// first stays in the action's own columns, so a single-step action is stored as before), and each command's
+    /// trigger (the first step's command id) and step number, indexed for the trigger's cancel and report.
+    static let actionSteps = SQLiteMigration(
+        version: 20,
+        statements: [
+            "ALTER TABLE actions ADD COLUMN more_steps TEXT",
+            "ALTER TABLE commands ADD COLUMN trigger_id TEXT",
+            "ALTER TABLE commands ADD COLUMN step INTEGER",
+            "CREATE INDEX commands_trigger ON commands (trigger_id) WHERE trigger_id IS NOT NULL",
         ]
     )
 }

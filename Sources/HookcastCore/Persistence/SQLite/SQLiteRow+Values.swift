@@ -20,6 +20,14 @@ extension SQLiteRow {
         return Int(value)
     }
 
+    func optionalInt(_ column: String) throws -> Int? {
+        switch try value(column) {
+        case .null: return nil
+        case .integer(let value): return Int(value)
+        default: throw Self.corrupt(column)
+        }
+    }
+
     func bool(_ column: String) throws -> Bool {
         try int(column) != 0
     }
