@@ -459,6 +459,55 @@ class ConsoleTest(unittest.TestCase):
         self.assertFalse(self.driver.find_elements(By.ID, "command-cancel"))
         self.screenshot("command-cancelled")
 
+    def test_05f_steps_and_tags(self):
+        """One event, two steps: a refresh for the lobby group and a toast for the devices tagged wardens."""
+        self.tab("devices")
+        self.type_into("#device-id", "warden-1")
+        self.type_into("#device-tags", "wardens, floor 2")
+        self.click("#device-form button[type=submit]")
+        self.wait(lambda d: "MQTT password for warden-1" in self.find("#device-created").text)
+        self.start_agent("warden-1", self.find("#new-device-password").get_attribute("value"))
+        self.find("#device-created").find_element(By.XPATH, ".//button[text()='Done']").click()
+        self.wait(lambda d: "Online" in self.row("devices-table", "data-device-id", "warden-1")
+                  .find_element(By.CSS_SELECTOR, "[data-role=presence]").text, 30, "warden-1 never online")
+
+        self.tab("actions")
+        self.type_into("#action-event-id", "lobby-drill")
+        self.type_into("#action-name", "Lobby drill")
+        Select(self.find("#action-function")).select_by_value("refresh_content")
+        self.click("#target-group")
+        self.type_into("#target-id", "lobby")
+        self.click("#action-add-step")
+        self.wait(lambda d: "Step 1: Refresh Content → Group lobby" in self.find("#action-steps").text)
+        self.assertEqual(self.find("#action-step-legend").text, "Step 2")
+        Select(self.find("#action-function")).select_by_value("show_toast")
+        self.type_into("#param-message", "Wardens to the lobby")
+        Select(self.find("#param-level")).select_by_value("critical")
+        self.click("#target-tag")
+        self.type_into("#target-tags", "wardens")
+        self.click("#action-save")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '#actions-table tr[data-event-id="lobby-drill"]'),
+                  message=f"lobby-drill not listed: {self.find('#action-form-error').text}")
+        listed = self.read(lambda: self.row("actions-table", "data-event-id", "lobby-drill").text)
+        self.assertIn("2 steps", listed)
+        self.assertIn("Devices with any of the tags wardens", listed)
+
+        self.row_button("actions-table", "data-event-id", "lobby-drill", "Test action")
+        self.wait(lambda d: "to 3 device(s)" in self.find("#action-output-body").text, 15,
+                  "the two steps did not reach 2 + 1 devices")
+        self.tab("devices")
+        toast = lambda: self.row("devices-table", "data-device-id", "warden-1").find_element(
+            By.CSS_SELECTOR, "[data-role=toast]").text
+        self.wait(lambda d: "Toast (critical)" in toast() and "Wardens to the lobby" in toast(), 15,
+                  "warden-1's toast never shown")
+        # Editing shows the first step in the list and the last in the form.
+        self.tab("actions")
+        self.row_button("actions-table", "data-event-id", "lobby-drill", "Edit")
+        self.wait(lambda d: "Step 1: Refresh Content" in self.find("#action-steps").text)
+        self.assertEqual(self.find("#param-message").get_attribute("value"), "Wardens to the lobby")
+        self.screenshot("actions-steps")
+        self.click("#action-cancel")
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HookcastCore
 import HookcastProtocol
 
@@ -14,10 +15,16 @@ struct ActionsCommand: AsyncParsableCommand {
             client.table(
                 try await client.send("GET", "/api/v1/actions"),
                 columns: [
-                    ("event id", { $0["event_id"]?.text ?? "" }), ("function", { $0["function"]?.text ?? "" }),
+                    ("event id", { $0["event_id"]?.text ?? "" }), ("function", { function($0) }),
                     ("target", { target($0["target"]) }), ("enabled", { $0["enabled"]?.text ?? "" }),
                     ("ttl", { $0["ttl_seconds"]?.text ?? "" }),
                 ])
+        }
+
+        /// The function, or for several steps each step's, joined by "+".
+        func function(_ action: JSONValue) -> String {
+            guard case .array(let steps)? = action["steps"] else { return action["function"]?.text ?? "" }
+            return steps.map { $0["function"]?.text ?? "" }.joined(separator: "+")
         }
 
         func target(_ value: JSONValue?) -> String {
@@ -40,11 +47,14 @@ struct ActionsCommand: AsyncParsableCommand {
                 show_toast (--param message=… [--param duration_seconds=N] [--param level=info|warning|critical]),
                 snooze_device ([--param until=TIMESTAMP | --param duration_seconds=N]), wake_device.
                 Target: device:ID, group:ID, all, tag:A,B (devices with any of the tags) or tag-all:A,B (with all).
+                Several steps instead of --function, --param and --target: --steps with a JSON array of
+                {"function","params","target"} objects, as the admin API takes them.
                 """)
         @OptionGroup var options: AdminOptions
         @Argument var eventID: String
-        @Option var function: String
-        @Option(help: "device:ID, group:ID, all, tag:A,B or tag-all:A,B.") var target: String
+        @Option var function: String?
+        @Option(help: "device:ID, group:ID, all, tag:A,B or tag-all:A,B.") var target: String?
+        @Option(help: "Several steps: a JSON array of {function, params, target}.") var steps: String?
         @Option(name: .customLong("param"), help: "name=value (repeat for more).") var params: [String] = []
         @Option var name: String?
         @Option(help: "Seconds a command stays valid.") var ttl: Int?
@@ -64,10 +74,23 @@ struct ActionsCommand: AsyncParsableCommand {
                     parameters[name] = .string(value)
                 }
             }
-            var body: [String: JSONValue] = [
-                "event_id": .string(eventID), "function": .string(function), "params": .object(parameters),
-                "target": ActionsCommand.target(target), "enabled": .bool(!disabled),
-            ]
+            var body: [String: JSONValue] = ["event_id": .string(eventID), "enabled": .bool(!disabled)]
+            if let steps {
+                guard function == nil, target == nil, params.isEmpty else {
+                    throw ValidationError("--steps replaces --function, --param and --target.")
+                }
+                guard let parsed = try? UntrustedJSON.decode(Data(steps.utf8)), case .array = parsed else {
+                    throw ValidationError("--steps takes a JSON array of {\"function\",\"params\",\"target\"}.")
+                }
+                body["steps"] = parsed
+            } else {
+                guard let function, let target else {
+                    throw ValidationError("Give --function and --target (or --steps).")
+                }
+                body["function"] = .string(function)
+                body["params"] = .object(parameters)
+                body["target"] = ActionsCommand.target(target)
+            }
             if let name { body["name"] = .string(name) }
             if let ttl { body["ttl_seconds"] = .number(Double(ttl)) }
             let client = try options.client

@@ -1,8 +1,10 @@
-// Actions: list, create and edit (function parameters, target picker, time to live), delete, "Test action",
-// "Generate URL" with copy buttons and a ready curl line for the POST form.
+// Actions: list, create and edit (one step or several, kept in a list as the form moves on), delete, "Test action",
+// "Generate URL" with copy buttons and a ready curl line for the POST form. The step in the form: action-form.js.
 import { api, segment } from './api.js';
 import { allKeys, loadKeys } from './keys.js';
 import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError } from './ui.js';
+import { renderStepList, stepSummary } from './action-steps.js';
+import { fillStep, fillTargetOptions, setKnownTargets, showParamFields, stepFromForm } from './action-form.js';
 
 export const FUNCTION_LABELS = {
   load_url: 'Load URL', emergency: 'Enable/Disable Emergency', refresh_datasource: 'Refresh Datasource',
@@ -15,6 +17,7 @@ let actions = [];
 let devices = [];
 let groups = [];
 let editing = null; // the event id being edited, or null when creating
+let earlierSteps = []; // the steps before the one in the form, for an action with several
 let showCommand = () => {};
 
 export function describeTarget(target) {
@@ -40,6 +43,7 @@ export async function loadActions() {
     actions = actionList.items;
     devices = deviceList.items;
     groups = groupList.items;
+    setKnownTargets(devices, groups);
     showError(error, '');
     render();
     fillTargetOptions();
@@ -82,8 +86,11 @@ function render() {
     body.append(h('tr', { 'data-event-id': action.event_id },
       h('td', { class: 'mono' }, action.event_id),
       h('td', {}, label),
-      h('td', {}, FUNCTION_LABELS[action.function] || action.function, params ? h('div', { class: 'muted' }, params) : null),
-      h('td', {}, describeTarget(action.target)),
+      action.steps
+        ? h('td', { colspan: '2' }, `${action.steps.length} steps`,
+          h('ol', { class: 'steps' }, action.steps.map((step) => h('li', {}, stepSummary(step)))))
+        : h('td', {}, FUNCTION_LABELS[action.function] || action.function, params ? h('div', { class: 'muted' }, params) : null),
+      action.steps ? null : h('td', {}, describeTarget(action.target)),
       h('td', { class: 'nowrap' }, `${action.ttl_seconds} s`),
       h('td', {}, h('span', { class: `badge ${action.enabled ? 'on' : 'off'}` }, action.enabled ? 'Enabled' : 'Disabled')),
       h('td', {}, h('div', { class: 'buttons' }, edit, test, url, remove))));
@@ -140,41 +147,10 @@ async function generateURL(action, keyID) {
 
 // --- the create / edit form ---
 
-function targetKind() {
-  return document.querySelector('input[name="target-kind"]:checked').value;
-}
-
-function fillTargetOptions() {
-  const kind = targetKind();
-  const options = $('#target-options');
-  const field = $('#target-id-field');
-  const input = $('#target-id');
-  field.hidden = kind === 'all' || kind === 'tag';
-  $('#target-tags-field').hidden = kind !== 'tag';
-  const known = [...new Set(devices.flatMap((device) => device.tags || []))].sort();
-  $('#tag-options').replaceChildren(...known.map((tag) => h('option', { value: tag })));
-  $('#target-tags-hint').textContent = known.length === 0
-    ? 'No device has a tag yet; give devices tags on the Devices and groups tab.'
-    : `Tags in use: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}.`;
-  $('label[for="target-id"]').textContent = kind === 'group' ? 'Search groups' : 'Search devices';
-  const items = kind === 'group' ? groups : devices;
-  options.replaceChildren(...items.map((item) => h('option', { value: item.id }, item.name && item.name !== item.id ? item.name : null)));
-  const hint = $('#target-hint');
-  if (kind === 'all' || kind === 'tag') hint.textContent = '';
-  else if (items.length === 0) hint.textContent = `There are no ${kind === 'group' ? 'groups' : 'devices'} yet; add them on the Devices and groups tab.`;
-  else hint.textContent = `Type to search ${items.length} ${kind === 'group' ? 'group(s)' : 'device(s)'} by id or name.`;
-  input.setAttribute('aria-invalid', 'false');
-}
-
-function showParamFields() {
-  const chosen = $('#action-function').value;
-  for (const field of document.querySelectorAll('#action-form [data-param]')) {
-    field.hidden = !field.dataset.param.split(' ').includes(chosen);
-  }
-}
-
 function resetForm() {
   editing = null;
+  earlierSteps = [];
+  showSteps();
   $('#action-form').reset();
   $('#action-event-id').disabled = false;
   $('#action-form-title').textContent = 'Create an action';
@@ -191,21 +167,10 @@ function startEditing(action) {
   $('#action-event-id').value = action.event_id;
   $('#action-event-id').disabled = true;
   $('#action-name').value = action.name || '';
-  $('#action-function').value = action.function;
-  const params = action.params || {};
-  $('#param-url').value = params.url || '';
-  $('#param-state').value = params.state || 'on';
-  $('#param-message').value = params.message || '';
-  $('#param-datasource').value = params.datasource_id || '';
-  $('#param-loop').value = params.loop_id || '';
-  $('#param-level').value = params.level || 'info';
-  $('#param-duration').value = params.duration_seconds || '';
-  $('#param-until').value = params.until ? localDateTime(params.until) : '';
-  document.querySelector(`input[name="target-kind"][value="${action.target.kind}"]`).checked = true;
-  fillTargetOptions();
-  $('#target-id').value = action.target.id || '';
-  $('#target-tags').value = (action.target.tags || []).join(', ');
-  $('#target-match').value = action.target.match || 'any';
+  const steps = action.steps || [{ function: action.function, params: action.params, target: action.target }];
+  earlierSteps = steps.slice(0, -1);
+  showSteps();
+  fillStep(steps[steps.length - 1]);
   $('#action-ttl').value = action.ttl_seconds;
   $('#action-enabled').checked = action.enabled;
   $('#action-form-title').textContent = `Edit action ${action.event_id}`;
@@ -216,14 +181,6 @@ function startEditing(action) {
   $('#action-name').focus();
 }
 
-/** An ISO-8601 timestamp as a datetime-local input shows it: the browser's local time, to the minute. */
-function localDateTime(timestamp) {
-  const date = new Date(timestamp);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
 /** The request body, or a sentence saying what is missing. */
 function formBody() {
   const eventID = $('#action-event-id').value.trim();
@@ -231,67 +188,47 @@ function formBody() {
   if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(eventID)) {
     return { problem: 'The event ID may use letters, digits and _ - . : only (up to 128).', field: '#action-event-id' };
   }
-  const fn = $('#action-function').value;
-  const params = {};
-  if (fn === 'load_url') {
-    const url = $('#param-url').value.trim();
-    if (!/^https?:\/\/\S+$/i.test(url) && !url.includes('{{')) {
-      return { problem: 'Load URL needs an http or https URL to show, or a {{field}} of the call.', field: '#param-url' };
-    }
-    params.url = url;
-  } else if (fn === 'emergency') {
-    params.state = $('#param-state').value;
-    const message = $('#param-message').value.trim();
-    if (message) params.message = message;
-  } else if (fn === 'refresh_datasource') {
-    const id = $('#param-datasource').value.trim();
-    if (id) params.datasource_id = id;
-  } else if (fn === 'pause_loop' || fn === 'resume_loop') {
-    const id = $('#param-loop').value.trim();
-    if (id) params.loop_id = id;
-  } else if (fn === 'show_toast' || fn === 'snooze_device') {
-    const seconds = $('#param-duration').value.trim();
-    if (seconds.includes('{{')) {
-      params.duration_seconds = seconds;
-    } else if (seconds) {
-      const value = Number(seconds);
-      if (!Number.isInteger(value) || value < 1 || value > 86400) {
-        return { problem: 'Seconds must be a whole number from 1 to 86400 (a day).', field: '#param-duration' };
-      }
-      params.duration_seconds = value;
-    }
-    if (fn === 'show_toast') {
-      const message = $('#param-message').value.trim();
-      if (!message) return { problem: 'Show toast message needs the message to show.', field: '#param-message' };
-      params.message = message;
-      params.level = $('#param-level').value;
-    } else if ($('#param-until').value) {
-      if (seconds) return { problem: 'Give seconds or a time to snooze until, not both.', field: '#param-until' };
-      params.until = new Date($('#param-until').value).toISOString();
-    }
-  }
-  const kind = targetKind();
-  const target = { kind };
-  if (kind === 'tag') {
-    const tags = $('#target-tags').value.split(',').map((tag) => tag.trim()).filter((tag) => tag);
-    if (tags.length === 0) return { problem: 'Name at least one tag to send to.', field: '#target-tags' };
-    if (tags.length > 20) return { problem: 'A target names at most 20 tags.', field: '#target-tags' };
-    target.tags = tags;
-    target.match = $('#target-match').value;
-  } else if (kind !== 'all') {
-    const id = $('#target-id').value.trim();
-    const known = (kind === 'group' ? groups : devices).some((item) => item.id === id);
-    if (!known) {
-      return { problem: id ? `There is no ${kind} “${id}”. Pick one from the list.` : `Choose the ${kind} to send to.`, field: '#target-id' };
-    }
-    target.id = id;
-  }
   const ttl = Number($('#action-ttl').value);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 604800) {
     return { problem: 'Time to live must be a whole number of seconds from 1 to 604800 (7 days).', field: '#action-ttl' };
   }
+  const { step, problem, field } = stepFromForm();
+  if (problem) return { problem, field };
   const name = $('#action-name').value.trim();
-  return { body: { event_id: eventID, name: name || undefined, function: fn, params, target, ttl_seconds: ttl, enabled: $('#action-enabled').checked } };
+  const body = { event_id: eventID, name: name || undefined, ttl_seconds: ttl, enabled: $('#action-enabled').checked };
+  if (earlierSteps.length === 0) return { body: { ...body, ...step } };
+  return { body: { ...body, steps: [...earlierSteps, step] } };
+}
+
+/** The steps before the form's, each with a Remove button; the form's legend says which step it holds. */
+function showSteps() {
+  renderStepList($('#action-steps'), earlierSteps, (index) => {
+    earlierSteps.splice(index, 1);
+    showSteps();
+  });
+  $('#action-step-legend').textContent = earlierSteps.length ? `Step ${earlierSteps.length + 1}` : 'What it does';
+}
+
+/** Keeps the form's step and clears the form for the next one. */
+function addStep() {
+  const error = $('#action-form-error');
+  const { step, problem, field } = stepFromForm();
+  if (problem) {
+    showError(error, problem);
+    $(field).setAttribute('aria-invalid', 'true');
+    $(field).focus();
+    return;
+  }
+  if (earlierSteps.length + 1 >= 10) {
+    showError(error, 'An action has at most 10 steps.');
+    return;
+  }
+  showError(error, '');
+  earlierSteps.push(step);
+  showSteps();
+  fillStep({ function: 'load_url', params: {}, target: { kind: 'device' } });
+  announce($('#actions-status'), `Step ${earlierSteps.length} kept; the form now holds step ${earlierSteps.length + 1}.`);
+  $('#action-function').focus();
 }
 
 export function setUpActions(openCommand) {
@@ -301,6 +238,7 @@ export function setUpActions(openCommand) {
     radio.addEventListener('change', () => { $('#target-id').value = ''; fillTargetOptions(); });
   }
   $('#action-cancel').addEventListener('click', resetForm);
+  $('#action-add-step').addEventListener('click', addStep);
   const form = $('#action-form');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
