@@ -508,6 +508,24 @@ class ConsoleTest(unittest.TestCase):
         self.screenshot("actions-steps")
         self.click("#action-cancel")
 
+    def test_05g_audit(self):
+        """The Audit tab: the test of lobby-drill with its two commands, the cancel, and no secret anywhere."""
+        self.tab("audit")
+        self.wait(lambda d: "test action lobby-drill" in self.find("#audit-table").text, 15, "the test never listed")
+        row = self.read(lambda: next(r.text for r in self.driver.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")
+                                     if "test action lobby-drill" in r.text))
+        self.assertEqual(row.count("commands:"), 1)
+        self.assertEqual(len(row.split("commands:")[1].split(",")), 2, row)
+        Select(self.find("#audit-kind")).select_by_value("cancel")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")
+                  and all(r.get_attribute("data-kind") == "cancel"
+                          for r in d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")), 15, "no cancel listed")
+        self.assertIn("cancel command", self.read(lambda: self.find("#audit-table").text))
+        Select(self.find("#audit-kind")).select_by_value("")
+        self.wait(lambda d: "test action lobby-drill" in self.find("#audit-table").text)
+        self.assertNotIn(ConsoleTest.state["key"], self.driver.page_source)
+        self.screenshot("audit")
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")

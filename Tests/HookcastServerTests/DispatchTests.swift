@@ -112,7 +112,7 @@ struct DispatchTests {
         try await client.connect()
         try await GatewayHarness.run { gateway in
             let device = "cfg-\(UUID().uuidString.prefix(8))"
-            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)
+            _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)","tags":["lobby"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"a-\#(device)","members":["\#(device)"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"b-\#(device)","members":["\#(device)"]}"#)
             let configs = try await client.subscribe(to: "hookcast/v1/devices/\(device)/config")
@@ -127,6 +127,7 @@ struct DispatchTests {
                     == .object([
                         "v": .number(1), "device_id": .string(device),
                         "groups": .array([.string("a-\(device)"), .string("b-\(device)")]),
+                        "tags": .array([.string("lobby")]),
                     ]))
             _ = try await gateway.admin(.delete, "groups/a-\(device)/members/\(device)")
             let changed = try await withTimeout(.seconds(5), "changed config") { () -> MQTTMessage? in
@@ -138,7 +139,16 @@ struct DispatchTests {
                 updated
                     == .object([
                         "v": .number(1), "device_id": .string(device), "groups": .array([.string("b-\(device)")]),
+                        "tags": .array([.string("lobby")]),
                     ]))
+            // A tag change is a config change too.
+            _ = try await gateway.admin(.patch, "devices/\(device)", #"{"tags":["hall"]}"#)
+            let retagged = try await withTimeout(.seconds(5), "retagged config") { () -> MQTTMessage? in
+                for await message in configs { return message }
+                return nil
+            }
+            let tagged = try JSONDecoder().decode(JSONValue.self, from: Data(retagged?.payload ?? []))
+            #expect(tagged.field("tags") == .array([.string("hall")]), "\(tagged)")
             _ = try await gateway.admin(.delete, "devices/\(device)")
         }
         await client.disconnect()

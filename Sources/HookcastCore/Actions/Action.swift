@@ -142,11 +142,7 @@ public struct Action: Sendable, Codable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(enabled, forKey: .enabled)
         try container.encode(function, forKey: .function)
-        if templates.isEmpty {
-            try container.encode(params, forKey: .params)
-        } else {
-            try container.encode(templates.merged(into: params), forKey: .params)
-        }
+        try templates.write(params, into: &container, forKey: .params)
         try container.encode(target, forKey: .target)
         if !moreSteps.isEmpty { try container.encode(steps, forKey: .steps) }
         try container.encode(ttlSeconds, forKey: .ttlSeconds)

@@ -37,11 +37,7 @@ public struct ActionStep: Sendable, Equatable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(function, forKey: .function)
-        if templates.isEmpty {
-            try container.encode(params, forKey: .params)
-        } else {
-            try container.encode(templates.merged(into: params), forKey: .params)
-        }
+        try templates.write(params, into: &container, forKey: .params)
         try container.encode(target, forKey: .target)
     }
 }

@@ -105,3 +105,16 @@ extension JSONValue {
         self = decoded
     }
 }
+
+extension ParameterTemplates {
+    /// Writes `params` as the admin API shows them: the literal parameters with these templates among them.
+    func write<Key: CodingKey>(
+        _ params: ActionParameters, into container: inout KeyedEncodingContainer<Key>, forKey key: Key
+    ) throws {
+        if isEmpty {
+            try container.encode(params, forKey: key)
+        } else {
+            try container.encode(merged(into: params), forKey: key)
+        }
+    }
+}

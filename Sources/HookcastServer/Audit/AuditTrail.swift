@@ -40,15 +40,7 @@ final class AuditTrail: Service, Sendable {
             },
             single: { entry in
                 defer { queued.value.subtract(1, ordering: .relaxed) }
-                do {
-                    try await repository.insert([entry])
-                    metrics.auditEntries("written")
-                } catch {
-                    metrics.auditEntries("failed")
-                    logger.error(
-                        "an audit entry could not be written", metadata: ["kind": "\(entry.kind)", "error": "\(error)"])
-                    throw error
-                }
+                try await Self.write(entry, to: repository, metrics: metrics, logger: logger)
             })
         self.queued = queued
         self.repository = repository
@@ -63,6 +55,13 @@ final class AuditTrail: Service, Sendable {
     /// it records stands). Directly, not through the queue: admin changes are rare, and the store's own group
     /// commit already shares a transaction with whatever else is being written.
     func record(_ entry: AuditEntry) async {
+        try? await Self.write(entry, to: repository, metrics: metrics, logger: logger)
+    }
+
+    /// Writes one entry, counting it written or failed; a failure is logged, then thrown.
+    private static func write(
+        _ entry: AuditEntry, to repository: any AuditRepository, metrics: GatewayMetrics, logger: Logger
+    ) async throws {
         do {
             try await repository.insert([entry])
             metrics.auditEntries("written")
@@ -71,6 +70,7 @@ final class AuditTrail: Service, Sendable {
             logger.error(
                 "an audit entry could not be written",
                 metadata: ["kind": "\(entry.kind)", "resource": "\(entry.resource ?? "")", "error": "\(error)"])
+            throw error
         }
     }
 

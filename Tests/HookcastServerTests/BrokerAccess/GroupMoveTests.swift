@@ -11,7 +11,9 @@ import Testing
 struct GroupMoveTests {
     static let count = 1_000
 
-    @Test("1,000 connected devices moved between groups: no disconnect, no offline presence, and the new group reaches all")
+    @Test(
+        "1,000 connected devices moved between groups: no disconnect, no offline presence, and the new group reaches all"
+    )
     func thousandDevicesChangeGroupsWithoutDisconnecting() async throws {
         try await SecureGateway.run { gateway, broker in
             let passwords = FileManager.default.temporaryDirectory
@@ -19,19 +21,11 @@ struct GroupMoveTests {
             try FileManager.default.createDirectory(at: passwords, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: passwords) }
             let configuration = FleetSimulator.Configuration(
-                count: Self.count, idPrefix: "mv-", mqttPort: broker.port, credentials: .perDevice(directory: passwords))
+                count: Self.count, idPrefix: "mv-", mqttPort: broker.port, credentials: .perDevice(directory: passwords)
+            )
             let ids = try (0..<Self.count).map { try configuration.deviceID(at: $0).rawValue }
-            let rows = ids.map { #"{"id":"\#($0)"}"# }.joined(separator: ",")
-            let imported = try await gateway.admin(.post, "devices/import", "[\(rows)]")
-            try #require(imported.status == .ok, "\(imported.text)")
-            guard case .object(let answered)? = imported["mqtt_passwords"] else {
-                Issue.record("no passwords: \(imported.text)")
-                return
-            }
-            for (id, password) in answered {
-                guard case .string(let text) = password else { continue }
-                try Data(text.utf8).write(to: passwords.appendingPathComponent("\(id).password"))
-            }
+            try await SecureGateway.importFleet(
+                gateway, rows: ids.map { #"{"id":"\#($0)"}"# }, passwordsTo: passwords)
 
             let login = try broker.gatewayCredentials
             let presence = try SecureGateway.client(
@@ -61,7 +55,8 @@ struct GroupMoveTests {
             }
             try #require(try await gateway.admin(.delete, "groups/east").status == .noContent)
             let action = try await gateway.admin(
-                .post, "actions", #"{"event_id":"west-now","function":"refresh_content","target":{"kind":"group","id":"west"}}"#)
+                .post, "actions",
+                #"{"event_id":"west-now","function":"refresh_content","target":{"kind":"group","id":"west"}}"#)
             try #require(action.status == .created, "\(action.text)")
             let key = try await gateway.createKey().secret
             // A member receives the group's commands once its config says west (the broker allows them from the
@@ -83,8 +78,11 @@ struct GroupMoveTests {
             let brokerLines = broker.log.dropFirst(logBefore).split(separator: "\n")
             let lost = brokerLines.filter { line in
                 line.contains("mv-")
-                    && ["disconnected", "closed its connection", "Socket error", "exceeded timeout", "already connected"]
-                        .contains { line.contains($0) }
+                    && [
+                        "disconnected", "closed its connection", "Socket error", "exceeded timeout",
+                        "already connected",
+                    ]
+                    .contains { line.contains($0) }
             }
             #expect(lost.isEmpty, "\(lost.prefix(5))")
             #expect(offline.seen.load(ordering: .relaxed) == offlineBefore, "no device said offline")

@@ -35,6 +35,21 @@ enum SecureGateway {
         return try #require(created.string("mqtt_password"))
     }
 
+    /// Imports the devices of `rows` (JSON objects) and writes each one's broker password to `<id>.password` in
+    /// `directory`, for a `FleetSimulator` with `.perDevice(directory:)`.
+    static func importFleet(_ gateway: GatewayClient, rows: [String], passwordsTo directory: URL) async throws {
+        let imported = try await gateway.admin(.post, "devices/import", "[\(rows.joined(separator: ","))]")
+        try #require(imported.status == .ok, "\(imported.text)")
+        guard case .object(let answered)? = imported["mqtt_passwords"] else {
+            Issue.record("no passwords: \(imported.text)")
+            return
+        }
+        for (id, password) in answered {
+            guard case .string(let text) = password else { continue }
+            try Data(text.utf8).write(to: directory.appendingPathComponent("\(id).password"))
+        }
+    }
+
     static func createGroup(_ gateway: GatewayClient, _ id: String, members: [String]) async throws {
         let list = members.map { "\"\($0)\"" }.joined(separator: ",")
         let created = try await gateway.admin(.post, "groups", #"{"id":"\#(id)","members":[\#(list)]}"#)

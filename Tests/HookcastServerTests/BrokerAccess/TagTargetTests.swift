@@ -19,17 +19,8 @@ struct TagTargetTests {
                 count: 4, idPrefix: "tag-", mqttPort: broker.port, credentials: .perDevice(directory: passwords))
             let ids = try (0..<4).map { try configuration.deviceID(at: $0).rawValue }
             let tags = [#"["lobby"]"#, #"["lobby","Floor 2"]"#, #"["Floor 2"]"#, "[]"]
-            let rows = zip(ids, tags).map { #"{"id":"\#($0)","tags":\#($1)}"# }.joined(separator: ",")
-            let imported = try await gateway.admin(.post, "devices/import", "[\(rows)]")
-            try #require(imported.status == .ok, "\(imported.text)")
-            guard case .object(let answered)? = imported["mqtt_passwords"] else {
-                Issue.record("no passwords: \(imported.text)")
-                return
-            }
-            for (id, password) in answered {
-                guard case .string(let text) = password else { continue }
-                try Data(text.utf8).write(to: passwords.appendingPathComponent("\(id).password"))
-            }
+            try await SecureGateway.importFleet(
+                gateway, rows: zip(ids, tags).map { #"{"id":"\#($0)","tags":\#($1)}"# }, passwordsTo: passwords)
             let fleet = try FleetSimulator(configuration: configuration)
             try await withTimeout(.seconds(60), "4 devices connected") {
                 while fleet.statistics.connected < 4 { try await Task.sleep(for: .milliseconds(50)) }

@@ -209,21 +209,22 @@ function showSteps() {
   $('#action-step-legend').textContent = earlierSteps.length ? `Step ${earlierSteps.length + 1}` : 'What it does';
 }
 
+/** Says what is wrong with the form, marks the field at fault (if any) and moves the focus there. */
+function refuse(problem, field) {
+  const form = $('#action-form');
+  for (const marked of form.querySelectorAll('[aria-invalid="true"]')) marked.setAttribute('aria-invalid', 'false');
+  showError($('#action-form-error'), problem);
+  if (!field) return;
+  $(field).setAttribute('aria-invalid', 'true');
+  $(field).focus();
+}
+
 /** Keeps the form's step and clears the form for the next one. */
 function addStep() {
-  const error = $('#action-form-error');
   const { step, problem, field } = stepFromForm();
-  if (problem) {
-    showError(error, problem);
-    $(field).setAttribute('aria-invalid', 'true');
-    $(field).focus();
-    return;
-  }
-  if (earlierSteps.length + 1 >= 10) {
-    showError(error, 'An action has at most 10 steps.');
-    return;
-  }
-  showError(error, '');
+  if (problem) return refuse(problem, field);
+  if (earlierSteps.length + 1 >= 10) return refuse('An action has at most 10 steps.');
+  refuse('');
   earlierSteps.push(step);
   showSteps();
   fillStep({ function: 'load_url', params: {}, target: { kind: 'device' } });
@@ -242,16 +243,10 @@ export function setUpActions(openCommand) {
   const form = $('#action-form');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const error = $('#action-form-error');
-    for (const field of form.querySelectorAll('[aria-invalid="true"]')) field.setAttribute('aria-invalid', 'false');
     const { body, problem, field } = formBody();
-    if (problem) {
-      showError(error, problem);
-      $(field).setAttribute('aria-invalid', 'true');
-      $(field).focus();
-      return;
-    }
-    await busy($('#action-save'), error, async () => {
+    refuse(problem || '', problem ? field : undefined);
+    if (problem) return;
+    await busy($('#action-save'), $('#action-form-error'), async () => {
       if (editing) await api('PUT', `actions/${segment(editing)}`, body);
       else await api('POST', 'actions', body);
       announce($('#actions-status'), `Action ${body.event_id} ${editing ? 'saved' : 'created'}.`);
