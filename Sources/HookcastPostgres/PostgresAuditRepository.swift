@@ -13,7 +13,7 @@ struct PostgresAuditRepository: AuditRepository {
         """
 
     /// One multi-row statement per 1,000 entries (17,000 parameters, inside PostgreSQL's 65,535).
-    func insert(_ entries: [AuditEntry]) async throws {
+    func insert(_ entries: [AuditEntry], synced: Bool) async throws {
         guard !entries.isEmpty else { return }
         var queries: [PostgresQuery] = []
         for chunk in entries.statementChunks {
@@ -24,6 +24,7 @@ struct PostgresAuditRepository: AuditRepository {
                 statement.query("INSERT INTO audit_log (\(Self.columns)) VALUES " + rows.joined(separator: ", ")))
         }
         try await pool.write(conflictMessage: "an audit entry in the batch already exists") { [queries] connection in
+            if !synced { try await connection.rows("SET LOCAL synchronous_commit TO OFF", logger: logger) }
             for query in queries { try await connection.rows(query, logger: logger) }
         }
     }

@@ -34,13 +34,13 @@ final class AuditTrail: Service, Sendable {
         // A failed batch is retried entry by entry (GroupCommit); each entry leaves the count exactly once.
         committer = GroupCommit(
             batch: { entries in
-                try await repository.insert(entries)
+                try await repository.insert(entries, synced: false)
                 queued.value.subtract(entries.count, ordering: .relaxed)
                 metrics.auditEntries("written", count: entries.count)
             },
             single: { entry in
                 defer { queued.value.subtract(1, ordering: .relaxed) }
-                try await Self.write(entry, to: repository, metrics: metrics, logger: logger)
+                try await Self.write(entry, synced: false, to: repository, metrics: metrics, logger: logger)
             })
         self.queued = queued
         self.repository = repository
@@ -55,15 +55,15 @@ final class AuditTrail: Service, Sendable {
     /// it records stands). Directly, not through the queue: admin changes are rare, and the store's own group
     /// commit already shares a transaction with whatever else is being written.
     func record(_ entry: AuditEntry) async {
-        try? await Self.write(entry, to: repository, metrics: metrics, logger: logger)
+        try? await Self.write(entry, synced: true, to: repository, metrics: metrics, logger: logger)
     }
 
     /// Writes one entry, counting it written or failed; a failure is logged, then thrown.
     private static func write(
-        _ entry: AuditEntry, to repository: any AuditRepository, metrics: GatewayMetrics, logger: Logger
+        _ entry: AuditEntry, synced: Bool, to repository: any AuditRepository, metrics: GatewayMetrics, logger: Logger
     ) async throws {
         do {
-            try await repository.insert([entry])
+            try await repository.insert([entry], synced: synced)
             metrics.auditEntries("written")
         } catch {
             metrics.auditEntries("failed")

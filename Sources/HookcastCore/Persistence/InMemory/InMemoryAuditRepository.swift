@@ -4,7 +4,7 @@ import HookcastProtocol
 struct InMemoryAuditRepository: AuditRepository {
     let database: InMemoryDatabase
 
-    func insert(_ entries: [AuditEntry]) async throws {
+    func insert(_ entries: [AuditEntry], synced: Bool) async throws {
         try database.access { state in
             var seen = Set(state.audit.keys)
             for entry in entries where !seen.insert(entry.id).inserted {

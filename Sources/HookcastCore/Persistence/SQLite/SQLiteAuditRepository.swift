@@ -11,10 +11,12 @@ struct SQLiteAuditRepository: AuditRepository {
 
     /// One multi-row statement per chunk (500 rows of 17 values stay inside SQLite's variable limit), like the
     /// commands' group commit: the entries of many webhooks at once.
-    func insert(_ entries: [AuditEntry]) async throws {
+    func insert(_ entries: [AuditEntry], synced: Bool) async throws {
         guard !entries.isEmpty else { return }
         let rows = try entries.map(Self.values)
-        try await database.write(conflictMessage: "an audit entry in the batch already exists") { connection in
+        try await database.write(
+            conflictMessage: "an audit entry in the batch already exists", durability: synced ? .synced : .unsynced
+        ) { connection in
             for chunk in rows.statementChunks {
                 let row = "(\(placeholderList(17)))"
                 try connection.execute(
