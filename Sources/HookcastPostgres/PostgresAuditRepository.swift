@@ -49,7 +49,7 @@ struct PostgresAuditRepository: AuditRepository {
             statement.bind { $0.append(text: entry.actor.name) },
             statement.bind { $0.append(text: entry.remoteAddress) },
             statement.bind { $0.append(text: entry.eventID) },
-            statement.bind { try $0.append(json: entry.commandIDs.map(\.lowercasedString)) },
+            statement.bind(entry.commandIDsJSON),
             statement.bind { if let status = entry.status { $0.append(status) } else { $0.appendNull() } },
             statement.bind { $0.append(text: entry.errorCode) }, statement.bind { $0.append(text: entry.resource) },
             statement.bind { $0.append(text: entry.resourceID) }, statement.bind { $0.append(text: entry.operation) },

@@ -66,7 +66,7 @@ func assembleGateway(
         token: admin.token, sessions: sessions, origins: origins,
         throttle: SignInThrottle(
             policy: .init(burst: configuration.adminSignInBurst, refill: configuration.adminSignInRefill)),
-        secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
+        audit: gateway.audit, secureCookie: configuration.publicURL?.lowercased().hasPrefix("https://") == true
     ).addRoutes(to: router)
     ConsoleController(assets: try ConsoleAssets.load()).addRoutes(to: router)
     let api = router.group("api/v1").add(

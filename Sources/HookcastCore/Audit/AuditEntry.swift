@@ -128,3 +128,15 @@ public struct AuditActor: Sendable, Equatable, Encodable {
     public static let adminToken = AuditActor(type: .adminToken)
     public static let unidentified = AuditActor(type: .unidentified)
 }
+
+extension AuditEntry {
+    /// `commandIDs` as the stores keep them, a JSON array of lower-case ids, written with `JSONWriter` as the
+    /// command row's JSON columns are: every webhook writes one.
+    public var commandIDsJSON: String {
+        var writer = JSONWriter(capacity: 2 + 39 * commandIDs.count)
+        writer.openArray()
+        for id in commandIDs { writer.string(id.lowercasedString) }
+        writer.closeArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}

@@ -20,6 +20,8 @@ struct AdminCaller: Sendable {
 /// The kinds of record an admin change touches.
 enum AuditResource: String, Sendable {
     case key, action, device, group, command
+    /// A console session: signed in or out.
+    case session
 }
 
 extension AuditTrail {
@@ -37,6 +39,13 @@ extension AuditTrail {
             resource: resource.rawValue, resourceID: id, operation: operation, before: Self.json(before),
             after: Self.json(after))
         await record(entry)
+    }
+
+    /// A console sign-in or sign-out (`operation`), by the session as `AdminCaller.console` names it, and from where.
+    /// A refused sign-in is not one: `SignInThrottle` answers those.
+    func session(_ operation: String, sessionID: String, remoteAddress: String) async {
+        let caller = AdminCaller.console(digest: ConsoleSessions.digest(sessionID), remoteAddress: remoteAddress)
+        await AdminCaller.$current.withValue(caller) { await changed(.session, id: nil, operation) }
     }
 
     /// The value as the API encodes it (dates as timestamps), as JSON.

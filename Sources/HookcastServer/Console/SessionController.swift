@@ -8,6 +8,7 @@ struct SessionController: Sendable {
     let sessions: ConsoleSessions
     let origins: OriginCheck
     let throttle: SignInThrottle
+    let audit: AuditTrail
     /// Whether the gateway is reached over HTTPS (its public URL says so): the cookie is then marked Secure.
     let secureCookie: Bool
 
@@ -45,6 +46,7 @@ struct SessionController: Sendable {
             } catch {
                 throw APIError.storeUnavailable("The session could not be stored; sign in again in a moment.")
             }
+            await audit.session("sign_in", sessionID: id, remoteAddress: context.clientAddress)
             return EditedResponse(
                 status: .created,
                 headers: [.setCookie: ConsoleCookie.set(id, maxAge: sessions.lifetime, secure: secureCookie)],
@@ -56,12 +58,13 @@ struct SessionController: Sendable {
             }
             return SessionInfo(csrfToken: session.csrfToken, expiresAt: session.expiresAt)
         }
-        router.delete("api/v1/session") { request, _ -> Response in
+        router.delete("api/v1/session") { request, context -> Response in
             if let id = ConsoleCookie.sessionID(in: request), let session = await sessions.resolve(id) {
                 try AdminAuthMiddleware<HookcastRequestContext>.checkStateChange(
                     request, session: session, origins: origins)
                 // Also ends the session's open event streams (EventStreamController watches the sessions).
                 await sessions.end(id)
+                await audit.session("sign_out", sessionID: id, remoteAddress: context.clientAddress)
             }
             return Response(status: .noContent, headers: [.setCookie: ConsoleCookie.clear(secure: secureCookie)])
         }

@@ -132,6 +132,16 @@ struct AuditAPITests {
             let sessionID = String(cookie.split(separator: "=", maxSplits: 1).last ?? "")
             #expect(!sessionID.isEmpty && !page.text.contains(sessionID))
             #expect(!page.text.contains(csrf))
+            // Signing in and out are recorded too, by the same session.
+            let signedOut = try await gateway.request(
+                .delete, "/api/v1/session",
+                headers: [.cookie: cookie, HTTPField.Name("x-csrf-token")!: csrf, .origin: "http://hookcast.test"])
+            #expect(signedOut.status == .noContent, "\(signedOut.text)")
+            let sessions = try #require(try await Self.audit(gateway, "kind=admin")["items"]?.arrayItems).filter {
+                $0.field("resource") == .string("session")
+            }
+            #expect(sessions.map { $0.field("operation") } == [.string("sign_out"), .string("sign_in")])
+            #expect(sessions.allSatisfy { $0.field("actor")?.field("id")?.auditText == id })
         }
     }
 

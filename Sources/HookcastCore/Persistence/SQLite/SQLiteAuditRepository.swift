@@ -48,7 +48,7 @@ struct SQLiteAuditRepository: AuditRepository {
         [
             .uuid(entry.id), .date(entry.at), .text(entry.kind.rawValue), .text(entry.actor.type.rawValue),
             .text(entry.actor.id), .text(entry.actor.name), .text(entry.remoteAddress), .text(entry.eventID),
-            try .json(entry.commandIDs.map(\.lowercasedString)), entry.status.map { .integer($0) } ?? .null,
+            .text(entry.commandIDsJSON), entry.status.map { .integer($0) } ?? .null,
             .text(entry.errorCode), .text(entry.resource), .text(entry.resourceID), .text(entry.operation),
             try .json(entry.before), try .json(entry.after), .integer(entry.count),
         ]
