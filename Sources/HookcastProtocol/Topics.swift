@@ -14,8 +14,11 @@ public enum Topics {
     /// Whether `topic` is a tag's command topic, where a device also hears commands meant for others
     /// (`TagSelection.commandTopics`).
     public static func isTagCommands(_ topic: String) -> Bool {
-        topic.hasPrefix("\(root)/tags/") && topic.hasSuffix("/commands")
+        topic.hasPrefix(tagsPrefix) && topic.hasSuffix("/commands")
     }
+
+    /// Built once: devices ask `isTagCommands` of every command message.
+    private static let tagsPrefix = "\(root)/tags/"
 
     /// Commands for every device.
     public static let allCommands = "\(root)/all/commands"

@@ -105,11 +105,7 @@ extension DeliveryService {
     func publishFirst(_ command: Command) async -> Bool {
         guard let properties = Self.properties(of: command, now: Date()) else { return false }
         dependencies.metrics.publishTimes.published(command.id)
-        var published = true
-        for topic in Topics.commandTopics(for: command.target) where published {
-            published = await send(command, to: topic, properties, failure: "command not published yet")
-        }
-        return published
+        return await sendToTarget(command, properties, failure: "command not published yet")
     }
 
     /// Tells the devices `command` went to that it is cancelled: a `cancel_command` on the same topic, expiring
@@ -122,11 +118,18 @@ extension DeliveryService {
             params: ActionParameters(commandID: command.id.lowercasedString), sensorData: nil, target: command.target,
             expectedDevices: [], issuedAt: now, expiresAt: command.expiresAt, apiKeyID: nil, source: command.source)
         guard let properties = Self.properties(of: cancel, now: now) else { return false }
-        var published = true
-        for topic in Topics.commandTopics(for: command.target) where published {
-            published = await send(cancel, to: topic, properties, failure: "cancellation not published")
+        return await sendToTarget(cancel, properties, failure: "cancellation not published")
+    }
+
+    /// Publishes `command` on each topic of its target, stopping at the first the broker does not acknowledge;
+    /// returns whether all were.
+    private func sendToTarget(
+        _ command: Command, _ properties: MQTTPublishProperties, failure: Logger.Message
+    ) async -> Bool {
+        for topic in Topics.commandTopics(for: command.target) {
+            guard await send(command, to: topic, properties, failure: failure) else { return false }
         }
-        return published
+        return true
     }
 
     /// Sends `command` again to one device on its own topic (not the group or broadcast topic, so the others are
