@@ -106,6 +106,9 @@ func buildApplication(
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery]
+        services: [
+            StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery,
+            EmergencyExpiryService(gateway: gateway),
+        ]
             + (metrics.map { [$0] } ?? []))
 }

@@ -21,6 +21,7 @@ struct InMemoryState {
     var presence: [DeviceID: DevicePresence] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
     var emergencies: [ActionTarget: EmergencyStateMessage] = [:]
+    var emergencyHolds: [UUID: EmergencyHold] = [:]
     var audit: [UUID: AuditEntry] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
