@@ -58,6 +58,13 @@ let package = Package(
             name: "HookcastProtocol",
             swiftSettings: swiftSettings
         ),
+        // CAP 1.2 (OASIS Common Alerting Protocol) alerts and the feeds that list them (docs/cap.md): a hardened XML
+        // reader and the alert model, pure parsing with no I/O, so the intake endpoint and a feed poller share it.
+        .target(
+            name: "HookcastCAP",
+            dependencies: ["HookcastProtocol"],
+            swiftSettings: swiftSettings
+        ),
         // Hookcast's mosquitto plugin without mosquitto: its tables, decisions, control requests and journal
         // (docs/broker-plugin.md), pure Swift, so the unit tests run them without a broker.
         .target(
@@ -225,6 +232,12 @@ let package = Package(
         .testTarget(
             name: "HookcastProtocolTests",
             dependencies: ["HookcastProtocol", "HookcastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HookcastCAPTests",
+            dependencies: ["HookcastCAP", "HookcastTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
