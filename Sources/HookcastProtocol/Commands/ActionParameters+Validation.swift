@@ -2,7 +2,7 @@ import Foundation
 
 extension ActionParameters {
     static let maxURLLength = 2048
-    static let maxMessageLength = 500
+    public static let maxMessageLength = 500
     static let maxReferenceLength = 128
     /// A toast or a timed snooze lasts at most a day.
     public static let maxDurationSeconds = 86_400
