@@ -104,6 +104,7 @@ let package = Package(
             name: "HookcastCore",
             dependencies: [
                 "CSQLite",
+                "HookcastCAP",
                 "HookcastProtocol",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,6 +130,7 @@ let package = Package(
         .target(
             name: "HookcastServer",
             dependencies: [
+                "HookcastCAP",
                 "HookcastCore",
                 "HookcastPostgres",
                 "HookcastProtocol",

@@ -16,11 +16,45 @@ struct PostgresEmergencyStateRepository: EmergencyStateRepository {
         }
     }
 
-    /// One statement per message, in order, so of two messages for one scope the later one stays.
     func save(_ states: [EmergencyStateMessage]) async throws {
-        guard !states.isEmpty else { return }
+        try await apply(EmergencyChange(states: states))
+    }
+
+    func holds() async throws -> [EmergencyHold] {
+        try await pool.read { connection in
+            try await connection.rows(
+                "SELECT payload, ends_at FROM emergency_holds ORDER BY since, command_id", logger: logger
+            )
+            .map { row in
+                let values = row.values()
+                return EmergencyHold(
+                    state: try EmergencyStateMessage.decode(Array(try values.string("payload").utf8)),
+                    endsAt: try values.optionalDate("ends_at"))
+            }
+        }
+    }
+
+    /// One statement per state, in order, so of two states for one scope the later one stays.
+    func apply(_ change: EmergencyChange) async throws {
+        guard !change.isEmpty else { return }
         try await pool.write { connection in
-            for message in states {
+            if !change.removed.isEmpty {
+                try await connection.rows(
+                    "DELETE FROM emergency_holds WHERE command_id = ANY(\(change.removed))", logger: logger)
+            }
+            for hold in change.added {
+                let scope = Topics.emergencyState(hold.scope)
+                let payload = String(decoding: hold.state.encoded(), as: UTF8.self)
+                let since = hold.state.since.millisecondsSince1970
+                let endsAt = hold.endsAt?.millisecondsSince1970
+                try await connection.rows(
+                    """
+                    INSERT INTO emergency_holds (command_id, scope, payload, since, ends_at)
+                    VALUES (\(hold.commandID), \(scope), \(payload), \(since), \(endsAt))
+                    ON CONFLICT (command_id) DO NOTHING
+                    """, logger: logger)
+            }
+            for message in change.states {
                 let scope = Topics.emergencyState(message.scope)
                 let payload = String(decoding: message.encoded(), as: UTF8.self)
                 try await connection.rows(

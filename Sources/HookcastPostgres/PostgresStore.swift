@@ -15,6 +15,8 @@ public final class PostgresStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let capRules: any CAPRuleRepository
+    public let capAlerts: any CAPAlertRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -32,6 +34,8 @@ public final class PostgresStore: HookcastStore {
         deliveries = PostgresDeliveryRepository(pool: pool)
         emergencies = PostgresEmergencyStateRepository(pool: pool)
         audit = PostgresAuditRepository(pool: pool)
+        capRules = PostgresCAPRuleRepository(pool: pool)
+        capAlerts = PostgresCAPAlertRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

@@ -135,7 +135,7 @@ func assembleParts(
         BrokerAccountsService(
             client: broker.client, accounts: accounts,
             isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),
-        gateway.delivery,
+        gateway.delivery, EmergencyExpiryService(gateway: gateway),
     ]
     return (
         router,

@@ -51,15 +51,16 @@ func assembleGateway(
         MetricsController(metrics: metrics, store: store, broker: broker).addRoutes(to: router)
     }
     try OpenAPIController.load().addRoutes(to: router)
-    WebhookController(
+    // One guard for both ways in with an API key: a key's rate limit is shared by its webhooks and its CAP alerts.
+    let keyGuard = KeyGuard(
         gateway: gateway,
         rateLimiter: KeyRateLimiter(
             defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
         signatureFailures: KeyRateLimiter(
-            defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
-        waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey)
-    )
-    .addRoutes(to: router)
+            defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances))
+    WebhookController(gateway: gateway, keyGuard: keyGuard, waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey))
+        .addRoutes(to: router)
+    CAPIntakeController(gateway: gateway, keyGuard: keyGuard).addRoutes(to: router)
     let origins = OriginCheck(publicURL: configuration.publicURL)
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(
@@ -81,6 +82,7 @@ func assembleGateway(
     CommandsController(store: store, acknowledgementDeadline: configuration.acknowledgementDeadline)
         .addRoutes(to: api)
     CommandCancelController(gateway: gateway).addRoutes(to: api)
+    CAPAdminController(gateway: gateway).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
@@ -106,6 +108,9 @@ func buildApplication(
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery]
+        services: [
+            StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery,
+            EmergencyExpiryService(gateway: gateway),
+        ]
             + (metrics.map { [$0] } ?? []))
 }

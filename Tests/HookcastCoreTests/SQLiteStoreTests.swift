@@ -133,3 +133,27 @@ import Testing
         }
     }
 }
+
+extension SQLiteStoreTests {
+    /// Migration 22 turns each scope that is on into a hold of its command, so an upgrade keeps every screen as it was.
+    @Test func anEmergencyOnBeforeTheUpgradeBecomesAHold() async throws {
+        try await withTemporaryDirectory { directory in
+            let on = EmergencyStateMessage(
+                scope: .group(try groupID("floor")), state: .on, message: "Leave", commandID: UUID(),
+                since: referenceDate)
+            let off = EmergencyStateMessage(
+                scope: .all, state: .off, message: nil, commandID: UUID(), since: referenceDate)
+            let store = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+            try await store.emergencies.save([on, off])
+            // Back to the schema before migration 22, with the two states stored.
+            try await store.database.write { connection in
+                try connection.execute("DROP TABLE emergency_holds")
+                try connection.execute("DELETE FROM schema_migrations WHERE version = 22")
+            }
+            try await store.close()
+            let upgraded = try await SQLiteStore.open(dataDirectory: directory, logger: quietLogger)
+            #expect(try await upgraded.emergencies.holds() == [EmergencyHold(state: on, endsAt: nil)])
+            try await upgraded.close()
+        }
+    }
+}

@@ -104,6 +104,19 @@ import Testing
         _ = try ActionParameters(message: String(repeating: "m", count: 500)).validated(for: .showToast)
     }
 
+    @Test func anEmergencyOnMayEndByItselfWithinAWeek() throws {
+        _ = try ActionParameters(state: .on, durationSeconds: 604_800).validated(for: .emergency)
+        for seconds in [0, 604_801] {
+            let error = #expect(throws: ValidationError.self) {
+                try ActionParameters(state: .on, durationSeconds: seconds).validated(for: .emergency)
+            }
+            #expect(error?.field == "params.duration_seconds")
+        }
+        #expect(throws: ValidationError(field: "params.duration_seconds", message: "is used only with state on")) {
+            try ActionParameters(state: .off, durationSeconds: 60).validated(for: .emergency)
+        }
+    }
+
     @Test func aSnoozeEndsAtOneTimeStoredInUTCWithMilliseconds() throws {
         let normalized = try ActionParameters(until: "2026-12-06T20:00:00+02:00").validated(for: .snoozeDevice)
         #expect(normalized.until == "2026-12-06T18:00:00.000Z")

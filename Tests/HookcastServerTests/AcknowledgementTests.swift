@@ -256,6 +256,11 @@ extension JSONValue {
         if case .object(let fields) = self { return fields[key] }
         return nil
     }
+
+    var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
 }
 
 @Suite("Redelivery until the device answers")

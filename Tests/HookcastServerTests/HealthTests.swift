@@ -116,6 +116,8 @@ final class UnreachableStore: HookcastStore {
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var capRules: any CAPRuleRepository { base.capRules }
+    var capAlerts: any CAPAlertRepository { base.capAlerts }
     func close() async throws { try await base.close() }
 
     func checkReachable() async throws {

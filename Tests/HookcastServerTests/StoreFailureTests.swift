@@ -21,6 +21,8 @@ final class CommandsUnavailableStore: HookcastStore {
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var capRules: any CAPRuleRepository { base.capRules }
+    var capAlerts: any CAPAlertRepository { base.capAlerts }
     func close() async throws { try await base.close() }
 
     struct FailingCommands: CommandRepository {

@@ -8,6 +8,8 @@ public protocol HookcastStore: Sendable {
     var deliveries: any DeliveryRepository { get }
     var emergencies: any EmergencyStateRepository { get }
     var audit: any AuditRepository { get }
+    var capRules: any CAPRuleRepository { get }
+    var capAlerts: any CAPAlertRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

@@ -2,11 +2,13 @@ import Foundation
 
 extension ActionParameters {
     static let maxURLLength = 2048
-    static let maxMessageLength = 500
+    public static let maxMessageLength = 500
     static let maxReferenceLength = 128
     /// A toast or a timed snooze lasts at most a day.
     public static let maxDurationSeconds = 86_400
     public static let defaultToastSeconds = 10
+    /// An emergency that ends by itself lasts at most a week, like a command's TTL.
+    public static let maxEmergencySeconds = 604_800
 
     /// Checks the parameters against `function`: required fields present, fields of other functions absent, values
     /// in range. Errors name the field as `params.<json name>`. Returns them as they are stored and sent: `until`
@@ -24,8 +26,19 @@ extension ActionParameters {
             guard let url else { throw Self.required(.url, for: function) }
             try Self.validateURL(url)
         case .emergency:
-            guard state != nil else { throw Self.required(.state, for: function) }
+            guard let state else { throw Self.required(.state, for: function) }
             if let message { try Self.validateMessage(message) }
+            if let durationSeconds {
+                // The gateway ends the emergency when this has passed; an `off` has nothing to end.
+                guard state == .on else {
+                    throw ValidationError(field: "params.duration_seconds", message: "is used only with state on")
+                }
+                guard (1...Self.maxEmergencySeconds).contains(durationSeconds) else {
+                    throw ValidationError(
+                        field: "params.duration_seconds",
+                        message: "must be a whole number of seconds from 1 to \(Self.maxEmergencySeconds)")
+                }
+            }
         case .showToast:
             guard let message else { throw Self.required(.message, for: function) }
             try Self.validateMessage(message)
@@ -75,7 +88,7 @@ extension ActionParameters {
     private static func allowedKeys(for function: ActionFunction) -> Set<CodingKeys> {
         switch function {
         case .loadURL: [.url]
-        case .emergency: [.state, .message]
+        case .emergency: [.state, .message, .durationSeconds]
         case .refreshDatasource: [.datasourceID]
         case .pauseLoop, .resumeLoop: [.loopID]
         case .showToast: [.message, .durationSeconds, .level]

@@ -13,7 +13,8 @@ public struct ActionParameters: Codable, Sendable, Equatable {
     /// `pause_loop` / `resume_loop`: optional; the current loop when absent.
     public var loopID: String?
     /// `show_toast`: how long the toast stays, 1 to 86,400 s (10 when absent). `snooze_device`: how long the
-    /// screen stays off, instead of `until`.
+    /// screen stays off, instead of `until`. `emergency` with state `on`: when the gateway ends it by itself, 1 to
+    /// 604,800 s (until an `off` when absent).
     public var durationSeconds: Int?
     /// `show_toast`: `info` when absent.
     public var level: ToastLevel?

@@ -20,6 +20,7 @@ struct AdminCaller: Sendable {
 /// The kinds of record an admin change touches.
 enum AuditResource: String, Sendable {
     case key, action, device, group, command
+    case capRule = "cap_rule"
     /// A console session: signed in or out.
     case session
 }

@@ -30,13 +30,20 @@ final class TriggerNote: Sendable {
     }
 }
 
+/// An answer that made commands, which its audit entry lists.
+protocol AuditedAnswer: ResponseEncodable {
+    var commandIDs: [UUID] { get }
+}
+
+extension TriggerResponse: AuditedAnswer {}
+
 extension AuditTrail {
     /// Answers a webhook call with `handle` and queues its audit entry: who (the key by id and name, never the
     /// secret), from where, which event, which command, and the answer's status and error code.
-    func trigger(
+    func trigger<Answer: AuditedAnswer>(
         from context: HookcastRequestContext,
-        _ handle: () async throws -> EditedResponse<TriggerResponse>
-    ) async throws -> EditedResponse<TriggerResponse> {
+        _ handle: () async throws -> EditedResponse<Answer>
+    ) async throws -> EditedResponse<Answer> {
         let note = TriggerNote()
         do {
             let answer = try await TriggerNote.$current.withValue(note) { try await handle() }

@@ -6,26 +6,61 @@ import Mosquitto
 
 /// Keeps the emergency state latched: every emergency command also sets its scope's state, stored and published
 /// retained on the scope's state topic (never a command topic), so a device that reconnects or reboots shows the
-/// right state at once. An all-devices `off` is the all-clear: it turns every group and device scope off too.
+/// right state at once. Each `on` is a hold on its scope until an `off`, its `duration_seconds` or its alert ends
+/// it; the scope is `on` while any hold remains (EmergencyHoldRules). An all-devices `off` from a webhook is the
+/// all-clear: it ends every hold and turns every scope off.
 struct EmergencyLatch: Sendable {
     let client: any BrokerPublishing
     let store: any HookcastStore
     let logger: Logger
+    /// One change at a time in this gateway, so each reads the holds the previous one wrote.
+    private let sequencer = KeyedSequencer<Int>()
+    /// Rung when a hold with an end is added, so the expiry service looks at the next end again.
+    let endings = Doorbell()
 
-    /// Records the states `command` sets; returns them for publishing. Not an emergency command: nothing.
+    init(client: any BrokerPublishing, store: any HookcastStore, logger: Logger) {
+        self.client = client
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Records the holds and states `command` changes; returns the states for publishing. Not an emergency
+    /// command: nothing.
     func latch(_ command: Command) async throws -> [EmergencyStateMessage] {
-        guard let state = EmergencyStateMessage(command: command) else { return [] }
-        var changes = [state]
-        if state.scope == .all && state.state == .off {
-            changes += try await store.emergencies.all()
-                .filter { $0.scope != .all && $0.state == .on }
-                .map {
-                    EmergencyStateMessage(
-                        scope: $0.scope, state: .off, message: nil, commandID: command.id, since: command.issuedAt)
-                }
+        guard command.function == .emergency else { return [] }
+        return try await sequencer.run(for: 0) { () async throws -> [EmergencyStateMessage] in
+            let holds = try await store.emergencies.holds()
+            let states = command.params.state == .off ? try await store.emergencies.all() : []
+            guard let change = EmergencyHoldRules.change(for: command, holds: holds, states: states) else {
+                return []
+            }
+            try await store.emergencies.apply(change)
+            if change.added.contains(where: { $0.endsAt != nil }) { endings.ring() }
+            return change.states
         }
-        try await store.emergencies.save(changes)
-        return changes
+    }
+
+    /// Ends the holds of `commandIDs`. Returns the states to publish (scopes that keep another hold and now show
+    /// it) and, per scope left without a hold, its last hold, for the caller to turn off with a command.
+    func release(_ commandIDs: Set<UUID>) async throws -> (states: [EmergencyStateMessage], emptied: [EmergencyHold]) {
+        try await sequencer.run(for: 0) { () async throws -> ([EmergencyStateMessage], [EmergencyHold]) in
+            let (change, emptied) = EmergencyHoldRules.release(commandIDs, holds: try await store.emergencies.holds())
+            try await store.emergencies.apply(change)
+            return (change.states, emptied)
+        }
+    }
+
+    /// Turns a scope off without a command: for a scope whose `off` command could not be made (its group was
+    /// deleted meanwhile), so its state does not stay `on` for ever.
+    func turnOff(_ scope: ActionTarget, endedBy commandID: UUID) async throws -> [EmergencyStateMessage] {
+        try await sequencer.run(for: 0) { () async throws -> [EmergencyStateMessage] in
+            let holds = try await store.emergencies.holds()
+            guard !holds.contains(where: { $0.scope == scope }) else { return [] }
+            let off = EmergencyStateMessage(
+                scope: scope, state: .off, message: nil, commandID: commandID, since: Date())
+            try await store.emergencies.apply(EmergencyChange(states: [off]))
+            return [off]
+        }
     }
 
     /// Publishes states retained; while disconnected it does nothing, and `publishAll` runs on every (re)connect.

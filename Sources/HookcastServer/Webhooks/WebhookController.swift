@@ -7,11 +7,7 @@ import Hummingbird
 /// or GET with `apiKey` and a Base64 `payload` (or the older `eventId`).
 struct WebhookController: Sendable {
     let gateway: Gateway
-    /// Spent only by requests that passed the signature check, so a stolen key without the signing secret cannot
-    /// drain the sender's bucket.
-    let rateLimiter: KeyRateLimiter
-    /// Requests that failed the signature check, per key, at the key's rate: past it they get 429 instead of 401.
-    let signatureFailures: KeyRateLimiter
+    let keyGuard: KeyGuard
     let waitSlots: KeyWaitSlots
 
     func addRoutes(to router: Router<HookcastRequestContext>) {
@@ -26,7 +22,7 @@ struct WebhookController: Sendable {
     private func post(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let found = try await authenticate(request)
+        let found = try await keyGuard.authenticate(request)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") || contentType.hasPrefix("text/json") else {
             throw APIError(
@@ -40,8 +36,8 @@ struct WebhookController: Sendable {
             throw APIError(
                 .contentTooLarge, "body_too_large", "The body is larger than \(context.maxUploadSize / 1024) KiB.")
         }
-        let webhookID = try checkSignature(request, body: body, found)
-        try takeToken(found.key)
+        let webhookID = try keyGuard.checkSignature(request, body: body, found)
+        try keyGuard.takeToken(found.key)
         var webhook = try WebhookRequest.parse(json: Data(buffer: body), source: "body")
         let callerKey = try WebhookRequest.idempotencyKey(in: request)
         // A signed request's id is authenticated by its signature: seen before, it is a duplicate, not a new command.
@@ -53,89 +49,12 @@ struct WebhookController: Sendable {
     private func get(_ request: Request, context: HookcastRequestContext) async throws -> EditedResponse<
         TriggerResponse
     > {
-        let found = try await authenticate(request)
-        _ = try checkSignature(request, body: nil, found)
-        try takeToken(found.key)
+        let found = try await keyGuard.authenticate(request)
+        _ = try keyGuard.checkSignature(request, body: nil, found)
+        try keyGuard.takeToken(found.key)
         var webhook = try WebhookRequest.parse(query: request)
         webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request).map(ReplayKey.caller)
         return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
-    }
-
-    private struct AuthenticatedKey {
-        let key: APIKey
-        /// The current signing secret first, then the one a rotation replaced while its grace period runs.
-        let signingSecrets: [SigningSecret]
-    }
-
-    /// The key, once it is known and enabled; its rate limit is `takeToken`'s, after the signature check.
-    private func authenticate(_ request: Request) async throws -> AuthenticatedKey {
-        guard let presented = WebhookRequest.presentedKey(in: request) else {
-            throw APIError.unauthorized(
-                "missing_api_key", "Send the API key in the 'x-webhook-apikey' header or the 'apiKey' parameter.")
-        }
-        let found: (key: APIKey, signingSecret: SigningSecret?, previousSigningSecret: SigningSecret?)?
-        do {
-            found = try await gateway.keys.authenticateWithSigningSecret(presented)
-        } catch {
-            throw APIError.storeUnavailable("The API key could not be checked: the store is unavailable.")
-        }
-        guard let found else {
-            throw APIError.unauthorized("invalid_api_key", "The API key is unknown or disabled.")
-        }
-        TriggerNote.current?.identified(found.key)
-        return AuthenticatedKey(
-            key: found.key, signingSecrets: [found.signingSecret, found.previousSigningSecret].compactMap { $0 })
-    }
-
-    /// `WebhookSigning.check`, with failures counted in a bucket of their own. Every request is checked, even past
-    /// that bucket: refusing unchecked would let a stolen key lock the real sender out. What a check costs is
-    /// bounded by the body limit, like reading the body.
-    private func checkSignature(
-        _ request: Request, body: ByteBuffer?, _ found: AuthenticatedKey
-    ) throws(APIError) -> String? {
-        do throws(APIError) {
-            return try WebhookSigning.check(request, body: body, key: found.key, secrets: found.signingSecrets)
-        } catch let error where error.status == .unauthorized {
-            if let wait = signatureFailures.take(for: found.key.id, limit: found.key.rateLimit) {
-                throw rateLimited(
-                    found.key, wait: wait, subject: "This API key's requests that fail the signature check are")
-            }
-            throw error
-        }
-    }
-
-    private func takeToken(_ key: APIKey) throws(APIError) {
-        if let wait = rateLimiter.take(for: key.id, limit: key.rateLimit) {
-            throw rateLimited(key, wait: wait, subject: "This API key is")
-        }
-    }
-
-    private func rateLimited(_ key: APIKey, wait: Duration, subject: String) -> APIError {
-        let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
-        let limit = key.rateLimit ?? rateLimiter.defaultLimit
-        return APIError(
-            .tooManyRequests, "rate_limited",
-            "\(subject) limited to \(Self.describe(limit)); try again in \(seconds) s.",
-            headers: [.retryAfter: String(seconds)])
-    }
-
-    private static func forbidden(_ refusal: APIKeyRefusal, key: APIKey) -> APIError {
-        switch refusal {
-        case .expired(let at):
-            return APIError(
-                .forbidden, "key_expired", "This API key expired at \(JSONCoding.timestamp(at)); ask for a new one.")
-        case .eventOutOfScope(let event):
-            let count = key.eventIDs?.count ?? 0
-            return APIError(
-                .forbidden, "event_not_in_key_scope",
-                "This API key may trigger only its \(count) event\(count == 1 ? "" : "s"); '\(event)' is not one of them."
-            )
-        }
-    }
-
-    private static func describe(_ limit: RateLimit) -> String {
-        let rate = limit.perSecond == limit.perSecond.rounded() ? String(Int(limit.perSecond)) : String(limit.perSecond)
-        return "\(rate) requests per second (bursts of \(limit.burst))"
     }
 
     private func trigger(
@@ -147,7 +66,7 @@ struct WebhookController: Sendable {
             throw APIError.notFound("unknown_event", "No action is registered for event id '\(shown)'.")
         }
         // Before the look-up: a key learns nothing about events outside its scope.
-        if let refusal = gateway.keys.refusal(of: key, for: eventID) { throw Self.forbidden(refusal, key: key) }
+        if let refusal = gateway.keys.refusal(of: key, for: eventID) { throw KeyGuard.forbidden(refusal, key: key) }
         let action: Action?
         do {
             action = try await gateway.store.actions.find(eventID: eventID)

@@ -27,14 +27,18 @@ struct ActionsCommand: AsyncParsableCommand {
             return steps.map { $0["function"]?.text ?? "" }.joined(separator: "+")
         }
 
-        func target(_ value: JSONValue?) -> String {
-            let kind = value?["kind"]?.text ?? ""
-            if kind == "tag", case .array(let tags)? = value?["tags"] {
-                let prefix = value?["match"]?.text == "all" ? "tag-all" : "tag"
-                return "\(prefix):" + tags.map(\.text).joined(separator: ",")
-            }
-            return value?["id"].map { "\(kind):\($0.text)" } ?? kind
+        func target(_ value: JSONValue?) -> String { ActionsCommand.describe(target: value) }
+    }
+
+    /// A target as the CLI writes it: `device:ID`, `group:ID`, `all`, `tag:A,B` or `tag-all:A,B`; "" for none.
+    static func describe(target value: JSONValue?) -> String {
+        guard let value, value != .null else { return "" }
+        let kind = value["kind"]?.text ?? ""
+        if kind == "tag", case .array(let tags)? = value["tags"] {
+            let prefix = value["match"]?.text == "all" ? "tag-all" : "tag"
+            return "\(prefix):" + tags.map(\.text).joined(separator: ",")
         }
+        return value["id"].map { "\(kind):\($0.text)" } ?? kind
     }
 
     struct Create: AsyncParsableCommand {

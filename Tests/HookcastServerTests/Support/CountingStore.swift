@@ -18,6 +18,8 @@ final class CountingStore: HookcastStore {
     var deliveries: any DeliveryRepository { counted }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var capRules: any CAPRuleRepository { base.capRules }
+    var capAlerts: any CAPAlertRepository { base.capAlerts }
     func close() async throws { try await base.close() }
 }
 

@@ -40,6 +40,8 @@ public final class CachingStore: HookcastStore {
     public var deliveries: any DeliveryRepository { wrapped.deliveries }
     public var emergencies: any EmergencyStateRepository { wrapped.emergencies }
     public var audit: any AuditRepository { wrapped.audit }
+    public var capRules: any CAPRuleRepository { wrapped.capRules }
+    public var capAlerts: any CAPAlertRepository { wrapped.capAlerts }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

@@ -1,3 +1,4 @@
+import Foundation
 import HookcastProtocol
 
 struct InMemoryEmergencyStateRepository: EmergencyStateRepository {
@@ -10,8 +11,22 @@ struct InMemoryEmergencyStateRepository: EmergencyStateRepository {
     }
 
     func save(_ states: [EmergencyStateMessage]) async throws {
+        try await apply(EmergencyChange(states: states))
+    }
+
+    func holds() async throws -> [EmergencyHold] {
         try database.access { state in
-            for message in states { state.emergencies[message.scope] = message }
+            state.emergencyHolds.values.sorted {
+                ($0.state.since, $0.commandID.uuidString) < ($1.state.since, $1.commandID.uuidString)
+            }
+        }
+    }
+
+    func apply(_ change: EmergencyChange) async throws {
+        try database.access { state in
+            for id in change.removed { state.emergencyHolds[id] = nil }
+            for hold in change.added { state.emergencyHolds[hold.commandID] = hold }
+            for message in change.states { state.emergencies[message.scope] = message }
         }
     }
 }

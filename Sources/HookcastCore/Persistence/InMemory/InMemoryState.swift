@@ -21,6 +21,9 @@ struct InMemoryState {
     var presence: [DeviceID: DevicePresence] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
     var emergencies: [ActionTarget: EmergencyStateMessage] = [:]
+    var emergencyHolds: [UUID: EmergencyHold] = [:]
+    var capRules: [CAPRule] = []
+    var capAlerts: [UUID: CAPAlertRecord] = [:]
     var audit: [UUID: AuditEntry] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {

@@ -8,6 +8,8 @@ public final class InMemoryStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let capRules: any CAPRuleRepository
+    public let capAlerts: any CAPAlertRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -22,6 +24,8 @@ public final class InMemoryStore: HookcastStore {
         self.deliveries = InMemoryDeliveryRepository(database: database)
         self.emergencies = InMemoryEmergencyStateRepository(database: database)
         self.audit = InMemoryAuditRepository(database: database)
+        self.capRules = InMemoryCAPRuleRepository(database: database)
+        self.capAlerts = InMemoryCAPAlertRepository(database: database)
     }
 
     public func close() async throws {

@@ -15,6 +15,8 @@ public final class SQLiteStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let capRules: any CAPRuleRepository
+    public let capAlerts: any CAPAlertRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -30,6 +32,8 @@ public final class SQLiteStore: HookcastStore {
         self.deliveries = SQLiteDeliveryRepository(database: database)
         self.emergencies = SQLiteEmergencyStateRepository(database: database)
         self.audit = SQLiteAuditRepository(database: database)
+        self.capRules = SQLiteCAPRuleRepository(database: database)
+        self.capAlerts = SQLiteCAPAlertRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.

@@ -1,0 +1,149 @@
+import Foundation
+import HookcastCAP
+import HookcastCore
+import HookcastProtocol
+import Hummingbird
+import HummingbirdCore
+
+/// `/api/v1/cap/rules` (the rules that map alerts to what screens do) and `/api/v1/cap/alerts` (every CAP message
+/// received, with its state and what it caused). docs/cap.md.
+struct CAPAdminController: Sendable {
+    let gateway: Gateway
+
+    struct RuleRequest: Decodable {
+        let id: CAPRuleID?
+        let name: String?
+        let enabled: Bool?
+        let match: CAPMatch?
+        let target: ActionTarget?
+        let response: CAPResponse?
+        let toastSeconds: Int?
+        let testTarget: ActionTarget?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, enabled, match, target, response
+            case toastSeconds = "toast_seconds"
+            case testTarget = "test_target"
+        }
+
+        func rule(id: CAPRuleID, createdAt: Date) throws(ValidationError) -> CAPRule {
+            guard let target else { throw ValidationError(field: "target", message: "is required") }
+            return try CAPRule(
+                id: id, name: name ?? id.rawValue, enabled: enabled ?? true, match: match ?? CAPMatch(),
+                target: target, response: response ?? .automatic,
+                toastSeconds: toastSeconds ?? CAPRule.defaultToastSeconds, testTarget: testTarget,
+                createdAt: createdAt, updatedAt: Date()
+            ).validated()
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
+        let store = gateway.store
+        group.get("cap/rules") { _, _ in
+            ListResponse(items: try await StoreFailure.mapping { try await store.capRules.all() })
+        }
+        group.post("cap/rules") { request, context -> EditedResponse<CAPRule> in
+            let body = try await RequestBody.decode(RuleRequest.self, from: request, context: context)
+            guard let id = body.id else { throw APIError.unprocessable(field: "id", "id is required.") }
+            let rule = try await StoreFailure.mapping {
+                let rule = try body.rule(id: id, createdAt: Date())
+                try await store.capRules.insert(rule)
+                return rule
+            }
+            await gateway.audit.changed(.capRule, id: rule.id.rawValue, "create", after: rule)
+            return EditedResponse(status: .created, response: rule)
+        }
+        group.get("cap/rules/:id") { _, context in try await existingRule(context) }
+        group.put("cap/rules/:id") { request, context in
+            let current = try await existingRule(context)
+            let body = try await RequestBody.decode(RuleRequest.self, from: request, context: context)
+            if let renamed = body.id, renamed != current.id {
+                throw APIError.unprocessable(field: "id", "id cannot change; create a new rule instead.")
+            }
+            return try await StoreFailure.mapping {
+                let rule = try body.rule(id: current.id, createdAt: current.createdAt)
+                try await store.capRules.update(rule)
+                await gateway.audit.changed(.capRule, id: rule.id.rawValue, "update", before: current, after: rule)
+                return rule
+            }
+        }
+        group.delete("cap/rules/:id") { _, context -> Response in
+            let rule = try await existingRule(context)
+            _ = try await StoreFailure.mapping { try await store.capRules.delete(id: rule.id) }
+            await gateway.audit.changed(.capRule, id: rule.id.rawValue, "delete", before: rule)
+            return Response(status: .noContent)
+        }
+        group.get("cap/alerts") { request, _ -> CAPAlertPage in
+            let (before, limit) = try Self.page(request.uri.queryParameters)
+            // One more than asked: whether an older page exists, without a count.
+            let records = try await StoreFailure.mapping {
+                try await store.capAlerts.page(before: before, limit: limit + 1)
+            }
+            let now = Date()
+            let items = records.prefix(limit).map { CAPAlertView(record: $0, now: now) }
+            return CAPAlertPage(
+                items: items, nextBefore: records.count > limit ? items.last?.record.id.lowercasedString : nil)
+        }
+        group.get("cap/alerts/:id") { _, context -> CAPAlertDetail in
+            guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw),
+                let record = try await StoreFailure.mapping({ try await store.capAlerts.find(id: id) })
+            else { throw APIError.notFound("not_found", "No CAP alert has this id.") }
+            let commands = try await StoreFailure.mapping {
+                try await CommandSummary.load(
+                    ids: record.commandIDs, store: store, deadline: gateway.acknowledgementDeadline)
+            }
+            return CAPAlertDetail(
+                view: CAPAlertView(record: record, now: Date(), includesAlert: true, commands: commands))
+        }
+    }
+
+    private func existingRule(_ context: HookcastRequestContext) async throws -> CAPRule {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = try? CAPRuleID(raw),
+            let rule = try await StoreFailure.mapping({ try await gateway.store.capRules.find(id: id) })
+        else { throw APIError.notFound("not_found", "No CAP rule has the id '\(raw.prefix(128))'.") }
+        return rule
+    }
+
+    /// `before` (the previous page's `next_before`) and `limit` (1–500, default 50), as the audit list takes them.
+    static func page(_ parameters: FlatDictionary<Substring, Substring>) throws(APIError) -> (UUID?, Int) {
+        var limit = AuditController.defaultLimit
+        if let raw = parameters.get("limit") {
+            guard let value = Int(raw), (1...AuditController.maximumLimit).contains(value) else {
+                throw .badRequest(
+                    "invalid_limit", "limit must be a whole number from 1 to \(AuditController.maximumLimit).")
+            }
+            limit = value
+        }
+        guard let raw = parameters.get("before") else { return (nil, limit) }
+        guard let before = UUID(uuidString: String(raw)) else {
+            throw .badRequest("invalid_before", "before must be a CAP alert's id (a UUID), as next_before gives.")
+        }
+        return (before, limit)
+    }
+}
+
+/// A page of received alerts, newest first.
+struct CAPAlertPage: ResponseEncodable, Sendable {
+    let items: [CAPAlertView]
+    let nextBefore: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextBefore = "next_before"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        // Written as null on the last page, not left out.
+        try container.encode(nextBefore, forKey: .nextBefore)
+    }
+}
+
+/// One alert in full: the parsed message and the commands it made, with their delivery totals.
+struct CAPAlertDetail: ResponseEncodable, Sendable {
+    let view: CAPAlertView
+
+    func encode(to encoder: any Encoder) throws { try view.encode(to: encoder) }
+}
