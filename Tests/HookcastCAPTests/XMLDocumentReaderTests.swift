@@ -40,6 +40,11 @@ struct XMLDocumentReaderTests {
         #expect(root.children.isEmpty)
     }
 
+    @Test("line ends in CDATA read as line feeds too")
+    func cdataLineEnds() throws {
+        #expect(try read("<a><![CDATA[1\r\n2\r3\n\n4]]></a>").text == "1\n2\n3\n\n4")
+    }
+
     @Test("text is kept untrimmed and self-closing elements are empty")
     func whitespace() throws {
         let root = try read("<a>  <b/> x <c></c></a>")

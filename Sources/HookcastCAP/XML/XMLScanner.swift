@@ -110,8 +110,17 @@ struct XMLScanner {
         open[open.count - 1].text.append(contentsOf: text)
     }
 
+    /// CDATA: kept as written, apart from XML's end-of-line handling, which applies to the whole document.
     mutating func appendText(_ slice: ArraySlice<UInt8>) {
-        open[open.count - 1].text.append(contentsOf: slice)
+        var previous: UInt8 = 0
+        for byte in slice {
+            if byte == UInt8(ascii: "\r") {
+                open[open.count - 1].text.append(UInt8(ascii: "\n"))
+            } else if byte != UInt8(ascii: "\n") || previous != UInt8(ascii: "\r") {
+                open[open.count - 1].text.append(byte)
+            }
+            previous = byte
+        }
     }
 
     // MARK: Position and errors
