@@ -17,6 +17,7 @@ public final class PostgresStore: HookcastStore {
     public let audit: any AuditRepository
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
+    public let capFeeds: any CAPFeedRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -36,6 +37,7 @@ public final class PostgresStore: HookcastStore {
         audit = PostgresAuditRepository(pool: pool)
         capRules = PostgresCAPRuleRepository(pool: pool)
         capAlerts = PostgresCAPAlertRepository(pool: pool)
+        capFeeds = PostgresCAPFeedRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

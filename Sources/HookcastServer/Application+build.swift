@@ -136,6 +136,7 @@ func assembleParts(
             client: broker.client, accounts: accounts,
             isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),
         gateway.delivery, EmergencyExpiryService(gateway: gateway),
+        CAPFeedPoller(gateway: gateway, fetcher: gateway.capFeedFetcher, changes: gateway.capFeedChanges),
     ]
     return (
         router,

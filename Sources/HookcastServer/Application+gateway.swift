@@ -83,6 +83,7 @@ func assembleGateway(
         .addRoutes(to: api)
     CommandCancelController(gateway: gateway).addRoutes(to: api)
     CAPAdminController(gateway: gateway).addRoutes(to: api)
+    CAPFeedsController(gateway: gateway).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
@@ -111,6 +112,7 @@ func buildApplication(
         services: [
             StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery,
             EmergencyExpiryService(gateway: gateway),
+            CAPFeedPoller(gateway: gateway, fetcher: gateway.capFeedFetcher, changes: gateway.capFeedChanges),
         ]
             + (metrics.map { [$0] } ?? []))
 }

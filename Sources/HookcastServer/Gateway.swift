@@ -26,6 +26,9 @@ struct Gateway: Sendable {
     let committer: GroupCommit<Command>
     /// Records triggers, admin changes and cancels (`AuditTrail`).
     let audit: AuditTrail
+    /// Rung when a CAP feed is added or changed, so the poller looks at it now.
+    let capFeedChanges = Doorbell()
+    let capFeedFetcher = CAPFeedFetcher()
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.

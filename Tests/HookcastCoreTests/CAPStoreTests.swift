@@ -71,4 +71,41 @@ import Testing
             #expect(try await store.capAlerts.find(id: second.id) == nil)
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func feedsKeepTheirStatusUntilTheirURLChanges(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let feed = CAPFeed(
+                id: try CAPFeedID("city"), url: "https://alerts.example.org/feed.xml", intervalSeconds: 30,
+                createdAt: referenceDate, updatedAt: referenceDate)
+            try await store.capFeeds.insert(feed)
+            await #expect(throws: StoreError.conflict("CAP feed 'city' already exists")) {
+                try await store.capFeeds.insert(feed)
+            }
+            var status = CAPFeedStatus()
+            status.lastPolledAt = referenceDate
+            status.lastStatus = 200
+            status.etag = "\"v1\""
+            status.alertsReceived = 3
+            status.remember((0..<(CAPFeedStatus.rememberedEntries + 5)).map { "entry-\($0)" })
+            #expect(status.seenEntries.count == CAPFeedStatus.rememberedEntries)
+            #expect(status.seenEntries.first == "entry-5", "the oldest are forgotten first")
+            try await store.capFeeds.saveStatus(status, of: feed.id)
+            #expect(try await store.capFeeds.find(id: feed.id)?.status == status)
+
+            var slower = feed
+            slower.intervalSeconds = 300
+            try await store.capFeeds.update(slower)
+            #expect(try await store.capFeeds.find(id: feed.id)?.status == status, "same URL: the status stays")
+            var moved = slower
+            moved.url = "https://other.example.org/feed.xml"
+            try await store.capFeeds.update(moved)
+            let found = try #require(try await store.capFeeds.all().first)
+            #expect(found.feed == moved)
+            #expect(found.status == CAPFeedStatus(), "another URL: the status starts afresh")
+            #expect(try await store.capFeeds.delete(id: feed.id))
+            try await store.capFeeds.saveStatus(status, of: feed.id)
+            #expect(try await store.capFeeds.all().isEmpty, "a status saved after the delete does not bring it back")
+        }
+    }
 }

@@ -113,6 +113,7 @@ private final class GatedGroupsStore: HookcastStore {
     var audit: any AuditRepository { base.audit }
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
+    var capFeeds: any CAPFeedRepository { base.capFeeds }
     func close() async throws { try await base.close() }
 
     /// Returns once the gated read has read the groups (and is holding them).

@@ -28,3 +28,18 @@ public protocol CAPAlertRepository: Sendable {
     /// Newest first, older than `before` when given.
     func page(before: UUID?, limit: Int) async throws -> [CAPAlertRecord]
 }
+
+/// The CAP feeds Hookcast polls, each with what polling it has found so far.
+public protocol CAPFeedRepository: Sendable {
+    /// Every feed with its status, in the order created.
+    func all() async throws -> [(feed: CAPFeed, status: CAPFeedStatus)]
+    func find(id: CAPFeedID) async throws -> (feed: CAPFeed, status: CAPFeedStatus)?
+    /// Throws `StoreError.conflict` when a feed with the id exists.
+    func insert(_ feed: CAPFeed) async throws
+    /// Throws `StoreError.notFound` for an unknown id; keeps `createdAt` and the status, unless the URL changed
+    /// (then the status starts afresh: another feed's validators and entries mean nothing here).
+    func update(_ feed: CAPFeed) async throws
+    func delete(id: CAPFeedID) async throws -> Bool
+    /// Saves what a poll found; a feed deleted meanwhile stays deleted.
+    func saveStatus(_ status: CAPFeedStatus, of id: CAPFeedID) async throws
+}

@@ -10,6 +10,7 @@ public protocol HookcastStore: Sendable {
     var audit: any AuditRepository { get }
     var capRules: any CAPRuleRepository { get }
     var capAlerts: any CAPAlertRepository { get }
+    var capFeeds: any CAPFeedRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

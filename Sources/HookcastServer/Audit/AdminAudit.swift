@@ -21,6 +21,7 @@ struct AdminCaller: Sendable {
 enum AuditResource: String, Sendable {
     case key, action, device, group, command
     case capRule = "cap_rule"
+    case capFeed = "cap_feed"
     /// A console session: signed in or out.
     case session
 }

@@ -6,9 +6,9 @@ import HookcastProtocol
 /// Where a CAP message came from.
 struct CAPOrigin: Sendable {
     /// The key it was posted with (nil for a feed); its event scope limits the rules that act.
-    var key: APIKey?
+    var key: APIKey? = nil
     /// The feed it was read from.
-    var feedURL: String?
+    var feedURL: String? = nil
 }
 
 /// What receiving one CAP message did.

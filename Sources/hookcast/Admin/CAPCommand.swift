@@ -6,7 +6,7 @@ import HookcastProtocol
 struct CAPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cap", abstract: "CAP 1.2 alerts: rules, received alerts, and sending one.",
-        subcommands: [CAPRulesCommand.self, CAPAlertsCommand.self, Send.self])
+        subcommands: [CAPRulesCommand.self, CAPAlertsCommand.self, CAPFeedsCommand.self, Send.self])
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

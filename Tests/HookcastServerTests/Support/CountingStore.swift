@@ -20,6 +20,7 @@ final class CountingStore: HookcastStore {
     var audit: any AuditRepository { base.audit }
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
+    var capFeeds: any CAPFeedRepository { base.capFeeds }
     func close() async throws { try await base.close() }
 }
 

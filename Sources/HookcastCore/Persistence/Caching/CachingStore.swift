@@ -42,6 +42,7 @@ public final class CachingStore: HookcastStore {
     public var audit: any AuditRepository { wrapped.audit }
     public var capRules: any CAPRuleRepository { wrapped.capRules }
     public var capAlerts: any CAPAlertRepository { wrapped.capAlerts }
+    public var capFeeds: any CAPFeedRepository { wrapped.capFeeds }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

@@ -24,6 +24,7 @@ struct InMemoryState {
     var emergencyHolds: [UUID: EmergencyHold] = [:]
     var capRules: [CAPRule] = []
     var capAlerts: [UUID: CAPAlertRecord] = [:]
+    var capFeeds: [(feed: CAPFeed, status: CAPFeedStatus)] = []
     var audit: [UUID: AuditEntry] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {

@@ -10,6 +10,7 @@ public final class InMemoryStore: HookcastStore {
     public let audit: any AuditRepository
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
+    public let capFeeds: any CAPFeedRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -26,6 +27,7 @@ public final class InMemoryStore: HookcastStore {
         self.audit = InMemoryAuditRepository(database: database)
         self.capRules = InMemoryCAPRuleRepository(database: database)
         self.capAlerts = InMemoryCAPAlertRepository(database: database)
+        self.capFeeds = InMemoryCAPFeedRepository(database: database)
     }
 
     public func close() async throws {

@@ -17,6 +17,7 @@ public final class SQLiteStore: HookcastStore {
     public let audit: any AuditRepository
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
+    public let capFeeds: any CAPFeedRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -34,6 +35,7 @@ public final class SQLiteStore: HookcastStore {
         self.audit = SQLiteAuditRepository(database: database)
         self.capRules = SQLiteCAPRuleRepository(database: database)
         self.capAlerts = SQLiteCAPAlertRepository(database: database)
+        self.capFeeds = SQLiteCAPFeedRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.
