@@ -15,6 +15,7 @@ public final class PostgresStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let callbacks: any CallbackReportRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -32,6 +33,7 @@ public final class PostgresStore: HookcastStore {
         deliveries = PostgresDeliveryRepository(pool: pool)
         emergencies = PostgresEmergencyStateRepository(pool: pool)
         audit = PostgresAuditRepository(pool: pool)
+        callbacks = PostgresCallbackReportRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

@@ -31,13 +31,20 @@ func assembleGateway(
         acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
     let sessions = ConsoleSessions(
         tokenGeneration: { [token = admin.token] in token.generation() }, shared: store.sharing)
+    let reports = DeliveryReports(
+        store: store, vault: vault, metrics: metrics, logger: logger,
+        acknowledgementDeadline: configuration.acknowledgementDeadline, settings: configuration.callbacks)
+    let watchers = CommandWatchers { [reports] ids in
+        if let ids { reports.commandsChanged(ids) } else { reports.lookAgain() }
+    }
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), delivery: delivery,
-        configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
+        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, live: LiveEvents(),
         sessions: sessions,
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
-        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), logger: logger)
+        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), reports: reports,
+        logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -82,6 +89,7 @@ func assembleGateway(
         .addRoutes(to: api)
     CommandCancelController(gateway: gateway).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
+    CallbacksController(gateway: gateway).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
         token: admin.token, sessions: sessions
@@ -106,6 +114,8 @@ func buildApplication(
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
-        services: [StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery]
+        services: [
+            StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery, gateway.reports,
+        ]
             + (metrics.map { [$0] } ?? []))
 }

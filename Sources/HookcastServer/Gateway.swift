@@ -26,6 +26,9 @@ struct Gateway: Sendable {
     let committer: GroupCommit<Command>
     /// Records triggers, admin changes and cancels (`AuditTrail`).
     let audit: AuditTrail
+    /// Delivery reports to callback URLs: `reports.schedule(url:secret:commandIDs:subject:)` for callers other
+    /// than the webhook.
+    let reports: DeliveryReports
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.

@@ -111,6 +111,7 @@ private final class GatedGroupsStore: HookcastStore {
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 
     /// Returns once the gated read has read the groups (and is holding them).

@@ -116,6 +116,7 @@ final class UnreachableStore: HookcastStore {
     var deliveries: any DeliveryRepository { base.deliveries }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 
     func checkReachable() async throws {

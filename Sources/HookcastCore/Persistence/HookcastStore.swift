@@ -8,6 +8,8 @@ public protocol HookcastStore: Sendable {
     var deliveries: any DeliveryRepository { get }
     var emergencies: any EmergencyStateRepository { get }
     var audit: any AuditRepository { get }
+    /// The callback outbox: delivery reports owed to callback URLs.
+    var callbacks: any CallbackReportRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

@@ -20,6 +20,8 @@ struct AdminCaller: Sendable {
 /// The kinds of record an admin change touches.
 enum AuditResource: String, Sendable {
     case key, action, device, group, command
+    /// A delivery report to a callback URL: retried.
+    case callback
     /// A console session: signed in or out.
     case session
 }

@@ -18,6 +18,7 @@ final class CountingStore: HookcastStore {
     var deliveries: any DeliveryRepository { counted }
     var emergencies: any EmergencyStateRepository { base.emergencies }
     var audit: any AuditRepository { base.audit }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 }
 

@@ -40,6 +40,7 @@ public final class CachingStore: HookcastStore {
     public var deliveries: any DeliveryRepository { wrapped.deliveries }
     public var emergencies: any EmergencyStateRepository { wrapped.emergencies }
     public var audit: any AuditRepository { wrapped.audit }
+    public var callbacks: any CallbackReportRepository { wrapped.callbacks }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

@@ -22,6 +22,7 @@ struct InMemoryState {
     var idempotency: [String: IdempotencyRecord] = [:]
     var emergencies: [ActionTarget: EmergencyStateMessage] = [:]
     var audit: [UUID: AuditEntry] = [:]
+    var callbackReports: [UUID: CallbackReport] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

@@ -8,6 +8,7 @@ public final class InMemoryStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let callbacks: any CallbackReportRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -22,6 +23,7 @@ public final class InMemoryStore: HookcastStore {
         self.deliveries = InMemoryDeliveryRepository(database: database)
         self.emergencies = InMemoryEmergencyStateRepository(database: database)
         self.audit = InMemoryAuditRepository(database: database)
+        self.callbacks = InMemoryCallbackReportRepository(database: database)
     }
 
     public func close() async throws {

@@ -15,6 +15,7 @@ public final class SQLiteStore: HookcastStore {
     public let deliveries: any DeliveryRepository
     public let emergencies: any EmergencyStateRepository
     public let audit: any AuditRepository
+    public let callbacks: any CallbackReportRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -30,6 +31,7 @@ public final class SQLiteStore: HookcastStore {
         self.deliveries = SQLiteDeliveryRepository(database: database)
         self.emergencies = SQLiteEmergencyStateRepository(database: database)
         self.audit = SQLiteAuditRepository(database: database)
+        self.callbacks = SQLiteCallbackReportRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.
