@@ -86,15 +86,15 @@ struct PostgresCallbackReportRepository: CallbackReportRepository {
 
     func complete(id: UUID, payload: Data, webhookID: String, at date: Date) async throws -> Bool {
         var statement = PostgresStatement()
-        let bytes = statement.bind { $0.append(bytes: payload) }
-        let query = statement.query(
-            """
-            UPDATE callback_reports SET state = 'sending', payload = \(bytes),
+        // The SQL first, then the query: `statement.query` reads the bindings as they are when it is called.
+        let sql = """
+            UPDATE callback_reports SET state = 'sending', payload = \(statement.bind { $0.append(bytes: payload) }),
                 webhook_id = \(statement.bind(webhookID)),
                 completed_at = \(statement.bind(date.millisecondsSince1970)),
                 next_attempt_at = \(statement.bind(date.millisecondsSince1970))
             WHERE id = \(statement.bind(id)) AND state = 'waiting' RETURNING id
-            """)
+            """
+        let query = statement.query(sql)
         return try await pool.write { [logger] connection in
             try await !connection.rows(query, logger: logger).isEmpty
         }
@@ -139,11 +139,12 @@ struct PostgresCallbackReportRepository: CallbackReportRepository {
         let state = statement.bind(attempt.state.rawValue)
         let next = statement.bind { $0.append(date: attempt.state == .sending ? attempt.nextAttemptAt : nil) }
         let delivered = statement.bind { $0.append(date: attempt.state == .delivered ? attempt.at : nil) }
+        let reportID = statement.bind(id)
         let query = statement.query(
             """
             UPDATE callback_reports SET attempts = attempts + 1, last_status = \(status), last_error = \(error),
                 state = \(state), next_attempt_at = \(next), delivered_at = COALESCE(\(delivered), delivered_at)
-            WHERE id = \(statement.bind(id)) RETURNING id
+            WHERE id = \(reportID) RETURNING id
             """)
         let updated = try await pool.write { [logger] connection in
             try await connection.rows(query, logger: logger).count
