@@ -5,8 +5,11 @@ import HookcastProtocol
 extension DeliveryReports {
     /// Sends every report due now, `settings.concurrency` at a time, until none is due.
     func sendDueReports() async throws {
+        // Each report once per pass: one whose attempt could not be recorded (the store away) waits for the next.
+        var attempted = Set<UUID>()
         while true {
             let due = try await store.callbacks.due(at: Date(), limit: max(settings.concurrency * 4, 16))
+                .filter { attempted.insert($0.id).inserted }
             guard !due.isEmpty else { return }
             await withTaskGroup(of: Void.self) { group in
                 var running = 0
@@ -26,14 +29,23 @@ extension DeliveryReports {
 
     /// One attempt: claimed first, so no other gateway sends it meanwhile, then posted and recorded.
     private func attempt(_ report: CallbackReport) async {
-        guard let expected = report.nextAttemptAt, let payload = report.payload, let webhookID = report.webhookID,
-            let url = URL(string: report.url)
-        else { return }
+        guard let expected = report.nextAttemptAt else { return }
         do {
             // Held for longer than an attempt can take: a gateway that dies mid-attempt leaves it due again then.
             let lease = Date().addingTimeInterval(settings.timeout.timeIntervalSeconds + 30)
             guard try await store.callbacks.claim(id: report.id, expected: expected, until: lease) else { return }
-            let secret = try signingSecret(of: report)
+            guard let payload = report.payload, let webhookID = report.webhookID, let url = URL(string: report.url),
+                let secret = try? signingSecret(of: report)
+            else {
+                // Trying again cannot help: a master key other than the one that sealed the secret, or damage.
+                try await store.callbacks.record(
+                    id: report.id,
+                    attempt: CallbackAttempt(
+                        at: Date(), status: nil, error: "the report or its signing secret cannot be read",
+                        state: .failed, nextAttemptAt: nil))
+                metrics.callbackAttempted(outcome: "failed")
+                return
+            }
             let timestamp = Int64(Date().timeIntervalSince1970)
             let outcome = await sender.post(
                 url: url, body: payload,
