@@ -8,7 +8,8 @@ struct PostgresActionRepository: ActionRepository {
     private var logger: Logger { pool.logger }
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps, "
+        + "callback_url, callback_secret"
 
     func insert(_ action: Action) async throws {
         var statement = PostgresStatement()
@@ -19,6 +20,8 @@ struct PostgresActionRepository: ActionRepository {
             statement.bind { $0.append(date: action.createdAt) }, statement.bind { $0.append(date: action.updatedAt) },
             statement.bind { try $0.append(json: action.storedTemplates) },
             statement.bind { try $0.append(json: action.storedMoreSteps) },
+            statement.bind { $0.append(text: action.callback?.url) },
+            statement.bind { $0.append(bytes: action.callback?.encryptedSecret) },
         ]
         let query = statement.query(
             "INSERT INTO actions (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
@@ -55,7 +58,9 @@ struct PostgresActionRepository: ActionRepository {
             ttl_seconds = \(statement.bind(action.ttlSeconds)),
             updated_at = \(statement.bind { $0.append(date: action.updatedAt) }),
             param_templates = \(statement.bind { try $0.append(json: action.storedTemplates) }),
-            more_steps = \(statement.bind { try $0.append(json: action.storedMoreSteps) })
+            more_steps = \(statement.bind { try $0.append(json: action.storedMoreSteps) }),
+            callback_url = \(statement.bind { $0.append(text: action.callback?.url) }),
+            callback_secret = \(statement.bind { $0.append(bytes: action.callback?.encryptedSecret) })
         WHERE event_id = \(statement.bind(action.eventID.rawValue)) RETURNING event_id
         """
         let query = statement.query(sql)
@@ -73,6 +78,13 @@ struct PostgresActionRepository: ActionRepository {
         }
     }
 
+    static func callback(_ values: PostgresRandomAccessRow) throws -> CallbackTarget? {
+        guard let url = try values.optionalString("callback_url"),
+            let secret = try values.optionalBytes("callback_secret")
+        else { return nil }
+        return CallbackTarget(url: url, encryptedSecret: secret)
+    }
+
     private static func decode(_ row: PostgresRow) throws -> Action {
         let values = row.values()
         guard let function = ActionFunction(rawValue: try values.string("function")) else {
@@ -88,6 +100,7 @@ struct PostgresActionRepository: ActionRepository {
             target: try values.json(ActionTarget.self, "target"),
             moreSteps: try values.optionalJSON([ActionStep].self, "more_steps") ?? [],
             ttlSeconds: try values.int("ttl_seconds"),
+            callback: try Self.callback(values),
             createdAt: try values.date("created_at"),
             updatedAt: try values.date("updated_at")
         )

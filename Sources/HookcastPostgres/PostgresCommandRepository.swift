@@ -43,32 +43,55 @@ struct PostgresCommandRepository: CommandRepository {
     /// arriving together at two connections cannot both insert: the second finds the first's record.
     func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try await pool.write(conflictMessage: "a command of the request already exists") {
-            connection in
-            let lockName = idempotency.apiKeyID.lowercasedString + " " + idempotency.key
-            try await connection.rows("SELECT pg_advisory_xact_lock(hashtextextended(\(lockName), 0))", logger: logger)
-            let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention).millisecondsSince1970
-            try await connection.rows("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
-            if let existing = try await connection.rows(
-                """
-                SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
-                WHERE api_key_id = \(idempotency.apiKeyID) AND key = \(idempotency.key)
-                """, logger: logger
-            ).first?.values() {
-                return .existing(
-                    IdempotencyRecord(
-                        apiKeyID: try existing.uuid("api_key_id"), key: try existing.string("key"),
-                        fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
-                        createdAt: try existing.date("created_at")))
-            }
-            try await insert(commands, connection)
-            try await connection.rows(
-                """
-                INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
-                VALUES (\(idempotency.apiKeyID), \(idempotency.key), \(idempotency.fingerprint),
-                    \(idempotency.commandID), \(idempotency.createdAt.millisecondsSince1970))
-                """, logger: logger)
-            return .inserted
+            try await insert(commands, idempotency: idempotency, $0)
         }
+    }
+
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord?, report: CallbackReport) async throws
+        -> IdempotentInsert
+    {
+        let reportInsert = try PostgresCallbackReportRepository.insertQuery(report)
+        return try await pool.write(conflictMessage: "a command or the callback report of the request already exists") {
+            [logger] connection in
+            let outcome: IdempotentInsert
+            if let idempotency {
+                outcome = try await insert(commands, idempotency: idempotency, connection)
+            } else {
+                try await insert(commands, connection)
+                outcome = .inserted
+            }
+            if case .inserted = outcome { try await connection.rows(reportInsert, logger: logger) }
+            return outcome
+        }
+    }
+
+    private func insert(
+        _ commands: [Command], idempotency: IdempotencyRecord, _ connection: PostgresConnection
+    ) async throws -> IdempotentInsert {
+        let lockName = idempotency.apiKeyID.lowercasedString + " " + idempotency.key
+        try await connection.rows("SELECT pg_advisory_xact_lock(hashtextextended(\(lockName), 0))", logger: logger)
+        let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention).millisecondsSince1970
+        try await connection.rows("DELETE FROM idempotency_keys WHERE created_at < \(cutoff)", logger: logger)
+        if let existing = try await connection.rows(
+            """
+            SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
+            WHERE api_key_id = \(idempotency.apiKeyID) AND key = \(idempotency.key)
+            """, logger: logger
+        ).first?.values() {
+            return .existing(
+                IdempotencyRecord(
+                    apiKeyID: try existing.uuid("api_key_id"), key: try existing.string("key"),
+                    fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
+                    createdAt: try existing.date("created_at")))
+        }
+        try await insert(commands, connection)
+        try await connection.rows(
+            """
+            INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
+            VALUES (\(idempotency.apiKeyID), \(idempotency.key), \(idempotency.fingerprint),
+                \(idempotency.commandID), \(idempotency.createdAt.millisecondsSince1970))
+            """, logger: logger)
+        return .inserted
     }
 
     /// Binds the values of `columns`, in order, and returns their placeholders.

@@ -10,7 +10,7 @@ struct PostgresKeyRepository: KeyRepository {
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
         + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at, "
-        + "event_ids, expires_at"
+        + "event_ids, expires_at, callback_url, callback_secret"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
@@ -27,6 +27,8 @@ struct PostgresKeyRepository: KeyRepository {
             statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) },
             statement.bind { try $0.append(json: record.eventIDs) },
             statement.bind { $0.append(date: record.expiresAt) },
+            statement.bind { $0.append(text: key.callback?.url) },
+            statement.bind { $0.append(bytes: key.callback?.encryptedSecret) },
         ]
         let query = statement.query(
             "INSERT INTO api_keys (\(Self.columns)) VALUES (\(values.joined(separator: ", ")))")
@@ -70,7 +72,9 @@ struct PostgresKeyRepository: KeyRepository {
             previous_signing_secret = \(statement.bind { $0.append(bytes: key.encryptedPreviousSigningSecret) }),
             previous_signing_secret_expires_at = \(statement.bind { $0.append(date: record.previousSigningSecretExpiresAt) }),
             event_ids = \(statement.bind { try $0.append(json: record.eventIDs) }),
-            expires_at = \(statement.bind { $0.append(date: record.expiresAt) })
+            expires_at = \(statement.bind { $0.append(date: record.expiresAt) }),
+            callback_url = \(statement.bind { $0.append(text: key.callback?.url) }),
+            callback_secret = \(statement.bind { $0.append(bytes: key.callback?.encryptedSecret) })
         WHERE id = \(statement.bind(record.id)) RETURNING id
         """
         let query = statement.query(sql)
@@ -113,7 +117,8 @@ struct PostgresKeyRepository: KeyRepository {
             secretHash: try values.bytes("secret_hash"),
             encryptedSecret: try values.bytes("encrypted_secret"),
             encryptedSigningSecret: try values.optionalBytes("signing_secret"),
-            encryptedPreviousSigningSecret: try values.optionalBytes("previous_signing_secret")
+            encryptedPreviousSigningSecret: try values.optionalBytes("previous_signing_secret"),
+            callback: try PostgresActionRepository.callback(values)
         )
     }
 }

@@ -18,6 +18,7 @@ public final class PostgresStore: HookcastStore {
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
+    public let callbacks: any CallbackReportRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -38,6 +39,7 @@ public final class PostgresStore: HookcastStore {
         capRules = PostgresCAPRuleRepository(pool: pool)
         capAlerts = PostgresCAPAlertRepository(pool: pool)
         capFeeds = PostgresCAPFeedRepository(pool: pool)
+        callbacks = PostgresCallbackReportRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

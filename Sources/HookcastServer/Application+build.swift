@@ -125,7 +125,7 @@ func assembleParts(
     let sharing = store.sharing.map {
         StoreSharingService(
             sharing: $0, cache: store as? CachingStore, delivery: gateway.delivery, watchers: gateway.watchers,
-            live: gateway.live, sessions: gateway.sessions)
+            live: gateway.live, sessions: gateway.sessions, reports: gateway.reports)
     }
     // Shut down in reverse: the HTTP server stops first, then what reads from the broker; the delivery service
     // writes its last publish times while the broker is still connected, the audit trail and the group-commit
@@ -135,7 +135,7 @@ func assembleParts(
         BrokerAccountsService(
             client: broker.client, accounts: accounts,
             isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),
-        gateway.delivery, EmergencyExpiryService(gateway: gateway),
+        gateway.delivery, gateway.reports, EmergencyExpiryService(gateway: gateway),
         CAPFeedPoller(gateway: gateway, fetcher: gateway.capFeedFetcher, changes: gateway.capFeedChanges),
     ]
     return (

@@ -31,13 +31,20 @@ func assembleGateway(
         acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
     let sessions = ConsoleSessions(
         tokenGeneration: { [token = admin.token] in token.generation() }, shared: store.sharing)
+    let reports = DeliveryReports(
+        store: store, vault: vault, metrics: metrics, logger: logger,
+        acknowledgementDeadline: configuration.acknowledgementDeadline, settings: configuration.callbacks)
+    let watchers = CommandWatchers { [reports] ids in
+        if let ids { reports.commandsChanged(ids) } else { reports.lookAgain() }
+    }
     let gateway = Gateway(
         store: store, keys: APIKeyService(vault: vault, repository: store.keys), delivery: delivery,
-        configs: configs, accounts: accounts, emergency: emergency, watchers: CommandWatchers(), live: LiveEvents(),
+        configs: configs, accounts: accounts, emergency: emergency, watchers: watchers, live: LiveEvents(),
         sessions: sessions,
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
-        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), logger: logger)
+        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), reports: reports,
+        logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -85,6 +92,7 @@ func assembleGateway(
     CAPAdminController(gateway: gateway).addRoutes(to: api)
     CAPFeedsController(gateway: gateway).addRoutes(to: api)
     AuditController(store: store).addRoutes(to: api)
+    CallbacksController(gateway: gateway).addRoutes(to: api)
     EventStreamController(
         store: store, live: gateway.live, acknowledgementDeadline: configuration.acknowledgementDeadline,
         token: admin.token, sessions: sessions
@@ -110,7 +118,7 @@ func buildApplication(
     return makeApplication(
         configuration: configuration, logger: logger, router: router,
         services: [
-            StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery,
+            StoreService(store: store, lock: nil), gateway.committer, gateway.audit, gateway.delivery, gateway.reports,
             EmergencyExpiryService(gateway: gateway),
             CAPFeedPoller(gateway: gateway, fetcher: gateway.capFeedFetcher, changes: gateway.capFeedChanges),
         ]

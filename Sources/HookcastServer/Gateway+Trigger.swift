@@ -32,6 +32,7 @@ extension Gateway {
             }
         }
         let commands = try await plan(action, sensor: sensor, apiKeyID: apiKeyID, source: source)
+        let report = try await callbackReport(of: commands, action: action, apiKeyID: apiKeyID, source: source)
         try await refuseIfBacklogFull()
         // From here the outbox leaves these commands to this request, even once the store has them.
         for command in commands { delivery.storing(command.id) }
@@ -43,7 +44,7 @@ extension Gateway {
                 commandID: commands[0].id, createdAt: Date())
             let originals: [Command]?
             do {
-                originals = try await insertIdempotently(commands, record)
+                originals = try await insertIdempotently(commands, record, report: report)
             } catch {
                 notStored()
                 throw error
@@ -55,8 +56,11 @@ extension Gateway {
             }
         } else {
             do {
-                // One command goes through the group commit; a call's several go in one transaction of their own.
-                if commands.count == 1 {
+                // One command goes through the group commit; a call's several go in one transaction of their own,
+                // as do a call's commands with the report that will tell of them.
+                if let report {
+                    _ = try await store.commands.insert(commands, idempotency: nil, report: report)
+                } else if commands.count == 1 {
                     try await committer.write(commands[0])
                 } else {
                     try await store.commands.insert(commands)
@@ -67,6 +71,7 @@ extension Gateway {
                 throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")
             }
         }
+        if let report { reports.scheduled(report) }
         // Stored now, published after the commands: a device that receives both applies the latched state last.
         var latched: [EmergencyStateMessage] = []
         for command in commands {
@@ -118,6 +123,37 @@ extension Gateway {
         return commands
     }
 
+    /// The report owed for these commands when the action, or else the calling key, names a callback URL.
+    private func callbackReport(
+        of commands: [Command], action: Action, apiKeyID: UUID?, source: CommandSource
+    ) async throws(APIError) -> CallbackReport? {
+        let target: CallbackTarget?
+        do {
+            if let own = action.callback {
+                target = own
+            } else if let apiKeyID {
+                target = try await keys.callbackTarget(id: apiKeyID)
+            } else {
+                target = nil
+            }
+        } catch {
+            throw .storeUnavailable("The command could not be prepared: the store is unavailable.")
+        }
+        guard let target else { return nil }
+        let subject = JSONValue.object([
+            "kind": .string("webhook"), "event_id": .string(action.eventID.rawValue),
+            "api_key_id": apiKeyID.map { .string($0.lowercasedString) } ?? .null,
+            "source": .string(source.rawValue),
+        ])
+        do {
+            return try reports.report(to: target, commandIDs: commands.map(\.id), subject: subject)
+        } catch {
+            // Checked when it was set; a stored URL that no longer passes is the store's problem, not the caller's.
+            logger.error("callback URL refused", metadata: ["event_id": "\(action.eventID)", "error": "\(error)"])
+            return nil
+        }
+    }
+
     /// While the broker is away commands queue up in the store; past `maximumBacklog` new ones are refused.
     private func refuseIfBacklogFull() async throws(APIError) {
         guard !delivery.isBrokerConnected else { return }
@@ -137,11 +173,15 @@ extension Gateway {
 
     /// Stores `commands` unless the key was used before; returns the original commands for a repeated request.
     private func insertIdempotently(
-        _ commands: [Command], _ record: IdempotencyRecord
+        _ commands: [Command], _ record: IdempotencyRecord, report: CallbackReport?
     ) async throws(APIError) -> [Command]? {
         let outcome: IdempotentInsert
         do {
-            outcome = try await store.commands.insert(commands, idempotency: record)
+            if let report {
+                outcome = try await store.commands.insert(commands, idempotency: record, report: report)
+            } else {
+                outcome = try await store.commands.insert(commands, idempotency: record)
+            }
         } catch {
             logger.error("command not stored", metadata: ["event_id": "\(commands[0].eventID)", "error": "\(error)"])
             throw .storeUnavailable("The command could not be stored; nothing was sent. Try again.")

@@ -29,6 +29,9 @@ struct Gateway: Sendable {
     /// Rung when a CAP feed is added or changed, so the poller looks at it now.
     let capFeedChanges = Doorbell()
     let capFeedFetcher = CAPFeedFetcher()
+    /// Delivery reports to callback URLs: `reports.schedule(url:secret:commandIDs:subject:)` for callers other
+    /// than the webhook.
+    let reports: DeliveryReports
     let logger: Logger
 
     /// The longest a caller may hold a webhook open waiting for acknowledgements.

@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this gateway subscribes to the devices' acknowledgements and presence. Off only in tests that
     /// show another gateway on the same database collecting them for it.
     var collectsDeviceMessages = true
+    /// How delivery reports are sent and retried (tests shorten the backoff).
+    var callbacks = DeliveryReports.Settings()
     /// How many gateways share the database (behind one load balancer): each holds every key to this share of
     /// its rate limit (`RateLimit.share(of:)`).
     public var gatewayInstances: Int = 1

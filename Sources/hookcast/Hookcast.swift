@@ -9,7 +9,8 @@ struct Hookcast: AsyncParsableCommand {
         version: HookcastVersion.current,
         subcommands: [
             ServeCommand.self, KeysCommand.self, DevicesCommand.self, GroupsCommand.self, ActionsCommand.self,
-            TriggerCommand.self, CommandsCommand.self, AuditCommand.self, CAPCommand.self, DeviceCommand.self,
+            TriggerCommand.self, CommandsCommand.self, AuditCommand.self, CAPCommand.self, CallbacksCommand.self,
+            DeviceCommand.self,
             BrokerSetupCommand.self,
             AdminCommand.self,
         ]

@@ -34,8 +34,8 @@ import Testing
         let encoded = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(action)) as? [String: Any]
         #expect(
             Set(encoded?.keys.map { $0 } ?? []) == [
-                "event_id", "name", "enabled", "function", "params", "target", "ttl_seconds", "created_at",
-                "updated_at",
+                "event_id", "name", "enabled", "function", "params", "target", "ttl_seconds", "callback_url",
+                "created_at", "updated_at",
             ]
         )
     }

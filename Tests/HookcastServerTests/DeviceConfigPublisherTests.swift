@@ -114,6 +114,7 @@ private final class GatedGroupsStore: HookcastStore {
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 
     /// Returns once the gated read has read the groups (and is holding them).

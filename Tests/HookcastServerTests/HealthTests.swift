@@ -119,6 +119,7 @@ final class UnreachableStore: HookcastStore {
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 
     func checkReachable() async throws {

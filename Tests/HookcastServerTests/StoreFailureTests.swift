@@ -24,6 +24,7 @@ final class CommandsUnavailableStore: HookcastStore {
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 
     struct FailingCommands: CommandRepository {
@@ -33,6 +34,9 @@ final class CommandsUnavailableStore: HookcastStore {
         func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
             throw StoreError.unavailable("disk full")
         }
+        func insert(_ commands: [Command], idempotency: IdempotencyRecord?, report: CallbackReport) async throws
+            -> IdempotentInsert
+        { throw StoreError.unavailable("disk full") }
         func find(id: UUID) async throws -> Command? { try await base.find(id: id) }
         func find(triggerID: UUID) async throws -> [Command] { try await base.find(triggerID: triggerID) }
         func page(offset: Int, limit: Int) async throws -> [Command] {

@@ -21,6 +21,9 @@ public struct Action: Sendable, Codable, Equatable {
     public var moreSteps: [ActionStep]
     /// How long a device should still carry out the command after it was issued.
     public var ttlSeconds: Int
+    /// Where a delivery report of each call goes (docs/callbacks.md); wins over the calling key's. Only the URL is
+    /// shown; the secret is shown once, by the response that set it.
+    public var callback: CallbackTarget?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -35,6 +38,7 @@ public struct Action: Sendable, Codable, Equatable {
         target: ActionTarget,
         moreSteps: [ActionStep] = [],
         ttlSeconds: Int = Action.defaultTTLSeconds,
+        callback: CallbackTarget? = nil,
         createdAt: Date,
         updatedAt: Date
     ) {
@@ -47,6 +51,7 @@ public struct Action: Sendable, Codable, Equatable {
         self.target = target
         self.moreSteps = moreSteps
         self.ttlSeconds = ttlSeconds
+        self.callback = callback
         self.createdAt = createdAt.roundedToMilliseconds
         self.updatedAt = updatedAt.roundedToMilliseconds
     }
@@ -128,6 +133,7 @@ public struct Action: Sendable, Codable, Equatable {
         case eventID = "event_id"
         case name, enabled, function, params, target, steps
         case ttlSeconds = "ttl_seconds"
+        case callbackURL = "callback_url"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -146,6 +152,7 @@ public struct Action: Sendable, Codable, Equatable {
         try container.encode(target, forKey: .target)
         if !moreSteps.isEmpty { try container.encode(steps, forKey: .steps) }
         try container.encode(ttlSeconds, forKey: .ttlSeconds)
+        try container.encode(callback?.url, forKey: .callbackURL)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

@@ -26,6 +26,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
     public var eventIDs: [EventID]?
     /// From when the key is refused; nil: never.
     public var expiresAt: Date?
+    /// Where delivery reports of this key's calls go, unless the action names its own (docs/callbacks.md).
+    public var callbackURL: String?
 
     public init(
         id: UUID,
@@ -40,7 +42,8 @@ public struct APIKey: Sendable, Encodable, Equatable {
         hasSigningSecret: Bool = false,
         previousSigningSecretExpiresAt: Date? = nil,
         eventIDs: [EventID]? = nil,
-        expiresAt: Date? = nil
+        expiresAt: Date? = nil,
+        callbackURL: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -55,6 +58,7 @@ public struct APIKey: Sendable, Encodable, Equatable {
         self.previousSigningSecretExpiresAt = previousSigningSecretExpiresAt?.roundedToMilliseconds
         self.eventIDs = eventIDs
         self.expiresAt = expiresAt?.roundedToMilliseconds
+        self.callbackURL = callbackURL
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,6 +72,7 @@ public struct APIKey: Sendable, Encodable, Equatable {
         case previousSigningSecretExpiresAt = "previous_signing_secret_expires_at"
         case eventIDs = "event_ids"
         case expiresAt = "expires_at"
+        case callbackURL = "callback_url"
     }
 }
 
@@ -89,5 +94,6 @@ extension APIKey {
         try container.encodeIfPresent(previousSigningSecretExpiresAt, forKey: .previousSigningSecretExpiresAt)
         try container.encode(eventIDs, forKey: .eventIDs)
         try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(callbackURL, forKey: .callbackURL)
     }
 }

@@ -7,8 +7,8 @@ public struct APIKeyService: Sendable {
     /// Longest presented key worth hashing; real keys are 46 characters.
     static let maxPresentedLength = 256
 
-    private let vault: KeyVault
-    private let repository: any KeyRepository
+    let vault: KeyVault
+    let repository: any KeyRepository
     private let now: @Sendable () -> Date
 
     /// `now` is the clock for `createdAt` and `lastUsedAt`; tests pass a fixed one.
@@ -144,7 +144,7 @@ public struct APIKeyService: Sendable {
     }
 
     /// The record as the admin sees it: a previous signing secret past its grace is no longer mentioned.
-    private func visible(_ stored: StoredAPIKey) -> APIKey {
+    func visible(_ stored: StoredAPIKey) -> APIKey {
         var record = stored.record
         if let expiry = record.previousSigningSecretExpiresAt, expiry <= now() {
             record.previousSigningSecretExpiresAt = nil
@@ -219,7 +219,7 @@ public struct APIKeyService: Sendable {
     /// Seconds within which repeated use of a key does not rewrite its `lastUsedAt`.
     public static let lastUsedResolution: TimeInterval = 60
 
-    private func existing(_ id: UUID) async throws -> StoredAPIKey {
+    func existing(_ id: UUID) async throws -> StoredAPIKey {
         guard let stored = try await repository.find(id: id) else {
             throw StoreError.notFound(Self.notFoundMessage(id))
         }

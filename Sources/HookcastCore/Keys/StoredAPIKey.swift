@@ -19,17 +19,24 @@ public struct StoredAPIKey: Sendable, Equatable {
         didSet { if encryptedPreviousSigningSecret == nil { record.previousSigningSecretExpiresAt = nil } }
     }
 
+    /// Where this key's delivery reports go, with their signing secret; `record.callbackURL` follows it.
+    public var callback: CallbackTarget? {
+        didSet { record.callbackURL = callback?.url }
+    }
+
     public init(
         record: APIKey, secretHash: Data, encryptedSecret: Data, encryptedSigningSecret: Data? = nil,
-        encryptedPreviousSigningSecret: Data? = nil
+        encryptedPreviousSigningSecret: Data? = nil, callback: CallbackTarget? = nil
     ) {
         var record = record
         record.hasSigningSecret = encryptedSigningSecret != nil
         if encryptedPreviousSigningSecret == nil { record.previousSigningSecretExpiresAt = nil }
+        record.callbackURL = callback?.url
         self.record = record
         self.secretHash = secretHash
         self.encryptedSecret = encryptedSecret
         self.encryptedSigningSecret = encryptedSigningSecret
         self.encryptedPreviousSigningSecret = encryptedPreviousSigningSecret
+        self.callback = callback
     }
 }

@@ -12,6 +12,10 @@ public protocol CommandRepository: Sendable {
     /// `IdempotencyRecord.retention`: then nothing is inserted and the earlier record is returned. Forgets records
     /// past the retention as it goes.
     func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert
+    /// Inserts `commands` with the callback report that will tell of them, in one transaction, so a report is owed
+    /// exactly when its commands exist; with `idempotency` as above (a repeated request inserts neither).
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord?, report: CallbackReport) async throws
+        -> IdempotentInsert
     func find(id: UUID) async throws -> Command?
     /// The commands of one call of an action with several steps (`TriggerStep`), in step order.
     func find(triggerID: UUID) async throws -> [Command]

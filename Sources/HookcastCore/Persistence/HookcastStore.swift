@@ -11,6 +11,8 @@ public protocol HookcastStore: Sendable {
     var capRules: any CAPRuleRepository { get }
     var capAlerts: any CAPAlertRepository { get }
     var capFeeds: any CAPFeedRepository { get }
+    /// The callback outbox: delivery reports owed to callback URLs.
+    var callbacks: any CallbackReportRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

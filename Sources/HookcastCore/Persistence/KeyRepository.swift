@@ -10,7 +10,7 @@ public protocol KeyRepository: Sendable {
     func find(id: UUID) async throws -> StoredAPIKey?
     func find(hash: Data) async throws -> StoredAPIKey?
     /// Saves name, enabled, scope, whether a signature is required, the rate limit, the signing secret and the
-    /// previous one with its expiry, the events the key may trigger and its expiry.
+    /// previous one with its expiry, the events the key may trigger, its expiry and its callback.
     /// Throws `StoreError.notFound` when the key does not exist.
     func update(_ key: StoredAPIKey) async throws
     /// False when there was no such key.

@@ -8,6 +8,8 @@ struct CommandStatus: ResponseEncodable, Sendable {
     let report: DeliveryReport
     let offset: Int
     let limit: Int
+    /// The delivery reports that cover the command (docs/callbacks.md), newest first.
+    var callbacks: [CallbackSummary] = []
 
     /// Devices per state, and the extra answers: of one report, or summed over a call's steps.
     struct Totals: Encodable {
@@ -34,6 +36,7 @@ struct CommandStatus: ResponseEncodable, Sendable {
         let page = report.entries.dropFirst(offset).prefix(limit)
         try container.encode(Array(page), forKey: DynamicKey("devices"))
         try container.encode(report.entries.count, forKey: DynamicKey("devices_total"))
+        try container.encode(callbacks, forKey: DynamicKey("callbacks"))
     }
 
     static func load(
@@ -45,7 +48,9 @@ struct CommandStatus: ResponseEncodable, Sendable {
             command: command, acknowledgements: acknowledgements,
             redeliveries: try await store.deliveries.redeliveries(commandID: id), now: Date(),
             acknowledgementDeadline: deadline)
-        return CommandStatus(command: command, report: report, offset: offset, limit: limit)
+        return CommandStatus(
+            command: command, report: report, offset: offset, limit: limit,
+            callbacks: try await store.callbacks.find(commandID: id).map(CallbackSummary.init))
     }
 }
 

@@ -91,6 +91,13 @@ final class CommandWatchers: Sendable {
 
     private let watchers = Mutex<[UUID: [UInt64: Watch]]>([:])
     private let nextID = Atomic<UInt64>(0)
+    /// Told of every notice as well, watched or not (the delivery reports wait for their commands this way).
+    private let observer: (@Sendable (_ commandIDs: [UUID]?) -> Void)?
+
+    /// `observer` hears each `notify` with its ids and each `notifyAll` with nil.
+    init(observer: (@Sendable (_ commandIDs: [UUID]?) -> Void)? = nil) {
+        self.observer = observer
+    }
 
     func watch(_ commandID: UUID) -> Watch {
         let id = nextID.add(1, ordering: .relaxed).newValue
@@ -106,10 +113,12 @@ final class CommandWatchers: Sendable {
 
     /// Wakes every watch: news may have been missed (`StoreNotice.resumed`), and each waiter looks again.
     func notifyAll() {
+        observer?(nil)
         for watch in watchers.withLock({ $0.values.flatMap(\.values) }) { watch.signal() }
     }
 
     func notify(_ commandIDs: some Sequence<UUID>) {
+        if let observer { observer(Array(commandIDs)) }
         let notified = watchers.withLock { watchers in
             commandIDs.flatMap { watchers[$0].map { Array($0.values) } ?? [] }
         }

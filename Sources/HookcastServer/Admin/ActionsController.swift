@@ -20,11 +20,43 @@ struct ActionsController: Sendable {
         let target: ActionTarget?
         let steps: [ActionStep]?
         let ttlSeconds: Int?
+        /// Absent: unchanged (on PUT too, so a client that does not know the field keeps it); `null`: removed.
+        let callbackURL: String??
+        let rotateCallbackSecret: Bool?
 
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id"
             case name, enabled, function, params, target, steps
             case ttlSeconds = "ttl_seconds"
+            case callbackURL = "callback_url"
+            case rotateCallbackSecret = "rotate_callback_secret"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            eventID = try container.decodeIfPresent(EventID.self, forKey: .eventID)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+            function = try container.decodeIfPresent(ActionFunction.self, forKey: .function)
+            params = try container.decodeIfPresent(JSONValue.self, forKey: .params)
+            target = try container.decodeIfPresent(ActionTarget.self, forKey: .target)
+            steps = try container.decodeIfPresent([ActionStep].self, forKey: .steps)
+            ttlSeconds = try container.decodeIfPresent(Int.self, forKey: .ttlSeconds)
+            callbackURL =
+                container.contains(.callbackURL)
+                ? .some(
+                    try container.decodeNil(forKey: .callbackURL)
+                        ? nil : container.decode(String.self, forKey: .callbackURL)) : .none
+            rotateCallbackSecret = try container.decodeIfPresent(Bool.self, forKey: .rotateCallbackSecret)
+        }
+
+        /// The action with its callback as asked, and the new signing secret when one was made.
+        func action(eventID: EventID, current: Action?, vault: KeyVault) throws -> (Action, SigningSecret?) {
+            var action = try action(eventID: eventID, createdAt: current?.createdAt ?? Date())
+            let (callback, secret) = try vault.callback(
+                current: current?.callback, url: callbackURL, rotate: rotateCallbackSecret ?? false)
+            action.callback = callback
+            return (action, secret)
         }
 
         func action(eventID: EventID, createdAt: Date) throws(ValidationError) -> Action {
@@ -61,6 +93,18 @@ struct ActionsController: Sendable {
         }
     }
 
+    /// An action as created or updated: with its callback's signing secret when this request made it (shown once).
+    struct EditedAction: ResponseEncodable, Sendable {
+        let action: Action
+        let callbackSecret: SigningSecret?
+
+        func encode(to encoder: any Encoder) throws {
+            try action.encode(to: encoder)
+            var container = encoder.container(keyedBy: DynamicKey.self)
+            try container.encodeIfPresent(callbackSecret?.value, forKey: DynamicKey("callback_secret"))
+        }
+    }
+
     /// What "Test action" sends as the call's body: `sensor_data`, and the fields the action's templates read.
     struct TestRequest: Decodable {
         let fields: [String: JSONValue]
@@ -88,18 +132,19 @@ struct ActionsController: Sendable {
         group.get("actions") { _, _ in
             ListResponse(items: try await StoreFailure.mapping { try await store.actions.all() })
         }
-        group.post("actions") { request, context -> EditedResponse<Action> in
+        let vault = gateway.reports.vault
+        group.post("actions") { request, context -> EditedResponse<EditedAction> in
             let body = try await RequestBody.decode(ActionRequest.self, from: request, context: context)
             guard let eventID = body.eventID else {
                 throw APIError.unprocessable(field: "event_id", "event_id is required.")
             }
-            let action = try await StoreFailure.mapping {
-                let action = try body.action(eventID: eventID, createdAt: Date())
+            let (action, secret) = try await StoreFailure.mapping {
+                let (action, secret) = try body.action(eventID: eventID, current: nil, vault: vault)
                 try await store.actions.insert(action)
-                return action
+                return (action, secret)
             }
             await gateway.audit.changed(.action, id: action.eventID.rawValue, "create", after: action)
-            return EditedResponse(status: .created, response: action)
+            return EditedResponse(status: .created, response: EditedAction(action: action, callbackSecret: secret))
         }
         group.get("actions/:event_id") { _, context in try await existing(context) }
         group.put("actions/:event_id") { request, context in
@@ -109,11 +154,11 @@ struct ActionsController: Sendable {
                 throw APIError.unprocessable(field: "event_id", "event_id cannot change; create a new action instead.")
             }
             return try await StoreFailure.mapping {
-                let action = try body.action(eventID: current.eventID, createdAt: current.createdAt)
+                let (action, secret) = try body.action(eventID: current.eventID, current: current, vault: vault)
                 try await store.actions.update(action)
                 await gateway.audit.changed(
                     .action, id: action.eventID.rawValue, "update", before: current, after: action)
-                return action
+                return EditedAction(action: action, callbackSecret: secret)
             }
         }
         group.delete("actions/:event_id") { _, context -> Response in

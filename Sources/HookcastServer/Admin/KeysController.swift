@@ -14,6 +14,7 @@ struct KeysController: Sendable {
         let rateLimit: RateLimit?
         let eventIDs: [String]?
         let expiresAt: String?
+        let callbackURL: String?
 
         enum CodingKeys: String, CodingKey {
             case name
@@ -21,6 +22,7 @@ struct KeysController: Sendable {
             case rateLimit = "rate_limit"
             case eventIDs = "event_ids"
             case expiresAt = "expires_at"
+            case callbackURL = "callback_url"
         }
     }
 
@@ -34,6 +36,9 @@ struct KeysController: Sendable {
         let eventIDs: [String]??
         /// Absent: unchanged; `null`: never expires.
         let expiresAt: String??
+        /// Absent: unchanged; `null`: no reports for this key's calls.
+        let callbackURL: String??
+        let rotateCallbackSecret: Bool?
 
         enum CodingKeys: String, CodingKey {
             case name, enabled
@@ -41,6 +46,8 @@ struct KeysController: Sendable {
             case rateLimit = "rate_limit"
             case eventIDs = "event_ids"
             case expiresAt = "expires_at"
+            case callbackURL = "callback_url"
+            case rotateCallbackSecret = "rotate_callback_secret"
         }
 
         init(from decoder: any Decoder) throws {
@@ -51,6 +58,8 @@ struct KeysController: Sendable {
             rateLimit = try Self.decodeNullable(RateLimit.self, .rateLimit, in: container)
             eventIDs = try Self.decodeNullable([String].self, .eventIDs, in: container)
             expiresAt = try Self.decodeNullable(String.self, .expiresAt, in: container)
+            callbackURL = try Self.decodeNullable(String.self, .callbackURL, in: container)
+            rotateCallbackSecret = try container.decodeIfPresent(Bool.self, forKey: .rotateCallbackSecret)
         }
 
         /// Absent: `.none`; `null`: `.some(nil)`; a value: `.some(value)`.
@@ -77,17 +86,21 @@ struct KeysController: Sendable {
         let key: APIKey
         let secret: String?
         let signingSecret: SigningSecret?
+        /// The callback's signing secret, when this request made it.
+        var callbackSecret: SigningSecret? = nil
 
         func encode(to encoder: any Encoder) throws {
             try key.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(secret, forKey: .key)
             try container.encodeIfPresent(signingSecret?.value, forKey: .signingSecret)
+            try container.encodeIfPresent(callbackSecret?.value, forKey: .callbackSecret)
         }
 
         enum CodingKeys: String, CodingKey {
             case key
             case signingSecret = "signing_secret"
+            case callbackSecret = "callback_secret"
         }
     }
 
@@ -97,16 +110,25 @@ struct KeysController: Sendable {
         }
         group.post("keys") { request, context -> EditedResponse<RevealedKey> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
-            let (key, secret, signing) = try await StoreFailure.mapping {
+            let (key, secret, signing, callbackSecret) = try await StoreFailure.mapping {
                 let eventIDs = try APIKey.validatedScope(body.eventIDs)
                 let expiresAt = try body.expiresAt.map(Self.expiry)
-                return try await keys.create(
+                // Checked before the key is made: a bad URL leaves no key behind.
+                if let url = body.callbackURL { _ = try CallbackTarget.validatedURL(url) }
+                var (key, secret, signing) = try await keys.create(
                     name: body.name, requireSignature: body.requireSignature ?? false, rateLimit: body.rateLimit,
                     eventIDs: eventIDs, expiresAt: expiresAt)
+                var callbackSecret: SigningSecret?
+                if let url = body.callbackURL {
+                    (key, callbackSecret) = try await keys.setCallback(id: key.id, url: .some(url), rotate: false)
+                }
+                return (key, secret, signing, callbackSecret)
             }
             await audit.changed(.key, id: key.id.lowercasedString, "create", after: key)
             return EditedResponse(
-                status: .created, response: RevealedKey(key: key, secret: secret.value, signingSecret: signing))
+                status: .created,
+                response: RevealedKey(
+                    key: key, secret: secret.value, signingSecret: signing, callbackSecret: callbackSecret))
         }
         group.get("keys/:id") { _, context in
             let id = try keyID(context)
@@ -144,7 +166,11 @@ struct KeysController: Sendable {
                 if case .some(.some(let limit)) = body.rateLimit { _ = try limit.validated() }
                 let eventIDs = try body.eventIDs.map(APIKey.validatedScope)
                 let expiresAt = try body.expiresAt.map { try $0.map(Self.expiry) }
+                if case .some(.some(let url)) = body.callbackURL { _ = try CallbackTarget.validatedURL(url) }
                 guard var key = try await keys.get(id: id) else { throw notFound(id) }
+                if body.rotateCallbackSecret == true, body.callbackURL.map({ $0 == nil }) ?? (key.callbackURL == nil) {
+                    throw ValidationError(field: "rotate_callback_secret", message: "needs a callback_url to sign for")
+                }
                 let before = key
                 if eventIDs != nil || expiresAt != nil {
                     key = try await keys.setScope(
@@ -157,9 +183,14 @@ struct KeysController: Sendable {
                 if let required = body.requireSignature {
                     (key, created) = try await keys.setRequireSignature(id: id, required)
                 }
+                var callbackSecret: SigningSecret?
+                if body.callbackURL != nil || body.rotateCallbackSecret == true {
+                    (key, callbackSecret) = try await keys.setCallback(
+                        id: id, url: body.callbackURL, rotate: body.rotateCallbackSecret ?? false)
+                }
                 await audit.changed(.key, id: id.lowercasedString, "update", before: before, after: key)
-                // Shown once when requiring signatures made the key its first secret.
-                return RevealedKey(key: key, secret: nil, signingSecret: created)
+                // Shown once when requiring signatures made the key its first secret, or the callback its own.
+                return RevealedKey(key: key, secret: nil, signingSecret: created, callbackSecret: callbackSecret)
             }
         }
         group.delete("keys/:id") { _, context -> Response in

@@ -22,6 +22,8 @@ enum AuditResource: String, Sendable {
     case key, action, device, group, command
     case capRule = "cap_rule"
     case capFeed = "cap_feed"
+    /// A delivery report to a callback URL: retried.
+    case callback
     /// A console session: signed in or out.
     case session
 }

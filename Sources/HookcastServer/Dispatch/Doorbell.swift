@@ -1,17 +1,17 @@
 import Synchronization
 
-/// Wakes one waiting loop early: `ring` makes the current or next `wait` return at once. Rings while nobody waits
-/// are kept as one, so news that arrives between two waits is never lost.
+/// Wakes a loop that sleeps until its next piece of work (delivery reports, emergency ends, CAP feeds): rings
+/// coalesce while it works, and a ring that came while it was busy makes the next `wait` return at once, so
+/// nothing rung between a pass and its wait is lost.
 final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: (attempt: UInt64, continuation: CheckedContinuation<Void, Never>)?
         var attempts: UInt64 = 0
+        var expiredAttempt: UInt64 = 0
     }
 
     private let state = Mutex(State())
-
-    init() {}
 
     func ring() {
         state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -24,38 +24,46 @@ final class Doorbell: Sendable {
         }?.resume()
     }
 
-    /// Returns when rung (since the last wait), after `timeout`, or when the calling task is cancelled.
-    func wait(timeout: Duration) async {
+    /// Returns when rung (or rung since the last wait), after `timeout` (nil: none), or when the task is cancelled.
+    func wait(timeout: Duration?) async {
         let attempt = state.withLock { state -> UInt64 in
             state.attempts += 1
             return state.attempts
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.timedOut(attempt)
-            }
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    // A timeout that passed before the waiter was registered has already happened.
-                    guard !state.rung, state.attempts == attempt, !Task.isCancelled else {
-                        state.rung = false
-                        return true
-                    }
-                    state.waiter = (attempt, continuation)
-                    return false
+                if let timeout {
+                    try? await Task.sleep(for: timeout)
+                } else {
+                    // Until cancelled: by a ring (the group is cancelled below) or by shutdown.
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
                 }
-                if resumeNow { continuation.resume() }
+                self.expire(attempt)
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = state.withLock { state -> Bool in
+                        if state.rung {
+                            state.rung = false
+                            return true
+                        }
+                        if state.expiredAttempt == attempt || Task.isCancelled { return true }
+                        state.waiter = (attempt, continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                self.expire(attempt)
             }
             group.cancelAll()
         }
     }
 
-    private func timedOut(_ attempt: UInt64) {
+    private func expire(_ attempt: UInt64) {
         state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter, waiter.attempt == attempt else {
-                // Not waiting yet: `wait` sees the attempt has moved on (below) and returns at once.
-                if state.attempts == attempt { state.attempts += 1 }
+                state.expiredAttempt = max(state.expiredAttempt, attempt)
                 return nil
             }
             state.waiter = nil

@@ -14,6 +14,7 @@ struct StoreSharingService: Service {
     let watchers: CommandWatchers
     let live: LiveEvents
     let sessions: ConsoleSessions
+    let reports: DeliveryReports
 
     func run() async throws {
         // Subscribed before `run` starts, so the first answers are heard.
@@ -22,7 +23,10 @@ struct StoreSharingService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await cancelWhenGracefulShutdown { await sharing.run() } }
             group.addTask {
-                for await leading in leadership { delivery.leadershipChanged(leading: leading) }
+                for await leading in leadership {
+                    delivery.leadershipChanged(leading: leading)
+                    reports.leadershipChanged(leading: leading)
+                }
             }
             group.addTask {
                 for await notice in notices { await hear(notice) }
@@ -37,6 +41,8 @@ struct StoreSharingService: Service {
             live.commandsChanged(ids)
         case .commandsChanged(let ids):
             live.commandsChanged(ids)
+            // Another gateway's new commands may come with a report to look after.
+            reports.commandsChanged(ids)
         case .recordsChanged(let records):
             cache?.forgetCachedReads(of: records)
         case .sessionEnded(let digest):

@@ -118,7 +118,7 @@ final class GatewayMetrics: Sendable {
 
     /// Each counter is made once and kept: the webhook path counts every request, and making a counter takes the
     /// registry's lock and an allocation.
-    private func counter(_ label: String, _ dimension: (String, String)? = nil) -> CoreMetrics.Counter {
+    func counter(_ label: String, _ dimension: (String, String)? = nil) -> CoreMetrics.Counter {
         let key = dimension.map { "\(label){\($0.0)=\($0.1)}" } ?? label
         return counters.withLock { counters in
             if let existing = counters[key] { return existing }

@@ -63,6 +63,9 @@ struct ActionsCommand: AsyncParsableCommand {
         @Option var name: String?
         @Option(help: "Seconds a command stays valid.") var ttl: Int?
         @Flag(help: "Create it switched off.") var disabled = false
+        @Option(
+            name: .customLong("callback-url"), help: "Where a delivery report of each call goes (docs/callbacks.md).")
+        var callbackURL: String?
 
         func run() async throws {
             var parameters: [String: JSONValue] = [:]
@@ -97,10 +100,12 @@ struct ActionsCommand: AsyncParsableCommand {
             }
             if let name { body["name"] = .string(name) }
             if let ttl { body["ttl_seconds"] = .number(Double(ttl)) }
+            if let callbackURL { body["callback_url"] = .string(callbackURL) }
             let client = try options.client
             let action = try await client.send("POST", "/api/v1/actions", body: .object(body))
             client.output(action) {
                 print("Created action \($0["event_id"]?.text ?? "") (\($0["function"]?.text ?? ""))")
+                if let secret = $0["callback_secret"]?.text { print("Callback signing secret (shown once): \(secret)") }
             }
         }
     }

@@ -8,7 +8,7 @@ struct KeysCommand: AsyncParsableCommand {
         abstract: "Webhook API keys: list, create, show, enable, disable, limit, scope, sign, delete.",
         subcommands: [
             List.self, Create.self, Show.self, Enable.self, Disable.self, Limit.self, Scope.self,
-            RequireSignature.self, SigningSecret.self, Delete.self,
+            RequireSignature.self, SigningSecret.self, Callback.self, Delete.self,
         ])
 
     static let columns: [(String, @Sendable (JSONValue) -> String)] = [
@@ -31,6 +31,7 @@ struct KeysCommand: AsyncParsableCommand {
     static func printSecrets(_ key: JSONValue, heading: String) {
         print("\(heading) \(key["id"]?.text ?? ""): \(key["key"]?.text ?? "")")
         if let signing = key["signing_secret"]?.text { print("Signing secret: \(signing)") }
+        if let callback = key["callback_secret"]?.text { print("Callback signing secret (shown once): \(callback)") }
     }
 
     struct List: AsyncParsableCommand {
@@ -52,9 +53,12 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(name: .customLong("event"), help: "An event the key may trigger (repeat for more; default: all).")
         var events: [String] = []
         @Option(help: "When the key stops working: an ISO-8601 timestamp.") var expires: String?
+        @Option(name: .customLong("callback-url"), help: "Where delivery reports of this key's calls go.")
+        var callbackURL: String?
         func run() async throws {
             let client = try options.client
             var body: [String: JSONValue] = ["name": .string(name), "require_signature": .bool(requireSignature)]
+            if let callbackURL { body["callback_url"] = .string(callbackURL) }
             if let rateLimit = try limit.json { body["rate_limit"] = rateLimit }
             if !events.isEmpty { body["event_ids"] = .array(events.map(JSONValue.string)) }
             if let expires { body["expires_at"] = .string(expires) }

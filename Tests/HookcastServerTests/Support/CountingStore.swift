@@ -21,6 +21,7 @@ final class CountingStore: HookcastStore {
     var capRules: any CAPRuleRepository { base.capRules }
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
+    var callbacks: any CallbackReportRepository { base.callbacks }
     func close() async throws { try await base.close() }
 }
 

@@ -43,6 +43,7 @@ public final class CachingStore: HookcastStore {
     public var capRules: any CAPRuleRepository { wrapped.capRules }
     public var capAlerts: any CAPAlertRepository { wrapped.capAlerts }
     public var capFeeds: any CAPFeedRepository { wrapped.capFeeds }
+    public var callbacks: any CallbackReportRepository { wrapped.callbacks }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

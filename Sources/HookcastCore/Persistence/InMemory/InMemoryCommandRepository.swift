@@ -25,19 +25,47 @@ struct InMemoryCommandRepository: CommandRepository {
     }
 
     func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
+        try database.access { state in try Self.insert(commands, idempotency: idempotency, into: &state) }
+    }
+
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord?, report: CallbackReport) async throws
+        -> IdempotentInsert
+    {
         try database.access { state in
-            let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
-            state.idempotency = state.idempotency.filter { $0.value.createdAt >= cutoff }
-            let slot = "\(idempotency.apiKeyID.uuidString)|\(idempotency.key)"
-            if let existing = state.idempotency[slot] { return .existing(existing) }
-            let new = Set(commands.map(\.id))
-            guard new.count == commands.count, !state.commands.contains(where: { new.contains($0.id) }) else {
-                throw StoreError.conflict("a command of the request already exists")
+            guard state.callbackReports[report.id] == nil else {
+                throw StoreError.conflict("callback report '\(report.id.lowercasedString)' already exists")
             }
-            state.commands.append(contentsOf: commands)
-            state.idempotency[slot] = idempotency
-            return .inserted
+            let outcome: IdempotentInsert
+            if let idempotency {
+                outcome = try Self.insert(commands, idempotency: idempotency, into: &state)
+            } else {
+                let existing = Set(state.commands.map(\.id))
+                var seen = Set<UUID>()
+                for command in commands where existing.contains(command.id) || !seen.insert(command.id).inserted {
+                    throw StoreError.conflict("command '\(command.id.lowercasedString)' already exists")
+                }
+                state.commands.append(contentsOf: commands)
+                outcome = .inserted
+            }
+            if case .inserted = outcome { state.callbackReports[report.id] = report }
+            return outcome
         }
+    }
+
+    private static func insert(
+        _ commands: [Command], idempotency: IdempotencyRecord, into state: inout InMemoryState
+    ) throws -> IdempotentInsert {
+        let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
+        state.idempotency = state.idempotency.filter { $0.value.createdAt >= cutoff }
+        let slot = "\(idempotency.apiKeyID.uuidString)|\(idempotency.key)"
+        if let existing = state.idempotency[slot] { return .existing(existing) }
+        let new = Set(commands.map(\.id))
+        guard new.count == commands.count, !state.commands.contains(where: { new.contains($0.id) }) else {
+            throw StoreError.conflict("a command of the request already exists")
+        }
+        state.commands.append(contentsOf: commands)
+        state.idempotency[slot] = idempotency
+        return .inserted
     }
 
     func find(id: UUID) async throws -> Command? {

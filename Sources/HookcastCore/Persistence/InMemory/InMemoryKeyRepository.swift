@@ -44,6 +44,7 @@ struct InMemoryKeyRepository: KeyRepository {
             existing.record.previousSigningSecretExpiresAt = key.record.previousSigningSecretExpiresAt
             existing.record.eventIDs = key.record.eventIDs
             existing.record.expiresAt = key.record.expiresAt
+            existing.callback = key.callback
             state.keys[key.record.id] = existing
         }
     }

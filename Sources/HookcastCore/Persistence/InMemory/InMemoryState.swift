@@ -26,6 +26,7 @@ struct InMemoryState {
     var capAlerts: [UUID: CAPAlertRecord] = [:]
     var capFeeds: [(feed: CAPFeed, status: CAPFeedStatus)] = []
     var audit: [UUID: AuditEntry] = [:]
+    var callbackReports: [UUID: CallbackReport] = [:]
 
     mutating func requireRegistered(_ members: [DeviceID]) throws(ValidationError) {
         let unknown = members.filter { devices[$0] == nil }

@@ -11,6 +11,7 @@ public final class InMemoryStore: HookcastStore {
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
+    public let callbacks: any CallbackReportRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -28,6 +29,7 @@ public final class InMemoryStore: HookcastStore {
         self.capRules = InMemoryCAPRuleRepository(database: database)
         self.capAlerts = InMemoryCAPAlertRepository(database: database)
         self.capFeeds = InMemoryCAPFeedRepository(database: database)
+        self.callbacks = InMemoryCallbackReportRepository(database: database)
     }
 
     public func close() async throws {

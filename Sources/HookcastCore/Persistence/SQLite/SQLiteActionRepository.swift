@@ -5,17 +5,19 @@ struct SQLiteActionRepository: ActionRepository {
     let database: SQLiteDatabase
 
     private static let columns =
-        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps"
+        "event_id, name, enabled, function, params, target, ttl_seconds, created_at, updated_at, param_templates, more_steps, "
+        + "callback_url, callback_secret"
 
     func insert(_ action: Action) async throws {
         try await database.write(conflictMessage: "action '\(action.eventID)' already exists") {
             try $0.execute(
-                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO actions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(action.eventID.rawValue), .text(action.name), .bool(action.enabled),
                     .text(action.function.rawValue), try .json(action.params), try .json(action.target),
                     .integer(action.ttlSeconds), .date(action.createdAt), .date(action.updatedAt),
                     try .json(action.storedTemplates), try .json(action.storedMoreSteps),
+                    .text(action.callback?.url), .bytes(action.callback?.encryptedSecret),
                 ]
             )
         }
@@ -39,12 +41,14 @@ struct SQLiteActionRepository: ActionRepository {
             try $0.query(
                 """
                 UPDATE actions SET name = ?, enabled = ?, function = ?, params = ?, target = ?, ttl_seconds = ?,
-                updated_at = ?, param_templates = ?, more_steps = ? WHERE event_id = ? RETURNING event_id
+                updated_at = ?, param_templates = ?, more_steps = ?, callback_url = ?, callback_secret = ?
+                WHERE event_id = ? RETURNING event_id
                 """,
                 [
                     .text(action.name), .bool(action.enabled), .text(action.function.rawValue),
                     try .json(action.params), try .json(action.target), .integer(action.ttlSeconds),
                     .date(action.updatedAt), try .json(action.storedTemplates), try .json(action.storedMoreSteps),
+                    .text(action.callback?.url), .bytes(action.callback?.encryptedSecret),
                     .text(action.eventID.rawValue),
                 ]
             )
@@ -57,6 +61,12 @@ struct SQLiteActionRepository: ActionRepository {
             try !$0.query("DELETE FROM actions WHERE event_id = ? RETURNING event_id", [.text(eventID.rawValue)])
                 .isEmpty
         }
+    }
+
+    static func callback(_ row: SQLiteRow) throws -> CallbackTarget? {
+        guard let url = try row.optionalString("callback_url"), let secret = try row.optionalBytes("callback_secret")
+        else { return nil }
+        return CallbackTarget(url: url, encryptedSecret: secret)
     }
 
     private static func decode(_ row: SQLiteRow) throws -> Action {
@@ -73,6 +83,7 @@ struct SQLiteActionRepository: ActionRepository {
             target: try row.json(ActionTarget.self, "target"),
             moreSteps: try row.optionalJSON([ActionStep].self, "more_steps") ?? [],
             ttlSeconds: try row.int("ttl_seconds"),
+            callback: try Self.callback(row),
             createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )

@@ -46,35 +46,57 @@ struct SQLiteCommandRepository: CommandRepository {
 
     func insert(_ commands: [Command], idempotency: IdempotencyRecord) async throws -> IdempotentInsert {
         try await database.write(conflictMessage: "a command of the request already exists") {
-            connection in
-            let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
-            try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
-            let existing = try connection.query(
-                """
-                SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
-                WHERE api_key_id = ? AND key = ?
-                """,
-                [.uuid(idempotency.apiKeyID), .text(idempotency.key)]
-            ).first
-            if let existing {
-                return .existing(
-                    IdempotencyRecord(
-                        apiKeyID: try existing.uuid("api_key_id"), key: try existing.string("key"),
-                        fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
-                        createdAt: try existing.date("created_at")))
-            }
-            for command in commands { try Self.insert(command, connection) }
-            try connection.execute(
-                """
-                INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-                [
-                    .uuid(idempotency.apiKeyID), .text(idempotency.key), .text(idempotency.fingerprint),
-                    .uuid(idempotency.commandID), .date(idempotency.createdAt),
-                ])
-            return .inserted
+            try Self.insert(commands, idempotency: idempotency, $0)
         }
+    }
+
+    func insert(_ commands: [Command], idempotency: IdempotencyRecord?, report: CallbackReport) async throws
+        -> IdempotentInsert
+    {
+        try await database.write(conflictMessage: "a command or the callback report of the request already exists") {
+            connection in
+            let outcome: IdempotentInsert
+            if let idempotency {
+                outcome = try Self.insert(commands, idempotency: idempotency, connection)
+            } else {
+                for command in commands { try Self.insert(command, connection) }
+                outcome = .inserted
+            }
+            if case .inserted = outcome { try SQLiteCallbackReportRepository.insert(report, connection) }
+            return outcome
+        }
+    }
+
+    private static func insert(
+        _ commands: [Command], idempotency: IdempotencyRecord, _ connection: SQLiteConnection
+    ) throws -> IdempotentInsert {
+        let cutoff = idempotency.createdAt.addingTimeInterval(-IdempotencyRecord.retention)
+        try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.date(cutoff)])
+        let existing = try connection.query(
+            """
+            SELECT api_key_id, key, fingerprint, command_id, created_at FROM idempotency_keys
+            WHERE api_key_id = ? AND key = ?
+            """,
+            [.uuid(idempotency.apiKeyID), .text(idempotency.key)]
+        ).first
+        if let existing {
+            return .existing(
+                IdempotencyRecord(
+                    apiKeyID: try existing.uuid("api_key_id"), key: try existing.string("key"),
+                    fingerprint: try existing.string("fingerprint"), commandID: try existing.uuid("command_id"),
+                    createdAt: try existing.date("created_at")))
+        }
+        for command in commands { try Self.insert(command, connection) }
+        try connection.execute(
+            """
+            INSERT INTO idempotency_keys (api_key_id, key, fingerprint, command_id, created_at)
+            VALUES (?, ?, ?, ?, ?)
+            """,
+            [
+                .uuid(idempotency.apiKeyID), .text(idempotency.key), .text(idempotency.fingerprint),
+                .uuid(idempotency.commandID), .date(idempotency.createdAt),
+            ])
+        return .inserted
     }
 
     /// `seq` is taken inside the same statement; the gate serialises writers, so it cannot collide.

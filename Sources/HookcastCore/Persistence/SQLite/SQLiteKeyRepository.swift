@@ -7,20 +7,21 @@ struct SQLiteKeyRepository: KeyRepository {
     private static let columns =
         "id, name, enabled, scope, created_at, last_used_at, masked_key, secret_hash, encrypted_secret, "
         + "require_signature, rate_limit, signing_secret, previous_signing_secret, previous_signing_secret_expires_at, "
-        + "event_ids, expires_at"
+        + "event_ids, expires_at, callback_url, callback_secret"
 
     func insert(_ key: StoredAPIKey) async throws {
         let record = key.record
         try await database.write(conflictMessage: "API key '\(record.id.lowercasedString)' already exists") {
             try $0.execute(
-                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .uuid(record.id), .text(record.name), .bool(record.enabled), .text(record.scope),
                     .date(record.createdAt), .date(record.lastUsedAt), .text(record.maskedKey),
                     .bytes(key.secretHash), .bytes(key.encryptedSecret), .bool(record.requireSignature),
                     try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
                     .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
-                    try .json(record.eventIDs), .date(record.expiresAt),
+                    try .json(record.eventIDs), .date(record.expiresAt), .text(key.callback?.url),
+                    .bytes(key.callback?.encryptedSecret),
                 ]
             )
         }
@@ -52,14 +53,15 @@ struct SQLiteKeyRepository: KeyRepository {
                 """
                 UPDATE api_keys SET name = ?, enabled = ?, scope = ?, require_signature = ?, rate_limit = ?,
                     signing_secret = ?, previous_signing_secret = ?, previous_signing_secret_expires_at = ?,
-                    event_ids = ?, expires_at = ?
+                    event_ids = ?, expires_at = ?, callback_url = ?, callback_secret = ?
                 WHERE id = ? RETURNING id
                 """,
                 [
                     .text(record.name), .bool(record.enabled), .text(record.scope), .bool(record.requireSignature),
                     try .json(record.rateLimit), .bytes(key.encryptedSigningSecret),
                     .bytes(key.encryptedPreviousSigningSecret), .date(record.previousSigningSecretExpiresAt),
-                    try .json(record.eventIDs), .date(record.expiresAt), .uuid(record.id),
+                    try .json(record.eventIDs), .date(record.expiresAt), .text(key.callback?.url),
+                    .bytes(key.callback?.encryptedSecret), .uuid(record.id),
                 ]
             )
         }
@@ -99,7 +101,8 @@ struct SQLiteKeyRepository: KeyRepository {
             secretHash: try row.bytes("secret_hash"),
             encryptedSecret: try row.bytes("encrypted_secret"),
             encryptedSigningSecret: try row.optionalBytes("signing_secret"),
-            encryptedPreviousSigningSecret: try row.optionalBytes("previous_signing_secret")
+            encryptedPreviousSigningSecret: try row.optionalBytes("previous_signing_secret"),
+            callback: try SQLiteActionRepository.callback(row)
         )
     }
 }

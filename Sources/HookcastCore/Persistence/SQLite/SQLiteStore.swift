@@ -18,6 +18,7 @@ public final class SQLiteStore: HookcastStore {
     public let capRules: any CAPRuleRepository
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
+    public let callbacks: any CallbackReportRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -36,6 +37,7 @@ public final class SQLiteStore: HookcastStore {
         self.capRules = SQLiteCAPRuleRepository(database: database)
         self.capAlerts = SQLiteCAPAlertRepository(database: database)
         self.capFeeds = SQLiteCAPFeedRepository(database: database)
+        self.callbacks = SQLiteCallbackReportRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.

@@ -2,13 +2,17 @@
 import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { loadActions, setUpActions } from './actions.js';
 import { loadAudit, setUpAudit } from './audit.js';
+import { loadCallbacks, setUpCallbacks } from './callbacks.js';
 import { loadCommands, openCommand, setAcknowledgementDeadline, upsertCommand } from './commands.js';
 import { loadDevices, setUpDevices, updatePresence } from './devices.js';
 import { loadKeys, setUpKeys } from './keys.js';
 import { $, showError } from './ui.js';
 
-const TABS = ['keys', 'actions', 'devices', 'commands', 'audit'];
-const loaders = { keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, audit: loadAudit };
+const TABS = ['keys', 'actions', 'devices', 'commands', 'audit', 'callbacks'];
+const loaders = {
+  keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, audit: loadAudit,
+  callbacks: loadCallbacks,
+};
 let events = null;
 let current = null;
 
@@ -136,6 +140,7 @@ async function start() {
   setUpKeys();
   setUpActions((id) => { selectTab('commands'); openCommand(id); });
   setUpAudit();
+  setUpCallbacks();
   setUpDevices();
   whenSignedOut((error) => signedOut(error.code === 'session_expired' ? error.message : 'Your session has ended; sign in again.'));
   try {
