@@ -12,6 +12,8 @@ import os
 import subprocess
 import time
 import unittest
+import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 from selenium import webdriver
@@ -27,6 +29,28 @@ TOKEN = os.environ["HOOKCAST_ADMIN_TOKEN"]
 MQTT_PORT = os.environ["HOOKCAST_MQTT_PORT"]
 HOOKCAST = os.environ["HOOKCAST_BIN"]
 OUTPUT = Path(os.environ.get("BROWSER_TEST_OUTPUT", ".build-browser-tests"))
+
+# docs/cap.md's worked example; `sent` is filled in when the step runs.
+CAP_ALERT = """<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{identifier}</identifier>
+  <sender>alerts@city.example</sender>
+  <sent>{sent}</sent>
+  <status>Actual</status>
+  <msgType>{msg_type}</msgType>
+  <scope>Public</scope>{references}
+  <info>
+    <category>Geo</category>
+    <event>Earthquake</event>
+    <urgency>Immediate</urgency>
+    <severity>Extreme</severity>
+    <certainty>Observed</certainty>
+    <headline>Strong earthquake: take cover</headline>
+    <instruction>Drop, cover and hold on. Stay away from windows.</instruction>
+    <area><areaDesc>City of Springfield</areaDesc></area>
+  </info>
+</alert>
+"""
 
 
 class ConsoleTest(unittest.TestCase):
@@ -526,6 +550,98 @@ class ConsoleTest(unittest.TestCase):
         self.assertNotIn(ConsoleTest.state["key"], self.driver.page_source)
         self.screenshot("audit")
 
+    def post_cap(self, xml):
+        """A CAP message posted as an alerting platform posts it: the API key and the XML body, no browser."""
+        request = urllib.request.Request(BASE + "/public-api/integration/cap", data=xml.encode(), method="POST",
+                                         headers={"Content-Type": "application/cap+xml",
+                                                  "x-webhook-apikey": ConsoleTest.state["key"]})
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return json.loads(response.read())
+
+    def test_05h_cap(self):
+        """A CAP rule made in the form, an alert that it acts on, the Cancel that ends it; the rule edited, deleted."""
+        self.tab("cap")
+        self.type_into("#cap-rule-id", "quakes")
+        self.type_into("#cap-rule-name", "Earthquakes")
+        self.type_into("#cap-events", "Earthquake")
+        self.click("#cap-severities-Extreme")
+        self.click("#cap-severities-Severe")
+        # Emergency mode cannot go to tags: the API's invalid_target_kind names the form's Target field.
+        self.click("#cap-target-tag")
+        self.type_into("#cap-target-tags", "wardens")
+        self.click("#cap-rule-save")
+        self.wait(lambda d: self.find("#cap-rule-form-error").text.startswith("Target:"), 15,
+                  "the refusal does not name the target")
+        self.assertEqual(self.find("#cap-target-tag").get_attribute("aria-invalid"), "true")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="quakes"]'))
+        self.click("#cap-target-all")
+        self.click("#cap-rule-save")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="quakes"]'), 15,
+                  f"rule quakes not listed: {self.find('#cap-rule-form-error').text}")
+        listed = self.read(lambda: self.row("cap-rules-table", "data-rule-id", "quakes").text)
+        for words in ("Earthquakes", "Earthquake · Extreme or Severe", "All devices", "Automatic", "Record only", "Enabled"):
+            self.assertIn(words, listed)
+
+        sent = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        answer = self.post_cap(CAP_ALERT.format(identifier="EQ-BROWSER-1", sent=sent, msg_type="Alert", references=""))
+        self.assertEqual(answer["alert"]["state"], "active", answer)
+        self.assertEqual(len(answer["commands"]), 1, answer)
+        alert_id, command_id = answer["alert"]["id"], answer["commands"][0]["command_id"]
+        # The alert appears through the live stream, without a reload.
+        alert_row = lambda: self.row("cap-alerts-table", "data-alert-id", alert_id)
+        cell = lambda role: alert_row().find_element(By.CSS_SELECTOR, f"[data-role={role}]").text
+        self.wait(lambda d: cell("state") == "active" and cell("commands") == "1 command", 15,
+                  "the alert never listed as active with 1 command")
+        self.assertIn("Strong earthquake: take cover", self.read(lambda: alert_row().text))
+        self.row_button("cap-alerts-table", "data-alert-id", alert_id, "Details")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#cap-alert-commands tr[data-command-id="{command_id}"]'),
+                  15, "the detail does not list the alert's command")
+        detail = self.read(lambda: self.find("#cap-alert-detail").text)
+        self.assertIn("Earthquakes (quakes)", detail)
+        self.assertIn("Drop, cover and hold on.", detail)
+
+        # The all-clear: a Cancel referencing the alert; the first one becomes cancelled, ended by the Cancel.
+        cancel = self.post_cap(CAP_ALERT.format(
+            identifier="EQ-BROWSER-1-C", sent=sent, msg_type="Cancel",
+            references=f"<references>alerts@city.example,EQ-BROWSER-1,{sent}</references>"))
+        self.assertEqual(cancel["alert"]["state"], "applied", cancel)
+        self.assertEqual([ended["id"] for ended in cancel["ended"]], [alert_id], cancel)
+        self.click("#cap-alerts-refresh")
+        self.wait(lambda d: cell("state") == "cancelled", 15, "the alert never shown cancelled")
+        self.wait(lambda d: "EQ-BROWSER-1-C" in self.find("#cap-alert-detail [data-role=ended-by]").text, 15,
+                  "the detail does not say what ended it")
+        self.assertEqual(self.read(lambda: self.row("cap-alerts-table", "data-alert-id", cancel["alert"]["id"])
+                                   .find_element(By.CSS_SELECTOR, "[data-role=state]").text), "applied")
+        self.screenshot("cap")
+
+        # Its command, on the Commands tab.
+        self.row_button("cap-alert-commands", "data-command-id", command_id, "Open in Commands")
+        self.visible("#panel-commands")
+        self.wait(lambda d: command_id in self.find("#command-detail").text, 15, "the command was not opened")
+
+        # Edit: toasts for the wardens instead; then delete (Escape cancels first).
+        self.tab("cap")
+        self.row_button("cap-rules-table", "data-rule-id", "quakes", "Edit")
+        self.wait(lambda d: self.find("#cap-events").get_attribute("value") == "Earthquake")
+        self.assertFalse(self.find("#cap-rule-id").is_enabled())
+        self.assertTrue(self.find("#cap-severities-Severe").is_selected())
+        Select(self.find("#cap-response")).select_by_value("toast")
+        self.click("#cap-target-tag")
+        self.type_into("#cap-target-tags", "wardens")
+        self.click("#cap-rule-save")
+        self.wait(lambda d: "Devices with any of the tags wardens" in self.row("cap-rules-table", "data-rule-id", "quakes").text,
+                  15, f"the edit was not saved: {self.find('#cap-rule-form-error').text}")
+        self.assertIn("Toast", self.read(lambda: self.row("cap-rules-table", "data-rule-id", "quakes").text))
+        self.row_button("cap-rules-table", "data-rule-id", "quakes", "Delete")
+        self.visible("#confirm-dialog")
+        self.find("#confirm-cancel").send_keys(Keys.ESCAPE)
+        self.wait(lambda d: not self.find("#confirm-dialog").is_displayed())
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="quakes"]'))
+        self.row_button("cap-rules-table", "data-rule-id", "quakes", "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="quakes"]'), 15,
+                  "the rule was not deleted")
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")
@@ -597,7 +713,7 @@ class ConsoleTest(unittest.TestCase):
     def test_07_phone_width(self):
         self.driver.set_window_size(390, 844)
         try:
-            for tab in ("keys", "actions", "devices", "commands"):
+            for tab in ("keys", "actions", "devices", "commands", "cap"):
                 self.tab(tab)
                 time.sleep(0.3)
                 overflow = self.driver.execute_script(

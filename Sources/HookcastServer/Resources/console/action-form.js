@@ -1,38 +1,16 @@
 // The step in the action form: the function's own fields, the target picker, and reading or filling them.
-import { $, h } from './ui.js';
+import { $ } from './ui.js';
+import { targetPicker } from './target-picker.js';
 
-/** The registered devices and groups the target picker offers; set by the Actions tab as it loads them. */
-const known = { devices: [], groups: [] };
+let picker = null;
 
-export function setKnownTargets(devices, groups) {
-  known.devices = devices;
-  known.groups = groups;
-}
-
-function targetKind() {
-  return document.querySelector('input[name="target-kind"]:checked').value;
+/** Builds the form's target picker (target-picker.js) into its fieldset; once, before anything else here. */
+export function setUpTargetPicker() {
+  picker = targetPicker($('#action-target'), { prefix: 'target', legend: 'Target' });
 }
 
 export function fillTargetOptions() {
-  const kind = targetKind();
-  const options = $('#target-options');
-  const field = $('#target-id-field');
-  const input = $('#target-id');
-  field.hidden = kind === 'all' || kind === 'tag';
-  $('#target-tags-field').hidden = kind !== 'tag';
-  const inUse = [...new Set(known.devices.flatMap((device) => device.tags || []))].sort();
-  $('#tag-options').replaceChildren(...inUse.map((tag) => h('option', { value: tag })));
-  $('#target-tags-hint').textContent = inUse.length === 0
-    ? 'No device has a tag yet; give devices tags on the Devices and groups tab.'
-    : `Tags in use: ${inUse.slice(0, 12).join(', ')}${inUse.length > 12 ? ', …' : ''}.`;
-  $('label[for="target-id"]').textContent = kind === 'group' ? 'Search groups' : 'Search devices';
-  const items = kind === 'group' ? known.groups : known.devices;
-  options.replaceChildren(...items.map((item) => h('option', { value: item.id }, item.name && item.name !== item.id ? item.name : null)));
-  const hint = $('#target-hint');
-  if (kind === 'all' || kind === 'tag') hint.textContent = '';
-  else if (items.length === 0) hint.textContent = `There are no ${kind === 'group' ? 'groups' : 'devices'} yet; add them on the Devices and groups tab.`;
-  else hint.textContent = `Type to search ${items.length} ${kind === 'group' ? 'group(s)' : 'device(s)'} by id or name.`;
-  input.setAttribute('aria-invalid', 'false');
+  picker.refresh();
 }
 
 export function showParamFields() {
@@ -53,11 +31,7 @@ export function fillStep(step) {
   $('#param-level').value = params.level || 'info';
   $('#param-duration').value = params.duration_seconds || '';
   $('#param-until').value = params.until ? localDateTime(params.until) : '';
-  document.querySelector(`input[name="target-kind"][value="${step.target.kind}"]`).checked = true;
-  fillTargetOptions();
-  $('#target-id').value = step.target.id || '';
-  $('#target-tags').value = (step.target.tags || []).join(', ');
-  $('#target-match').value = step.target.match || 'any';
+  picker.fill(step.target);
   showParamFields();
 }
 
@@ -110,21 +84,7 @@ export function stepFromForm() {
       params.until = new Date($('#param-until').value).toISOString();
     }
   }
-  const kind = targetKind();
-  const target = { kind };
-  if (kind === 'tag') {
-    const tags = $('#target-tags').value.split(',').map((tag) => tag.trim()).filter((tag) => tag);
-    if (tags.length === 0) return { problem: 'Name at least one tag to send to.', field: '#target-tags' };
-    if (tags.length > 20) return { problem: 'A target names at most 20 tags.', field: '#target-tags' };
-    target.tags = tags;
-    target.match = $('#target-match').value;
-  } else if (kind !== 'all') {
-    const id = $('#target-id').value.trim();
-    const registered = (kind === 'group' ? known.groups : known.devices).some((item) => item.id === id);
-    if (!registered) {
-      return { problem: id ? `There is no ${kind} “${id}”. Pick one from the list.` : `Choose the ${kind} to send to.`, field: '#target-id' };
-    }
-    target.id = id;
-  }
+  const { target, problem, field } = picker.read();
+  if (problem) return { problem, field };
   return { step: { function: fn, params, target } };
 }

@@ -4,7 +4,8 @@ import { api, segment } from './api.js';
 import { allKeys, loadKeys } from './keys.js';
 import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError } from './ui.js';
 import { renderStepList, stepSummary } from './action-steps.js';
-import { fillStep, fillTargetOptions, setKnownTargets, showParamFields, stepFromForm } from './action-form.js';
+import { fillStep, fillTargetOptions, setUpTargetPicker, showParamFields, stepFromForm } from './action-form.js';
+import { setKnownTargets } from './target-picker.js';
 
 export const FUNCTION_LABELS = {
   load_url: 'Load URL', emergency: 'Enable/Disable Emergency', refresh_datasource: 'Refresh Datasource',
@@ -234,10 +235,8 @@ function addStep() {
 
 export function setUpActions(openCommand) {
   showCommand = openCommand;
+  setUpTargetPicker();
   $('#action-function').addEventListener('change', showParamFields);
-  for (const radio of document.querySelectorAll('input[name="target-kind"]')) {
-    radio.addEventListener('change', () => { $('#target-id').value = ''; fillTargetOptions(); });
-  }
   $('#action-cancel').addEventListener('click', resetForm);
   $('#action-add-step').addEventListener('click', addStep);
   const form = $('#action-form');

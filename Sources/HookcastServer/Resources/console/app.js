@@ -3,14 +3,15 @@ import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { loadActions, setUpActions } from './actions.js';
 import { loadAudit, setUpAudit } from './audit.js';
 import { loadCallbacks, setUpCallbacks } from './callbacks.js';
+import { capCommandChanged, loadCap, setUpCap } from './cap.js';
 import { loadCommands, openCommand, setAcknowledgementDeadline, upsertCommand } from './commands.js';
 import { loadDevices, setUpDevices, updatePresence } from './devices.js';
 import { loadKeys, setUpKeys } from './keys.js';
 import { $, showError } from './ui.js';
 
-const TABS = ['keys', 'actions', 'devices', 'commands', 'audit', 'callbacks'];
+const TABS = ['keys', 'actions', 'devices', 'commands', 'cap', 'audit', 'callbacks'];
 const loaders = {
-  keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, audit: loadAudit,
+  keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, cap: loadCap, audit: loadAudit,
   callbacks: loadCallbacks,
 };
 let events = null;
@@ -59,9 +60,13 @@ function connectLive() {
     setAcknowledgementDeadline(JSON.parse(event.data).ack_deadline_seconds);
     liveStatus('Live', true);
     // Whatever happened while the stream was away: the open tab reloads once.
-    if (current === 'commands' || current === 'devices') loaders[current]();
+    if (current === 'commands' || current === 'devices' || current === 'cap') loaders[current]();
   });
-  events.addEventListener('command', (event) => upsertCommand(JSON.parse(event.data)));
+  events.addEventListener('command', (event) => {
+    const command = JSON.parse(event.data);
+    upsertCommand(command);
+    if (current === 'cap') capCommandChanged(command);
+  });
   events.addEventListener('presence', (event) => updatePresence(JSON.parse(event.data)));
   events.addEventListener('resync', () => loadCommands());
   events.addEventListener('error', async () => {
@@ -138,7 +143,9 @@ async function start() {
   setUpSignIn();
   setUpTabs();
   setUpKeys();
-  setUpActions((id) => { selectTab('commands'); openCommand(id); });
+  const showCommand = (id) => { selectTab('commands'); openCommand(id); };
+  setUpActions(showCommand);
+  setUpCap(showCommand);
   setUpAudit();
   setUpCallbacks();
   setUpDevices();
