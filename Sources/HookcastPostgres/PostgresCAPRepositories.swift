@@ -13,19 +13,19 @@ struct PostgresCAPRuleRepository: CAPRuleRepository {
             try await connection.rows(
                 "SELECT rule FROM cap_rules ORDER BY created_at, id COLLATE \"C\"", logger: logger
             )
-            .map { try $0.values().json(CAPRule.self, "rule") }
+            .map { try $0.values().json(StoredCAPRule.self, "rule").restored }
         }
     }
 
     func find(id: CAPRuleID) async throws -> CAPRule? {
         try await pool.read { connection in
             try await connection.rows("SELECT rule FROM cap_rules WHERE id = \(id.rawValue)", logger: logger)
-                .first.map { try $0.values().json(CAPRule.self, "rule") }
+                .first.map { try $0.values().json(StoredCAPRule.self, "rule").restored }
         }
     }
 
     func insert(_ rule: CAPRule) async throws {
-        let json = try Self.json(rule)
+        let json = try Self.json(StoredCAPRule(rule))
         try await pool.write(conflictMessage: "CAP rule '\(rule.id)' already exists") { connection in
             try await connection.rows(
                 """
@@ -40,11 +40,11 @@ struct PostgresCAPRuleRepository: CAPRuleRepository {
             guard
                 let stored = try await connection.rows(
                     "SELECT rule FROM cap_rules WHERE id = \(rule.id.rawValue) FOR UPDATE", logger: logger
-                ).first.map({ try $0.values().json(CAPRule.self, "rule") })
+                ).first.map({ try $0.values().json(StoredCAPRule.self, "rule").restored })
             else { throw StoreError.notFound("CAP rule '\(rule.id)' does not exist") }
             var updated = rule
             updated.createdAt = stored.createdAt
-            let json = try Self.json(updated)
+            let json = try Self.json(StoredCAPRule(updated))
             try await connection.rows(
                 "UPDATE cap_rules SET rule = \(json) WHERE id = \(rule.id.rawValue)", logger: logger)
         }

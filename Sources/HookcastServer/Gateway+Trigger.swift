@@ -123,10 +123,13 @@ extension Gateway {
         return commands
     }
 
-    /// The report owed for these commands when the action, or else the calling key, names a callback URL.
+    /// The report owed for a call's commands when the action, or else the calling key, names a callback URL.
     private func callbackReport(
         of commands: [Command], action: Action, apiKeyID: UUID?, source: CommandSource
     ) async throws(APIError) -> CallbackReport? {
+        // A CAP alert's commands are reported per alert (`receiveCAP`), and the gateway's own `off` at an
+        // emergency's end is no call anyone waits on.
+        guard source == .webhook || source == .test else { return nil }
         let target: CallbackTarget?
         do {
             if let own = action.callback {

@@ -18,13 +18,16 @@ public struct CAPRule: Sendable, Equatable, Codable {
     /// Where alerts whose status is not Actual (Exercise, Test, System, Draft) go; nil: they are recorded and not
     /// executed.
     public var testTarget: ActionTarget?
+    /// Where a delivery report of each alert's commands through this rule goes (docs/callbacks.md). Not in the
+    /// rule's JSON: the admin API shows its URL only, and the stores keep it beside the rule (`StoredCAPRule`).
+    public var callback: CallbackTarget?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: CAPRuleID, name: String, enabled: Bool = true, match: CAPMatch = CAPMatch(), target: ActionTarget,
         response: CAPResponse = .automatic, toastSeconds: Int = CAPRule.defaultToastSeconds,
-        testTarget: ActionTarget? = nil, createdAt: Date, updatedAt: Date
+        testTarget: ActionTarget? = nil, callback: CallbackTarget? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
@@ -34,6 +37,7 @@ public struct CAPRule: Sendable, Equatable, Codable {
         self.response = response
         self.toastSeconds = toastSeconds
         self.testTarget = testTarget
+        self.callback = callback
         self.createdAt = createdAt.roundedToMilliseconds
         self.updatedAt = updatedAt.roundedToMilliseconds
     }

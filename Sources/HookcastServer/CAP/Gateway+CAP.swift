@@ -21,6 +21,8 @@ struct CAPReception: Sendable {
     var published: [Bool]
     /// The earlier alerts this Update or Cancel ended.
     var ended: [CAPAlertRecord]
+    /// The commands each rule made (the rules' callbacks report these).
+    var byRule: [CAPRuleID: [UUID]] = [:]
 }
 
 extension Gateway {
@@ -55,6 +57,7 @@ extension Gateway {
             logger.error("CAP alert outcome not stored", metadata: ["alert_id": "\(record.id)", "error": "\(error)"])
         }
         live.commandsChanged(reception.commands.map(\.id))
+        await scheduleReports(of: reception, origin: origin)
         return reception
     }
 
@@ -108,6 +111,7 @@ extension Gateway {
                     action: action, sensorData: nil, apiKeyID: origin.key?.id, source: .cap)
                 reception.commands += outcome.commands
                 reception.published += outcome.published
+                reception.byRule[planned.ruleID, default: []] += outcome.commands.map(\.id)
             } catch  where error.status == .conflict {
                 // The rule's group or device is gone: the other rules still act.
                 reception.record.notes.append("Rule \(planned.ruleID): \(error.detail)")

@@ -119,5 +119,4 @@ extension Device: ResponseEncodable {}
 extension DeviceGroup: ResponseEncodable {}
 extension APIKey: ResponseEncodable {}
 extension Command: ResponseEncodable {}
-extension CAPRule: ResponseEncodable {}
 extension DeviceImport.Outcome: ResponseEncodable {}

@@ -89,6 +89,8 @@ struct CAPRulesCommand: AsyncParsableCommand {
         @Option(name: .customLong("geocode"), help: "valueName=value.") var geocodes: [String] = []
         @Option(name: .customLong("event-code"), help: "valueName=value.") var eventCodes: [String] = []
         @Option(name: .customLong("sender")) var senders: [String] = []
+        @Option(name: .customLong("callback-url"), help: "Where a signed report of each alert's commands goes.")
+        var callbackURL: String?
         @Flag(help: "Create it switched off.") var disabled = false
 
         func run() async throws {
@@ -115,9 +117,15 @@ struct CAPRulesCommand: AsyncParsableCommand {
             if let response { body["response"] = .string(response) }
             if let testTarget { body["test_target"] = ActionsCommand.target(testTarget) }
             if let toastSeconds { body["toast_seconds"] = .number(Double(toastSeconds)) }
+            if let callbackURL { body["callback_url"] = .string(callbackURL) }
             let client = try options.client
             let rule = try await client.send("POST", "/api/v1/cap/rules", body: .object(body))
-            client.output(rule) { print("Created CAP rule \($0["id"]?.text ?? "") (\($0["response"]?.text ?? ""))") }
+            client.output(rule) { rule in
+                print("Created CAP rule \(rule["id"]?.text ?? "") (\(rule["response"]?.text ?? ""))")
+                if let secret = rule["callback_secret"] {
+                    print("Callback signing secret (shown once; keep it safe): \(secret.text)")
+                }
+            }
         }
     }
 

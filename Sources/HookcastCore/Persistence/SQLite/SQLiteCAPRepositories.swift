@@ -7,20 +7,20 @@ struct SQLiteCAPRuleRepository: CAPRuleRepository {
 
     func all() async throws -> [CAPRule] {
         try await database.read {
-            try $0.query("SELECT rule FROM cap_rules ORDER BY created_at, id").map { try $0.json(CAPRule.self, "rule") }
+            try $0.query("SELECT rule FROM cap_rules ORDER BY created_at, id").map { try $0.json(StoredCAPRule.self, "rule").restored }
         }
     }
 
     func find(id: CAPRuleID) async throws -> CAPRule? {
         try await database.read {
             try $0.query("SELECT rule FROM cap_rules WHERE id = ?", [.text(id.rawValue)]).first.map {
-                try $0.json(CAPRule.self, "rule")
+                try $0.json(StoredCAPRule.self, "rule").restored
             }
         }
     }
 
     func insert(_ rule: CAPRule) async throws {
-        let values: [SQLiteValue] = [.text(rule.id.rawValue), try .json(rule), .date(rule.createdAt)]
+        let values: [SQLiteValue] = [.text(rule.id.rawValue), try .json(StoredCAPRule(rule)), .date(rule.createdAt)]
         try await database.write(conflictMessage: "CAP rule '\(rule.id)' already exists") {
             try $0.execute("INSERT INTO cap_rules (id, rule, created_at) VALUES (?, ?, ?)", values)
         }
@@ -30,12 +30,12 @@ struct SQLiteCAPRuleRepository: CAPRuleRepository {
         try await database.write { connection in
             guard
                 let stored = try connection.query("SELECT rule FROM cap_rules WHERE id = ?", [.text(rule.id.rawValue)])
-                    .first.map({ try $0.json(CAPRule.self, "rule") })
+                    .first.map({ try $0.json(StoredCAPRule.self, "rule").restored })
             else { throw StoreError.notFound("CAP rule '\(rule.id)' does not exist") }
             var updated = rule
             updated.createdAt = stored.createdAt
             try connection.execute(
-                "UPDATE cap_rules SET rule = ? WHERE id = ?", [try .json(updated), .text(rule.id.rawValue)])
+                "UPDATE cap_rules SET rule = ? WHERE id = ?", [try .json(StoredCAPRule(updated)), .text(rule.id.rawValue)])
         }
     }
 
