@@ -238,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HookcastCAPTests",
-            dependencies: ["HookcastCAP", "HookcastTestSupport"],
+            dependencies: ["HookcastCAP", "HookcastCore", "HookcastProtocol", "HookcastTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
