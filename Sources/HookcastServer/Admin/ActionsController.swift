@@ -42,11 +42,7 @@ struct ActionsController: Sendable {
             target = try container.decodeIfPresent(ActionTarget.self, forKey: .target)
             steps = try container.decodeIfPresent([ActionStep].self, forKey: .steps)
             ttlSeconds = try container.decodeIfPresent(Int.self, forKey: .ttlSeconds)
-            callbackURL =
-                container.contains(.callbackURL)
-                ? .some(
-                    try container.decodeNil(forKey: .callbackURL)
-                        ? nil : container.decode(String.self, forKey: .callbackURL)) : .none
+            callbackURL = try container.decodeNullable(String.self, forKey: .callbackURL)
             rotateCallbackSecret = try container.decodeIfPresent(Bool.self, forKey: .rotateCallbackSecret)
         }
 

@@ -55,19 +55,11 @@ struct KeysController: Sendable {
             name = try container.decodeIfPresent(String.self, forKey: .name)
             enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
             requireSignature = try container.decodeIfPresent(Bool.self, forKey: .requireSignature)
-            rateLimit = try Self.decodeNullable(RateLimit.self, .rateLimit, in: container)
-            eventIDs = try Self.decodeNullable([String].self, .eventIDs, in: container)
-            expiresAt = try Self.decodeNullable(String.self, .expiresAt, in: container)
-            callbackURL = try Self.decodeNullable(String.self, .callbackURL, in: container)
+            rateLimit = try container.decodeNullable(RateLimit.self, forKey: .rateLimit)
+            eventIDs = try container.decodeNullable([String].self, forKey: .eventIDs)
+            expiresAt = try container.decodeNullable(String.self, forKey: .expiresAt)
+            callbackURL = try container.decodeNullable(String.self, forKey: .callbackURL)
             rotateCallbackSecret = try container.decodeIfPresent(Bool.self, forKey: .rotateCallbackSecret)
-        }
-
-        /// Absent: `.none`; `null`: `.some(nil)`; a value: `.some(value)`.
-        private static func decodeNullable<T: Decodable>(
-            _ type: T.Type, _ key: CodingKeys, in container: KeyedDecodingContainer<CodingKeys>
-        ) throws -> T?? {
-            guard container.contains(key) else { return .none }
-            return .some(try container.decodeNil(forKey: key) ? nil : container.decode(T.self, forKey: key))
         }
     }
 

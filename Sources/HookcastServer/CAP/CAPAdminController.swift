@@ -41,11 +41,7 @@ struct CAPAdminController: Sendable {
             response = try container.decodeIfPresent(CAPResponse.self, forKey: .response)
             toastSeconds = try container.decodeIfPresent(Int.self, forKey: .toastSeconds)
             testTarget = try container.decodeIfPresent(ActionTarget.self, forKey: .testTarget)
-            callbackURL =
-                container.contains(.callbackURL)
-                ? .some(
-                    try container.decodeNil(forKey: .callbackURL)
-                        ? nil : container.decode(String.self, forKey: .callbackURL)) : .none
+            callbackURL = try container.decodeNullable(String.self, forKey: .callbackURL)
             rotateCallbackSecret = try container.decodeIfPresent(Bool.self, forKey: .rotateCallbackSecret)
         }
 
@@ -106,16 +102,13 @@ struct CAPAdminController: Sendable {
             await gateway.audit.changed(.capRule, id: rule.id.rawValue, "delete", before: CAPRuleView(rule: rule))
             return Response(status: .noContent)
         }
-        group.get("cap/alerts") { request, _ -> CAPAlertPage in
-            let (before, limit) = try Self.page(request.uri.queryParameters)
-            // One more than asked: whether an older page exists, without a count.
+        group.get("cap/alerts") { request, _ -> NewestFirstPage<CAPAlertView> in
+            let page = try PageQuery(request.uri.queryParameters, ids: "a CAP alert's id")
             let records = try await StoreFailure.mapping {
-                try await store.capAlerts.page(before: before, limit: limit + 1)
+                try await store.capAlerts.page(before: page.before, limit: page.limit + 1)
             }
             let now = Date()
-            let items = records.prefix(limit).map { CAPAlertView(record: $0, now: now) }
-            return CAPAlertPage(
-                items: items, nextBefore: records.count > limit ? items.last?.record.id.lowercasedString : nil)
+            return NewestFirstPage(rows: records, limit: page.limit, id: \.id) { CAPAlertView(record: $0, now: now) }
         }
         group.get("cap/alerts/:id") { _, context -> CAPAlertDetail in
             guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw),
@@ -136,41 +129,6 @@ struct CAPAdminController: Sendable {
             let rule = try await StoreFailure.mapping({ try await gateway.store.capRules.find(id: id) })
         else { throw APIError.notFound("not_found", "No CAP rule has the id '\(raw.prefix(128))'.") }
         return rule
-    }
-
-    /// `before` (the previous page's `next_before`) and `limit` (1–500, default 50), as the audit list takes them.
-    static func page(_ parameters: FlatDictionary<Substring, Substring>) throws(APIError) -> (UUID?, Int) {
-        var limit = AuditController.defaultLimit
-        if let raw = parameters.get("limit") {
-            guard let value = Int(raw), (1...AuditController.maximumLimit).contains(value) else {
-                throw .badRequest(
-                    "invalid_limit", "limit must be a whole number from 1 to \(AuditController.maximumLimit).")
-            }
-            limit = value
-        }
-        guard let raw = parameters.get("before") else { return (nil, limit) }
-        guard let before = UUID(uuidString: String(raw)) else {
-            throw .badRequest("invalid_before", "before must be a CAP alert's id (a UUID), as next_before gives.")
-        }
-        return (before, limit)
-    }
-}
-
-/// A page of received alerts, newest first.
-struct CAPAlertPage: ResponseEncodable, Sendable {
-    let items: [CAPAlertView]
-    let nextBefore: String?
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextBefore = "next_before"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        // Written as null on the last page, not left out.
-        try container.encode(nextBefore, forKey: .nextBefore)
     }
 }
 

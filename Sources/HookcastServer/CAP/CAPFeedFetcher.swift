@@ -47,23 +47,9 @@ struct CAPFeedFetcher: Sendable {
                 status: http.statusCode, body: Array(data), etag: http.value(forHTTPHeaderField: "ETag"),
                 lastModified: http.value(forHTTPHeaderField: "Last-Modified"))
         } catch let error as URLError {
-            return .noAnswer(Self.describe(error))
+            return .noAnswer(error.reason)
         } catch {
             return .noAnswer("the request failed")
-        }
-    }
-
-    /// A short sentence for the admin API: the error's kind, not its text.
-    private static func describe(_ error: URLError) -> String {
-        switch error.code {
-        case .timedOut: "no answer within the timeout"
-        case .cannotConnectToHost: "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: "host not found"
-        case .networkConnectionLost: "connection lost"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            "TLS connection failed"
-        default: "request failed (URL error \(error.code.rawValue))"
         }
     }
 }

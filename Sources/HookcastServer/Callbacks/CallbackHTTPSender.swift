@@ -39,23 +39,9 @@ struct CallbackHTTPSender: Sendable {
             guard let http = response as? HTTPURLResponse else { return .noAnswer("not an HTTP response") }
             return .answered(status: http.statusCode)
         } catch let error as URLError {
-            return .noAnswer(Self.describe(error))
+            return .noAnswer(error.reason)
         } catch {
             return .noAnswer("the request failed")
-        }
-    }
-
-    /// A short sentence for the admin API: the URL error's kind, not its text (which can quote the URL).
-    private static func describe(_ error: URLError) -> String {
-        switch error.code {
-        case .timedOut: "no answer within the timeout"
-        case .cannotConnectToHost: "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: "host not found"
-        case .networkConnectionLost: "connection lost"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            "TLS connection failed"
-        default: "request failed (URL error \(error.code.rawValue))"
         }
     }
 }

@@ -8,35 +8,16 @@ import HummingbirdCore
 struct CallbacksController: Sendable {
     let gateway: Gateway
 
-    struct Page: ResponseEncodable, Sendable {
-        let items: [CallbackView]
-        /// The cursor for the next (older) page; nil when this page is the last.
-        let nextBefore: String?
-
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextBefore = "next_before"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encode(nextBefore, forKey: .nextBefore)
-        }
-    }
-
     func addRoutes(to group: RouterGroup<HookcastRequestContext>) {
         let store = gateway.store
-        group.get("callbacks") { request, _ -> Page in
-            let query = try Self.query(request.uri.queryParameters)
-            // One more than asked: whether an older page exists, without a count.
+        group.get("callbacks") { request, _ -> NewestFirstPage<CallbackView> in
+            let (page, state) = try Self.query(request.uri.queryParameters)
             let reports = try await StoreFailure.mapping {
-                try await store.callbacks.page(before: query.before, state: query.state, limit: query.limit + 1)
+                try await store.callbacks.page(before: page.before, state: state, limit: page.limit + 1)
             }
-            let items = Array(reports.prefix(query.limit))
-            return Page(
-                items: items.map { CallbackView(report: $0, includePayload: false) },
-                nextBefore: reports.count > query.limit ? items.last?.id.lowercasedString : nil)
+            return NewestFirstPage(rows: reports, limit: page.limit, id: \.id) {
+                CallbackView(report: $0, includePayload: false)
+            }
         }
         group.get("callbacks/:id") { _, context -> CallbackView in
             let id = try Self.reportID(context)
@@ -62,22 +43,8 @@ struct CallbacksController: Sendable {
 
     static func query(
         _ parameters: FlatDictionary<Substring, Substring>
-    ) throws(APIError) -> (before: UUID?, state: CallbackReport.State?, limit: Int) {
-        var limit = AuditController.defaultLimit
-        if let raw = parameters.get("limit") {
-            guard let value = Int(raw), (1...AuditController.maximumLimit).contains(value) else {
-                throw .badRequest(
-                    "invalid_limit", "limit must be a whole number from 1 to \(AuditController.maximumLimit).")
-            }
-            limit = value
-        }
-        var before: UUID?
-        if let raw = parameters.get("before") {
-            guard let id = UUID(uuidString: raw) else {
-                throw .badRequest("invalid_before", "before must be a report id (a UUID), as next_before gives.")
-            }
-            before = id
-        }
+    ) throws(APIError) -> (page: PageQuery, state: CallbackReport.State?) {
+        let page = try PageQuery(parameters, ids: "a report id")
         var state: CallbackReport.State?
         if let raw = parameters.get("state") {
             guard let value = CallbackReport.State(rawValue: raw) else {
@@ -85,7 +52,7 @@ struct CallbacksController: Sendable {
             }
             state = value
         }
-        return (before, state, limit)
+        return (page, state)
     }
 
     private static func reportID(_ context: HookcastRequestContext) throws -> UUID {

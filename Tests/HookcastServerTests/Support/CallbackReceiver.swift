@@ -90,25 +90,10 @@ final class CallbackReceiver: Sendable {
             guard let current = receiver.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
             return await current.handle(request)
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
+        return try await LoopbackHTTPServer.run(router) { port in
             let started = CallbackReceiver(port: port)
             receiver.withLock { $0 = started }
-            let result = try await body(started)
-            group.cancelAll()
-            return result
+            return try await body(started)
         }
     }
 }
