@@ -211,8 +211,8 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func keysAreFoundByIDAndHash(kind: StoreKind) async throws {
+    @Test(arguments: StoreWithCacheKind.allCases)
+    func keysAreFoundByIDAndHash(kind: StoreWithCacheKind) async throws {
         try await kind.withStore { store in
             let record = APIKey(
                 id: UUID(),
@@ -245,6 +245,9 @@ import Testing
             try await store.keys.touch(id: record.id, at: referenceDate.addingTimeInterval(1))
             changed.record.lastUsedAt = referenceDate.addingTimeInterval(1)
             #expect(try await store.keys.all() == [changed])
+            // Also through the gateway's cache, which answered both reads above before the writes.
+            #expect(try await store.keys.find(id: record.id) == changed)
+            #expect(try await store.keys.find(hash: Data([1, 2, 3])) == changed)
             // A scope set at creation is kept too.
             var scoped = StoredAPIKey(
                 record: APIKey(

@@ -28,7 +28,7 @@ public final class CachingStore: HookcastStore {
     /// answers are dropped, and a read already under way does not put its answer back.
     public func forgetCachedReads(of records: CachedRecords) {
         switch records {
-        case .keys: cachedKeys.byHash.invalidate()
+        case .keys: cachedKeys.invalidate()
         case .fleet: fleet.invalidate()
         case .actions: cachedActions.byEventID.invalidate()
         }
