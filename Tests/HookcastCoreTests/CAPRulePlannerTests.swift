@@ -69,6 +69,12 @@ import Testing
             rules: [try Self.rule("all")], now: Self.now)
         #expect(toast.commands.first?.params.durationSeconds == 30)
         #expect(toast.commands.first?.params.level == .info)
+        let distant = CAPRulePlanner.plan(
+            try Self.alert(expires: "2026-12-30T00:00:00+00:00"), rules: [try Self.rule("all")], now: Self.now)
+        #expect(distant.commands.first?.params.durationSeconds == nil)
+        #expect(distant.holdsPastExpiry)
+        #expect(distant.notes.first?.contains("more than a week ahead") == true)
+        #expect(!emergency.holdsPastExpiry)
         let gone = CAPRulePlanner.plan(
             try Self.alert(expires: "2026-11-30T00:50:00+00:00"), rules: [try Self.rule("all")], now: Self.now)
         #expect(gone.commands.isEmpty)

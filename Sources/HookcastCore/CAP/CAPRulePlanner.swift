@@ -19,6 +19,9 @@ public struct CAPPlan: Sendable, Equatable {
     public var matchedRules: [CAPRuleID] = []
     /// Why the alert executes nothing (or less than its rules took), for the record and the answer.
     public var notes: [String] = []
+    /// True when an emergency it turns on outlasts the alert's `expires` (more than a week ahead): the alert does
+    /// not end by itself then.
+    public var holdsPastExpiry = false
 }
 
 /// Turns an alert into commands by the rules (docs/cap.md, "Rules"). Pure: the intake stores and sends.
@@ -46,10 +49,16 @@ public enum CAPRulePlanner {
                 continue
             }
             let function = rule.response.function(for: info.severity)
-            plan.commands.append(
-                CAPPlannedCommand(
-                    ruleID: rule.id, infoIndex: index, function: function,
-                    params: params(function, info: info, rule: rule, secondsLeft: secondsLeft), target: target))
+            let planned = CAPPlannedCommand(
+                ruleID: rule.id, infoIndex: index, function: function,
+                params: params(function, info: info, rule: rule, secondsLeft: secondsLeft), target: target)
+            if function == .emergency, secondsLeft != nil, planned.params.durationSeconds == nil {
+                plan.notes.append(
+                    "Rule \(rule.id): the alert expires more than a week ahead, so its emergency holds until a Cancel "
+                        + "or Update ends it.")
+                plan.holdsPastExpiry = true
+            }
+            plan.commands.append(planned)
         }
         if plan.matchedRules.isEmpty { plan.notes.append("No enabled rule takes this alert.") }
         return plan

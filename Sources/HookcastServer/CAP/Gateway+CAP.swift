@@ -102,6 +102,8 @@ extension Gateway {
         let plan = CAPRulePlanner.plan(alert, rules: allowed, now: now)
         reception.record.ruleIDs = plan.matchedRules
         reception.record.notes += plan.notes
+        // What it turns on does not end at `expires`: the record must not say it did.
+        if plan.holdsPastExpiry { reception.record.expiresAt = nil }
         for planned in plan.commands {
             let action = Action(
                 eventID: planned.ruleID.eventID, name: Self.actionName(alert, planned), function: planned.function,
