@@ -51,6 +51,8 @@ export function editCallback(key, saved) {
     const read = field.read(true);
     if (read.problem) return refuse(read.problem, $(read.field));
     refuse('');
+    // Nothing typed where there was nothing: no call, so the audit log shows no empty change.
+    if (Object.keys(read.fields).length === 0) return done();
     const button = $('#key-callback-save');
     button.disabled = true;
     try {
