@@ -647,7 +647,8 @@ class ConsoleTest(unittest.TestCase):
 
     def test_05i_callbacks_and_feeds(self):
         """A callback URL set on an action in the form (its secret shown once, a bad URL refused in words, a new
-        secret on edit), then on a key and removed again; a CAP feed that refuses connections, polled now, says why."""
+        secret on edit), on a key and removed again, on a CAP rule; a CAP feed that refuses connections, polled now,
+        says why."""
         reports = "http://127.0.0.1:9/reports"
 
         def fill():
@@ -703,8 +704,23 @@ class ConsoleTest(unittest.TestCase):
         self.wait(lambda d: self.callback_cell("keys-table", "data-key-id", key_id) == "—", 15, "the key's callback not removed")
         self.assertIsNone(json.loads(self.fetch("GET", f"/api/v1/keys/{key_id}")["text"])["callback_url"])
 
-        # A CAP feed at a port nothing listens on: a URL with credentials is refused first, naming the URL field.
+        # A CAP rule's callback: its secret shown once above the rules, the URL in the rules table.
         self.tab("cap")
+        self.type_into("#cap-rule-id", "reported")
+        self.type_into("#cap-events", "Tsunami")
+        self.click("#cap-target-all")
+        self.type_into("#cap-rule-callback-url", reports)
+        self.click("#cap-rule-save")
+        self.wait(lambda d: "shown once" in self.find("#cap-notice").text, 15,
+                  f"the rule's callback secret not shown: {self.find('#cap-rule-form-error').text}")
+        self.assertTrue(self.find("#cap-notice [data-role=callback-secret]").get_attribute("value").startswith("whsec_"))
+        self.assertEqual(self.callback_cell("cap-rules-table", "data-rule-id", "reported"), reports)
+        self.row_button("cap-rules-table", "data-rule-id", "reported", "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="reported"]'), 15,
+                  "the rule was not deleted")
+
+        # A CAP feed at a port nothing listens on: a URL with credentials is refused first, naming the URL field.
         feed_row = lambda: self.row("cap-feeds-table", "data-feed-id", "refusing")
         cell = lambda role: feed_row().find_element(By.CSS_SELECTOR, f"[data-role={role}]").text
         self.type_into("#cap-feed-id", "refusing")
