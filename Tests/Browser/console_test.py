@@ -642,6 +642,117 @@ class ConsoleTest(unittest.TestCase):
         self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="quakes"]'), 15,
                   "the rule was not deleted")
 
+    def callback_cell(self, table, attribute, value):
+        return self.read(lambda: self.row(table, attribute, value).find_element(By.CSS_SELECTOR, "[data-role=callback]").text)
+
+    def test_05i_callbacks_and_feeds(self):
+        """A callback URL set on an action in the form (its secret shown once, a bad URL refused in words, a new
+        secret on edit), on a key and removed again, on a CAP rule; a CAP feed that refuses connections, polled now,
+        says why."""
+        reports = "http://127.0.0.1:9/reports"
+
+        def fill():
+            self.type_into("#param-url", "https://example.com/drill")
+            self.type_into("#action-callback-url", reports)
+        self.create_action("report-drill", "Reported drill", "load_url", "all", fill=fill)
+        secret_field = "#action-output [data-role=callback-secret]"
+        secret = self.visible(secret_field).get_attribute("value")
+        self.assertRegex(secret, r"^whsec_[A-Za-z0-9+/=]{20,}$")
+        shown = self.find("#action-output").text
+        self.assertIn("shown once", shown)
+        self.assertIn(reports, shown)
+        self.driver.execute_async_script("const done = arguments[0]; navigator.clipboard.writeText('-').then(done, done);")
+        self.find("#action-output").find_element(By.XPATH, ".//button[text()='Copy secret']").click()
+        self.wait(lambda d: self.clipboard() == secret, message="Copy secret did not put the secret on the clipboard")
+        self.assertEqual(self.callback_cell("actions-table", "data-event-id", "report-drill"), reports)
+        self.assertEqual(self.callback_cell("actions-table", "data-event-id", "quake"), "—")
+        listed = self.fetch("GET", "/api/v1/actions")
+        self.assertIn(reports, listed["text"])
+        self.assertNotIn(secret, listed["text"])
+
+        # A URL with credentials passes the form's own check; the API's invalid_callback_url names the field and
+        # nothing changes.
+        self.row_button("actions-table", "data-event-id", "report-drill", "Edit")
+        self.wait(lambda d: self.find("#action-callback-url").get_attribute("value") == reports)
+        self.type_into("#action-callback-url", "http://user:secret@127.0.0.1:9/reports")
+        self.click("#action-save")
+        self.wait(lambda d: self.find("#action-form-error").text.startswith("Report to:"), 15,
+                  "the refusal does not name the callback URL")
+        self.assertEqual(self.find("#action-callback-url").get_attribute("aria-invalid"), "true")
+        self.assertEqual(self.callback_cell("actions-table", "data-event-id", "report-drill"), reports)
+        # "New signing secret": another secret, shown once again.
+        self.type_into("#action-callback-url", reports)
+        self.click("#action-callback-rotate")
+        self.click("#action-save")
+        self.wait(lambda d: self.find(secret_field).get_attribute("value") not in ("", secret), 15,
+                  f"no new secret shown: {self.find('#action-form-error').text}")
+        self.assertTrue(self.find(secret_field).get_attribute("value").startswith("whsec_"))
+
+        # A key's callback: set in its Reports… dialog (secret shown once), then cleared, which removes it.
+        self.tab("keys")
+        key_id = ConsoleTest.state["key_id"]
+        self.row_button("keys-table", "data-key-id", key_id, "Reports…")
+        self.type_into("#key-edit-callback-url", reports)
+        self.click("#key-callback-save")
+        self.wait(lambda d: "shown once" in self.find("#key-created").text, 15, "the key's callback secret not shown")
+        self.assertTrue(self.find("#key-created [data-role=callback-secret]").get_attribute("value").startswith("whsec_"))
+        self.wait(lambda d: self.callback_cell("keys-table", "data-key-id", key_id) == reports)
+        self.row_button("keys-table", "data-key-id", key_id, "Reports…")
+        self.wait(lambda d: self.find("#key-edit-callback-url").get_attribute("value") == reports)
+        self.find("#key-edit-callback-url").clear()
+        self.click("#key-callback-save")
+        self.wait(lambda d: self.callback_cell("keys-table", "data-key-id", key_id) == "—", 15, "the key's callback not removed")
+        self.assertIsNone(json.loads(self.fetch("GET", f"/api/v1/keys/{key_id}")["text"])["callback_url"])
+
+        # A CAP rule's callback: its secret shown once above the rules, the URL in the rules table.
+        self.tab("cap")
+        self.type_into("#cap-rule-id", "reported")
+        self.type_into("#cap-events", "Tsunami")
+        self.click("#cap-target-all")
+        self.type_into("#cap-rule-callback-url", reports)
+        self.click("#cap-rule-save")
+        self.wait(lambda d: "shown once" in self.find("#cap-notice").text, 15,
+                  f"the rule's callback secret not shown: {self.find('#cap-rule-form-error').text}")
+        self.assertTrue(self.find("#cap-notice [data-role=callback-secret]").get_attribute("value").startswith("whsec_"))
+        self.assertEqual(self.callback_cell("cap-rules-table", "data-rule-id", "reported"), reports)
+        self.row_button("cap-rules-table", "data-rule-id", "reported", "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#cap-rules-table tr[data-rule-id="reported"]'), 15,
+                  "the rule was not deleted")
+
+        # A CAP feed at a port nothing listens on: a URL with credentials is refused first, naming the URL field.
+        feed_row = lambda: self.row("cap-feeds-table", "data-feed-id", "refusing")
+        cell = lambda role: feed_row().find_element(By.CSS_SELECTOR, f"[data-role={role}]").text
+        self.type_into("#cap-feed-id", "refusing")
+        self.type_into("#cap-feed-url", "http://user:secret@127.0.0.1:9/feed.xml")
+        self.type_into("#cap-feed-interval", "3600")
+        self.click("#cap-feed-save")
+        self.wait(lambda d: self.find("#cap-feed-form-error").text.startswith("URL:"), 15, "the refusal does not name the URL")
+        self.assertEqual(self.find("#cap-feed-url").get_attribute("aria-invalid"), "true")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, '#cap-feeds-table tr[data-feed-id="refusing"]'))
+        self.type_into("#cap-feed-url", "http://127.0.0.1:9/feed.xml")
+        self.click("#cap-feed-save")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '#cap-feeds-table tr[data-feed-id="refusing"]'), 15,
+                  f"feed not listed: {self.find('#cap-feed-form-error').text}")
+        self.assertEqual(cell("interval"), "3600 s")
+        self.row_button("cap-feeds-table", "data-feed-id", "refusing", "Poll now")
+        self.wait(lambda d: "connection refused" in cell("problem"), 30, "the poll's problem is not shown")
+        self.assertEqual(self.read(lambda: cell("status")), "no answer")
+        self.assertNotEqual(self.read(lambda: cell("polled")), "never")
+        self.driver.execute_script("document.getElementById('cap-feeds').scrollIntoView()")
+        self.screenshot("cap-feeds", whole_page=False)
+
+        self.row_button("cap-feeds-table", "data-feed-id", "refusing", "Delete")
+        self.visible("#confirm-dialog")
+        self.find("#confirm-cancel").send_keys(Keys.ESCAPE)
+        self.wait(lambda d: not self.find("#confirm-dialog").is_displayed())
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, '#cap-feeds-table tr[data-feed-id="refusing"]'))
+        self.row_button("cap-feeds-table", "data-feed-id", "refusing", "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#cap-feeds-table tr[data-feed-id="refusing"]'), 15,
+                  "the feed was not deleted")
+        self.assertEqual(json.loads(self.fetch("GET", "/api/v1/cap/feeds")["text"])["items"], [])
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")

@@ -6,6 +6,7 @@ import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError } 
 import { renderStepList, stepSummary } from './action-steps.js';
 import { fillStep, fillTargetOptions, setUpTargetPicker, showParamFields, stepFromForm } from './action-form.js';
 import { setKnownTargets } from './target-picker.js';
+import { callbackCell, callbackErrorField, callbackField, callbackSecretParts } from './callback-field.js';
 
 export const FUNCTION_LABELS = {
   load_url: 'Load URL', emergency: 'Enable/Disable Emergency', refresh_datasource: 'Refresh Datasource',
@@ -20,6 +21,7 @@ let groups = [];
 let editing = null; // the event id being edited, or null when creating
 let earlierSteps = []; // the steps before the one in the form, for an action with several
 let showCommand = () => {};
+let callback = null; // the form's "Report to" field (callback-field.js)
 
 export function describeTarget(target) {
   if (!target) return '';
@@ -58,7 +60,7 @@ function render() {
   const status = $('#actions-status');
   const error = $('#actions-error');
   body.replaceChildren();
-  if (actions.length === 0) body.append(emptyRow(7, 'No actions yet: create one below.'));
+  if (actions.length === 0) body.append(emptyRow(8, 'No actions yet: create one below.'));
   for (const action of actions) {
     const label = action.name || action.event_id;
     const edit = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit action ${action.event_id}` }, 'Edit');
@@ -93,6 +95,7 @@ function render() {
         : h('td', {}, FUNCTION_LABELS[action.function] || action.function, params ? h('div', { class: 'muted' }, params) : null),
       action.steps ? null : h('td', {}, describeTarget(action.target)),
       h('td', { class: 'nowrap' }, `${action.ttl_seconds} s`),
+      callbackCell(action.callback_url),
       h('td', {}, h('span', { class: `badge ${action.enabled ? 'on' : 'off'}` }, action.enabled ? 'Enabled' : 'Disabled')),
       h('td', {}, h('div', { class: 'buttons' }, edit, test, url, remove))));
   }
@@ -158,6 +161,7 @@ function resetForm() {
   $('#action-save').textContent = 'Create action';
   $('#action-cancel').hidden = true;
   showError($('#action-form-error'), '');
+  callback.fill(null);
   showParamFields();
   fillTargetOptions();
 }
@@ -174,6 +178,7 @@ function startEditing(action) {
   fillStep(steps[steps.length - 1]);
   $('#action-ttl').value = action.ttl_seconds;
   $('#action-enabled').checked = action.enabled;
+  callback.fill(action.callback_url);
   $('#action-form-title').textContent = `Edit action ${action.event_id}`;
   $('#action-save').textContent = 'Save changes';
   $('#action-cancel').hidden = false;
@@ -195,8 +200,12 @@ function formBody() {
   }
   const { step, problem, field } = stepFromForm();
   if (problem) return { problem, field };
+  const reports = callback.read(editing !== null);
+  if (reports.problem) return reports;
   const name = $('#action-name').value.trim();
-  const body = { event_id: eventID, name: name || undefined, ttl_seconds: ttl, enabled: $('#action-enabled').checked };
+  const body = {
+    event_id: eventID, name: name || undefined, ttl_seconds: ttl, enabled: $('#action-enabled').checked, ...reports.fields,
+  };
   if (earlierSteps.length === 0) return { body: { ...body, ...step } };
   return { body: { ...body, steps: [...earlierSteps, step] } };
 }
@@ -215,9 +224,10 @@ function refuse(problem, field) {
   const form = $('#action-form');
   for (const marked of form.querySelectorAll('[aria-invalid="true"]')) marked.setAttribute('aria-invalid', 'false');
   showError($('#action-form-error'), problem);
-  if (!field) return;
-  $(field).setAttribute('aria-invalid', 'true');
-  $(field).focus();
+  const element = typeof field === 'string' ? $(field) : field;
+  if (!element) return;
+  element.setAttribute('aria-invalid', 'true');
+  element.focus();
 }
 
 /** Keeps the form's step and clears the form for the next one. */
@@ -245,13 +255,43 @@ export function setUpActions(openCommand) {
     const { body, problem, field } = formBody();
     refuse(problem || '', problem ? field : undefined);
     if (problem) return;
-    await busy($('#action-save'), $('#action-form-error'), async () => {
-      if (editing) await api('PUT', `actions/${segment(editing)}`, body);
-      else await api('POST', 'actions', body);
+    const button = $('#action-save');
+    button.disabled = true;
+    try {
+      const saved = editing
+        ? await api('PUT', `actions/${segment(editing)}`, body) : await api('POST', 'actions', body);
       announce($('#actions-status'), `Action ${body.event_id} ${editing ? 'saved' : 'created'}.`);
       resetForm();
       await loadActions();
-    });
+      showSecret(saved);
+    } catch (failure) {
+      const named = failure.code ? fieldForError(failure.code) : null;
+      refuse(named ? `${named.label}: ${failure.message}` : failure.message, named ? named.element : undefined);
+    } finally {
+      button.disabled = false;
+    }
   });
+  callback = callbackField($('#action-callback'), 'action');
   showParamFields();
+}
+
+/** The callback's signing secret, when the answer made one: shown this once, in the output panel. */
+function showSecret(saved) {
+  const parts = callbackSecretParts(saved, $('#actions-status'));
+  if (parts.length === 0) return;
+  outputPanel(`Delivery reports of ${saved.event_id}`, ...parts);
+  const secret = $('#action-output-body [data-role=callback-secret]');
+  secret.focus();
+  secret.select();
+}
+
+// The API names the field at fault in its error code (`invalid_<field>`); the step's own fields are checked here.
+const FIELDS = [
+  ['invalid_event_id', '#action-event-id', 'Event ID'], ['conflict', '#action-event-id', 'Event ID'],
+  ['invalid_name', '#action-name', 'Name'], ['invalid_ttl_seconds', '#action-ttl', 'Time to live'],
+];
+
+function fieldForError(code) {
+  const known = FIELDS.find(([prefix]) => code === prefix);
+  return known ? { element: $(known[1]), label: known[2] } : callbackErrorField(code, 'action');
 }

@@ -1,7 +1,9 @@
 // The CAP rule form: the match criteria (text lines, valueName=value lines, CAP's values as checkboxes), the two
-// target pickers, the response with what it does, and which form field an API error's `invalid_<field>` names.
+// target pickers, the response with what it does, the callback URL, and which form field an API error's
+// `invalid_<field>` names.
 import { $, h } from './ui.js';
 import { targetPicker } from './target-picker.js';
+import { callbackErrorField, callbackField } from './callback-field.js';
 
 const CHECKS = { severities: '#cap-severities', urgencies: '#cap-urgencies', certainties: '#cap-certainties', categories: '#cap-categories' };
 const LINES = { events: '#cap-events', areas: '#cap-areas', senders: '#cap-senders' };
@@ -15,6 +17,7 @@ export const RESPONSE_HINTS = {
 
 let target = null;
 let testTarget = null;
+let callback = null;
 
 /** The checkboxes from each fieldset's data-values, the pickers, and the response's explanation. Once. */
 export function setUpRuleForm() {
@@ -31,6 +34,7 @@ export function setUpRuleForm() {
     prefix: 'cap-test', legend: 'Test target: where alerts go whose status is not Actual (Exercise, Test, System, Draft)',
     noneLabel: 'Record only',
   });
+  callback = callbackField($('#cap-callback'), 'cap-rule');
   $('#cap-response').addEventListener('change', showResponseHint);
   showResponseHint();
 }
@@ -67,11 +71,12 @@ export function fillRuleForm(rule) {
   }
   target.fill(rule ? rule.target : null);
   testTarget.fill(rule ? rule.test_target : null);
+  callback.fill(rule ? rule.callback_url : null);
   showResponseHint();
 }
 
-/** The request body, or a sentence saying what is wrong and the field to fix. */
-export function ruleFromForm() {
+/** The request body, or a sentence saying what is wrong and the field to fix; `editing`: the rule exists. */
+export function ruleFromForm(editing) {
   const id = $('#cap-rule-id').value.trim();
   if (!id) return { problem: 'Enter a rule ID.', field: '#cap-rule-id' };
   if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(id)) {
@@ -106,11 +111,13 @@ export function ruleFromForm() {
   if (chosen.problem) return chosen;
   const test = testTarget.read();
   if (test.problem) return test;
+  const reports = callback.read(editing);
+  if (reports.problem) return reports;
   const name = $('#cap-rule-name').value.trim();
   return {
     body: {
       id, name: name || undefined, enabled: $('#cap-rule-enabled').checked, match, target: chosen.target,
-      response: $('#cap-response').value, toast_seconds: seconds, test_target: test.target,
+      response: $('#cap-response').value, toast_seconds: seconds, test_target: test.target, ...reports.fields,
     },
   };
 }
@@ -138,5 +145,5 @@ export function fieldForError(code) {
     if (code !== prefix && !code.startsWith(`${prefix}_`) && !code.startsWith(`${prefix}[`)) continue;
     return { element: typeof where === 'function' ? where() : $(where), label };
   }
-  return null;
+  return callbackErrorField(code, 'cap-rule');
 }

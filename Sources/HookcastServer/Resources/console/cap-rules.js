@@ -2,6 +2,7 @@
 import { api, segment } from './api.js';
 import { describeTarget } from './actions.js';
 import { fieldForError, fillRuleForm, refreshTargets, ruleFromForm, setUpRuleForm } from './cap-rule-form.js';
+import { callbackCell, showCallbackSecret } from './callback-field.js';
 import { setKnownTargets } from './target-picker.js';
 import { $, h, announce, busy, confirmAction, emptyRow, showError } from './ui.js';
 
@@ -50,7 +51,7 @@ function render() {
   const body = $('#cap-rules-table tbody');
   const error = $('#cap-error');
   body.replaceChildren();
-  if (rules.length === 0) body.append(emptyRow(8, 'No rules yet: alerts are recorded and reach no screen. Create one below.'));
+  if (rules.length === 0) body.append(emptyRow(9, 'No rules yet: alerts are recorded and reach no screen. Create one below.'));
   for (const rule of rules) {
     const edit = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Edit rule ${rule.id}` }, 'Edit');
     edit.addEventListener('click', () => startEditing(rule));
@@ -72,6 +73,7 @@ function render() {
       h('td', {}, RESPONSES[rule.response] || rule.response,
         rule.response === 'emergency' ? null : h('div', { class: 'muted' }, `toasts ${rule.toast_seconds} s`)),
       h('td', {}, rule.test_target ? describeTarget(rule.test_target) : 'Record only'),
+      callbackCell(rule.callback_url),
       h('td', {}, h('span', { class: `badge ${rule.enabled ? 'on' : 'off'}` }, rule.enabled ? 'Enabled' : 'Disabled')),
       h('td', {}, h('div', { class: 'buttons' }, edit, remove))));
   }
@@ -114,11 +116,12 @@ async function save(body) {
   const button = $('#cap-rule-save');
   button.disabled = true;
   try {
-    if (editing) await api('PUT', `cap/rules/${segment(editing)}`, body);
-    else await api('POST', 'cap/rules', body);
+    const saved = editing
+      ? await api('PUT', `cap/rules/${segment(editing)}`, body) : await api('POST', 'cap/rules', body);
     announce($('#cap-status'), `Rule ${body.id} ${editing ? 'saved' : 'created'}.`);
     resetForm();
     await loadRules();
+    showCallbackSecret($('#cap-notice'), `Rule “${saved.name}” reports to ${saved.callback_url}.`, saved, $('#cap-status'));
   } catch (failure) {
     // The API's sentence, prefixed with the form's own name for the field its error code names.
     const named = failure.code ? fieldForError(failure.code) : null;
@@ -133,7 +136,7 @@ export function setUpRules() {
   $('#cap-rule-cancel').addEventListener('click', resetForm);
   $('#cap-rule-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const { body, problem, field } = ruleFromForm();
+    const { body, problem, field } = ruleFromForm(editing !== null);
     refuse(problem || '', problem ? field : undefined);
     if (!problem) save(body);
   });

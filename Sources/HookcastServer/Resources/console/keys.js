@@ -1,10 +1,14 @@
-// Webhook API keys: list (masked), create, view (reveal), copy, enable/disable, scope, delete with confirmation.
+// Webhook API keys: list (masked), create, view (reveal), copy, enable/disable, scope, callback URL, delete with
+// confirmation.
 import { api, segment } from './api.js';
+import { callbackCell, callbackErrorField, callbackField, callbackSecretParts } from './callback-field.js';
+import { editCallback } from './key-callback.js';
 import { editScope, readEvents, readExpiry, scopeCell } from './key-scope.js';
 import { $, h, announce, busy, confirmAction, copyButton, emptyRow, showError, timeElement } from './ui.js';
 
 const revealed = new Map(); // key id → the full key, while the operator has it shown
 let keys = [];
+let callback = null; // the create form's "Report to" field
 
 export function allKeys() { return keys; }
 
@@ -29,7 +33,7 @@ function render() {
   const body = $('#keys-table tbody');
   const status = $('#keys-status');
   body.replaceChildren();
-  if (keys.length === 0) body.append(emptyRow(7, 'No API keys yet: create one above.'));
+  if (keys.length === 0) body.append(emptyRow(8, 'No API keys yet: create one above.'));
   for (const key of keys) {
     const shown = revealed.get(key.id);
     const error = $('#keys-error');
@@ -53,6 +57,8 @@ function render() {
     }));
     const scope = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Scope of key ${key.name}` }, 'Scope…');
     scope.addEventListener('click', () => editScope(key, loadKeys));
+    const reports = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Delivery reports of key ${key.name}` }, 'Reports…');
+    reports.addEventListener('click', () => editCallback(key, loadKeys));
     const remove = h('button', { type: 'button', class: 'danger secondary small', 'aria-label': `Delete key ${key.name}` }, 'Delete');
     remove.addEventListener('click', async () => {
       const sure = await confirmAction(`Delete the key “${key.name}” (${key.masked_key})? Webhooks sent with it are refused from the next one on. This cannot be undone.`);
@@ -74,9 +80,10 @@ function render() {
       h('td', { class: 'mono key-value', 'data-role': 'key' }, shown || key.masked_key),
       h('td', {}, h('span', { class: `badge ${key.enabled ? 'on' : 'off'}` }, key.enabled ? 'Enabled' : 'Disabled')),
       scopeCell(key),
+      callbackCell(key.callback_url),
       h('td', {}, timeElement(key.created_at)),
       h('td', {}, timeElement(key.last_used_at)),
-      h('td', {}, h('div', { class: 'buttons' }, view, copy, toggle, scope, remove))));
+      h('td', {}, h('div', { class: 'buttons' }, view, copy, toggle, scope, reports, remove))));
   }
 }
 
@@ -96,6 +103,7 @@ function showCreated(created) {
     parts.push(h('p', {}, 'Signing secret (the caller signs each webhook with it):'),
       h('div', { class: 'secret-row' }, secret, copyButton('Copy secret', () => created.signing_secret, status)));
   }
+  parts.push(...callbackSecretParts(created, status));
   const close = h('button', { type: 'button', class: 'secondary small' }, 'Done');
   close.addEventListener('click', () => { notice.hidden = true; notice.replaceChildren(); });
   parts.push(h('p', {}), close);
@@ -107,6 +115,7 @@ function showCreated(created) {
 
 export function setUpKeys() {
   const form = $('#key-form');
+  callback = callbackField($('#key-callback'), 'key');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const name = $('#key-name');
@@ -124,15 +133,32 @@ export function setUpKeys() {
       $('#key-events').focus();
       return;
     }
+    const reports = callback.read(false);
+    if (reports.problem) {
+      showError(error, reports.problem);
+      $(reports.field).setAttribute('aria-invalid', 'true');
+      $(reports.field).focus();
+      return;
+    }
+    $('#key-callback-url').removeAttribute('aria-invalid');
     await busy(form.querySelector('button[type=submit]'), error, async () => {
-      const body = { name: name.value.trim(), require_signature: $('#key-signed').checked };
+      const body = { name: name.value.trim(), require_signature: $('#key-signed').checked, ...reports.fields };
       if (scope.events) body.event_ids = scope.events;
       const expires = readExpiry($('#key-expires'));
       if (expires) body.expires_at = expires;
-      const created = await api('POST', 'keys', body);
-      form.reset();
-      showCreated(created);
-      await loadKeys();
+      try {
+        const created = await api('POST', 'keys', body);
+        form.reset();
+        showCreated(created);
+        await loadKeys();
+      } catch (failure) {
+        // The API's invalid_callback_url names the field; busy() shows the sentence.
+        const named = failure.code ? callbackErrorField(failure.code, 'key') : null;
+        if (!named) throw failure;
+        named.element.setAttribute('aria-invalid', 'true');
+        named.element.focus();
+        throw new Error(`${named.label}: ${failure.message}`);
+      }
     });
   });
 }
