@@ -46,8 +46,16 @@ extension Gateway {
         do {
             try await act(on: alert, origin: origin, now: now, into: &reception)
         } catch {
-            // Nothing was made: the claim goes, so the sender's retry is acted on instead of taken for a copy.
-            if reception.commands.isEmpty, reception.ended.isEmpty { try? await store.capAlerts.remove(id: record.id) }
+            if reception.commands.isEmpty, reception.ended.isEmpty {
+                // Nothing was made: the claim goes, so the sender's retry is acted on instead of taken for a copy.
+                try? await store.capAlerts.remove(id: record.id)
+            } else {
+                // Something was: a retry must not make it again, so the record keeps what was done and says where
+                // it stopped (if the store takes even that).
+                reception.record.state = reception.commands.isEmpty ? .applied : .active
+                reception.record.notes.append("Stopped midway: \(error.detail)")
+                try? await store.capAlerts.update(reception.record)
+            }
             throw error
         }
         record = reception.record
@@ -77,11 +85,13 @@ extension Gateway {
             reception.record.state = .applied
         case .alert, .update:
             try await execute(alert, origin: origin, now: now, into: &reception)
+            let made = !reception.commands.isEmpty
             // After the new commands: a scope the update keeps in emergency never goes off in between.
             if alert.msgType == .update {
                 try await endReferenced(by: alert, as: .updated, now: now, into: &reception)
             }
-            reception.record.state = reception.commands.isEmpty ? .recorded : .active
+            // An Update that made nothing of its own but ended what it replaced did what it came for.
+            reception.record.state = made ? .active : reception.ended.isEmpty ? .recorded : .applied
         }
     }
 
