@@ -40,6 +40,7 @@ extension Gateway {
             throw .storeUnavailable("The alert could not be recorded: the store is unavailable. Send it again.")
         }
         if let earlier {
+            metrics.capAlertReceived(outcome: "duplicate")
             return CAPReception(record: earlier, duplicate: true, commands: [], published: [], ended: [])
         }
         var reception = CAPReception(record: record, duplicate: false, commands: [], published: [], ended: [])
@@ -65,6 +66,7 @@ extension Gateway {
             logger.error("CAP alert outcome not stored", metadata: ["alert_id": "\(record.id)", "error": "\(error)"])
         }
         live.commandsChanged(reception.commands.map(\.id))
+        metrics.capAlertReceived(outcome: record.state.rawValue)
         await scheduleReports(of: reception, origin: origin)
         return reception
     }

@@ -23,6 +23,8 @@ extension Gateway {
         } catch {
             logger.warning("CAP feed status not saved", metadata: ["feed": "\(feed.id)", "error": "\(error)"])
         }
+        metrics.capFeedPolled(
+            outcome: status.lastError != nil ? "failed" : status.lastStatus == 304 ? "unchanged" : "changed")
         if let problem = status.lastError {
             logger.warning("CAP feed poll failed", metadata: ["feed": "\(feed.id)", "problem": "\(problem)"])
         }

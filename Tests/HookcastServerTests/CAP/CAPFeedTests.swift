@@ -34,6 +34,9 @@ struct CAPFeedTests {
                 let again = try await gateway.admin(.post, "cap/feeds/city/poll")
                 #expect(again["last_status"] == .number(304), "\(again.text)")
                 #expect(server.notModified == 1)
+                let samples = MetricsTests.samples(try await gateway.request(.get, "/metrics").text)
+                #expect(samples[#"hookcast_cap_feed_polls_total{outcome="changed"}"#] == 1)
+                #expect(samples[#"hookcast_cap_feed_polls_total{outcome="unchanged"}"#] == 1)
                 #expect(try await parts.store.commands.count() == commandsBefore)
 
                 let cancel = quake.followedBy("Cancel") { $0.identifier = "F-quake-cancel" }

@@ -30,6 +30,12 @@ struct CAPStateTests {
             #expect(third["alert"]?.field("state") == .string("recorded"))
             #expect(third["commands"]?.arrayValue?.isEmpty == true)
             #expect(try await CAPLifecycleTests.alertState(gateway, second) == "applied", "an Ack ends nothing")
+            _ = try await gateway.postCAP(key: key, ack.xml)
+
+            let samples = MetricsTests.samples(try await gateway.request(.get, "/metrics").text)
+            for (outcome, count) in [("active", 1.0), ("applied", 1), ("recorded", 1), ("duplicate", 1)] {
+                #expect(samples["hookcast_cap_alerts_total{outcome=\"\(outcome)\"}"] == count, "\(outcome)")
+            }
         }
     }
 }
