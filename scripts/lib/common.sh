@@ -128,12 +128,15 @@ postgres_bin() {
     echo "$bin"
 }
 
-# start_postgres DIR PORT: a private PostgreSQL in DIR, made by initdb on first use, listening on 127.0.0.1:PORT
-# only (its socket in DIR too), with one superuser `hookcast` trusted on loopback, as the tests and the local
-# demonstration need and nothing else should. Run as root, the server runs as Debian's `postgres` user (it refuses
-# root). `postgres` is started directly, not through pg_ctl, so POSTGRES_PID is the server's own pid.
+# start_postgres DIR PORT [SETTING=VALUE…]: a private PostgreSQL in DIR, made by initdb on first use, listening on
+# 127.0.0.1:PORT only (its socket in DIR too), with one superuser `hookcast` trusted on loopback, as the tests and the
+# local demonstration need and nothing else should; each further argument is a server setting (`-c`). Run as root,
+# the server runs as Debian's `postgres` user (it refuses root). `postgres` is started directly, not through
+# pg_ctl, so POSTGRES_PID is the server's own pid.
 start_postgres() {
-    local dir=$1 port=$2 bin as=()
+    local dir=$1 port=$2 bin as=() settings=()
+    shift 2
+    for setting in "$@"; do settings+=(-c "$setting"); done
     bin=$(postgres_bin) || return 1
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then
@@ -145,7 +148,7 @@ start_postgres() {
             >> "$dir/postgres.log" 2>&1 || { tail -n 20 "$dir/postgres.log" >&2; return 1; }
     fi
     (cd "$dir" && exec "${as[@]}" "$bin/postgres" -D "$dir/data" -p "$port" -c listen_addresses=127.0.0.1 \
-        -c unix_socket_directories="$dir" >> "$dir/postgres.log" 2>&1) &
+        -c unix_socket_directories="$dir" "${settings[@]}" >> "$dir/postgres.log" 2>&1) &
     POSTGRES_PID=$!
     wait_for_port "$port" 30 || { tail -n 20 "$dir/postgres.log" >&2; return 1; }
 }
