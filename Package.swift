@@ -215,6 +215,7 @@ let package = Package(
         ),
         .target(
             name: "HookcastTestSupport",
+            dependencies: ["HookcastProtocol"],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),

@@ -19,9 +19,20 @@ public struct BrokerAccessState: Sendable {
     /// `beginSync` moves on to a new one.
     var epoch: UInt32 = 0
 
-    public init(gateways: GatewayAccounts = GatewayAccounts(), otherAccounts: OtherAccountNames = OtherAccountNames()) {
+    /// The access rules under the broker's topic prefix (`plugin_opt_topic_prefix`).
+    public let policy: BrokerAccessPolicy
+    /// The broker's bridges that bring in integrators' triggers: local client id → integration account name
+    /// (`plugin_opt_bridge_integrations`).
+    public let bridges: [String: String]
+
+    public init(
+        gateways: GatewayAccounts = GatewayAccounts(), otherAccounts: OtherAccountNames = OtherAccountNames(),
+        topics: Topics = .standard, bridges: [String: String] = [:]
+    ) {
+        self.bridges = bridges
         self.gateways = gateways
         self.otherAccounts = otherAccounts
+        policy = BrokerAccessPolicy(topics: topics)
     }
 
     /// Whether `name` belongs to an account the plugin does not manage as a device: a gateway account or one of the

@@ -29,6 +29,14 @@ func brokerPluginControl(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ use
     return plugin.control(data.assumingMemoryBound(to: mosquitto_evt_control.self).pointee)
 }
 
+func brokerPluginMessage(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
+    -> Int32
+{
+    guard let data, let userdata else { return MOSQ_ERR_ACL_DENIED.rawValue }
+    let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
+    return plugin.attest(data.assumingMemoryBound(to: mosquitto_evt_message.self))
+}
+
 func brokerPluginReload(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userdata: UnsafeMutableRawPointer?)
     -> Int32
 {
@@ -76,6 +84,30 @@ extension BrokerPlugin {
         case .deny: return MOSQ_ERR_ACL_DENIED.rawValue
         case .notOurs:
             return options.otherAccounts == .defer ? MOSQ_ERR_PLUGIN_DEFER.rawValue : MOSQ_ERR_ACL_DENIED.rawValue
+        }
+    }
+
+    /// Every message a client publishes, after its access check: a trigger gets the user property naming the
+    /// integration account that sent it, appended after the client's own (the gateway reads the last), so no
+    /// client can pass for another account. The list is changed in place, as mosquitto's plugin API allows.
+    func attest(_ event: UnsafeMutablePointer<mosquitto_evt_message>) -> Int32 {
+        guard let topic = event.pointee.topic else { return MOSQ_ERR_SUCCESS.rawValue }
+        let attribution = state.attributeTrigger(
+            username: mosquitto_client_username(event.pointee.client).map { String(cString: $0) },
+            clientID: mosquitto_client_id(event.pointee.client).map { String(cString: $0) },
+            topic: String(cString: topic))
+        switch attribution {
+        case .notATrigger:
+            return MOSQ_ERR_SUCCESS.rawValue
+        case .refused:
+            return MOSQ_ERR_ACL_DENIED.rawValue
+        case .integration(let name):
+            let result = mosquitto_property_add_string_pair(
+                &event.pointee.properties, Int32(MQTT_PROP_USER_PROPERTY.rawValue),
+                IntegrationTrigger.attestationProperty,
+                name)
+            // Without the property the gateway could not tell whose trigger it is: refused rather than passed on.
+            return result == MOSQ_ERR_SUCCESS.rawValue ? MOSQ_ERR_SUCCESS.rawValue : MOSQ_ERR_ACL_DENIED.rawValue
         }
     }
 

@@ -25,7 +25,8 @@ final class BrokerPlugin {
         let deferredLog = deferredLog
         let otherAccounts = try options.otherAccountsFile.map(Self.readOtherAccounts) ?? OtherAccountNames()
         journal = try AccountJournal(directory: options.stateDirectory) { deferredLog.append($0) }
-        state = BrokerAccessState(gateways: gateways, otherAccounts: otherAccounts)
+        state = BrokerAccessState(
+            gateways: gateways, otherAccounts: otherAccounts, topics: options.topics, bridges: options.bridges)
         let skipped = state.load(try journal.load())
         if skipped > 0 { BrokerLog.warning("\(skipped) invalid accounts in the journal left out") }
         guard let controlTopic = strdup(BrokerControl.requestTopic) else { throw BrokerPluginError.outOfMemory }
@@ -34,7 +35,8 @@ final class BrokerPlugin {
         BrokerLog.notice(
             "\(state.devices.count) device accounts from \(options.stateDirectory), \(gateways.count) gateway "
                 + "accounts from \(options.gatewayAccountsFile); other accounts: \(options.otherAccounts.rawValue)"
-                + (options.otherAccountsFile.map { ", \(otherAccounts.count) of them named in \($0)" } ?? ""))
+                + (options.otherAccountsFile.map { ", \(otherAccounts.count) of them named in \($0)" } ?? "")
+                + "; topic prefix \(options.topics.root)")
     }
 
     /// Reads the other accounts' names; an error names the file only.
@@ -88,6 +90,8 @@ final class BrokerPlugin {
             // Only requests to this topic reach the control callback.
             (MOSQ_EVT_CONTROL, brokerPluginControl, UnsafeRawPointer(controlTopic)),
             (MOSQ_EVT_RELOAD, brokerPluginReload, nil),
+            // Attests who sent a trigger (`attest`).
+            (MOSQ_EVT_MESSAGE, brokerPluginMessage, nil),
             // Logs what the journal's thread had to say.
             (MOSQ_EVT_TICK, brokerPluginTick, nil),
         ]

@@ -43,7 +43,7 @@ struct PostgresEmergencyStateRepository: EmergencyStateRepository {
                     "DELETE FROM emergency_holds WHERE command_id = ANY(\(change.removed))", logger: logger)
             }
             for hold in change.added {
-                let scope = Topics.emergencyState(hold.scope)
+                let scope = hold.scope.emergencyScopeKey
                 let payload = String(decoding: hold.state.encoded(), as: UTF8.self)
                 let since = hold.state.since.millisecondsSince1970
                 let endsAt = hold.endsAt?.millisecondsSince1970
@@ -55,7 +55,7 @@ struct PostgresEmergencyStateRepository: EmergencyStateRepository {
                     """, logger: logger)
             }
             for message in change.states {
-                let scope = Topics.emergencyState(message.scope)
+                let scope = message.scope.emergencyScopeKey
                 let payload = String(decoding: message.encoded(), as: UTF8.self)
                 try await connection.rows(
                     """

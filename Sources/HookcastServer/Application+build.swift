@@ -106,7 +106,7 @@ func assembleParts(
                 gatewayUsername: configuration.mqttUsername, logger: logger)
         case .unmanaged: UnmanagedDeviceAccounts()
         }
-    let (router, gateway) = try assembleGateway(
+    let (router, gateway, webhook) = try assembleGateway(
         configuration: configuration, logger: logger, store: store, broker: MQTTClientPublisher(client: broker.client),
         connectionStates: { [client = broker.client] in client.stateChanges() }, accounts: accounts)
     let metrics = metricsListener(
@@ -118,10 +118,24 @@ func assembleParts(
         ? AcknowledgementCollector(
             client: broker.client,
             earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
-                client: broker.client, shareGroup: configuration.acknowledgementShareGroup),
+                client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
+                topics: configuration.topics),
             deliveries: store.deliveries,
             watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
-            metrics: gateway.metrics, logger: logger) : nil
+            metrics: gateway.metrics, logger: logger, reader: DeviceMessageReader(topics: configuration.topics)) : nil
+    // Only a broker with Hookcast's plugin attests who sent a trigger; on any other, triggers are not read at all.
+    let triggers =
+        configuration.collectsDeviceMessages && configuration.deviceAccounts == .plugin
+        ? MQTTTriggerService(
+            client: broker.client,
+            earlySubscription: try await MQTTTriggerService.subscribeEarly(
+                client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
+                topics: configuration.topics),
+            intake: MQTTTriggerIntake(
+                gateway: gateway, keyGuard: webhook.keyGuard, webhook: webhook, topics: configuration.topics,
+                integrationKey: { _ in nil },  // MERGE: wire to the MQTT account store
+                logger: logger),
+            logger: logger) : nil
     let sharing = store.sharing.map {
         StoreSharingService(
             sharing: $0, cache: store as? CachingStore, delivery: gateway.delivery, watchers: gateway.watchers,
@@ -140,7 +154,8 @@ func assembleParts(
     ]
     return (
         router,
-        services + (sharing.map { [$0] } ?? []) + (collector.map { [$0] } ?? []) + (metrics.map { [$0] } ?? [])
+        services + (sharing.map { [$0] } ?? []) + (collector.map { [$0] } ?? []) + (triggers.map { [$0] } ?? [])
+            + (metrics.map { [$0] } ?? [])
     )
 }
 

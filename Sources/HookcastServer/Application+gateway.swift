@@ -12,7 +12,7 @@ import ServiceLifecycle
 func assembleGateway(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing,
     connectionStates: (@Sendable () -> AsyncStream<MQTTConnectionState>)?, accounts: any DeviceAccounts
-) throws -> (router: Router<HookcastRequestContext>, gateway: Gateway) {
+) throws -> (router: Router<HookcastRequestContext>, gateway: Gateway, webhook: WebhookController) {
     let dataDirectory = configuration.dataDirectory
     let vault = try KeyVault.loadOrCreate(in: dataDirectory)
     let admin = try AdminToken.loadOrCreate(dataDirectory: dataDirectory, fromEnvironment: configuration.adminToken)
@@ -22,12 +22,13 @@ func assembleGateway(
     }
 
     let metrics = GatewayMetrics()
-    let configs = DeviceConfigPublisher(client: broker, store: store, logger: logger)
-    let emergency = EmergencyLatch(client: broker, store: store, logger: logger)
+    let topics = configuration.topics
+    let configs = DeviceConfigPublisher(client: broker, store: store, logger: logger, topics: topics)
+    let emergency = EmergencyLatch(client: broker, store: store, logger: logger, topics: topics)
     let delivery = DeliveryService(
         .init(
             broker: broker, connectionStates: connectionStates, store: store, configs: configs, emergency: emergency,
-            metrics: metrics, logger: logger),
+            metrics: metrics, logger: logger, topics: topics),
         acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
     let sessions = ConsoleSessions(
         tokenGeneration: { [token = admin.token] in token.generation() }, shared: store.sharing)
@@ -65,8 +66,10 @@ func assembleGateway(
             defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
         signatureFailures: KeyRateLimiter(
             defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances))
-    WebhookController(gateway: gateway, keyGuard: keyGuard, waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey))
-        .addRoutes(to: router)
+    // The MQTT triggers (`MQTTTriggerIntake`) go through this one too: the same guard, rate limits and wait slots.
+    let webhook = WebhookController(
+        gateway: gateway, keyGuard: keyGuard, waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey))
+    webhook.addRoutes(to: router)
     CAPIntakeController(gateway: gateway, keyGuard: keyGuard).addRoutes(to: router)
     let origins = OriginCheck(publicURL: configuration.publicURL)
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
@@ -98,7 +101,7 @@ func assembleGateway(
         token: admin.token, sessions: sessions
     )
     .addRoutes(to: api)
-    return (router, gateway)
+    return (router, gateway, webhook)
 }
 
 /// The gateway without a broker connection, publishing to `broker`, on `store`, with unmanaged device accounts: the
@@ -111,7 +114,7 @@ func buildApplication(
     configuration: ServerConfiguration, logger: Logger, store: any HookcastStore, broker: any BrokerPublishing,
     accounts: any DeviceAccounts = UnmanagedDeviceAccounts()
 ) throws -> some ApplicationProtocol {
-    let (router, gateway) = try assembleGateway(
+    let (router, gateway, _) = try assembleGateway(
         configuration: configuration, logger: logger, store: store, broker: broker, connectionStates: nil,
         accounts: accounts)
     let metrics = metricsListener(configuration: configuration, logger: logger, gateway: gateway, broker: broker)

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Mosquitto
 
 /// Everything `hookcast serve` needs; tests build one with port 0 and a temporary data directory.
@@ -63,6 +64,9 @@ public struct ServerConfiguration: Sendable {
     /// Where a second listener serves `/metrics` alone (then the public listener does not); nil serves it on the
     /// public listener.
     public var metricsAddress: MetricsAddress? = nil
+    /// The topic prefix every MQTT topic lives under (`--topic-prefix`); devices and the broker plugin must be
+    /// given the same.
+    public var topics = Topics.standard
 
     public init(
         address: String = "127.0.0.1",

@@ -25,7 +25,8 @@ import Logging
             let simulator = try FleetSimulator(
                 configuration: FleetSimulator.Configuration(
                     count: count, idPrefix: fleet.idPrefix, startIndex: fleet.startIndex, mqttHost: mqttHost,
-                    mqttPort: mqttPort, credentials: credentials, sessionExpiry: sessionExpiry, logger: logger))
+                    mqttPort: mqttPort, credentials: credentials, sessionExpiry: sessionExpiry, logger: logger,
+                    topics: try topicPrefix.topics()))
             logger.info(
                 "fleet starting",
                 metadata: [

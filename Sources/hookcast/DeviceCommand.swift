@@ -41,6 +41,8 @@ struct DeviceCommand: AsyncParsableCommand {
 
     @OptionGroup var mqttTLS: MQTTTLSOptions
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     @Option(name: .customLong("hooks"), help: "Directory of hook executables named after the functions.")
     var hooksDirectory: String?
 
@@ -95,7 +97,8 @@ struct DeviceCommand: AsyncParsableCommand {
                 hooksDirectory: hooksDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
                 hookTimeout: .seconds(hookTimeout),
                 stateFile: stateFile.map { URL(fileURLWithPath: $0) },
-                logger: logger
+                logger: logger,
+                topics: try topicPrefix.topics()
             ))
         let signals = StopSignals { [logger] signal in
             logger.notice("stopping", metadata: ["signal": "\(signal)"])

@@ -40,6 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var mqttTLS: MQTTTLSOptions
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     @Option(
         name: .customLong("mqtt-credentials"),
         help: """
@@ -204,6 +206,7 @@ struct ServeCommand: AsyncParsableCommand {
             maximumWaitsPerKey: maximumWaitsPerKey > 0 ? maximumWaitsPerKey : nil
         )
         configuration.store = try storeLocation()
+        configuration.topics = try topicPrefix.topics()
         configuration.gatewayInstances = instances
         configuration.mqttSessionExpiry =
             mqttSessionExpiry ?? (instances > 1 ? Self.sharedSessionExpiry : configuration.mqttSessionExpiry)

@@ -17,7 +17,6 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-ROOT = "hookcast/v1"
 
 
 def now():
@@ -33,9 +32,12 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--id", required=True)
     parser.add_argument("--fail-function")
+    # The gateway's --topic-prefix: every topic of docs/protocol.md lives under it.
+    parser.add_argument("--topic-prefix", default="hookcast/v1")
     args = parser.parse_args()
     device = args.id
-    status_topic = f"{ROOT}/devices/{device}/status"
+    root = args.topic_prefix
+    status_topic = f"{root}/devices/{device}/status"
     seen = {}
     groups = set()
     tags = set()
@@ -55,12 +57,12 @@ def main():
         properties.ContentType = "application/json"
         if correlation is not None:
             properties.CorrelationData = correlation
-        client.publish(f"{ROOT}/devices/{device}/acks", json.dumps(body), qos=1, properties=properties)
+        client.publish(f"{root}/devices/{device}/acks", json.dumps(body), qos=1, properties=properties)
 
     def on_connect(client, userdata, flags, reason_code, properties):
         client.publish(status_topic, presence("online"), qos=1, retain=True)
-        client.subscribe([(f"{ROOT}/devices/{device}/commands", 1), (f"{ROOT}/all/commands", 1),
-                          (f"{ROOT}/devices/{device}/config", 1)])
+        client.subscribe([(f"{root}/devices/{device}/commands", 1), (f"{root}/all/commands", 1),
+                          (f"{root}/devices/{device}/config", 1)])
 
     def screen(function, params):
         """show_toast, snooze_device and wake_device as the functions table describes them; others just succeed."""
@@ -81,7 +83,7 @@ def main():
         return ("ok", None)
 
     def tag_topic(tag):
-        return f"{ROOT}/tags/{urllib.parse.quote(tag, safe='')}/commands"
+        return f"{root}/tags/{urllib.parse.quote(tag, safe='')}/commands"
 
     def selects(target):
         """Whether a tag target names this device's tags (match any: one of them; all: every one)."""
@@ -93,9 +95,9 @@ def main():
             config = json.loads(message.payload) if message.payload else {}
             wanted = set(config.get("groups", []))
             for group in wanted - groups:
-                client.subscribe(f"{ROOT}/groups/{group}/commands", qos=1)
+                client.subscribe(f"{root}/groups/{group}/commands", qos=1)
             for group in groups - wanted:
-                client.unsubscribe(f"{ROOT}/groups/{group}/commands")
+                client.unsubscribe(f"{root}/groups/{group}/commands")
             groups.clear()
             groups.update(wanted)
             wanted_tags = set(config.get("tags", []))
@@ -112,7 +114,7 @@ def main():
             command_id = envelope["id"]
         except (ValueError, KeyError, TypeError):
             return
-        if message.topic.startswith(f"{ROOT}/tags/"):
+        if message.topic.startswith(f"{root}/tags/"):
             target = envelope.get("target", {})
             if command_id in seen or (target.get("kind") == "tag" and not selects(target)):
                 return

@@ -49,7 +49,7 @@ struct DecisionTests {
         ]
         for topic in topics {
             for access in BrokerAccess.allCases {
-                let expected = BrokerAccessPolicy.device(
+                let expected = BrokerAccessPolicy().device(
                     try! DeviceID("d1"), isMember: { $0 == "lobby" }, may: access, topic: topic)
                 #expect(state.authorize(username: "d1", access: access, topic: topic) == (expected ? .allow : .deny))
             }
@@ -77,7 +77,7 @@ struct DecisionTests {
             "$CONTROL/hookcast/v1/response/gw", "#", "$CONTROL/dynamic-security/v1",
         ] {
             for access in BrokerAccess.allCases {
-                let expected = BrokerAccessPolicy.gateway(may: access, topic: topic)
+                let expected = BrokerAccessPolicy().gateway(may: access, topic: topic)
                 #expect(
                     state.authorize(username: "gateway", access: access, topic: topic) == (expected ? .allow : .deny))
             }

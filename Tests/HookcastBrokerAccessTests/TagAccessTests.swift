@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Tags in the plugin: a device hears exactly its own tags' topics")
 struct TagAccessTests {
-    private func allowed(_ state: BrokerAccessState, _ device: String, _ access: BrokerAccess, _ topic: String) -> Bool {
+    private func allowed(_ state: BrokerAccessState, _ device: String, _ access: BrokerAccess, _ topic: String) -> Bool
+    {
         state.authorize(username: device, access: access, topic: topic) == .allow
     }
 
@@ -14,9 +15,9 @@ struct TagAccessTests {
         var state = Fixtures.state()
         _ = state.send(.putDevices([Fixtures.device("d1", groups: ["g1"], tags: ["lobby", "Floor 2"])]))
         for access in [BrokerAccess.subscribe, .receive] {
-            #expect(allowed(state, "d1", access, Topics.tagCommands("lobby")))
-            #expect(allowed(state, "d1", access, Topics.tagCommands("Floor 2")))
-            #expect(!allowed(state, "d1", access, Topics.tagCommands("kitchen")))
+            #expect(allowed(state, "d1", access, Topics.standard.tagCommands("lobby")))
+            #expect(allowed(state, "d1", access, Topics.standard.tagCommands("Floor 2")))
+            #expect(!allowed(state, "d1", access, Topics.standard.tagCommands("kitchen")))
             // The raw tag is not its level: "Floor 2" is only ever heard as Floor%202.
             #expect(!allowed(state, "d1", access, "hookcast/v1/tags/Floor 2/commands"))
             #expect(!allowed(state, "d1", access, "hookcast/v1/tags/+/commands"))
@@ -25,8 +26,10 @@ struct TagAccessTests {
             #expect(!allowed(state, "d1", access, "hookcast/v1/groups/lobby/commands"))
             #expect(!allowed(state, "d1", access, "hookcast/v1/tags/g1/commands"))
         }
-        #expect(!allowed(state, "d1", .publish, Topics.tagCommands("lobby")), "devices never send commands")
-        #expect(state.authorize(username: Fixtures.gatewayName, access: .publish, topic: Topics.tagCommands("x")) == .allow)
+        #expect(!allowed(state, "d1", .publish, Topics.standard.tagCommands("lobby")), "devices never send commands")
+        #expect(
+            state.authorize(username: Fixtures.gatewayName, access: .publish, topic: Topics.standard.tagCommands("x"))
+                == .allow)
     }
 
     @Test("setGroups sets tags too, reads back as put, keeps the digest current and disconnects nobody")
@@ -42,8 +45,8 @@ struct TagAccessTests {
         #expect(state.sortedAccounts == [expected])
         #expect(outcome.changes == [.put(expected)])
         #expect(state.digest == BrokerAccountDigest([expected]))
-        #expect(allowed(state, "d1", .receive, Topics.tagCommands("hall")))
-        #expect(!allowed(state, "d1", .receive, Topics.groupCommands(try! GroupID("g1"))))
+        #expect(allowed(state, "d1", .receive, Topics.standard.tagCommands("hall")))
+        #expect(!allowed(state, "d1", .receive, Topics.standard.groupCommands(try! GroupID("g1"))))
     }
 
     @Test("removeGroup keeps the account's tags")

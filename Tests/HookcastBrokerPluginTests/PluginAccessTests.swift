@@ -8,7 +8,7 @@ import Testing
 /// `mosquitto_pub`.
 @Suite("Broker plugin: logins and access", .serialized)
 struct PluginAccessTests {
-    let root = Topics.root
+    let root = testTopics.root
 
     @Test("A device logs in only with its password and its id as client id; strangers never")
     func logins() async throws {

@@ -31,6 +31,7 @@ final class PluginBroker: Sendable {
                     "plugin \(try Self.pluginPath())",
                     "plugin_opt_state_dir hookcast-accounts",
                     "plugin_opt_gateway_accounts \(Self.gatewayAccountsFile(in: files).path)",
+                    "plugin_opt_topic_prefix \(testTopics.root)",
                     "log_type information",
                 ] + extraConfiguration)
         } catch {

@@ -59,7 +59,7 @@ struct PluginControlTests {
         #expect(try await broker.digest() == before)
         // The device can still log in: its account was not deleted.
         let subscriber = try await broker.subscriber(
-            "panel-1", password: "p1", filters: ["\(Topics.root)/devices/panel-1/commands"])
+            "panel-1", password: "p1", filters: ["\(testTopics.root)/devices/panel-1/commands"])
         #expect(subscriber.output.contains("received SUBACK"), "\(subscriber.output)")
     }
 
@@ -70,7 +70,7 @@ struct PluginControlTests {
             decoding: try JSONEncoder().encode(
                 BrokerControlRequest(commands: [.putDevices([try .make("panel-1", password: "p")])])),
             as: UTF8.self)
-        for extra in [[], ["-D", "publish", "response-topic", "hookcast/v1/devices/panel-1/commands"]] {
+        for extra in [[], ["-D", "publish", "response-topic", "\(testTopics.root)/devices/panel-1/commands"]] {
             _ = try await MosquittoClient.run(
                 "mosquitto_pub",
                 [

@@ -70,7 +70,7 @@ struct PluginLifecycleTests {
         // The password file's user is not the plugin's to create: no device account takes the operator's name.
         let takeOver = try await broker.control(.putDevices([try .make("operator", password: "mine-now")]))
         #expect(takeOver.first?.taken == [try DeviceID("operator")], "\(takeOver)")
-        let topic = "\(Topics.root)/devices/panel-1/acks"
+        let topic = "\(testTopics.root)/devices/panel-1/acks"
         let operatorClient = try await MosquittoSubscriber(
             port: broker.port, username: "operator", password: "op-secret", clientID: "operator-tool",
             filters: [topic])
@@ -80,7 +80,7 @@ struct PluginLifecycleTests {
         #expect(!wrong.output.contains("received SUBACK"))
         // The plugin's own accounts are never deferred: a wrong password or client id stays refused.
         let device = try await broker.subscriber(
-            "panel-1", password: "p1", filters: ["\(Topics.root)/devices/panel-1/commands"])
+            "panel-1", password: "p1", filters: ["\(testTopics.root)/devices/panel-1/commands"])
         #expect(device.output.contains("received SUBACK"))
         let takeover = try await MosquittoSubscriber(
             port: broker.port, username: "panel-1", password: "p1", clientID: "operator-tool-3", filters: [topic])

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastProtocol
+import HookcastTestSupport
 import Testing
 
 @testable import HookcastDevice
@@ -34,10 +35,11 @@ struct CommandTriageTests {
     func tagTopics() throws {
         let all = try TagSelection(tags: ["hall", "lobby"], match: .all)
         let envelope = try Fixtures.envelope(.refreshContent, target: .tag(all))
-        let topic = Topics.tagCommands("hall")
+        let topic = testTopics.tagCommands("hall")
         func decide(tags: Set<String>, seen: SeenCommands = SeenCommands()) -> CommandDecision {
             CommandTriage.decide(
-                payload: envelope.encoded(), correlationData: nil, seen: seen, now: now, topic: topic, tags: tags)
+                payload: envelope.encoded(), correlationData: nil, seen: seen, now: now, topic: topic, tags: tags,
+                topics: testTopics)
         }
         #expect(decide(tags: ["hall", "lobby"]) == .execute(envelope))
         guard case .ignore = decide(tags: ["hall"]) else {
@@ -54,7 +56,7 @@ struct CommandTriageTests {
         #expect(
             CommandTriage.decide(
                 payload: envelope.encoded(), correlationData: nil, seen: seen, now: now,
-                topic: Topics.deviceCommands(try DeviceID("d1")), tags: [])
+                topic: testTopics.deviceCommands(try DeviceID("d1")), tags: [])
                 == .acknowledge(commandID: envelope.id, .ok, duplicate: true))
     }
 

@@ -16,7 +16,7 @@ struct DeviceAgentCommandTests {
                 .loadURL, params: .init(url: "https://example.com/board"), target: .device(harness.deviceID))
             try await harness.watcher.send(envelope, to: harness.commandTopic)
 
-            let message = try await harness.watcher.first("ack") { $0.topic == Topics.deviceAcks(harness.deviceID) }
+            let message = try await harness.watcher.first("ack") { $0.topic == testTopics.deviceAcks(harness.deviceID) }
             let ack = try Acknowledgement.decode(message.payload)
             #expect(ack.commandID == envelope.id)
             #expect(ack.deviceID == harness.deviceID)

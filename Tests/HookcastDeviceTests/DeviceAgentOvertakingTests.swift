@@ -69,7 +69,7 @@ struct DeviceAgentOvertakingTests {
             let emergency = EmergencyStateMessage(
                 scope: .device(harness.deviceID), state: .on, message: "Leave the building", commandID: UUID(),
                 since: Date())
-            let topic = Topics.emergencyState(.device(harness.deviceID))
+            let topic = testTopics.emergencyState(.device(harness.deviceID))
             _ = try await harness.watcher.client.publish(to: topic, payload: emergency.encoded(), retain: true)
 
             let ack = try await harness.watcher.acknowledgements(for: envelope.id, count: 1, timeout: .seconds(120))

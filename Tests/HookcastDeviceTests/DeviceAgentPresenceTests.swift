@@ -10,7 +10,7 @@ import Testing
 struct DeviceAgentPresenceTests {
     /// The retained presence a newcomer sees.
     static func retainedPresence(of deviceID: DeviceID) async throws -> PresenceMessage {
-        let watcher = try await BrokerWatcher.start(Topics.deviceStatus(deviceID))
+        let watcher = try await BrokerWatcher.start(testTopics.deviceStatus(deviceID))
         let message = try await watcher.first("retained presence") { $0.retain }
         await watcher.close()
         return try PresenceMessage.decode(message.payload)

@@ -99,7 +99,7 @@ struct DeviceAgentStateReportTests {
             let offline = try await harness.watcher.presence(.offline, after: stopping)
             #expect(try PresenceMessage.decode(offline.payload).state == nil)
             try await harness.watcher.client.publish(
-                to: Topics.deviceStatus(harness.deviceID), payload: [], retain: true)
+                to: testTopics.deviceStatus(harness.deviceID), payload: [], retain: true)
             await harness.watcher.close()
         }
     }

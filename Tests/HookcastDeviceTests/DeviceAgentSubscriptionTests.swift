@@ -21,7 +21,7 @@ struct DeviceAgentSubscriptionTests {
         try await withTimeout(.seconds(15)) {
             let harness = try await AgentHarness.start()
             let group = try Fixtures.groupID()
-            let configTopic = Topics.deviceConfig(harness.deviceID)
+            let configTopic = testTopics.deviceConfig(harness.deviceID)
             let client = harness.watcher.client
             try await client.publish(
                 to: configTopic, payload: DeviceConfigMessage(deviceID: harness.deviceID, groups: [group]).encoded(),
@@ -29,7 +29,7 @@ struct DeviceAgentSubscriptionTests {
             try await Self.waitForGroups(harness.agent, [group])
 
             let first = try Fixtures.envelope(.refreshContent, target: .group(group))
-            try await harness.watcher.send(first, to: Topics.groupCommands(group))
+            try await harness.watcher.send(first, to: testTopics.groupCommands(group))
             #expect(try await harness.watcher.acknowledgements(for: first.id, count: 1).first?.status == .ok)
 
             try await client.publish(
@@ -37,7 +37,7 @@ struct DeviceAgentSubscriptionTests {
                 retain: true)
             try await Self.waitForGroups(harness.agent, [])
             let second = try Fixtures.envelope(.refreshContent, target: .group(group))
-            try await harness.watcher.send(second, to: Topics.groupCommands(group))
+            try await harness.watcher.send(second, to: testTopics.groupCommands(group))
             // A marker on the device topic: once it is acknowledged, the group command would have been too.
             let marker = try Fixtures.envelope(.restartDevice)
             try await harness.watcher.send(marker, to: harness.commandTopic)
@@ -58,7 +58,7 @@ struct DeviceAgentSubscriptionTests {
             let harness = try await AgentHarness.start()
             // Unique tags: the shared broker's other tests never publish on them.
             let (lobby, hall) = ("lobby \(UUID().uuidString.prefix(8))", "hall/\(UUID().uuidString.prefix(8))")
-            let configTopic = Topics.deviceConfig(harness.deviceID)
+            let configTopic = testTopics.deviceConfig(harness.deviceID)
             let client = harness.watcher.client
             try await client.publish(
                 to: configTopic,
@@ -71,12 +71,12 @@ struct DeviceAgentSubscriptionTests {
             }
             // Sent on both tags' topics, as the gateway does for `any`: run and answered once.
             let both = try Fixtures.envelope(.refreshContent, target: .tag(try TagSelection(tags: [lobby, hall])))
-            try await harness.watcher.send(both, to: Topics.tagCommands(lobby))
-            try await harness.watcher.send(both, to: Topics.tagCommands(hall))
+            try await harness.watcher.send(both, to: testTopics.tagCommands(lobby))
+            try await harness.watcher.send(both, to: testTopics.tagCommands(hall))
             // For devices with a third tag as well: ignored, not answered.
             let other = try Fixtures.envelope(
                 .restartDevice, target: .tag(try TagSelection(tags: [lobby, "kitchen"], match: .all)))
-            try await harness.watcher.send(other, to: Topics.tagCommands(lobby))
+            try await harness.watcher.send(other, to: testTopics.tagCommands(lobby))
             let marker = try Fixtures.envelope(.pauseLoop)
             try await harness.watcher.send(marker, to: harness.commandTopic)
             _ = try await harness.watcher.acknowledgements(for: marker.id, count: 1)

@@ -18,7 +18,7 @@ struct DeviceAgentTLSTests {
                 tls: MQTTClient.TLSConfiguration(trusting: .file(ca.caCertificate.path)),
                 connectTimeout: .seconds(5)))
         try await watcher.connect()
-        let statuses = try await watcher.subscribe(to: Topics.deviceStatus(deviceID))
+        let statuses = try await watcher.subscribe(to: testTopics.deviceStatus(deviceID))
 
         let agent = try ChildProcess(
             executable: try HookcastExecutable.url().path,
@@ -40,7 +40,7 @@ struct DeviceAgentTLSTests {
         }
         #expect(seen.suffix(2) == [.online, .offline])
         // Clears the retained presence, so the broker's database keeps no test devices.
-        try await watcher.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
+        try await watcher.publish(to: testTopics.deviceStatus(deviceID), payload: [], retain: true)
         await watcher.disconnect()
     }
 

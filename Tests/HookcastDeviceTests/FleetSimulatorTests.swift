@@ -24,7 +24,8 @@
         ) throws -> FleetSimulator {
             try FleetSimulator(
                 configuration: FleetSimulator.Configuration(
-                    count: count, idPrefix: prefix, mqttPort: broker.port, sessionExpiry: sessionExpiry))
+                    count: count, idPrefix: prefix, mqttPort: broker.port, sessionExpiry: sessionExpiry,
+                    topics: testTopics))
         }
 
         static func waitUntil(
@@ -45,8 +46,8 @@
         func broadcast() async throws {
             let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
             try await withTimeout(.seconds(90)) {
-                let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
-                let presence = try await BrokerWatcher.start("hookcast/v1/devices/+/status", port: broker.port)
+                let acks = try await BrokerWatcher.start("\(testTopics.root)/devices/+/acks", port: broker.port)
+                let presence = try await BrokerWatcher.start("\(testTopics.root)/devices/+/status", port: broker.port)
                 let simulator = try Self.start(Self.count, prefix: "fleet-", broker: broker)
                 try await Self.waitUntil("\(Self.count) devices connected") {
                     simulator.statistics.connected == Self.count
@@ -58,7 +59,7 @@
                 }
 
                 let envelope = try Fixtures.envelope(.refreshDatasource, target: .all)
-                try await acks.send(envelope, to: Topics.allCommands)
+                try await acks.send(envelope, to: testTopics.allCommands)
                 try await Self.waitUntil("\(Self.count) acknowledgements") {
                     Self.devicesAcknowledging(envelope.id, in: acks).count == Self.count
                 }
@@ -70,7 +71,7 @@
                 #expect(first.properties.contentType == "application/json")
 
                 // The same command again: acknowledged again by every device, executed by none.
-                try await acks.send(envelope, to: Topics.allCommands)
+                try await acks.send(envelope, to: testTopics.allCommands)
                 try await Self.waitUntil("\(2 * Self.count) acknowledgements") {
                     acks.acknowledgements(for: envelope.id).count == 2 * Self.count
                 }
@@ -87,14 +88,14 @@
         func groupCommand() async throws {
             let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
             try await withTimeout(.seconds(60)) {
-                let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
+                let acks = try await BrokerWatcher.start("\(testTopics.root)/devices/+/acks", port: broker.port)
                 let simulator = try Self.start(40, prefix: "grp-", broker: broker, sessionExpiry: 0)
                 try await Self.waitUntil("40 devices connected") { simulator.statistics.connected == 40 }
                 let group = try Fixtures.groupID()
                 let members = Array(simulator.deviceIDs.prefix(10))
                 for member in members {
                     try await acks.client.publish(
-                        to: Topics.deviceConfig(member),
+                        to: testTopics.deviceConfig(member),
                         payload: DeviceConfigMessage(deviceID: member, groups: [group]).encoded(), qos: .atLeastOnce,
                         retain: true)
                 }
@@ -104,7 +105,7 @@
                 while true {
                     let envelope = try Fixtures.envelope(.refreshDatasource, target: .group(group))
                     sent.append(envelope.id)
-                    try await acks.send(envelope, to: Topics.groupCommands(group))
+                    try await acks.send(envelope, to: testTopics.groupCommands(group))
                     try await Task.sleep(for: .milliseconds(300))
                     if Self.devicesAcknowledging(envelope.id, in: acks).count == members.count { break }
                     guard ContinuousClock.now < deadline else { throw WaitTimedOut(what: "every member's ack") }
@@ -128,9 +129,9 @@
                 try await Self.waitUntil("50 devices reconnected", timeout: .seconds(45)) {
                     simulator.statistics.connected == 50
                 }
-                let acks = try await BrokerWatcher.start("hookcast/v1/devices/+/acks", port: broker.port)
+                let acks = try await BrokerWatcher.start("\(testTopics.root)/devices/+/acks", port: broker.port)
                 let envelope = try Fixtures.envelope(.refreshDatasource, target: .all)
-                try await acks.send(envelope, to: Topics.allCommands)
+                try await acks.send(envelope, to: testTopics.allCommands)
                 _ = try await acks.acknowledgements(for: envelope.id, count: 50, timeout: .seconds(60))
                 await simulator.stop()
                 await acks.close()

@@ -5,17 +5,20 @@ import Testing
 struct BrokerAccessDecisionTests {
     let device = try! DeviceID("lobby-1")
     let group = try! GroupID("lobby")
+    let policy = BrokerAccessPolicy()
 
     func deviceMay(_ access: BrokerAccess, _ topic: String, groups: Set<String> = ["lobby"]) -> Bool {
-        BrokerAccessPolicy.device(device, isMember: { groups.contains(String($0)) }, may: access, topic: topic)
+        policy.device(device, isMember: { groups.contains(String($0)) }, may: access, topic: topic)
     }
 
     @Test("A device reads exactly its own topics, its groups', the broadcast and the emergency states addressed to it")
     func deviceReads() {
         let allowed = [
-            Topics.deviceCommands(device), Topics.deviceConfig(device), Topics.emergencyState(.device(device)),
-            Topics.groupCommands(group), Topics.emergencyState(.group(group)), Topics.allCommands,
-            Topics.emergencyState(.all),
+            Topics.standard.deviceCommands(device), Topics.standard.deviceConfig(device),
+            Topics.standard.emergencyState(.device(device)),
+            Topics.standard.groupCommands(group), Topics.standard.emergencyState(.group(group)),
+            Topics.standard.allCommands,
+            Topics.standard.emergencyState(.all),
         ]
         for topic in allowed {
             #expect(deviceMay(.subscribe, topic), "\(topic)")
@@ -25,9 +28,11 @@ struct BrokerAccessDecisionTests {
         let other = try! DeviceID("lobby-2")
         let otherGroup = try! GroupID("kitchen")
         let refused = [
-            Topics.deviceCommands(other), Topics.deviceConfig(other), Topics.emergencyState(.device(other)),
-            Topics.groupCommands(otherGroup), Topics.emergencyState(.group(otherGroup)), Topics.deviceAcks(device),
-            Topics.deviceStatus(device), Topics.deviceAcks(other),
+            Topics.standard.deviceCommands(other), Topics.standard.deviceConfig(other),
+            Topics.standard.emergencyState(.device(other)),
+            Topics.standard.groupCommands(otherGroup), Topics.standard.emergencyState(.group(otherGroup)),
+            Topics.standard.deviceAcks(device),
+            Topics.standard.deviceStatus(device), Topics.standard.deviceAcks(other),
             // Wildcards are never identifiers, so no filter reaches further than one literal topic.
             "hookcast/v1/devices/+/commands", "hookcast/v1/devices/#", "hookcast/v1/#", "#", "+/v1/all/commands",
             "hookcast/v1/groups/+/commands", "hookcast/v1/state/emergency/groups/+", "hookcast/v1/state/#",
@@ -44,12 +49,14 @@ struct BrokerAccessDecisionTests {
 
     @Test("A device writes only its own acknowledgements and presence; unsubscribing is always allowed")
     func deviceWrites() {
-        #expect(deviceMay(.publish, Topics.deviceAcks(device)))
-        #expect(deviceMay(.publish, Topics.deviceStatus(device)))
+        #expect(deviceMay(.publish, Topics.standard.deviceAcks(device)))
+        #expect(deviceMay(.publish, Topics.standard.deviceStatus(device)))
         let other = try! DeviceID("lobby-2")
         for topic in [
-            Topics.deviceAcks(other), Topics.deviceStatus(other), Topics.deviceCommands(device),
-            Topics.allCommands, Topics.groupCommands(group), Topics.emergencyState(.all), Topics.deviceConfig(device),
+            Topics.standard.deviceAcks(other), Topics.standard.deviceStatus(other),
+            Topics.standard.deviceCommands(device),
+            Topics.standard.allCommands, Topics.standard.groupCommands(group), Topics.standard.emergencyState(.all),
+            Topics.standard.deviceConfig(device),
             "hookcast/v1/devices/+/acks", "$CONTROL/hookcast/v1",
         ] {
             #expect(!deviceMay(.publish, topic), "\(topic)")
@@ -59,28 +66,36 @@ struct BrokerAccessDecisionTests {
 
     @Test("Group topics follow membership at the moment of the check")
     func membership() {
-        #expect(deviceMay(.receive, Topics.groupCommands(group), groups: ["lobby"]))
-        #expect(!deviceMay(.receive, Topics.groupCommands(group), groups: []))
-        #expect(!deviceMay(.subscribe, Topics.emergencyState(.group(group)), groups: ["kitchen"]))
+        #expect(deviceMay(.receive, Topics.standard.groupCommands(group), groups: ["lobby"]))
+        #expect(!deviceMay(.receive, Topics.standard.groupCommands(group), groups: []))
+        #expect(!deviceMay(.subscribe, Topics.standard.emergencyState(.group(group)), groups: ["kitchen"]))
     }
 
     @Test("The gateway commands, reads acknowledgements, presence and control answers, and nothing else")
     func gateway() {
-        let may = BrokerAccessPolicy.gateway(may:topic:)
+        let may = policy.gateway(may:topic:)
         for topic in [
-            Topics.deviceCommands(device), Topics.deviceConfig(device), Topics.groupCommands(group),
-            Topics.allCommands, Topics.emergencyState(.all), Topics.emergencyState(.group(group)),
+            Topics.standard.deviceCommands(device), Topics.standard.deviceConfig(device),
+            Topics.standard.groupCommands(group),
+            Topics.standard.allCommands, Topics.standard.emergencyState(.all),
+            Topics.standard.emergencyState(.group(group)),
             BrokerControl.requestTopic,
         ] {
             #expect(may(.publish, topic), "\(topic)")
         }
-        for topic in [Topics.deviceAcks(device), Topics.deviceStatus(device), "$CONTROL/dynamic-security/v1", "#"] {
+        for topic in [
+            Topics.standard.deviceAcks(device), Topics.standard.deviceStatus(device), "$CONTROL/dynamic-security/v1",
+            "#",
+        ] {
             #expect(!may(.publish, topic), "\(topic)")
         }
-        for topic in [Topics.deviceAcks(device), Topics.deviceStatus(device), BrokerControl.responseTopic + "/gw"] {
+        for topic in [
+            Topics.standard.deviceAcks(device), Topics.standard.deviceStatus(device),
+            BrokerControl.responseTopic + "/gw",
+        ] {
             #expect(may(.receive, topic), "\(topic)")
         }
-        #expect(!may(.receive, Topics.deviceCommands(device)))
+        #expect(!may(.receive, Topics.standard.deviceCommands(device)))
         #expect(!may(.receive, "$SYS/broker/uptime"))
         for filter in [
             "hookcast/v1/devices/+/acks", "hookcast/v1/devices/+/status", "$share/hookcast/hookcast/v1/devices/+/acks",

@@ -20,8 +20,8 @@ struct ScriptedDevice: Sendable {
         try await client.connect()
         let deviceID = try DeviceID(id)
         let deliveries = received ?? ReceivedTopics()
-        var topics = [Topics.deviceCommands(deviceID), Topics.allCommands]
-        topics += try groups.map { Topics.groupCommands(try GroupID($0)) }
+        var topics = [testTopics.deviceCommands(deviceID), testTopics.allCommands]
+        topics += try groups.map { testTopics.groupCommands(try GroupID($0)) }
         var subscriptions: [MQTTSubscription] = []
         for topic in topics { subscriptions.append(try await client.subscribe(to: topic)) }
         let task = Task {
@@ -35,7 +35,7 @@ struct ScriptedDevice: Sendable {
                             let ack = Acknowledgement(
                                 commandID: envelope.id, deviceID: deviceID, status: status, detail: detail,
                                 executedAt: Date())
-                            _ = try? await client.publish(to: Topics.deviceAcks(deviceID), payload: ack.encoded())
+                            _ = try? await client.publish(to: testTopics.deviceAcks(deviceID), payload: ack.encoded())
                         }
                     }
                 }
@@ -194,11 +194,11 @@ struct AcknowledgementTests {
             // The stranger claims to be the expected device: refused, the topic names the sender.
             let spoofed = Acknowledgement(
                 commandID: commandID, deviceID: try DeviceID(expected), status: .ok, detail: nil, executedAt: Date())
-            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: spoofed.encoded())
-            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: Array("not json".utf8))
+            try await client.publish(to: testTopics.deviceAcks(try DeviceID(stranger)), payload: spoofed.encoded())
+            try await client.publish(to: testTopics.deviceAcks(try DeviceID(stranger)), payload: Array("not json".utf8))
             let honest = Acknowledgement(
                 commandID: commandID, deviceID: try DeviceID(stranger), status: .ok, detail: nil, executedAt: Date())
-            try await client.publish(to: Topics.deviceAcks(try DeviceID(stranger)), payload: honest.encoded())
+            try await client.publish(to: testTopics.deviceAcks(try DeviceID(stranger)), payload: honest.encoded())
             let status = try await Self.waitUntil(gateway, id) { $0["totals"]?.field("extra") == .number(1) }
             #expect(status["totals"]?.field("pending") == .number(1))
             let states = try await Self.status(gateway, id)
@@ -223,7 +223,8 @@ struct AcknowledgementTests {
         try await GatewayHarness.run { gateway in
             let key = try await Self.register(gateway, devices: [device], group: group, event: "here")
             let online = PresenceMessage(deviceID: deviceID, status: .online, agentVersion: "9.9.9", since: Date())
-            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: online.encoded(), retain: true)
+            try await agent.client.publish(
+                to: testTopics.deviceStatus(deviceID), payload: online.encoded(), retain: true)
             let id = try #require(
                 try await gateway.postWebhook(key: key, body: #"{"event_id":"here"}"#).string("command_id"))
             _ = try await Self.waitUntil(gateway, id) { $0["complete"] == .bool(true) }
@@ -239,13 +240,14 @@ struct AcknowledgementTests {
             #expect(shown["reported_state"] == .null)
             #expect(shown["last_acknowledgement"]?.field("command_id") == .string(id))
             let offline = PresenceMessage(deviceID: deviceID, status: .offline, agentVersion: "9.9.9", since: Date())
-            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: offline.encoded(), retain: true)
+            try await agent.client.publish(
+                to: testTopics.deviceStatus(deviceID), payload: offline.encoded(), retain: true)
             try await withTimeout(.seconds(5), "offline") {
                 while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(false) {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            try await agent.client.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
+            try await agent.client.publish(to: testTopics.deviceStatus(deviceID), payload: [], retain: true)
         }
         await agent.stop()
     }
@@ -280,7 +282,10 @@ struct RedeliveryTests {
             #expect(answer["complete"] == .bool(true), "\(answer.text)")
             #expect(answer["totals"]?.field("ok") == .number(1))
             #expect(ContinuousClock.now - started >= .seconds(1))
-            #expect(received.all == ["hookcast/v1/groups/\(group)/commands", "hookcast/v1/devices/\(device)/commands"])
+            #expect(
+                received.all == [
+                    "\(testTopics.root)/groups/\(group)/commands", "\(testTopics.root)/devices/\(device)/commands",
+                ])
             let states = try await AcknowledgementTests.status(gateway, try #require(answer.string("command_id")))
             #expect(states[device]?.field("redeliveries") == .number(1))
             #expect(states[device]?.field("last_redelivered_at") != nil)

@@ -172,7 +172,9 @@ struct AdminAPITests {
             #expect(command["api_key_id"] == nil || command["api_key_id"] == .null)
             // The command to every device, then the latched state, retained on the state topic.
             #expect(
-                parts.broker.publishes.map(\.topic) == ["hookcast/v1/all/commands", "hookcast/v1/state/emergency/all"])
+                parts.broker.publishes.map(\.topic) == [
+                    "\(testTopics.root)/all/commands", "\(testTopics.root)/state/emergency/all",
+                ])
             #expect(parts.broker.publishes.map(\.retain) == [false, true])
         }
     }

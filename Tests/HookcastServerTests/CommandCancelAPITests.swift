@@ -1,5 +1,6 @@
 import Foundation
 import HookcastProtocol
+import HookcastTestSupport
 import Testing
 
 /// `POST /api/v1/commands/{id}/cancel` in process, with the recording broker: what is stored, what devices are
@@ -24,7 +25,7 @@ struct CommandCancelAPITests {
             #expect(cancelled["complete"] == .bool(true))
             let at = try #require(cancelled.string("cancelled_at"))
 
-            let notices = parts.broker.publishes(on: Topics.allCommands).compactMap {
+            let notices = parts.broker.publishes(on: testTopics.allCommands).compactMap {
                 try? CommandEnvelope.decode($0.payload)
             }.filter { $0.function == .cancelCommand }
             #expect(notices.count == 1)
@@ -33,7 +34,7 @@ struct CommandCancelAPITests {
             let again = try await gateway.admin(.post, "commands/\(id)/cancel")
             #expect(again.string("cancelled_at") == at)
             #expect(
-                parts.broker.publishes(on: Topics.allCommands).count(where: {
+                parts.broker.publishes(on: testTopics.allCommands).count(where: {
                     (try? CommandEnvelope.decode($0.payload))?.function == .cancelCommand
                 }) == 1)
             #expect(

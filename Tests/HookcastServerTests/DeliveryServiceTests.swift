@@ -1,6 +1,7 @@
 import Foundation
 import HookcastCore
 import HookcastProtocol
+import HookcastTestSupport
 import Logging
 import Mosquitto
 import ServiceLifecycle
@@ -26,9 +27,9 @@ struct DeliveryServiceTests {
             service = DeliveryService(
                 .init(
                     broker: broker, connectionStates: { states }, store: store,
-                    configs: DeviceConfigPublisher(client: broker, store: store, logger: logger),
-                    emergency: EmergencyLatch(client: broker, store: store, logger: logger),
-                    metrics: GatewayMetrics(), logger: logger),
+                    configs: DeviceConfigPublisher(client: broker, store: store, logger: logger, topics: testTopics),
+                    emergency: EmergencyLatch(client: broker, store: store, logger: logger, topics: testTopics),
+                    metrics: GatewayMetrics(), logger: logger, topics: testTopics),
                 acknowledgementDeadline: acknowledgementDeadline, tickInterval: .milliseconds(20))
         }
 
@@ -83,7 +84,7 @@ struct DeliveryServiceTests {
             }
             #expect(recorded)
         }
-        #expect(harness.broker.publishes(on: Topics.allCommands).count == 1)
+        #expect(harness.broker.publishes(on: testTopics.allCommands).count == 1)
         #expect(try await harness.store.commands.unpublishedCount() == 0)
     }
 
@@ -99,7 +100,7 @@ struct DeliveryServiceTests {
         }
         // Shut down right after: the publish time was still written.
         #expect(try await harness.store.commands.find(id: command.id)?.publishedAt != nil)
-        #expect(harness.broker.publishes(on: Topics.allCommands).count == 1)
+        #expect(harness.broker.publishes(on: testTopics.allCommands).count == 1)
     }
 
     @Test("A device that did not answer by the deadline gets the command again on its own topic, and it is recorded")
@@ -119,9 +120,9 @@ struct DeliveryServiceTests {
             }
             #expect(redelivered)
         }
-        let resent = harness.broker.publishes(on: Topics.deviceCommands(d2))
+        let resent = harness.broker.publishes(on: testTopics.deviceCommands(d2))
         #expect(resent.first?.properties.userProperties == [MQTTUserProperty("hookcast-redelivery", "1")])
-        #expect(harness.broker.publishes(on: Topics.deviceCommands(d1)).isEmpty)
+        #expect(harness.broker.publishes(on: testTopics.deviceCommands(d1)).isEmpty)
         #expect(try await harness.store.deliveries.redeliveries(commandID: command.id)[d1] == nil)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HookcastCore
 import HookcastProtocol
+import HookcastTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -30,7 +31,7 @@ struct DeviceConfigPublisherTests {
 
         #expect(broker.publishes.count == devices.count)
         for device in devices {
-            let sent = broker.publishes(on: Topics.deviceConfig(device))
+            let sent = broker.publishes(on: testTopics.deviceConfig(device))
             #expect(sent.count == 1)
             #expect(sent.first?.retain == true)
             let groups = try sent.first.map {
@@ -57,7 +58,7 @@ struct DeviceConfigPublisherTests {
         store.letGroupsAnswer()
         await publishing.value
 
-        let sent = try broker.publishes(on: Topics.deviceConfig(d1)).map {
+        let sent = try broker.publishes(on: testTopics.deviceConfig(d1)).map {
             try JSONDecoder().decode(DeviceConfigMessage.self, from: Data($0.payload)).groups
         }
         #expect(sent.count == 2)
@@ -74,7 +75,7 @@ struct DeviceConfigPublisherTests {
         store.letGroupsAnswer()
         await publishing.value
 
-        #expect(broker.publishes(on: Topics.deviceConfig(d1)).map(\.payload) == [[]])
+        #expect(broker.publishes(on: testTopics.deviceConfig(d1)).map(\.payload) == [[]])
     }
 
     private static func oneDeviceInOneGroup(gatingBulkRead: Bool = false) async throws -> (
@@ -91,7 +92,7 @@ struct DeviceConfigPublisherTests {
     private static func publisher(_ broker: RecordingPublisher, _ store: any HookcastStore) -> DeviceConfigPublisher {
         var logger = Logger(label: "hookcast.tests")
         logger.logLevel = .critical
-        return DeviceConfigPublisher(client: broker, store: store, logger: logger)
+        return DeviceConfigPublisher(client: broker, store: store, logger: logger, topics: testTopics)
     }
 }
 

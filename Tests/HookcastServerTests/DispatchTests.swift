@@ -28,7 +28,7 @@ struct DispatchTests {
         let client = try MQTTClient(
             configuration: .init(port: try SharedBroker.port, clientID: "watch-\(UUID().uuidString.prefix(8))"))
         try await client.connect()
-        return (client, try await client.subscribe(to: "hookcast/v1/#"))
+        return (client, try await client.subscribe(to: "\(testTopics.root)/#"))
     }
 
     @Test("Each function is published to its device's topic with the envelope", arguments: functions)
@@ -51,7 +51,7 @@ struct DispatchTests {
             let commandID = try #require(result.string("command_id"))
 
             let message = try #require(try await Self.next(from: commands, id: commandID))
-            #expect(message.topic == "hookcast/v1/devices/\(device)/commands")
+            #expect(message.topic == "\(testTopics.root)/devices/\(device)/commands")
             #expect(message.qos == .atLeastOnce)
             #expect(message.properties.correlationData == Array(commandID.utf8))
             #expect(message.properties.contentType == "application/json")
@@ -93,12 +93,12 @@ struct DispatchTests {
             let group = try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"grp"}"#)
             #expect(group["targets"] == .number(2))
             let groupMessage = try await Self.next(from: commands, id: try #require(group.string("command_id")))
-            #expect(groupMessage?.topic == "hookcast/v1/groups/g-\(suffix)/commands")
+            #expect(groupMessage?.topic == "\(testTopics.root)/groups/g-\(suffix)/commands")
 
             let all = try await gateway.postWebhook(key: key.secret, body: #"{"event_id":"everyone"}"#)
             #expect(all["targets"] == .number(3))
             let allMessage = try await Self.next(from: commands, id: try #require(all.string("command_id")))
-            #expect(allMessage?.topic == "hookcast/v1/all/commands")
+            #expect(allMessage?.topic == "\(testTopics.root)/all/commands")
             let stored = try await gateway.admin(.get, "commands/\(try #require(all.string("command_id")))")
             #expect(stored["expected_devices"] == .array((1...3).map { .string("d\($0)-\(suffix)") }))
         }
@@ -115,7 +115,7 @@ struct DispatchTests {
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)","tags":["lobby"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"a-\#(device)","members":["\#(device)"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"b-\#(device)","members":["\#(device)"]}"#)
-            let configs = try await client.subscribe(to: "hookcast/v1/devices/\(device)/config")
+            let configs = try await client.subscribe(to: "\(testTopics.root)/devices/\(device)/config")
             let retained = try await withTimeout(.seconds(5), "retained config") { () -> MQTTMessage? in
                 for await message in configs { return message }
                 return nil

@@ -17,7 +17,7 @@ struct EndToEndTests {
         let agent = try DeviceAgent(
             configuration: .init(
                 deviceID: try DeviceID(id), mqttPort: broker.port, hooksDirectory: hooks,
-                hookTimeout: .seconds(5)))
+                hookTimeout: .seconds(5), topics: testTopics))
         let task = Task { try await agent.run() }
         try await withTimeout(.seconds(10), "\(id) online") {
             while try await gateway.admin(.get, "devices/\(id)")["online"] != .bool(true) {

@@ -17,7 +17,7 @@ struct FleetEndToEndTests {
     func broadcastToFleet() async throws {
         let broker = try await TestBroker(extraConfiguration: TestBroker.quietPersistence)
         try await GatewayHarness.run(mqttPort: broker.port) { gateway in
-            let configuration = FleetSimulator.Configuration(count: Self.count, idPrefix: "fleet-")
+            let configuration = FleetSimulator.Configuration(count: Self.count, idPrefix: "fleet-", topics: testTopics)
             let ids = try (0..<Self.count).map { try configuration.deviceID(at: $0).rawValue }
             let expected = Set(ids)
             // In batches: the gateway publishes each new device's retained config before it answers, and 300 at once
@@ -61,8 +61,11 @@ struct FleetEndToEndTests {
                     }
                 }
             } catch {
-                let log = (try? String(contentsOf: broker.directory.appendingPathComponent("fleet.log"), encoding: .utf8))
-                Issue.record("\(online.withLock { $0 }) of \(ids.count) online; the fleet's log ends: \(log?.suffix(2_000) ?? "")")
+                let log =
+                    (try? String(contentsOf: broker.directory.appendingPathComponent("fleet.log"), encoding: .utf8))
+                Issue.record(
+                    "\(online.withLock { $0 }) of \(ids.count) online; the fleet's log ends: \(log?.suffix(2_000) ?? "")"
+                )
                 throw error
             }
             let answer = try await gateway.postWebhook(

@@ -19,7 +19,7 @@ enum GatewayHarness {
     ) -> ServerConfiguration {
         let instance = "gateway-test-\(UUID().uuidString.prefix(8))"
         // Tests run gateways side by side on one broker, each with its own database: no sharing of acknowledgements.
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             port: 0,
             dataDirectory: dataDirectory,
             mqttPort: mqttPort,
@@ -30,6 +30,8 @@ enum GatewayHarness {
             acknowledgementDeadline: acknowledgementDeadline,
             acknowledgementShareGroup: instance,
             maximumBacklog: maximumBacklog)
+        configuration.topics = testTopics
+        return configuration
     }
 
     static func temporaryDirectory() -> URL {

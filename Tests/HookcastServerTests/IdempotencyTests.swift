@@ -48,7 +48,7 @@ struct IdempotencyTests {
             #expect(invalid.errorCode == "invalid_idempotency_key")
             #expect(try await gateway.admin(.get, "commands")["total"] == .number(2))
             // A replay answers with the original command and publishes nothing again.
-            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").count == 2)
+            #expect(parts.broker.publishes(on: "\(testTopics.root)/devices/d1/commands").count == 2)
         }
     }
 
@@ -72,7 +72,7 @@ struct IdempotencyTests {
             #expect(ids.count == 1)
             #expect(ids.first != nil)
             #expect(try await gateway.admin(.get, "commands")["total"] == .number(1))
-            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").count == 1)
+            #expect(parts.broker.publishes(on: "\(testTopics.root)/devices/d1/commands").count == 1)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HookcastProtocol
+import HookcastTestSupport
 import Testing
 
 /// Actions with several steps, in process: one command per step sharing a trigger id, every step planned before
@@ -36,7 +37,10 @@ struct MultiStepActionTests {
             #expect(answer.status == .ok, "\(answer.text)")
             #expect(answer["message"] == .string("success"))
             let steps = try #require(answer["steps"]?.arrayItems, "\(answer.text)")
-            #expect(steps.map { $0.field("function") } == [.string("emergency"), .string("load_url"), .string("show_toast")])
+            #expect(
+                steps.map { $0.field("function") } == [
+                    .string("emergency"), .string("load_url"), .string("show_toast"),
+                ])
             #expect(steps.map { $0.field("targets") } == [.number(2), .number(1), .number(1)])
             #expect(answer["targets"] == .number(4))
             let trigger = try #require(answer.string("trigger_id"))
@@ -48,11 +52,11 @@ struct MultiStepActionTests {
                 #expect(command["step"] == .number(Double(index)))
             }
             // Each went out on its own target's topic, the toast filled from the call.
-            let toast = parts.broker.publishes(on: Topics.tagCommands("wardens")).compactMap {
+            let toast = parts.broker.publishes(on: testTopics.tagCommands("wardens")).compactMap {
                 try? CommandEnvelope.decode($0.payload)
             }
             #expect(toast.first?.params.message == "Wardens to the lobby")
-            #expect(!parts.broker.publishes(on: Topics.groupCommands(try GroupID("lobby"))).isEmpty)
+            #expect(!parts.broker.publishes(on: testTopics.groupCommands(try GroupID("lobby"))).isEmpty)
         }
     }
 
@@ -87,11 +91,15 @@ struct MultiStepActionTests {
                 HTTPField.Name("Idempotency-Key")!: "alarm-1",
             ]
             let body = #"{"event_id":"lobby-alarm","message":"m"}"#
-            let first = try await gateway.request(.post, "/public-api/integration/webhooks", headers: headers, body: body)
-            let again = try await gateway.request(.post, "/public-api/integration/webhooks", headers: headers, body: body)
+            let first = try await gateway.request(
+                .post, "/public-api/integration/webhooks", headers: headers, body: body)
+            let again = try await gateway.request(
+                .post, "/public-api/integration/webhooks", headers: headers, body: body)
             #expect(again["duplicate"] == .bool(true), "\(again.text)")
             // The same commands (whether each shows as queued depends on when its publish time was recorded).
-            #expect(again["steps"]?.arrayItems?.map { $0.field("command_id") } == first["steps"]?.arrayItems?.map { $0.field("command_id") })
+            #expect(
+                again["steps"]?.arrayItems?.map { $0.field("command_id") }
+                    == first["steps"]?.arrayItems?.map { $0.field("command_id") })
             #expect(again["steps"]?.arrayItems?.count == 3)
             #expect(try await parts.store.commands.count() == 3)
         }
@@ -123,10 +131,19 @@ struct MultiStepActionTests {
     func badSteps() async throws {
         try await InProcessGateway.run { gateway in
             let cases: [(String, String)] = [
-                (#"{"event_id":"x","function":"refresh_content","target":{"kind":"all"},"steps":[{"function":"refresh_content","target":{"kind":"all"}}]}"#, "invalid_steps"),
+                (
+                    #"{"event_id":"x","function":"refresh_content","target":{"kind":"all"},"steps":[{"function":"refresh_content","target":{"kind":"all"}}]}"#,
+                    "invalid_steps"
+                ),
                 (#"{"event_id":"x","steps":[]}"#, "invalid_steps"),
-                (#"{"event_id":"x","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"load_url","params":{"url":"ftp://x"},"target":{"kind":"all"}}]}"#, "invalid_steps[1]_params_url"),
-                (#"{"event_id":"x","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"emergency","params":{"state":"on"},"target":{"kind":"tag","tags":["a"]}}]}"#, "invalid_steps[1]_target_kind"),
+                (
+                    #"{"event_id":"x","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"load_url","params":{"url":"ftp://x"},"target":{"kind":"all"}}]}"#,
+                    "invalid_steps[1]_params_url"
+                ),
+                (
+                    #"{"event_id":"x","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"emergency","params":{"state":"on"},"target":{"kind":"tag","tags":["a"]}}]}"#,
+                    "invalid_steps[1]_target_kind"
+                ),
                 (#"{"event_id":"x"}"#, "invalid_function"),
             ]
             for (body, code) in cases {
@@ -135,7 +152,8 @@ struct MultiStepActionTests {
                 #expect(refused.errorCode == code, "\(body): \(refused.text)")
             }
             let eleven = Array(repeating: #"{"function":"refresh_content","target":{"kind":"all"}}"#, count: 11)
-            let tooMany = try await gateway.admin(.post, "actions", #"{"event_id":"x","steps":[\#(eleven.joined(separator: ","))]}"#)
+            let tooMany = try await gateway.admin(
+                .post, "actions", #"{"event_id":"x","steps":[\#(eleven.joined(separator: ","))]}"#)
             #expect(tooMany.errorCode == "invalid_steps", "\(tooMany.text)")
             #expect(try await gateway.admin(.get, "actions")["items"]?.arrayItems?.isEmpty == true)
         }

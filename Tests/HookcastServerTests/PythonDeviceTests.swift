@@ -9,7 +9,7 @@ struct PythonDeviceTests {
     static func start(id: String, port: Int, failFunction: String? = nil) throws -> (ChildProcess, URL) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("python-device-\(id).log")
         let script = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/python_device.py").path
-        var arguments = [script, "--port", String(port), "--id", id]
+        var arguments = [script, "--port", String(port), "--id", id, "--topic-prefix", testTopics.root]
         if let failFunction { arguments += ["--fail-function", failFunction] }
         let process = try ChildProcess(
             executable: "/usr/bin/python3", arguments: arguments, directory: RepositoryFiles.root, logFile: log)

@@ -38,7 +38,7 @@ struct WebhookContractTests {
             #expect(stored["api_key_id"] == .string(key.id))
             #expect(!stored.text.contains(key.secret))
             // Published once, with QoS 1, on the device's command topic, as that command's envelope.
-            let published = parts.broker.publishes(on: "hookcast/v1/devices/d1/commands")
+            let published = parts.broker.publishes(on: "\(testTopics.root)/devices/d1/commands")
             try #require(published.count == 1)
             let envelope = try CommandEnvelope.decode(published[0].payload)
             #expect(envelope.id.uuidString.lowercased() == commandID)
@@ -75,7 +75,7 @@ struct WebhookContractTests {
             #expect(result.status == .ok)
             #expect(result["queued"] == .bool(true))
             #expect(try await parts.store.commands.unpublishedCount() == 1)
-            #expect(parts.broker.publishes(on: "hookcast/v1/devices/d1/commands").isEmpty)
+            #expect(parts.broker.publishes(on: "\(testTopics.root)/devices/d1/commands").isEmpty)
         }
     }
 

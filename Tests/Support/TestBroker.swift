@@ -114,8 +114,8 @@ public final class TestBroker: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("broker.log"), encoding: .utf8)) ?? ""
     }
 
-    /// The shipped file with the test's port, this machine's plugin path and, for `.open`, the access-control
-    /// block replaced (as scripts/lib/common.sh's `broker_conf` does).
+    /// The shipped file with the test's port, this machine's plugin path, the tests' topic prefix and, for `.open`,
+    /// the access-control block replaced (as scripts/lib/common.sh's `broker_conf` does).
     static func testConfiguration(port: Int, access: Access, extra: [String]) throws -> String {
         let shipped = try String(
             contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
@@ -134,6 +134,8 @@ public final class TestBroker: @unchecked Sendable {
                 lines.append("listener \(port) 127.0.0.1")
             } else if access == .secure && line.hasPrefix("plugin ") && line.hasSuffix("libhookcast-broker-plugin.so") {
                 lines.append("plugin \(try brokerPlugin())")
+            } else if line.hasPrefix("plugin_opt_topic_prefix ") {
+                lines.append("plugin_opt_topic_prefix \(testTopics.root)")
             } else {
                 lines.append(String(line))
             }

@@ -70,7 +70,8 @@ wait_for_port() {
 # libhookcast-broker-plugin.so); with `open`, the access-control block becomes `allow_anonymous true` (the tests'
 # shared broker); `bench` is secure, with the names the plugin does not manage left (`plugin_opt_other_accounts
 # defer`) to mosquitto's `password_file bench-passwords` and `acl_file bench-acl` in the broker's directory, which
-# the caller writes (scripts/bench: the benchmark's peers and its own clients).
+# the caller writes (scripts/bench: the benchmark's peers and its own clients). The plugin's topic prefix is
+# $HOOKCAST_TOPIC_PREFIX when set, as the gateway's and the devices' are.
 broker_conf() {
     local port=$1 mode=${2:-secure} root
     root=$(repo_root)
@@ -86,7 +87,9 @@ broker_conf() {
         [ "$mode" = bench ] && other=defer
         sed -e "0,/^listener [0-9]* /s//listener $port /" \
             -e "s|^plugin .*libhookcast-broker-plugin.so|plugin $HOOKCAST_BROKER_PLUGIN|" \
-            -e "s|^plugin_opt_other_accounts .*|plugin_opt_other_accounts $other|" "$root/broker.conf"
+            -e "s|^plugin_opt_other_accounts .*|plugin_opt_other_accounts $other|" \
+            -e "s|^plugin_opt_topic_prefix .*|plugin_opt_topic_prefix ${HOOKCAST_TOPIC_PREFIX:-hookcast/v1}|" \
+            "$root/broker.conf"
         if [ "$mode" = bench ]; then
             printf '%s\n' "" "# The benchmark's own accounts (scripts/bench), never a device's." \
                 "password_file bench-passwords" "acl_file bench-acl" "plugin_opt_other_accounts_file bench-passwords"

@@ -66,8 +66,8 @@ struct ControlCommand: AsyncParsableCommand {
     /// first copies them out of mosquitto's C strings.
     private func reportAccessChecks(_ state: BrokerAccessState) throws {
         let ids = try (0..<devices).map { try DeviceID("screen-\($0)") }
-        let commandTopic = Topics.groupCommands(try GroupID("lobby"))
-        let acknowledgementTopics = ids.map(Topics.deviceAcks)
+        let commandTopic = Topics.standard.groupCommands(try GroupID("lobby"))
+        let acknowledgementTopics = ids.map(Topics.standard.deviceAcks)
         let clock = ContinuousClock()
         var allowed = 0
         let deviceChecks = clock.measure {

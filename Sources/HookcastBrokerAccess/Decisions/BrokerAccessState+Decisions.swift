@@ -6,6 +6,8 @@ extension BrokerAccessState {
     /// accounts are asked first: their names are reserved, whatever device account may have the same. The other
     /// accounts' names are not the plugin's to answer for.
     public func authenticate(username: String?, password: String?, clientID: String?) -> BrokerDecision {
+        // A bridge's own client id: a login that takes it would pass for the bridge's triggers.
+        if let clientID, bridges[clientID] != nil { return .deny }
         guard let username else { return .notOurs }
         if let credential = gateways.credential(of: username) {
             guard let password else { return .deny }
@@ -23,11 +25,11 @@ extension BrokerAccessState {
     public func authorize(username: String?, access: BrokerAccess, topic: String) -> BrokerDecision {
         guard let username else { return .notOurs }
         if gateways.contains(username) {
-            return BrokerAccessPolicy.gateway(may: access, topic: topic) ? .allow : .deny
+            return policy.gateway(may: access, topic: topic) ? .allow : .deny
         }
         if otherAccounts.contains(username) { return .notOurs }
         guard let id = try? DeviceID(username), let entry = devices.entry(id) else { return .notOurs }
-        let allowed = BrokerAccessPolicy.device(
+        let allowed = policy.device(
             id, isMember: { devices.isMember(entry, of: $0) }, hasTag: { devices.hasTag(entry, level: $0) },
             may: access, topic: topic)
         return allowed ? .allow : .deny

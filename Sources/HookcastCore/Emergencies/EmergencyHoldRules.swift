@@ -33,7 +33,7 @@ public enum EmergencyHoldRules {
             }
             let others = Set(holds.map(\.scope) + states.filter { $0.state == .on }.map(\.scope))
                 .subtracting([.all])
-                .sorted { Topics.emergencyState($0) < Topics.emergencyState($1) }
+                .sorted { $0.emergencyScopeKey < $1.emergencyScopeKey }
             let offs = others.map {
                 EmergencyStateMessage(
                     scope: $0, state: .off, message: nil, commandID: command.id, since: command.issuedAt)
@@ -53,7 +53,7 @@ public enum EmergencyHoldRules {
         guard !ending.isEmpty else { return (EmergencyChange(), []) }
         var change = EmergencyChange(removed: ending.map(\.commandID))
         var emptied: [EmergencyHold] = []
-        let scopes = Set(ending.map(\.scope)).sorted { Topics.emergencyState($0) < Topics.emergencyState($1) }
+        let scopes = Set(ending.map(\.scope)).sorted { $0.emergencyScopeKey < $1.emergencyScopeKey }
         for scope in scopes {
             let before = holds.filter { $0.scope == scope }
             let remaining = before.filter { !commandIDs.contains($0.commandID) }

@@ -10,7 +10,7 @@ extension DeviceAgent {
         let (seen, tags) = shared.withLock { ($0.seen, $0.tags) }
         let decision = CommandTriage.decide(
             payload: message.payload, correlationData: correlationData, seen: seen, now: Date(),
-            topic: message.topic, tags: tags)
+            topic: message.topic, tags: tags, topics: topics)
         switch decision {
         case .drop(let reason):
             logger.warning("dropped a command message", metadata: ["topic": "\(message.topic)", "reason": "\(reason)"])
@@ -69,7 +69,7 @@ extension DeviceAgent {
 
     private func acknowledge(_ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?) async {
         let message = AcknowledgementMessage(
-            commandID: id, deviceID: deviceID, outcome: outcome, correlationData: correlationData)
+            commandID: id, deviceID: deviceID, outcome: outcome, correlationData: correlationData, topics: topics)
         do {
             try await client.publish(
                 to: message.topic, payload: message.payload, qos: .atLeastOnce, retain: false,

@@ -28,6 +28,8 @@ extension DeviceAgent {
         /// While disconnected, a publish (an acknowledgement, a presence) waits this long for the connection.
         public var offlineWait: Duration
         public var logger: Logger
+        /// The topic prefix the gateway and the broker use (`--topic-prefix`).
+        public var topics: Topics
 
         public init(
             deviceID: DeviceID,
@@ -44,8 +46,10 @@ extension DeviceAgent {
             keepAlive: Int = 30,
             connectTimeout: Duration = .seconds(10),
             offlineWait: Duration = .seconds(10),
-            logger: Logger = Logger(label: "hookcast.device")
+            logger: Logger = Logger(label: "hookcast.device"),
+            topics: Topics = .standard
         ) {
+            self.topics = topics
             self.deviceID = deviceID
             self.mqttHost = mqttHost
             self.mqttPort = mqttPort
@@ -78,7 +82,7 @@ extension DeviceAgent {
                 cleanStart: false,
                 sessionExpiryInterval: sessionExpiry,
                 will: MQTTWill(
-                    topic: Topics.deviceStatus(deviceID), payload: will.encoded(), qos: .atLeastOnce, retain: true,
+                    topic: topics.deviceStatus(deviceID), payload: will.encoded(), qos: .atLeastOnce, retain: true,
                     properties: DeviceAgent.jsonProperties),
                 connectTimeout: connectTimeout,
                 offlineWaitTimeout: offlineWait,

@@ -5,8 +5,8 @@ extension DeviceAgent {
     /// The topics the agent listens to from the start: its own commands, broadcasts, its config, and the groups and
     /// tags it followed when it last ran (from the state file).
     var initialFilters: [String] {
-        [Topics.deviceCommands(deviceID), Topics.allCommands, Topics.deviceConfig(deviceID)]
-            + groups.map(Topics.groupCommands) + tags.map(Topics.tagCommands) + emergencyFilters(groups: groups)
+        [topics.deviceCommands(deviceID), topics.allCommands, topics.deviceConfig(deviceID)]
+            + groups.map(topics.groupCommands) + tags.map(topics.tagCommands) + emergencyFilters(groups: groups)
     }
 
     /// Subscribes, then connects.

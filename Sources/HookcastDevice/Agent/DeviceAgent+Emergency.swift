@@ -5,12 +5,8 @@ import Mosquitto
 extension DeviceAgent {
     /// The state topics of the scopes this device belongs to: all devices, itself, and each of `groups`.
     func emergencyFilters(groups: some Sequence<GroupID>) -> [String] {
-        [Topics.emergencyState(.all), Topics.emergencyState(.device(deviceID))]
-            + groups.map { Topics.emergencyState(.group($0)) }
-    }
-
-    static func isEmergencyState(_ topic: String) -> Bool {
-        topic.hasPrefix(Topics.root + "/state/emergency/")
+        [topics.emergencyState(.all), topics.emergencyState(.device(deviceID))]
+            + groups.map { topics.emergencyState(.group($0)) }
     }
 
     static let overtakenReason = "overtaken by an emergency state"
@@ -20,7 +16,7 @@ extension DeviceAgent {
     /// until the handler has applied it. Returns whether it did so (the handler then counts it applied).
     func overtakeHooks(for message: MQTTMessage) -> Bool {
         guard let state = try? EmergencyStateMessage.decode(message.payload), state.state == .on,
-            Topics.emergencyState(state.scope) == message.topic
+            topics.emergencyState(state.scope) == message.topic
         else { return false }
         let (overtakes, running) = shared.withLock { agent -> (Bool, HookStop?) in
             // The same state again (a reconnect's retained copy) changes nothing on screen: no reason to stop.
@@ -37,7 +33,7 @@ extension DeviceAgent {
         guard !message.payload.isEmpty else { return }
         guard let state = try? EmergencyStateMessage.decode(message.payload),
             state.version == EmergencyStateMessage.currentVersion,
-            Topics.emergencyState(state.scope) == message.topic
+            topics.emergencyState(state.scope) == message.topic
         else {
             logger.warning("ignoring an unreadable emergency state", metadata: ["topic": "\(message.topic)"])
             return

@@ -33,8 +33,8 @@ extension DeviceAgent {
         let current = shared.withLock { $0.groups }
         for group in current.subtracting(wanted).sorted() {
             do {
-                try await client.unsubscribe(from: Topics.groupCommands(group))
-                try await client.unsubscribe(from: Topics.emergencyState(.group(group)))
+                try await client.unsubscribe(from: topics.groupCommands(group))
+                try await client.unsubscribe(from: topics.emergencyState(.group(group)))
             } catch {
                 // The local stream is gone either way; a broker subscription left over only delivers messages
                 // nothing here listens to.
@@ -50,9 +50,9 @@ extension DeviceAgent {
         }
         for group in wanted.subtracting(current).sorted() {
             do {
-                forward(try await client.subscribe(to: Topics.groupCommands(group), qos: .atLeastOnce))
+                forward(try await client.subscribe(to: topics.groupCommands(group), qos: .atLeastOnce))
                 _ = shared.withLock { $0.groups.insert(group) }
-                forward(try await client.subscribe(to: Topics.emergencyState(.group(group)), qos: .atLeastOnce))
+                forward(try await client.subscribe(to: topics.emergencyState(.group(group)), qos: .atLeastOnce))
                 logger.info("joined group", metadata: ["group": "\(group)"])
             } catch {
                 // The next config message (every change of membership sends one) tries again.
@@ -69,7 +69,7 @@ extension DeviceAgent {
         let current = shared.withLock { $0.tags }
         for tag in current.subtracting(wanted).sorted() {
             do {
-                try await client.unsubscribe(from: Topics.tagCommands(tag))
+                try await client.unsubscribe(from: topics.tagCommands(tag))
             } catch {
                 logger.warning("could not unsubscribe from a tag", metadata: ["tag": "\(tag)", "error": "\(error)"])
             }
@@ -78,7 +78,7 @@ extension DeviceAgent {
         }
         for tag in wanted.subtracting(current).sorted() {
             do {
-                forward(try await client.subscribe(to: Topics.tagCommands(tag), qos: .atLeastOnce))
+                forward(try await client.subscribe(to: topics.tagCommands(tag), qos: .atLeastOnce))
                 _ = shared.withLock { $0.tags.insert(tag) }
                 logger.info("joined tag", metadata: ["tag": "\(tag)"])
             } catch {

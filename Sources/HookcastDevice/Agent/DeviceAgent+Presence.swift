@@ -16,7 +16,7 @@ extension DeviceAgent {
         }
         let message = PresenceMessage(deviceID: deviceID, status: status, since: since, state: state)
         try await client.publish(
-            to: Topics.deviceStatus(deviceID), payload: message.encoded(), qos: .atLeastOnce, retain: true,
+            to: topics.deviceStatus(deviceID), payload: message.encoded(), qos: .atLeastOnce, retain: true,
             properties: Self.jsonProperties)
     }
 

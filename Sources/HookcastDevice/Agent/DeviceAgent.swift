@@ -22,6 +22,7 @@ public final class DeviceAgent: Sendable {
 
     var logger: Logger { configuration.logger }
     var deviceID: DeviceID { configuration.deviceID }
+    var topics: Topics { configuration.topics }
 
     /// Loads the state file, if configured and present, and prepares the MQTT client; nothing connects yet.
     public init(configuration: Configuration) throws {
@@ -74,7 +75,7 @@ public final class DeviceAgent: Sendable {
         for await event in events {
             if shared.withLock({ $0.phase != .running }) { break }
             switch event {
-            case .message(let message) where message.topic == Topics.deviceConfig(deviceID):
+            case .message(let message) where message.topic == topics.deviceConfig(deviceID):
                 await applyConfig(message)
                 await publishStateIfChanged()
             case .emergency(let message, let overtaking):
@@ -153,7 +154,7 @@ public final class DeviceAgent: Sendable {
         let sink = eventSink
         Task { [self] in
             for await message in subscription {
-                if Self.isEmergencyState(message.topic) {
+                if topics.isEmergencyState(message.topic) {
                     sink.yield(.emergency(message, overtaking: overtakeHooks(for: message)))
                 } else {
                     sink.yield(.message(message))

@@ -9,8 +9,11 @@ struct AcknowledgementMessage {
     let payload: [UInt8]
     let properties: MQTTPublishProperties
 
-    init(commandID: UUID, deviceID: DeviceID, outcome: CommandOutcome, correlationData: [UInt8]?, now: Date = Date()) {
-        topic = Topics.deviceAcks(deviceID)
+    init(
+        commandID: UUID, deviceID: DeviceID, outcome: CommandOutcome, correlationData: [UInt8]?, topics: Topics,
+        now: Date = Date()
+    ) {
+        topic = topics.deviceAcks(deviceID)
         payload = Acknowledgement(
             commandID: commandID, deviceID: deviceID, status: outcome.status, detail: outcome.detail, executedAt: now
         ).encoded()

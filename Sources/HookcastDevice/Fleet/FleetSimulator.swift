@@ -20,6 +20,8 @@
             public var sessionExpiry: UInt32
             public var keepAlive: Int
             public var logger: Logger
+            /// The topic prefix the gateway and the broker use (`--topic-prefix`).
+            public var topics: Topics
 
             public init(
                 count: Int,
@@ -30,8 +32,10 @@
                 credentials: FleetCredentials = .none,
                 sessionExpiry: UInt32 = 86_400,
                 keepAlive: Int = 60,
-                logger: Logger = Logger(label: "hookcast.fleet")
+                logger: Logger = Logger(label: "hookcast.fleet"),
+                topics: Topics = .standard
             ) {
+                self.topics = topics
                 self.count = count
                 self.idPrefix = idPrefix
                 self.startIndex = startIndex
@@ -79,12 +83,17 @@
                     MQTTPooledClient(
                         clientID: id.rawValue, username: login?.username, password: login?.password,
                         will: MQTTWill(
-                            topic: Topics.deviceStatus(id), payload: will.encoded(), qos: .atLeastOnce, retain: true,
+                            topic: configuration.topics.deviceStatus(id), payload: will.encoded(), qos: .atLeastOnce,
+                            retain: true,
                             properties: DeviceAgent.jsonProperties),
-                        subscriptions: [Topics.deviceCommands(id), Topics.allCommands, Topics.deviceConfig(id)]))
+                        subscriptions: [
+                            configuration.topics.deviceCommands(id), configuration.topics.allCommands,
+                            configuration.topics.deviceConfig(id),
+                        ]))
             }
             deviceIDs = devices.map(\.id)
-            let fleet = SimulatedFleet(devices: devices, counters: counters, logger: configuration.logger)
+            let fleet = SimulatedFleet(
+                devices: devices, counters: counters, logger: configuration.logger, topics: configuration.topics)
             do {
                 pool = try MQTTClientPool(
                     configuration: MQTTClientPool.Configuration(

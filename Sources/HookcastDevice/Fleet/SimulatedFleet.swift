@@ -11,8 +11,10 @@
         var devices: [SimulatedDevice]
         let counters: FleetCounters
         let logger: Logger
+        let topics: Topics
 
-        init(devices: [SimulatedDevice], counters: FleetCounters, logger: Logger) {
+        init(devices: [SimulatedDevice], counters: FleetCounters, logger: Logger, topics: Topics) {
+            self.topics = topics
             self.devices = devices
             self.counters = counters
             self.logger = logger
@@ -30,7 +32,7 @@
 
         func client(_ client: Int, received message: MQTTMessage, loop: MQTTClientPoolLoop) {
             let id = devices[client].id
-            if message.topic == Topics.deviceConfig(id) {
+            if message.topic == topics.deviceConfig(id) {
                 applyConfig(message.payload, device: client, loop: loop)
             } else {
                 handleCommand(message, device: client, loop: loop)
@@ -42,7 +44,7 @@
             let presence = PresenceMessage(deviceID: id, status: status, since: Date())
             do {
                 try loop.publish(
-                    from: device, to: Topics.deviceStatus(id), payload: presence.encoded(), retain: true,
+                    from: device, to: topics.deviceStatus(id), payload: presence.encoded(), retain: true,
                     properties: DeviceAgent.jsonProperties)
             } catch {
                 logger.warning("could not publish presence", metadata: ["device_id": "\(id)", "error": "\(error)"])
@@ -54,7 +56,7 @@
             let correlationData = message.properties.correlationData
             let decision = CommandTriage.decide(
                 payload: message.payload, correlationData: correlationData, seen: devices[device].seen, now: Date(),
-                topic: message.topic, tags: devices[device].tags)
+                topic: message.topic, tags: devices[device].tags, topics: topics)
             let id: UUID
             let outcome: CommandOutcome
             switch decision {
@@ -77,7 +79,8 @@
             _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, device: Int, loop: MQTTClientPoolLoop
         ) {
             let message = AcknowledgementMessage(
-                commandID: id, deviceID: devices[device].id, outcome: outcome, correlationData: correlationData)
+                commandID: id, deviceID: devices[device].id, outcome: outcome, correlationData: correlationData,
+                topics: topics)
             do {
                 try loop.publish(
                     from: device, to: message.topic, payload: message.payload, properties: message.properties)
@@ -111,11 +114,11 @@
             }
             let current = devices[device].groups
             for group in current.subtracting(wanted) {
-                loop.unsubscribe(device, from: Topics.groupCommands(group))
+                loop.unsubscribe(device, from: topics.groupCommands(group))
             }
             for group in wanted.subtracting(current) {
                 do {
-                    try loop.subscribe(device, to: Topics.groupCommands(group))
+                    try loop.subscribe(device, to: topics.groupCommands(group))
                 } catch {
                     logger.error(
                         "could not subscribe to a group", metadata: ["group": "\(group)", "error": "\(error)"])
@@ -123,11 +126,11 @@
             }
             devices[device].groups = wanted
             for tag in devices[device].tags.subtracting(wantedTags) {
-                loop.unsubscribe(device, from: Topics.tagCommands(tag))
+                loop.unsubscribe(device, from: topics.tagCommands(tag))
             }
             for tag in wantedTags.subtracting(devices[device].tags) {
                 do {
-                    try loop.subscribe(device, to: Topics.tagCommands(tag))
+                    try loop.subscribe(device, to: topics.tagCommands(tag))
                 } catch {
                     logger.error("could not subscribe to a tag", metadata: ["tag": "\(tag)", "error": "\(error)"])
                 }

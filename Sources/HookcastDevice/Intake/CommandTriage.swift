@@ -25,12 +25,13 @@ enum CommandTriage {
         seen: some CommandMemory,
         now: Date,
         topic: String = "",
-        tags: Set<String> = []
+        tags: Set<String> = [],
+        topics: Topics = .standard
     ) -> CommandDecision {
         let json = try? UntrustedJSON.decode(Data(payload))
         let id =
             commandID(in: json) ?? correlationData.flatMap { UUID(uuidString: String(decoding: $0, as: UTF8.self)) }
-        let onTagTopic = Topics.isTagCommands(topic)
+        let onTagTopic = topics.isTagCommands(topic)
         if let id, let outcome = seen.outcome(of: id) {
             if onTagTopic { return .ignore(reason: "handled already, heard again on another tag's topic") }
             return .acknowledge(commandID: id, outcome, duplicate: true)

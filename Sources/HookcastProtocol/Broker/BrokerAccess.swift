@@ -18,7 +18,7 @@ extension BrokerAccessPolicy {
     /// own acknowledgements and presence. Topics are compared level by level with the device's own identifiers, so
     /// a filter with `+` or `#` never matches (neither is a valid identifier character) and nothing is allocated:
     /// the broker asks this for every message it delivers.
-    public static func device(
+    public func device(
         _ id: DeviceID, isMember: (Substring) -> Bool, hasTag: (Substring) -> Bool = { _ in false },
         may access: BrokerAccess, topic: String
     ) -> Bool {
@@ -26,24 +26,24 @@ extension BrokerAccessPolicy {
         case .unsubscribe:
             return true
         case .publish:
-            guard let levels = DeviceTopicLevels(topic), levels.count == 5, levels[2] == "devices",
-                levels[3] == id.rawValue[...]
+            guard let levels = TopicLevels(topic, under: topics), levels.count == 3, levels[0] == "devices",
+                levels[1] == id.rawValue[...]
             else { return false }
-            return levels[4] == "acks" || levels[4] == "status"
+            return levels[2] == "acks" || levels[2] == "status"
         case .receive, .subscribe:
-            guard let levels = DeviceTopicLevels(topic) else { return false }
-            switch (levels.count, levels[2]) {
-            case (4, "all"): return levels[3] == "commands"
-            case (5, "devices"):
-                return levels[3] == id.rawValue[...] && (levels[4] == "commands" || levels[4] == "config")
-            case (5, "groups"): return levels[4] == "commands" && isMember(levels[3])
-            case (5, "tags"): return levels[4] == "commands" && hasTag(levels[3])
-            case (5, "state"): return levels[3] == "emergency" && levels[4] == "all"
-            case (6, "state"):
-                guard levels[3] == "emergency" else { return false }
-                switch levels[4] {
-                case "devices": return levels[5] == id.rawValue[...]
-                case "groups": return isMember(levels[5])
+            guard let levels = TopicLevels(topic, under: topics) else { return false }
+            switch (levels.count, levels[0]) {
+            case (2, "all"): return levels[1] == "commands"
+            case (3, "devices"):
+                return levels[1] == id.rawValue[...] && (levels[2] == "commands" || levels[2] == "config")
+            case (3, "groups"): return levels[2] == "commands" && isMember(levels[1])
+            case (3, "tags"): return levels[2] == "commands" && hasTag(levels[1])
+            case (3, "state"): return levels[1] == "emergency" && levels[2] == "all"
+            case (4, "state"):
+                guard levels[1] == "emergency" else { return false }
+                switch levels[2] {
+                case "devices": return levels[3] == id.rawValue[...]
+                case "groups": return isMember(levels[3])
                 default: return false
                 }
             default: return false
@@ -51,59 +51,71 @@ extension BrokerAccessPolicy {
         }
     }
 
-    /// Whether the gateway's account may do `access` on `topic`: it sends commands, configs and emergency states,
-    /// reads acknowledgements (also through a shared subscription) and presence, and uses Hookcast's control topics.
-    public static func gateway(may access: BrokerAccess, topic: String) -> Bool {
+    /// Whether the gateway's account may do `access` on `topic`: it sends commands, configs, emergency states and
+    /// answers to MQTT triggers, reads acknowledgements and triggers (also through shared subscriptions) and
+    /// presence, and uses Hookcast's control topics.
+    public func gateway(may access: BrokerAccess, topic: String) -> Bool {
         switch access {
         case .unsubscribe: true
-        case .publish: MQTTTopicMatch.any(GatewayFilters.publish, matches: topic)
-        case .receive: MQTTTopicMatch.any(GatewayFilters.receive, matches: topic)
+        case .publish: MQTTTopicMatch.any(gatewayFilters.publish, matches: topic)
+        case .receive: MQTTTopicMatch.any(gatewayFilters.receive, matches: topic)
         // A filter is allowed when one of these patterns matches it as if it were a topic: `+` in the filter only
         // matches a `+` of the pattern, so no filter reaches further than the pattern.
-        case .subscribe: MQTTTopicMatch.any(GatewayFilters.subscribe, matches: topic)
+        case .subscribe: MQTTTopicMatch.any(gatewayFilters.subscribe, matches: topic)
         }
     }
 }
 
-/// The gateway's patterns, split once: the broker asks for every acknowledgement it delivers to the gateway.
-private enum GatewayFilters {
-    static let root = Topics.root
-    static let publish = [
-        "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
-        "\(root)/tags/+/commands",
-        "\(root)/all/commands", "\(root)/state/#", BrokerControl.requestTopic,
-    ].map(MQTTTopicMatch.Filter.init)
-    static let receive = ["\(root)/devices/+/acks", "\(root)/devices/+/status", "\(BrokerControl.responseTopic)/#"]
-        .map(MQTTTopicMatch.Filter.init)
-    static let subscribe = [
-        "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
-        "\(BrokerControl.responseTopic)/#",
-    ].map(MQTTTopicMatch.Filter.init)
+/// The gateway's patterns under the running prefix, split once: the broker asks for every acknowledgement it
+/// delivers to the gateway.
+struct GatewayFilters: Sendable {
+    let publish: [MQTTTopicMatch.Filter]
+    let receive: [MQTTTopicMatch.Filter]
+    let subscribe: [MQTTTopicMatch.Filter]
+
+    init(_ topics: Topics) {
+        let root = topics.root
+        publish = [
+            "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
+            "\(root)/tags/+/commands",
+            "\(root)/all/commands", "\(root)/state/#", "\(root)/answers/#", BrokerControl.requestTopic,
+        ].map(MQTTTopicMatch.Filter.init)
+        receive = [
+            "\(root)/devices/+/acks", "\(root)/devices/+/status", "\(root)/triggers/+",
+            "\(BrokerControl.responseTopic)/#",
+        ].map(MQTTTopicMatch.Filter.init)
+        subscribe = [
+            "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
+            "\(root)/triggers/+", "$share/+/\(root)/triggers/+", "\(BrokerControl.responseTopic)/#",
+        ].map(MQTTTopicMatch.Filter.init)
+    }
 }
 
-/// The levels of a topic under `hookcast/v1/`, as slices of it, kept inline (the broker asks for every delivery,
-/// so this allocates nothing); nil for any other topic, or one of fewer than four or more than six levels.
-struct DeviceTopicLevels {
-    private var levels = InlineArray<6, Substring>(repeating: "")
-    private(set) var count = 0
+/// The levels of a topic below the prefix, as slices of it, kept inline (the broker asks for every delivery, so
+/// this allocates nothing); nil for a topic outside the prefix, or one of fewer than two or more than four levels
+/// below it. `levels[0]` is the kind of topic: `devices`, `groups`, `tags`, `all`, `state`.
+public struct TopicLevels {
+    private var levels = InlineArray<4, Substring>(repeating: "")
+    public private(set) var count = 0
 
-    init?(_ topic: String) {
-        let bytes = topic.utf8
+    public init?(_ topic: String, under topics: Topics) {
+        guard let below = topics.relative(topic) else { return nil }
+        let bytes = below.utf8
         var start = bytes.startIndex
         var index = start
         while index < bytes.endIndex {
             if bytes[index] == UInt8(ascii: "/") {
-                guard count < 5 else { return nil }
-                levels[count] = topic[start..<index]
+                guard count < 3 else { return nil }
+                levels[count] = below[start..<index]
                 count += 1
                 start = bytes.index(after: index)
             }
             index = bytes.index(after: index)
         }
-        levels[count] = topic[start...]
+        levels[count] = below[start...]
         count += 1
-        guard count >= 4, levels[0] == "hookcast", levels[1] == "v1" else { return nil }
+        guard count >= 2 else { return nil }
     }
 
-    subscript(index: Int) -> Substring { levels[index] }
+    public subscript(index: Int) -> Substring { levels[index] }
 }

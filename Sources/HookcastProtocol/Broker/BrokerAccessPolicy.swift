@@ -4,5 +4,13 @@
 ///
 /// The decisions themselves are in `BrokerAccess.swift` (`device(_:isMember:may:topic:)` and
 /// `gateway(may:topic:)`): Hookcast's broker plugin asks them for every login's access checks, and nobody writes
-/// a second copy of the rules.
-public enum BrokerAccessPolicy {}
+/// a second copy of the rules. A policy is built once for the running topic prefix.
+public struct BrokerAccessPolicy: Sendable {
+    public let topics: Topics
+    let gatewayFilters: GatewayFilters
+
+    public init(topics: Topics = .standard) {
+        self.topics = topics
+        gatewayFilters = GatewayFilters(topics)
+    }
+}

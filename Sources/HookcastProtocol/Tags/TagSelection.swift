@@ -26,16 +26,6 @@ public struct TagSelection: Sendable, Hashable {
         case .all: return tags.allSatisfy(owned.contains)
         }
     }
-
-    /// The topics the command goes out on, so the broker does the fan-out: one per tag for `any` (a device with
-    /// several of them receives the command more than once and runs it once, by its id); for `all`, the first
-    /// tag's topic only, and a device that lacks one of the others drops it.
-    public var commandTopics: [String] {
-        switch match {
-        case .any: tags.map(Topics.tagCommands)
-        case .all: [Topics.tagCommands(tags[0])]
-        }
-    }
 }
 
 public enum TagMatch: String, Sendable, Hashable, Codable, CaseIterable {

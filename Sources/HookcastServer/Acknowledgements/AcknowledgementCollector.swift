@@ -11,11 +11,11 @@ import Synchronization
 /// the rate of writes adapts to the disk and a slow write never holds up the broker connection.
 struct AcknowledgementCollector: Service {
     /// A shared subscription, so several gateway instances can split the acknowledgements between them.
-    static func acknowledgementFilter(shareGroup: String) -> String {
-        "$share/\(shareGroup)/hookcast/v1/devices/+/acks"
+    static func acknowledgementFilter(shareGroup: String, topics: Topics) -> String {
+        "$share/\(shareGroup)/\(topics.root)/devices/+/acks"
     }
     /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
-    static let statusFilter = "hookcast/v1/devices/+/status"
+    static func statusFilter(_ topics: Topics) -> String { "\(topics.root)/devices/+/status" }
     /// Messages waiting to be parsed, per subscription: past 8,192 the client drops and counts them, and a payload
     /// over the message's limit (16 KiB for both) it drops before buffering, so a flood holds at most 128 MiB per
     /// subscription. Parsing keeps up with the broker's bursts (a fleet's retained presence at start), so only a
@@ -35,15 +35,17 @@ struct AcknowledgementCollector: Service {
     let delivery: DeliveryService
     let metrics: GatewayMetrics
     let logger: Logger
-    let reader = DeviceMessageReader()
+    let reader: DeviceMessageReader
 
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
     /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
-    static func subscribeEarly(client: MQTTClient, shareGroup: String) async throws -> [MQTTSubscription] {
+    static func subscribeEarly(
+        client: MQTTClient, shareGroup: String, topics: Topics
+    ) async throws -> [MQTTSubscription] {
         [
             try await client.subscribe(
-                to: acknowledgementFilter(shareGroup: shareGroup), buffering: acknowledgementBuffering),
-            try await client.subscribe(to: statusFilter, buffering: statusBuffering),
+                to: acknowledgementFilter(shareGroup: shareGroup, topics: topics), buffering: acknowledgementBuffering),
+            try await client.subscribe(to: statusFilter(topics), buffering: statusBuffering),
         ]
     }
 
@@ -73,7 +75,7 @@ struct AcknowledgementCollector: Service {
                 } else {
                     messages = try await client.subscribe(
                         to: first.filter,
-                        buffering: first.filter == Self.statusFilter
+                        buffering: first.filter == Self.statusFilter(reader.topics)
                             ? Self.statusBuffering : Self.acknowledgementBuffering)
                 }
                 await cancelWhenGracefulShutdown {
@@ -96,7 +98,7 @@ struct AcknowledgementCollector: Service {
     /// What the client dropped before parsing: an oversized acknowledgement is one refused as too large;
     /// the rest (a full buffer, oversized presence) are counted as unparsed.
     private func count(_ drops: (full: Int, oversized: Int), on filter: String) {
-        if filter == Self.statusFilter {
+        if filter == Self.statusFilter(reader.topics) {
             metrics.deviceMessagesDropped(.init(subscription: drops.full + drops.oversized))
         } else {
             metrics.deviceMessagesDropped(.init(subscription: drops.full))

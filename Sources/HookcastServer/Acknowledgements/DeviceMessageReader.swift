@@ -5,6 +5,8 @@ import HookcastProtocol
 /// Turns a message on a device's `acks` or `status` topic into what the inbox keeps, or says why it is dropped.
 /// Pure, so hostile payloads are tested without a broker; `AcknowledgementCollector` counts and logs the drops.
 struct DeviceMessageReader: Sendable {
+    var topics = Topics.standard
+
     enum Reading: Sendable, Equatable {
         case acknowledgement(AcknowledgementRecord)
         case presence(DevicePresence)
@@ -16,9 +18,10 @@ struct DeviceMessageReader: Sendable {
     }
 
     func read(topic: String, payload: [UInt8], receivedAt: Date) -> Reading {
-        let parts = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, let device = try? DeviceID(String(parts[3])) else { return .ignored }
-        if parts[4] == "acks" { return readAcknowledgement(payload, from: device, receivedAt: receivedAt) }
+        guard let levels = TopicLevels(topic, under: topics), levels.count == 3, levels[0] == "devices",
+            let device = try? DeviceID(String(levels[1]))
+        else { return .ignored }
+        if levels[2] == "acks" { return readAcknowledgement(payload, from: device, receivedAt: receivedAt) }
         guard !payload.isEmpty, let status = try? PresenceMessage.decode(payload), status.deviceID == device
         else { return .ignored }
         // The time of receipt, not a time from the device: its clock may be wrong, and the gateway's says when

@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import Hummingbird
 import Synchronization
 
@@ -57,15 +58,40 @@ extension AuditTrail {
         }
     }
 
+    /// As `trigger(from:_:)` for a trigger an integration account published over MQTT: its entry names the account
+    /// (`mqtt:integration.<name>`) where a webhook's names the caller's address. Never throws: an error is the
+    /// answer, with the status and body the webhook would have given.
+    func trigger(
+        viaMQTT account: String, _ handle: () async throws -> EditedResponse<TriggerResponse>
+    ) async -> (status: Int, body: [UInt8]) {
+        let note = TriggerNote()
+        let origin = "mqtt:\(IntegrationTrigger.usernamePrefix)\(account)"
+        do {
+            let answer = try await TriggerNote.$current.withValue(note) { try await handle() }
+            let status = Int((answer.status ?? .ok).code)
+            submit(entry(note, origin, status: status, error: nil, commands: answer.responseGenerator.commandIDs))
+            return (status, MQTTTriggerAnswerBody.success(answer.responseGenerator))
+        } catch {
+            let answered = Self.answer(to: error)
+            submit(entry(note, origin, status: answered.status, error: answered.code, commands: []))
+            return (answered.status, MQTTTriggerAnswerBody.error(error))
+        }
+    }
+
     private func entry(
         _ note: TriggerNote, _ context: HookcastRequestContext, status: Int, error: String?, commands: [UUID]
+    ) -> AuditEntry {
+        entry(note, context.clientAddress, status: status, error: error, commands: commands)
+    }
+
+    private func entry(
+        _ note: TriggerNote, _ origin: String?, status: Int, error: String?, commands: [UUID]
     ) -> AuditEntry {
         let (key, eventID) = note.snapshot
         return AuditEntry(
             at: clock(), kind: .trigger,
             actor: key.map { AuditActor(type: .apiKey, id: $0.id.lowercasedString, name: $0.name) } ?? .unidentified,
-            remoteAddress: context.clientAddress, eventID: eventID, commandIDs: commands, status: status,
-            errorCode: error)
+            remoteAddress: origin, eventID: eventID, commandIDs: commands, status: status, errorCode: error)
     }
 
     /// The status and code the error becomes in the answer (`ErrorMappingMiddleware`).

@@ -126,7 +126,7 @@ extension DeliveryService {
     private func sendToTarget(
         _ command: Command, _ properties: MQTTPublishProperties, failure: Logger.Message
     ) async -> Bool {
-        for topic in Topics.commandTopics(for: command.target) {
+        for topic in dependencies.topics.commandTopics(for: command.target) {
             guard await send(command, to: topic, properties, failure: failure) else { return false }
         }
         return true
@@ -138,7 +138,7 @@ extension DeliveryService {
         guard isBrokerConnected, var properties = Self.properties(of: command, now: now) else { return false }
         properties.userProperties = [MQTTUserProperty("hookcast-redelivery", String(attempt))]
         let sent = await send(
-            command, to: Topics.deviceCommands(device), properties, failure: "redelivery not published")
+            command, to: dependencies.topics.deviceCommands(device), properties, failure: "redelivery not published")
         if sent { dependencies.metrics.redelivered(1) }
         return sent
     }

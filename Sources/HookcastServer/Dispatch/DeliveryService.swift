@@ -23,6 +23,7 @@ final class DeliveryService: Service, Sendable {
         let emergency: EmergencyLatch
         let metrics: GatewayMetrics
         let logger: Logger
+        var topics = Topics.standard
     }
 
     let dependencies: Dependencies

@@ -12,6 +12,7 @@ struct DeviceConfigPublisher: Sendable {
     let client: any BrokerPublishing
     let store: any HookcastStore
     let logger: Logger
+    var topics = Topics.standard
     /// Read and publish happen in one turn per device, in the order they were asked for.
     let sequencer = KeyedSequencer<DeviceID>()
     /// Which devices changed while a publication works from memberships it read before them.
@@ -47,7 +48,7 @@ struct DeviceConfigPublisher: Sendable {
         await sequencer.run(for: device) { [client, logger] in
             do {
                 try await client.publish(
-                    to: Topics.deviceConfig(device), payload: [], qos: .atLeastOnce, retain: true, properties: .none)
+                    to: topics.deviceConfig(device), payload: [], qos: .atLeastOnce, retain: true, properties: .none)
             } catch {
                 logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
             }
@@ -108,7 +109,7 @@ struct DeviceConfigPublisher: Sendable {
         let device = config.deviceID
         do {
             try await client.publish(
-                to: Topics.deviceConfig(device),
+                to: topics.deviceConfig(device),
                 payload: config.encoded(),
                 qos: .atLeastOnce,
                 retain: true,

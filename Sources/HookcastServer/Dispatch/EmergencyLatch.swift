@@ -18,7 +18,10 @@ struct EmergencyLatch: Sendable {
     /// Rung when a hold with an end is added, so the expiry service looks at the next end again.
     let endings = Doorbell()
 
-    init(client: any BrokerPublishing, store: any HookcastStore, logger: Logger) {
+    let topics: Topics
+
+    init(client: any BrokerPublishing, store: any HookcastStore, logger: Logger, topics: Topics = .standard) {
+        self.topics = topics
         self.client = client
         self.store = store
         self.logger = logger
@@ -69,7 +72,7 @@ struct EmergencyLatch: Sendable {
         for state in states {
             do {
                 try await client.publish(
-                    to: Topics.emergencyState(state.scope), payload: state.encoded(), qos: .atLeastOnce, retain: true,
+                    to: topics.emergencyState(state.scope), payload: state.encoded(), qos: .atLeastOnce, retain: true,
                     properties: MQTTPublishProperties(contentType: "application/json"))
             } catch {
                 logger.warning(

@@ -57,7 +57,8 @@ struct WebhookController: Sendable {
         return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
     }
 
-    private func trigger(
+    /// Acts on a request whose key passed every check: also what an MQTT trigger comes to (`MQTTTriggerIntake`).
+    func trigger(
         _ webhook: WebhookRequest, key: APIKey, wait: Duration?
     ) async throws -> EditedResponse<TriggerResponse> {
         let shown = String(webhook.eventID.prefix(128))

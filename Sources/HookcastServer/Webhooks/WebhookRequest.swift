@@ -19,7 +19,10 @@ struct WebhookRequest: Sendable {
     }
 
     /// Parses the JSON document of a POST body, or of a GET payload after Base64 decoding.
-    static func parse(json data: Data, source: String) throws(APIError) -> WebhookRequest {
+    /// `eventID`: the event when the document names none (an MQTT trigger's topic names it).
+    static func parse(json data: Data, source: String, eventID topicEventID: String? = nil) throws(APIError)
+        -> WebhookRequest
+    {
         let document: JSONValue
         do {
             document = try UntrustedJSON.decode(data)
@@ -40,6 +43,8 @@ struct WebhookRequest: Sendable {
             eventID = value
         case .number(let value) where value.rounded() == value && abs(value) < 1e15:
             eventID = String(Int64(value))
+        case .none where topicEventID != nil, .null? where topicEventID != nil:
+            eventID = topicEventID ?? ""
         case .none, .null?, .string?:
             throw .badRequest("missing_event_id", "The \(source) has no \"event_id\".")
         default:
@@ -72,10 +77,12 @@ extension WebhookRequest {
     /// `?wait=SECONDS` or `x-hookcast-wait: SECONDS`: hold the answer until every expected device acknowledged,
     /// at most that long (up to `Gateway.maximumWait`).
     static func wait(in request: Request) throws(APIError) -> Duration? {
-        guard let raw = request.uri.queryParameters.get("wait").map({ String($0) }) ?? request.headers[waitHeader]
-        else {
-            return nil
-        }
+        try wait(request.uri.queryParameters.get("wait").map({ String($0) }) ?? request.headers[waitHeader])
+    }
+
+    /// The wait as given (the query parameter, the header, an MQTT trigger's `wait` user property).
+    static func wait(_ raw: String?) throws(APIError) -> Duration? {
+        guard let raw else { return nil }
         let limit = Gateway.maximumWait.components.seconds
         guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= Double(limit) else {
             throw .badRequest("invalid_wait", "wait must be a number of seconds above 0 and at most \(limit).")
@@ -87,7 +94,12 @@ extension WebhookRequest {
 extension WebhookRequest {
     /// `Idempotency-Key`: 1 to 255 printable ASCII characters.
     static func idempotencyKey(in request: Request) throws(APIError) -> String? {
-        guard let key = request.headers[idempotencyKeyHeader] else { return nil }
+        try idempotencyKey(request.headers[idempotencyKeyHeader])
+    }
+
+    /// The key as given (the header, an MQTT trigger's `Idempotency-Key` user property).
+    static func idempotencyKey(_ key: String?) throws(APIError) -> String? {
+        guard let key else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .badRequest(
                 "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."

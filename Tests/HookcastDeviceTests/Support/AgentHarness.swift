@@ -25,7 +25,8 @@ struct AgentHarness {
         logger.logLevel = .warning
         return DeviceAgent.Configuration(
             deviceID: deviceID, mqttPort: try port ?? SharedBroker.port, sessionExpiry: 120, hooksDirectory: hooks,
-            hookTimeout: hookTimeout, stateFile: stateFile, keepAlive: 10, connectTimeout: .seconds(5), logger: logger)
+            hookTimeout: hookTimeout, stateFile: stateFile, keepAlive: 10, connectTimeout: .seconds(5), logger: logger,
+            topics: testTopics)
     }
 
     /// Starts an agent (on the shared broker unless `port` names another) and returns once it announced itself
@@ -43,7 +44,7 @@ struct AgentHarness {
         if let existing {
             watcher = existing
         } else {
-            watcher = try await BrokerWatcher.start("\(Topics.root)/devices/\(deviceID.rawValue)/#", port: port)
+            watcher = try await BrokerWatcher.start("\(testTopics.root)/devices/\(deviceID.rawValue)/#", port: port)
         }
         let already = watcher.messages.count
         let agent = try DeviceAgent(
@@ -54,7 +55,7 @@ struct AgentHarness {
         return AgentHarness(deviceID: deviceID, agent: agent, runner: runner, watcher: watcher)
     }
 
-    var commandTopic: String { Topics.deviceCommands(deviceID) }
+    var commandTopic: String { testTopics.deviceCommands(deviceID) }
 
     /// Stops the agent; the watcher stays for what comes after.
     func stopAgent() async throws {
@@ -64,7 +65,7 @@ struct AgentHarness {
 
     func close() async throws {
         try await stopAgent()
-        try await watcher.client.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
+        try await watcher.client.publish(to: testTopics.deviceStatus(deviceID), payload: [], retain: true)
         await watcher.close()
     }
 }

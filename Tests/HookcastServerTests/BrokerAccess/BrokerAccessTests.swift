@@ -38,7 +38,7 @@ struct BrokerAccessTests {
             let victimPassword = try await SecureGateway.createDevice(gateway, "vault-1")
             try await SecureGateway.createGroup(gateway, "lobby", members: ["lobby-1"])
             try await SecureGateway.createGroup(gateway, "vault", members: ["vault-1"])
-            let root = Topics.root
+            let root = testTopics.root
             let victim = try await MosquittoSubscriber(
                 port: broker.port, username: "vault-1", password: victimPassword, clientID: "vault-1",
                 filters: [
@@ -65,7 +65,8 @@ struct BrokerAccessTests {
             // The victim acknowledges and reports presence; the attacker must see neither.
             let victimClient = try SecureGateway.client(broker, username: "vault-1", password: victimPassword)
             try await victimClient.connect()
-            try await victimClient.publish(to: Topics.deviceStatus(try DeviceID("vault-1")), payload: Array("{}".utf8))
+            try await victimClient.publish(
+                to: testTopics.deviceStatus(try DeviceID("vault-1")), payload: Array("{}".utf8))
             await victimClient.disconnect()
 
             try await victim.waitUntil("the victim receives its three commands") { $0.count >= 3 }
@@ -83,7 +84,7 @@ struct BrokerAccessTests {
             let attackerPassword = try await SecureGateway.createDevice(gateway, "kiosk-1")
             let victimPassword = try await SecureGateway.createDevice(gateway, "kiosk-2")
             try await SecureGateway.createGroup(gateway, "kiosks", members: ["kiosk-1", "kiosk-2"])
-            let root = Topics.root
+            let root = testTopics.root
             let victim = try await MosquittoSubscriber(
                 port: broker.port, username: "kiosk-2", password: victimPassword, clientID: "kiosk-2",
                 filters: ["\(root)/devices/kiosk-2/commands", "\(root)/groups/kiosks/commands", "\(root)/all/commands"])
@@ -101,7 +102,7 @@ struct BrokerAccessTests {
                 }
             }
             // Its own acknowledgement topic is open to it.
-            try await attacker.publish(to: Topics.deviceAcks(try DeviceID("kiosk-1")), payload: Array("{}".utf8))
+            try await attacker.publish(to: testTopics.deviceAcks(try DeviceID("kiosk-1")), payload: Array("{}".utf8))
             await attacker.disconnect()
             try await Task.sleep(for: .seconds(1))
             #expect(victim.receivedTopics.isEmpty, "forged commands arrived: \(victim.receivedTopics)")
@@ -116,7 +117,7 @@ struct BrokerAccessTests {
             let victimPassword = try await SecureGateway.createDevice(gateway, "screen-2")
             let victim = try await MosquittoSubscriber(
                 port: broker.port, username: "screen-2", password: victimPassword, clientID: "screen-2",
-                filters: ["\(Topics.root)/devices/screen-2/commands"])
+                filters: ["\(testTopics.root)/devices/screen-2/commands"])
             for clientID in ["screen-2", "hookcast-gateway", "anything-else"] {
                 let attacker = try SecureGateway.client(
                     broker, username: "screen-1", password: attackerPassword, clientID: clientID)
@@ -139,7 +140,7 @@ struct BrokerAccessTests {
             let leaverPassword = try await SecureGateway.createDevice(gateway, "hall-1")
             let stayerPassword = try await SecureGateway.createDevice(gateway, "hall-2")
             try await SecureGateway.createGroup(gateway, "hall", members: ["hall-1", "hall-2"])
-            let groupTopic = "\(Topics.root)/groups/hall/commands"
+            let groupTopic = "\(testTopics.root)/groups/hall/commands"
             let leaver = try await MosquittoSubscriber(
                 port: broker.port, username: "hall-1", password: leaverPassword, clientID: "hall-1",
                 filters: [groupTopic])
@@ -239,7 +240,7 @@ struct BrokerAccessTests {
                 while true {
                     let member = try await MosquittoSubscriber(
                         port: broker.port, username: "member-1", password: passwords.member, clientID: "member-1",
-                        filters: ["\(Topics.root)/groups/crew/commands"])
+                        filters: ["\(testTopics.root)/groups/crew/commands"])
                     if member.output.contains("Subscribed (mid: 1): 1") { return }
                     member.stop()
                     try await Task.sleep(for: .milliseconds(200))

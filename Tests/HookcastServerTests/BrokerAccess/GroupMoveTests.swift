@@ -21,7 +21,9 @@ struct GroupMoveTests {
             try FileManager.default.createDirectory(at: passwords, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: passwords) }
             let configuration = FleetSimulator.Configuration(
-                count: Self.count, idPrefix: "mv-", mqttPort: broker.port, credentials: .perDevice(directory: passwords)
+                count: Self.count, idPrefix: "mv-", mqttPort: broker.port,
+                credentials: .perDevice(directory: passwords),
+                topics: testTopics
             )
             let ids = try (0..<Self.count).map { try configuration.deviceID(at: $0).rawValue }
             try await SecureGateway.importFleet(
@@ -32,7 +34,7 @@ struct GroupMoveTests {
                 broker, username: login.username, password: login.password,
                 clientID: "presence-\(UUID().uuidString.prefix(8))")
             try await presence.connect()
-            let statuses = try await presence.subscribe(to: "hookcast/v1/devices/+/status")
+            let statuses = try await presence.subscribe(to: "\(testTopics.root)/devices/+/status")
             let offline = OfflineCount()
             let counting = Task {
                 for await message in statuses where (try? PresenceMessage.decode(message.payload))?.status == .offline {

@@ -16,7 +16,8 @@ struct SecureFleetTests {
                 let password = try await SecureGateway.createDevice(gateway, id)
                 let agent = try DeviceAgent(
                     configuration: .init(
-                        deviceID: try DeviceID(id), mqttPort: broker.port, username: id, password: password))
+                        deviceID: try DeviceID(id), mqttPort: broker.port, username: id, password: password,
+                        topics: testTopics))
                 started.append((agent, Task { try await agent.run() }))
             }
             let agents = started

@@ -16,7 +16,8 @@ struct TagTargetTests {
             try FileManager.default.createDirectory(at: passwords, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: passwords) }
             let configuration = FleetSimulator.Configuration(
-                count: 4, idPrefix: "tag-", mqttPort: broker.port, credentials: .perDevice(directory: passwords))
+                count: 4, idPrefix: "tag-", mqttPort: broker.port, credentials: .perDevice(directory: passwords),
+                topics: testTopics)
             let ids = try (0..<4).map { try configuration.deviceID(at: $0).rawValue }
             let tags = [#"["lobby"]"#, #"["lobby","Floor 2"]"#, #"["Floor 2"]"#, "[]"]
             try await SecureGateway.importFleet(
@@ -87,8 +88,9 @@ struct TagTargetTests {
             let spy = try await MosquittoSubscriber(
                 port: broker.port, username: "spy-1", password: password, clientID: "spy-1",
                 filters: [
-                    Topics.tagCommands("lobby"), Topics.tagCommands("vault"), "\(Topics.root)/tags/+/commands",
-                    "\(Topics.root)/tags/#",
+                    testTopics.tagCommands("lobby"), testTopics.tagCommands("vault"),
+                    "\(testTopics.root)/tags/+/commands",
+                    "\(testTopics.root)/tags/#",
                 ])
             #expect(spy.output.contains("135"), "the SUBACK refuses the foreign filters: \(spy.output)")
             let key = try await gateway.createKey().secret
@@ -102,10 +104,10 @@ struct TagTargetTests {
                 try #require(answer["message"] == .string("success"), "\(answer.text)")
             }
             try await spy.waitUntil("the spy receives its own tag's command") {
-                $0.contains(Topics.tagCommands("lobby"))
+                $0.contains(testTopics.tagCommands("lobby"))
             }
             try await Task.sleep(for: .seconds(1))
-            #expect(spy.receivedTopics == [Topics.tagCommands("lobby")], "leaked: \(spy.receivedTopics)")
+            #expect(spy.receivedTopics == [testTopics.tagCommands("lobby")], "leaked: \(spy.receivedTopics)")
         }
     }
 }

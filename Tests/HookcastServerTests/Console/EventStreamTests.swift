@@ -33,7 +33,7 @@ struct EventStreamTests {
             let deviceClient = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: device))
             try await deviceClient.connect()
             defer { Task { await deviceClient.disconnect() } }
-            let commands = try await deviceClient.subscribe(to: Topics.deviceCommands(deviceID))
+            let commands = try await deviceClient.subscribe(to: testTopics.deviceCommands(deviceID))
 
             // The session cookie opens the stream as the browser's EventSource does (a GET: no CSRF token).
             let (cookie, _) = try await ConsoleSessionTests.signIn(gateway)
@@ -56,7 +56,7 @@ struct EventStreamTests {
             #expect(envelope.id.uuidString.lowercased() == commandID.lowercased())
             let ack = Acknowledgement(
                 commandID: envelope.id, deviceID: deviceID, status: .ok, detail: nil, executedAt: Date())
-            _ = try await deviceClient.publish(to: Topics.deviceAcks(deviceID), payload: ack.encoded())
+            _ = try await deviceClient.publish(to: testTopics.deviceAcks(deviceID), payload: ack.encoded())
             let answered = await stream.readUntil(containing: #""ok":1"#, timeout: .seconds(60))
             let answeredEvent = Self.events(in: answered).last { $0.name == "command" }
             #expect(answeredEvent?.data["id"] == .string(commandID), "answered: \(answered)")
@@ -67,14 +67,14 @@ struct EventStreamTests {
                 deviceID: deviceID, status: .online, since: Date(),
                 state: ReportedDeviceState(currentURL: "https://example.com/live"))
             _ = try await deviceClient.publish(
-                to: Topics.deviceStatus(deviceID), payload: presence.encoded(), retain: true)
+                to: testTopics.deviceStatus(deviceID), payload: presence.encoded(), retain: true)
             let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(60))
             let presenceEvent = try #require(Self.events(in: online).last { $0.name == "presence" })
             #expect(presenceEvent.data["device_id"] == .string(device))
             #expect(presenceEvent.data["online"] == .bool(true))
             #expect(presenceEvent.data["reported_state"]?.field("current_url") == .string("https://example.com/live"))
             #expect(presenceEvent.data["reported_state_at"] != nil)
-            _ = try await deviceClient.publish(to: Topics.deviceStatus(deviceID), payload: [], retain: true)
+            _ = try await deviceClient.publish(to: testTopics.deviceStatus(deviceID), payload: [], retain: true)
         }
     }
 

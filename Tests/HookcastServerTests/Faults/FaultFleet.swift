@@ -50,7 +50,7 @@ final class FaultFleet: Sendable {
                 configuration: .init(
                     deviceID: try DeviceID(id), mqttPort: mqttPort, hooksDirectory: hooksDirectory(id),
                     hookTimeout: .seconds(10), stateFile: stateFile(id), keepAlive: keepAlive,
-                    connectTimeout: .seconds(5), logger: logger))
+                    connectTimeout: .seconds(5), logger: logger, topics: testTopics))
             startedAt.withLock { $0[id] = .now }
             let task = Task { try await agent.run() }
             running.withLock { $0[id] = (agent, task) }

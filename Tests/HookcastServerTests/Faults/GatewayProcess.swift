@@ -57,7 +57,7 @@ final class GatewayProcess: @unchecked Sendable {
             arguments: [
                 "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),
                 "--ack-deadline", String(acknowledgementDeadline), "--mqtt-client-id", clientID,
-                "--log-level", "notice",
+                "--log-level", "notice", "--topic-prefix", testTopics.root,
                 // The fault suite's brokers are open (its subject is delivery, not access control).
                 "--device-accounts", "none",
             ]

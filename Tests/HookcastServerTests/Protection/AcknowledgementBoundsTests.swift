@@ -1,6 +1,7 @@
 import Foundation
 import HookcastCore
 import HookcastProtocol
+import HookcastTestSupport
 import Testing
 
 @testable import HookcastServer
@@ -9,7 +10,7 @@ import Testing
 /// any size, with any `detail`, was parsed and stored; each of these tests failed then (the reader did not exist,
 /// and `Acknowledgement.decode` accepted both payloads). Pure: the reader and the inbox, without a broker.
 @Suite struct AcknowledgementBoundsTests {
-    let reader = DeviceMessageReader()
+    let reader = DeviceMessageReader(topics: testTopics)
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func payload(device: String = "d1", detail: String?) throws -> [UInt8] {
@@ -26,13 +27,13 @@ import Testing
         // Valid JSON padded with whitespace: only its size is wrong.
         let padded = try payload(detail: nil) + Array(repeating: UInt8(ascii: " "), count: Acknowledgement.maximumSize)
         #expect(
-            reader.read(topic: "hookcast/v1/devices/d1/acks", payload: padded, receivedAt: now)
+            reader.read(topic: "\(testTopics.root)/devices/d1/acks", payload: padded, receivedAt: now)
                 == .ignoredAcknowledgement(.tooLarge, device: try DeviceID("d1")))
     }
 
     @Test("A detail over 1 KiB is refused as too large; one of exactly 1 KiB is recorded")
     func detailBound() throws {
-        let topic = "hookcast/v1/devices/d1/acks"
+        let topic = "\(testTopics.root)/devices/d1/acks"
         let long = try payload(detail: String(repeating: "é", count: 513))  // 1026 UTF-8 bytes
         #expect(
             reader.read(topic: topic, payload: long, receivedAt: now)

@@ -16,9 +16,9 @@ struct HostileDeviceInputTests {
                 configuration: .init(port: try SharedBroker.port, clientID: "hostile-\(UUID().uuidString.prefix(6))"))
             try await device.connect()
             try await device.publish(
-                to: "hookcast/v1/devices/d1/acks", payload: Array(repeating: UInt8(ascii: "["), count: 513))
+                to: "\(testTopics.root)/devices/d1/acks", payload: Array(repeating: UInt8(ascii: "["), count: 513))
             try await device.publish(
-                to: "hookcast/v1/devices/d1/status", payload: Array(repeating: UInt8(ascii: "["), count: 513))
+                to: "\(testTopics.root)/devices/d1/status", payload: Array(repeating: UInt8(ascii: "["), count: 513))
             await device.disconnect()
             try await Task.sleep(for: .milliseconds(300))
             #expect(
@@ -37,7 +37,7 @@ struct HostileDeviceInputTests {
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(device)"}"#)
             let client = try MQTTClient(configuration: .init(port: try SharedBroker.port, clientID: device))
             try await client.connect()
-            let topic = "hookcast/v1/devices/\(device)/acks"
+            let topic = "\(testTopics.root)/devices/\(device)/acks"
             func answer(detail: String?) throws -> [UInt8] {
                 var object: [String: Any] = [
                     "v": 1, "command_id": UUID().uuidString.lowercased(), "device_id": device, "status": "failed",

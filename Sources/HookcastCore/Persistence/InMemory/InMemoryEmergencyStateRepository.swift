@@ -6,7 +6,7 @@ struct InMemoryEmergencyStateRepository: EmergencyStateRepository {
 
     func all() async throws -> [EmergencyStateMessage] {
         try database.access { state in
-            state.emergencies.values.sorted { Topics.emergencyState($0.scope) < Topics.emergencyState($1.scope) }
+            state.emergencies.values.sorted { $0.scope.emergencyScopeKey < $1.scope.emergencyScopeKey }
         }
     }
 

@@ -39,7 +39,7 @@ struct SQLiteEmergencyStateRepository: EmergencyStateRepository {
                     ON CONFLICT (command_id) DO NOTHING
                     """,
                     [
-                        .uuid(hold.commandID), .text(Topics.emergencyState(hold.scope)),
+                        .uuid(hold.commandID), .text(hold.scope.emergencyScopeKey),
                         .text(String(decoding: hold.state.encoded(), as: UTF8.self)), .date(hold.state.since),
                         .date(hold.endsAt),
                     ])
@@ -51,7 +51,7 @@ struct SQLiteEmergencyStateRepository: EmergencyStateRepository {
                     ON CONFLICT (scope) DO UPDATE SET payload = excluded.payload
                     """,
                     [
-                        .text(Topics.emergencyState(message.scope)),
+                        .text(message.scope.emergencyScopeKey),
                         .text(String(decoding: message.encoded(), as: UTF8.self)),
                     ])
             }
