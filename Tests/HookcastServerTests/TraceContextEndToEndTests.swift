@@ -22,7 +22,8 @@ struct TraceContextEndToEndTests {
         try await watcher.connect()
         let commands = try await watcher.subscribe(to: Topics.deviceCommands(device))
         let acks = try await watcher.subscribe(to: Topics.deviceAcks(device))
-        try await GatewayHarness.run(mqttPort: broker.port) { gateway in
+        let log = RecordedLog()
+        try await GatewayHarness.run(mqttPort: broker.port, logger: log.logger(level: .debug)) { gateway in
             _ = try await gateway.admin(.post, "devices", #"{"id":"\#(id)"}"#)
             _ = try await gateway.admin(
                 .post, "actions",
@@ -55,6 +56,17 @@ struct TraceContextEndToEndTests {
             let acknowledgement = try Acknowledgement.decode(ack.payload)
             #expect(acknowledgement.commandID.lowercasedString == commandID)
             #expect(acknowledgement.status == .ok)
+
+            // Both lines are written before the webhook's wait ends: the acknowledgement's when it is read, before
+            // it is stored.
+            let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+            let lines = log.all
+            let stored = lines.first { $0.message == "command stored" && $0.metadata["trace_id"] == traceID }
+            #expect(stored?.level == .info)
+            #expect(stored?.metadata["command_id"]?.lowercased() == commandID)
+            let read = lines.first { $0.message == "acknowledgement read" && $0.metadata["trace_id"] == traceID }
+            #expect(read?.metadata["command_id"]?.lowercased() == commandID)
+            #expect(read?.metadata["device"] == id)
 
             await agent.stop()
             _ = try? await task.value
