@@ -9,7 +9,7 @@ struct PostgresCommandRepository: CommandRepository {
 
     static let columns = """
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
-        api_key_id, source, published_at, publish_error, trigger_id, step
+        api_key_id, source, published_at, publish_error, trigger_id, step, trace_parent, trace_state
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
     static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
@@ -113,6 +113,8 @@ struct PostgresCommandRepository: CommandRepository {
             statement.bind { bindings in
                 if let step = command.step { bindings.append(step.index) } else { bindings.appendNull() }
             },
+            statement.bind { $0.append(text: command.trace?.traceparent) },
+            statement.bind { $0.append(text: command.trace?.traceState) },
         ]
     }
 
@@ -259,7 +261,10 @@ struct PostgresCommandRepository: CommandRepository {
             cancelledAt: try values.optionalDate("cancelled_at"),
             step: try values.optionalUUID("trigger_id").map {
                 TriggerStep(triggerID: $0, index: try values.int("step"))
-            }
+            },
+            trace: Command.storedTrace(
+                traceparent: try values.optionalString("trace_parent"),
+                tracestate: try values.optionalString("trace_state"))
         )
     }
 }

@@ -18,10 +18,12 @@ struct TriggerOutcome: Sendable {
 extension Gateway {
     /// Turns a triggered action into stored commands, one per step, and publishes them in step order. Every step
     /// is planned before any is stored, and all are stored in one transaction: a call whose step 2 cannot run
-    /// (its group is gone) stores nothing. The commands are in the store before this returns.
+    /// (its group is gone) stores nothing. The commands are in the store before this returns. `trace`, the
+    /// caller's W3C trace context, goes with every step's command to the devices; a repeated idempotent request gets
+    /// the original commands, with their own.
     func trigger(
         action: Action, sensorData: JSONValue?, apiKeyID: UUID?, source: CommandSource,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, trace: TraceContext? = nil
     ) async throws(APIError) -> TriggerOutcome {
         var sensor: SensorData?
         if let sensorData {
@@ -31,7 +33,8 @@ extension Gateway {
                 throw .unprocessable(field: error.field, "\(error.field) \(error.message)")
             }
         }
-        let commands = try await plan(action, sensor: sensor, apiKeyID: apiKeyID, source: source)
+        var commands = try await plan(action, sensor: sensor, apiKeyID: apiKeyID, source: source)
+        for index in commands.indices { commands[index].trace = trace }
         let report = try await callbackReport(of: commands, action: action, apiKeyID: apiKeyID, source: source)
         try await refuseIfBacklogFull()
         // From here the outbox leaves these commands to this request, even once the store has them.
@@ -83,10 +86,21 @@ extension Gateway {
             }
         }
         var published: [Bool] = []
-        for command in commands { published.append(await delivery.publish(command)) }
+        for command in commands {
+            published.append(await delivery.publish(command))
+            logStored(command, published: published[published.count - 1])
+        }
         await emergency.publish(latched)
         live.commandsChanged(commands.map(\.id))
         return TriggerOutcome(commands: commands, published: published, duplicate: false)
+    }
+
+    /// A traced command is logged at info, so the caller's trace id finds it in the gateway's log at the default
+    /// level; the rest at debug, as the request log already has a line for each call.
+    private func logStored(_ command: Command, published: Bool) {
+        logger.log(
+            level: command.trace == nil ? .debug : .info, "command stored",
+            metadata: command.logMetadata.merging(["published": "\(published)"]) { $1 })
     }
 
     /// A command per step; for several, each carries the first one's id as its trigger and its step number.

@@ -47,6 +47,7 @@ enum GatewayHarness {
         acknowledgementDeadline: Duration = .seconds(30),
         maximumBacklog: Int = 100_000,
         configure: (inout ServerConfiguration) -> Void = { _ in },
+        logger given: Logger? = nil,
         _ body: @escaping @Sendable (GatewayClient) async throws -> Void
     ) async throws {
         let directory = dataDirectory ?? temporaryDirectory()
@@ -54,9 +55,10 @@ enum GatewayHarness {
             dataDirectory: directory, mqttPort: try mqttPort ?? SharedBroker.port,
             acknowledgementDeadline: acknowledgementDeadline, maximumBacklog: maximumBacklog)
         configure(&settings)
-        // Warnings and errors only: the fault tests send thousands of requests, one info line each.
-        var logger = Logger(label: "hookcast")
-        logger.logLevel = .warning
+        // Warnings and errors only, unless a test brings its own logger: the fault tests send thousands of requests,
+        // one info line each.
+        var logger = given ?? Logger(label: "hookcast")
+        if given == nil { logger.logLevel = .warning }
         // A directory made here is removed here, also when the test fails.
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
         let app = try await buildApplication(configuration: settings, logger: logger)

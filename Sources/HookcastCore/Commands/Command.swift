@@ -28,6 +28,8 @@ public struct Command: Sendable, Encodable, Equatable {
     public var cancelledAt: Date?
     /// The step this command is of an action with several (`Action.moreSteps`); nil for a single-step action.
     public var step: TriggerStep?
+    /// The caller's W3C trace context, carried to devices as MQTT v5 user properties; every step of a call has it.
+    public var trace: TraceContext?
 
     /// Dates are kept to the millisecond, the precision the store and the envelope keep.
     public init(
@@ -47,7 +49,8 @@ public struct Command: Sendable, Encodable, Equatable {
         publishError: String? = nil,
         extraAcknowledgements: Int = 0,
         cancelledAt: Date? = nil,
-        step: TriggerStep? = nil
+        step: TriggerStep? = nil,
+        trace: TraceContext? = nil
     ) {
         self.id = id
         self.eventID = eventID
@@ -66,6 +69,7 @@ public struct Command: Sendable, Encodable, Equatable {
         self.extraAcknowledgements = extraAcknowledgements
         self.cancelledAt = cancelledAt?.roundedToMilliseconds
         self.step = step
+        self.trace = trace
     }
 
     enum CodingKeys: String, CodingKey {
@@ -85,6 +89,7 @@ public struct Command: Sendable, Encodable, Equatable {
         case cancelledAt = "cancelled_at"
         case triggerID = "trigger_id"
         case stepIndex = "step"
+        case trace
     }
 }
 
@@ -109,5 +114,6 @@ extension Command {
         try container.encodeIfPresent(cancelledAt, forKey: .cancelledAt)
         try container.encodeIfPresent(step?.triggerID.lowercasedString, forKey: .triggerID)
         try container.encodeIfPresent(step?.index, forKey: .stepIndex)
+        try container.encodeIfPresent(trace, forKey: .trace)
     }
 }

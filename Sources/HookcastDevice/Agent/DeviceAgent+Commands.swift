@@ -7,6 +7,7 @@ extension DeviceAgent {
     /// Decides, executes (executor first, then the hook), records, persists and acknowledges one command.
     func handleCommand(_ message: MQTTMessage) async {
         let correlationData = message.properties.correlationData
+        let echoed = AcknowledgementMessage.echoed(from: message)
         let (seen, tags) = shared.withLock { ($0.seen, $0.tags) }
         let decision = CommandTriage.decide(
             payload: message.payload, correlationData: correlationData, seen: seen, now: Date(),
@@ -22,12 +23,12 @@ extension DeviceAgent {
                 persist()
             }
             log(id: id, function: nil, outcome: outcome, duplicate: duplicate)
-            await acknowledge(id, outcome, correlationData: correlationData)
+            await acknowledge(id, outcome, correlationData: correlationData, echoing: echoed)
         case .execute(let envelope) where envelope.function == .cancelCommand:
             let outcome = cancel(envelope)
             persist()
             log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
-            await acknowledge(envelope.id, outcome, correlationData: correlationData)
+            await acknowledge(envelope.id, outcome, correlationData: correlationData, echoing: echoed)
         case .execute(let envelope):
             // Written ahead: if the agent dies while running it (a restart hook does exactly that), the redelivery
             // after the restart finds it recorded and is acknowledged, not run again.
@@ -40,7 +41,7 @@ extension DeviceAgent {
             log(id: envelope.id, function: envelope.function, outcome: outcome, duplicate: false)
             // The state before the acknowledgement: whoever sees the command answered can read what it changed.
             await publishStateIfChanged()
-            await acknowledge(envelope.id, outcome, correlationData: correlationData)
+            await acknowledge(envelope.id, outcome, correlationData: correlationData, echoing: echoed)
         }
     }
 
@@ -67,9 +68,12 @@ extension DeviceAgent {
         return outcome
     }
 
-    private func acknowledge(_ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?) async {
+    private func acknowledge(
+        _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, echoing echoed: [MQTTUserProperty]
+    ) async {
         let message = AcknowledgementMessage(
-            commandID: id, deviceID: deviceID, outcome: outcome, correlationData: correlationData, topics: topics)
+            commandID: id, deviceID: deviceID, outcome: outcome, correlationData: correlationData, topics: topics,
+            echoing: echoed)
         do {
             try await client.publish(
                 to: message.topic, payload: message.payload, qos: .atLeastOnce, retain: false,

@@ -72,15 +72,18 @@
                 counters.commandsExecuted.add(1, ordering: .relaxed)
                 (id, outcome) = (envelope.id, .ok)
             }
-            acknowledge(id, outcome, correlationData: correlationData, device: device, loop: loop)
+            acknowledge(
+                id, outcome, correlationData: correlationData, echoing: AcknowledgementMessage.echoed(from: message),
+                device: device, loop: loop)
         }
 
         private func acknowledge(
-            _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, device: Int, loop: MQTTClientPoolLoop
+            _ id: UUID, _ outcome: CommandOutcome, correlationData: [UInt8]?, echoing echoed: [MQTTUserProperty],
+            device: Int, loop: MQTTClientPoolLoop
         ) {
             let message = AcknowledgementMessage(
                 commandID: id, deviceID: devices[device].id, outcome: outcome, correlationData: correlationData,
-                topics: topics)
+                topics: topics, echoing: echoed)
             do {
                 try loop.publish(
                     from: device, to: message.topic, payload: message.payload, properties: message.properties)

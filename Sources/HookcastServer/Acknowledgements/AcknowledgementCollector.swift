@@ -144,7 +144,9 @@ struct AcknowledgementCollector: Service {
 
     private func parse(_ message: MQTTMessage) -> AcknowledgementInbox.Item {
         switch reader.read(topic: message.topic, payload: message.payload, receivedAt: Date()) {
-        case .acknowledgement(let record): return .acknowledgement(record)
+        case .acknowledgement(let record):
+            logRead(record, properties: message.properties)
+            return .acknowledgement(record)
         case .presence(let presence): return .presence(presence)
         case .ignored: return .ignored
         case .ignoredAcknowledgement(let reason, let device):

@@ -73,10 +73,10 @@ extension DeliveryService {
             }
             dependencies.logger.info(
                 "redelivered a command",
-                metadata: [
-                    "command_id": "\(redelivery.command.id)", "devices": "\(redelivery.devices.count)",
-                    "attempt": "\(redelivery.attempt)", "reason": "\(redelivery.reason.rawValue)",
-                ])
+                metadata: redelivery.command.logMetadata.merging([
+                    "devices": "\(redelivery.devices.count)", "attempt": "\(redelivery.attempt)",
+                    "reason": "\(redelivery.reason.rawValue)",
+                ]) { $1 })
         }
         do {
             try await dependencies.store.deliveries.recordRedeliveries(sent, at: now)
@@ -96,7 +96,7 @@ extension DeliveryService {
     func expire(_ command: Command) async {
         try? await dependencies.store.commands.markPublishFailed(
             id: command.id, error: "expired before it could be published")
-        dependencies.logger.warning("command expired unpublished", metadata: ["command_id": "\(command.id)"])
+        dependencies.logger.warning("command expired unpublished", metadata: command.logMetadata)
     }
 
     /// The first publish, on the command's target topic (device, group, tag or broadcast): the broker fans it out.
@@ -110,13 +110,15 @@ extension DeliveryService {
 
     /// Tells the devices `command` went to that it is cancelled: a `cancel_command` on the same topic, expiring
     /// with it, not stored (devices answer it; the gateway does not track those answers). Best effort: returns
-    /// whether the broker acknowledged it. The cancellation itself is in the store either way.
+    /// whether the broker acknowledged it. The cancellation itself is in the store either way. It carries the
+    /// command's trace context: the cancel belongs to the same trace.
     func publishCancellation(of command: Command, at now: Date = Date()) async -> Bool {
         guard isBrokerConnected else { return false }
         let cancel = Command(
             eventID: command.eventID, actionName: command.actionName, function: .cancelCommand,
             params: ActionParameters(commandID: command.id.lowercasedString), sensorData: nil, target: command.target,
-            expectedDevices: [], issuedAt: now, expiresAt: command.expiresAt, apiKeyID: nil, source: command.source)
+            expectedDevices: [], issuedAt: now, expiresAt: command.expiresAt, apiKeyID: nil, source: command.source,
+            trace: command.trace)
         guard let properties = Self.properties(of: cancel, now: now) else { return false }
         return await sendToTarget(cancel, properties, failure: "cancellation not published")
     }
@@ -136,7 +138,7 @@ extension DeliveryService {
     /// not bothered). Returns whether the broker acknowledged it.
     private func redeliver(_ command: Command, to device: DeviceID, attempt: Int, now: Date) async -> Bool {
         guard isBrokerConnected, var properties = Self.properties(of: command, now: now) else { return false }
-        properties.userProperties = [MQTTUserProperty("hookcast-redelivery", String(attempt))]
+        properties.userProperties.append(MQTTUserProperty("hookcast-redelivery", String(attempt)))
         let sent = await send(
             command, to: dependencies.topics.deviceCommands(device), properties, failure: "redelivery not published")
         if sent { dependencies.metrics.redelivered(1) }
@@ -158,14 +160,16 @@ extension DeliveryService {
         }
     }
 
-    /// The MQTT 5 properties of a command's message: it expires with the command, and carries its id as
-    /// correlation data. Nil once the command expired.
+    /// The MQTT 5 properties of a command's message: it expires with the command, carries its id as correlation
+    /// data, and the caller's trace context as `traceparent` and `tracestate` user properties (docs/protocol.md).
+    /// Nil once the command expired.
     private static func properties(of command: Command, now: Date) -> MQTTPublishProperties? {
         let remaining = command.expiresAt.timeIntervalSince(now)
         guard remaining > 0 else { return nil }
         return MQTTPublishProperties(
             messageExpiryInterval: UInt32(min(remaining.rounded(.up), Double(UInt32.max))),
             correlationData: Array(command.id.lowercasedString.utf8),
-            contentType: "application/json")
+            contentType: "application/json",
+            userProperties: command.trace?.userProperties ?? [])
     }
 }

@@ -43,6 +43,7 @@ struct WebhookController: Sendable {
         // A signed request's id is authenticated by its signature: seen before, it is a duplicate, not a new command.
         // The signature does not cover Idempotency-Key, so that header never replaces the id (ReplayKey).
         webhook.idempotencyKey = webhookID.map(ReplayKey.signed(webhookID:)) ?? callerKey.map(ReplayKey.caller)
+        webhook.trace = WebhookRequest.trace(in: request, metrics: gateway.metrics, logger: context.logger)
         return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
     }
 
@@ -54,6 +55,7 @@ struct WebhookController: Sendable {
         try keyGuard.takeToken(found.key)
         var webhook = try WebhookRequest.parse(query: request)
         webhook.idempotencyKey = try WebhookRequest.idempotencyKey(in: request).map(ReplayKey.caller)
+        webhook.trace = WebhookRequest.trace(in: request, metrics: gateway.metrics, logger: context.logger)
         return try await trigger(webhook, key: found.key, wait: try WebhookRequest.wait(in: request))
     }
 
@@ -85,7 +87,7 @@ struct WebhookController: Sendable {
         }
         let outcome = try await gateway.trigger(
             action: filled, sensorData: webhook.sensorData, apiKeyID: key.id, source: .webhook,
-            idempotencyKey: webhook.idempotencyKey)
+            idempotencyKey: webhook.idempotencyKey, trace: webhook.trace)
         let published = !outcome.published.contains(false)
         gateway.metrics.commandAccepted(outcome: outcome.duplicate ? "duplicate" : published ? "published" : "queued")
         var response = TriggerResponse(outcome: outcome)

@@ -10,6 +10,8 @@ struct WebhookRequest: Sendable {
     var idempotencyKey: String?
     /// The body's fields (the GET payload's too), for the action's templates (`ParameterTemplates`).
     var fields: [String: JSONValue] = [:]
+    /// From the `traceparent` and `tracestate` headers (`WebhookRequest+Trace.swift`), on both forms.
+    var trace: TraceContext?
 
     /// The key from the `x-webhook-apikey` header, or else from the `apiKey` query parameter.
     static func presentedKey(in request: Request) -> String? {

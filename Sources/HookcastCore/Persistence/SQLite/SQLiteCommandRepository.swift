@@ -6,7 +6,7 @@ struct SQLiteCommandRepository: CommandRepository {
 
     private static let columns = """
         id, event_id, action_name, function, params, sensor_data, target, expected_devices, issued_at, expires_at, \
-        api_key_id, source, published_at, publish_error, trigger_id, step
+        api_key_id, source, published_at, publish_error, trigger_id, step, trace_parent, trace_state
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
     private static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
@@ -28,9 +28,9 @@ struct SQLiteCommandRepository: CommandRepository {
                 .first?.int("highest") ?? 0
             var next = highest + 1
             for chunk in commands.statementChunks {
-                let row = "(?, \(placeholderList(16)))"
+                let row = "(?, \(placeholderList(Self.columnCount)))"
                 var binds: [SQLiteValue] = []
-                binds.reserveCapacity(chunk.count * 17)
+                binds.reserveCapacity(chunk.count * (Self.columnCount + 1))
                 for command in chunk {
                     binds.append(.integer(next))
                     binds.append(contentsOf: try Self.values(command))
@@ -104,7 +104,7 @@ struct SQLiteCommandRepository: CommandRepository {
         try connection.execute(
             """
             INSERT INTO commands (seq, \(Self.columns))
-            VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), \(placeholderList(16)))
+            VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM commands), \(placeholderList(Self.columnCount)))
             """,
             try values(command)
         )
@@ -120,9 +120,13 @@ struct SQLiteCommandRepository: CommandRepository {
             .text(command.target.jsonText), .text(command.expectedDevices.jsonText), .date(command.issuedAt),
             .date(command.expiresAt), .uuid(command.apiKeyID), .text(command.source.rawValue),
             .date(command.publishedAt), .text(command.publishError), .uuid(command.step?.triggerID),
-            command.step.map { .integer(Int64($0.index)) } ?? .null,
+            command.step.map { .integer(Int64($0.index)) } ?? .null, .text(command.trace?.traceparent),
+            .text(command.trace?.traceState),
         ]
     }
+
+    /// How many `columns` (and `values`) there are.
+    private static let columnCount = 18
 
     func find(id: UUID) async throws -> Command? {
         try await database.read {
@@ -283,7 +287,9 @@ struct SQLiteCommandRepository: CommandRepository {
             publishError: try row.optionalString("publish_error"),
             extraAcknowledgements: try row.int("extra_acknowledgements"),
             cancelledAt: try row.optionalDate("cancelled_at"),
-            step: try row.optionalUUID("trigger_id").map { TriggerStep(triggerID: $0, index: try row.int("step")) }
+            step: try row.optionalUUID("trigger_id").map { TriggerStep(triggerID: $0, index: try row.int("step")) },
+            trace: Command.storedTrace(
+                traceparent: try row.optionalString("trace_parent"), tracestate: try row.optionalString("trace_state"))
         )
     }
 }

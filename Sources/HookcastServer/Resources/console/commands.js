@@ -170,11 +170,20 @@ async function refreshDetail() {
       h('dt', {}, 'Issued'), h('dd', {}, timeElement(command.issued_at)),
       h('dt', {}, 'Published'), h('dd', {}, command.published_at ? timeElement(command.published_at) : 'not yet: queued until the broker is back'),
       h('dt', {}, 'Expires'), h('dd', {}, timeElement(command.expires_at)),
-      ...(command.cancelled_at ? [h('dt', {}, 'Cancelled'), h('dd', { 'data-role': 'cancelled' }, timeElement(command.cancelled_at))] : [])),
+      ...(command.cancelled_at ? [h('dt', {}, 'Cancelled'), h('dd', { 'data-role': 'cancelled' }, timeElement(command.cancelled_at))] : []),
+      ...traceFacts(command.trace)),
     h('div', { class: 'table-wrap' }, h('table', { id: 'command-devices' },
       h('caption', {}, 'Devices'),
       h('thead', {}, h('tr', {}, ['Device', 'State', 'Detail', 'Answered', 'Redeliveries'].map((title) => h('th', { scope: 'col' }, title)))),
       h('tbody', {}, rows.length ? rows : emptyRow(5, 'No device was expected.')))),
     ...(more ? [more] : []), ...(cancel ? [cancel] : []), close);
   panel.hidden = false;
+}
+
+// The W3C trace context the call sent: what devices got and echo, to find the command in the caller's tracing.
+function traceFacts(trace) {
+  if (!trace) return [];
+  const facts = [h('dt', {}, 'Traceparent'), h('dd', { class: 'mono', 'data-role': 'traceparent' }, trace.traceparent)];
+  if (trace.tracestate) facts.push(h('dt', {}, 'Tracestate'), h('dd', { class: 'mono', 'data-role': 'tracestate' }, trace.tracestate));
+  return facts;
 }
