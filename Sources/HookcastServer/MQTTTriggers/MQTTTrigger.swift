@@ -17,8 +17,9 @@ struct MQTTTrigger: Sendable, Equatable {
     /// compares header names); the first of each counts.
     var idempotencyKey: String?
     var wait: String?
-    var traceparent: String?
-    var tracestate: String?
+    /// Every `traceparent` and `tracestate` user property, for `TraceContext.read` (which refuses several).
+    var traceparents: [String]
+    var tracestates: [String]
 
     /// Nil when the message is no attested trigger: another topic, or no account named by the plugin (a broker
     /// without Hookcast's plugin, which then must not be trusted with triggers at all).
@@ -40,8 +41,9 @@ struct MQTTTrigger: Sendable, Equatable {
         }
         idempotencyKey = first("idempotency-key")
         wait = first("wait")
-        traceparent = first("traceparent")
-        tracestate = first("tracestate")
+        let properties = message.properties.userProperties
+        traceparents = properties.filter { $0.name == TraceContext.traceparentName }.map(\.value)
+        tracestates = properties.filter { $0.name == TraceContext.tracestateName }.map(\.value)
     }
 
     /// Where this account's answers go: its own topic, or the response topic it named below it. Nil when it named

@@ -91,7 +91,19 @@ struct MQTTTriggerIntake: Sendable {
             )
         }
         request.idempotencyKey = try WebhookRequest.idempotencyKey(trigger.idempotencyKey).map(ReplayKey.caller)
+        request.trace = trace(of: trigger)
         return try await webhook.trigger(request, key: key, wait: try WebhookRequest.wait(trigger.wait))
+    }
+
+    /// As the webhook's headers: a trace context that does not parse is ignored (W3C Trace Context says to start a
+    /// new trace then), and counted.
+    private func trace(of trigger: MQTTTrigger) -> TraceContext? {
+        do {
+            return try TraceContext.read(traceparents: trigger.traceparents, tracestates: trigger.tracestates)
+        } catch {
+            gateway.metrics.traceContextIgnored(error)
+            return nil
+        }
     }
 
     /// As the webhook's body limit.

@@ -32,7 +32,8 @@ struct MQTTTriggerReadingTests {
         #expect(trigger.account == "crm")
         #expect(trigger.eventID == "fire")
         #expect(trigger.idempotencyKey == "k1" && trigger.wait == "5")
-        #expect(trigger.traceparent == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        #expect(trigger.traceparents == ["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"])
+        #expect(trigger.tracestates.isEmpty)
         #expect(trigger.correlationData == [1, 2])
     }
 
