@@ -1,11 +1,14 @@
 import HookcastProtocol
 
-/// Everything the plugin knows, as one value: the device accounts, the gateway accounts, the running digest of the
+/// Everything the plugin knows, as one value: the device accounts, the client (integration and observer)
+/// accounts, the gateway accounts, the running digest of the
 /// device accounts and the reconciliation in progress. It decides (`authenticate`, `authorize`) and changes only
 /// through control requests (`handleControl`) and the start-up load; it does no I/O, so every rule is tested
 /// without a broker.
 public struct BrokerAccessState: Sendable {
     public private(set) var devices = DeviceAccountTable()
+    /// Integration and observer accounts (`BrokerAccessState+Clients.swift`).
+    var clients = ClientAccountTable()
     public private(set) var gateways: GatewayAccounts
     /// Accounts of the broker's other mechanisms (`plugin_opt_other_accounts_file`): never answered for, never
     /// created.
@@ -69,10 +72,13 @@ public struct BrokerAccessState: Sendable {
         otherAccounts = names
     }
 
-    /// A copy of the device accounts for the journal's snapshot: O(1) now (copy-on-write), read where it is called.
+    /// The client accounts, read-only.
+    public var clientAccounts: ClientAccountTable { clients }
+
+    /// A copy of the accounts for the journal's snapshot: O(1) now (copy-on-write), read where it is called.
     public var snapshot: @Sendable () -> any AccountSnapshot {
-        let devices = devices
-        return { devices }
+        let snapshot = PluginSnapshot(devices: devices, clients: clients.accounts())
+        return { snapshot }
     }
 
     // MARK: - Changes, each keeping the digest current

@@ -27,13 +27,14 @@ final class BrokerPlugin {
         journal = try AccountJournal(directory: options.stateDirectory) { deferredLog.append($0) }
         state = BrokerAccessState(
             gateways: gateways, otherAccounts: otherAccounts, topics: options.topics, bridges: options.bridges)
-        let skipped = state.load(try journal.load())
+        let contents = try journal.loadContents()
+        let skipped = state.load(contents.devices) + state.loadClients(contents.clients)
         if skipped > 0 { BrokerLog.warning("\(skipped) invalid accounts in the journal left out") }
         guard let controlTopic = strdup(BrokerControl.requestTopic) else { throw BrokerPluginError.outOfMemory }
         self.controlTopic = controlTopic
         deferredLog.drain()
         BrokerLog.notice(
-            "\(state.devices.count) device accounts from \(options.stateDirectory), \(gateways.count) gateway "
+            "\(state.devices.count) device accounts and \(state.clientAccounts.count) client accounts from \(options.stateDirectory), \(gateways.count) gateway "
                 + "accounts from \(options.gatewayAccountsFile); other accounts: \(options.otherAccounts.rawValue)"
                 + (options.otherAccountsFile.map { ", \(otherAccounts.count) of them named in \($0)" } ?? "")
                 + "; topic prefix \(options.topics.root)")

@@ -11,7 +11,7 @@ extension PostgresMigration {
     /// Every migration, in order. Append new ones; never edit one that has shipped.
     static let all: [PostgresMigration] = [
         initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates, cancelledCommands,
-        auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace,
+        auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace, mqttAccounts,
     ]
 
     static let initialSchema = PostgresMigration(

@@ -19,6 +19,7 @@ public final class PostgresStore: HookcastStore {
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
+    public let mqttAccounts: any MQTTAccountRepository
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -40,6 +41,7 @@ public final class PostgresStore: HookcastStore {
         capAlerts = PostgresCAPAlertRepository(pool: pool)
         capFeeds = PostgresCAPFeedRepository(pool: pool)
         callbacks = PostgresCallbackReportRepository(pool: pool)
+        mqttAccounts = PostgresMQTTAccountRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

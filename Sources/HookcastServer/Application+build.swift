@@ -1,6 +1,7 @@
 import Foundation
 import HookcastCore
 import HookcastPostgres
+import HookcastProtocol
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -133,7 +134,9 @@ func assembleParts(
                 topics: configuration.topics),
             intake: MQTTTriggerIntake(
                 gateway: gateway, keyGuard: webhook.keyGuard, webhook: webhook, topics: configuration.topics,
-                integrationKey: { _ in nil },  // MERGE: wire to the MQTT account store
+                integrationKey: { [store] name in
+                    try await store.mqttAccounts.find(username: IntegrationTrigger.usernamePrefix + name)?.keyID
+                },
                 logger: logger),
             logger: logger) : nil
     let sharing = store.sharing.map {

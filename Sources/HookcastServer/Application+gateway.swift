@@ -85,7 +85,9 @@ func assembleGateway(
             token: admin.token, sessions: sessions, origins: origins,
             throttle: SignInThrottle(
                 policy: .init(burst: configuration.adminSignInBurst, refill: configuration.adminSignInRefill))))
-    KeysController(keys: gateway.keys, audit: gateway.audit).addRoutes(to: api)
+    KeysController(keys: gateway.keys, audit: gateway.audit, keyDeleted: gateway.integrationKeyDeleted).addRoutes(
+        to: api)
+    MQTTAccountsController(gateway: gateway).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)

@@ -10,6 +10,7 @@ struct Hookcast: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, KeysCommand.self, DevicesCommand.self, GroupsCommand.self, ActionsCommand.self,
             TriggerCommand.self, CommandsCommand.self, AuditCommand.self, CAPCommand.self, CallbacksCommand.self,
+            IntegrationsCommand.self, ObserversCommand.self,
             DeviceCommand.self,
             BrokerSetupCommand.self,
             AdminCommand.self,

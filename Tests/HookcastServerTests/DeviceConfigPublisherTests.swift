@@ -116,6 +116,7 @@ private final class GatedGroupsStore: HookcastStore {
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
     var callbacks: any CallbackReportRepository { base.callbacks }
+    var mqttAccounts: any MQTTAccountRepository { base.mqttAccounts }
     func close() async throws { try await base.close() }
 
     /// Returns once the gated read has read the groups (and is holding them).

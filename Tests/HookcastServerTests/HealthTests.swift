@@ -120,6 +120,7 @@ final class UnreachableStore: HookcastStore {
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
     var callbacks: any CallbackReportRepository { base.callbacks }
+    var mqttAccounts: any MQTTAccountRepository { base.mqttAccounts }
     func close() async throws { try await base.close() }
 
     func checkReachable() async throws {

@@ -25,6 +25,7 @@ final class CommandsUnavailableStore: HookcastStore {
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
     var callbacks: any CallbackReportRepository { base.callbacks }
+    var mqttAccounts: any MQTTAccountRepository { base.mqttAccounts }
     func close() async throws { try await base.close() }
 
     struct FailingCommands: CommandRepository {

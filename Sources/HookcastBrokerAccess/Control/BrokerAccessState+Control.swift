@@ -93,6 +93,8 @@ extension BrokerAccessState {
             for id in changed {
                 if let account = devices.account(id) { outcome.changes.append(.put(account)) }
             }
+            let observers = removeGroupFromObservers(group)
+            outcome.changes.append(contentsOf: observers.map(AccountChange.putClient))
             result.count = changed.count
         case .beginSync(let generation):
             epoch &+= 1
@@ -112,8 +114,53 @@ extension BrokerAccessState {
         case .digest:
             result.count = digest.count
             result.digest = digest.hex
+        case .putClients(let accounts):
+            applyPutClients(accounts, into: &outcome, result: &result)
+        case .deleteClients(let usernames):
+            var removed = 0
+            for username in usernames where deleteClient(username) {
+                removed += 1
+                outcome.changes.append(.deleteClient(username))
+                outcome.kicks.append(username)
+            }
+            result.count = removed
+        case .replaceClients(let accounts):
+            applyPutClients(accounts, into: &outcome, result: &result)
+            guard result.error == nil else { return result }
+            let kept = Set(accounts.map(\.username))
+            var removed = 0
+            for username in clients.usernames where !kept.contains(username) && deleteClient(username) {
+                removed += 1
+                outcome.changes.append(.deleteClient(username))
+                outcome.kicks.append(username)
+            }
+            result.count = removed
         }
         return result
+    }
+
+    /// Checks every account first, so a refused command changes nothing.
+    private mutating func applyPutClients(
+        _ accounts: [BrokerClientAccount], into outcome: inout ControlOutcome, result: inout BrokerControlResult
+    ) {
+        var credentials: [StoredCredential] = []
+        for account in accounts {
+            if isTaken(account.username) {
+                result.error = "client \(account.username): the name of an account the plugin does not manage"
+                return
+            }
+            guard let credential = StoredCredential(hex: account.credential) else {
+                result.error = "client \(account.username): the credential is not 64 lowercase hex digits"
+                return
+            }
+            credentials.append(credential)
+        }
+        for (account, credential) in zip(accounts, credentials) {
+            let effect = putClient(account, credential: credential)
+            if effect != .unchanged { outcome.changes.append(.putClient(account)) }
+            if effect == .identityChanged { outcome.kicks.append(account.username) }
+        }
+        result.count = accounts.count
     }
 
     /// Why `tags` cannot be an account's tag levels, or nil: each must be a level `DeviceTags.topicLevel` can

@@ -53,6 +53,11 @@ public final class AccountJournal: Sendable {
     /// Every account: the newest snapshot, then the segments after it; the last put of an id wins and a delete
     /// removes it. Sorted by id.
     public func load() throws -> [BrokerDeviceAccount] {
+        try loadContents().devices
+    }
+
+    /// The device accounts as `load` gives them, and the client accounts the same way, sorted by user name.
+    public func loadContents() throws -> JournalContents {
         try JournalLoader.load(directory, log: worker.log)
     }
 

@@ -8,6 +8,24 @@ public protocol AccountSnapshot: Sendable {
     var count: Int { get }
     /// Calls `body` with the accounts, at most `size` at a time, until it returns false.
     func forEachChunk(of size: Int, _ body: ([BrokerDeviceAccount]) -> Bool)
+    /// The integration and observer accounts (a few hundred at most: written whole).
+    var clients: [BrokerClientAccount] { get }
+}
+
+extension AccountSnapshot {
+    public var clients: [BrokerClientAccount] { [] }
+}
+
+/// The plugin's device table and its client accounts.
+struct PluginSnapshot: AccountSnapshot {
+    var devices: DeviceAccountTable
+    var clients: [BrokerClientAccount]
+
+    var count: Int { devices.count }
+
+    func forEachChunk(of size: Int, _ body: ([BrokerDeviceAccount]) -> Bool) {
+        devices.forEachChunk(of: size, body)
+    }
 }
 
 extension Array: AccountSnapshot where Element == BrokerDeviceAccount {

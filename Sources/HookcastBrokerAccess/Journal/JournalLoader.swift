@@ -7,11 +7,14 @@ import HookcastProtocol
 enum JournalLoader {
     static func load(
         _ directory: JournalDirectory, log: @Sendable (String) -> Void
-    ) throws(AccountJournalError) -> [BrokerDeviceAccount] {
+    ) throws(AccountJournalError) -> JournalContents {
         let listing = try directory.list()
         var accounts: [DeviceID: BrokerDeviceAccount] = [:]
+        var clients: [String: BrokerClientAccount] = [:]
         if let covers = listing.newestSnapshot {
-            for account in try readSnapshot(directory.snapshot(covers)) { accounts[account.id] = account }
+            let snapshot = try readSnapshot(directory.snapshot(covers))
+            for account in snapshot.devices { accounts[account.id] = account }
+            for client in snapshot.clients { clients[client.username] = client }
         }
         for sequence in listing.liveSegments {
             let path = directory.segment(sequence)
@@ -19,29 +22,36 @@ enum JournalLoader {
                 switch change {
                 case .put(let account): accounts[account.id] = account
                 case .delete(let id): accounts[id] = nil
+                case .putClient(let client): clients[client.username] = client
+                case .deleteClient(let username): clients[username] = nil
                 }
             }
         }
         removeLeftovers(of: listing, in: directory, log: log)
-        return accounts.values.sorted { $0.id < $1.id }
+        return JournalContents(
+            devices: accounts.values.sorted { $0.id < $1.id },
+            clients: clients.values.sorted { $0.username < $1.username })
     }
 
-    static func readSnapshot(_ path: String) throws(AccountJournalError) -> [BrokerDeviceAccount] {
+    static func readSnapshot(_ path: String) throws(AccountJournalError) -> JournalContents {
         let bytes = try JournalFile.readAll(path)
         let scan = JournalRecord.scan(bytes)
         guard scan.readableLength == bytes.count else {
             throw .damagedSnapshot(path: path, reason: "no whole record at byte \(scan.readableLength)")
         }
         var accounts: [BrokerDeviceAccount] = []
+        var clients: [BrokerClientAccount] = []
         for (index, record) in scan.records.enumerated() {
             switch try? JournalPayload.decode(record.payload) {
             case .accounts(let chunk)?:
                 accounts.append(contentsOf: chunk)
+            case .clients(let chunk)?:
+                clients.append(contentsOf: chunk)
             case .end(let count)? where index == scan.records.count - 1:
                 guard count == accounts.count else {
                     throw .damagedSnapshot(path: path, reason: "\(accounts.count) accounts where \(count) were written")
                 }
-                return accounts
+                return JournalContents(devices: accounts, clients: clients)
             default:
                 throw .damagedSnapshot(path: path, reason: "an unreadable record at byte \(record.offset)")
             }
@@ -88,4 +98,10 @@ enum JournalLoader {
             }
         }
     }
+}
+
+/// What a journal holds: the device accounts sorted by id, the client accounts sorted by user name.
+public struct JournalContents: Sendable, Equatable {
+    public var devices: [BrokerDeviceAccount]
+    public var clients: [BrokerClientAccount]
 }

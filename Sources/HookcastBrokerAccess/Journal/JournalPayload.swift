@@ -6,14 +6,19 @@ import HookcastProtocol
 /// - journal segments: `{"changes":[{"put":{"id":…,"credential":…,"groups":[…],"tags":[…]}},{"delete":"<id>"},…]}`
 ///   (`tags` only when there are any), the
 ///   changes of one `append`, applied in order;
-/// - snapshots: `{"accounts":[{"id":…,"credential":…,"groups":[…]},…]}` records, then `{"end":{"count":N}}`
-///   with the number of accounts, so a snapshot is known to be whole.
+///   and, for integration and observer accounts, `{"putClient":{…}}` (`BrokerClientAccount`'s JSON) and
+///   `{"deleteClient":"<username>"}`;
+/// - snapshots: `{"accounts":[{"id":…,"credential":…,"groups":[…]},…]}` records, then one
+///   `{"clients":[…]}` record when there are client accounts, then `{"end":{"count":N}}` with the number of
+///   device accounts, so a snapshot is known to be whole. Journals and snapshots written before client accounts
+///   have none of the client records and load as they did.
 ///
 /// Written by hand, as the broker's thread encodes every append; read with `JSONDecoder`, only at start-up,
 /// which also validates every identifier.
 enum JournalPayload: Equatable {
     case changes([AccountChange])
     case accounts([BrokerDeviceAccount])
+    case clients([BrokerClientAccount])
     case end(count: Int)
 
     func encoded() -> [UInt8] {
@@ -32,6 +37,14 @@ enum JournalPayload: Equatable {
                     json.raw("{\"delete\":")
                     json.string(id.rawValue)
                     json.raw("}")
+                case .putClient(let account):
+                    json.raw("{\"putClient\":")
+                    json.client(account)
+                    json.raw("}")
+                case .deleteClient(let username):
+                    json.raw("{\"deleteClient\":")
+                    json.string(username)
+                    json.raw("}")
                 }
             }
             json.raw("]}")
@@ -42,6 +55,13 @@ enum JournalPayload: Equatable {
                 json.account(account)
             }
             json.raw("]}")
+        case .clients(let accounts):
+            json.raw("{\"clients\":[")
+            for (index, account) in accounts.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.client(account)
+            }
+            json.raw("]}")
         case .end(let count):
             json.raw("{\"end\":{\"count\":\(count)}}")
         }
@@ -50,10 +70,11 @@ enum JournalPayload: Equatable {
 
     static func decode(_ bytes: ArraySlice<UInt8>) throws -> JournalPayload {
         let coded = try JSONDecoder().decode(CodedPayload.self, from: Data(bytes))
-        switch (coded.changes, coded.accounts, coded.end) {
-        case (let changes?, nil, nil): return .changes(changes.map(\.change))
-        case (nil, let accounts?, nil): return .accounts(accounts)
-        case (nil, nil, let end?): return .end(count: end.count)
+        switch (coded.changes, coded.accounts, coded.clients, coded.end) {
+        case (let changes?, nil, nil, nil): return .changes(changes.map(\.change))
+        case (nil, let accounts?, nil, nil): return .accounts(accounts)
+        case (nil, nil, let clients?, nil): return .clients(clients)
+        case (nil, nil, nil, let end?): return .end(count: end.count)
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not one known record"))
         }
     }
@@ -63,16 +84,32 @@ private struct CodedPayload: Decodable {
     struct End: Decodable { var count: Int }
     var changes: [CodedChange]?
     var accounts: [BrokerDeviceAccount]?
+    var clients: [BrokerClientAccount]?
     var end: End?
 }
 
 private struct CodedChange: Decodable {
     var change: AccountChange
 
-    private enum CodingKeys: String, CodingKey { case put, delete }
+    private enum CodingKeys: String, CodingKey { case put, delete, putClient, deleteClient }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.putClient) || container.contains(.deleteClient) {
+            guard !container.contains(.put), !container.contains(.delete) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "two changes in one"))
+            }
+            switch (
+                try container.decodeIfPresent(BrokerClientAccount.self, forKey: .putClient),
+                try container.decodeIfPresent(String.self, forKey: .deleteClient)
+            ) {
+            case (let account?, nil): change = .putClient(account)
+            case (nil, let username?): change = .deleteClient(username)
+            default:
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "two changes in one"))
+            }
+            return
+        }
         switch (
             try container.decodeIfPresent(BrokerDeviceAccount.self, forKey: .put),
             try container.decodeIfPresent(DeviceID.self, forKey: .delete)
@@ -112,6 +149,27 @@ private struct JSONWriter {
                 string(tag)
             }
             raw("]")
+        }
+        raw("}")
+    }
+
+    mutating func client(_ account: BrokerClientAccount) {
+        raw("{\"kind\":")
+        string(account.role.kind.rawValue)
+        raw(",\"name\":")
+        string(account.name.rawValue)
+        raw(",\"credential\":")
+        string(account.credential)
+        if case .observer(let groups, let includeCommands) = account.role {
+            if let groups {
+                raw(",\"groups\":[")
+                for (index, group) in groups.enumerated() {
+                    if index > 0 { raw(",") }
+                    string(group.rawValue)
+                }
+                raw("]")
+            }
+            raw(includeCommands ? ",\"commands\":true" : ",\"commands\":false")
         }
         raw("}")
     }

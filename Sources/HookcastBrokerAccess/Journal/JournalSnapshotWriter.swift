@@ -27,6 +27,8 @@ enum JournalSnapshotWriter {
                 }
             }
             if let failure { throw failure }
+            let clients = accounts.clients
+            if !clients.isEmpty { size += try write(.clients(clients), to: descriptor, path: temporary) }
             size += try write(.end(count: written), to: descriptor, path: temporary)
             try JournalFile.sync(descriptor, path: temporary)
         } catch {

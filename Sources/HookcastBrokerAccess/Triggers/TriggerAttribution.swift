@@ -26,7 +26,7 @@ extension BrokerAccessState {
             return .refused
         }
         let name = String(username.dropFirst(IntegrationTrigger.usernamePrefix.count))
-        guard (try? GroupID(name)) != nil else { return .refused }
+        guard (try? MQTTAccountName(name)) != nil else { return .refused }
         return .integration(name)
     }
 }

@@ -13,6 +13,8 @@ public protocol HookcastStore: Sendable {
     var capFeeds: any CAPFeedRepository { get }
     /// The callback outbox: delivery reports owed to callback URLs.
     var callbacks: any CallbackReportRepository { get }
+    /// Integration and observer accounts on the broker.
+    var mqttAccounts: any MQTTAccountRepository { get }
 
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws

@@ -24,7 +24,8 @@ public struct BrokerControlRequest: Codable, Sendable, Equatable {
 }
 
 /// What the plugin can be asked to do. In JSON an object with `"command"` naming the case (`putDevices`,
-/// `setGroups`, `deleteDevices`, `removeGroup`, `beginSync`, `endSync`, `digest`) and the fields below.
+/// `setGroups`, `deleteDevices`, `removeGroup`, `beginSync`, `endSync`, `digest`, `putClients`, `deleteClients`,
+/// `replaceClients`) and the fields below.
 public enum BrokerControlCommand: Sendable, Equatable {
     /// Creates each account or replaces it (`devices`). A changed credential disconnects the device; a change of
     /// groups or tags never does.
@@ -45,6 +46,15 @@ public enum BrokerControlCommand: Sendable, Equatable {
     /// Answered with `count` and `digest` (`BrokerAccountDigest`) of every device account, so a gateway whose store
     /// gives the same two has nothing to reconcile.
     case digest
+    /// Creates or replaces integration and observer accounts (`clients`, `BrokerClientAccount`). A changed
+    /// credential or kind disconnects the account's clients; a changed scope never does (every delivery is judged
+    /// again). Refused whole if a name is a gateway's or another account's.
+    case putClients([BrokerClientAccount])
+    /// Removes the client accounts (`usernames`) and disconnects their clients. Unknown names are not an error.
+    case deleteClients([String])
+    /// Makes `clients` the whole set of client accounts: puts them and removes every other one (answered with the
+    /// number removed in `count`); the gateway's reconciliation, as there are at most a few hundred.
+    case replaceClients([BrokerClientAccount])
 
     /// The name the JSON carries in `"command"`.
     public var name: String {
@@ -56,15 +66,20 @@ public enum BrokerControlCommand: Sendable, Equatable {
         case .beginSync: "beginSync"
         case .endSync: "endSync"
         case .digest: "digest"
+        case .putClients: "putClients"
+        case .deleteClients: "deleteClients"
+        case .replaceClients: "replaceClients"
         }
     }
 
-    /// How many devices the command names, for `BrokerControl.maximumDevicesPerRequest`.
+    /// How many accounts (devices or clients) the command names, for `BrokerControl.maximumDevicesPerRequest`.
     public var deviceCount: Int {
         switch self {
         case .putDevices(let devices): devices.count
         case .setGroups(let devices): devices.count
         case .deleteDevices(let ids): ids.count
+        case .putClients(let clients), .replaceClients(let clients): clients.count
+        case .deleteClients(let usernames): usernames.count
         case .removeGroup, .beginSync, .endSync, .digest: 0
         }
     }

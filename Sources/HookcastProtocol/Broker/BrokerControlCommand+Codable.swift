@@ -1,6 +1,6 @@
 extension BrokerControlCommand: Codable {
     private enum CodingKeys: String, CodingKey {
-        case command, devices, ids, group, generation
+        case command, devices, ids, group, generation, clients, usernames
     }
 
     public init(from decoder: any Decoder) throws {
@@ -14,6 +14,10 @@ extension BrokerControlCommand: Codable {
         case "beginSync": self = .beginSync(generation: try container.decode(UInt64.self, forKey: .generation))
         case "endSync": self = .endSync(generation: try container.decode(UInt64.self, forKey: .generation))
         case "digest": self = .digest
+        case "putClients": self = .putClients(try container.decode([BrokerClientAccount].self, forKey: .clients))
+        case "deleteClients": self = .deleteClients(try container.decode([String].self, forKey: .usernames))
+        case "replaceClients":
+            self = .replaceClients(try container.decode([BrokerClientAccount].self, forKey: .clients))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .command, in: container, debugDescription: "unknown command \"\(name.prefix(64))\"")
@@ -30,6 +34,8 @@ extension BrokerControlCommand: Codable {
         case .removeGroup(let group): try container.encode(group, forKey: .group)
         case .beginSync(let generation), .endSync(let generation): try container.encode(generation, forKey: .generation)
         case .digest: break
+        case .putClients(let clients), .replaceClients(let clients): try container.encode(clients, forKey: .clients)
+        case .deleteClients(let usernames): try container.encode(usernames, forKey: .usernames)
         }
     }
 }

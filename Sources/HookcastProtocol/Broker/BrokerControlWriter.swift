@@ -47,6 +47,29 @@ public enum BrokerControlWriter {
             writer.json(String(generation).utf8)
         case .digest:
             break
+        case .putClients(let clients), .replaceClients(let clients):
+            objects(clients, key: "clients", to: &writer) { client, writer in
+                writer.key("kind")
+                writer.string(client.role.kind.rawValue)
+                writer.key("name")
+                writer.string(client.name.rawValue)
+                writer.key("credential")
+                writer.string(client.credential)
+                guard case .observer(let groups, let includeCommands) = client.role else { return }
+                if let groups {
+                    writer.key("groups")
+                    writer.openArray()
+                    for group in groups { writer.string(group.rawValue) }
+                    writer.closeArray()
+                }
+                writer.key("commands")
+                writer.json((includeCommands ? "true" : "false").utf8)
+            }
+        case .deleteClients(let usernames):
+            writer.key("usernames")
+            writer.openArray()
+            for username in usernames { writer.string(username) }
+            writer.closeArray()
         }
         writer.closeObject()
     }

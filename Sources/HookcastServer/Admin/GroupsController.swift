@@ -70,6 +70,7 @@ struct GroupsController: Sendable {
                 await gateway.audit.changed(.group, id: id.rawValue, "delete", before: existing)
                 return existing.members
             }
+            await gateway.observersLost(group: id)
             await gateway.accounts.groupDeleted(id)
             await gateway.membershipChanged(former)
             return Response(status: .noContent)

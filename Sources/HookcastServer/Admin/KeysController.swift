@@ -7,6 +7,8 @@ import Hummingbird
 struct KeysController: Sendable {
     let keys: APIKeyService
     let audit: AuditTrail
+    /// Called after a key was deleted: its integration accounts go with it.
+    var keyDeleted: @Sendable (UUID) async -> Void = { _ in }
 
     struct CreateRequest: Decodable {
         let name: String
@@ -192,6 +194,7 @@ struct KeysController: Sendable {
                 try await keys.delete(id: id)
                 await audit.changed(.key, id: id.lowercasedString, "delete", before: before)
             }
+            await keyDeleted(id)
             return Response(status: .noContent)
         }
     }

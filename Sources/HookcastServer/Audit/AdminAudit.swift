@@ -26,6 +26,8 @@ enum AuditResource: String, Sendable {
     case callback
     /// A console session: signed in or out.
     case session
+    /// An integration or observer account on the broker, by user name.
+    case mqttAccount = "mqtt_account"
 }
 
 extension AuditTrail {

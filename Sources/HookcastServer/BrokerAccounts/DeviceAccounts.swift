@@ -1,7 +1,8 @@
 import HookcastProtocol
 
 /// The broker accounts of devices, kept in step with the store: one account per device, named after it, allowed
-/// only its own topics, the broadcast and its groups' topics (`BrokerAccessPolicy`).
+/// only its own topics, the broadcast and its groups' topics (`BrokerAccessPolicy`); and beside them the operator's
+/// integration and observer accounts, managed under the same condition.
 protocol DeviceAccounts: Sendable {
     /// False when another system manages the broker's accounts; the operations then do nothing.
     var isManaged: Bool { get }
@@ -17,7 +18,11 @@ protocol DeviceAccounts: Sendable {
     func updateGroups(of devices: [DeviceID]) async
     /// Takes a deleted group from every device's account.
     func groupDeleted(_ group: GroupID) async
-    /// Brings the broker's accounts and their groups in line with the store.
+    /// Creates or replaces an integration or observer account (docs/integrations.md, "MQTT accounts").
+    func putClient(_ account: BrokerClientAccount) async throws(BrokerAccountError)
+    /// Revokes integration or observer accounts by user name: their clients are disconnected.
+    func deleteClients(_ usernames: [String]) async
+    /// Brings the broker's accounts (devices' and the integration and observer accounts) in line with the store.
     func reconcile() async
     /// Serves the broker's answers; returns when the connection closes.
     func run() async
@@ -34,6 +39,8 @@ struct UnmanagedDeviceAccounts: DeviceAccounts {
     func delete(_ device: DeviceID) async {}
     func updateGroups(of devices: [DeviceID]) async {}
     func groupDeleted(_ group: GroupID) async {}
+    func putClient(_ account: BrokerClientAccount) async throws(BrokerAccountError) { throw .notManaged }
+    func deleteClients(_ usernames: [String]) async {}
     func reconcile() async {}
     func run() async {}
 }

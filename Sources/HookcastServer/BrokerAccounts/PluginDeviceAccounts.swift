@@ -142,6 +142,14 @@ final class PluginDeviceAccounts: DeviceAccounts {
             } catch {
                 self.logger.warning("broker accounts not reconciled", metadata: ["error": "\(error)"])
             }
+            do {
+                let removed = try await self.reconcileClientsNow()
+                if removed > 0 {
+                    self.logger.notice("broker client accounts reconciled", metadata: ["removed": "\(removed)"])
+                }
+            } catch {
+                self.logger.warning("broker client accounts not reconciled", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -62,6 +62,7 @@ enum JournalFixtures {
             switch change {
             case .put(let account): table[account.id] = account
             case .delete(let id): table[id] = nil
+            case .putClient, .deleteClient: break
             }
         }
         return table.values.sorted { $0.id < $1.id }

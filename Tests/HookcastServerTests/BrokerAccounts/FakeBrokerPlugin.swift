@@ -9,6 +9,7 @@ import Synchronization
 final class FakeBrokerPlugin: BrokerControlTransport {
     struct State {
         var accounts: [DeviceID: BrokerDeviceAccount] = [:]
+        var clients: [String: BrokerClientAccount] = [:]
         /// Every request received, answered or not, with its size in bytes.
         var requests: [(request: BrokerControlRequest, bytes: Int)] = []
         /// False: requests are taken and never answered, as by a broker without the plugin.
@@ -27,6 +28,7 @@ final class FakeBrokerPlugin: BrokerControlTransport {
     }
 
     var accounts: [DeviceID: BrokerDeviceAccount] { state.withLock { $0.accounts } }
+    var clients: [String: BrokerClientAccount] { state.withLock { $0.clients } }
     var requests: [BrokerControlRequest] { state.withLock { $0.requests.map(\.request) } }
 
     func forgetRequests() { state.withLock { $0.requests = [] } }
@@ -96,6 +98,21 @@ final class FakeBrokerPlugin: BrokerControlTransport {
             let digest = BrokerAccountDigest(state.accounts.values)
             result.count = digest.count
             result.digest = digest.hex
+        case .putClients(let clients), .replaceClients(let clients):
+            if let taken = clients.first(where: { state.takenNames.contains($0.username) }) {
+                result.error = "client \(taken.username): the name of an account the plugin does not manage"
+                return result
+            }
+            let kept = Set(clients.map(\.username))
+            let removed = state.clients.keys.filter { !kept.contains($0) }
+            for client in clients { state.clients[client.username] = client }
+            result.count = clients.count
+            if case .replaceClients = command {
+                for username in removed { state.clients[username] = nil }
+                result.count = removed.count
+            }
+        case .deleteClients(let usernames):
+            result.count = usernames.filter { state.clients.removeValue(forKey: $0) != nil }.count
         }
         return result
     }

@@ -22,6 +22,7 @@ final class CountingStore: HookcastStore {
     var capAlerts: any CAPAlertRepository { base.capAlerts }
     var capFeeds: any CAPFeedRepository { base.capFeeds }
     var callbacks: any CallbackReportRepository { base.callbacks }
+    var mqttAccounts: any MQTTAccountRepository { base.mqttAccounts }
     func close() async throws { try await base.close() }
 }
 

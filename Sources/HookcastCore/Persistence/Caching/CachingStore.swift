@@ -44,6 +44,7 @@ public final class CachingStore: HookcastStore {
     public var capAlerts: any CAPAlertRepository { wrapped.capAlerts }
     public var capFeeds: any CAPFeedRepository { wrapped.capFeeds }
     public var callbacks: any CallbackReportRepository { wrapped.callbacks }
+    public var mqttAccounts: any MQTTAccountRepository { wrapped.mqttAccounts }
 
     public func checkReachable() async throws {
         try await wrapped.checkReachable()

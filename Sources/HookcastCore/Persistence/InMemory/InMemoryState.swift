@@ -25,6 +25,7 @@ struct InMemoryState {
     var capRules: [CAPRule] = []
     var capAlerts: [UUID: CAPAlertRecord] = [:]
     var capFeeds: [(feed: CAPFeed, status: CAPFeedStatus)] = []
+    var mqttAccounts: [String: MQTTAccount] = [:]
     var audit: [UUID: AuditEntry] = [:]
     var callbackReports: [UUID: CallbackReport] = [:]
 

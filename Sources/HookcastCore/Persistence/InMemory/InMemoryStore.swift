@@ -12,6 +12,7 @@ public final class InMemoryStore: HookcastStore {
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
+    public let mqttAccounts: any MQTTAccountRepository
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -30,6 +31,7 @@ public final class InMemoryStore: HookcastStore {
         self.capAlerts = InMemoryCAPAlertRepository(database: database)
         self.capFeeds = InMemoryCAPFeedRepository(database: database)
         self.callbacks = InMemoryCallbackReportRepository(database: database)
+        self.mqttAccounts = InMemoryMQTTAccountRepository(database: database)
     }
 
     public func close() async throws {

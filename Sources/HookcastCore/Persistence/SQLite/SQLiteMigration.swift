@@ -11,7 +11,7 @@ extension SQLiteMigration {
         initialSchema, outboxSkipsFailed, deliveries, idempotencyKeys, emergencyStates, activeCommands,
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
         extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates, cancelledCommands,
-        auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace,
+        auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace, mqttAccounts,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.

@@ -19,6 +19,7 @@ public final class SQLiteStore: HookcastStore {
     public let capAlerts: any CAPAlertRepository
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
+    public let mqttAccounts: any MQTTAccountRepository
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -38,6 +39,7 @@ public final class SQLiteStore: HookcastStore {
         self.capAlerts = SQLiteCAPAlertRepository(database: database)
         self.capFeeds = SQLiteCAPFeedRepository(database: database)
         self.callbacks = SQLiteCallbackReportRepository(database: database)
+        self.mqttAccounts = SQLiteMQTTAccountRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.
