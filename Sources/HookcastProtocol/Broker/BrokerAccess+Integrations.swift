@@ -19,8 +19,9 @@ extension BrokerAccessPolicy {
         }
     }
 
-    /// A non-empty level without a wildcard.
+    /// A non-empty level without a wildcard. Searched byte by byte: `contains("+")` resolves to Foundation's
+    /// StringProtocol method, which links all of Foundation into the broker plugin (and it then fails to load).
     static func isPlainLevel(_ level: Substring) -> Bool {
-        !level.isEmpty && !level.contains("+") && !level.contains("#")
+        !level.isEmpty && !level.utf8.contains(UInt8(ascii: "+")) && !level.utf8.contains(UInt8(ascii: "#"))
     }
 }
