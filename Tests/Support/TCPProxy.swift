@@ -51,6 +51,16 @@ public final class TCPProxy: Sendable {
 
     public func heal() { state.withLock { $0.partitioned = false } }
 
+    /// Drops the link: every relayed connection is shut down at once, so both ends see it close (as when a router
+    /// between them restarts), and new connections carry nothing until `heal`.
+    public func cut() {
+        let sockets = state.withLock { state -> Set<Int32> in
+            state.partitioned = true
+            return state.sockets
+        }
+        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+    }
+
     /// Stops listening and closes every relayed connection.
     public func close() {
         let sockets = state.withLock { state -> Set<Int32> in
