@@ -16,7 +16,7 @@ struct MQTTTriggerTests {
     /// to its answers.
     static func integration(
         _ gateway: GatewayClient, _ broker: TestBroker, events: [String]? = nil
-    ) async throws -> (client: MQTTClient, answers: MQTTSubscription, keySecret: String) {
+    ) async throws -> (client: MQTTClient, answers: MQTTSubscription, keySecret: String, keyID: String) {
         let scope = events.map { #","event_ids":[\#($0.map { "\"\($0)\"" }.joined(separator: ","))]"# } ?? ""
         let key = try await gateway.admin(.post, "keys", #"{"name":"crm key"\#(scope)}"#)
         try #require(key.status == .created, "\(key.text)")
@@ -28,7 +28,8 @@ struct MQTTTriggerTests {
             clientID: "integration.crm:test")
         try await client.connect()
         return (
-            client, try await client.subscribe(to: "\(root)/answers/crm/#"), try #require(key.string("key"))
+            client, try await client.subscribe(to: "\(root)/answers/crm/#"), try #require(key.string("key")),
+            try #require(key.string("id"))
         )
     }
 
@@ -70,9 +71,10 @@ struct MQTTTriggerTests {
                 #"{"event_id":"door-open","function":"show_toast","params":{"message":"Door {{sensor_data.id}}: {{message}}"},"target":{"kind":"device","id":"door-1"}}"#
             )
             try #require(action.status == .created, "\(action.text)")
-            let (client, answers, keySecret) = try await Self.integration(gateway, broker)
+            let (client, answers, keySecret, keyID) = try await Self.integration(gateway, broker)
             defer { Task { await client.disconnect() } }
-            let body = #"{"event_id":"door-open","message":"open","sensor_data":{"id":"north","event":"opened","value":1}}"#
+            let body =
+                #"{"event_id":"door-open","message":"open","sensor_data":{"id":"north","event":"opened","value":1}}"#
             let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
             try await Self.trigger(
@@ -118,9 +120,28 @@ struct MQTTTriggerTests {
 
             // The same Idempotency-Key again: the same command, not a second one.
             try await Self.trigger(
-                client, event: "door-open", body: body, properties: [MQTTUserProperty("Idempotency-Key", "door-open-1")])
+                client, event: "door-open", body: body, properties: [MQTTUserProperty("Idempotency-Key", "door-open-1")]
+            )
             let (_, repeated) = try await Self.next(answers)
             #expect(repeated["command_id"] == .string(commandID), "\(repeated)")
+            // Another integration account of the same key reads its own answers and never crm's, whatever it asks.
+            let other = try await gateway.admin(.post, "integrations", #"{"name":"other","key_id":"\#(keyID)"}"#)
+            let otherPassword = try #require(other.string("password"), "\(other.text)")
+            let spy = try await MosquittoSubscriber(
+                port: broker.port, username: "integration.other", password: otherPassword,
+                clientID: "integration.other:spy",
+                filters: ["\(Self.root)/answers/crm/#", "\(Self.root)/answers/#", "\(Self.root)/answers/other/#"])
+            try await Self.trigger(client, event: "door-open", body: body)
+            _ = try await Self.next(answers)
+            let otherClient = try SecureGateway.client(
+                broker, username: "integration.other", password: otherPassword, clientID: "integration.other:1")
+            try await otherClient.connect()
+            try await Self.trigger(
+                otherClient, event: "door-open", body: body, responseTopic: "\(Self.root)/answers/other/x")
+            try await spy.waitUntil("its own answer") { $0.contains("\(Self.root)/answers/other/x") }
+            #expect(!spy.receivedTopics.contains { $0.hasPrefix("\(Self.root)/answers/crm") }, "\(spy.output)")
+            await otherClient.disconnect()
+
             let audit = try await gateway.admin(.get, "audit?kind=trigger")
             #expect(audit.text.contains("mqtt:integration.crm"), "\(audit.text)")
         }
@@ -136,7 +157,7 @@ struct MQTTTriggerTests {
                     #"{"event_id":"\#(event)","function":"refresh_content","target":{"kind":"device","id":"door-2"}}"#)
                 try #require(action.status == .created, "\(action.text)")
             }
-            let (client, answers, _) = try await Self.integration(gateway, broker, events: ["door-open"])
+            let (client, answers, _, _) = try await Self.integration(gateway, broker, events: ["door-open"])
             defer { Task { await client.disconnect() } }
 
             let cases: [(event: String, body: String, responseTopic: String?, status: String, error: String)] = [
