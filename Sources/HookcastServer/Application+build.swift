@@ -104,7 +104,7 @@ func assembleParts(
                     transport: try await MQTTControlTransport(client: broker.client),
                     timeout: configuration.brokerAccountTimeout),
                 store: store,
-                gatewayUsername: configuration.mqttUsername, logger: logger)
+                gatewayUsername: configuration.mqttUsername, logger: logger, topics: configuration.topics)
         case .unmanaged: UnmanagedDeviceAccounts()
         }
     let (router, gateway, webhook) = try assembleGateway(

@@ -89,8 +89,9 @@ struct ControlCommandTests {
         // The operator adds `admin` to the broker's password_file and sends SIGHUP.
         state.replaceOtherAccounts(OtherAccountNames(fileContents: "admin:$7$101$c2FsdA==$aGFzaA==\n"))
         #expect(state.authenticate(username: "admin", password: "admin-password", clientID: "admin") == .notOurs)
-        #expect(state.authorize(username: "admin", access: .subscribe, topic: "hookcast/v1/devices/admin/commands")
-            == .notOurs)
+        #expect(
+            state.authorize(username: "admin", access: .subscribe, topic: "hookcast/v1/devices/admin/commands")
+                == .notOurs)
         #expect(state.authenticate(username: "d1", password: "d1-password", clientID: "d1") == .allow)
         // A start-up leaves such accounts out of the tables.
         var restarted = BrokerAccessState(otherAccounts: OtherAccountNames(["admin"]))
@@ -150,7 +151,9 @@ struct ControlCommandTests {
         let accounts = [Fixtures.device("d1", groups: ["b", "a"]), Fixtures.device("d2")]
         let (results, _) = state.send(.putDevices(accounts), .digest)
         let expected = BrokerAccountDigest(accounts)
-        #expect(results[1] == BrokerControlResult(command: "digest", count: 2, digest: expected.hex))
+        var answer = BrokerControlResult(command: "digest", count: 2, digest: expected.hex)
+        answer.topicPrefix = "hookcast/v1"
+        #expect(results[1] == answer)
     }
 
     @Test("commands are answered in order, and a refused one does not stop the ones after it")

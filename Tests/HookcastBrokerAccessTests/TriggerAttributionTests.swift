@@ -1,3 +1,4 @@
+import Foundation
 import HookcastBrokerAccess
 import HookcastProtocol
 import Testing
@@ -63,5 +64,20 @@ struct TriggerAttributionTests {
         #expect(throws: BrokerPluginOptionsError.badTopicPrefix(.wildcard)) {
             try BrokerPluginOptions([("topic_prefix", "a/#")])
         }
+    }
+}
+
+@Suite("The plugin's topic prefix, as the gateway sees it")
+struct PluginTopicPrefixTests {
+    @Test("the digest answer names the plugin's prefix, so a gateway under another can say why devices are refused")
+    func digestNamesThePrefix() throws {
+        var state = BrokerAccessState(
+            gateways: Fixtures.state().gateways, topics: try Topics(prefix: "acme/signage/hookcast"))
+        let (results, _) = state.send(.digest)
+        #expect(results.first?.topicPrefix == "acme/signage/hookcast")
+        var standard = Fixtures.state()
+        #expect(standard.send(.digest).results.first?.topicPrefix == "hookcast/v1")
+        let json = try JSONEncoder().encode(results[0])
+        #expect(String(decoding: json, as: UTF8.self).contains(#""topic_prefix":"acme\/signage\/hookcast""#))
     }
 }

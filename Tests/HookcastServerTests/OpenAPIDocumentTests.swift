@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HookcastCore
+import HookcastProtocol
 import HookcastTestSupport
 import Logging
 import Testing
@@ -65,5 +66,24 @@ struct OpenAPIDocumentTests {
             }
             #expect(registered.subtracting(documented).sorted() == [], "routes missing from docs/openapi.json")
         }
+    }
+
+    @Test("every kind of record an audit entry names is in AuditEntry's schema")
+    func auditResourcesAreDocumented() throws {
+        let document = try UntrustedJSON.decode(Data(contentsOf: Self.documentInDocs))
+        guard case .object(let root) = document, case .object(let components)? = root["components"],
+            case .object(let schemas)? = components["schemas"], case .object(let entry)? = schemas["AuditEntry"],
+            case .object(let properties)? = entry["properties"], case .object(let resource)? = properties["resource"],
+            case .array(let allowed)? = resource["enum"]
+        else {
+            Issue.record("no AuditEntry.resource enum")
+            return
+        }
+        let documented = Set(
+            allowed.compactMap { value -> String? in
+                if case .string(let name) = value { return name }
+                return nil
+            })
+        #expect(Set(AuditResource.allCases.map(\.rawValue)) == documented)
     }
 }

@@ -114,6 +114,7 @@ extension BrokerAccessState {
         case .digest:
             result.count = digest.count
             result.digest = digest.hex
+            result.topicPrefix = policy.topics.root
         case .putClients(let accounts):
             applyPutClients(accounts, into: &outcome, result: &result)
         case .deleteClients(let usernames):

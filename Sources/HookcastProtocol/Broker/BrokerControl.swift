@@ -170,6 +170,14 @@ public struct BrokerControlResult: Codable, Sendable, Equatable {
     public var count: Int?
     /// `digest`: see `BrokerAccountDigest`.
     public var digest: String?
+    /// `digest`: the plugin's topic prefix (`plugin_opt_topic_prefix`), so a gateway under another one can say
+    /// why every device is refused. Absent from plugins older than the prefix.
+    public var topicPrefix: String?
+
+    enum CodingKeys: String, CodingKey {
+        case command, error, missing, count, digest, taken
+        case topicPrefix = "topic_prefix"
+    }
     /// `putDevices` refused: the ids that name accounts the plugin does not manage (a gateway account, or one of
     /// the broker's other accounts listed in `plugin_opt_other_accounts_file`).
     public var taken: [DeviceID]?

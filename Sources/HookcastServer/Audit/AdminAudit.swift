@@ -18,7 +18,7 @@ struct AdminCaller: Sendable {
 }
 
 /// The kinds of record an admin change touches.
-enum AuditResource: String, Sendable {
+enum AuditResource: String, Sendable, CaseIterable {
     case key, action, device, group, command
     case capRule = "cap_rule"
     case capFeed = "cap_feed"

@@ -18,6 +18,7 @@ extension PluginDeviceAccounts {
         reportDevicesWithoutCredential(withoutCredential)
         let stored = BrokerAccountDigest(accounts)
         let digest = try await send([.digest])
+        checkTopicPrefix(digest.first?.topicPrefix)
         if digest.first?.digest == stored.hex, digest.first?.count == stored.count { return .inStep }
 
         let generation = UInt64.random(in: 1 ... .max)
@@ -28,6 +29,15 @@ extension PluginDeviceAccounts {
         let ended = try await send([.endSync(generation: generation)])
         try Self.check(ended)
         return .synchronized(put: accounts.count, removed: ended.first?.count ?? 0)
+    }
+
+    /// A plugin under another topic prefix refuses every device's subscriptions and every command the gateway
+    /// publishes: said loudly, at every reconciliation, since nothing else works until one of them is changed.
+    private func checkTopicPrefix(_ pluginPrefix: String?) {
+        guard let pluginPrefix, pluginPrefix != topics.root else { return }
+        logger.error(
+            "the broker plugin's topic prefix differs from the gateway's: devices and commands will be refused",
+            metadata: ["plugin_topic_prefix": "\(pluginPrefix)", "topic_prefix": "\(topics.root)"])
     }
 
     /// Every device with a stored credential as the plugin should hold it, and the devices without one.

@@ -20,7 +20,14 @@ final class PluginDeviceAccounts: DeviceAccounts {
     /// every reconciliation.
     let reportedWithoutCredential = Mutex<Int>(0)
 
-    init(control: BrokerControlClient, store: any HookcastStore, gatewayUsername: String?, logger: Logger) {
+    /// The gateway's topic prefix, held against the plugin's at every reconciliation.
+    let topics: Topics
+
+    init(
+        control: BrokerControlClient, store: any HookcastStore, gatewayUsername: String?, logger: Logger,
+        topics: Topics = .standard
+    ) {
+        self.topics = topics
         self.control = control
         self.store = store
         self.gatewayUsername = gatewayUsername
