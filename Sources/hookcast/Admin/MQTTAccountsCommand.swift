@@ -10,6 +10,22 @@ enum MQTTAccountsCLI {
         print(account["password"]?.text ?? "")
         print("Connect with that user name, and a client id that is the user name or starts with it and ':'.")
     }
+
+    /// `delete NAME` of either kind (`resource`: `integrations` or `observers`; `kind`: `integration`, `observer`).
+    static func delete(_ name: String, resource: String, kind: String, options: AdminOptions) async throws {
+        try await options.client.send("DELETE", "/api/v1/\(resource)/\(name.pathSegment)")
+        if !options.json { print("Deleted \(kind).\(name); its clients are disconnected") }
+    }
+
+    /// `rotate-password NAME` of either kind.
+    static func rotatePassword(_ name: String, resource: String, options: AdminOptions) async throws {
+        let client = try options.client
+        let account = try await client.send("POST", "/api/v1/\(resource)/\(name.pathSegment)/password")
+        client.output(account) { printPassword($0, "New password for") }
+    }
+
+    static let rotateConfiguration = CommandConfiguration(
+        commandName: "rotate-password", abstract: "Give it a new password; the old one stops working.")
 }
 
 struct IntegrationsCommand: AsyncParsableCommand {
@@ -51,20 +67,16 @@ struct IntegrationsCommand: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
         @Argument var name: String
         func run() async throws {
-            try await options.client.send("DELETE", "/api/v1/integrations/\(name.pathSegment)")
-            if !options.json { print("Deleted integration.\(name); its clients are disconnected") }
+            try await MQTTAccountsCLI.delete(name, resource: "integrations", kind: "integration", options: options)
         }
     }
 
     struct RotatePassword: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "rotate-password", abstract: "Give it a new password; the old one stops working.")
+        static let configuration = MQTTAccountsCLI.rotateConfiguration
         @OptionGroup var options: AdminOptions
         @Argument var name: String
         func run() async throws {
-            let client = try options.client
-            let account = try await client.send("POST", "/api/v1/integrations/\(name.pathSegment)/password")
-            client.output(account) { MQTTAccountsCLI.printPassword($0, "New password for") }
+            try await MQTTAccountsCLI.rotatePassword(name, resource: "integrations", options: options)
         }
     }
 }
@@ -142,20 +154,16 @@ struct ObserversCommand: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
         @Argument var name: String
         func run() async throws {
-            try await options.client.send("DELETE", "/api/v1/observers/\(name.pathSegment)")
-            if !options.json { print("Deleted observer.\(name); its clients are disconnected") }
+            try await MQTTAccountsCLI.delete(name, resource: "observers", kind: "observer", options: options)
         }
     }
 
     struct RotatePassword: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "rotate-password", abstract: "Give it a new password; the old one stops working.")
+        static let configuration = MQTTAccountsCLI.rotateConfiguration
         @OptionGroup var options: AdminOptions
         @Argument var name: String
         func run() async throws {
-            let client = try options.client
-            let account = try await client.send("POST", "/api/v1/observers/\(name.pathSegment)/password")
-            client.output(account) { MQTTAccountsCLI.printPassword($0, "New password for") }
+            try await MQTTAccountsCLI.rotatePassword(name, resource: "observers", options: options)
         }
     }
 }

@@ -13,49 +13,24 @@ import Testing
     @Test func areReportedOnceAndAgainOnlyWhenTheirNumberChanges() async throws {
         let store = InMemoryStore()
         let plugin = FakeBrokerPlugin()
-        let warnings = CapturedWarnings()
+        let log = RecordedLog()
         let accounts = pluginAccounts(
-            plugin, store: store, logger: Logger(label: "test") { _ in CapturingLogHandler(warnings: warnings) })
+            plugin, store: store, logger: log.logger(level: .warning))
         let serving = Task { await accounts.run() }
         try await store.devices.insert(Device(id: try DeviceID("old-1"), name: "old", createdAt: Date()))
 
         _ = try await accounts.reconcileNow()
         _ = try await accounts.reconcileNow()
-        #expect(warnings.messages.count == 1)
-        #expect(warnings.messages.first?.contains("hookcast devices password") == true)
+        #expect(log.all.map(\.message).count == 1)
+        #expect(log.all.map(\.message).first?.contains("hookcast devices password") == true)
         #expect(plugin.accounts.isEmpty)
 
         try await store.devices.insert(Device(id: try DeviceID("old-2"), name: "old", createdAt: Date()))
         _ = try await accounts.reconcileNow()
-        #expect(warnings.messages.count == 2)
-        #expect(warnings.messages.last?.hasPrefix("2 device(s)") == true)
+        #expect(log.all.map(\.message).count == 2)
+        #expect(log.all.map(\.message).last?.hasPrefix("2 device(s)") == true)
 
         plugin.close()
         await serving.value
-    }
-}
-
-final class CapturedWarnings: Sendable {
-    private let lines = Mutex<[String]>([])
-    var messages: [String] { lines.withLock { $0 } }
-    func append(_ message: String) { lines.withLock { $0.append(message) } }
-}
-
-/// Keeps the text of every warning and above.
-struct CapturingLogHandler: LogHandler {
-    let warnings: CapturedWarnings
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .warning
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        if level >= .warning { warnings.append(message.description) }
     }
 }
