@@ -65,32 +65,16 @@ struct AcknowledgementCollector: Service {
 
     /// Parses each message of `first` into the inbox, and subscribes again to its filter if it ever ends early.
     private func consume(_ first: MQTTSubscription, into inbox: AcknowledgementInbox) async {
-        var current: MQTTSubscription? = first
-        while !Task.isShuttingDownGracefully && !Task.isCancelled && !inbox.isFinished {
-            do {
-                let messages: MQTTSubscription
-                if let early = current {
-                    messages = early
-                    current = nil
-                } else {
-                    messages = try await client.subscribe(
-                        to: first.filter,
-                        buffering: first.filter == Self.statusFilter(reader.topics)
-                            ? Self.statusBuffering : Self.acknowledgementBuffering)
-                }
-                await cancelWhenGracefulShutdown {
-                    var counted = SubscriptionDrops()
-                    for await message in messages {
-                        metrics.deviceMessagesDropped(inbox.add(parse(message)))
-                        // Read after each message: what the client dropped meanwhile is counted with the next one
-                        // read (a flood of nothing but oversized payloads shows with the next message that fits).
-                        count(counted.update(from: messages), on: messages.filter)
-                    }
-                }
-            } catch {
-                if client.state == .closed { return }
-                logger.debug("acknowledgement subscription not ready", metadata: ["error": "\(error)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
+        let buffering =
+            first.filter == Self.statusFilter(reader.topics) ? Self.statusBuffering : Self.acknowledgementBuffering
+        await client.consumeResubscribing(first, buffering: buffering, logger: logger, isDone: { inbox.isFinished }) {
+            messages in
+            var counted = SubscriptionDrops()
+            for await message in messages {
+                metrics.deviceMessagesDropped(inbox.add(parse(message)))
+                // Read after each message: what the client dropped meanwhile is counted with the next one read (a
+                // flood of nothing but oversized payloads shows with the next message that fits).
+                count(counted.update(from: messages), on: messages.filter)
             }
         }
     }

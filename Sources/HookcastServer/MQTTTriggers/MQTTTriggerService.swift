@@ -24,31 +24,19 @@ struct MQTTTriggerService: Service {
     static func subscribeEarly(client: MQTTClient, shareGroup: String, topics: Topics) async throws -> MQTTSubscription
     {
         try await client.subscribe(
-            to: filter(shareGroup: shareGroup, topics: topics), qos: .atLeastOnce,
-            buffering: .bounded(4_096, maximumPayloadSize: MQTTTriggerIntake.maximumPayload))
+            to: filter(shareGroup: shareGroup, topics: topics), qos: .atLeastOnce, buffering: buffering)
     }
 
     func run() async throws {
-        var current: MQTTSubscription? = earlySubscription
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let messages: MQTTSubscription
-                if let early = current {
-                    messages = early
-                    current = nil
-                } else {
-                    messages = try await client.subscribe(
-                        to: earlySubscription.filter, qos: .atLeastOnce,
-                        buffering: .bounded(4_096, maximumPayloadSize: MQTTTriggerIntake.maximumPayload))
-                }
-                await cancelWhenGracefulShutdown { await handle(messages) }
-            } catch {
-                if client.state == .closed { return }
-                logger.debug("trigger subscription not ready", metadata: ["error": "\(error)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
-            }
+        await client.consumeResubscribing(earlySubscription, buffering: Self.buffering, logger: logger) {
+            await handle($0)
         }
     }
+
+    /// Past 4,096 unread triggers the client drops and counts them; a payload over the trigger's limit it drops
+    /// before buffering.
+    static let buffering = MQTTSubscription.Buffering.bounded(
+        4_096, maximumPayloadSize: MQTTTriggerIntake.maximumPayload)
 
     private func handle(_ messages: MQTTSubscription) async {
         await withTaskGroup(of: Void.self) { group in
