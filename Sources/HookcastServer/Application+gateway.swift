@@ -88,6 +88,7 @@ func assembleGateway(
     KeysController(keys: gateway.keys, audit: gateway.audit, keyDeleted: gateway.integrationKeyDeleted).addRoutes(
         to: api)
     MQTTAccountsController(gateway: gateway).addRoutes(to: api)
+    SettingsController(topics: topics).addRoutes(to: api)
     DevicesController(gateway: gateway).addRoutes(to: api)
     GroupsController(gateway: gateway).addRoutes(to: api)
     ActionsController(gateway: gateway, publicURL: configuration.publicURL).addRoutes(to: api)

@@ -753,6 +753,111 @@ class ConsoleTest(unittest.TestCase):
                   "the feed was not deleted")
         self.assertEqual(json.loads(self.fetch("GET", "/api/v1/cap/feeds")["text"])["items"], [])
 
+    def mqtt(self, tool, username, password, *arguments):
+        """Runs mosquitto_pub or mosquitto_rr as another system would, with the account the console made."""
+        return subprocess.run([tool, "-h", "127.0.0.1", "-p", MQTT_PORT, "-V", "mqttv5", "-u", username, "-P", password,
+                               "-q", "1", *arguments], capture_output=True, text=True, timeout=60)
+
+    def test_05j_mqtt_accounts(self):
+        """An integration bound to the key and an observer of the lobby group, made in the console: each password
+        shown once with its user name, client id rule and topics, and working at the broker; both listed; the
+        observer's scope widened; a new password replacing the old one; the observer deleted."""
+        prefix = json.loads(self.fetch("GET", "/api/v1/settings")["text"])["topic_prefix"]
+        self.tab("mqtt")
+        notice = lambda: self.find("#mqtt-created").text
+        # Refused in words before anything is sent: no key chosen.
+        self.type_into("#integration-name", "crm")
+        self.click("#integration-form button[type=submit]")
+        self.wait(lambda d: self.find("#integration-form-error").text.startswith("API key:"), message="no key refused")
+        Select(self.find("#integration-key")).select_by_value(ConsoleTest.state["key_id"])
+        self.type_into("#integration-description", "The CRM's alarm bridge")
+        self.click("#integration-form button[type=submit]")
+        self.wait(lambda d: "Integration “crm” created." in notice(), 15,
+                  f"no password shown: {self.find('#integration-form-error').text}")
+        password = self.find("#mqtt-new-password").get_attribute("value")
+        self.assertGreaterEqual(len(password), 24)
+        for shown in ("integration.crm:worker-1", f"{prefix}/triggers/{{event_id}}", f"{prefix}/answers/crm"):
+            self.assertIn(shown, notice())
+        self.driver.execute_async_script("const done = arguments[0]; navigator.clipboard.writeText('-').then(done, done);")
+        self.find("#mqtt-created").find_element(By.XPATH, ".//button[text()='Copy password']").click()
+        self.wait(lambda d: self.clipboard() == password, message="Copy password did not copy")
+        row = lambda: self.row("integrations-table", "data-integration", "crm").text
+        self.wait(lambda d: "integration.crm" in row() and "emergency service" in row(), message="crm not listed")
+        self.assertNotIn(password, self.fetch("GET", "/api/v1/integrations")["text"])
+        # The name again: the API's refusal, in words, naming the field; nothing else changes.
+        self.type_into("#integration-name", "crm")
+        Select(self.find("#integration-key")).select_by_value(ConsoleTest.state["key_id"])
+        self.click("#integration-form button[type=submit]")
+        self.wait(lambda d: self.find("#integration-form-error").text.startswith("Name:"), 15, "a taken name not refused")
+        self.assertEqual(self.find("#integration-name").get_attribute("aria-invalid"), "true")
+
+        # The password works: a trigger over MQTT, answered on the account's answers topic.
+        answered = self.mqtt("mosquitto_rr", "integration.crm", password, "-i", "integration.crm:browser",
+                             "-t", f"{prefix}/triggers/door-map", "-e", f"{prefix}/answers/crm/r1", "-W", "30",
+                             "-m", '{"event_id":"door-map"}')
+        self.assertEqual(answered.returncode, 0, answered.stderr)
+        self.assertEqual(json.loads(answered.stdout)["message"], "success", answered.stdout)
+
+        # New password: confirmed first, shown once, and the old one stops working.
+        self.row_button("integrations-table", "data-integration", "crm", "New password")
+        self.click("#confirm-ok")
+        self.wait(lambda d: "New password for the integration “crm”." in notice(), 15, "no new password shown")
+        rotated = self.find("#mqtt-new-password").get_attribute("value")
+        self.assertNotEqual(rotated, password)
+        refused = self.mqtt("mosquitto_pub", "integration.crm", password, "-i", "integration.crm:old",
+                            "-t", f"{prefix}/triggers/door-map", "-m", "{}")
+        self.assertNotEqual(refused.returncode, 0, "the old password still works")
+        self.click("#mqtt-created-done")
+        self.wait(lambda d: not self.find("#mqtt-created").is_displayed())
+        self.assertNotIn(rotated, self.driver.page_source)
+        self.assertNotIn(rotated, self.driver.execute_script("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)"))
+
+        # An observer of the lobby group, with commands.
+        self.type_into("#observer-name", "lobbywatch")
+        self.click("#observer-scope-some")
+        self.click("#observer-scope-group-lobby")
+        self.click("#observer-commands")
+        self.click("#observer-form button[type=submit]")
+        self.wait(lambda d: "Observer “lobbywatch” created." in notice(), 15,
+                  f"no password shown: {self.find('#observer-form-error').text}")
+        self.assertIn(f"{prefix}/devices/+/acks", notice())
+        watch = lambda role: self.row("observers-table", "data-observer", "lobbywatch") \
+            .find_element(By.CSS_SELECTOR, f"[data-role={role}]").text
+        self.wait(lambda d: watch("scope") == "Groups: lobby", message="the observer's scope not listed")
+        self.assertEqual(self.read(lambda: watch("commands")), "Yes")
+        self.screenshot("mqtt-accounts")
+        observer_password = self.find("#mqtt-new-password").get_attribute("value")
+        # It logs in and receives what its groups' devices report: the retained presence of a lobby screen.
+        status = self.mqtt("mosquitto_sub", "observer.lobbywatch", observer_password, "-i", "observer.lobbywatch:browser",
+                           "-t", f"{prefix}/devices/+/status", "-C", "1", "-W", "30", "-v")
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertTrue(status.stdout.startswith((f"{prefix}/devices/web-1/status ", f"{prefix}/devices/web-2/status ")),
+                        status.stdout)
+        self.click("#mqtt-created-done")
+
+        # Scope…: the whole fleet, without commands.
+        self.row_button("observers-table", "data-observer", "lobbywatch", "Scope…")
+        self.visible("#observer-dialog")
+        self.click("#observer-edit-fleet")
+        self.click("#observer-edit-commands")
+        self.click("#observer-dialog-save")
+        self.wait(lambda d: watch("scope") == "Whole fleet" and watch("commands") == "No", 15,
+                  f"the new scope not shown: {self.find('#observer-dialog-error').text}")
+        observer = json.loads(self.fetch("GET", "/api/v1/observers/lobbywatch")["text"])
+        self.assertEqual((observer["fleet"], observer["include_commands"]), (True, False))
+
+        # Delete, after a confirmation that Escape cancels.
+        self.row_button("observers-table", "data-observer", "lobbywatch", "Delete")
+        self.visible("#confirm-dialog")
+        self.find("#confirm-cancel").send_keys(Keys.ESCAPE)
+        self.wait(lambda d: not self.find("#confirm-dialog").is_displayed())
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, '#observers-table tr[data-observer="lobbywatch"]'))
+        self.row_button("observers-table", "data-observer", "lobbywatch", "Delete")
+        self.click("#confirm-ok")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '#observers-table tr[data-observer="lobbywatch"]'), 15,
+                  "the observer was not deleted")
+        self.assertEqual(json.loads(self.fetch("GET", "/api/v1/observers")["text"])["items"], [])
+
     def test_05c_scoped_key_refused(self):
         """A key limited to one event: another event is refused, in words; widening the scope lets it through."""
         self.tab("keys")
@@ -806,6 +911,8 @@ class ConsoleTest(unittest.TestCase):
         self.row_button("keys-table", "data-key-id", key_id, "Delete")
         self.click("#confirm-ok")
         self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#keys-table tr[data-key-id="{key_id}"]'))
+        # Its integration account went with it.
+        self.assertEqual(json.loads(self.fetch("GET", "/api/v1/integrations")["text"])["items"], [])
 
         console = self.driver.current_window_handle
         self.driver.switch_to.new_window("tab")
@@ -824,7 +931,7 @@ class ConsoleTest(unittest.TestCase):
     def test_07_phone_width(self):
         self.driver.set_window_size(390, 844)
         try:
-            for tab in ("keys", "actions", "devices", "commands", "cap"):
+            for tab in ("keys", "actions", "devices", "mqtt", "commands", "cap"):
                 self.tab(tab)
                 time.sleep(0.3)
                 overflow = self.driver.execute_script(

@@ -37,7 +37,7 @@ struct ConsoleAssetsTests {
                 #expect(file.status == .ok, "\(name)")
                 #expect(file.headers[.contentType] == "text/javascript; charset=utf-8")
                 #expect(!file.text.contains("innerHTML"), "\(name) must set text, never HTML")
-                let imports = file.text.matches(of: /from '\.\/([a-z]+\.js)'/).map { String($0.1) }
+                let imports = file.text.matches(of: /from '\.\/([a-z-]+\.js)'/).map { String($0.1) }
                 pending += imports
                 let etag = try #require(file.headers[.eTag])
                 let again = try await gateway.request(.get, "/console/\(name)", headers: [.ifNoneMatch: etag])
@@ -45,7 +45,11 @@ struct ConsoleAssetsTests {
                 #expect(again.text.isEmpty)
             }
             #expect(
-                seen.isSuperset(of: ["app.js", "api.js", "ui.js", "keys.js", "actions.js", "devices.js", "commands.js"])
+                seen.isSuperset(of: [
+                    "app.js", "api.js", "ui.js", "keys.js", "actions.js", "devices.js", "commands.js", "cap-rules.js",
+                    "mqtt-accounts.js", "mqtt-integrations.js", "mqtt-observers.js", "mqtt-password.js",
+                    "mqtt-scope.js",
+                ])
             )
             let style = try await gateway.request(.get, "/console/console.css")
             #expect(style.headers[.contentType] == "text/css; charset=utf-8")

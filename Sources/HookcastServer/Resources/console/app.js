@@ -7,12 +7,14 @@ import { capCommandChanged, loadCap, setUpCap } from './cap.js';
 import { loadCommands, openCommand, setAcknowledgementDeadline, upsertCommand } from './commands.js';
 import { loadDevices, setUpDevices, updatePresence } from './devices.js';
 import { loadKeys, setUpKeys } from './keys.js';
+import { loadMqttAccounts, setUpMqttAccounts } from './mqtt-accounts.js';
+import { clearPassword } from './mqtt-password.js';
 import { $, showError } from './ui.js';
 
-const TABS = ['keys', 'actions', 'devices', 'commands', 'cap', 'audit', 'callbacks'];
+const TABS = ['keys', 'actions', 'devices', 'mqtt', 'commands', 'cap', 'audit', 'callbacks'];
 const loaders = {
-  keys: loadKeys, actions: loadActions, devices: loadDevices, commands: loadCommands, cap: loadCap, audit: loadAudit,
-  callbacks: loadCallbacks,
+  keys: loadKeys, actions: loadActions, devices: loadDevices, mqtt: loadMqttAccounts, commands: loadCommands,
+  cap: loadCap, audit: loadAudit, callbacks: loadCallbacks,
 };
 let events = null;
 let current = null;
@@ -94,6 +96,8 @@ function showConsole() {
 function signedOut(message) {
   if (events) { events.close(); events = null; }
   setCsrfToken(null);
+  // A password shown once must not outlive the session that asked for it.
+  clearPassword();
   liveStatus('', false);
   $('#loading').hidden = true;
   $('#console').hidden = true;
@@ -149,6 +153,7 @@ async function start() {
   setUpAudit();
   setUpCallbacks();
   setUpDevices();
+  setUpMqttAccounts();
   whenSignedOut((error) => signedOut(error.code === 'session_expired' ? error.message : 'Your session has ended; sign in again.'));
   try {
     const session = await api('GET', 'session');
