@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// A mosquitto process owned by a test: started from the repository's `broker.conf` on a free loopback port,
 /// in a private directory, and stopped by its pid.
@@ -18,16 +19,23 @@ public final class TestBroker: @unchecked Sendable {
     public let port: Int
     public let directory: URL
     public let access: Access
+    /// The plugin's `plugin_opt_topic_prefix`.
+    public let topics: Topics
     private var process: ChildProcess?
 
-    /// Starts a broker; `extraConfiguration` lines are appended to the shipped configuration.
-    public init(port: Int? = nil, access: Access = .open, extraConfiguration: [String] = []) async throws {
+    /// Starts a broker; `extraConfiguration` lines are appended to the shipped configuration. `topics`: the tests'
+    /// prefix unless a caller (the benchmark's `--topic-prefix`) runs under another.
+    public init(
+        port: Int? = nil, access: Access = .open, extraConfiguration: [String] = [], topics: Topics = testTopics
+    ) async throws {
         self.port = try port ?? FreePort.find()
         self.access = access
+        self.topics = topics
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hookcast-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = try Self.testConfiguration(port: self.port, access: access, extra: extraConfiguration)
+        let configuration = try Self.testConfiguration(
+            port: self.port, access: access, topics: topics, extra: extraConfiguration)
         try configuration.write(to: directory.appendingPathComponent("broker.conf"), atomically: true, encoding: .utf8)
         if access == .secure {
             try await Self.setUpAccounts(in: directory)
@@ -114,9 +122,9 @@ public final class TestBroker: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("broker.log"), encoding: .utf8)) ?? ""
     }
 
-    /// The shipped file with the test's port, this machine's plugin path, the tests' topic prefix and, for `.open`,
-    /// the access-control block replaced (as scripts/lib/common.sh's `broker_conf` does).
-    static func testConfiguration(port: Int, access: Access, extra: [String]) throws -> String {
+    /// The shipped file with the test's port, this machine's plugin path, the topic prefix and, for `.open`, the
+    /// access-control block replaced (as scripts/lib/common.sh's `broker_conf` does).
+    static func testConfiguration(port: Int, access: Access, topics: Topics, extra: [String]) throws -> String {
         let shipped = try String(
             contentsOf: RepositoryFiles.root.appendingPathComponent("broker.conf"), encoding: .utf8)
         var replaced = false
@@ -135,7 +143,7 @@ public final class TestBroker: @unchecked Sendable {
             } else if access == .secure && line.hasPrefix("plugin ") && line.hasSuffix("libhookcast-broker-plugin.so") {
                 lines.append("plugin \(try brokerPlugin())")
             } else if line.hasPrefix("plugin_opt_topic_prefix ") {
-                lines.append("plugin_opt_topic_prefix \(testTopics.root)")
+                lines.append("plugin_opt_topic_prefix \(topics.root)")
             } else {
                 lines.append(String(line))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// `hookcast serve` for the broker-accounts benchmark: on an open broker with `--device-accounts none`, or on the
@@ -18,13 +19,15 @@ final class AccountsGateway {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     private var admin: [String: String] { ["Authorization": "Bearer \(adminToken)"] }
 
+    /// Under the broker's topic prefix (`TestBroker.topics`).
     init(name: String, hookcast: String, broker: TestBroker, accounts: Accounts, work: URL, logs: URL) async throws {
         self.name = name
         port = try FreePort.find()
         let dataDirectory = work.appendingPathComponent(name, isDirectory: true)
         var arguments = [
             "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(broker.port),
-            "--mqtt-client-id", "hookcast-bench-\(name)", "--log-level", "warning",
+            "--mqtt-client-id", "hookcast-bench-\(name)", "--topic-prefix", broker.topics.root, "--log-level",
+            "warning",
             "--rate-limit", "1000000", "--rate-burst", "1000000",
         ]
         var environment = ["HOOKCAST_ADMIN_TOKEN": adminToken]
@@ -77,7 +80,8 @@ final class AccountsGateway {
 
     /// Registers one device and returns its broker password (nil without device accounts).
     func createDevice(_ id: String) async throws -> String? {
-        let answer = try await BenchHTTP.expectSuccess("POST", "\(baseURL)/api/v1/devices", headers: admin, json: ["id": id])
+        let answer = try await BenchHTTP.expectSuccess(
+            "POST", "\(baseURL)/api/v1/devices", headers: admin, json: ["id": id])
         return answer["mqtt_password"] as? String
     }
 
@@ -105,7 +109,8 @@ final class AccountsGateway {
             headers: ["x-webhook-apikey": apiKey ?? ""], json: ["event_id": event])
         let took = ContinuousClock.now - began
         guard status == 200 else {
-            throw BenchHTTP.Failure(description: "broadcast answered \(status): \(String(decoding: body, as: UTF8.self))")
+            throw BenchHTTP.Failure(
+                description: "broadcast answered \(status): \(String(decoding: body, as: UTF8.self))")
         }
         let answer = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
         let ok = (answer["totals"] as? [String: Any])?["ok"] as? Int

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// The broadcast figure: an open broker and the plugin's broker, each with its gateway and `devices` simulated
@@ -8,6 +9,7 @@ struct BroadcastComparison {
     let hookcast: String
     let devices: Int
     let repetitions: Int
+    let topics: Topics
     let work: URL
     let logs: URL
 
@@ -66,7 +68,7 @@ struct BroadcastComparison {
     }
 
     private func openSide() async throws -> Side {
-        let broker = try await TestBroker(access: .open)
+        let broker = try await TestBroker(access: .open, topics: topics)
         let gateway = try await AccountsGateway(
             name: "gateway-open", hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
         _ = try await gateway.importDevices(1...devices)
@@ -74,14 +76,15 @@ struct BroadcastComparison {
     }
 
     private func pluginSide() async throws -> Side {
-        let broker = try await TestBroker(access: .secure)
+        let broker = try await TestBroker(access: .secure, topics: topics)
         let login = try broker.gatewayCredentials
         let gateway = try await AccountsGateway(
             name: "gateway-plugin", hookcast: hookcast, broker: broker,
             accounts: .plugin(username: login.username, password: login.password), work: work, logs: logs)
         let imported = try await gateway.importDevices(1...devices)
         return try await online(
-            gateway, broker: broker, login: login, passwords: (imported.passwords, work.appendingPathComponent("passwords")))
+            gateway, broker: broker, login: login,
+            passwords: (imported.passwords, work.appendingPathComponent("passwords")))
     }
 
     /// Starts the side's simulated devices (each logged in with the password the import answered, if any) and
@@ -90,12 +93,13 @@ struct BroadcastComparison {
         _ gateway: AccountsGateway, broker: TestBroker, login: (username: String, password: String)?,
         passwords: (byDevice: [String: String], directory: URL)?
     ) async throws -> Side {
-        let presence = try PresenceCounter(mqttPort: broker.port, login: login)
+        let presence = try PresenceCounter(mqttPort: broker.port, topics: broker.topics, login: login)
         try await presence.start()
         let sideLogs = logs.appendingPathComponent(gateway.name, isDirectory: true)
         try FileManager.default.createDirectory(at: sideLogs, withIntermediateDirectories: true)
         let fleet = BenchFleet(
-            hookcast: hookcast, mqttPort: broker.port, logDirectory: sideLogs, passwordsDirectory: passwords?.directory)
+            hookcast: hookcast, mqttPort: broker.port, topics: broker.topics, logDirectory: sideLogs,
+            passwordsDirectory: passwords?.directory)
         if let passwords { try fleet.writePasswords(passwords.byDevice) }
         try await fleet.grow(to: devices, presence: presence)
         return Side(gateway: gateway, broker: broker, presence: presence, fleet: fleet)

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// The memory figure: how much the broker's resident memory grows with an import of `devices` devices, on an open
@@ -7,6 +8,7 @@ import HookcastTestSupport
 struct BrokerMemoryGrowth {
     let hookcast: String
     let devices: Int
+    let topics: Topics
     let work: URL
     let logs: URL
 
@@ -18,14 +20,14 @@ struct BrokerMemoryGrowth {
 
     func run() async throws -> Outcome {
         BenchLog.line("\(devices) devices without accounts, then with")
-        let open = try await TestBroker(access: .open)
+        let open = try await TestBroker(access: .open, topics: topics)
         let openGateway = try await AccountsGateway(
             name: "gateway-large-open", hookcast: hookcast, broker: open, accounts: .none, work: work, logs: logs)
         let without = try await Self.growth(of: open) { _ = try await openGateway.importDevices(1...devices) }
         await openGateway.stop()
         open.stop()
 
-        let secure = try await TestBroker(access: .secure)
+        let secure = try await TestBroker(access: .secure, topics: topics)
         let login = try secure.gatewayCredentials
         let gateway = try await AccountsGateway(
             name: "gateway-large", hookcast: hookcast, broker: secure,

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 import Mosquitto
 import Synchronization
@@ -19,8 +20,10 @@ final class BrokerStallProbe: Sendable {
 
     /// On an open broker both clients connect anonymously (`gateway` and `devicePassword` nil).
     init(
-        port: Int, gateway: (username: String, password: String)?, deviceID: String, devicePassword: String?
+        port: Int, topics: Topics, gateway: (username: String, password: String)?, deviceID: String,
+        devicePassword: String?
     ) throws {
+        topic = topics.deviceCommands(try DeviceID(deviceID))
         sender = try MQTTClient(
             configuration: MQTTClient.Configuration(
                 port: port, clientID: "hookcast-bench-probe-sender", username: gateway?.username,
@@ -29,7 +32,6 @@ final class BrokerStallProbe: Sendable {
             configuration: MQTTClient.Configuration(
                 port: port, clientID: deviceID, username: devicePassword == nil ? nil : deviceID,
                 password: devicePassword))
-        topic = "hookcast/v1/devices/\(deviceID)/commands"
     }
 
     /// Connects both and starts probing; samples go nowhere until `measure(for:)` or `record(during:)`.
@@ -45,7 +47,9 @@ final class BrokerStallProbe: Sendable {
                 else { continue }
                 let nanoseconds = (now - began).components
                 samples.withLock {
-                    $0.record(nanoseconds: UInt64(nanoseconds.seconds) * 1_000_000_000 + UInt64(nanoseconds.attoseconds / 1_000_000_000))
+                    $0.record(
+                        nanoseconds: UInt64(nanoseconds.seconds) * 1_000_000_000
+                            + UInt64(nanoseconds.attoseconds / 1_000_000_000))
                 }
             }
         }
@@ -70,7 +74,9 @@ final class BrokerStallProbe: Sendable {
     }
 
     /// The round trips while `body` runs, and what it returned.
-    func record<Result>(during body: () async throws -> Result) async throws -> (samples: LatencySummary, result: Result) {
+    func record<Result>(during body: () async throws -> Result) async throws -> (
+        samples: LatencySummary, result: Result
+    ) {
         samples.withLock { $0 = LatencySummary() }
         let result = try await body()
         // The last probes sent are still on their way.

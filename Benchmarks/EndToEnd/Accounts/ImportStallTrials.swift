@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// The import and stall figures: `rounds` times, on each side, a fresh broker (open, or secure with the plugin) and
@@ -14,6 +15,7 @@ struct ImportStallTrials {
     let hookcast: String
     let devices: Int
     let rounds: Int
+    let topics: Topics
     /// Added to both sides' broker configuration (experiments only).
     var brokerLines: [String] = []
     /// Where the broker, the gateway and the probe run (both sides alike).
@@ -43,7 +45,7 @@ struct ImportStallTrials {
     }
 
     private func runRound(_ round: Int, access: TestBroker.Access, into outcome: inout Outcome) async throws {
-        let broker = try await TestBroker(access: access, extraConfiguration: brokerLines)
+        let broker = try await TestBroker(access: access, extraConfiguration: brokerLines, topics: topics)
         let name = "stall-\(placement.rawValue)-\(access == .open ? "open" : "plugin")-\(round)"
         let gateway: AccountsGateway
         let probe: BrokerStallProbe
@@ -51,7 +53,7 @@ struct ImportStallTrials {
             gateway = try await AccountsGateway(
                 name: name, hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
             probe = try BrokerStallProbe(
-                port: broker.port, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
+                port: broker.port, topics: topics, gateway: nil, deviceID: "bench-probe", devicePassword: nil)
         } else {
             let login = try broker.gatewayCredentials
             gateway = try await AccountsGateway(
@@ -61,7 +63,7 @@ struct ImportStallTrials {
                 throw BenchHTTP.Failure(description: "the gateway answered no broker password for the probe device")
             }
             probe = try BrokerStallProbe(
-                port: broker.port, gateway: login, deviceID: "bench-probe", devicePassword: password)
+                port: broker.port, topics: topics, gateway: login, deviceID: "bench-probe", devicePassword: password)
         }
         try placement.apply(broker: broker.pid, gateway: gateway.process.pid)
         try await probe.start()

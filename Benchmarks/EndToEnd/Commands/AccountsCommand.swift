@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// `hookcast-bench accounts`: issue 16's figures for device accounts in Hookcast's broker plugin, each against a
@@ -39,12 +40,15 @@ struct AccountsCommand: AsyncParsableCommand {
     @Option(name: .customLong("git-commit"), help: "The commit measured, for the results file.")
     var gitCommit = "unknown"
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     @Option(name: .customLong("mosquitto-version"), help: "For the results file.")
     var mosquittoVersion = "unknown"
 
     func run() async throws {
         // TestBroker's secure mode runs `hookcast broker-setup` with this executable.
         setenv("HOOKCAST_EXECUTABLE", hookcast, 1)
+        let topics = try topicPrefix.topics()
         let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -54,7 +58,7 @@ struct AccountsCommand: AsyncParsableCommand {
         }
         if memoryOnly {
             let memory = try await BrokerMemoryGrowth(
-                hookcast: hookcast, devices: largeDevices, work: work, logs: logs
+                hookcast: hookcast, devices: largeDevices, topics: topics, work: work, logs: logs
             ).run()
             print(
                 "memory: growth without accounts \(memory.withoutAccounts / 1024) KiB, with \(memory.withAccounts / 1024) "
@@ -64,7 +68,8 @@ struct AccountsCommand: AsyncParsableCommand {
         var stalls: [CPUPlacement: (open: ImportStallTrials.Outcome, plugin: ImportStallTrials.Outcome)] = [:]
         for placement in CPUPlacement.allCases {
             let trials = ImportStallTrials(
-                hookcast: hookcast, devices: devices, rounds: Self.stallRounds, brokerLines: stallBrokerLines,
+                hookcast: hookcast, devices: devices, rounds: Self.stallRounds, topics: topics,
+                brokerLines: stallBrokerLines,
                 placement: placement, work: work, logs: logs)
             BenchLog.line(
                 "\(Self.stallRounds) imports of \(devices) devices on each side, open and plugin in turns, "
@@ -87,11 +92,12 @@ struct AccountsCommand: AsyncParsableCommand {
         }
 
         let (openBroadcast, pluginBroadcast) = try await BroadcastComparison(
-            hookcast: hookcast, devices: devices, repetitions: Self.broadcastRepetitions, work: work, logs: logs
+            hookcast: hookcast, devices: devices, repetitions: Self.broadcastRepetitions, topics: topics, work: work,
+            logs: logs
         ).run()
 
         let memory = try await BrokerMemoryGrowth(
-            hookcast: hookcast, devices: largeDevices, work: work, logs: logs
+            hookcast: hookcast, devices: largeDevices, topics: topics, work: work, logs: logs
         ).run()
 
         let figures = AccountsFigures(

@@ -19,9 +19,12 @@ struct ControlCommand: AsyncParsableCommand {
     @Option(name: .customLong("work-dir"), help: "Where the journal goes.")
     var workDirectory: String
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     func run() async throws {
         let gateway = StoredCredential(password: "gateway-password")
-        var state = BrokerAccessState(gateways: GatewayAccounts(["hookcast-gateway": gateway]))
+        let topics = try topicPrefix.topics()
+        var state = BrokerAccessState(gateways: GatewayAccounts(["hookcast-gateway": gateway]), topics: topics)
         let journal = try AccountJournal(directory: workDirectory + "/journal") { _ in }
         defer { journal.close() }
         let encoder = JSONEncoder()
@@ -58,16 +61,16 @@ struct ControlCommand: AsyncParsableCommand {
         }
         report("read and apply", handling)
         report("journal", journaling)
-        try reportAccessChecks(state)
+        try reportAccessChecks(state, topics: topics)
     }
 
     /// What a group command to every device asks of the plugin per device: may the device receive the command,
     /// may the gateway receive its acknowledgement. The user names and topics are Swift strings here; the plugin
     /// first copies them out of mosquitto's C strings.
-    private func reportAccessChecks(_ state: BrokerAccessState) throws {
+    private func reportAccessChecks(_ state: BrokerAccessState, topics: Topics) throws {
         let ids = try (0..<devices).map { try DeviceID("screen-\($0)") }
-        let commandTopic = Topics.standard.groupCommands(try GroupID("lobby"))
-        let acknowledgementTopics = ids.map(Topics.standard.deviceAcks)
+        let commandTopic = topics.groupCommands(try GroupID("lobby"))
+        let acknowledgementTopics = ids.map(topics.deviceAcks)
         let clock = ContinuousClock()
         var allowed = 0
         let deviceChecks = clock.measure {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookcastProtocol
 import NIOPosix
 
 /// `hookcast-bench load`: one trial against a gateway that is already running, for profiling by hand (perf, top)
@@ -30,6 +31,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-port"), help: "Watch the broker for acknowledgements (end-to-end latency).")
     var mqttPort: Int?
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     func run() async throws {
         let key = try String(contentsOfFile: apiKeyFile, encoding: .utf8).trimmingCharacters(
             in: .whitespacesAndNewlines)
@@ -43,7 +46,7 @@ struct LoadCommand: AsyncParsableCommand {
             })
         if rate == nil { plan.stopAfter = seconds }
         if let mqttPort {
-            let observer = try AcknowledgementObserver(mqttPort: mqttPort)
+            let observer = try AcknowledgementObserver(mqttPort: mqttPort, topics: try topicPrefix.topics())
             try await observer.start()
             let result = try await Trial(plan: plan).run(observer: observer, group: group)
             print(result.summary)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookcastProtocol
 import NIOPosix
 
 /// `hookcast-bench run`: the whole comparison on a broker the script started (the shipped broker.conf with access
@@ -47,6 +48,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("mosquitto-version"), help: "For the results file.")
     var mosquittoVersion: String = "unknown"
 
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
     @Flag(help: "Shorter trials and only the first fleet size: checks the harness, not the figures.")
     var quick = false
 
@@ -57,22 +60,27 @@ struct RunCommand: AsyncParsableCommand {
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let accounts = BenchAccounts(directory: URL(fileURLWithPath: mqttAccounts, isDirectory: true))
+        let topics = try topicPrefix.topics()
+        BenchLog.line("topic prefix: \(topics.root)")
         let peers = try peer.map {
             try PeerTarget(
-                specification: $0, mqttPort: mqttPort, workDirectory: work, logDirectory: logs, accounts: accounts)
+                specification: $0, mqttPort: mqttPort, topics: topics, workDirectory: work, logDirectory: logs,
+                accounts: accounts)
         }
-        try await BrokerAccessCheck.run(mqttPort: mqttPort, accounts: accounts, peer: peers.first?.name)
+        try await BrokerAccessCheck.run(mqttPort: mqttPort, topics: topics, accounts: accounts, peer: peers.first?.name)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let observer = try AcknowledgementObserver(
-            mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer))
-        let presence = try PresenceCounter(mqttPort: mqttPort, login: accounts.login(BenchAccounts.presence))
+            mqttPort: mqttPort, topics: topics, login: accounts.login(BenchAccounts.observer))
+        let presence = try PresenceCounter(
+            mqttPort: mqttPort, topics: topics, login: accounts.login(BenchAccounts.presence))
         try await observer.start()
         try await presence.start()
         let fleet = BenchFleet(
-            hookcast: hookcast, mqttPort: mqttPort, logDirectory: logs,
+            hookcast: hookcast, mqttPort: mqttPort, topics: topics, logDirectory: logs,
             passwordsDirectory: work.appendingPathComponent("device-passwords", isDirectory: true))
         let hookcastTarget = HookcastTarget(
-            hookcast: hookcast, mqttPort: mqttPort, dataDirectory: work.appendingPathComponent("gateway"),
+            hookcast: hookcast, mqttPort: mqttPort, topics: topics,
+            dataDirectory: work.appendingPathComponent("gateway"),
             logDirectory: logs, accounts: accounts)
         var runner = ScenarioRunner(observer: observer, group: group)
         if quick { runner.trialSeconds = 2 }
@@ -83,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
                 mosquitto: mosquittoVersion, brokerAccessControl: "on"))
         var session = BenchSession(
             runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
-            peers: peers, logDirectory: logs, mqttPort: mqttPort, accounts: accounts, quick: quick, results: results)
+            peers: peers, logDirectory: logs, mqttPort: mqttPort, topics: topics, accounts: accounts, quick: quick,
+            results: results)
         do {
             try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Mosquitto
 import Synchronization
 
@@ -23,12 +24,14 @@ final class AcknowledgementObserver: Sendable {
     }
 
     private let client: MQTTClient
+    private let topics: Topics
     private let state = Mutex(State())
     private let listeners = Mutex<[Task<Void, Never>]>([])
 
     /// `login`: on a broker with access control, an account that may read every command and acknowledgement
     /// topic (`BenchAccounts.observer`).
-    init(mqttPort: Int, login: (username: String, password: String)? = nil) throws {
+    init(mqttPort: Int, topics: Topics, login: (username: String, password: String)? = nil) throws {
+        self.topics = topics
         client = try MQTTClient(
             configuration: MQTTClient.Configuration(
                 port: mqttPort, clientID: "hookcast-bench-observer-\(UUID().uuidString.prefix(8))",
@@ -38,15 +41,12 @@ final class AcknowledgementObserver: Sendable {
 
     func start() async throws {
         try await client.connect()
-        let commandFilters = [
-            "hookcast/v1/devices/+/commands", "hookcast/v1/groups/+/commands", "hookcast/v1/all/commands",
-        ]
         var tasks: [Task<Void, Never>] = []
-        for filter in commandFilters {
+        for filter in topics.benchCommandFilters {
             let subscription = try await client.subscribe(to: filter, qos: .atLeastOnce)
             tasks.append(Task { await self.readCommands(subscription) })
         }
-        let acknowledgements = try await client.subscribe(to: "hookcast/v1/devices/+/acks", qos: .atLeastOnce)
+        let acknowledgements = try await client.subscribe(to: topics.anyDeviceAcks, qos: .atLeastOnce)
         tasks.append(Task { await self.readAcknowledgements(acknowledgements) })
         listeners.withLock { $0 = tasks }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// The order of the whole run. Targets take turns, one process at a time, on the same broker and fleet, so none
 /// competes with another for the two cores.
@@ -11,6 +12,7 @@ struct BenchSession {
     let peers: [PeerTarget]
     let logDirectory: URL
     let mqttPort: Int
+    let topics: Topics
     let accounts: BenchAccounts
     let quick: Bool
     var results: BenchResults
@@ -135,14 +137,15 @@ struct BenchSession {
     /// The raw fan-out, and the same with a second reader of every acknowledgement (what the broker does in
     /// Hookcast's broadcast, where the gateway and the observer both read them), in turns.
     private mutating func measureFanOutCeilings(devices: Int, repetitions: Int) async throws {
-        let second = try AcknowledgementObserver(mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer))
+        let second = try AcknowledgementObserver(
+            mqttPort: mqttPort, topics: topics, login: accounts.login(BenchAccounts.observer))
         try await second.start()
         var once: [Double] = []
         var twice: [Double] = []
         for _ in 0..<repetitions {
             for reading in [false, true] {
                 if let time = try await FanOutCeiling.measure(
-                    mqttPort: mqttPort, accounts: accounts, devices: devices, observer: observer,
+                    mqttPort: mqttPort, topics: topics, accounts: accounts, devices: devices, observer: observer,
                     secondObserver: reading ? second : nil)
                 {
                     if reading { twice.append(time) } else { once.append(time) }

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Mosquitto
 
 /// The fan-out ceiling: one command envelope published straight to the broadcast topic through libmosquitto, and
@@ -9,7 +10,7 @@ import Mosquitto
 /// acknowledgement twice, as it does in Hookcast's broadcast (to the observer and to the gateway).
 enum FanOutCeiling {
     static func measure(
-        mqttPort: Int, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver,
+        mqttPort: Int, topics: Topics, accounts: BenchAccounts, devices: Int, observer: AcknowledgementObserver,
         secondObserver: AcknowledgementObserver? = nil
     ) async throws -> Double? {
         let login = try accounts.login(BenchAccounts.fanOut)
@@ -33,7 +34,7 @@ enum FanOutCeiling {
         properties.contentType = "application/json"
         let began = MonotonicClock.now
         try await publisher.publish(
-            to: "hookcast/v1/all/commands", payload: Array(envelope.utf8), qos: .atLeastOnce, properties: properties)
+            to: topics.allCommands, payload: Array(envelope.utf8), qos: .atLeastOnce, properties: properties)
         var last: UInt64 = 0
         for watching in [observer] + (secondObserver.map { [$0] } ?? []) {
             await watching.waitForAcknowledgements(limit: .seconds(60)) { $0 >= devices }

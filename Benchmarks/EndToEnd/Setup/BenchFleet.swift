@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// The simulated devices `bench-00001` … as `hookcast device --count` processes, grown in steps (1,000, then 5,000,
 /// then 10,000) by starting one more process per step. At most 5,000 per process: each libmosquitto client takes
@@ -9,15 +10,17 @@ final class BenchFleet {
 
     let hookcast: String
     let mqttPort: Int
+    let topics: Topics
     let logDirectory: URL
     /// Where `<device id>.password` files are, on a broker with device accounts; nil on an open broker.
     let passwordsDirectory: URL?
     private(set) var processes: [BenchProcess] = []
     private(set) var size = 0
 
-    init(hookcast: String, mqttPort: Int, logDirectory: URL, passwordsDirectory: URL? = nil) {
+    init(hookcast: String, mqttPort: Int, topics: Topics, logDirectory: URL, passwordsDirectory: URL? = nil) {
         self.hookcast = hookcast
         self.mqttPort = mqttPort
+        self.topics = topics
         self.logDirectory = logDirectory
         self.passwordsDirectory = passwordsDirectory
     }
@@ -37,7 +40,7 @@ final class BenchFleet {
                 name: "fleet-\(start)", executable: hookcast,
                 arguments: [
                     "device", "--count", String(count), "--id-prefix", Self.idPrefix, "--start-index", String(start),
-                    "--mqtt-port", String(mqttPort), "--log-level", "warning",
+                    "--mqtt-port", String(mqttPort), "--topic-prefix", topics.root, "--log-level", "warning",
                 ] + (passwordsDirectory.map { ["--passwords-dir", $0.path] } ?? []),
                 logDirectory: logDirectory)
             processes.append(process)

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Mosquitto
 
 /// At start-up, before any device connects: shows that the bench broker enforces the accounts' grants, so the
@@ -9,16 +10,16 @@ import Mosquitto
 ///   publisher publishes one message there: the ceiling's subscriber must get it and the peer nothing. (mosquitto
 ///   2.0's `acl_file` grants every subscription and refuses delivery instead, message by message.)
 enum BrokerAccessCheck {
-    static func run(mqttPort: Int, accounts: BenchAccounts, peer: String?) async throws {
-        try await observerCannotPublish(mqttPort: mqttPort, accounts: accounts)
+    static func run(mqttPort: Int, topics: Topics, accounts: BenchAccounts, peer: String?) async throws {
+        try await observerCannotPublish(mqttPort: mqttPort, topics: topics, accounts: accounts)
         if let peer { try await peerCannotRead(mqttPort: mqttPort, accounts: accounts, peer: peer) }
     }
 
-    private static func observerCannotPublish(mqttPort: Int, accounts: BenchAccounts) async throws {
+    private static func observerCannotPublish(mqttPort: Int, topics: Topics, accounts: BenchAccounts) async throws {
+        // A device no one registers: should the broker let it through, no device receives it.
+        let topic = topics.deviceCommands(try DeviceID("bench-access-check"))
         let client = try client(mqttPort: mqttPort, login: accounts.login(BenchAccounts.observer), role: "observer")
         try await client.connect()
-        // A device no one registers: should the broker let it through, no device receives it.
-        let topic = "hookcast/v1/devices/bench-access-check/commands"
         var refusal: MQTTReasonCode?
         do {
             try await client.publish(to: topic, payload: Array("access check".utf8), qos: .atLeastOnce)

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 import Mosquitto
 
@@ -16,6 +17,7 @@ final class HookcastTarget: WebhookTarget {
 
     let hookcast: String
     let mqttPort: Int
+    let topics: Topics
     let dataDirectory: URL
     let logDirectory: URL
     let accounts: BenchAccounts
@@ -29,9 +31,12 @@ final class HookcastTarget: WebhookTarget {
     private var actionsCreated = false
     private var starts = 0
 
-    init(hookcast: String, mqttPort: Int, dataDirectory: URL, logDirectory: URL, accounts: BenchAccounts) {
+    init(
+        hookcast: String, mqttPort: Int, topics: Topics, dataDirectory: URL, logDirectory: URL, accounts: BenchAccounts
+    ) {
         self.hookcast = hookcast
         self.mqttPort = mqttPort
+        self.topics = topics
         self.dataDirectory = dataDirectory
         self.logDirectory = logDirectory
         self.accounts = accounts
@@ -51,6 +56,7 @@ final class HookcastTarget: WebhookTarget {
             arguments: [
                 "serve", "--port", String(port), "--data-dir", dataDirectory.path, "--mqtt-port", String(mqttPort),
                 "--mqtt-client-id", Self.clientID, "--mqtt-credentials", accounts.gatewayCredentialsFile.path,
+                "--topic-prefix", topics.root,
                 "--device-accounts", "plugin", "--log-level", "warning",
                 "--rate-limit", "1000000", "--rate-burst", "1000000", "--max-concurrent-requests", "4096",
             ],

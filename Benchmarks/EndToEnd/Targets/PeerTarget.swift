@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 
 /// A bridge someone else would run instead of Hookcast (bench/peers/): started from a command line with the
@@ -11,6 +12,7 @@ final class PeerTarget: WebhookTarget {
     let supportsGroups = false
     let command: [String]
     let mqttPort: Int
+    let topics: Topics
     let workDirectory: URL
     let logDirectory: URL
     let accounts: BenchAccounts
@@ -20,7 +22,8 @@ final class PeerTarget: WebhookTarget {
 
     /// `NAME;LABEL;PATH;COMMAND…` as the benchmark script passes it.
     init(
-        specification: String, mqttPort: Int, workDirectory: URL, logDirectory: URL, accounts: BenchAccounts
+        specification: String, mqttPort: Int, topics: Topics, workDirectory: URL, logDirectory: URL,
+        accounts: BenchAccounts
     ) throws {
         let parts = specification.split(separator: ";", maxSplits: 3).map(String.init)
         guard parts.count == 4 else {
@@ -31,6 +34,7 @@ final class PeerTarget: WebhookTarget {
         path = parts[2]
         command = parts[3].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         self.mqttPort = mqttPort
+        self.topics = topics
         self.workDirectory = workDirectory
         self.logDirectory = logDirectory
         self.accounts = accounts
@@ -45,7 +49,7 @@ final class PeerTarget: WebhookTarget {
         let routes = workDirectory.appendingPathComponent("\(name)-routes.json")
         let keyFile = workDirectory.appendingPathComponent("\(name)-key")
         try Data(apiKey.utf8).write(to: keyFile)
-        try JSONSerialization.data(withJSONObject: Self.routes(), options: [.sortedKeys]).write(to: routes)
+        try JSONSerialization.data(withJSONObject: try Self.routes(topics), options: [.sortedKeys]).write(to: routes)
         let account = BenchAccounts.peer(name)
         let arguments = command.map {
             $0.replacingOccurrences(of: "{port}", with: String(port))
@@ -67,8 +71,8 @@ final class PeerTarget: WebhookTarget {
         process = nil
     }
 
-    /// The integrator's table: each event id → the topic and command it publishes.
-    static func routes() -> [String: Any] {
+    /// The integrator's table: each event id → the topic and command it publishes, under the run's prefix.
+    static func routes(_ topics: Topics) throws -> [String: Any] {
         func route(_ topic: String, _ target: [String: Any]) -> [String: Any] {
             ["topic": topic, "target": target, "function": "send_sensor_event", "params": [String: Any]()]
         }
@@ -76,11 +80,11 @@ final class PeerTarget: WebhookTarget {
         for index in 1...BenchEvents.deviceEvents {
             let device = BenchFleet.deviceID(index)
             routes[BenchEvents.device(index)] = route(
-                "hookcast/v1/devices/\(device)/commands", ["kind": "device", "id": device])
+                topics.deviceCommands(try DeviceID(device)), ["kind": "device", "id": device])
         }
-        routes[BenchEvents.all] = route("hookcast/v1/all/commands", ["kind": "all"])
+        routes[BenchEvents.all] = route(topics.allCommands, ["kind": "all"])
         routes[BenchEvents.tenthGroup] = route(
-            "hookcast/v1/groups/\(BenchEvents.groupID)/commands", ["kind": "group", "id": BenchEvents.groupID])
+            topics.groupCommands(try GroupID(BenchEvents.groupID)), ["kind": "group", "id": BenchEvents.groupID])
         return routes
     }
 }
