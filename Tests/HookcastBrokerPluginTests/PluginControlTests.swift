@@ -19,7 +19,9 @@ struct PluginControlTests {
         #expect(
             response.results == [
                 BrokerControlResult(command: "putDevices", count: 1),
-                BrokerControlResult(command: "digest", count: 1, digest: BrokerAccountDigest([account]).hex),
+                BrokerControlResult(
+                    command: "digest", count: 1, digest: BrokerAccountDigest([account]).hex,
+                    topicPrefix: testTopics.root),
             ])
         #expect(!broker.broker.log.contains("panel-1-secret"))
         #expect(!broker.broker.log.contains(account.credential), "no credential in the broker's log")

@@ -24,7 +24,10 @@ struct PluginLifecycleTests {
         }
         let (_, response) = try await broker.control(request, as: second)
         #expect(
-            response.results == [BrokerControlResult(command: "digest", count: 0, digest: BrokerAccountDigest().hex)])
+            response.results == [
+                BrokerControlResult(
+                    command: "digest", count: 0, digest: BrokerAccountDigest().hex, topicPrefix: testTopics.root)
+            ])
         // An unreadable file on SIGHUP keeps the accounts read before.
         try broker.writeGatewayAccounts("broken line\n")
         kill(pid, SIGHUP)

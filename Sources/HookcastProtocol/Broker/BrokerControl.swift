@@ -184,8 +184,9 @@ public struct BrokerControlResult: Codable, Sendable, Equatable {
 
     public init(
         command: String, error: String? = nil, missing: [DeviceID]? = nil, count: Int? = nil, digest: String? = nil,
-        taken: [DeviceID]? = nil
+        topicPrefix: String? = nil, taken: [DeviceID]? = nil
     ) {
+        self.topicPrefix = topicPrefix
         self.command = command
         self.error = error
         self.missing = missing

@@ -68,8 +68,17 @@ struct EventStreamTests {
                 state: ReportedDeviceState(currentURL: "https://example.com/live"))
             _ = try await deviceClient.publish(
                 to: testTopics.deviceStatus(deviceID), payload: presence.encoded(), retain: true)
-            let online = await stream.readUntil(containing: "event: presence", timeout: .seconds(60))
-            let presenceEvent = try #require(Self.events(in: online).last { $0.name == "presence" })
+            // Other suites' devices come and go on the shared broker too: read on until this device's presence.
+            var online = ""
+            var found: Event?
+            for _ in 0..<100 where found == nil {
+                online += await stream.readUntil(containing: "event: presence", timeout: .seconds(60))
+                found = Self.events(in: online).last {
+                    $0.name == "presence" && $0.data["device_id"] == .string(device)
+                        && $0.data["reported_state"] != nil
+                }
+            }
+            let presenceEvent = try #require(found, "\(online)")
             #expect(presenceEvent.data["device_id"] == .string(device))
             #expect(presenceEvent.data["online"] == .bool(true))
             #expect(presenceEvent.data["reported_state"]?.field("current_url") == .string("https://example.com/live"))
