@@ -54,16 +54,16 @@ struct MQTTTriggerIntake: Sendable {
     }
 
     private func act(on trigger: MQTTTrigger) async throws -> EditedResponse<TriggerResponse> {
-        let keyID: UUID?
         let key: APIKey?
         do {
-            keyID = try await integrationKey(trigger.account)
-            key = try await keyID.asyncMap { try await gateway.keys.get(id: $0) } ?? nil
+            guard let keyID = try await integrationKey(trigger.account) else {
+                throw APIError.unauthorized("unknown_integration", "This integration account no longer exists.")
+            }
+            key = try await gateway.keys.get(id: keyID)
+        } catch let error as APIError {
+            throw error
         } catch {
             throw APIError.storeUnavailable("The integration account could not be checked: the store is unavailable.")
-        }
-        guard keyID != nil else {
-            throw APIError.unauthorized("unknown_integration", "This integration account no longer exists.")
         }
         guard let key, key.enabled, key.scope == APIKey.webhookScope else {
             throw APIError.unauthorized("invalid_api_key", "The integration account's API key is unknown or disabled.")
@@ -120,12 +120,5 @@ struct MQTTTriggerIntake: Sendable {
         MQTTPublishProperties(
             correlationData: trigger.correlationData, contentType: "application/json",
             userProperties: [MQTTUserProperty("status", String(status))])
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -5,7 +5,7 @@ import { api, segment } from './api.js';
 import { drawIntegrations, setUpIntegrations } from './mqtt-integrations.js';
 import { drawObservers, setUpObservers } from './mqtt-observers.js';
 import { clearPassword, showPassword } from './mqtt-password.js';
-import { $, announce, busy, confirmAction, showError } from './ui.js';
+import { $, h, announce, busy, confirmAction, showError } from './ui.js';
 
 const context = { prefix: 'hookcast/v1', keys: [], groups: [] };
 
@@ -19,15 +19,27 @@ export async function loadMqttAccounts() {
     context.keys = keys.items;
     context.groups = groups.items;
     showError(error, '');
-    drawIntegrations(integrations.items, context, accountActions);
-    drawObservers(observers.items, context, accountActions);
+    drawIntegrations(integrations.items, context, accountButtons);
+    drawObservers(observers.items, context, accountButtons);
   } catch (failure) {
     showError(error, failure.message);
   }
 }
 
-/** The row buttons both kinds share: a new password (after a confirmation, shown once) and delete. */
-export function accountActions(account) {
+/** The row buttons both kinds share: New password and Delete, wired to `accountActions`. */
+function accountButtons(account) {
+  const actions = accountActions(account);
+  const rotate = h('button', { type: 'button', class: 'secondary small',
+    'aria-label': `New password for ${account.username}` }, 'New password');
+  rotate.addEventListener('click', () => actions.rotate(rotate));
+  const remove = h('button', { type: 'button', class: 'danger secondary small',
+    'aria-label': `Delete ${account.username}` }, 'Delete');
+  remove.addEventListener('click', () => actions.remove(remove));
+  return [rotate, remove];
+}
+
+/** What those buttons do: a new password (after a confirmation, shown once) and delete. */
+function accountActions(account) {
   const kind = account.kind;
   const plural = `${kind}s`;
   const error = $('#mqtt-error');

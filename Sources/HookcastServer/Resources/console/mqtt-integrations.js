@@ -21,27 +21,20 @@ function drawKeyChoice(keys) {
   if (keys.some((key) => key.id === chosen)) select.value = chosen;
 }
 
-export function drawIntegrations(integrations, context, actionsOf) {
+export function drawIntegrations(integrations, context, buttonsOf) {
   drawKeyChoice(context.keys);
   const body = $('#integrations-table tbody');
   body.replaceChildren();
   if (integrations.length === 0) body.append(emptyRow(6, 'No integrations yet: add one below.'));
   for (const account of integrations) {
     const key = context.keys.find((item) => item.id === account.key_id);
-    const actions = actionsOf(account);
-    const rotate = h('button', { type: 'button', class: 'secondary small',
-      'aria-label': `New password for ${account.username}` }, 'New password');
-    rotate.addEventListener('click', () => actions.rotate(rotate));
-    const remove = h('button', { type: 'button', class: 'danger secondary small',
-      'aria-label': `Delete ${account.username}` }, 'Delete');
-    remove.addEventListener('click', () => actions.remove(remove));
     body.append(h('tr', { 'data-integration': account.name },
       h('td', {}, account.name),
       h('td', { class: 'mono', 'data-role': 'username' }, account.username),
       h('td', { 'data-role': 'key' }, key ? key.name : h('span', { class: 'mono' }, account.key_id)),
       h('td', {}, account.description || h('span', { class: 'muted' }, '—')),
       h('td', {}, timeElement(account.created_at)),
-      h('td', {}, h('div', { class: 'buttons' }, rotate, remove))));
+      h('td', {}, h('div', { class: 'buttons' }, ...buttonsOf(account)))));
   }
 }
 

@@ -12,7 +12,7 @@ const FIELDS = { invalid_name: ['#observer-name', 'Name'], reserved_name: ['#obs
 
 let reload = async () => {};
 
-export function drawObservers(observers, context, actionsOf) {
+export function drawObservers(observers, context, buttonsOf) {
   // The form keeps what was chosen across a reload, as far as those groups still exist.
   const form = $('#observer-scope');
   const before = form.childElementCount ? readScope(form, 'observer-scope') : { groups: null };
@@ -21,16 +21,9 @@ export function drawObservers(observers, context, actionsOf) {
   body.replaceChildren();
   if (observers.length === 0) body.append(emptyRow(7, 'No observers yet: add one below.'));
   for (const account of observers) {
-    const actions = actionsOf(account);
     const edit = h('button', { type: 'button', class: 'secondary small',
       'aria-label': `Change what ${account.username} sees` }, 'Scope…');
     edit.addEventListener('click', () => editObserver(account, context));
-    const rotate = h('button', { type: 'button', class: 'secondary small',
-      'aria-label': `New password for ${account.username}` }, 'New password');
-    rotate.addEventListener('click', () => actions.rotate(rotate));
-    const remove = h('button', { type: 'button', class: 'danger secondary small',
-      'aria-label': `Delete ${account.username}` }, 'Delete');
-    remove.addEventListener('click', () => actions.remove(remove));
     const blind = !account.fleet && account.groups.length === 0;
     body.append(h('tr', { 'data-observer': account.name },
       h('td', {}, account.name),
@@ -39,7 +32,7 @@ export function drawObservers(observers, context, actionsOf) {
       h('td', { 'data-role': 'commands' }, account.include_commands ? 'Yes' : 'No'),
       h('td', {}, account.description || h('span', { class: 'muted' }, '—')),
       h('td', {}, timeElement(account.created_at)),
-      h('td', {}, h('div', { class: 'buttons' }, edit, rotate, remove))));
+      h('td', {}, h('div', { class: 'buttons' }, edit, ...buttonsOf(account)))));
   }
 }
 
