@@ -71,6 +71,11 @@ func assembleGateway(
         gateway: gateway, keyGuard: keyGuard, waitSlots: KeyWaitSlots(limit: configuration.waitsPerKey))
     webhook.addRoutes(to: router)
     CAPIntakeController(gateway: gateway, keyGuard: keyGuard).addRoutes(to: router)
+    CommandReportController(
+        store: store, keyGuard: keyGuard,
+        reads: KeyRateLimiter(defaultLimit: configuration.webhookRateLimit, instances: configuration.gatewayInstances),
+        acknowledgementDeadline: configuration.acknowledgementDeadline
+    ).addRoutes(to: router)
     let origins = OriginCheck(publicURL: configuration.publicURL)
     // Counted apart, so a page hammering the sign-in form does not lock the operator's scripts out as well.
     SessionController(

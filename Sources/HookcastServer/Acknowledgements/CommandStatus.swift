@@ -43,6 +43,13 @@ struct CommandStatus: ResponseEncodable, Sendable {
         _ id: UUID, store: any HookcastStore, deadline: Duration, offset: Int = 0, limit: Int = 100
     ) async throws -> CommandStatus? {
         guard let command = try await store.commands.find(id: id) else { return nil }
+        return try await load(command, store: store, deadline: deadline, offset: offset, limit: limit)
+    }
+
+    static func load(
+        _ command: Command, store: any HookcastStore, deadline: Duration, offset: Int = 0, limit: Int = 100
+    ) async throws -> CommandStatus {
+        let id = command.id
         let acknowledgements = try await store.deliveries.acknowledgements(commandID: id)
         let report = DeliveryReport(
             command: command, acknowledgements: acknowledgements,

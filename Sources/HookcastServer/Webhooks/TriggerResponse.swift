@@ -4,12 +4,15 @@ import HookcastProtocol
 import Hummingbird
 import NIOCore
 
-/// The success body of a trigger: the product page's `{"message":"success"}` plus what was done.
+/// The success body of a trigger: the product page's `{"message":"success"}` plus what was done, and where to follow
+/// it: `status_url` with the admin token, `report_url` with the caller's own API key.
 struct TriggerResponse: ResponseCodable, Sendable {
     let message: String
     let commandID: UUID
     private(set) var targets: Int
     let statusURL: String
+    /// The same report, readable with the API key that made the command (`CommandReportController`).
+    let reportURL: String
     private(set) var queued: Bool
     /// True when an earlier request with the same Idempotency-Key or signed webhook-id made this command.
     var duplicate = false
@@ -26,6 +29,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         commandID = command.id
         targets = command.expectedDevices.count
         statusURL = "/api/v1/commands/\(command.id.lowercasedString)"
+        reportURL = CommandReportController.path(of: command.id)
         queued = !published
         self.report = report
     }
@@ -55,6 +59,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         commandID = try container.decode(UUID.self, forKey: .commandID)
         targets = try container.decode(Int.self, forKey: .targets)
         statusURL = try container.decode(String.self, forKey: .statusURL)
+        reportURL = try container.decode(String.self, forKey: .reportURL)
         queued = try container.decode(Bool.self, forKey: .queued)
         duplicate = try container.decodeIfPresent(Bool.self, forKey: .duplicate) ?? false
         waitSkipped = try container.decodeIfPresent(Bool.self, forKey: .waitSkipped) ?? false
@@ -69,6 +74,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         try container.encode(targets, forKey: .targets)
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(queued, forKey: .queued)
+        try container.encode(reportURL, forKey: .reportURL)
         if duplicate { try container.encode(true, forKey: .duplicate) }
         if waitSkipped { try container.encode(true, forKey: .waitSkipped) }
         if let report {
@@ -93,6 +99,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         case commandID = "command_id"
         case targets
         case statusURL = "status_url"
+        case reportURL = "report_url"
         case queued
         case duplicate
         case waitSkipped = "wait_skipped"
@@ -128,6 +135,8 @@ extension TriggerResponse {
         writer.string(message)
         writer.key("queued")
         writer.bool(queued)
+        writer.key("report_url")
+        writer.string(reportURL)
         writer.key("status_url")
         writer.string(statusURL)
         writer.key("targets")

@@ -2,7 +2,7 @@ import Foundation
 import HookcastCore
 import HookcastProtocol
 
-/// One step of a call's answer: `{"step","command_id","function","targets","status_url","queued"}`, and after a
+/// One step of a call's answer: `{"step","command_id","function","targets","status_url","report_url","queued"}`, and after a
 /// wait `totals` and `complete` for that step's command.
 struct TriggerStepAnswer: Encodable, Sendable {
     let step: Int
@@ -10,6 +10,7 @@ struct TriggerStepAnswer: Encodable, Sendable {
     let function: ActionFunction
     let targets: Int
     let statusURL: String
+    let reportURL: String
     let queued: Bool
     let report: DeliveryReport?
 
@@ -19,6 +20,7 @@ struct TriggerStepAnswer: Encodable, Sendable {
         function = command.function
         targets = command.expectedDevices.count
         statusURL = "/api/v1/commands/\(command.id.lowercasedString)"
+        reportURL = CommandReportController.path(of: command.id)
         queued = !published
         self.report = report
     }
@@ -30,6 +32,7 @@ struct TriggerStepAnswer: Encodable, Sendable {
         try container.encode(function, forKey: DynamicKey("function"))
         try container.encode(targets, forKey: DynamicKey("targets"))
         try container.encode(statusURL, forKey: DynamicKey("status_url"))
+        try container.encode(reportURL, forKey: DynamicKey("report_url"))
         try container.encode(queued, forKey: DynamicKey("queued"))
         if let report {
             try container.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
