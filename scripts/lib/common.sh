@@ -6,7 +6,6 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 # Debian packages Hookcast needs at build and run time.
 REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev libsqlite3-dev pkg-config curl python3 python3-paho-mqtt)
 
-# ensure_packages [EXTRA...]: the required packages and, for one script's own needs, EXTRA ones.
 # The commit a benchmark measures, "-dirty" when tracked files differ from it. Call it before the pipeline that
 # writes the results: a `| tee` of a tracked results file truncates it while the pipeline starts, and a
 # `$(git diff)` in that pipeline's first command raced it (results recorded "-dirty" for clean trees).
@@ -14,6 +13,24 @@ measured_commit() {
     echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)"
 }
 
+# bench_results_dir RECORD: where a benchmark writes its results. Out of the tree by default
+# ($HOOKCAST_BENCH_RESULTS, or .build/bench-results), so that no run, a --quick one least of all, overwrites the
+# figures bench/README.md cites; into bench/results only when RECORD is true (the scripts' --record).
+bench_results_dir() {
+    if [ "$1" = true ]; then
+        echo "$(repo_root)/bench/results"
+    else
+        echo "${HOOKCAST_BENCH_RESULTS:-$(repo_root)/.build/bench-results}"
+    fi
+}
+
+# usage_from_header SCRIPT: prints SCRIPT's header comment (its lines after the #! line, up to the first line that
+# is not a comment), so a script's --help and its header cannot disagree.
+usage_from_header() {
+    awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
+}
+
+# ensure_packages [EXTRA...]: the required packages and, for one script's own needs, EXTRA ones.
 ensure_packages() {
     local missing=()
     local package

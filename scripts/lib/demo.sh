@@ -48,7 +48,7 @@ Demo: devices demo-1..3 (group "demo") are running and acknowledge commands. Try
     -d '{"event_id":"demo-sensor","sensor_data":{"id":"door-1","event":"opened","value":"1"}}'
 
 Results:  curl -s -H "Authorization: Bearer \$HOOKCAST_ADMIN_TOKEN" http://127.0.0.1:$HTTP_PORT/api/v1/commands
-The broker admits its accounts only (docs/security.md tells how to add one to watch the traffic).
+The broker admits its accounts only: docs/guide.md shows how to watch the traffic with an observer account.
 Other demo actions:  demo-emergency-off, demo-refresh-datasource, demo-pause-loop, demo-resume-loop,
                      demo-refresh-content, demo-restart, demo-toast, demo-snooze, demo-wake
 TXT

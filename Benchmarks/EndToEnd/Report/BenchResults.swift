@@ -1,6 +1,6 @@
 import Foundation
 
-/// The results file (bench/results/*.json), which bench/plot.py turns into the chart and the README's table.
+/// The results file (bench/results/*.json), which bench/plot.py turns into the chart and the table (latest.png, latest.md).
 struct BenchResults: Codable {
     struct Machine: Codable {
         var cores: Int

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one table the run prints (bench/plot.py writes the README's from the JSON).
+/// The one table the run prints (bench/plot.py writes latest.md's from the JSON).
 enum BenchTable {
     static func render(_ results: BenchResults) -> String {
         func number(_ value: Double?, _ format: String = "%.0f") -> String {
