@@ -12,6 +12,7 @@ extension PostgresMigration {
     static let all: [PostgresMigration] = [
         initialSchema, sharedByGateways, consoleSessions, keyScopes, parameterTemplates, cancelledCommands,
         auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace, mqttAccounts,
+        retention,
     ]
 
     static let initialSchema = PostgresMigration(

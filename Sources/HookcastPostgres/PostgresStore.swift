@@ -20,6 +20,7 @@ public final class PostgresStore: HookcastStore {
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
     public let mqttAccounts: any MQTTAccountRepository
+    public let retention: (any RetentionRepository)?
     let pool: PostgresPool
     private let postgresSharing: PostgresSharing
     /// The migration versions this `open` applied; empty when the schema was already current.
@@ -42,6 +43,7 @@ public final class PostgresStore: HookcastStore {
         capFeeds = PostgresCAPFeedRepository(pool: pool)
         callbacks = PostgresCallbackReportRepository(pool: pool)
         mqttAccounts = PostgresMQTTAccountRepository(pool: pool)
+        retention = PostgresRetentionRepository(pool: pool)
     }
 
     /// Connects and migrates the schema (once, however many gateways start together).

@@ -153,6 +153,9 @@ func assembleParts(
             client: broker.client, accounts: accounts,
             isLeading: { [delivery = gateway.delivery] in delivery.isLeading }),
         gateway.delivery, gateway.reports, EmergencyExpiryService(gateway: gateway),
+        RetentionService(
+            gateway: gateway, policy: configuration.retention, interval: configuration.retentionInterval,
+            firstPassDelay: min(.seconds(30), configuration.retentionInterval)),
         CAPFeedPoller(gateway: gateway, fetcher: gateway.capFeedFetcher, changes: gateway.capFeedChanges),
     ]
     return (

@@ -67,6 +67,10 @@ public struct ServerConfiguration: Sendable {
     /// The topic prefix every MQTT topic lives under (`--topic-prefix`); devices and the broker plugin must be
     /// given the same.
     public var topics = Topics.standard
+    /// How long finished commands, delivery reports, CAP alerts and audit entries are kept (`RetentionService`).
+    public var retention = RetentionPolicy()
+    /// How often the leading gateway looks for records past their retention.
+    var retentionInterval: Duration = .seconds(600)
 
     public init(
         address: String = "127.0.0.1",

@@ -83,6 +83,19 @@ struct ServeCommand: AsyncParsableCommand {
     var acknowledgementDeadline: Int = Environment.value("HOOKCAST_ACK_DEADLINE", or: 30)
 
     @Option(
+        name: .customLong("retention"),
+        help: """
+            How long finished commands (with each device's answer), delivery reports and CAP alerts are kept: 30d, \
+            12h, 90m, a number of days, or 0 for ever (HOOKCAST_RETENTION).
+            """)
+    var retention: String = Environment.value("HOOKCAST_RETENTION") ?? "30d"
+
+    @Option(
+        name: .customLong("audit-retention"),
+        help: "How long audit entries are kept, as --retention (HOOKCAST_AUDIT_RETENTION).")
+    var auditRetention: String = Environment.value("HOOKCAST_AUDIT_RETENTION") ?? "365d"
+
+    @Option(
         name: .customLong("rate-limit"),
         help: "Webhooks per second each API key may send on average (HOOKCAST_RATE_LIMIT); keys may have their own.")
     var rateLimit: Double = Environment.value("HOOKCAST_RATE_LIMIT", or: 100.0)
@@ -163,6 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
         {
             throw ValidationError(AdminTokenError.tooShort.description)
         }
+        _ = try retentionPolicy()
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
         do {
             _ = try storeLocation()
@@ -175,6 +189,16 @@ struct ServeCommand: AsyncParsableCommand {
     /// acknowledgements even while it is disconnected, and keeps them in its session until it returns or the
     /// session ends; then the devices answer the redelivery to a gateway that is there.
     static let sharedSessionExpiry: UInt32 = 30
+
+    func retentionPolicy() throws -> RetentionPolicy {
+        do {
+            return RetentionPolicy(
+                commands: try RetentionPolicy.parse(retention, option: "--retention"),
+                audit: try RetentionPolicy.parse(auditRetention, option: "--audit-retention"))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
 
     /// `--store` with the password from HOOKCAST_STORE_PASSWORD when the URL has none.
     func storeLocation() throws -> StoreLocation {
@@ -208,6 +232,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.store = try storeLocation()
         configuration.topics = try topicPrefix.topics()
         configuration.gatewayInstances = instances
+        configuration.retention = try retentionPolicy()
         configuration.mqttSessionExpiry =
             mqttSessionExpiry ?? (instances > 1 ? Self.sharedSessionExpiry : configuration.mqttSessionExpiry)
         // The URL came from the command line (not HOOKCAST_STORE) with a password in it.

@@ -16,6 +16,9 @@ public protocol HookcastStore: Sendable {
     /// Integration and observer accounts on the broker.
     var mqttAccounts: any MQTTAccountRepository { get }
 
+    /// What prunes old records (`RetentionPruner`); nil for a store that keeps everything (test doubles).
+    var retention: (any RetentionRepository)? { get }
+
     /// Throws (`StoreError.unavailable`) when the database cannot be reached now: readiness asks it.
     func checkReachable() async throws
 
@@ -33,4 +36,6 @@ extension HookcastStore {
     }
 
     public var sharing: (any StoreSharing)? { nil }
+
+    public var retention: (any RetentionRepository)? { nil }
 }

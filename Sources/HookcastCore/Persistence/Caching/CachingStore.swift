@@ -35,6 +35,7 @@ public final class CachingStore: HookcastStore {
     }
 
     public var sharing: (any StoreSharing)? { wrapped.sharing }
+    public var retention: (any RetentionRepository)? { wrapped.retention }
 
     public var commands: any CommandRepository { wrapped.commands }
     public var deliveries: any DeliveryRepository { wrapped.deliveries }

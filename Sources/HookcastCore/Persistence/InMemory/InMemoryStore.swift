@@ -13,6 +13,7 @@ public final class InMemoryStore: HookcastStore {
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
     public let mqttAccounts: any MQTTAccountRepository
+    public let retention: (any RetentionRepository)?
     private let database: InMemoryDatabase
 
     /// An empty store.
@@ -32,6 +33,7 @@ public final class InMemoryStore: HookcastStore {
         self.capFeeds = InMemoryCAPFeedRepository(database: database)
         self.callbacks = InMemoryCallbackReportRepository(database: database)
         self.mqttAccounts = InMemoryMQTTAccountRepository(database: database)
+        self.retention = InMemoryRetentionRepository(database: database)
     }
 
     public func close() async throws {

@@ -12,6 +12,7 @@ extension SQLiteMigration {
         redeliveries, keyPolicies, settledCommands, reportedState, callerReplayKeys, signingSecretGrace,
         extraAcknowledgements, brokerCredentials, unusedEventIndex, keyScopes, parameterTemplates, cancelledCommands,
         auditLog, actionSteps, callbackReports, emergencyHolds, capAlerts, capFeeds, commandTrace, mqttAccounts,
+        retention,
     ]
 
     /// Dates are Unix milliseconds (INTEGER), UUIDs lowercase text, structured values JSON text.

@@ -20,6 +20,7 @@ public final class SQLiteStore: HookcastStore {
     public let capFeeds: any CAPFeedRepository
     public let callbacks: any CallbackReportRepository
     public let mqttAccounts: any MQTTAccountRepository
+    public let retention: (any RetentionRepository)?
     let database: SQLiteDatabase
     /// The migration versions this `open` applied; empty when the schema was already current.
     let appliedMigrations: [Int]
@@ -40,6 +41,7 @@ public final class SQLiteStore: HookcastStore {
         self.capFeeds = SQLiteCAPFeedRepository(database: database)
         self.callbacks = SQLiteCallbackReportRepository(database: database)
         self.mqttAccounts = SQLiteMQTTAccountRepository(database: database)
+        self.retention = SQLiteRetentionRepository(database: database)
     }
 
     /// Opens (creating if needed) `dataDirectory/hookcast.sqlite` and applies pending migrations.

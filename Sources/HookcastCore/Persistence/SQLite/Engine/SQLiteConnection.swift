@@ -40,6 +40,9 @@ final class SQLiteConnection {
         try withStatement(sql, binds.count) { statement throws(SQLiteError) in try statement.run(binds, on: handle) }
     }
 
+    /// Rows the last INSERT, UPDATE or DELETE on this connection changed, not counting what foreign-key cascades did.
+    var changes: Int { Int(sqlite3_changes64(handle)) }
+
     /// Runs one statement whose rows, if any, are not wanted.
     func execute(_ sql: String, _ binds: [SQLiteValue] = []) throws(SQLiteError) {
         try withStatement(sql, binds.count) { statement throws(SQLiteError) in

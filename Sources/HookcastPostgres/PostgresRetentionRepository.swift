@@ -1,0 +1,103 @@
+import Foundation
+import HookcastCore
+import HookcastProtocol
+import PostgresNIO
+
+/// `RetentionRepository` on PostgreSQL: each call one short transaction without waiting for the WAL flush (a
+/// pruning lost to a crash is done again), so the webhooks' commits never queue behind a long delete.
+struct PostgresRetentionRepository: RetentionRepository {
+    let pool: PostgresPool
+    private var logger: Logger { pool.logger }
+
+    func finishedCommands(issuedBefore: Date, expiredBefore: Date, limit: Int) async throws -> [UUID] {
+        let (issued, expired, count) = (issuedBefore.millisecondsSince1970, expiredBefore.millisecondsSince1970, limit)
+        return try await pool.read { connection in
+            try await connection.rows(
+                """
+                SELECT id FROM commands
+                WHERE issued_at < \(issued) AND expires_at < \(expired)
+                    AND NOT EXISTS (SELECT 1 FROM emergency_holds WHERE command_id = commands.id)
+                ORDER BY issued_at, seq LIMIT \(max(count, 0))
+                """, logger: logger
+            ).map { try $0.values().uuid("id") }
+        }
+    }
+
+    func deleteDeliveryRows(of commandIDs: [UUID], limit: Int) async throws -> Int {
+        guard !commandIDs.isEmpty, limit > 0 else { return 0 }
+        return try await unsyncedWrite { connection in
+            let acknowledgements = try await connection.rows(
+                """
+                DELETE FROM command_deliveries WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM command_deliveries WHERE command_id = ANY(\(commandIDs)) LIMIT \(limit)))
+                RETURNING 1
+                """, logger: logger
+            ).count
+            guard acknowledgements < limit else { return acknowledgements }
+            return try await acknowledgements
+                + connection.rows(
+                    """
+                    DELETE FROM command_redeliveries WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM command_redeliveries WHERE command_id = ANY(\(commandIDs))
+                        LIMIT \(limit - acknowledgements)))
+                    RETURNING 1
+                    """, logger: logger
+                ).count
+        }
+    }
+
+    func deleteCommands(_ ids: [UUID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await unsyncedWrite { connection in
+            try await connection.rows("DELETE FROM commands WHERE id = ANY(\(ids)) RETURNING 1", logger: logger).count
+        }
+    }
+
+    func deleteAuditEntries(before: Date, limit: Int) async throws -> Int {
+        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
+        return try await unsyncedWrite { connection in
+            try await connection.rows(
+                """
+                DELETE FROM audit_log WHERE id = ANY(ARRAY(
+                    SELECT id FROM audit_log WHERE at < \(cutoff) ORDER BY id LIMIT \(count)))
+                RETURNING 1
+                """, logger: logger
+            ).count
+        }
+    }
+
+    func deleteFinishedCallbackReports(createdBefore before: Date, limit: Int) async throws -> Int {
+        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
+        return try await unsyncedWrite { connection in
+            try await connection.rows(
+                """
+                DELETE FROM callback_reports WHERE id = ANY(ARRAY(
+                    SELECT id FROM callback_reports
+                    WHERE state IN ('delivered', 'failed') AND created_at < \(cutoff) ORDER BY id LIMIT \(count)))
+                RETURNING 1
+                """, logger: logger
+            ).count
+        }
+    }
+
+    func deleteCAPAlerts(receivedBefore before: Date, limit: Int) async throws -> Int {
+        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
+        return try await unsyncedWrite { connection in
+            try await connection.rows(
+                """
+                DELETE FROM cap_alerts WHERE id = ANY(ARRAY(
+                    SELECT id FROM cap_alerts WHERE received_at < \(cutoff) LIMIT \(count)))
+                RETURNING 1
+                """, logger: logger
+            ).count
+        }
+    }
+
+    private func unsyncedWrite(_ body: @escaping @Sendable (PostgresConnection) async throws -> Int) async throws -> Int
+    {
+        try await pool.write { connection in
+            try await connection.rows("SET LOCAL synchronous_commit TO OFF", logger: logger)
+            return try await body(connection)
+        }
+    }
+}
