@@ -6,5 +6,8 @@ struct HookcastBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hookcast-bench",
         abstract: "Webhook → device acknowledgement benchmarks for Hookcast and its peers.",
-        subcommands: [RunCommand.self, LoadCommand.self, BareHTTPCommand.self, AccountsCommand.self, ControlCommand.self])
+        subcommands: [
+            RunCommand.self, LoadCommand.self, BareHTTPCommand.self, AccountsCommand.self, ControlCommand.self,
+            RetentionCommand.self,
+        ])
 }
