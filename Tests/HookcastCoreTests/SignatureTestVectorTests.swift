@@ -35,10 +35,11 @@ import Testing
         #expect(WebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: secret) == signature)
 
         let sentAt = Date(timeIntervalSince1970: TimeInterval(timestamp))
-        func verify(body: [UInt8] = body, at date: Date = sentAt) -> WebhookSignature.Failure? {
+        func verify(body changed: [UInt8]? = nil, at date: Date? = nil) -> WebhookSignature.Failure? {
             do {
                 try WebhookSignature.verify(
-                    id: id, timestamp: String(timestamp), signatures: signature, body: body, secret: secret, now: date)
+                    id: id, timestamp: String(timestamp), signatures: signature, body: changed ?? body, secret: secret,
+                    now: date ?? sentAt)
                 return nil
             } catch {
                 return error

@@ -108,13 +108,16 @@ struct AlertRulesTests {
 
     @Test(
         "The file is a Prometheus rule file, read by a YAML parser as by the line reader above",
-        .enabled(if: canReadYAML, "python3 cannot import yaml (apt-get install python3-yaml)"))
+        .enabled(if: AlertRulesTests.canReadYAML, "python3 cannot import yaml (apt-get install python3-yaml)"))
     func ruleFileShape() async throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = try ChildProcess(
             executable: "/usr/bin/python3",
-            arguments: ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", Self.rulesFile.path],
+            arguments: [
+                "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+                Self.rulesFile.path,
+            ],
             directory: RepositoryFiles.root, logFile: output)
         #expect(try await process.exitStatus("python3 reads the rule file") == 0)
         let document = try UntrustedJSON.decode(try Data(contentsOf: output))
@@ -134,10 +137,14 @@ struct AlertRulesTests {
                 #expect(alert.wholeMatch(of: try Regex("[A-Za-z_][A-Za-z0-9_]*")) != nil, "alert name \(alert)")
                 expressions.append(Self.string(rule.field("expr")) ?? "")
                 if let duration = rule.field("for") {
-                    #expect(Self.string(duration)?.wholeMatch(of: try Regex("[0-9]+[smhd]")) != nil, "\(alert): for \(duration)")
+                    #expect(
+                        Self.string(duration)?.wholeMatch(of: try Regex("[0-9]+[smhd]")) != nil,
+                        "\(alert): for \(duration)")
                 }
                 let severity = Self.string(rule.field("labels")?.field("severity"))
-                #expect(["critical", "warning", "info"].contains(severity), "\(alert): severity \(String(describing: severity))")
+                #expect(
+                    ["critical", "warning", "info"].contains(severity),
+                    "\(alert): severity \(String(describing: severity))")
                 #expect(Self.string(rule.field("annotations")?.field("summary"))?.isEmpty == false, "\(alert)")
             }
         }

@@ -39,7 +39,8 @@ import Testing
             let text = try String(contentsOf: file, encoding: .utf8)
             for match in text.matches(of: try Regex(#"APIError\(\s*\.(\w+)\s*,\s*"([a-z0-9_]+)""#)) {
                 let (status, code) = (String(match.output[1].substring ?? ""), String(match.output[2].substring ?? ""))
-                codes[code, default: []].insert(try #require(statuses[status], "\(status) in \(file.lastPathComponent)"))
+                codes[code, default: []].insert(
+                    try #require(statuses[status], "\(status) in \(file.lastPathComponent)"))
             }
             for match in text.matches(of: try Regex(#"\.(badRequest|unauthorized|notFound)\(\s*"([a-z0-9_]+)""#)) {
                 let (status, code) = (String(match.output[1].substring ?? ""), String(match.output[2].substring ?? ""))
@@ -73,14 +74,14 @@ import Testing
         let start = try #require(page.range(of: "<!-- error-codes:start -->"))
         let end = try #require(page.range(of: "<!-- error-codes:end -->"))
         let table = String(page[start.upperBound..<end.lowerBound])
-        var rows: [(Int?, [String])] = []
+        var rows: [(status: Int?, codes: [String])] = []
         for line in table.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
             guard cells.count > 3, cells[1] != "status", !cells[1].hasPrefix("---") else { continue }
             let codes = cells[2].matches(of: try Regex("`([^`]+)`")).map { String($0.output[1].substring ?? "") }
-            rows.append((Int(cells[1]), codes))
+            rows.append((status: Int(cells[1]), codes: codes))
         }
         return (rows, table)
     }
