@@ -87,7 +87,7 @@ export function verify(answer) {
 }
 
 /** Reads the command's delivery report until every device answered or the time is up; returns the last one. */
-async function follow(baseURL, apiKey, answer, timeoutSeconds, followSeconds) {
+async function follow(baseURL, apiKey, secret, answer, timeoutSeconds, followSeconds) {
   if (!answer.report_url) {
     log("this gateway's answer has no report_url (a version before it): nothing to follow");
     return null;
@@ -96,9 +96,20 @@ async function follow(baseURL, apiKey, answer, timeoutSeconds, followSeconds) {
   const deadline = Date.now() + followSeconds * 1000;
   let pause = 0.5;
   for (;;) {
-    const response = await fetch(url, {
-      headers: { 'x-webhook-apikey': apiKey }, signal: AbortSignal.timeout(timeoutSeconds * 1000),
-    });
+    const headers = { 'x-webhook-apikey': apiKey };
+    if (secret) {
+      // A key that requires signatures signs its reads as a POST with an empty body, each read with an id of its own.
+      const readID = `msg_${randomUUID().replaceAll('-', '')}`;
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      Object.assign(headers, {
+        'webhook-id': readID, 'webhook-timestamp': timestamp, 'webhook-signature': sign(secret, readID, timestamp, ''),
+      });
+    }
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+    if (response.status === 429 && Date.now() < deadline) { // reads have a bucket of their own
+      await sleep(delayBefore(1, response.headers, 5));
+      continue;
+    }
     if (!response.ok) {
       log(`report: HTTP ${response.status}`);
       return null;
@@ -182,7 +193,7 @@ async function main() {
       }
       process.stdout.write(JSON.stringify(result.answer) + '\n');
       if (options.follow) {
-        const report = await follow(baseURL, apiKey, result.answer, Number(options.timeout),
+        const report = await follow(baseURL, apiKey, secret, result.answer, Number(options.timeout),
           Number(options['follow-timeout']));
         if (report) process.stdout.write(JSON.stringify(report) + '\n');
       }

@@ -115,7 +115,7 @@ def verify(answer):
     return problems
 
 
-def follow(base_url, api_key, answer, timeout, deadline_seconds):
+def follow(base_url, api_key, secret, answer, timeout, deadline_seconds):
     """Reads the command's delivery report until every device answered or the time is up; returns the last one."""
     report_url = answer.get("report_url")
     if not report_url:
@@ -125,11 +125,21 @@ def follow(base_url, api_key, answer, timeout, deadline_seconds):
     deadline = time.monotonic() + deadline_seconds
     pause = 0.5
     while True:
-        request = urllib.request.Request(url, headers={"x-webhook-apikey": api_key})
+        headers = {"x-webhook-apikey": api_key}
+        if secret:
+            # A key that requires signatures signs its reads as a POST with an empty body, each read with an id of
+            # its own.
+            read_id, timestamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
+            headers.update({"webhook-id": read_id, "webhook-timestamp": timestamp,
+                            "webhook-signature": sign(secret, read_id, timestamp, b"")})
+        request = urllib.request.Request(url, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 report = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
+            if error.code == 429 and time.monotonic() < deadline:  # reads have a bucket of their own
+                time.sleep(delay_before(1, error.headers, 5.0))
+                continue
             log(f"report: HTTP {error.code}")
             return None
         if report.get("complete") or time.monotonic() >= deadline:
@@ -197,7 +207,7 @@ def main():
                 log(f"the gateway had this request already (id {request_id}): the original command is answered")
             print(json.dumps(answer, sort_keys=True), flush=True)
             if options.follow:
-                report = follow(options.url, api_key, answer, options.timeout, options.follow_timeout)
+                report = follow(options.url, api_key, secret, answer, options.timeout, options.follow_timeout)
                 if report is not None:
                     print(json.dumps(report, sort_keys=True), flush=True)
             return 0
