@@ -11,9 +11,12 @@ import Testing
 @Suite struct PresenceRefusalTests {
     let reader = DeviceMessageReader(topics: testTopics)
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-    static let good: [String: Any] = [
-        "v": 1, "device_id": "d1", "status": "online", "agent_version": "fw-2.1", "since": "2026-11-29T09:59:58.000Z",
-    ]
+    static var good: [String: Any] {
+        [
+            "v": 1, "device_id": "d1", "status": "online", "agent_version": "fw-2.1",
+            "since": "2026-11-29T09:59:58.000Z",
+        ]
+    }
 
     func read(_ object: [String: Any], device: String = "d1") throws -> DeviceMessageReader.Reading {
         reader.read(
