@@ -123,7 +123,8 @@ func assembleParts(
                 topics: configuration.topics),
             deliveries: store.deliveries,
             watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
-            metrics: gateway.metrics, logger: logger, reader: DeviceMessageReader(topics: configuration.topics)) : nil
+            metrics: gateway.metrics, logger: logger, reader: DeviceMessageReader(topics: configuration.topics),
+            refusals: DeviceRefusalLog(logger: logger)) : nil
     // Only a broker with Hookcast's plugin attests who sent a trigger; on any other, triggers are not read at all.
     let triggers =
         configuration.collectsDeviceMessages && configuration.deviceAccounts == .plugin

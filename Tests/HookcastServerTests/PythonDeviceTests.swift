@@ -1,19 +1,37 @@
 import Foundation
+import HookcastProtocol
 import HookcastTestSupport
 import Testing
 
-/// The device protocol as an outsider reads it: `Tests/Fixtures/python_device.py` was written from
-/// docs/protocol.md alone, with paho-mqtt, and must work with the gateway.
+/// The device protocol as an outsider reads it: `docs/examples/python_device.py` was written from docs/protocol.md
+/// alone, with paho-mqtt, and must work with the gateway: on the open broker, on the locked-down one over TLS with
+/// its password, and through the latched emergency state.
 @Suite("A Python device written from docs/protocol.md")
 struct PythonDeviceTests {
-    static func start(id: String, port: Int, failFunction: String? = nil) throws -> (ChildProcess, URL) {
+    static func start(
+        id: String, port: Int, failFunction: String? = nil, passwordFile: URL? = nil, tlsCA: URL? = nil,
+        topics: Topics = testTopics
+    ) throws -> (ChildProcess, URL) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("python-device-\(id).log")
-        let script = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/python_device.py").path
-        var arguments = [script, "--port", String(port), "--id", id, "--topic-prefix", testTopics.root]
+        let script = RepositoryFiles.root.appendingPathComponent("docs/examples/python_device.py").path
+        var arguments = [script, "--port", String(port), "--id", id, "--topic-prefix", topics.root]
         if let failFunction { arguments += ["--fail-function", failFunction] }
+        if let passwordFile { arguments += ["--password-file", passwordFile.path] }
+        // The CA's broker certificate names 127.0.0.1, the address the device connects to: its name is checked.
+        if let tlsCA { arguments += ["--tls-ca", tlsCA.path] }
         let process = try ChildProcess(
             executable: "/usr/bin/python3", arguments: arguments, directory: RepositoryFiles.root, logFile: log)
         return (process, log)
+    }
+
+    static func output(_ log: URL) -> String {
+        (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    }
+
+    static func waitForLine(_ line: String, in log: URL) async throws {
+        try await withTimeout(.seconds(60), "the python device printed \(line)") {
+            while !output(log).contains(line) { try await Task.sleep(for: .milliseconds(50)) }
+        }
     }
 
     @Test("It receives device, group and tag commands, acknowledges them, and reports presence")

@@ -26,6 +26,9 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
     public var agentVersion: String
     public var since: Date
     public var state: ReportedDeviceState?
+    /// Set by decoding when the payload had a `state` that could not be read (so `state` is nil): the field that
+    /// failed, e.g. `state.toast.level`, never its value. The gateway counts and logs it; never encoded.
+    public var unreadableStateField: String?
 
     /// `since` is kept to the millisecond, the precision on the wire.
     public init(
@@ -81,7 +84,24 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         since = try container.decodeTimestamp(forKey: .since)
         // Lenient: a state this gateway cannot read (hostile, oversized, or from a newer device) is dropped, and
         // the device's presence still counts.
-        state = try? container.decodeIfPresent(ReportedDeviceState.self, forKey: .state)
+        do {
+            state = try container.decodeIfPresent(ReportedDeviceState.self, forKey: .state)
+        } catch {
+            state = nil
+            unreadableStateField = Self.failedField(error)
+        }
+    }
+
+    /// The dotted path of the field a decoding error is about, without any value.
+    static func failedField(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            CodingPath.fieldName(context.codingPath + [key], default: "state")
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
+            CodingPath.fieldName(context.codingPath, default: "state")
+        default: "state"
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

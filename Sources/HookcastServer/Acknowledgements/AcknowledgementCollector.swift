@@ -36,6 +36,8 @@ struct AcknowledgementCollector: Service {
     let metrics: GatewayMetrics
     let logger: Logger
     let reader: DeviceMessageReader
+    /// The warnings for refused messages, bounded for a fleet-wide fault.
+    let refusals: DeviceRefusalLog
 
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
     /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
@@ -131,12 +133,22 @@ struct AcknowledgementCollector: Service {
         case .acknowledgement(let record):
             logRead(record, properties: message.properties)
             return .acknowledgement(record)
-        case .presence(let presence): return .presence(presence)
+        case .presence(let presence, let unreadableState):
+            if let unreadableState {
+                metrics.reportedStateRefused()
+                refusals.refused(
+                    "state", reason: "invalid_state", device: presence.deviceID.rawValue,
+                    detail: ["field": "\(unreadableState)"])
+            }
+            return .presence(presence)
         case .ignored: return .ignored
         case .ignoredAcknowledgement(let reason, let device):
             metrics.acknowledgementsIgnored(1, reason: reason)
-            logger.warning(
-                "acknowledgement refused", metadata: ["reason": "\(reason.rawValue)", "topic_device": "\(device)"])
+            refusals.refused("acknowledgement", reason: reason.rawValue, device: device.rawValue)
+            return .ignored
+        case .refusedPresence(let reason, let device):
+            metrics.presenceRefused(reason)
+            refusals.refused("presence", reason: reason.rawValue, device: device)
             return .ignored
         }
     }

@@ -118,11 +118,12 @@ final class GatewayMetrics: Sendable {
 
     /// Each counter is made once and kept: the webhook path counts every request, and making a counter takes the
     /// registry's lock and an allocation.
-    func counter(_ label: String, _ dimension: (String, String)? = nil) -> CoreMetrics.Counter {
-        let key = dimension.map { "\(label){\($0.0)=\($0.1)}" } ?? label
+    func counter(_ label: String, _ dimensions: (String, String)...) -> CoreMetrics.Counter {
+        let key =
+            dimensions.isEmpty ? label : "\(label){\(dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ","))}"
         return counters.withLock { counters in
             if let existing = counters[key] { return existing }
-            let made = CoreMetrics.Counter(label: label, dimensions: dimension.map { [$0] } ?? [], factory: factory)
+            let made = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
             counters[key] = made
             return made
         }
