@@ -54,39 +54,30 @@ struct PostgresRetentionRepository: RetentionRepository {
     }
 
     func deleteAuditEntries(before: Date, limit: Int) async throws -> Int {
-        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
-        return try await unsyncedWrite { connection in
-            try await connection.rows(
-                """
-                DELETE FROM audit_log WHERE id = ANY(ARRAY(
-                    SELECT id FROM audit_log WHERE at < \(cutoff) ORDER BY id LIMIT \(count)))
-                RETURNING 1
-                """, logger: logger
-            ).count
-        }
+        try await deleteOldest(from: "audit_log", where: "at", isBefore: before, limit: limit)
     }
 
     func deleteFinishedCallbackReports(createdBefore before: Date, limit: Int) async throws -> Int {
-        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
-        return try await unsyncedWrite { connection in
-            try await connection.rows(
-                """
-                DELETE FROM callback_reports WHERE id = ANY(ARRAY(
-                    SELECT id FROM callback_reports
-                    WHERE state IN ('delivered', 'failed') AND created_at < \(cutoff) ORDER BY id LIMIT \(count)))
-                RETURNING 1
-                """, logger: logger
-            ).count
-        }
+        try await deleteOldest(
+            from: "callback_reports", where: "state IN ('delivered', 'failed') AND created_at", isBefore: before,
+            limit: limit)
     }
 
     func deleteCAPAlerts(receivedBefore before: Date, limit: Int) async throws -> Int {
-        let (cutoff, count) = (before.millisecondsSince1970, max(limit, 0))
+        try await deleteOldest(from: "cap_alerts", where: "received_at", isBefore: before, limit: limit)
+    }
+
+    /// Up to `limit` rows of `table` whose `condition` (ending in a time column) is before `date`, by id: ids are
+    /// time-ordered, so the oldest go first. `table` and `condition` are this file's constants, never input.
+    private func deleteOldest(
+        from table: String, where condition: String, isBefore date: Date, limit: Int
+    ) async throws -> Int {
+        let (cutoff, count) = (date.millisecondsSince1970, max(limit, 0))
         return try await unsyncedWrite { connection in
             try await connection.rows(
                 """
-                DELETE FROM cap_alerts WHERE id = ANY(ARRAY(
-                    SELECT id FROM cap_alerts WHERE received_at < \(cutoff) LIMIT \(count)))
+                DELETE FROM \(unescaped: table) WHERE id = ANY(ARRAY(
+                    SELECT id FROM \(unescaped: table) WHERE \(unescaped: condition) < \(cutoff) ORDER BY id LIMIT \(count)))
                 RETURNING 1
                 """, logger: logger
             ).count

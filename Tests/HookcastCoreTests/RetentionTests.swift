@@ -122,6 +122,43 @@ import Testing
     }
 }
 
+extension RetentionStoreTests {
+    @Test(arguments: StoreKind.allCases)
+    func finishedReportsAndOldCAPAlertsGo(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let retention = try #require(store.retention)
+            let old = Self.now.addingTimeInterval(-40 * Self.day)
+            func report(_ state: CallbackReport.State, at date: Date) -> CallbackReport {
+                var report = CallbackReport(
+                    url: "https://receiver.example/hook", encryptedSecret: Data([1]), commandIDs: [UUID()],
+                    subject: .object([:]), createdAt: date)
+                report.state = state
+                return report
+            }
+            let reports = [
+                report(.delivered, at: old), report(.failed, at: old), report(.sending, at: old),
+                report(.waiting, at: old), report(.delivered, at: Self.now),
+            ]
+            for item in reports { try await store.callbacks.insert(item) }
+            var recent = try CAPRulePlannerTests.alert()
+            recent.identifier = "recent"
+            let alerts = [
+                CAPAlertRecord(alert: try CAPRulePlannerTests.alert(), receivedAt: old, apiKeyID: nil, feedURL: nil),
+                CAPAlertRecord(alert: recent, receivedAt: Self.now, apiKeyID: nil, feedURL: nil),
+            ]
+            for alert in alerts { #expect(try await store.capAlerts.claim(alert) == nil) }
+
+            let pruned = try await RetentionPruner(repository: retention, policy: RetentionPolicy(audit: nil))
+                .prune(now: Self.now)
+            #expect(pruned.callbackReports == 2)
+            #expect(pruned.capAlerts == 1)
+            let left = try await store.callbacks.page(before: nil, state: nil, limit: 10).map(\.id)
+            #expect(Set(left) == Set(reports.dropFirst(2).map(\.id)))
+            #expect(try await store.capAlerts.page(before: nil, limit: 10).map(\.id) == [alerts[1].id])
+        }
+    }
+}
+
 @Suite struct RetentionPolicyTests {
     @Test func durationsParseAndZeroKeepsEverything() throws {
         #expect(try RetentionPolicy.parse("30d", option: "--retention") == .seconds(30 * 86_400))
