@@ -25,16 +25,21 @@ public struct PrunedRecords: Sendable, Equatable {
 }
 
 /// One pass of pruning, in batches small enough that webhooks sharing the store are served between them: commands
-/// a few hundred at a time, their delivery rows (a broadcast has one per device) a few thousand per transaction,
-/// with a pause after each batch. A command is pruned only once it is both older than the retention and expired,
-/// so nothing a device may still be sent or answer is lost.
+/// a hundred at a time, their delivery rows (a broadcast has one per device) a thousand per transaction, and after
+/// each batch a rest `restFactor` times as long as the batch took, so pruning holds the store's writer at most a
+/// quarter of the time however slow the disk. A command is pruned only once it is both older than the retention
+/// and expired, so nothing a device may still be sent or answer is lost.
 public struct RetentionPruner: Sendable {
     public let repository: any RetentionRepository
     public let policy: RetentionPolicy
-    public var commandBatch = 200
-    public var rowBatch = 2_000
-    /// Between batches: the store's writer is shared with the webhooks, and this leaves it to them for a moment.
+    public var commandBatch = 50
+    public var rowBatch = 500
+    /// The shortest rest between batches: the store's writer is shared with the webhooks, and this leaves it to
+    /// them for a moment.
     public var pause: Duration = .milliseconds(5)
+    /// Each rest lasts at least this many times the batch before it (a webhook write that arrives during a batch
+    /// waits for it: bench/README.md, Retention).
+    public var restFactor = 1.0
 
     public init(repository: any RetentionRepository, policy: RetentionPolicy) {
         self.repository = repository
@@ -86,6 +91,7 @@ public struct RetentionPruner: Sendable {
             let ids = try await repository.finishedCommands(
                 issuedBefore: cutoff, expiredBefore: now, limit: commandBatch)
             guard !ids.isEmpty else { return }
+            let started = ContinuousClock.now
             try await repeatBatches { limit in
                 var batch = PrunedRecords()
                 batch.deliveryRows = try await repository.deleteDeliveryRows(of: ids, limit: limit)
@@ -95,7 +101,7 @@ public struct RetentionPruner: Sendable {
             var batch = PrunedRecords()
             batch.commands = try await repository.deleteCommands(ids)
             record(batch)
-            try await rest()
+            try await rest(after: ContinuousClock.now - started)
             if ids.count < commandBatch { return }
         }
     }
@@ -103,13 +109,15 @@ public struct RetentionPruner: Sendable {
     /// Runs `batch` (given `rowBatch` as its limit) until it deletes fewer than the limit.
     private func repeatBatches(_ batch: (Int) async throws -> Int) async throws {
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             let deleted = try await batch(rowBatch)
-            if deleted > 0 { try await rest() }
+            if deleted > 0 { try await rest(after: ContinuousClock.now - started) }
             if deleted < rowBatch { return }
         }
     }
 
-    private func rest() async throws {
-        if pause > .zero { try? await Task.sleep(for: pause) }
+    private func rest(after batch: Duration) async throws {
+        let rest = max(pause, batch * restFactor)
+        if rest > .zero { try? await Task.sleep(for: rest) }
     }
 }
