@@ -100,7 +100,10 @@ struct MQTTTriggerTests {
             #expect(viaHTTP.status == .ok, "\(viaHTTP.text)")
             guard case .object(var httpFields) = viaHTTP.json, case .object(var mqttFields) = answer else { return }
             // The same answer, but for the command's own id and times.
-            for volatile in ["command_id", "commands", "status_url", "issued_at", "completed_at", "devices"] {
+            #expect(mqttFields["report_url"] == .string("/public-api/integration/commands/\(commandID)"))
+            for volatile in [
+                "command_id", "commands", "status_url", "report_url", "issued_at", "completed_at", "devices",
+            ] {
                 httpFields[volatile] = nil
                 mqttFields[volatile] = nil
             }
