@@ -26,23 +26,18 @@ struct PostgresRetentionRepository: RetentionRepository {
     func deleteDeliveryRows(of commandIDs: [UUID], limit: Int) async throws -> Int {
         guard !commandIDs.isEmpty, limit > 0 else { return 0 }
         return try await unsyncedWrite { connection in
-            let acknowledgements = try await connection.rows(
-                """
-                DELETE FROM command_deliveries WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM command_deliveries WHERE command_id = ANY(\(commandIDs)) LIMIT \(limit)))
-                RETURNING 1
-                """, logger: logger
-            ).count
-            guard acknowledgements < limit else { return acknowledgements }
-            return try await acknowledgements
-                + connection.rows(
+            var deleted = 0
+            for table in ["command_deliveries", "command_redeliveries"] where deleted < limit {
+                deleted += try await connection.rows(
                     """
-                    DELETE FROM command_redeliveries WHERE ctid = ANY(ARRAY(
-                        SELECT ctid FROM command_redeliveries WHERE command_id = ANY(\(commandIDs))
-                        LIMIT \(limit - acknowledgements)))
+                    DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM \(unescaped: table) WHERE command_id = ANY(\(commandIDs))
+                        LIMIT \(limit - deleted)))
                     RETURNING 1
                     """, logger: logger
                 ).count
+            }
+            return deleted
         }
     }
 

@@ -58,27 +58,17 @@ public struct RetentionPruner: Sendable {
         if let keep = policy.commands {
             let cutoff = now.addingTimeInterval(-keep.timeInterval)
             try await pruneCommands(issuedBefore: cutoff, now: now, record: record)
-            try await repeatBatches { limit in
-                var batch = PrunedRecords()
-                batch.callbackReports = try await repository.deleteFinishedCallbackReports(
-                    createdBefore: cutoff, limit: limit)
-                record(batch)
-                return batch.callbackReports
+            try await repeatBatches(counting: \.callbackReports, record: record) { limit in
+                try await repository.deleteFinishedCallbackReports(createdBefore: cutoff, limit: limit)
             }
-            try await repeatBatches { limit in
-                var batch = PrunedRecords()
-                batch.capAlerts = try await repository.deleteCAPAlerts(receivedBefore: cutoff, limit: limit)
-                record(batch)
-                return batch.capAlerts
+            try await repeatBatches(counting: \.capAlerts, record: record) { limit in
+                try await repository.deleteCAPAlerts(receivedBefore: cutoff, limit: limit)
             }
         }
         if let keep = policy.audit {
             let cutoff = now.addingTimeInterval(-keep.timeInterval)
-            try await repeatBatches { limit in
-                var batch = PrunedRecords()
-                batch.auditEntries = try await repository.deleteAuditEntries(before: cutoff, limit: limit)
-                record(batch)
-                return batch.auditEntries
+            try await repeatBatches(counting: \.auditEntries, record: record) { limit in
+                try await repository.deleteAuditEntries(before: cutoff, limit: limit)
             }
         }
         return done
@@ -92,11 +82,8 @@ public struct RetentionPruner: Sendable {
                 issuedBefore: cutoff, expiredBefore: now, limit: commandBatch)
             guard !ids.isEmpty else { return }
             let started = ContinuousClock.now
-            try await repeatBatches { limit in
-                var batch = PrunedRecords()
-                batch.deliveryRows = try await repository.deleteDeliveryRows(of: ids, limit: limit)
-                record(batch)
-                return batch.deliveryRows
+            try await repeatBatches(counting: \.deliveryRows, record: record) { limit in
+                try await repository.deleteDeliveryRows(of: ids, limit: limit)
             }
             var batch = PrunedRecords()
             batch.commands = try await repository.deleteCommands(ids)
@@ -106,11 +93,18 @@ public struct RetentionPruner: Sendable {
         }
     }
 
-    /// Runs `batch` (given `rowBatch` as its limit) until it deletes fewer than the limit.
-    private func repeatBatches(_ batch: (Int) async throws -> Int) async throws {
+    /// Runs `delete` (given `rowBatch` as its limit) until it deletes fewer than the limit, recording each batch
+    /// under `kind`.
+    private func repeatBatches(
+        counting kind: WritableKeyPath<PrunedRecords, Int>, record: (PrunedRecords) -> Void,
+        _ delete: (Int) async throws -> Int
+    ) async throws {
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let deleted = try await batch(rowBatch)
+            var batch = PrunedRecords()
+            let deleted = try await delete(rowBatch)
+            batch[keyPath: kind] = deleted
+            record(batch)
             if deleted > 0 { try await rest(after: ContinuousClock.now - started) }
             if deleted < rowBatch { return }
         }

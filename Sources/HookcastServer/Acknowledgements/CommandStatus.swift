@@ -11,6 +11,19 @@ struct CommandStatus: ResponseEncodable, Sendable {
     /// The delivery reports that cover the command (docs/callbacks.md), newest first.
     var callbacks: [CallbackSummary] = []
 
+    /// Which devices of the report a request asks for: `offset` (negative counts as 0) and `limit` (100 by
+    /// default, clamped to 1…1000); what is not a number counts as the default.
+    struct DevicePage {
+        let offset: Int
+        let limit: Int
+
+        init(_ request: Request) {
+            let parameters = request.uri.queryParameters
+            limit = min(max(parameters.get("limit").flatMap(Int.init) ?? 100, 1), 1000)
+            offset = max(parameters.get("offset").flatMap(Int.init) ?? 0, 0)
+        }
+    }
+
     /// Devices per state, and the extra answers: of one report, or summed over a call's steps.
     struct Totals: Encodable {
         let reports: [DeliveryReport]

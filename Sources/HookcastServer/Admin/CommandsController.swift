@@ -24,12 +24,10 @@ struct CommandsController: Sendable {
                 guard let id = UUID(uuidString: raw) else { throw APIError.notFound("not_found", "") }
                 return id
             }
-            let parameters = request.uri.queryParameters
-            let limit = min(max(parameters.get("limit").flatMap(Int.init) ?? 100, 1), 1000)
-            let offset = max(parameters.get("offset").flatMap(Int.init) ?? 0, 0)
+            let page = CommandStatus.DevicePage(request)
             let status = try await StoreFailure.mapping {
                 try await CommandStatus.load(
-                    id, store: store, deadline: acknowledgementDeadline, offset: offset, limit: limit)
+                    id, store: store, deadline: acknowledgementDeadline, offset: page.offset, limit: page.limit)
             }
             guard let status else {
                 throw APIError.notFound("not_found", "There is no command '\(id.lowercasedString)'.")

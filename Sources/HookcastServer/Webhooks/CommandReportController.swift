@@ -20,26 +20,18 @@ struct CommandReportController: Sendable {
             let found = try await keyGuard.authenticate(request)
             // A key that requires signatures signs its reads too, as a POST with an empty body would be signed.
             _ = try keyGuard.checkSignature(request, body: ByteBuffer(), found)
-            if let wait = reads.take(for: found.key.id, limit: found.key.rateLimit) {
-                let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
-                throw APIError(
-                    .tooManyRequests, "rate_limited",
-                    "This API key's report reads are limited to its rate; try again in \(seconds) s.",
-                    headers: [.retryAfter: String(seconds)])
-            }
+            try keyGuard.takeToken(found.key, from: reads, subject: "This API key's report reads are")
             let raw = context.parameters.get("id") ?? ""
             let notFound = APIError.notFound(
                 "not_found", "This API key made no command '\(String(raw.prefix(64)))'.")
             guard let id = UUID(uuidString: raw) else { throw notFound }
-            let parameters = request.uri.queryParameters
-            let limit = min(max(parameters.get("limit").flatMap(Int.init) ?? 100, 1), 1000)
-            let offset = max(parameters.get("offset").flatMap(Int.init) ?? 0, 0)
+            let page = CommandStatus.DevicePage(request)
             // The owner is checked on the command before its deliveries are read.
             let command = try await StoreFailure.mapping { try await store.commands.find(id: id) }
             guard let command, command.apiKeyID == found.key.id else { throw notFound }
             let status = try await StoreFailure.mapping {
                 try await CommandStatus.load(
-                    command, store: store, deadline: acknowledgementDeadline, offset: offset, limit: limit)
+                    command, store: store, deadline: acknowledgementDeadline, offset: page.offset, limit: page.limit)
             }
             return status
         }

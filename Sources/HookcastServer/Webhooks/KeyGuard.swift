@@ -57,8 +57,13 @@ struct KeyGuard: Sendable {
     }
 
     func takeToken(_ key: APIKey) throws(APIError) {
-        if let wait = rateLimiter.take(for: key.id, limit: key.rateLimit) {
-            throw rateLimited(key, wait: wait, subject: "This API key is")
+        try takeToken(key, from: rateLimiter, subject: "This API key is")
+    }
+
+    /// A token from `limiter`, a bucket of its own at the key's rate (report reads); `subject` names it in the 429.
+    func takeToken(_ key: APIKey, from limiter: KeyRateLimiter, subject: String) throws(APIError) {
+        if let wait = limiter.take(for: key.id, limit: key.rateLimit) {
+            throw rateLimited(key, wait: wait, subject: subject)
         }
     }
 

@@ -12,7 +12,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
     private(set) var targets: Int
     let statusURL: String
     /// The same report, readable with the API key that made the command (`CommandReportController`).
-    let reportURL: String
+    var reportURL: String { CommandReportController.path(of: commandID) }
     private(set) var queued: Bool
     /// True when an earlier request with the same Idempotency-Key or signed webhook-id made this command.
     var duplicate = false
@@ -29,7 +29,6 @@ struct TriggerResponse: ResponseCodable, Sendable {
         commandID = command.id
         targets = command.expectedDevices.count
         statusURL = "/api/v1/commands/\(command.id.lowercasedString)"
-        reportURL = CommandReportController.path(of: command.id)
         queued = !published
         self.report = report
     }
@@ -59,7 +58,6 @@ struct TriggerResponse: ResponseCodable, Sendable {
         commandID = try container.decode(UUID.self, forKey: .commandID)
         targets = try container.decode(Int.self, forKey: .targets)
         statusURL = try container.decode(String.self, forKey: .statusURL)
-        reportURL = try container.decode(String.self, forKey: .reportURL)
         queued = try container.decode(Bool.self, forKey: .queued)
         duplicate = try container.decodeIfPresent(Bool.self, forKey: .duplicate) ?? false
         waitSkipped = try container.decodeIfPresent(Bool.self, forKey: .waitSkipped) ?? false

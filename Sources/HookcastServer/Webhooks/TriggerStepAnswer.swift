@@ -10,7 +10,7 @@ struct TriggerStepAnswer: Encodable, Sendable {
     let function: ActionFunction
     let targets: Int
     let statusURL: String
-    let reportURL: String
+    var reportURL: String { CommandReportController.path(of: commandID) }
     let queued: Bool
     let report: DeliveryReport?
 
@@ -20,7 +20,6 @@ struct TriggerStepAnswer: Encodable, Sendable {
         function = command.function
         targets = command.expectedDevices.count
         statusURL = "/api/v1/commands/\(command.id.lowercasedString)"
-        reportURL = CommandReportController.path(of: command.id)
         queued = !published
         self.report = report
     }
