@@ -53,6 +53,17 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Shorter trials and only the first fleet size: checks the harness, not the figures.")
     var quick = false
 
+    @Flag(
+        name: .customLong("broadcasts-only"),
+        help: """
+            Only Hookcast's broadcasts and the raw fan-out, at every fleet size (no peers, no load scenarios, no \
+            memory): for profiling and experiments on the broadcast path.
+            """)
+    var broadcastsOnly = false
+
+    @Option(name: .customLong("broadcast-repetitions"), help: "Broadcasts per target and fleet size (median kept).")
+    var broadcastRepetitions: Int?
+
     func run() async throws {
         let sizes = fleetSizes.split(separator: ",").compactMap { Int($0) }
         guard let baseSize = sizes.first else { throw ValidationError("--fleet-sizes needs at least one size") }
@@ -91,10 +102,15 @@ struct RunCommand: AsyncParsableCommand {
                 mosquitto: mosquittoVersion, brokerAccessControl: "on"))
         var session = BenchSession(
             runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
-            peers: peers, logDirectory: logs, mqttPort: mqttPort, topics: topics, accounts: accounts, quick: quick,
+            peers: broadcastsOnly ? [] : peers, logDirectory: logs, mqttPort: mqttPort, topics: topics,
+            accounts: accounts, quick: quick, broadcastRepetitions: broadcastRepetitions ?? (quick ? 1 : 3),
             results: results)
         do {
-            try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
+            if broadcastsOnly {
+                try await session.runBroadcastsOnly(sizes: sizes)
+            } else {
+                try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
+            }
         } catch {
             BenchLog.line("stopped by an error: \(error)")
             await session.stopAll()

@@ -15,6 +15,7 @@ struct BenchSession {
     let topics: Topics
     let accounts: BenchAccounts
     let quick: Bool
+    let broadcastRepetitions: Int
     var results: BenchResults
 
     private var targets: [any WebhookTarget] { peers + [hookcast] }
@@ -35,6 +36,15 @@ struct BenchSession {
             try await runBroadcasts(devices: size)
         }
         try await measureMemory(devices: sizes.last ?? baseSize, historyCommands: quick ? 20_000 : historyCommands)
+    }
+
+    /// Hookcast's broadcasts and the raw fan-out alone, fleet size by fleet size.
+    mutating func runBroadcastsOnly(sizes: [Int]) async throws {
+        for size in sizes where size > fleet.size {
+            try await provisionDevices(size)
+            try await fleet.grow(to: size, presence: presence)
+            try await runBroadcasts(devices: size)
+        }
     }
 
     func stopAll() async {
@@ -117,7 +127,7 @@ struct BenchSession {
     // MARK: Scenario 3
 
     private mutating func runBroadcasts(devices: Int) async throws {
-        let repetitions = quick ? 1 : 3
+        let repetitions = broadcastRepetitions
         for target in targets {
             try await target.start(fleetSize: devices)
             let all = try await runner.broadcast(
