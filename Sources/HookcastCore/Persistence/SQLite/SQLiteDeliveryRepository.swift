@@ -6,9 +6,20 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     let expectedDevices = SQLiteExpectedDevices()
 
     private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
+    private static let insertDelivery = """
+        INSERT INTO command_deliveries (\(columns)) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (command_id, device_id) DO UPDATE SET state = excluded.state,
+            detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
+        """
+    private static let upsertLastAcknowledgement = """
+        INSERT INTO device_last_acknowledgements (\(columns)) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (device_id) DO UPDATE SET command_id = excluded.command_id, state = excluded.state,
+            detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
+        WHERE excluded.received_at >= device_last_acknowledgements.received_at
+        """
 
-    /// A few multi-row statements per batch rather than three per acknowledgement: each statement is a round trip
-    /// to SQLite's thread, and a broadcast to thousands of devices brings thousands of acknowledgements at once.
+    /// The whole batch in one transaction on the store's thread: a broadcast to thousands of devices brings
+    /// thousands of acknowledgements at once.
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         guard !acknowledgements.isEmpty else { return AcknowledgementsNotStored() }
         return try await database.write(durability: .unsynced) { connection in
@@ -18,23 +29,13 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             let notExpected = acknowledgements.filter {
                 known.contains($0.commandID) && !expected.contains(AcknowledgementPair($0))
             }
-            for chunk in recorded.statementChunks {
-                let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-                let values = chunk.flatMap(Self.values)
-                // Rows go in order, so of two answers of one device in a batch the later one stays.
-                try connection.execute(
-                    """
-                    INSERT INTO command_deliveries (\(Self.columns)) VALUES \(rows)
-                    ON CONFLICT (command_id, device_id) DO UPDATE SET state = excluded.state,
-                        detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
-                    """, values)
-                try connection.execute(
-                    """
-                    INSERT INTO device_last_acknowledgements (\(Self.columns)) VALUES \(rows)
-                    ON CONFLICT (device_id) DO UPDATE SET command_id = excluded.command_id, state = excluded.state,
-                        detail = excluded.detail, executed_at = excluded.executed_at, received_at = excluded.received_at
-                    WHERE excluded.received_at >= device_last_acknowledgements.received_at
-                    """, values)
+            // One cached single-row statement per table, run once per acknowledgement, in order (of two answers
+            // of one device in a batch the later one stays). Multi-row statements had to be built and compiled
+            // for every batch, since batches come in every size: most of the store's time in a broadcast.
+            for record in recorded {
+                let values = Self.values(record)
+                try connection.execute(Self.insertDelivery, values)
+                try connection.execute(Self.upsertLastAcknowledgement, values)
             }
             for (commandID, count) in Dictionary(notExpected.map { ($0.commandID, 1) }, uniquingKeysWith: +) {
                 try connection.execute(
