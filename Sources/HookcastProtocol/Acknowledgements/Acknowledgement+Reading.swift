@@ -6,14 +6,14 @@ extension Acknowledgement {
     /// `JSONDecoder`; it accepts and refuses what `init(from:)` does (`AcknowledgementReadingTests` compares them).
     public static func decode(_ bytes: [UInt8]) throws -> Acknowledgement {
         guard bytes.count <= maximumSize else { throw TooLarge.payload }
-        return try Acknowledgement(reading: try UntrustedJSON.decode(Data(bytes)))
+        return try Acknowledgement(reading: try UntrustedJSON.decode(bytes))
     }
 
     /// The fields in `init(from:)`'s order, so a payload wrong in two ways is refused for the same one.
     init(reading document: JSONValue) throws {
         guard case .object(let fields) = document,
             case .number(let number)? = fields["v"], let version = Int(exactly: number),
-            case .string(let commandText)? = fields["command_id"], let commandID = UUID(uuidString: commandText),
+            case .string(let commandText)? = fields["command_id"], let commandID = UUID(parsing: commandText),
             case .string(let deviceText)? = fields["device_id"]
         else { throw UntrustedJSON.Failure.invalid }
         let deviceID = try DeviceID(deviceText)

@@ -18,19 +18,19 @@ struct JSONParser {
 
     static func parse(_ data: Data) throws(Invalid) -> JSONValue {
         let result: Result<JSONValue, Invalid> = data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-            do throws(Invalid) {
-                // A UTF-8 byte order mark is skipped, as Foundation skips it.
-                if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-                let value = try parser.value()
-                parser.skipWhitespace()
-                guard parser.index == parser.bytes.count else { throw Invalid() }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
+            Result { () throws(Invalid) in try parse(raw.bindMemory(to: UInt8.self)) }
         }
         return try result.get()
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Invalid) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        // A UTF-8 byte order mark is skipped, as Foundation skips it.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.index = 3 }
+        let value = try parser.value()
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw Invalid() }
+        return value
     }
 
     private mutating func value() throws(Invalid) -> JSONValue {

@@ -24,14 +24,37 @@ public enum UntrustedJSON {
 
     /// Throws unless `data` is UTF-8 nested no deeper than `maximumDepth`.
     public static func check(_ data: Data) throws(Failure) {
-        guard String(validating: data, as: UTF8.self) != nil else { throw .notUTF8 }
-        guard depthWithinLimit(data) else { throw .nestedTooDeeply }
+        let result: Result<Void, Failure> = data.withUnsafeBytes { raw in
+            Result { () throws(Failure) in try check(raw.bindMemory(to: UInt8.self)) }
+        }
+        try result.get()
     }
 
     public static func decode(_ data: Data) throws(Failure) -> JSONValue {
-        try check(data)
+        let result: Result<JSONValue, Failure> = data.withUnsafeBytes { raw in
+            Result { () throws(Failure) in try decode(raw.bindMemory(to: UInt8.self)) }
+        }
+        return try result.get()
+    }
+
+    /// The same for bytes as an MQTT message carries them, without copying them into `Data` first: the gateway
+    /// reads one acknowledgement per device per command.
+    public static func decode(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        let result: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) in try decode(buffer) }
+        }
+        return try result.get()
+    }
+
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
+        guard depthWithinLimit(bytes) else { throw .nestedTooDeeply }
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        try check(bytes)
         do {
-            return try JSONParser.parse(data)
+            return try JSONParser.parse(bytes)
         } catch {
             throw .invalid
         }
@@ -46,7 +69,7 @@ public enum UntrustedJSON {
     }
 
     /// Counts brackets outside strings; escapes inside strings are skipped.
-    static func depthWithinLimit(_ data: Data) -> Bool {
+    static func depthWithinLimit(_ data: UnsafeBufferPointer<UInt8>) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false

@@ -51,7 +51,7 @@ extension SQLiteRow {
 
     func optionalUUID(_ column: String) throws -> UUID? {
         guard let text = try optionalString(column) else { return nil }
-        guard let id = UUID(uuidString: text) else { throw Self.corrupt(column) }
+        guard let id = UUID(parsing: text) else { throw Self.corrupt(column) }
         return id
     }
 
