@@ -67,15 +67,23 @@ struct Gateway: Sendable {
         let watch = watchers.watch(command.id)
         defer { watch.cancel() }
         let answersDue = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
+        let expected = command.expectedDevices.count
+        // How many answers are stored at most, as far as the last count and the writer's notices since tell; nil
+        // when unknown. While it is below the expected devices, nothing needs reading.
+        var answersAtMost: Int?
         while true {
-            // Fewer answers than expected devices, before the deadline: certainly incomplete, and a count is
-            // cheap where reading a broadcast's thousands of answers after every batch was not.
-            if Date() < answersDue, ContinuousClock.now < deadline,
-                let count = try? await store.deliveries.acknowledgementCount(commandID: command.id),
-                count < command.expectedDevices.count
-            {
-                await watch.next(timeout: deadline - ContinuousClock.now)
-                continue
+            // Fewer answers than expected devices, before the deadline: certainly incomplete. Counting after every
+            // batch of a broadcast's answers cost the store a scan of them all each time; the notices' counts are
+            // added up instead, and the rows counted again only once they might be complete.
+            if Date() < answersDue, ContinuousClock.now < deadline {
+                if answersAtMost.map({ $0 >= expected }) ?? true {
+                    answersAtMost = try? await store.deliveries.acknowledgementCount(commandID: command.id)
+                }
+                if let counted = answersAtMost, counted < expected {
+                    let news = await watch.next(timeout: deadline - ContinuousClock.now)
+                    answersAtMost = news.uncounted ? nil : counted + news.answersAtMost
+                    continue
+                }
             }
             guard let acknowledgements = try? await store.deliveries.acknowledgements(commandID: command.id) else {
                 return nil
@@ -86,6 +94,7 @@ struct Gateway: Sendable {
             let remaining = deadline - ContinuousClock.now
             if report.isComplete || remaining <= .zero { return report }
             await watch.next(timeout: remaining)
+            answersAtMost = nil
         }
     }
 

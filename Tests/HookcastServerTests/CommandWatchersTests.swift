@@ -74,4 +74,37 @@ import Testing
         cancelled.cancel()
         await cancelled.value
     }
+
+    @Test("A wait hears how many answers the writer's batches stored since the last one, added up")
+    func countedNews() async {
+        let watchers = CommandWatchers()
+        let command = UUID()
+        let watch = watchers.watch(command)
+        defer { watch.cancel() }
+        watchers.notify(answers: [command: 3, UUID(): 7])
+        watchers.notify(answers: [command: 2])
+        let first = await watch.next(timeout: .seconds(3600))
+        #expect(first == .init(answersAtMost: 5, uncounted: false))
+        // Each `next` hears only what came after the previous one.
+        watchers.notify(answers: [command: 1])
+        let second = await watch.next(timeout: .seconds(3600))
+        #expect(second == .init(answersAtMost: 1, uncounted: false))
+        let timedOut = await watch.next(timeout: .milliseconds(10))
+        #expect(timedOut == .init())
+    }
+
+    @Test("A notice without a count (another gateway's, notifyAll) makes the news uncounted")
+    func uncountedNews() async {
+        let watchers = CommandWatchers()
+        let command = UUID()
+        let watch = watchers.watch(command)
+        defer { watch.cancel() }
+        watchers.notify(answers: [command: 4])
+        watchers.notify([command])
+        let heard = await watch.next(timeout: .seconds(3600))
+        #expect(heard.uncounted)
+        watchers.notifyAll()
+        let all = await watch.next(timeout: .seconds(3600))
+        #expect(all.uncounted)
+    }
 }

@@ -121,9 +121,9 @@ struct AcknowledgementCollector: Service {
                     "acknowledgements from devices the command was not sent to, counted as extra",
                     metadata: ["count": "\(notStored.notExpected.count)", "first_device": "\(first.deviceID)"])
             }
-            let answered = Set(recorded.map(\.commandID))
-            watchers.notify(answered)
-            live.commandsChanged(answered)
+            let answers = Dictionary(recorded.map { ($0.commandID, 1) }, uniquingKeysWith: +)
+            watchers.notify(answers: answers)
+            live.commandsChanged(Set(answers.keys))
             live.presenceChanged(presence)
         }
     }

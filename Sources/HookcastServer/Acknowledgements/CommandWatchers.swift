@@ -8,9 +8,17 @@ final class CommandWatchers: Sendable {
     /// that read and the wait still wakes it. (Registering only when starting to wait lost exactly that batch, and
     /// a broadcast whose last acknowledgements landed in the gap waited out its whole timeout.)
     final class Watch: Sendable {
+        /// What arrived since the last `next`: how many answers were stored for the command, at most, where every
+        /// notice said; `uncounted` when one did not (another gateway's notice, a cancel, `notifyAll`).
+        struct News: Sendable, Equatable {
+            var answersAtMost = 0
+            var uncounted = false
+        }
+
         private struct State {
             /// News arrived that no `next` has returned for yet.
             var signalled = false
+            var news = News()
             /// The caller of `next`, while it waits; `attempt` tells its timeout from a later call's.
             var waiter: (attempt: UInt64, continuation: CheckedContinuation<Void, Never>)?
             var attempts: UInt64 = 0
@@ -27,8 +35,10 @@ final class CommandWatchers: Sendable {
         }
 
         /// Returns when an acknowledgement was stored since `watch` (or the last `next`), after `timeout`, or when
-        /// the calling task is cancelled. Every call waits afresh: a timeout does not end the watch.
-        func next(timeout: Duration) async {
+        /// the calling task is cancelled, with what was heard since the last call. Every call waits afresh: a
+        /// timeout does not end the watch.
+        @discardableResult
+        func next(timeout: Duration) async -> News {
             let attempt = state.withLock { state -> UInt64 in
                 state.attempts += 1
                 return state.attempts
@@ -53,6 +63,10 @@ final class CommandWatchers: Sendable {
                 }
                 group.cancelAll()
             }
+            return state.withLock { state in
+                defer { state.news = News() }
+                return state.news
+            }
         }
 
         /// No more news wanted; a waiting `next` returns.
@@ -65,8 +79,10 @@ final class CommandWatchers: Sendable {
             }?.resume()
         }
 
-        fileprivate func signal() {
+        /// `answers`: how many answers to the command the notice's batch stored, if it says.
+        fileprivate func signal(answers: Int?) {
             let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let answers { state.news.answersAtMost += answers } else { state.news.uncounted = true }
                 guard let waiter = state.waiter else {
                     state.signalled = true
                     return nil
@@ -114,14 +130,28 @@ final class CommandWatchers: Sendable {
     /// Wakes every watch: news may have been missed (`StoreNotice.resumed`), and each waiter looks again.
     func notifyAll() {
         observer?(nil)
-        for watch in watchers.withLock({ $0.values.flatMap(\.values) }) { watch.signal() }
+        for watch in watchers.withLock({ $0.values.flatMap(\.values) }) { watch.signal(answers: nil) }
     }
 
+    /// News of these commands, with no count of answers (another gateway's notice, a cancel).
     func notify(_ commandIDs: some Sequence<UUID>) {
-        if let observer { observer(Array(commandIDs)) }
+        notify(commandIDs.map { ($0, nil) })
+    }
+
+    /// The acknowledgement writer's notice: how many answers to each command its batch stored. A count is at
+    /// least the rows the batch added (a device answering twice is counted twice), so a waiter can add them up
+    /// instead of counting the command's rows after every batch.
+    func notify(answers: [UUID: Int]) {
+        notify(answers.map { ($0.key, $0.value) })
+    }
+
+    private func notify(_ notices: [(commandID: UUID, answers: Int?)]) {
+        if let observer { observer(notices.map(\.commandID)) }
         let notified = watchers.withLock { watchers in
-            commandIDs.flatMap { watchers[$0].map { Array($0.values) } ?? [] }
+            notices.flatMap { notice in
+                (watchers[notice.commandID]?.values).map { $0.map { ($0, notice.answers) } } ?? []
+            }
         }
-        for watch in notified { watch.signal() }
+        for (watch, answers) in notified { watch.signal(answers: answers) }
     }
 }
