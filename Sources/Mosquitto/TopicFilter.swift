@@ -4,11 +4,13 @@ import CMosquitto
 enum TopicFilter {
     /// Whether a message on `topic` belongs to a subscription to `filter` (shared subscriptions included).
     static func matches(_ filter: String, topic: String) -> Bool {
+        matchesWithoutSharePrefix(withoutSharePrefix(filter), topic: topic)
+    }
+
+    /// `matches` for a filter whose share prefix was taken off already (`withoutSharePrefix`).
+    static func matchesWithoutSharePrefix(_ filter: String, topic: String) -> Bool {
         var result = false
-        let subscriptionFilter = filterWithoutSharePrefix(filter)
-        guard mosquitto_topic_matches_sub(subscriptionFilter, topic, &result) == MOSQ_ERR_SUCCESS.rawValue else {
-            return false
-        }
+        guard mosquitto_topic_matches_sub(filter, topic, &result) == MOSQ_ERR_SUCCESS.rawValue else { return false }
         return result
     }
 
@@ -23,7 +25,7 @@ enum TopicFilter {
     }
 
     /// `$share/{group}/{filter}` delivers messages whose topic matches `{filter}`.
-    private static func filterWithoutSharePrefix(_ filter: String) -> String {
+    static func withoutSharePrefix(_ filter: String) -> String {
         guard filter.hasPrefix("$share/") else { return filter }
         let parts = filter.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
         return parts.count == 3 ? String(parts[2]) : filter

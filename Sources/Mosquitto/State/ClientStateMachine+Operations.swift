@@ -79,6 +79,11 @@ extension ClientStateMachine {
 
     /// Who receives a message on `topic`.
     func receivers(forTopic topic: String) -> [Receiver] {
-        subscriptions.values.filter { TopicFilter.matches($0.filter, topic: topic) }.map(\.receiver)
+        var receivers: [Receiver] = []
+        for subscription in subscriptions.values
+        where TopicFilter.matchesWithoutSharePrefix(subscription.matchFilter, topic: topic) {
+            receivers.append(subscription.receiver)
+        }
+        return receivers
     }
 }

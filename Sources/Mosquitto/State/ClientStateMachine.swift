@@ -8,9 +8,19 @@ struct ClientStateMachine<Waiter, Observer, Receiver> {
     typealias Action = ClientAction<Waiter, Observer>
 
     struct Subscription {
-        var filter: String
+        let filter: String
         var options: MQTTSubscriptionOptions
         var receiver: Receiver
+        /// What topics are matched against: `filter` without a `$share/{group}/` prefix, worked out once rather
+        /// than for every message (a gateway reads one acknowledgement per device per command).
+        let matchFilter: String
+
+        init(filter: String, options: MQTTSubscriptionOptions, receiver: Receiver) {
+            self.filter = filter
+            self.options = options
+            self.receiver = receiver
+            matchFilter = TopicFilter.withoutSharePrefix(filter)
+        }
     }
 
     let configuration: MQTTClient.Configuration
