@@ -41,7 +41,14 @@ enum FanOutCeiling {
             guard let times = watching.snapshot().acknowledgementsByCommand[id], times.count >= devices else {
                 return nil
             }
-            last = max(last, times.sorted()[devices - 1])
+            let sortedTimes = times.sorted()
+            last = max(last, sortedTimes[devices - 1])
+            if watching === observer,
+                let spread = AcknowledgementSpread.text(sortedTimes: sortedTimes, count: devices, start: began)
+            {
+                let reading = secondObserver == nil ? "" : " (acknowledgements read twice)"
+                BenchLog.line("fan-out to \(devices)\(reading): \(spread) after the publish")
+            }
         }
         return Double(last - began) / 1e6
     }

@@ -36,6 +36,9 @@ struct TrialResult {
 
     var lost: Int { accepted - acknowledged }
 
+    /// Broadcasts to at least this many devices log when their acknowledgements were seen.
+    static let spreadLoggedFrom = 1_000
+
     init(load: LoadOutcome, seen: AcknowledgementObserver.Snapshot, expectedAcknowledgements: Int) {
         plannedRate = nil
         cpuMicrosecondsPerWebhook = nil
@@ -55,7 +58,14 @@ struct TrialResult {
             guard let command = commandBySequence[load.firstSequence + index],
                 let times = seen.acknowledgementsByCommand[command], times.count >= expectedAcknowledgements
             else { continue }
-            let last = times.sorted()[expectedAcknowledgements - 1]
+            let sortedTimes = times.sorted()
+            let last = sortedTimes[expectedAcknowledgements - 1]
+            if expectedAcknowledgements >= Self.spreadLoggedFrom,
+                let spread = AcknowledgementSpread.text(
+                    sortedTimes: sortedTimes, count: expectedAcknowledgements, start: load.sentAt[index])
+            {
+                BenchLog.line("broadcast to \(expectedAcknowledgements): \(spread) after the webhook was sent")
+            }
             // Cannot happen with run-wide request numbers; a stray match is not counted rather than wrapped around.
             guard last >= load.sentAt[index] else { continue }
             let latency = last - load.sentAt[index]
