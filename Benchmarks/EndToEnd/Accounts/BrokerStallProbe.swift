@@ -8,14 +8,21 @@ import Synchronization
 /// the gateway's account publishes to a device's command topic, and the device, logged in with its own account,
 /// receives it. Both clients are in this process, so each round trip is timed on one monotonic clock. The broker
 /// checks the device's access on every delivery, so the figure includes the plugin's check.
+///
+/// Times are CLOCK_MONOTONIC (`MonotonicClock`), the clock `perf record -k CLOCK_MONOTONIC` stamps its events with:
+/// each recording logs its round trips over a millisecond with the time each was sent, so a slow one can be found
+/// in a trace of the scheduler or the broker's system calls.
 final class BrokerStallProbe: Sendable {
     static let interval = Duration.milliseconds(10)
 
     private let sender: MQTTClient
     private let receiver: MQTTClient
     private let topic: String
-    private let sent = Mutex<[UInt64: ContinuousClock.Instant]>([:])
+    private let sent = Mutex<[UInt64: UInt64]>([:])
     private let samples = Mutex(LatencySummary())
+    /// The round trips over `slowRoundTrip` since recording began: when each was sent and how long it took (ns).
+    private let slow = Mutex<[(sentAt: UInt64, took: UInt64)]>([])
+    private static let slowRoundTrip: UInt64 = 1_000_000
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     /// On an open broker both clients connect anonymously (`gateway` and `devicePassword` nil).
@@ -41,16 +48,13 @@ final class BrokerStallProbe: Sendable {
         try await sender.connect()
         let receiving = Task { [self] in
             for await message in messages {
-                let now = ContinuousClock.now
+                let now = MonotonicClock.now
                 guard let sequence = UInt64(message.payloadString),
                     let began = sent.withLock({ $0.removeValue(forKey: sequence) })
                 else { continue }
-                let nanoseconds = (now - began).components
-                samples.withLock {
-                    $0.record(
-                        nanoseconds: UInt64(nanoseconds.seconds) * 1_000_000_000
-                            + UInt64(nanoseconds.attoseconds / 1_000_000_000))
-                }
+                let took = now - began
+                samples.withLock { $0.record(nanoseconds: took) }
+                if took > Self.slowRoundTrip { slow.withLock { $0.append((began, took)) } }
             }
         }
         let sending = Task { [self] in
@@ -58,7 +62,7 @@ final class BrokerStallProbe: Sendable {
             var next = ContinuousClock.now
             while !Task.isCancelled {
                 sequence += 1
-                let now = ContinuousClock.now
+                let now = MonotonicClock.now
                 sent.withLock { $0[sequence] = now }
                 _ = try? await sender.publish(to: topic, payload: Array(String(sequence).utf8), qos: .atMostOnce)
                 next += Self.interval
@@ -78,9 +82,19 @@ final class BrokerStallProbe: Sendable {
         samples: LatencySummary, result: Result
     ) {
         samples.withLock { $0 = LatencySummary() }
+        slow.withLock { $0 = [] }
+        let began = MonotonicClock.now
         let result = try await body()
+        let ended = MonotonicClock.now
         // The last probes sent are still on their way.
         try await Task.sleep(for: .milliseconds(200))
+        let seconds = { (nanoseconds: UInt64) in String(format: "%.4f", Double(nanoseconds) / 1e9) }
+        let slowOnes = slow.withLock { $0 }.map {
+            "\(seconds($0.sentAt)) (\(String(format: "%.2f", Double($0.took) / 1e6)) ms)"
+        }
+        BenchLog.line(
+            "stall probe, monotonic \(seconds(began))–\(seconds(ended)) s: \(slowOnes.count) round trips over 1 ms"
+                + (slowOnes.isEmpty ? "" : ", sent at \(slowOnes.joined(separator: ", "))"))
         return (samples.withLock { $0 }, result)
     }
 

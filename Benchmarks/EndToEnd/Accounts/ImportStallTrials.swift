@@ -67,11 +67,13 @@ struct ImportStallTrials {
         }
         try placement.apply(broker: broker.pid, gateway: gateway.process.pid)
         try await probe.start()
+        // Made before the harness is raised: real-time, its tens of milliseconds would keep the probe's own
+        // threads (same priority, same core) from running.
+        let request = try AccountsGateway.importRequest(1...devices)
         if !HarnessPriority.raise() { BenchLog.line("\(name): the harness's threads could not be raised (not root)") }
         outcome.idle.add(try await probe.measure(for: .seconds(5)))
         let brokerCPU = broker.pid.flatMap(ProcessCPUTime.milliseconds(of:))
         let gatewayCPU = ProcessCPUTime.milliseconds(of: gateway.process.pid)
-        let request = try AccountsGateway.importRequest(1...devices)
         let (during, imported) = try await probe.record { try await gateway.send(request) }
         outcome.duringImport.add(during)
         outcome.importSeconds.append(imported.took.seconds)

@@ -4,10 +4,11 @@ import Foundation
 /// inherit it from the thread that starts them).
 ///
 /// `shared` leaves them to the scheduler, as on a machine that runs broker and gateway together: on two cores
-/// the gateway's import keeps about one busy, and a probe that waits for a core measures the machine as much as
-/// the broker. `brokerOwnCore` gives the broker (with the probe, whose clients do almost nothing) the last core
-/// and the gateway the others, as a deployment past a few thousand devices would give the broker a machine or
-/// cores of its own: what is left is the broker's own stall, the plugin's work on its thread included.
+/// the gateway's import keeps about one busy, and the broker waits for a core as much as it works. `brokerOwnCore`
+/// gives the broker the last core alone and the gateway and the harness the others, as a deployment past a few
+/// thousand devices would give the broker a machine or cores of its own: what is left is the broker's own stall,
+/// the plugin's work on its thread included. The harness's probe threads run real-time (`HarnessPriority`), so
+/// sharing the gateway's cores does not delay them; on the broker's core they would preempt the broker they time.
 enum CPUPlacement: String, CaseIterable, Codable {
     case shared
     case brokerOwnCore
@@ -20,7 +21,7 @@ enum CPUPlacement: String, CaseIterable, Codable {
         let others = cores == 2 ? "0" : "0-\(cores - 2)"
         if let broker { try Self.taskset(cpus: last, pid: broker) }
         try Self.taskset(cpus: others, pid: gateway)
-        try Self.taskset(cpus: last, pid: ProcessInfo.processInfo.processIdentifier)
+        try Self.taskset(cpus: others, pid: ProcessInfo.processInfo.processIdentifier)
     }
 
     /// Lets the harness run on every core again.
@@ -38,7 +39,8 @@ enum CPUPlacement: String, CaseIterable, Codable {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw BenchHTTP.Failure(description: "taskset --cpu-list \(cpus) \(pid) exited \(process.terminationStatus)")
+            throw BenchHTTP.Failure(
+                description: "taskset --cpu-list \(cpus) \(pid) exited \(process.terminationStatus)")
         }
     }
 }
