@@ -23,9 +23,7 @@ extension PluginDeviceAccounts {
 
         let generation = UInt64.random(in: 1 ... .max)
         try Self.check(try await send([.beginSync(generation: generation)]))
-        for batch in BrokerControlBatches.putDevices(accounts) {
-            try Self.check(try await send([.putDevices(batch)]))
-        }
+        try await sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })
         let ended = try await send([.endSync(generation: generation)])
         try Self.check(ended)
         return .synchronized(put: accounts.count, removed: ended.first?.count ?? 0)

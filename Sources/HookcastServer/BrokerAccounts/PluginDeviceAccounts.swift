@@ -61,9 +61,7 @@ final class PluginDeviceAccounts: DeviceAccounts {
                         tags: tags[device] ?? []))
             }
             try await self.storeCredentials(accounts)
-            for batch in BrokerControlBatches.putDevices(accounts) {
-                try Self.check(try await self.send([.putDevices(batch)]))
-            }
+            try await self.sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })
             return passwords
         }
     }
@@ -115,9 +113,7 @@ final class PluginDeviceAccounts: DeviceAccounts {
                 }
                 let tags = try await self.tagLevels(of: devices)
                 let changes = devices.map { BrokerDeviceGroups(id: $0, groups: groups[$0] ?? [], tags: tags[$0] ?? []) }
-                for batch in BrokerControlBatches.setGroups(changes) {
-                    try Self.check(try await self.send([.setGroups(batch)]))
-                }
+                try await self.sendAll(BrokerControlBatches.setGroups(changes).map { [.setGroups($0)] })
             } catch {
                 self.logger.warning(
                     "broker group memberships not updated yet; the next reconciliation retries",
