@@ -1,10 +1,6 @@
 import Dispatch
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// What the caller's thread and the journal's own thread share, and the body of the latter: about once a second
 /// it syncs what was appended, and it writes the snapshots `compact` asks for. It takes its work out under the
 /// lock and does it with the lock released, so the caller's thread never waits for a disk.
@@ -24,8 +20,6 @@ final class JournalWorker: Sendable {
 
     /// The thread's body; returns after the round that saw `closed`.
     func run() {
-        JournalWorker.yieldToOthers(true)
-        defer { JournalWorker.yieldToOthers(false) }
         while true {
             _ = wake.wait(timeout: .now() + .seconds(1))
             let work = state.withLock { $0.takeWork() }
@@ -97,20 +91,5 @@ final class JournalWorker: Sendable {
         } catch {
             log("account journal: \(error)")
         }
-    }
-
-    /// The journal's thread runs in the broker's process, often on the broker's core. Under the kernel's ordinary
-    /// policy a woken broker thread waits for it to finish its slice (EEVDF: up to a few milliseconds of a
-    /// compaction or a sync's bookkeeping), and every delivery waits with it: `perf sched` showed the broker's
-    /// thread runnable for 3.6 ms behind this one during an import. `SCHED_IDLE` lets any ordinary thread preempt
-    /// it the moment it wakes; it still gets a share of an otherwise busy core, so syncs and compactions are late
-    /// under saturation, never skipped. Put back before the queue's thread goes back to its pool.
-    private static func yieldToOthers(_ yielding: Bool) {
-        #if os(Linux)
-            // <sched.h> defines SCHED_IDLE only under _GNU_SOURCE, which Swift's Glibc module does not import.
-            let idlePolicy: Int32 = 5
-            var parameters = sched_param(sched_priority: 0)
-            _ = sched_setscheduler(0, yielding ? idlePolicy : Int32(SCHED_OTHER), &parameters)
-        #endif
     }
 }
