@@ -35,6 +35,12 @@ public struct DeviceImport: Sendable, Equatable {
         }
     }
 
+    /// A device the import created, with the groups its row put it in: all it belongs to, as it did not exist.
+    public struct Created: Sendable, Equatable {
+        public var device: Device
+        public var groups: [GroupID]
+    }
+
     /// What an import changed.
     public struct Outcome: Sendable, Equatable, Encodable {
         public var created = 0
@@ -173,10 +179,10 @@ extension DeviceImport {
     /// so importing a partial list cannot empty a group. Returns what changed, the devices created (in row order)
     /// and those whose groups or tags changed (both decide what a device may hear on the broker).
     public func apply(to store: any HookcastStore, now: Date = Date()) async throws -> (
-        Outcome, created: [DeviceID], membershipChanged: Set<DeviceID>
+        Outcome, created: [Created], membershipChanged: Set<DeviceID>
     ) {
         var outcome = Outcome()
-        var created: [DeviceID] = []
+        var created: [Created] = []
         var membershipChanged = Set<DeviceID>()
         // One read and at most two writes for the devices, whatever their number: a write a device (and its
         // sync to disk) made an import of 10,000 take seconds.
@@ -196,10 +202,10 @@ extension DeviceImport {
                     if changed.tags != existing.tags { membershipChanged.insert(row.id) }
                 }
             } else {
-                inserts.append(
-                    Device(id: row.id, name: row.name ?? row.id.rawValue, tags: row.tags ?? [], createdAt: now))
+                let device = Device(id: row.id, name: row.name ?? row.id.rawValue, tags: row.tags ?? [], createdAt: now)
+                inserts.append(device)
                 outcome.created += 1
-                created.append(row.id)
+                created.append(Created(device: device, groups: row.groups))
                 membershipChanged.insert(row.id)
             }
         }

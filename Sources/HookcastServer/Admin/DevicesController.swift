@@ -32,7 +32,7 @@ struct DevicesController: Sendable {
                 try await store.devices.insert(device)
                 return device
             }
-            let password = try await createAccount(for: device.id)
+            let password = try await createAccount(for: device)
             await gateway.configs.publish(for: [device.id])
             await gateway.audit.changed(.device, id: device.id.rawValue, "create", after: device)
             return EditedResponse(status: .created, response: CreatedDevice(device: device, mqttPassword: password))
@@ -41,8 +41,9 @@ struct DevicesController: Sendable {
             let plan = try await Self.importPlan(request)
             let (outcome, created, changed) = try await StoreFailure.mapping { try await plan.apply(to: store) }
             let passwords = try await createAccounts(for: created)
-            await gateway.membershipChanged(changed.subtracting(created).sorted { $0.rawValue < $1.rawValue })
-            await gateway.configs.publish(for: created)
+            let createdIDs = created.map(\.device.id)
+            await gateway.membershipChanged(changed.subtracting(createdIDs).sorted { $0.rawValue < $1.rawValue })
+            await gateway.configs.publish(for: createdIDs)
             // The counts, not the ids: an import may hold 100,000 devices. Never the new broker passwords.
             await gateway.audit.changed(.device, id: nil, "import", after: outcome)
             return EditedResponse(status: .ok, response: ImportResult(outcome: outcome, mqttPasswords: passwords))
@@ -100,13 +101,13 @@ struct DevicesController: Sendable {
 
     /// The new device's broker account, when the gateway manages them. If the broker does not confirm it, the
     /// device is removed again, so a device never exists without a way to connect.
-    private func createAccount(for device: DeviceID) async throws -> String? {
+    private func createAccount(for device: Device) async throws -> String? {
         guard gateway.accounts.isManaged else { return nil }
         do {
-            let groups = try await gateway.store.groups.groups(containing: device)
-            return try await gateway.accounts.create(device, groups: groups)
+            let groups = try await gateway.store.groups.groups(containing: device.id)
+            return try await gateway.accounts.create(NewDeviceAccount(id: device.id, groups: groups, tags: device.tags))
         } catch {
-            _ = try? await gateway.store.devices.delete(id: device)
+            _ = try? await gateway.store.devices.delete(id: device.id)
             if let error = error as? BrokerAccountError { throw error.apiError }
             throw StoreFailure.map(error)
         }
@@ -114,17 +115,16 @@ struct DevicesController: Sendable {
 
     /// Accounts for the devices an import created; if the broker does not confirm them, those devices are removed
     /// again (memberships the import added to existing devices stay: importing again is harmless).
-    private func createAccounts(for created: [DeviceID]) async throws -> [String: String]? {
+    private func createAccounts(for created: [DeviceImport.Created]) async throws -> [String: String]? {
         guard gateway.accounts.isManaged else { return nil }
         guard !created.isEmpty else { return [:] }
         do {
-            let groups = try await gateway.store.groups.groups(containingEach: created)
-            let passwords = try await gateway.accounts.create(created.map { ($0, groups[$0] ?? []) })
+            let passwords = try await gateway.accounts.create(
+                created.map { NewDeviceAccount(id: $0.device.id, groups: $0.groups, tags: $0.device.tags) })
             return Dictionary(uniqueKeysWithValues: passwords.map { ($0.key.rawValue, $0.value) })
         } catch {
-            for device in created { _ = try? await gateway.store.devices.delete(id: device) }
-            if let error = error as? BrokerAccountError { throw error.apiError }
-            throw StoreFailure.map(error)
+            for new in created { _ = try? await gateway.store.devices.delete(id: new.device.id) }
+            throw error.apiError
         }
     }
 

@@ -7,9 +7,9 @@ protocol DeviceAccounts: Sendable {
     /// False when another system manages the broker's accounts; the operations then do nothing.
     var isManaged: Bool { get }
     /// Creates the device's account and returns its password, which is not kept anywhere readable.
-    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String
+    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String
     /// Creates accounts for many devices in as few exchanges with the broker as its limits allow.
-    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String]
+    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String]
     /// Gives the device a new password (creating the account if the broker lost it) and returns it.
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
     /// Revokes the account: the device is disconnected and cannot connect again.
@@ -31,10 +31,8 @@ protocol DeviceAccounts: Sendable {
 /// For brokers whose accounts are managed elsewhere (or tests on an open broker).
 struct UnmanagedDeviceAccounts: DeviceAccounts {
     var isManaged: Bool { false }
-    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String {
-        throw .notManaged
-    }
-    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String] { [:] }
+    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String { throw .notManaged }
+    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] { [:] }
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String { throw .notManaged }
     func delete(_ device: DeviceID) async {}
     func updateGroups(of devices: [DeviceID]) async {}
@@ -43,4 +41,12 @@ struct UnmanagedDeviceAccounts: DeviceAccounts {
     func deleteClients(_ usernames: [String]) async {}
     func reconcile() async {}
     func run() async {}
+}
+
+/// What a new device's account is made from: its groups and tags as the caller just stored them, so that making
+/// the accounts of an import of 10,000 does not read them back (25–45 ms of it for the tags alone).
+struct NewDeviceAccount: Sendable, Equatable {
+    var id: DeviceID
+    var groups: [GroupID]
+    var tags: [String]
 }

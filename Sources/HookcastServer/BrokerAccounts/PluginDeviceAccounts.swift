@@ -38,27 +38,27 @@ final class PluginDeviceAccounts: DeviceAccounts {
 
     func run() async { await control.run() }
 
-    func create(_ device: DeviceID, groups: [GroupID]) async throws(BrokerAccountError) -> String {
-        let passwords = try await create([(device, groups)])
-        guard let password = passwords[device] else { throw .unavailable("the account was not created") }
+    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String {
+        let passwords = try await create([device])
+        guard let password = passwords[device.id] else { throw .unavailable("the account was not created") }
         return password
     }
 
     /// The credentials are stored first: if the plugin then does not confirm, the caller removes the new devices
-    /// (and their credentials with them).
-    func create(_ devices: [(DeviceID, [GroupID])]) async throws(BrokerAccountError) -> [DeviceID: String] {
-        try refuseReserved(devices.map(\.0))
+    /// (and their credentials with them). Groups and tags are the caller's, not read back: a membership change
+    /// racing the creation may reach the plugin before it and be overwritten, until the next reconciliation.
+    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] {
+        try refuseReserved(devices.map(\.id))
         guard !devices.isEmpty else { return [:] }
         return try await turns.run(for: "accounts") { () async throws(BrokerAccountError) -> [DeviceID: String] in
-            let tags = try await self.tagLevels(of: devices.map(\.0))
             var passwords: [DeviceID: String] = [:]
             var accounts: [BrokerDeviceAccount] = []
-            for ((device, groups), password) in zip(devices, BrokerPassword.generate(count: devices.count)) {
-                passwords[device] = password
+            for (device, password) in zip(devices, BrokerPassword.generate(count: devices.count)) {
+                passwords[device.id] = password
                 accounts.append(
                     BrokerDeviceAccount(
-                        id: device, credential: BrokerCredential.of(password: password), groups: groups.sorted(),
-                        tags: tags[device] ?? []))
+                        id: device.id, credential: BrokerCredential.of(password: password),
+                        groups: device.groups.sorted(), tags: Self.tagLevels(device.tags)))
             }
             try await self.storeCredentials(accounts)
             try await self.sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })

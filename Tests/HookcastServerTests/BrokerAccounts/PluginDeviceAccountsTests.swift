@@ -95,7 +95,7 @@ import Testing
         try await withPluginAccounts(store: store) { accounts, plugin in
             let id = try DeviceID("door-1")
             try await store.devices.insert(Device(id: id, name: "Door", createdAt: Date()))
-            let password = try await accounts.create(id, groups: [])
+            let password = try await accounts.create(NewDeviceAccount(id: id, groups: [], tags: []))
             let credential = try #require(try await store.devices.brokerCredentials()[id])
             #expect(credential == sha256Hex(password))
             #expect(credential != password && credential.count == 64)
@@ -107,6 +107,40 @@ import Testing
             #expect(plugin.accounts[id]?.credential == sha256Hex(renewed))
         }
         try await store.close()
+    }
+
+    @Test func createdAndImportedDevicesGetTheirGroupsAndTagsFromTheRequest() async throws {
+        let plugin = FakeBrokerPlugin()
+        let run = RunningAccounts()
+        try await InProcessGateway.runAndInspect(accounts: { store in
+            run.start(pluginAccounts(plugin, store: store))
+        }) { parts in
+            let created = try await parts.client.admin(.post, "devices", #"{"id":"door-1","tags":["Floor 2"]}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let imported = try await parts.client.admin(
+                .post, "devices/import",
+                #"[{"id":"door-2","tags":["lobby","Floor 2"],"groups":["hall"]},{"id":"door-3","groups":["hall","exit"]}]"#
+            )
+            #expect(imported.status == .ok, "\(imported.text)")
+            let accounts = plugin.accounts
+            let floor = DeviceTags.topicLevel("Floor 2")
+            let lobby = DeviceTags.topicLevel("lobby")
+            #expect(accounts[try DeviceID("door-1")]?.tags == [floor])
+            #expect(accounts[try DeviceID("door-1")]?.groups == [])
+            #expect(accounts[try DeviceID("door-2")]?.tags == [floor, lobby].sorted())
+            #expect(accounts[try DeviceID("door-2")]?.groups == [try GroupID("hall")])
+            #expect(accounts[try DeviceID("door-3")]?.tags == [])
+            #expect(accounts[try DeviceID("door-3")]?.groups == [try GroupID("exit"), try GroupID("hall")])
+            // What the plugin was given is what the store holds.
+            for id in ["door-1", "door-2", "door-3"] {
+                let device = try #require(try await parts.store.devices.find(id: try DeviceID(id)))
+                #expect(accounts[device.id]?.tags == PluginDeviceAccounts.tagLevels(device.tags))
+                let groups = try await parts.store.groups.groups(containing: device.id)
+                #expect(accounts[device.id]?.groups == groups.sorted { $0.rawValue < $1.rawValue })
+            }
+        }
+        plugin.close()
+        await run.wait()
     }
 
     @Test func noAnswerIsA503AndNoDeviceIsKept() async throws {
@@ -210,13 +244,13 @@ private func withPluginAccounts(
 
 /// Devices `screen-0` … in the store, all members of `group`, as `create` takes them.
 private func insertDevices(_ count: Int, into store: any HookcastStore, group: String) async throws
-    -> [(DeviceID, [GroupID])]
+    -> [NewDeviceAccount]
 {
     let ids = try (0..<count).map { try DeviceID("screen-\($0)") }
     for id in ids { try await store.devices.insert(Device(id: id, name: id.rawValue, createdAt: Date())) }
     let groupID = try GroupID(group)
     try await store.groups.insert(DeviceGroup(id: groupID, name: group, members: ids, createdAt: Date()))
-    return ids.map { ($0, [groupID]) }
+    return ids.map { NewDeviceAccount(id: $0, groups: [groupID], tags: []) }
 }
 
 /// The serving task of accounts made inside `InProcessGateway`'s closure, awaited after it.
