@@ -228,7 +228,7 @@ struct AcknowledgementTests {
             let id = try #require(
                 try await gateway.postWebhook(key: key, body: #"{"event_id":"here"}"#).string("command_id"))
             _ = try await Self.waitUntil(gateway, id) { $0["complete"] == .bool(true) }
-            let shown = try await withTimeout(.seconds(5), "presence") {
+            let shown = try await withTimeout(.seconds(60), "presence") {
                 while true {
                     let view = try await gateway.admin(.get, "devices/\(device)")
                     if view["online"] == .bool(true) { return view }
@@ -242,7 +242,7 @@ struct AcknowledgementTests {
             let offline = PresenceMessage(deviceID: deviceID, status: .offline, agentVersion: "9.9.9", since: Date())
             try await agent.client.publish(
                 to: testTopics.deviceStatus(deviceID), payload: offline.encoded(), retain: true)
-            try await withTimeout(.seconds(5), "offline") {
+            try await withTimeout(.seconds(60), "offline") {
                 while try await gateway.admin(.get, "devices/\(device)")["online"] != .bool(false) {
                     try await Task.sleep(for: .milliseconds(50))
                 }

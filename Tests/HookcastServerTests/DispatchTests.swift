@@ -116,7 +116,7 @@ struct DispatchTests {
             _ = try await gateway.admin(.post, "groups", #"{"id":"a-\#(device)","members":["\#(device)"]}"#)
             _ = try await gateway.admin(.post, "groups", #"{"id":"b-\#(device)","members":["\#(device)"]}"#)
             let configs = try await client.subscribe(to: "\(testTopics.root)/devices/\(device)/config")
-            let retained = try await withTimeout(.seconds(5), "retained config") { () -> MQTTMessage? in
+            let retained = try await withTimeout(.seconds(60), "retained config") { () -> MQTTMessage? in
                 for await message in configs { return message }
                 return nil
             }
@@ -130,7 +130,7 @@ struct DispatchTests {
                         "tags": .array([.string("lobby")]),
                     ]))
             _ = try await gateway.admin(.delete, "groups/a-\(device)/members/\(device)")
-            let changed = try await withTimeout(.seconds(5), "changed config") { () -> MQTTMessage? in
+            let changed = try await withTimeout(.seconds(60), "changed config") { () -> MQTTMessage? in
                 for await message in configs { return message }
                 return nil
             }
@@ -143,7 +143,7 @@ struct DispatchTests {
                     ]))
             // A tag change is a config change too.
             _ = try await gateway.admin(.patch, "devices/\(device)", #"{"tags":["hall"]}"#)
-            let retagged = try await withTimeout(.seconds(5), "retagged config") { () -> MQTTMessage? in
+            let retagged = try await withTimeout(.seconds(60), "retagged config") { () -> MQTTMessage? in
                 for await message in configs { return message }
                 return nil
             }
@@ -166,7 +166,7 @@ struct DispatchTests {
                 .post, "actions", #"{"event_id":"q","function":"restart_device","target":{"kind":"device","id":"q1"}}"#)
             let key = try await gateway.createKey()
             broker.stop()
-            try await withTimeout(.seconds(5), "gateway notices") {
+            try await withTimeout(.seconds(60), "gateway notices") {
                 while try await gateway.request(.get, "/readyz").status == .ok {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -189,7 +189,7 @@ struct DispatchTests {
     }
 
     static func next(from subscription: MQTTSubscription, id: String) async throws -> MQTTMessage? {
-        try await withTimeout(.seconds(5), "command \(id)") {
+        try await withTimeout(.seconds(60), "command \(id)") {
             for await message in subscription where message.properties.correlationData == Array(id.utf8) {
                 return message
             }
@@ -208,7 +208,7 @@ struct DispatchTests {
             )
             let key = try await gateway.createKey()
             broker.stop()
-            try await withTimeout(.seconds(5), "gateway notices") {
+            try await withTimeout(.seconds(60), "gateway notices") {
                 while try await gateway.request(.get, "/readyz").status == .ok {
                     try await Task.sleep(for: .milliseconds(20))
                 }

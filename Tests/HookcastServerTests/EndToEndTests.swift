@@ -19,7 +19,8 @@ struct EndToEndTests {
                 deviceID: try DeviceID(id), mqttPort: broker.port, hooksDirectory: hooks,
                 hookTimeout: .seconds(5), topics: testTopics))
         let task = Task { try await agent.run() }
-        try await withTimeout(.seconds(10), "\(id) online") {
+        // A bound for a test that would wait for ever, not a latency target (ReportedStateTests.waitForState).
+        try await withTimeout(.seconds(60), "\(id) online") {
             while try await gateway.admin(.get, "devices/\(id)")["online"] != .bool(true) {
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -63,7 +64,7 @@ struct EndToEndTests {
             for id in ids { started.append(try await Self.startAgent(id, broker: broker, gateway: gateway)) }
             let agents = started
             // Group membership reaches the agents through their retained config.
-            try await withTimeout(.seconds(5), "agents joined their group") {
+            try await withTimeout(.seconds(60), "agents joined their group") {
                 while agents[0].0.groups.isEmpty || agents[1].0.groups.isEmpty {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -82,7 +83,7 @@ struct EndToEndTests {
                 await agent.stop()
                 _ = try? await task.value
             }
-            try await withTimeout(.seconds(5), "offline after stop") {
+            try await withTimeout(.seconds(60), "offline after stop") {
                 while try await gateway.admin(.get, "devices/\(ids[0])")["online"] != .bool(false) {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -169,7 +170,7 @@ struct EmergencyLatchTests {
             #expect(try await gateway.postWebhook(key: key, body: #"{"event_id":"alarm"}"#).status == .ok)
 
             let (agent, task) = try await EndToEndTests.startAgent(id, broker: broker, gateway: gateway)
-            try await withTimeout(.seconds(5), "emergency shown from the latched state") {
+            try await withTimeout(.seconds(60), "emergency shown from the latched state") {
                 while !agent.state.emergency.active { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(agent.state.emergency.message == "Evacuate floor 2")
@@ -177,7 +178,7 @@ struct EmergencyLatchTests {
 
             let cleared = try await gateway.postWebhook(key: key, body: #"{"event_id":"clear"}"#, query: "wait=5")
             #expect(cleared["complete"] == .bool(true))
-            try await withTimeout(.seconds(5), "all-clear") {
+            try await withTimeout(.seconds(60), "all-clear") {
                 while agent.state.emergency.active { try await Task.sleep(for: .milliseconds(20)) }
             }
             await agent.stop()
