@@ -161,7 +161,7 @@ struct AcknowledgementTests {
         let device = try await ScriptedDevice.start(id: slow, groups: [group], delay: .milliseconds(300))
         try await GatewayHarness.run { gateway in
             let key = try await Self.register(gateway, devices: [slow], group: group, event: "proof")
-            let answered = try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=5")
+            let answered = try await gateway.postWebhook(key: key, body: #"{"event_id":"proof"}"#, query: "wait=30")
             #expect(answered.status == .ok)
             #expect(answered["complete"] == .bool(true))
             #expect(answered["totals"]?.field("ok") == .number(1))
@@ -278,7 +278,7 @@ struct RedeliveryTests {
         try await GatewayHarness.run(mqttPort: broker.port, acknowledgementDeadline: .seconds(1)) { gateway in
             let key = try await AcknowledgementTests.register(gateway, devices: [device], group: group, event: "again")
             let started = ContinuousClock.now
-            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"again"}"#, query: "wait=10")
+            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"again"}"#, query: "wait=30")
             #expect(answer["complete"] == .bool(true), "\(answer.text)")
             #expect(answer["totals"]?.field("ok") == .number(1))
             #expect(ContinuousClock.now - started >= .seconds(1))

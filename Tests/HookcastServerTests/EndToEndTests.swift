@@ -28,8 +28,9 @@ struct EndToEndTests {
         return (agent, task)
     }
 
+    /// Waits for the answers as long as the gateway allows (30 s), which a loaded machine may need.
     static func trigger(_ gateway: GatewayClient, key: String, event: String) async throws -> HTTPResult {
-        try await gateway.postWebhook(key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
+        try await gateway.postWebhook(key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=30")
     }
 
     @Test(
@@ -176,7 +177,7 @@ struct EmergencyLatchTests {
             #expect(agent.state.emergency.message == "Evacuate floor 2")
             #expect(agent.state.commandsExecuted == 0)
 
-            let cleared = try await gateway.postWebhook(key: key, body: #"{"event_id":"clear"}"#, query: "wait=5")
+            let cleared = try await gateway.postWebhook(key: key, body: #"{"event_id":"clear"}"#, query: "wait=30")
             #expect(cleared["complete"] == .bool(true))
             try await withTimeout(.seconds(60), "all-clear") {
                 while agent.state.emergency.active { try await Task.sleep(for: .milliseconds(20)) }

@@ -69,7 +69,7 @@ struct FleetEndToEndTests {
                 throw error
             }
             let answer = try await gateway.postWebhook(
-                key: key, body: #"{"event_id":"everyone"}"#, query: "wait=10")
+                key: key, body: #"{"event_id":"everyone"}"#, query: "wait=30")
             #expect(answer["complete"] == .bool(true), "\(answer.text)")
             #expect(answer["totals"]?.field("ok") == .number(Double(Self.count)), "\(answer.text)")
             // SIGTERM: every device says offline before it disconnects.

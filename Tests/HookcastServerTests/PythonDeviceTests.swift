@@ -84,7 +84,7 @@ struct PythonDeviceTests {
             }
             for event in ["py-direct", "py-group", "py-tag", "py-toast", "py-snooze", "py-wake"] {
                 let answer = try await gateway.postWebhook(
-                    key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=10")
+                    key: key, body: #"{"event_id":"\#(event)"}"#, query: "wait=30")
                 #expect(answer["complete"] == .bool(true), "\(event): \(answer.text)")
                 #expect(answer["totals"]?.field("ok") == .number(1), "\(event): \(answer.text)")
             }
@@ -116,7 +116,7 @@ struct PythonDeviceTests {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            let failed = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-restart"}"#, query: "wait=10")
+            let failed = try await gateway.postWebhook(key: key, body: #"{"event_id":"py-restart"}"#, query: "wait=30")
             #expect(failed["totals"]?.field("failed") == .number(1), "\(failed.text)")
             let id = try #require(failed.string("command_id"))
             let status = try await gateway.admin(.get, "commands/\(id)")

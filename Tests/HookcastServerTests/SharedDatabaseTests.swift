@@ -59,10 +59,10 @@ struct SharedDatabaseTests {
         defer { task.cancel() }
 
         // Made on the first, used on the second.
-        let onB = try await b.postWebhook(key: key.secret, body: #"{"event_id":"shared"}"#, query: "wait=10")
+        let onB = try await b.postWebhook(key: key.secret, body: #"{"event_id":"shared"}"#, query: "wait=30")
         #expect(onB["complete"] == .bool(true), "\(onB.text)")
         // Waiting on the first, which collects nothing: the second's stored acknowledgement wakes it.
-        let onA = try await a.postWebhook(key: key.secret, body: #"{"event_id":"shared"}"#, query: "wait=10")
+        let onA = try await a.postWebhook(key: key.secret, body: #"{"event_id":"shared"}"#, query: "wait=30")
         #expect(onA["complete"] == .bool(true), "\(onA.text)")
         #expect(onA["totals"]?.field("ok") == .number(1), "\(onA.text)")
         #expect(agent.state.commandsExecuted == 2)

@@ -32,7 +32,7 @@ struct TraceContextEndToEndTests {
             let (agent, task) = try await EndToEndTests.startAgent(id, broker: broker, gateway: gateway)
 
             let answer = try await gateway.request(
-                .post, "/public-api/integration/webhooks?wait=10",
+                .post, "/public-api/integration/webhooks?wait=30",
                 headers: [
                     .contentType: "application/json", HTTPField.Name("x-webhook-apikey")!: key,
                     HTTPField.Name("traceparent")!: Self.traceparent, HTTPField.Name("tracestate")!: Self.tracestate,

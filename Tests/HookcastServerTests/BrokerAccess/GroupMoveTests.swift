@@ -66,7 +66,7 @@ struct GroupMoveTests {
             try await withTimeout(.seconds(120), "one west command acknowledged by every device") {
                 while true {
                     let answer = try await gateway.postWebhook(
-                        key: key, body: #"{"event_id":"west-now"}"#, query: "wait=10")
+                        key: key, body: #"{"event_id":"west-now"}"#, query: "wait=30")
                     // `complete` alone would also hold for a device that timed out.
                     if answer["complete"] == .bool(true),
                         answer["totals"]?.field("ok") == .number(Double(Self.count))

@@ -71,7 +71,7 @@ struct TagTargetTests {
                 #"{"event_id":"two-steps","steps":[{"function":"refresh_content","target":{"kind":"all"}},{"function":"show_toast","params":{"message":"Lobby"},"target":{"kind":"tag","tags":["lobby"]}}]}"#
             )
             try #require(steps.status == .created, "\(steps.text)")
-            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"two-steps"}"#, query: "wait=10")
+            let answer = try await gateway.postWebhook(key: key, body: #"{"event_id":"two-steps"}"#, query: "wait=30")
             #expect(answer["complete"] == .bool(true), "\(answer.text)")
             #expect(answer["totals"]?.field("ok") == .number(6), "\(answer.text)")
             #expect(answer["steps"]?.arrayItems?.map { $0.field("totals")?.field("ok") } == [.number(4), .number(2)])

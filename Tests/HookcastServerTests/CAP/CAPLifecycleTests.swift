@@ -94,10 +94,28 @@ struct CAPLifecycleTests {
     @Test("An alert that expires two seconds ahead turns emergency off on its own")
     func expiresByItself() async throws {
         try await Self.withScreens(rules: [Self.quakeRule]) { gateway, key, ids in
-            let alert = CAPTestAlert(expires: Date().addingTimeInterval(2))
-            let answer = try await gateway.postCAP(key: key, alert.xml)
-            #expect(answer.status == .ok, "\(answer.text)")
-            try await Self.waitForEmergency(gateway, ids, active: true)
+            // A loaded machine may take more than the two seconds to take the alert in, and one that has expired on
+            // arrival executes nothing (its notes say so): then another is sent.
+            var answer: HTTPResult
+            var emergencyOn: String?
+            var attempts = 0
+            repeat {
+                attempts += 1
+                try #require(attempts <= 10, "every alert had expired on arrival")
+                answer = try await gateway.postCAP(key: key, CAPTestAlert(expires: Date().addingTimeInterval(2)).xml)
+                #expect(answer.status == .ok, "\(answer.text)")
+                emergencyOn = answer["commands"]?.arrayValue?.first?.field("command_id")?.stringValue
+            } while emergencyOn == nil
+            // Both screens acknowledging the emergency shows they turned it on. What they report may be off again
+            // before the first read, so their state is read for the end only, which stays.
+            let commandID = emergencyOn ?? ""
+            try await withTimeout(.seconds(60), "both screens acknowledging the emergency") {
+                while try await gateway.admin(.get, "commands/\(commandID)")["totals"]?.field("ok")
+                    != .number(Double(ids.count))
+                {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             try await Self.waitForEmergency(gateway, ids, active: false)
             #expect(try await Self.alertState(gateway, answer) == "expired")
         }

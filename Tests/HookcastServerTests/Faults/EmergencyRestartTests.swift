@@ -18,7 +18,7 @@ struct EmergencyRestartTests {
             )
             try await fleet.start(gateway: gateway)
             let answer = try await gateway.postWebhook(
-                key: scenario.key, body: #"{"event_id":"alarm"}"#, query: "wait=10")
+                key: scenario.key, body: #"{"event_id":"alarm"}"#, query: "wait=30")
             #expect(answer["complete"] == .bool(true), "\(answer.text)")
             await fleet.stop()
 
