@@ -114,16 +114,19 @@ func assembleParts(
         configuration: configuration, logger: logger, gateway: gateway,
         broker: MQTTClientPublisher(client: broker.client))
 
+    let intake = AcknowledgementIntake(
+        reader: DeviceMessageReader(topics: configuration.topics), inbox: AcknowledgementInbox(),
+        metrics: gateway.metrics, logsEachRead: logger.logLevel <= .debug)
     let collector =
         configuration.collectsDeviceMessages
         ? AcknowledgementCollector(
             client: broker.client,
             earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
                 client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
-                topics: configuration.topics),
-            deliveries: store.deliveries,
+                topics: configuration.topics, intake: intake),
+            intake: intake, deliveries: store.deliveries,
             watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
-            metrics: gateway.metrics, logger: logger, reader: DeviceMessageReader(topics: configuration.topics),
+            metrics: gateway.metrics, logger: logger, reader: intake.reader,
             refusals: DeviceRefusalLog(logger: logger)) : nil
     // Only a broker with Hookcast's plugin attests who sent a trigger; on any other, triggers are not read at all.
     let triggers =

@@ -61,6 +61,19 @@ public final class MQTTClient: Sendable {
         try await handle.subscribe(filter: filter, options: options, buffering: buffering)
     }
 
+    /// Subscribes with `handler` called on the client's network thread for each message on `filter`, in order,
+    /// instead of buffering the messages for an iteration. For a consumer that only hands each message over (parses
+    /// it and puts the result where a task of its own takes it), this saves waking a task for every message: a
+    /// broadcast's acknowledgements arrive by the thousand. `handler` must return quickly and never block, wait or
+    /// log: the connection reads and writes nothing while it runs. The subscription returned yields no messages;
+    /// its iteration ends when the subscription does, and ending the iteration unsubscribes, as with a buffered one.
+    public func subscribe(
+        to filter: String, options: MQTTSubscriptionOptions = MQTTSubscriptionOptions(),
+        handler: @escaping MQTTMessageHandler
+    ) async throws -> MQTTSubscription {
+        try await handle.subscribe(filter: filter, options: options, handler: handler)
+    }
+
     /// Ends every subscription of this client to `filter`.
     public func unsubscribe(from filter: String) async throws {
         try await handle.unsubscribe(filter: filter)

@@ -23,3 +23,7 @@ public struct MQTTMessage: Sendable, Hashable {
     /// The payload decoded as UTF-8, with invalid sequences repaired.
     public var payloadString: String { String(decoding: payload, as: UTF8.self) }
 }
+
+/// Called on an MQTT client's network thread for each message of a subscription made with it
+/// (`MQTTClient.subscribe(to:options:handler:)`).
+public typealias MQTTMessageHandler = @Sendable (MQTTMessage) -> Void

@@ -45,7 +45,8 @@ extension MosquittoHandle {
     /// Registers the stream first, so that retained messages the broker sends right after SUBACK are not missed.
     /// Before the first `connect()` it only registers: the SUBSCRIBE goes out as part of connecting.
     func subscribe(
-        filter: String, options: MQTTSubscriptionOptions, buffering: MQTTSubscription.Buffering = .unbounded
+        filter: String, options: MQTTSubscriptionOptions, buffering: MQTTSubscription.Buffering = .unbounded,
+        handler: MQTTMessageHandler? = nil
     ) async throws -> MQTTSubscription {
         guard TopicFilter.isValidFilter(filter) else { throw MQTTError.invalidTopicFilter(filter) }
         let (stream, continuation) = AsyncStream.makeStream(
@@ -56,7 +57,8 @@ extension MosquittoHandle {
             let (identifier, beforeConnect) = try state.addSubscription(
                 filter: filter, options: options,
                 receiver: MessageReceiver(
-                    continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize))
+                    continuation: continuation, dropped: dropped, maximumPayloadSize: buffering.maximumPayloadSize,
+                    handler: handler))
             return (identifier, beforeConnect, state.subscribedOptions(of: filter) ?? options)
         }
         // AsyncStream may run this while holding its own lock (task cancellation does); taking our lock here,

@@ -6,9 +6,10 @@ import Mosquitto
 import ServiceLifecycle
 import Synchronization
 
-/// Receives every device's acknowledgements and presence and stores them in batches. The MQTT thread only hands
-/// messages over; one writer task stores whatever has accumulated since its last write in one transaction, so
-/// the rate of writes adapts to the disk and a slow write never holds up the broker connection.
+/// Receives every device's acknowledgements and presence and stores them in batches. The MQTT thread reads each
+/// acknowledgement into the inbox (`AcknowledgementIntake`) and hands presence over; one writer task stores
+/// whatever has accumulated since its last write in one transaction, so the rate of writes adapts to the disk and
+/// a slow write never holds up the broker connection.
 struct AcknowledgementCollector: Service {
     /// A shared subscription, so several gateway instances can split the acknowledgements between them.
     static func acknowledgementFilter(shareGroup: String, topics: Topics) -> String {
@@ -16,18 +17,17 @@ struct AcknowledgementCollector: Service {
     }
     /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
     static func statusFilter(_ topics: Topics) -> String { "\(topics.root)/devices/+/status" }
-    /// Messages waiting to be parsed, per subscription: past 8,192 the client drops and counts them, and a payload
-    /// over the message's limit (16 KiB for both) it drops before buffering, so a flood holds at most 128 MiB per
-    /// subscription. Parsing keeps up with the broker's bursts (a fleet's retained presence at start), so only a
-    /// flood fills it; a dropped acknowledgement comes again after redelivery.
-    static let acknowledgementBuffering = MQTTSubscription.Buffering.bounded(
-        8_192, maximumPayloadSize: Acknowledgement.maximumSize)
+    /// Presence waiting to be parsed: past 8,192 the client drops and counts it, and a payload over 16 KiB it drops
+    /// before buffering, so a flood holds at most 128 MiB. Parsing keeps up with the broker's bursts (a fleet's
+    /// retained presence at start), so only a flood fills it. (Acknowledgements are read on arrival, unbuffered.)
     static let statusBuffering = MQTTSubscription.Buffering.bounded(
         8_192, maximumPayloadSize: PresenceMessage.maximumSize)
 
     let client: MQTTClient
     /// Made before the broker connection starts (see `subscribeEarly`); taken over by `run`.
     let earlySubscriptions: [MQTTSubscription]
+    /// The acknowledgement subscription's handler, with the inbox it fills.
+    let intake: AcknowledgementIntake
     let deliveries: any DeliveryRepository
     let watchers: CommandWatchers
     let live: LiveEvents
@@ -42,53 +42,61 @@ struct AcknowledgementCollector: Service {
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
     /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
     static func subscribeEarly(
-        client: MQTTClient, shareGroup: String, topics: Topics
+        client: MQTTClient, shareGroup: String, topics: Topics, intake: AcknowledgementIntake
     ) async throws -> [MQTTSubscription] {
         [
             try await client.subscribe(
-                to: acknowledgementFilter(shareGroup: shareGroup, topics: topics), buffering: acknowledgementBuffering),
+                to: acknowledgementFilter(shareGroup: shareGroup, topics: topics), handler: intake.take),
             try await client.subscribe(to: statusFilter(topics), buffering: statusBuffering),
         ]
     }
 
     func run() async throws {
-        let inbox = AcknowledgementInbox()
+        let inbox = intake.inbox
         await withDiscardingTaskGroup { group in
             for subscription in earlySubscriptions {
                 group.addTask { await consume(subscription, into: inbox) }
+            }
+            group.addTask {
+                for await read in intake.slowLane {
+                    metrics.deviceMessagesDropped(inbox.add(take(read.reading, properties: read.message.properties)))
+                }
             }
             group.addTask { await write(from: inbox) }
             group.addTask {
                 try? await gracefulShutdown()
                 inbox.finish()
+                intake.finish()
             }
         }
     }
 
-    /// Parses each message of `first` into the inbox, and subscribes again to its filter if it ever ends early.
+    /// Parses each message of `first` into the inbox (the acknowledgements' subscription does that on the network
+    /// thread, and only ends), and subscribes again to its filter if it ever ends early.
     private func consume(_ first: MQTTSubscription, into inbox: AcknowledgementInbox) async {
-        let buffering =
-            first.filter == Self.statusFilter(reader.topics) ? Self.statusBuffering : Self.acknowledgementBuffering
-        await client.consumeResubscribing(first, buffering: buffering, logger: logger, isDone: { inbox.isFinished }) {
-            messages in
+        guard first.filter == Self.statusFilter(reader.topics) else {
+            let subscribeAgain = { @Sendable [client, intake] in
+                try await client.subscribe(to: first.filter, handler: intake.take)
+            }
+            await client.consumeResubscribing(
+                first, logger: logger, isDone: { inbox.isFinished }, subscribeAgain: subscribeAgain
+            ) { messages in
+                for await _ in messages {}
+            }
+            return
+        }
+        await client.consumeResubscribing(
+            first, buffering: Self.statusBuffering, logger: logger, isDone: { inbox.isFinished }
+        ) { messages in
             var counted = SubscriptionDrops()
             for await message in messages {
-                metrics.deviceMessagesDropped(inbox.add(parse(message)))
+                let reading = reader.read(topic: message.topic, payload: message.payload, receivedAt: Date())
+                metrics.deviceMessagesDropped(inbox.add(take(reading, properties: message.properties)))
                 // Read after each message: what the client dropped meanwhile is counted with the next one read (a
                 // flood of nothing but oversized payloads shows with the next message that fits).
-                count(counted.update(from: messages), on: messages.filter)
+                let drops = counted.update(from: messages)
+                metrics.deviceMessagesDropped(.init(subscription: drops.full + drops.oversized))
             }
-        }
-    }
-
-    /// What the client dropped before parsing: an oversized acknowledgement is one refused as too large;
-    /// the rest (a full buffer, oversized presence) are counted as unparsed.
-    private func count(_ drops: (full: Int, oversized: Int), on filter: String) {
-        if filter == Self.statusFilter(reader.topics) {
-            metrics.deviceMessagesDropped(.init(subscription: drops.full + drops.oversized))
-        } else {
-            metrics.deviceMessagesDropped(.init(subscription: drops.full))
-            metrics.acknowledgementsIgnored(drops.oversized, reason: .tooLarge)
         }
     }
 
@@ -128,10 +136,13 @@ struct AcknowledgementCollector: Service {
         }
     }
 
-    private func parse(_ message: MQTTMessage) -> AcknowledgementInbox.Item {
-        switch reader.read(topic: message.topic, payload: message.payload, receivedAt: Date()) {
+    /// What the inbox keeps of a reading, counting and logging what it refuses.
+    private func take(_ reading: DeviceMessageReader.Reading, properties: MQTTPublishProperties)
+        -> AcknowledgementInbox.Item
+    {
+        switch reading {
         case .acknowledgement(let record):
-            logRead(record, properties: message.properties)
+            logRead(record, properties: properties)
             return .acknowledgement(record)
         case .presence(let presence, let unreadableState):
             if let unreadableState {

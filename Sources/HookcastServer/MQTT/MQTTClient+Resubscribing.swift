@@ -10,6 +10,17 @@ extension MQTTClient {
         _ first: MQTTSubscription, buffering: MQTTSubscription.Buffering, logger: Logger,
         isDone: () -> Bool = { false }, _ consume: @escaping @Sendable (MQTTSubscription) async -> Void
     ) async {
+        await consumeResubscribing(
+            first, logger: logger, isDone: isDone,
+            subscribeAgain: { [self] in try await subscribe(to: first.filter, buffering: buffering) }, consume)
+    }
+
+    /// The same, with `subscribeAgain` making each new subscription (one with a handler, say).
+    func consumeResubscribing(
+        _ first: MQTTSubscription, logger: Logger, isDone: () -> Bool = { false },
+        subscribeAgain: @Sendable () async throws -> MQTTSubscription,
+        _ consume: @escaping @Sendable (MQTTSubscription) async -> Void
+    ) async {
         var current: MQTTSubscription? = first
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !isDone() {
             do {
@@ -18,7 +29,7 @@ extension MQTTClient {
                     messages = early
                     current = nil
                 } else {
-                    messages = try await subscribe(to: first.filter, buffering: buffering)
+                    messages = try await subscribeAgain()
                 }
                 await cancelWhenGracefulShutdown { await consume(messages) }
             } catch {
