@@ -109,6 +109,19 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgementCounts(commandID: UUID) async throws -> [DeliveryState: Int] {
+        let rows = try await pool.read { connection in
+            try await connection.rows(
+                "SELECT state, COUNT(*) AS count FROM command_deliveries WHERE command_id = \(commandID) GROUP BY state",
+                logger: logger
+            ).map { row in
+                let values = row.values()
+                return (try Self.state(values), try values.int("count"))
+            }
+        }
+        return Dictionary(rows, uniquingKeysWith: +)
+    }
+
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         guard !commandIDs.isEmpty else { return [:] }
         let records = try await select("WHERE command_id = ANY($1)") { $0.append(commandIDs) }
@@ -236,11 +249,16 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         return try await pool.read { connection in try await connection.rows(query, logger: logger).map(Self.decode) }
     }
 
-    private static func decode(_ row: PostgresRow) throws -> AcknowledgementRecord {
-        let values = row.values()
+    private static func state(_ values: PostgresRandomAccessRow) throws -> DeliveryState {
         guard let state = DeliveryState(rawValue: try values.string("state")) else {
             throw StoreError.unavailable("the database holds an unknown delivery state")
         }
+        return state
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> AcknowledgementRecord {
+        let values = row.values()
+        let state = try state(values)
         return AcknowledgementRecord(
             commandID: try values.uuid("command_id"),
             deviceID: try values.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },

@@ -47,9 +47,9 @@ struct Gateway: Sendable {
 
     /// Holds until every expected device of every command answered or `wait` has passed; returns their reports
     /// then, in order (nil only when the store could not be read).
-    func waitForAcknowledgements(of commands: [Command], wait: Duration) async -> [DeliveryReport]? {
+    func waitForAcknowledgements(of commands: [Command], wait: Duration) async -> [DeliveryTotals]? {
         let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
-        var reports: [DeliveryReport] = []
+        var reports: [DeliveryTotals] = []
         for command in commands {
             // The commands went out together: waiting for each in turn, with what is left, waits for all.
             let left = max(deadline - ContinuousClock.now, .zero)
@@ -59,8 +59,8 @@ struct Gateway: Sendable {
         return reports
     }
 
-    /// Holds until every expected device answered or `wait` has passed; returns the delivery report then.
-    func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryReport? {
+    /// Holds until every expected device answered or `wait` has passed; returns the command's totals then.
+    func waitForAcknowledgements(of command: Command, wait: Duration) async -> DeliveryTotals? {
         // `wait` is at most `maximumWait` already where it comes from a request (WebhookRequest.wait).
         let deadline = ContinuousClock.now + min(wait, Self.maximumWait)
         // Watching before the first read: an answer stored while reading still wakes the loop.
@@ -75,26 +75,19 @@ struct Gateway: Sendable {
             // Fewer answers than expected devices, before the deadline: certainly incomplete. Counting after every
             // batch of a broadcast's answers cost the store a scan of them all each time; the notices' counts are
             // added up instead, and the rows counted again only once they might be complete.
-            if Date() < answersDue, ContinuousClock.now < deadline {
-                if answersAtMost.map({ $0 >= expected }) ?? true {
-                    answersAtMost = try? await store.deliveries.acknowledgementCount(commandID: command.id)
-                }
-                if let counted = answersAtMost, counted < expected {
-                    let news = await watch.next(timeout: deadline - ContinuousClock.now)
-                    answersAtMost = news.uncounted ? nil : counted + news.answersAtMost
-                    continue
-                }
+            if let known = answersAtMost, known < expected, Date() < answersDue, ContinuousClock.now < deadline {
+                let news = await watch.next(timeout: deadline - ContinuousClock.now)
+                answersAtMost = news.uncounted ? nil : known + news.answersAtMost
+                continue
             }
-            guard let acknowledgements = try? await store.deliveries.acknowledgements(commandID: command.id) else {
+            guard let answers = try? await store.deliveries.acknowledgementCounts(commandID: command.id) else {
                 return nil
             }
-            let report = DeliveryReport(
-                command: command, acknowledgements: acknowledgements, now: Date(),
-                acknowledgementDeadline: acknowledgementDeadline)
-            let remaining = deadline - ContinuousClock.now
-            if report.isComplete || remaining <= .zero { return report }
-            await watch.next(timeout: remaining)
-            answersAtMost = nil
+            let totals = DeliveryTotals(
+                command: command, answersByState: answers, now: Date(), acknowledgementDeadline: acknowledgementDeadline
+            )
+            if totals.isComplete || ContinuousClock.now >= deadline { return totals }
+            answersAtMost = answers.values.reduce(0, +)
         }
     }
 

@@ -97,6 +97,47 @@ import Testing
         }
     }
 
+    /// A webhook's `?wait` answers with totals built from the answers counted by state, not from every answer: they
+    /// must equal the full report's, pending, timed out and cancelled alike, strangers only counted as extra.
+    @Test(arguments: StoreKind.allCases)
+    func answersCountedByStateGiveTheReportsTotals(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            var command = try makeCommand()
+            command.expectedDevices = try ["d1", "d2", "d3", "d4"].map(deviceID)
+            try await store.commands.insert(command)
+            #expect(try await store.deliveries.acknowledgementCounts(commandID: command.id).isEmpty)
+            func answer(_ device: String, _ state: DeliveryState) throws -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command.id, deviceID: try deviceID(device), state: state, detail: nil,
+                    executedAt: referenceDate, receivedAt: referenceDate)
+            }
+            _ = try await store.deliveries.record([
+                try answer("d1", .ok), try answer("d2", .failed), try answer("d3", .ok), try answer("stranger", .ok),
+            ])
+            _ = try await store.deliveries.record([try answer("d3", .rejected)])
+            let counts = try await store.deliveries.acknowledgementCounts(commandID: command.id)
+            #expect(counts == [.ok: 1, .failed: 1, .rejected: 1])
+
+            let stored = try #require(try await store.commands.find(id: command.id))
+            let answers = try await store.deliveries.acknowledgements(commandID: command.id)
+            var cancelled = stored
+            cancelled.cancelledAt = referenceDate
+            for (checked, now) in [
+                (stored, referenceDate), (stored, referenceDate.addingTimeInterval(60)), (cancelled, referenceDate),
+            ] {
+                let report = DeliveryReport(
+                    command: checked, acknowledgements: answers, now: now, acknowledgementDeadline: .seconds(30))
+                let totals = DeliveryTotals(
+                    command: checked, answersByState: counts, now: now, acknowledgementDeadline: .seconds(30))
+                #expect(totals == report.summary)
+                #expect(totals.isComplete == report.isComplete)
+            }
+            let pending = DeliveryTotals(
+                command: stored, answersByState: counts, now: referenceDate, acknowledgementDeadline: .seconds(30))
+            #expect(pending.totals[.pending] == 1 && pending.extra == 1 && !pending.isComplete)
+        }
+    }
+
     /// A broadcast's answers arrive in many batches; the store reads its expected devices once and keeps them (the
     /// SQLite store keeps the few latest long lists). Every batch must still tell expected devices from strangers,
     /// also for a command stored after the kept ones and for commands whose lists were pushed out.

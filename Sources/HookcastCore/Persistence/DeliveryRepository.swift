@@ -13,6 +13,9 @@ public protocol DeliveryRepository: Sendable {
     func acknowledgements(commandID: UUID) async throws -> [AcknowledgementRecord]
     /// How many are stored, without reading them: a waiter on a broadcast to thousands checks this per batch.
     func acknowledgementCount(commandID: UUID) async throws -> Int
+    /// How many stored answers of a command are in each state, without reading them: what a webhook's `?wait`
+    /// answers with once a broadcast's answers are in.
+    func acknowledgementCounts(commandID: UUID) async throws -> [DeliveryState: Int]
     /// The stored acknowledgements of several commands at once, by command (a listing's page).
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]]
     /// The newest acknowledgement of each device that has sent one.

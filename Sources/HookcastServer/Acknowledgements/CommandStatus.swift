@@ -26,10 +26,11 @@ struct CommandStatus: ResponseEncodable, Sendable {
 
     /// Devices per state, and the extra answers: of one report, or summed over a call's steps.
     struct Totals: Encodable {
-        let reports: [DeliveryReport]
+        let reports: [DeliveryTotals]
 
-        init(report: DeliveryReport) { reports = [report] }
-        init(reports: [DeliveryReport]) { self.reports = reports }
+        init(report: DeliveryReport) { reports = [report.summary] }
+        init(_ totals: DeliveryTotals) { reports = [totals] }
+        init(_ totals: [DeliveryTotals]) { reports = totals }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: DynamicKey.self)

@@ -20,11 +20,11 @@ struct TriggerResponse: ResponseCodable, Sendable {
     /// without the report.
     var waitSkipped = false
     /// Only when the caller asked to wait for acknowledgements.
-    var report: DeliveryReport?
+    var report: DeliveryTotals?
     /// For an action with several steps: each step's command (and report, after a wait); empty for one step.
     var steps: [TriggerStepAnswer] = []
 
-    init(command: Command, published: Bool, report: DeliveryReport? = nil) {
+    init(command: Command, published: Bool, report: DeliveryTotals? = nil) {
         message = "success"
         commandID = command.id
         targets = command.expectedDevices.count
@@ -36,7 +36,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
     /// The answer to a call: a single-step action's as it has always been; for several steps, `command_id` and
     /// `status_url` name the first step's command (its id is the trigger id), `targets` and `queued` cover every
     /// step, and `steps` lists each.
-    init(outcome: TriggerOutcome, reports: [DeliveryReport]? = nil) {
+    init(outcome: TriggerOutcome, reports: [DeliveryTotals]? = nil) {
         self.init(command: outcome.command, published: outcome.published[0], report: reports?.first)
         duplicate = outcome.duplicate
         guard outcome.commands.count > 1 else { return }
@@ -77,7 +77,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
         if waitSkipped { try container.encode(true, forKey: .waitSkipped) }
         if let report {
             var extra = encoder.container(keyedBy: DynamicKey.self)
-            try extra.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
+            try extra.encode(CommandStatus.Totals(report), forKey: DynamicKey("totals"))
             try extra.encode(report.isComplete, forKey: DynamicKey("complete"))
         }
         if !steps.isEmpty {
@@ -86,7 +86,7 @@ struct TriggerResponse: ResponseCodable, Sendable {
             try extra.encode(steps, forKey: DynamicKey("steps"))
             let reports = steps.compactMap(\.report)
             if reports.count == steps.count {
-                try extra.encode(CommandStatus.Totals(reports: reports), forKey: DynamicKey("totals"))
+                try extra.encode(CommandStatus.Totals(reports), forKey: DynamicKey("totals"))
                 try extra.encode(reports.allSatisfy(\.isComplete), forKey: DynamicKey("complete"))
             }
         }

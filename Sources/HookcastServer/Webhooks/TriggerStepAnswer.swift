@@ -12,9 +12,9 @@ struct TriggerStepAnswer: Encodable, Sendable {
     let statusURL: String
     var reportURL: String { CommandReportController.path(of: commandID) }
     let queued: Bool
-    let report: DeliveryReport?
+    let report: DeliveryTotals?
 
-    init(command: Command, published: Bool, report: DeliveryReport?) {
+    init(command: Command, published: Bool, report: DeliveryTotals?) {
         step = command.step?.index ?? 0
         commandID = command.id
         function = command.function
@@ -34,7 +34,7 @@ struct TriggerStepAnswer: Encodable, Sendable {
         try container.encode(reportURL, forKey: DynamicKey("report_url"))
         try container.encode(queued, forKey: DynamicKey("queued"))
         if let report {
-            try container.encode(CommandStatus.Totals(report: report), forKey: DynamicKey("totals"))
+            try container.encode(CommandStatus.Totals(report), forKey: DynamicKey("totals"))
             try container.encode(report.isComplete, forKey: DynamicKey("complete"))
         }
     }

@@ -44,6 +44,9 @@ final class CountingDeliveries: DeliveryRepository {
     func acknowledgementCount(commandID: UUID) async throws -> Int {
         try await base.acknowledgementCount(commandID: commandID)
     }
+    func acknowledgementCounts(commandID: UUID) async throws -> [DeliveryState: Int] {
+        try await base.acknowledgementCounts(commandID: commandID)
+    }
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         try await base.acknowledgements(commandIDs: commandIDs)
     }

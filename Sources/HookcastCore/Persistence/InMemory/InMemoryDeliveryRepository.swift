@@ -42,6 +42,13 @@ struct InMemoryDeliveryRepository: DeliveryRepository {
         try database.access { state in state.acknowledgements[commandID]?.count ?? 0 }
     }
 
+    func acknowledgementCounts(commandID: UUID) async throws -> [DeliveryState: Int] {
+        try database.access { state in
+            Dictionary(
+                (state.acknowledgements[commandID]?.values).map { $0.map { ($0.state, 1) } } ?? [], uniquingKeysWith: +)
+        }
+    }
+
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         try database.access { state in
             var found: [UUID: [AcknowledgementRecord]] = [:]

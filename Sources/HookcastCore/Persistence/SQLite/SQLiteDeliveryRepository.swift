@@ -73,6 +73,16 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func acknowledgementCounts(commandID: UUID) async throws -> [DeliveryState: Int] {
+        let rows = try await database.read {
+            try $0.query(
+                "SELECT state, COUNT(*) AS count FROM command_deliveries WHERE command_id = ? GROUP BY state",
+                [.uuid(commandID)]
+            ).map { row in (try Self.state(row), try row.int("count")) }
+        }
+        return Dictionary(rows, uniquingKeysWith: +)
+    }
+
     func acknowledgements(commandIDs: [UUID]) async throws -> [UUID: [AcknowledgementRecord]] {
         guard !commandIDs.isEmpty else { return [:] }
         var found: [UUID: [AcknowledgementRecord]] = [:]
@@ -192,10 +202,15 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         ]
     }
 
-    private static func decode(_ row: SQLiteRow) throws -> AcknowledgementRecord {
+    private static func state(_ row: SQLiteRow) throws -> DeliveryState {
         guard let state = DeliveryState(rawValue: try row.string("state")) else {
             throw StoreError.unavailable("the database holds an unknown delivery state")
         }
+        return state
+    }
+
+    private static func decode(_ row: SQLiteRow) throws -> AcknowledgementRecord {
+        let state = try state(row)
         return AcknowledgementRecord(
             commandID: try row.uuid("command_id"),
             deviceID: try row.identifier("device_id") { raw throws(ValidationError) in try DeviceID(raw) },
