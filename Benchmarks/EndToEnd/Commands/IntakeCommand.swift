@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import HookcastProtocol
+import HookcastTestSupport
+
+/// `hookcast-bench intake`: the gateway's own cost of a broadcast's acknowledgements, with no fleet competing for
+/// the cores. On an open broker, a gateway with `--device-accounts none` and `--devices` devices registered; each
+/// repetition is a webhook to all of them (`?wait=30`) and one client publishing every device's acknowledgement as
+/// soon as it sees the command. Prints the gateway's CPU per acknowledgement and how long after the last
+/// acknowledgement was published the webhook answered. In `hookcast-bench run`'s broadcasts the fleet, the broker
+/// and the gateway share two cores, so the gateway's figures there move with everything else on the machine;
+/// here its CPU is nearly all there is to measure. scripts/bench-intake runs it.
+struct IntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake", abstract: "The gateway's CPU per broadcast acknowledgement, without a fleet.")
+
+    @Option(help: "The release-built hookcast executable.")
+    var hookcast: String
+
+    @Option(name: .customLong("work-dir"), help: "Scratch directory: gateway data, logs.")
+    var workDirectory: String
+
+    @Option(help: "Devices registered, and acknowledgements per broadcast.")
+    var devices = 10_000
+
+    @Option(help: "Broadcasts measured (one more runs first, unmeasured).")
+    var repetitions = 9
+
+    @OptionGroup var topicPrefix: TopicPrefixOption
+
+    func run() async throws {
+        guard devices > 0, repetitions > 0 else {
+            throw ValidationError("--devices and --repetitions must be positive")
+        }
+        let topics = try topicPrefix.topics()
+        let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
+        let logs = work.appendingPathComponent("logs", isDirectory: true)
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let broker = try await TestBroker(access: .open, topics: topics)
+        defer { broker.stop() }
+        let gateway = try await AccountsGateway(
+            name: "intake", hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
+        _ = try await gateway.importDevices(1...devices)
+        let answerer = try await AcknowledgementReplayer(mqttPort: broker.port, topics: topics, devices: devices)
+        let broadcast = try await IntakeBroadcast(gateway: gateway)
+        BenchLog.line("intake: \(devices) devices, \(repetitions) broadcasts after one unmeasured")
+
+        var figures: [IntakeFigures] = []
+        for repetition in 0...repetitions {
+            let cpuBefore = ProcessCPUTime.milliseconds(of: gateway.process.pid) ?? 0
+            let answer = broadcast.send()
+            let published = try await answerer.answerNextCommand()
+            let (answeredAt, complete) = try await answer.value
+            let cpu = (ProcessCPUTime.milliseconds(of: gateway.process.pid) ?? 0) - cpuBefore
+            guard complete else { throw ValidationError("a broadcast was answered incomplete") }
+            let figure = IntakeFigures(
+                cpuMilliseconds: cpu, publishing: published.publishing, answered: answeredAt - published.lastTaken,
+                devices: devices)
+            BenchLog.line("intake broadcast \(repetition == 0 ? "(unmeasured)" : "\(repetition)"): \(figure.text)")
+            if repetition > 0 { figures.append(figure) }
+        }
+        await answerer.stop()
+        await gateway.stop()
+        print(IntakeFigures.summary(figures, devices: devices))
+    }
+}
