@@ -39,7 +39,12 @@ import Testing
         #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","detail":5,"executed_at":"x"}"#,
         #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-02-30T14:13:20.123Z"}"#,
         #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-01-04T24:00:00.000Z"}"#,
-        "[]", "{}", "null",
+        #"{"\u0076":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_\u0069d":"d1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"}"#,
+        #"{"v":1,"v":"one","command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"failed","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"}"#,
+        #"{"v":"1","command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"}"#,
+        #"  {"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"} "#,
+        #"{"v":1,"command_id":"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d","device_id":"d1","status":"ok","executed_at":"2025-01-04T14:13:20.123Z"} []"#,
+        "[]", "{}", "null", "\"text\"", "7",
     ]
 
     @Test func payloadsAreReadAsTheDecoderReadsThem() {

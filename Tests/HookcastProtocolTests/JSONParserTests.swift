@@ -51,20 +51,26 @@ import Testing
         #expect(Self.parsed(Data(#"{"dup":1,"dup":-}"#.utf8)) == nil)
     }
 
+    /// One of `documents` with one to three bytes removed, inserted or replaced.
+    static func mutatedDocument(_ generator: inout SystemRandomNumberGenerator) -> [UInt8] {
+        let alphabet = Array(#"{}[]":,.-+eE0123456789 \/"tfnu\#t\#n"#.utf8) + [0x5C, 0x41, 0x7A, 0x00, 0xC3, 0xA9]
+        var bytes = Array(documents.randomElement(using: &generator)!.utf8)
+        for _ in 0..<Int.random(in: 1...3, using: &generator) {
+            let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0 where !bytes.isEmpty: bytes.remove(at: position)
+            case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
+            default: if !bytes.isEmpty { bytes[position] = alphabet.randomElement(using: &generator)! }
+            }
+        }
+        return bytes
+    }
+
     @Test func mutatedDocumentsAreReadAsFoundationReadsThem() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array(#"{}[]":,.-+eE0123456789 \/"tfnu\#t\#n"#.utf8) + [0x5C, 0x41, 0x7A, 0x00, 0xC3, 0xA9]
         var compared = 0
         for _ in 0..<20_000 {
-            var bytes = Array(Self.documents.randomElement(using: &generator)!.utf8)
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0 where !bytes.isEmpty: bytes.remove(at: position)
-                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
-                default: if !bytes.isEmpty { bytes[position] = alphabet.randomElement(using: &generator)! }
-                }
-            }
+            let bytes = Self.mutatedDocument(&generator)
             let data = Data(bytes)
             // The parser is only given what the check passes, as `UntrustedJSON.decode` does.
             guard (try? UntrustedJSON.check(data)) != nil, !Self.isKnownDifference(data) else { continue }
@@ -74,5 +80,50 @@ import Testing
             )
         }
         #expect(compared > 10_000)
+    }
+
+    enum FieldsOutcome: Equatable {
+        case refused
+        case notAnObject
+        case fields([JSONValue?])
+    }
+
+    static let fieldNames = ["a", "dup", "event_id", "s", "x", "", "sensor_data", "6"]
+
+    static func fieldsRead(_ bytes: [UInt8]) -> FieldsOutcome {
+        bytes.withUnsafeBufferPointer { buffer in
+            do {
+                return try JSONParser.fields(fieldNames, of: buffer).map(FieldsOutcome.fields) ?? .notAnObject
+            } catch {
+                return .refused
+            }
+        }
+    }
+
+    /// What `fields` must give: the named values of the object `parse` reads.
+    static func fieldsParsed(_ bytes: [UInt8]) -> FieldsOutcome {
+        switch Self.parsed(Data(bytes)) {
+        case nil: .refused
+        case .object(let object)?: .fields(fieldNames.map { object[$0] })
+        case _?: .notAnObject
+        }
+    }
+
+    /// `fields`, which the gateway reads acknowledgements with, finds what `parse` does and refuses what it does.
+    @Test func fieldsAreReadAsTheWholeDocumentIs() {
+        var generator = SystemRandomNumberGenerator()
+        let escapedKey = Array(#"{"\u0061":1,"a":2,"s":"x"}"#.utf8)
+        #expect(Self.fieldsRead(escapedKey) == .fields([.number(1), nil, nil, .string("x"), nil, nil, nil, nil]))
+        for document in Self.documents {
+            let bytes = Array(document.utf8)
+            #expect(Self.fieldsRead(bytes) == Self.fieldsParsed(bytes), "\(document.debugDescription)")
+        }
+        for _ in 0..<20_000 {
+            let bytes = Self.mutatedDocument(&generator)
+            guard (try? UntrustedJSON.check(Data(bytes))) != nil else { continue }
+            #expect(
+                Self.fieldsRead(bytes) == Self.fieldsParsed(bytes),
+                "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
     }
 }

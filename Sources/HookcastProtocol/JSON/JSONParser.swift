@@ -25,12 +25,42 @@ struct JSONParser {
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Invalid) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
-        // A UTF-8 byte order mark is skipped, as Foundation skips it.
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.index = 3 }
+        parser.skipByteOrderMark()
         let value = try parser.value()
-        parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw Invalid() }
+        try parser.expectEnd()
         return value
+    }
+
+    /// The values of the fields named `names` when the document is an object (nil for a field it lacks; of
+    /// duplicate keys the first, as `parse`), or nil when it is another kind of value. It accepts and refuses
+    /// exactly what `parse` does, every other field's value included, without building the object's dictionary:
+    /// the gateway reads a few fields of one acknowledgement per device per command.
+    static func fields(_ names: [String], of bytes: UnsafeBufferPointer<UInt8>) throws(Invalid) -> [JSONValue?]? {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipByteOrderMark()
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            _ = try parser.value()
+            try parser.expectEnd()
+            return nil
+        }
+        var values = [JSONValue?](repeating: nil, count: names.count)
+        try parser.members { key, value in
+            if let slot = names.firstIndex(of: key), values[slot] == nil { values[slot] = value }
+        }
+        try parser.expectEnd()
+        return values
+    }
+
+    /// A UTF-8 byte order mark is skipped, as Foundation skips it.
+    private mutating func skipByteOrderMark() {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+    }
+
+    /// Only whitespace may follow the document.
+    private mutating func expectEnd() throws(Invalid) {
+        skipWhitespace()
+        guard index == bytes.count else { throw Invalid() }
     }
 
     private mutating func value() throws(Invalid) -> JSONValue {
@@ -48,22 +78,28 @@ struct JSONParser {
     }
 
     private mutating func object() throws(Invalid) -> JSONValue {
-        index += 1
         var fields: [String: JSONValue] = [:]
+        try members { key, value in
+            if fields[key] == nil { fields[key] = value }
+        }
+        return .object(fields)
+    }
+
+    /// At the opening brace; hands each member to `take` in order and leaves `index` after the closing brace.
+    private mutating func members(_ take: (String, JSONValue) -> Void) throws(Invalid) {
+        index += 1
         skipWhitespace()
-        if consume(UInt8(ascii: "}")) { return .object(fields) }
+        if consume(UInt8(ascii: "}")) { return }
         repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
             let key = try string()
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { throw Invalid() }
-            let value = try value()
-            if fields[key] == nil { fields[key] = value }
+            take(key, try value())
             skipWhitespace()
         } while consume(UInt8(ascii: ",")) && !closes(UInt8(ascii: "}"))
         guard consume(UInt8(ascii: "}")) else { throw Invalid() }
-        return .object(fields)
     }
 
     private mutating func array() throws(Invalid) -> JSONValue {

@@ -46,6 +46,22 @@ public enum UntrustedJSON {
         return try result.get()
     }
 
+    /// `decode`'s checks and parsing, reading only the fields named `names` of an object (`JSONParser.fields`):
+    /// nil when the document is valid but not an object.
+    public static func fields(_ names: [String], of bytes: [UInt8]) throws(Failure) -> [JSONValue?]? {
+        let result: Result<[JSONValue?]?, Failure> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) in
+                try check(buffer)
+                do {
+                    return try JSONParser.fields(names, of: buffer)
+                } catch {
+                    throw .invalid
+                }
+            }
+        }
+        return try result.get()
+    }
+
     static func check(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
         guard depthWithinLimit(bytes) else { throw .nestedTooDeeply }
