@@ -44,7 +44,8 @@ func assembleGateway(
         sessions: sessions,
         metrics: metrics, acknowledgementDeadline: configuration.acknowledgementDeadline,
         maximumBacklog: configuration.maximumBacklog, committer: GroupCommit(inserting: store.commands),
-        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger), reports: reports,
+        audit: AuditTrail(repository: store.audit, metrics: metrics, logger: logger),
+        capFeedFetcher: CAPFeedFetcher(timeout: configuration.capFeedTimeout.timeInterval), reports: reports,
         logger: logger)
 
     let router = Router(context: HookcastRequestContext.self)

@@ -28,7 +28,7 @@ struct Gateway: Sendable {
     let audit: AuditTrail
     /// Rung when a CAP feed is added or changed, so the poller looks at it now.
     let capFeedChanges = Doorbell()
-    let capFeedFetcher = CAPFeedFetcher()
+    let capFeedFetcher: CAPFeedFetcher
     /// Delivery reports to callback URLs: `reports.schedule(url:secret:commandIDs:subject:)` for callers other
     /// than the webhook.
     let reports: DeliveryReports

@@ -49,6 +49,9 @@ public struct ServerConfiguration: Sendable {
     var collectsDeviceMessages = true
     /// How delivery reports are sent and retried (tests shorten the backoff).
     var callbacks = DeliveryReports.Settings()
+    /// How long a CAP feed's server may keep silent before a poll gives up. Tests lengthen it: their feed server
+    /// runs in the test process, whose hundreds of tests starting at once can keep it from answering for longer.
+    var capFeedTimeout: Duration = .seconds(15)
     /// How many gateways share the database (behind one load balancer): each holds every key to this share of
     /// its rate limit (`RateLimit.share(of:)`).
     public var gatewayInstances: Int = 1

@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
 import HookcastProtocol
-import HookcastServer
 import HookcastTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import HookcastServer
 
 /// Runs a real gateway (SQLite in a temporary directory, a real broker, HTTP over loopback) for one test.
 enum GatewayHarness {
@@ -31,6 +32,11 @@ enum GatewayHarness {
             acknowledgementShareGroup: instance,
             maximumBacklog: maximumBacklog)
         configuration.topics = testTopics
+        // In-process feed servers and callback receivers answer as late as the test process's load makes them:
+        // hundreds of tests start at once, and a poll or a report given up on would fail a test that is not about
+        // timeouts.
+        configuration.capFeedTimeout = .seconds(120)
+        configuration.callbacks.timeout = .seconds(120)
         return configuration
     }
 
