@@ -8,6 +8,6 @@ struct HookcastBench: AsyncParsableCommand {
         abstract: "Webhook → device acknowledgement benchmarks for Hookcast and its peers.",
         subcommands: [
             RunCommand.self, LoadCommand.self, BareHTTPCommand.self, AccountsCommand.self, ControlCommand.self,
-            RetentionCommand.self, IntakeCommand.self,
+            RetentionCommand.self, IntakeCommand.self, AckSinkCommand.self,
         ])
 }

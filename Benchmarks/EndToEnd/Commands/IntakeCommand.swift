@@ -9,7 +9,10 @@ import HookcastTestSupport
 /// soon as it sees the command. Prints the gateway's CPU per acknowledgement and how long after the last
 /// acknowledgement was published the webhook answered. In `hookcast-bench run`'s broadcasts the fleet, the broker
 /// and the gateway share two cores, so the gateway's figures there move with everything else on the machine;
-/// here its CPU is nearly all there is to measure. scripts/bench-intake runs it.
+/// here its CPU is nearly all there is to measure. Before the gateway starts, the same acknowledgements go to
+/// `hookcast-bench ack-sink`, a client of the gateway's kind that only counts them: its CPU per acknowledgement is
+/// the floor under the gateway's, and the summary gives the gateway's as a multiple of it.
+/// scripts/bench-intake runs it.
 struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intake", abstract: "The gateway's CPU per broadcast acknowledgement, without a fleet.")
@@ -38,10 +41,11 @@ struct IntakeCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let broker = try await TestBroker(access: .open, topics: topics)
         defer { broker.stop() }
+        let answerer = try await AcknowledgementReplayer(mqttPort: broker.port, topics: topics, devices: devices)
+        let floor = try await sinkFloor(broker: broker, answerer: answerer, logs: logs)
         let gateway = try await AccountsGateway(
             name: "intake", hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
         _ = try await gateway.importDevices(1...devices)
-        let answerer = try await AcknowledgementReplayer(mqttPort: broker.port, topics: topics, devices: devices)
         let broadcast = try await IntakeBroadcast(gateway: gateway)
         BenchLog.line("intake: \(devices) devices, \(repetitions) broadcasts after one unmeasured")
 
@@ -62,5 +66,27 @@ struct IntakeCommand: AsyncParsableCommand {
         await answerer.stop()
         await gateway.stop()
         print(IntakeFigures.summary(figures, devices: devices))
+        print(IntakeFigures.floorSummary(floor, gateway: figures))
+    }
+
+    /// The acknowledgement sink's CPU per acknowledgement, a round per repetition (one more first, unmeasured),
+    /// each round every device's acknowledgement of a command nobody sent.
+    private func sinkFloor(broker: TestBroker, answerer: AcknowledgementReplayer, logs: URL) async throws -> [Double] {
+        let sink = try await AcknowledgementSink(
+            mqttPort: broker.port, topicPrefix: topicPrefix.topicPrefix, perRound: devices, logs: logs)
+        var perAcknowledgement: [Double] = []
+        for round in 0...repetitions {
+            let cpuBefore = ProcessCPUTime.milliseconds(of: sink.pid) ?? 0
+            _ = try await answerer.answer(commandID: UUID().uuidString.lowercased())
+            try await sink.waitForCount(devices * (round + 1))
+            let cpu = (ProcessCPUTime.milliseconds(of: sink.pid) ?? 0) - cpuBefore
+            let figure = cpu * 1000 / Double(devices)
+            BenchLog.line(
+                "ack-sink round \(round == 0 ? "(unmeasured)" : "\(round)"): \(Int(cpu.rounded())) ms, "
+                    + "\(IntakeFigures.format(figure)) µs per acknowledgement")
+            if round > 0 { perAcknowledgement.append(figure) }
+        }
+        await sink.stop()
+        return perAcknowledgement
     }
 }

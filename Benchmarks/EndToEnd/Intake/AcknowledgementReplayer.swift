@@ -40,6 +40,11 @@ final class AcknowledgementReplayer: Sendable {
             let envelope = try JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
             let id = envelope["id"] as? String
         else { throw ReplayError.unreadableCommand }
+        return try await answer(commandID: id, began: began)
+    }
+
+    /// Publishes every device's `ok` for the command `id` (one nobody sent, for the acknowledgement sink).
+    func answer(commandID id: String, began: ContinuousClock.Instant = .now) async throws -> Published {
         // As the device agent writes it (`JSONCoding.timestamp`), which the gateway reads without a formatter.
         let executedAt = JSONCoding.timestamp(Date())
         let (client, topics, devices, publishers) = (client, topics, devices, publishers)

@@ -19,16 +19,26 @@ struct IntakeFigures {
     }
 
     static func summary(_ figures: [IntakeFigures], devices: Int) -> String {
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-        }
         let perAcknowledgement = figures.map(\.cpuMicrosecondsPerAcknowledgement)
         return "intake of \(devices) acknowledgements per broadcast, median of \(figures.count): gateway CPU "
             + "\(format(median(perAcknowledgement))) µs per acknowledgement (runs: "
             + perAcknowledgement.map(format).joined(separator: ", ") + "); published in "
             + "\(format(median(figures.map { milliseconds($0.publishing) }))) ms; answered "
             + "\(format(median(figures.map { milliseconds($0.answered) }))) ms after the last was taken"
+    }
+
+    /// The acknowledgement sink's medians, and the gateway's as a multiple of it.
+    static func floorSummary(_ sinkPerAcknowledgement: [Double], gateway figures: [IntakeFigures]) -> String {
+        let floor = median(sinkPerAcknowledgement)
+        let gateway = median(figures.map(\.cpuMicrosecondsPerAcknowledgement))
+        return "acknowledgement sink (counts only), median of \(sinkPerAcknowledgement.count): \(format(floor)) µs "
+            + "per acknowledgement (runs: " + sinkPerAcknowledgement.map(format).joined(separator: ", ")
+            + "); the gateway: \(floor > 0 ? format(gateway / floor) : "-")× that"
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
