@@ -22,12 +22,14 @@ public final class TestPostgres: Sendable {
             "initdb",
             ["-D", dataDirectory, "-U", "hookcast", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"],
             in: directory)
-        guard initdb.waitForExit() == 0 else { throw TestPostgresError.initdbFailed(log: log) }
+        guard await initdb.exitStatus() == 0 else { throw TestPostgresError.initdbFailed(log: log) }
         try await start()
     }
 
     deinit {
-        process.withLock { $0 }?.terminate()
+        // Fast shutdown (SIGINT), not smart (SIGTERM): that one waits for every client to disconnect, and a test's
+        // store may still hold connections while this blocks its thread.
+        process.withLock { $0 }?.end(with: SIGINT)
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -69,8 +69,19 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits for the process to end by itself, as `waitForExit`, on a thread of its own: not on one of the
+    /// concurrency pool's, which are as many as the cores and shared by every test running at the time.
+    public func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.waitForExit()) }
+        }
+    }
+
     /// SIGTERM and wait for the exit.
     public func terminate() { signal(SIGTERM) }
+
+    /// Sends `signal` and waits for the exit.
+    public func end(with signal: Int32) { self.signal(signal) }
 
     /// Sends `signal` (SIGTERM: a graceful stop), then waits for the exit without holding a thread of the
     /// concurrency pool: a gateway's or a fleet's graceful stop takes a while, and the pool has two threads on a

@@ -6,10 +6,7 @@ extension ChildProcess {
     func exitStatus(within limit: Duration = .seconds(120), _ what: String) async throws -> Int32 {
         try await withTimeout(limit, what) {
             await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    // waitpid blocks: on a thread of its own, not one of the concurrency pool's few.
-                    Thread.detachNewThread { continuation.resume(returning: self.waitForExit()) }
-                }
+                await self.exitStatus()
             } onCancel: {
                 // Ends the blocked wait above. Not `kill()`: that waits for the lock the wait holds.
                 _ = Foundation.kill(self.pid, SIGKILL)
