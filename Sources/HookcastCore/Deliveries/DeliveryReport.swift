@@ -43,9 +43,7 @@ public struct DeliveryReport: Sendable, Equatable {
         command: Command, acknowledgements: [AcknowledgementRecord], redeliveries: [DeviceID: RedeliveryRecord] = [:],
         now: Date, acknowledgementDeadline: Duration
     ) {
-        let deadline = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
-        let unanswered: DeliveryState =
-            command.cancelledAt != nil ? .cancelled : now >= deadline ? .timedOut : .pending
+        let unanswered = command.unansweredState(now: now, acknowledgementDeadline: acknowledgementDeadline)
         var byDevice: [DeviceID: AcknowledgementRecord] = [:]
         for record in acknowledgements where record.commandID == command.id {
             byDevice[record.deviceID] = record
@@ -69,6 +67,15 @@ public struct DeliveryReport: Sendable, Equatable {
         self.entries = entries
         self.totals = totals
         self.extra = command.extraAcknowledgements + extras.count
+    }
+}
+
+extension Command {
+    /// The state of an expected device that has not answered: `pending` until the acknowledgement deadline, then
+    /// `timed_out`, or `cancelled` once the command was cancelled.
+    func unansweredState(now: Date, acknowledgementDeadline: Duration) -> DeliveryState {
+        let deadline = issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
+        return cancelledAt != nil ? .cancelled : now >= deadline ? .timedOut : .pending
     }
 }
 

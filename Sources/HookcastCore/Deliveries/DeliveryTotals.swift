@@ -14,14 +14,11 @@ public struct DeliveryTotals: Sendable, Equatable {
     public var isComplete: Bool { (totals[.pending] ?? 0) == 0 }
 
     /// A store keeps answers from expected devices only (an unexpected one is counted on the command), so the
-    /// expected devices without a stored answer are the rest, `pending` until the acknowledgement deadline, then
-    /// `timed_out`, or `cancelled` once the command was cancelled; as in `DeliveryReport`.
+    /// expected devices without a stored answer are the rest, in `Command.unansweredState`, as in `DeliveryReport`.
     public init(
         command: Command, answersByState: [DeliveryState: Int], now: Date, acknowledgementDeadline: Duration
     ) {
-        let deadline = command.issuedAt.addingTimeInterval(acknowledgementDeadline.timeInterval)
-        let unanswered: DeliveryState =
-            command.cancelledAt != nil ? .cancelled : now >= deadline ? .timedOut : .pending
+        let unanswered = command.unansweredState(now: now, acknowledgementDeadline: acknowledgementDeadline)
         var totals = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0, 0) })
         for (state, count) in answersByState { totals[state, default: 0] += count }
         let answered = answersByState.values.reduce(0, +)

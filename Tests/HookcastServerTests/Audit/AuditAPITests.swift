@@ -79,7 +79,7 @@ struct AuditAPITests {
             var counted = 0.0
             for item in items {
                 #expect(item.field("actor")?.field("type") == .string("unidentified"), "\(page.text)")
-                let at = try #require(item.field("at")?.auditText.flatMap(Self.timestamp))
+                let at = try #require(item.field("at")?.auditText.flatMap(JSONCoding.date(fromTimestamp:)))
                 #expect(Self.minute(of: at) < lastMinute, "\(page.text)")
                 let slot = "\(Self.minute(of: at)) \(item.field("error")?.auditText ?? "")"
                 let firstOfItsSlot = slots.insert(slot).inserted
@@ -92,12 +92,6 @@ struct AuditAPITests {
 
     private static func minute(of date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 / 60).rounded(.down))
-    }
-
-    private static func timestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 
     @Test("An admin change records who, what, and the before and after, with no secret on either side")
