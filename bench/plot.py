@@ -354,6 +354,9 @@ def markdown(results):
         ceiling_parts.append("fan-out with acknowledgements read twice " + ", ".join(
             f"{fmt(int(k)) if str(k).isdigit() else k} devices {fmt(v, 1)} ms" for k, v in items
             if number(v) is not None))
+    if number(ceilings.get("http_cpu_us_per_request_at_1000")) is not None:
+        ceiling_parts.append("bare HTTP handler's CPU at 1,000 requests/s "
+                             f"{fmt(ceilings.get('http_cpu_us_per_request_at_1000'))} µs per request")
     if ceiling_parts:
         lines += ["Ceilings of this run: " + "; ".join(ceiling_parts) + ".", ""]
     lines += [

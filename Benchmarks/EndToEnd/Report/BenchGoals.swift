@@ -35,6 +35,17 @@ enum BenchGoals {
                 } else {
                     row.met = false
                 }
+                // The CPU goal read against the same run's floor: Hummingbird answering the same requests with
+                // nothing behind them.
+                if let cpu = row.cpuMicrosecondsPerWebhook,
+                    let floor = results.ceilings.httpCPUMicrosecondsPerRequestAt1000,
+                    floor > 0
+                {
+                    row.notes =
+                        "CPU \(Int(cpu.rounded())) µs per webhook = \(String(format: "%.1f", cpu / floor))× the bare "
+                        + "HTTP handler's \(Int(floor.rounded())) µs per request at the same rate"
+                        + (floor > 100 ? " (the handler alone is over the 100 µs goal)" : "")
+                }
             case ("broadcast", let target) where !target.hasPrefix("ceiling"):
                 let devices = row.devices ?? 0
                 if let time = row.allAcknowledgedMilliseconds {

@@ -23,12 +23,16 @@ struct BenchResults: Codable {
         var fanoutMilliseconds: [String: Double] = [:]
         /// The same with a second reader of every acknowledgement, as the gateway is in Hookcast's broadcast.
         var fanoutReadTwiceMilliseconds: [String: Double] = [:]
+        /// The bare HTTP handler's CPU time per request at 1,000 requests/s: what Hummingbird alone costs at the
+        /// rate of scenario 2, under the gateway's CPU per webhook there.
+        var httpCPUMicrosecondsPerRequestAt1000: Double?
 
         enum CodingKeys: String, CodingKey {
             case httpRequestsPerSecond = "http_requests_per_second"
             case mqttQoS1MessagesPerSecond = "mqtt_qos1_messages_per_second"
             case fanoutMilliseconds = "fanout_ms"
             case fanoutReadTwiceMilliseconds = "fanout_read_twice_ms"
+            case httpCPUMicrosecondsPerRequestAt1000 = "http_cpu_us_per_request_at_1000"
         }
     }
 

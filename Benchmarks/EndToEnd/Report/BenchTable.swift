@@ -10,7 +10,8 @@ enum BenchTable {
             "ceilings: HTTP \(number(results.ceilings.httpRequestsPerSecond)) req/s, MQTT QoS 1 "
                 + "\(number(results.ceilings.mqttQoS1MessagesPerSecond)) msg/s, fan-out "
                 + results.ceilings.fanoutMilliseconds.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
-                .map { "\($0.key): \(number($0.value)) ms" }.joined(separator: ", "),
+                .map { "\($0.key): \(number($0.value)) ms" }.joined(separator: ", ")
+                + ", bare HTTP CPU at 1,000/s \(number(results.ceilings.httpCPUMicrosecondsPerRequestAt1000)) µs/request",
             "",
             String(
                 format: "%-16@ %-16@ %7@ %9@ %8@ %8@ %8@ %9@ %9@ %6@ %7@ %6@ %-5@", "scenario", "target", "devices",

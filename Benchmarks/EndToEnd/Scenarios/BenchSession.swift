@@ -83,8 +83,10 @@ struct BenchSession {
         let bare = BareHTTPTarget(logDirectory: logDirectory)
         try await bare.start(fleetSize: fleet.size)
         let http: TrialResult
+        let httpAt1000: TrialResult
         do {
             http = try await runner.closedLoop(bare, seconds: quick ? 3 : 10)
+            httpAt1000 = try await runner.fixedRateHTTPOnly(bare, rate: 1000, seconds: quick ? 3 : 10)
         } catch {
             await bare.stop()
             throw error
@@ -98,6 +100,14 @@ struct BenchSession {
         httpRow.lost = nil
         httpRow.latency = nil
         results.results.append(httpRow)
+        results.ceilings.httpCPUMicrosecondsPerRequestAt1000 = httpAt1000.cpuMicrosecondsPerWebhook
+        var floorRow = BenchResult(scenario: "latency_at_1000", target: bare)
+        floorRow.take(httpAt1000)
+        floorRow.acknowledged = nil
+        floorRow.lost = nil
+        floorRow.latency = nil
+        floorRow.notes = "HTTP only: the framework's CPU per request at this rate is a floor under any webhook's"
+        results.results.append(floorRow)
     }
 
     // MARK: Scenarios 1 and 2

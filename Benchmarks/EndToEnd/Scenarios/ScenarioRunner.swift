@@ -87,6 +87,24 @@ struct ScenarioRunner {
         return result
     }
 
+    /// Scenario 2's floor: the same rate against a target that publishes nothing (the bare HTTP ceiling), so no
+    /// acknowledgement is awaited. Its CPU per request is what the HTTP framework alone costs at this rate, a floor
+    /// under every webhook's CPU that no gateway built on it can go below.
+    func fixedRateHTTPOnly(_ target: any WebhookTarget, rate: Double = 1000, seconds: Double = 10)
+        async throws -> TrialResult
+    {
+        var result = try await measuringCPU(of: target) {
+            observer.reset()
+            let load = try await LoadGenerator.run(
+                plan(target, total: Int(rate * seconds), rate: rate, connections: 32), on: group)
+            return TrialResult(load: load, seen: observer.snapshot(), expectedAcknowledgements: 1)
+        }
+        result.plannedRate = rate
+        BenchLog.line("\(target.name) @\(Int(rate))/s, HTTP only: \(result.summary)")
+        try await Task.sleep(for: .seconds(1))
+        return result
+    }
+
     /// Scenario 3: one webhook to every device (or the group), `repetitions` times; the median by the time the
     /// last acknowledgement was seen. The target's CPU time over each (until the observer saw every
     /// acknowledgement) is its `cpuMicrosecondsPerWebhook`: for one webhook, the whole broadcast's cost. Hookcast is
