@@ -174,4 +174,54 @@ import Testing
             }
         }
     }
+
+    /// One batch may interleave the answers of several commands: a broadcast's (whose list the SQLite store keeps
+    /// after the first batch), a single device's, one whose list was kept but which was deleted since, and one never
+    /// stored. Each answer is sorted by its own command, in order, and a single device's answer settles its command.
+    @Test(arguments: StoreKind.allCases)
+    func oneBatchInterleavesTheAnswersOfSeveralCommands(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let screens = try (0..<100).map { try deviceID(String(format: "screen-%03d", $0)) }
+            var broadcast = try makeCommand()
+            broadcast.expectedDevices = screens
+            var single = try makeCommand(issuedAt: referenceDate.addingTimeInterval(1))
+            single.expectedDevices = [try deviceID("d1")]
+            var deleted = try makeCommand(issuedAt: referenceDate.addingTimeInterval(2))
+            deleted.expectedDevices = screens
+            for command in [broadcast, single, deleted] {
+                try await store.commands.insert(command)
+                try await store.commands.markPublished(id: command.id, at: referenceDate)
+            }
+            func answer(_ command: UUID, _ device: String) throws -> AcknowledgementRecord {
+                AcknowledgementRecord(
+                    commandID: command, deviceID: try deviceID(device), state: .ok, detail: nil, executedAt: nil,
+                    receivedAt: referenceDate)
+            }
+            // The first batch has the SQLite store keep both long lists.
+            _ = try await store.deliveries.record([
+                try answer(broadcast.id, "screen-000"), try answer(deleted.id, "screen-000"),
+            ])
+            if let retention = store.retention { _ = try await retention.deleteCommands([deleted.id]) }
+            let never = UUID()
+            let batch = [
+                try answer(broadcast.id, "screen-001"), try answer(single.id, "d1"),
+                try answer(broadcast.id, "stranger"), try answer(deleted.id, "screen-001"),
+                try answer(broadcast.id, "screen-002"), try answer(never, "d1"), try answer(single.id, "stranger"),
+                try answer(broadcast.id, "screen-001"),
+            ]
+            let notStored = try await store.deliveries.record(batch)
+            #expect(notStored.notExpected == [try answer(broadcast.id, "stranger"), try answer(single.id, "stranger")])
+            let unknown = [try answer(never, "d1")]
+            let stillStored = store.retention == nil
+            #expect(
+                notStored.unknownCommand == (stillStored ? unknown : [try answer(deleted.id, "screen-001")] + unknown))
+            #expect(try await store.deliveries.acknowledgementCount(commandID: broadcast.id) == 3)
+            #expect(try await store.deliveries.acknowledgementCount(commandID: single.id) == 1)
+            #expect(try await store.commands.find(id: broadcast.id)?.extraAcknowledgements == 1)
+            #expect(try await store.commands.find(id: single.id)?.extraAcknowledgements == 1)
+            let unsettled = try await store.commands.unsettled(at: referenceDate, issuedBefore: nil, limit: 10)
+            #expect(unsettled.map(\.id).contains(broadcast.id))
+            #expect(!unsettled.map(\.id).contains(single.id))
+        }
+    }
 }

@@ -23,21 +23,16 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     func record(_ acknowledgements: [AcknowledgementRecord]) async throws -> AcknowledgementsNotStored {
         guard !acknowledgements.isEmpty else { return AcknowledgementsNotStored() }
         return try await database.write(durability: .unsynced) { connection in
-            let reading = try expectedDevices.read(for: acknowledgements, connection)
-            let (known, expected) = (reading.known, reading.pairs)
-            let recorded = acknowledgements.filter { expected.contains(AcknowledgementPair($0)) }
-            let notExpected = acknowledgements.filter {
-                known.contains($0.commandID) && !expected.contains(AcknowledgementPair($0))
-            }
+            let batch = try expectedDevices.read(for: acknowledgements, connection).sorted(acknowledgements)
             // One cached single-row statement per table, run once per acknowledgement, in order (of two answers
             // of one device in a batch the later one stays). Multi-row statements had to be built and compiled
             // for every batch, since batches come in every size: most of the store's time in a broadcast.
-            for record in recorded {
+            for record in batch.recorded {
                 let values = Self.values(record)
                 try connection.execute(Self.insertDelivery, values)
                 try connection.execute(Self.upsertLastAcknowledgement, values)
             }
-            for (commandID, count) in Dictionary(notExpected.map { ($0.commandID, 1) }, uniquingKeysWith: +) {
+            for (commandID, count) in Dictionary(batch.notExpected.map { ($0.commandID, 1) }, uniquingKeysWith: +) {
                 try connection.execute(
                     "UPDATE commands SET extra_acknowledgements = extra_acknowledgements + ? WHERE id = ?",
                     [.integer(count), .uuid(commandID)])
@@ -45,14 +40,12 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             // A command for one device is settled by that device's answer, here and now (every recorded answer is
             // from an expected device); commands for many devices are settled by redelivery once it sees every
             // answer (counting them on every batch of a broadcast's acknowledgements would cost more than it saves).
-            let settled = Set(recorded.map(\.commandID)).intersection(reading.singleDevice)
-            for chunk in Array(settled).statementChunks {
+            for chunk in Array(batch.settledCommands).statementChunks {
                 try connection.execute(
                     "UPDATE commands SET settled = 1 WHERE id IN (\(placeholderList(chunk.count))) AND settled = 0",
                     chunk.map { SQLiteValue.uuid($0) })
             }
-            return AcknowledgementsNotStored(
-                unknownCommand: acknowledgements.filter { !known.contains($0.commandID) }, notExpected: notExpected)
+            return AcknowledgementsNotStored(unknownCommand: batch.unknownCommand, notExpected: batch.notExpected)
         }
     }
 

@@ -2,14 +2,6 @@ import Foundation
 import HookcastProtocol
 import Synchronization
 
-/// A (command, device) pair of an acknowledgement.
-struct AcknowledgementPair: Hashable {
-    let commandID: UUID
-    let deviceID: DeviceID
-
-    init(_ record: AcknowledgementRecord) { (commandID, deviceID) = (record.commandID, record.deviceID) }
-}
-
 /// Which devices the commands that acknowledgements arrive for expect, read once per broadcast. Checking each batch
 /// of a broadcast's acknowledgements in SQL (`json_each(expected_devices)`) parsed the whole list, 140 KB for 10,000
 /// devices, once per batch; the writer takes whatever arrived since its last write, so a broadcast's answers come
@@ -25,19 +17,62 @@ final class SQLiteExpectedDevices: Sendable {
     /// Most recently used last.
     private let kept = Mutex<[(commandID: UUID, devices: Set<String>)]>([])
 
-    /// What a batch of acknowledgements needs to know of its commands: which exist, which (command, device) pairs
-    /// they expect, and which expect a single device.
+    /// What a batch of acknowledgements needs to know of its commands: the devices each stored one expects.
     struct Reading {
-        var known: Set<UUID> = []
-        var pairs: Set<AcknowledgementPair> = []
-        var singleDevice: Set<UUID> = []
+        var expectedDevices: [UUID: Set<String>] = [:]
+
+        /// The batch by what its commands expect, in order, in one pass: a broadcast's acknowledgements share
+        /// their command, so the command's list is looked up again only when the command changes, and each
+        /// acknowledgement costs one lookup of its device id.
+        func sorted(_ acknowledgements: [AcknowledgementRecord]) -> SortedAcknowledgements {
+            var sorted = SortedAcknowledgements()
+            var current: (commandID: UUID, devices: Set<String>?)?
+            for acknowledgement in acknowledgements {
+                let devices: Set<String>?
+                if let current, current.commandID == acknowledgement.commandID {
+                    devices = current.devices
+                } else {
+                    devices = expectedDevices[acknowledgement.commandID]
+                    current = (acknowledgement.commandID, devices)
+                }
+                guard let devices else {
+                    sorted.unknownCommand.append(acknowledgement)
+                    continue
+                }
+                guard devices.contains(acknowledgement.deviceID.rawValue) else {
+                    sorted.notExpected.append(acknowledgement)
+                    continue
+                }
+                sorted.recorded.append(acknowledgement)
+                if devices.count == 1 { sorted.settledCommands.insert(acknowledgement.commandID) }
+            }
+            return sorted
+        }
+    }
+
+    struct SortedAcknowledgements {
+        /// From a device their command expects: stored.
+        var recorded: [AcknowledgementRecord] = []
+        /// For a stored command, from a device it does not expect: counted on the command.
+        var notExpected: [AcknowledgementRecord] = []
+        /// For a command that is not stored.
+        var unknownCommand: [AcknowledgementRecord] = []
+        /// Commands for one device that its answer settles.
+        var settledCommands: Set<UUID> = []
     }
 
     /// Reads each command of `acknowledgements` once: its expected devices where they are not kept, only its
-    /// existence where they are. On the store's thread, inside the batch's transaction.
+    /// existence where they are; a command that is not stored has no entry. On the store's thread, inside the
+    /// batch's transaction.
     func read(for acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection) throws -> Reading {
         var lists: [UUID: Set<String>] = [:]
-        let commandIDs = Set(acknowledgements.map(\.commandID))
+        // A broadcast's acknowledgements come in runs of one command: each run is hashed once.
+        var commandIDs = Set<UUID>()
+        var previous: UUID?
+        for acknowledgement in acknowledgements where acknowledgement.commandID != previous {
+            commandIDs.insert(acknowledgement.commandID)
+            previous = acknowledgement.commandID
+        }
         kept.withLock { kept in
             for entry in kept where commandIDs.contains(entry.commandID) { lists[entry.commandID] = entry.devices }
         }
@@ -48,7 +83,8 @@ final class SQLiteExpectedDevices: Sendable {
                 "SELECT id FROM commands WHERE id IN (\(placeholderList(chunk.count)))",
                 chunk.map { SQLiteValue.uuid($0) })
             {
-                reading.known.insert(try row.uuid("id"))
+                let commandID = try row.uuid("id")
+                reading.expectedDevices[commandID] = lists[commandID]
             }
         }
         let missing = commandIDs.filter { lists[$0] == nil }
@@ -59,17 +95,10 @@ final class SQLiteExpectedDevices: Sendable {
             for row in rows {
                 let devices = try Self.devices(in: row)
                 let commandID = try row.uuid("id")
-                lists[commandID] = devices
-                reading.known.insert(commandID)
+                reading.expectedDevices[commandID] = devices
                 if devices.count >= Self.keptMinimum { keep(devices, for: commandID) }
             }
         }
-        reading.pairs = Set(
-            acknowledgements.lazy.filter { [known = reading.known] in
-                known.contains($0.commandID) && lists[$0.commandID]?.contains($0.deviceID.rawValue) == true
-            }
-            .map(AcknowledgementPair.init))
-        reading.singleDevice = Set(lists.filter { $0.value.count == 1 }.keys)
         return reading
     }
 

@@ -9,8 +9,13 @@ final class SQLiteConnection {
     /// Past this many, the cache starts again (the store uses about fifty single-row statements).
     private static let statementCacheLimit = 128
 
+    /// Set before the process's first connection, while SQLite can still be configured. Its result is not
+    /// checked: SQLITE_MISUSE means SQLite was initialized first, which leaves the statistics on and is harmless.
+    private static let memoryStatisticsDisabled: Void = { _ = csqlite_disable_memory_statistics() }()
+
     /// Opens (creating) the database file at `path`.
     init(path: String) throws(SQLiteError) {
+        Self.memoryStatisticsDisabled
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite3_open_v2(path, &handle, flags, nil)
