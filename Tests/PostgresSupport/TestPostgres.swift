@@ -28,9 +28,14 @@ public final class TestPostgres: Sendable {
 
     deinit {
         // Fast shutdown (SIGINT), not smart (SIGTERM): that one waits for every client to disconnect, and a test's
-        // store may still hold connections while this blocks its thread.
-        process.withLock { $0 }?.end(with: SIGINT)
-        try? FileManager.default.removeItem(at: directory)
+        // store may still hold connections. The directory goes once the server has exited.
+        let directory = directory
+        let remove: @Sendable () -> Void = { try? FileManager.default.removeItem(at: directory) }
+        if let server = process.withLock({ $0 }) {
+            server.end(with: SIGINT, thenInBackground: remove)
+        } else {
+            remove()
+        }
     }
 
     /// The database every test of this server uses, made on first start.

@@ -46,7 +46,13 @@ public final class ChildProcess: @unchecked Sendable {
         self.pid = pid
     }
 
-    deinit { terminate() }
+    /// SIGTERM, and the exit is reaped on a thread of its own: a deinit may run on a thread of the concurrency
+    /// pool, which must not wait out a process's graceful stop. No other reference exists during deinit, so
+    /// `exited` needs no lock here.
+    deinit {
+        guard !exited else { return }
+        Self.reapInBackground(pid, signal: SIGTERM)
+    }
 
     public var isRunning: Bool {
         lock.withLock {
@@ -104,6 +110,15 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Sends `signal`, then waits for the exit and runs `cleanup` on a thread of its own, so that its owner's
+    /// deinit neither blocks its thread nor removes the process's files while it still runs.
+    public func end(with signal: Int32 = SIGTERM, thenInBackground cleanup: @escaping @Sendable () -> Void) {
+        Self.inBackground {
+            self.signal(signal)
+            cleanup()
+        }
+    }
+
     /// SIGKILL and wait for the exit: a crash.
     public func kill() { signal(SIGKILL) }
 
@@ -114,6 +129,30 @@ public final class ChildProcess: @unchecked Sendable {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             exited = true
+        }
+    }
+
+    private static func reapInBackground(_ pid: pid_t, signal: Int32) {
+        Foundation.kill(pid, signal)
+        inBackground {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        }
+    }
+
+    /// Waits for exits (and their cleanups) still running on threads of their own. The test process runs it as it
+    /// exits, so that no child of a test's last deinit outlives the run, nor its files.
+    private static let backgroundWaits: DispatchGroup = {
+        atexit { _ = ChildProcess.backgroundWaits.wait(timeout: .now() + .seconds(60)) }
+        return DispatchGroup()
+    }()
+
+    private static func inBackground(_ work: @escaping @Sendable () -> Void) {
+        let waits = backgroundWaits
+        waits.enter()
+        Thread.detachNewThread {
+            work()
+            waits.leave()
         }
     }
 

@@ -32,8 +32,8 @@ public final class MosquittoSubscriber: Sendable {
     }
 
     deinit {
-        process.terminate()
-        try? FileManager.default.removeItem(at: logFile)
+        let logFile = logFile
+        process.end { try? FileManager.default.removeItem(at: logFile) }
     }
 
     public var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }

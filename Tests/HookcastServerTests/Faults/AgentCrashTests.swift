@@ -36,7 +36,7 @@ struct AgentCrashTests {
                 allowFailed: true)
             // Only an interruption may be a failure.
             #expect(ledger.failed <= (FaultScenario.isLong ? 30 : 6))
-            fleet.stopProcesses()
+            await fleet.stopProcesses()
         }
     }
 }

@@ -80,12 +80,15 @@ final class FaultFleet: Sendable {
         process?.kill()
     }
 
-    func stopProcesses() {
+    /// SIGTERM to every agent process, and their graceful stops awaited together, off the concurrency pool.
+    func stopProcesses() async {
         let all = processes.withLock { processes in
             defer { processes.removeAll() }
             return Array(processes.values)
         }
-        for process in all { process.terminate() }
+        await withTaskGroup(of: Void.self) { group in
+            for process in all { group.addTask { await process.stop() } }
+        }
     }
 
     func waitOnline(_ which: [String]? = nil, gateway: GatewayClient) async throws {

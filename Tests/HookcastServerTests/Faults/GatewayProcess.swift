@@ -34,9 +34,12 @@ final class GatewayProcess: @unchecked Sendable {
         self.store = store
     }
 
+    /// A test that failed before `stop` leaves a running gateway: its graceful stop, then the removal of its data,
+    /// run on a thread of their own (this may run on one of the concurrency pool's).
     deinit {
-        process?.terminate()
-        try? FileManager.default.removeItem(at: dataDirectory)
+        let dataDirectory = dataDirectory
+        let remove: @Sendable () -> Void = { try? FileManager.default.removeItem(at: dataDirectory) }
+        if let process { process.end(thenInBackground: remove) } else { remove() }
     }
 
     var pid: Int32? { process?.pid }
