@@ -93,21 +93,21 @@ struct BenchSession {
         }
         await bare.stop()
         results.ceilings.httpRequestsPerSecond = http.achievedRate
-        var httpRow = BenchResult(scenario: "max_http", target: bare)
-        httpRow.take(http)
-        // Nothing behind it publishes: acknowledgements do not apply.
-        httpRow.acknowledged = nil
-        httpRow.lost = nil
-        httpRow.latency = nil
-        results.results.append(httpRow)
+        results.results.append(httpOnlyRow("max_http", bare, http))
         results.ceilings.httpCPUMicrosecondsPerRequestAt1000 = httpAt1000.cpuMicrosecondsPerWebhook
-        var floorRow = BenchResult(scenario: "latency_at_1000", target: bare)
-        floorRow.take(httpAt1000)
-        floorRow.acknowledged = nil
-        floorRow.lost = nil
-        floorRow.latency = nil
+        var floorRow = httpOnlyRow("latency_at_1000", bare, httpAt1000)
         floorRow.notes = "HTTP only: the framework's CPU per request at this rate is a floor under any webhook's"
         results.results.append(floorRow)
+    }
+
+    /// A row of the bare HTTP ceiling: nothing behind it publishes, so acknowledgements do not apply.
+    private func httpOnlyRow(_ scenario: String, _ target: BareHTTPTarget, _ trial: TrialResult) -> BenchResult {
+        var row = BenchResult(scenario: scenario, target: target)
+        row.take(trial)
+        row.acknowledged = nil
+        row.lost = nil
+        row.latency = nil
+        return row
     }
 
     // MARK: Scenarios 1 and 2
