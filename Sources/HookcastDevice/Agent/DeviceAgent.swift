@@ -58,6 +58,14 @@ public final class DeviceAgent: Sendable {
             return true
         }
         guard starting else { throw DeviceAgentError.alreadyStarted }
+        if hooks != nil {
+            let removed = HookScratch.removeAbandoned()
+            if removed > 0 {
+                logger.notice(
+                    "removed the hook directories of agents that were killed while a hook ran",
+                    metadata: ["directories": "\(removed)"])
+            }
+        }
         do {
             let subscriptions = try await connectAndSubscribe()
             for subscription in subscriptions { forward(subscription) }

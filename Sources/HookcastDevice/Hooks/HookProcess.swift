@@ -31,9 +31,7 @@ enum HookProcess {
     ) async throws -> Result {
         // stdin and stderr are files, not pipes: a hook that never reads its input cannot block the agent on a
         // full pipe, and there is no SIGPIPE when it exits early.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-hook-\(UUID())")
-        try FileManager.default.createDirectory(
-            at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let scratch = try HookScratch.make()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let stdinFile = scratch.appendingPathComponent("stdin")
         let stderrFile = scratch.appendingPathComponent("stderr")

@@ -23,10 +23,11 @@ struct AgentCrashTests {
                 index % 10 == 0 ? FaultScenario.groupEvent : FaultScenario.deviceEvent(ids[index % ids.count])
             }
             var random = FaultScenario.randomness("agent-kill")
+            var killed: [pid_t] = []
             for _ in 0..<(FaultScenario.isLong ? 30 : 6) {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &random)))
                 guard let victim = ids.randomElement(using: &random) else { continue }
-                fleet.killProcess(victim)
+                killed += [fleet.killProcess(victim)].compactMap { $0 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 100...500, using: &random)))
                 try await fleet.startProcesses([victim], gateway: gateway)
             }
@@ -37,6 +38,14 @@ struct AgentCrashTests {
             // Only an interruption may be a failure.
             #expect(ledger.failed <= (FaultScenario.isLong ? 30 : 6))
             await fleet.stopProcesses()
+            // A killed agent cannot remove the directory of the hook it was running; each victim was started
+            // again, and an agent removes such directories as it starts.
+            let temporary = try FileManager.default.contentsOfDirectory(
+                atPath: FileManager.default.temporaryDirectory.path)
+            let abandoned = temporary.filter { name in
+                killed.contains { name.hasPrefix("hookcast-hook-pid\($0)-") }
+            }
+            #expect(abandoned.isEmpty, "hook directories of killed agents left behind: \(abandoned)")
         }
     }
 }

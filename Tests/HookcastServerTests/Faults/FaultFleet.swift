@@ -75,9 +75,12 @@ final class FaultFleet: Sendable {
     }
 
     /// SIGKILL to an agent process: a crash or a power cut, wherever it was.
-    func killProcess(_ id: String) {
+    /// Returns the pid it killed.
+    @discardableResult
+    func killProcess(_ id: String) -> pid_t? {
         let process = processes.withLock { $0.removeValue(forKey: id) }
         process?.kill()
+        return process?.pid
     }
 
     /// SIGTERM to every agent process, and their graceful stops awaited together, off the concurrency pool.
