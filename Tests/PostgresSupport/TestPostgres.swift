@@ -29,13 +29,7 @@ public final class TestPostgres: Sendable {
     deinit {
         // Fast shutdown (SIGINT), not smart (SIGTERM): that one waits for every client to disconnect, and a test's
         // store may still hold connections. The directory goes once the server has exited.
-        let directory = directory
-        let remove: @Sendable () -> Void = { try? FileManager.default.removeItem(at: directory) }
-        if let server = process.withLock({ $0 }) {
-            server.end(with: SIGINT, thenInBackground: remove)
-        } else {
-            remove()
-        }
+        ChildProcess.end(process.withLock { $0 }, with: SIGINT, thenRemoving: directory)
     }
 
     /// The database every test of this server uses, made on first start.

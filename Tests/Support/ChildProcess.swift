@@ -86,9 +86,6 @@ public final class ChildProcess: @unchecked Sendable {
     /// SIGTERM and wait for the exit.
     public func terminate() { signal(SIGTERM) }
 
-    /// Sends `signal` and waits for the exit.
-    public func end(with signal: Int32) { self.signal(signal) }
-
     /// Sends `signal` (SIGTERM: a graceful stop), then waits for the exit without holding a thread of the
     /// concurrency pool: a gateway's or a fleet's graceful stop takes a while, and the pool has two threads on a
     /// 2-core runner.
@@ -110,12 +107,17 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends `signal`, then waits for the exit and runs `cleanup` on a thread of its own, so that its owner's
-    /// deinit neither blocks its thread nor removes the process's files while it still runs.
-    public func end(with signal: Int32 = SIGTERM, thenInBackground cleanup: @escaping @Sendable () -> Void) {
-        Self.inBackground {
-            self.signal(signal)
-            cleanup()
+    /// For an owner's deinit: sends `process` `signal`, then waits for its exit and removes `item` (the process's
+    /// files) on a thread of its own, so that the deinit neither blocks its thread nor removes the files while the
+    /// process still runs. Without a process, `item` goes at once.
+    public static func end(_ process: ChildProcess?, with signal: Int32 = SIGTERM, thenRemoving item: URL) {
+        guard let process else {
+            try? FileManager.default.removeItem(at: item)
+            return
+        }
+        inBackground {
+            process.signal(signal)
+            try? FileManager.default.removeItem(at: item)
         }
     }
 

@@ -32,8 +32,7 @@ public final class MosquittoSubscriber: Sendable {
     }
 
     deinit {
-        let logFile = logFile
-        process.end { try? FileManager.default.removeItem(at: logFile) }
+        ChildProcess.end(process, thenRemoving: logFile)
     }
 
     public var output: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }

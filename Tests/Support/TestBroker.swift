@@ -89,9 +89,7 @@ public final class TestBroker: @unchecked Sendable {
     /// The broker saves its database into `directory` as it exits, so the directory goes after the exit, on a
     /// thread of its own (this may run on one of the concurrency pool's).
     deinit {
-        let directory = directory
-        let remove: @Sendable () -> Void = { try? FileManager.default.removeItem(at: directory) }
-        if let process { process.end(thenInBackground: remove) } else { remove() }
+        ChildProcess.end(process, thenRemoving: directory)
     }
 
     public var pid: Int32? { process?.pid }

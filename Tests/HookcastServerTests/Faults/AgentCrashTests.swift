@@ -2,6 +2,8 @@ import Foundation
 import HookcastTestSupport
 import Testing
 
+@testable import HookcastDevice
+
 /// Fault 3 of docs/delivery.md: agent processes die (SIGKILL) in the middle of running commands and are started
 /// again with their state file and persistent session. A command cut off mid-run is answered `failed`
 /// ("interrupted"), never run a second time; the ones the agent had not started are redelivered and run.
@@ -27,7 +29,7 @@ struct AgentCrashTests {
             for _ in 0..<(FaultScenario.isLong ? 30 : 6) {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &random)))
                 guard let victim = ids.randomElement(using: &random) else { continue }
-                killed += [fleet.killProcess(victim)].compactMap { $0 }
+                if let pid = fleet.killProcess(victim) { killed.append(pid) }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 100...500, using: &random)))
                 try await fleet.startProcesses([victim], gateway: gateway)
             }
@@ -42,9 +44,7 @@ struct AgentCrashTests {
             // again, and an agent removes such directories as it starts.
             let temporary = try FileManager.default.contentsOfDirectory(
                 atPath: FileManager.default.temporaryDirectory.path)
-            let abandoned = temporary.filter { name in
-                killed.contains { name.hasPrefix("hookcast-hook-pid\($0)-") }
-            }
+            let abandoned = temporary.filter { HookScratch.owner(of: $0).map(killed.contains) ?? false }
             #expect(abandoned.isEmpty, "hook directories of killed agents left behind: \(abandoned)")
         }
     }

@@ -37,9 +37,7 @@ final class GatewayProcess: @unchecked Sendable {
     /// A test that failed before `stop` leaves a running gateway: its graceful stop, then the removal of its data,
     /// run on a thread of their own (this may run on one of the concurrency pool's).
     deinit {
-        let dataDirectory = dataDirectory
-        let remove: @Sendable () -> Void = { try? FileManager.default.removeItem(at: dataDirectory) }
-        if let process { process.end(thenInBackground: remove) } else { remove() }
+        ChildProcess.end(process, thenRemoving: dataDirectory)
     }
 
     var pid: Int32? { process?.pid }
