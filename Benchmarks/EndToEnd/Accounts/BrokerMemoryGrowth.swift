@@ -55,8 +55,8 @@ struct BrokerMemoryGrowth {
     }
 
     /// The broker's memory once four readings half a second apart agree within 64 KiB (at most 60 s).
-    private static func settledMemory(of broker: TestBroker) async throws -> ResidentMemory {
-        var readings: [ResidentMemory] = []
+    private static func settledMemory(of broker: TestBroker) async throws -> ProcessMemory {
+        var readings: [ProcessMemory] = []
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
@@ -70,18 +70,10 @@ struct BrokerMemoryGrowth {
         return try readings.last ?? memory(of: broker)
     }
 
-    struct ResidentMemory {
-        var resident: Int
-        var anonymous: Int
-        var file: Int
-    }
-
-    /// VmRSS, RssAnon and RssFile of the broker's /proc/PID/status.
-    private static func memory(of broker: TestBroker) throws -> ResidentMemory {
-        let fields = broker.pid.map(ProcStatus.memoryBytes(of:)) ?? [:]
-        guard let resident = fields["VmRSS"] else {
+    private static func memory(of broker: TestBroker) throws -> ProcessMemory {
+        guard let memory = broker.pid.flatMap(ProcessMemory.init(pid:)) else {
             throw BenchHTTP.Failure(description: "cannot read the broker's memory")
         }
-        return ResidentMemory(resident: resident, anonymous: fields["RssAnon"] ?? 0, file: fields["RssFile"] ?? 0)
+        return memory
     }
 }

@@ -61,12 +61,23 @@ struct RunCommand: AsyncParsableCommand {
             """)
     var broadcastsOnly = false
 
+    @Flag(
+        name: .customLong("memory-only"),
+        help: """
+            Only the memory scenario, at the last fleet size (no peers, no ceilings, no other scenarios): for \
+            experiments on the gateway's and the simulator's memory.
+            """)
+    var memoryOnly = false
+
     @Option(name: .customLong("broadcast-repetitions"), help: "Broadcasts per target and fleet size (median kept).")
     var broadcastRepetitions: Int?
 
     func run() async throws {
         let sizes = fleetSizes.split(separator: ",").compactMap { Int($0) }
         guard let baseSize = sizes.first else { throw ValidationError("--fleet-sizes needs at least one size") }
+        if broadcastsOnly && memoryOnly {
+            throw ValidationError("--broadcasts-only and --memory-only exclude each other")
+        }
         let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -102,12 +113,15 @@ struct RunCommand: AsyncParsableCommand {
                 mosquitto: mosquittoVersion, brokerAccessControl: "on"))
         var session = BenchSession(
             runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
-            peers: broadcastsOnly ? [] : peers, logDirectory: logs, mqttPort: mqttPort, topics: topics,
+            peers: broadcastsOnly || memoryOnly ? [] : peers, logDirectory: logs, mqttPort: mqttPort, topics: topics,
             accounts: accounts, quick: quick, broadcastRepetitions: broadcastRepetitions ?? (quick ? 1 : 3),
             results: results)
         do {
             if broadcastsOnly {
                 try await session.runBroadcastsOnly(sizes: sizes)
+            } else if memoryOnly {
+                try await session.runMemoryOnly(
+                    sizes: quick ? [baseSize] : sizes, historyCommands: quick ? 20_000 : historyCommands)
             } else {
                 try await session.runAll(sizes: quick ? [baseSize] : sizes, historyCommands: historyCommands)
             }

@@ -47,6 +47,16 @@ struct BenchSession {
         }
     }
 
+    /// The memory scenario alone, the fleet grown first in the same steps as a whole run grows it (so in as many
+    /// processes, whose shared pages the simulator's figure counts once per process).
+    mutating func runMemoryOnly(sizes: [Int], historyCommands: Int) async throws {
+        for size in sizes where size > fleet.size {
+            try await provisionDevices(size)
+            try await fleet.grow(to: size, presence: presence)
+        }
+        try await measureMemory(devices: fleet.size, historyCommands: historyCommands)
+    }
+
     func stopAll() async {
         for target in targets { await target.stop() }
         await fleet.stop()
@@ -241,11 +251,20 @@ struct BenchSession {
         row.gatewayPeakResidentMiB = after.map { Double($0.peak) / 1_048_576 }
         row.simulatorKiBPerDevice = Double(fleet.residentBytes) / Double(max(fleet.size, 1)) / 1024
         row.notes = """
-            \(historyCommands) commands of history; RSS idle \(idle.map { $0.resident / 1_048_576 } ?? 0) MiB, \
-            after 1,000 webhooks/s and a broadcast \(after.map { $0.resident / 1_048_576 } ?? 0) MiB
+            \(historyCommands) commands of history; RSS idle \(Self.split(idle)), \
+            after 1,000 webhooks/s and a broadcast \(Self.split(after)); simulator's anonymous memory \
+            \(String(format: "%.1f", Double(fleet.anonymousBytes) / Double(max(fleet.size, 1)) / 1024)) KiB/device \
+            in \(fleet.processes.count) processes
             """
         BenchLog.line("memory: \(row.notes ?? "")")
         results.results.append(row)
+    }
+
+    /// "62 MiB (anonymous 16, file 46)": the file part is the executable's and libraries' pages.
+    private static func split(_ memory: ProcessMemory?) -> String {
+        guard let memory else { return "unknown" }
+        return
+            "\(memory.resident / 1_048_576) MiB (anonymous \(memory.anonymous / 1_048_576), file \(memory.file / 1_048_576))"
     }
 
     private func stop(_ target: any WebhookTarget) async {

@@ -79,6 +79,9 @@ final class BenchFleet {
 
     /// Resident memory of all fleet processes together, in bytes.
     var residentBytes: Int { processes.compactMap(\.memory?.resident).reduce(0, +) }
+    /// The anonymous part of it: what the devices themselves take, without the executable's and libraries' pages
+    /// that each process counts again.
+    var anonymousBytes: Int { processes.compactMap(\.memory?.anonymous).reduce(0, +) }
 
     func stop() async {
         for process in processes { await process.stop() }

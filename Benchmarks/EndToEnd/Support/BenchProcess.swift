@@ -39,12 +39,7 @@ final class BenchProcess {
         if process.isRunning { process.kill() }
     }
 
-    /// VmRSS (now) and VmHWM (the peak) from /proc, in bytes.
-    var memory: (resident: Int, peak: Int)? {
-        let fields = ProcStatus.memoryBytes(of: process.pid)
-        guard let resident = fields["VmRSS"], let peak = fields["VmHWM"] else { return nil }
-        return (resident, peak)
-    }
+    var memory: ProcessMemory? { ProcessMemory(pid: process.pid) }
 
     func tail(lines: Int = 20) -> String {
         let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""

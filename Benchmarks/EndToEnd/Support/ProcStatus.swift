@@ -16,3 +16,27 @@ enum ProcStatus {
         return fields
     }
 }
+
+/// A process's resident memory, split as the kernel counts it: anonymous pages (its heap, stacks and written
+/// data, its own) and file pages (the executable's and libraries' pages it touched, shared with every process
+/// that maps the same files).
+struct ProcessMemory {
+    /// VmRSS.
+    var resident: Int
+    /// VmHWM: the most VmRSS has been.
+    var peak: Int
+    /// RssAnon.
+    var anonymous: Int
+    /// RssFile.
+    var file: Int
+
+    /// From /proc/PID/status; nil where the process or /proc is gone.
+    init?(pid: pid_t) {
+        let fields = ProcStatus.memoryBytes(of: pid)
+        guard let resident = fields["VmRSS"] else { return nil }
+        self.resident = resident
+        peak = fields["VmHWM"] ?? resident
+        anonymous = fields["RssAnon"] ?? 0
+        file = fields["RssFile"] ?? 0
+    }
+}

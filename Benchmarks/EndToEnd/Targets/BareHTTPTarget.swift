@@ -16,7 +16,7 @@ final class BareHTTPTarget: WebhookTarget {
         self.logDirectory = logDirectory
     }
 
-    var memory: (resident: Int, peak: Int)? { process?.memory }
+    var memory: ProcessMemory? { process?.memory }
     var processID: pid_t? { process?.pid }
 
     func start(fleetSize: Int) async throws {

@@ -15,7 +15,7 @@ protocol WebhookTarget: AnyObject {
     func start(fleetSize: Int) async throws
     func stop() async
     /// Resident memory now and at its peak, in bytes.
-    var memory: (resident: Int, peak: Int)? { get }
+    var memory: ProcessMemory? { get }
     /// The serving process, whose CPU time a trial reads (nil for a target with no process of its own).
     var processID: pid_t? { get }
 }
