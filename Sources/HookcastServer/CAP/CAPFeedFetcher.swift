@@ -16,17 +16,19 @@ struct CAPFeedFetcher: Sendable {
 
     /// The most a feed or an alert may be: what the CAP reader takes.
     let maximumBytes: Int
-    private let session: URLSession
+    private let session: LazyURLSession
 
     init(timeout: TimeInterval = 15, maximumBytes: Int = 1 << 20) {
         self.maximumBytes = maximumBytes
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration)
+        session = LazyURLSession {
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeout
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            configuration.urlCache = nil
+            configuration.httpCookieAcceptPolicy = .never
+            configuration.httpShouldSetCookies = false
+            return URLSession(configuration: configuration)
+        }
     }
 
     func fetch(_ url: URL, etag: String? = nil, lastModified: String? = nil) async -> Outcome {

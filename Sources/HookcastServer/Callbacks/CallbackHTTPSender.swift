@@ -15,15 +15,17 @@ struct CallbackHTTPSender: Sendable {
     }
 
     let timeout: Duration
-    private let session: URLSession
+    private let session: LazyURLSession
 
     init(timeout: Duration = .seconds(10)) {
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout.timeIntervalSeconds
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
+        session = LazyURLSession {
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeout.timeIntervalSeconds
+            configuration.httpCookieAcceptPolicy = .never
+            configuration.httpShouldSetCookies = false
+            return URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
+        }
     }
 
     func post(url: URL, body: Data, headers: [String: String]) async -> Outcome {
