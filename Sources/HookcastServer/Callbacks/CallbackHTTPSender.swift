@@ -1,8 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
 
 /// POSTs a delivery report: JSON with the Standard Webhooks headers, a timeout, and no redirects followed (a
 /// receiver that moved answers 3xx, which counts as not delivered, rather than the report going somewhere the
@@ -15,46 +13,27 @@ struct CallbackHTTPSender: Sendable {
     }
 
     let timeout: Duration
-    private let session: LazyURLSession
 
     init(timeout: Duration = .seconds(10)) {
         self.timeout = timeout
-        session = LazyURLSession {
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.timeoutIntervalForRequest = timeout.timeIntervalSeconds
-            configuration.httpCookieAcceptPolicy = .never
-            configuration.httpShouldSetCookies = false
-            return URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
-        }
     }
 
     func post(url: URL, body: Data, headers: [String: String]) async -> Outcome {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.timeoutInterval = timeout.timeIntervalSeconds
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Hookcast", forHTTPHeaderField: "User-Agent")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Hookcast")
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let (_, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else { return .noAnswer("not an HTTP response") }
-            return .answered(status: http.statusCode)
-        } catch let error as URLError {
-            return .noAnswer(error.reason)
+            let response = try await OutboundHTTP.withoutRedirects.execute(request, timeout: .init(timeout))
+            // Only the status counts. The answer is read (up to 64 KiB, the rest refused) so that the connection
+            // can serve the next report.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return .answered(status: Int(response.status.code))
         } catch {
-            return .noAnswer("the request failed")
+            return .noAnswer(OutboundHTTP.reason(for: error))
         }
-    }
-}
-
-/// Answers every redirect with "do not follow": the 3xx itself becomes the response.
-private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
     }
 }
 
