@@ -55,8 +55,8 @@ struct BrokerMemoryGrowth {
     }
 
     /// The broker's memory once four readings half a second apart agree within 64 KiB (at most 60 s).
-    private static func settledMemory(of broker: TestBroker) async throws -> ProcessMemory {
-        var readings: [ProcessMemory] = []
+    private static func settledMemory(of broker: TestBroker) async throws -> ResidentMemory {
+        var readings: [ResidentMemory] = []
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(500))
@@ -70,8 +70,8 @@ struct BrokerMemoryGrowth {
         return try readings.last ?? memory(of: broker)
     }
 
-    private static func memory(of broker: TestBroker) throws -> ProcessMemory {
-        guard let memory = broker.pid.flatMap(ProcessMemory.init(pid:)) else {
+    private static func memory(of broker: TestBroker) throws -> ResidentMemory {
+        guard let memory = broker.pid.flatMap(ResidentMemory.init(pid:)) else {
             throw BenchHTTP.Failure(description: "cannot read the broker's memory")
         }
         return memory

@@ -249,11 +249,12 @@ struct BenchSession {
         row.take(load)
         row.gatewayResidentMiB = after.map { Double($0.resident) / 1_048_576 }
         row.gatewayPeakResidentMiB = after.map { Double($0.peak) / 1_048_576 }
-        row.simulatorKiBPerDevice = Double(fleet.residentBytes) / Double(max(fleet.size, 1)) / 1024
+        let fleetMemory = fleet.memory
+        row.simulatorKiBPerDevice = Double(fleetMemory.resident) / Double(max(fleet.size, 1)) / 1024
         row.notes = """
             \(historyCommands) commands of history; RSS idle \(Self.split(idle)), \
             after 1,000 webhooks/s and a broadcast \(Self.split(after)); simulator's anonymous memory \
-            \(String(format: "%.1f", Double(fleet.anonymousBytes) / Double(max(fleet.size, 1)) / 1024)) KiB/device \
+            \(String(format: "%.1f", Double(fleetMemory.anonymous) / Double(max(fleet.size, 1)) / 1024)) KiB/device \
             in \(fleet.processes.count) processes
             """
         BenchLog.line("memory: \(row.notes ?? "")")
@@ -261,7 +262,7 @@ struct BenchSession {
     }
 
     /// "62 MiB (anonymous 16, file 46)": the file part is the executable's and libraries' pages.
-    private static func split(_ memory: ProcessMemory?) -> String {
+    private static func split(_ memory: ResidentMemory?) -> String {
         guard let memory else { return "unknown" }
         return
             "\(memory.resident / 1_048_576) MiB (anonymous \(memory.anonymous / 1_048_576), file \(memory.file / 1_048_576))"

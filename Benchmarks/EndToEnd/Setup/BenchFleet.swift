@@ -77,11 +77,11 @@ final class BenchFleet {
         }
     }
 
-    /// Resident memory of all fleet processes together, in bytes.
-    var residentBytes: Int { processes.compactMap(\.memory?.resident).reduce(0, +) }
-    /// The anonymous part of it: what the devices themselves take, without the executable's and libraries' pages
-    /// that each process counts again.
-    var anonymousBytes: Int { processes.compactMap(\.memory?.anonymous).reduce(0, +) }
+    /// Resident memory of all fleet processes together, in bytes, from one reading of each, and its anonymous part:
+    /// what the devices themselves take, without the executable's and libraries' pages each process counts again.
+    var memory: (resident: Int, anonymous: Int) {
+        processes.compactMap(\.memory).reduce((0, 0)) { ($0.0 + $1.resident, $0.1 + $1.anonymous) }
+    }
 
     func stop() async {
         for process in processes { await process.stop() }

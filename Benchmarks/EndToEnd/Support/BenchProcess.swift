@@ -39,7 +39,7 @@ final class BenchProcess {
         if process.isRunning { process.kill() }
     }
 
-    var memory: ProcessMemory? { ProcessMemory(pid: process.pid) }
+    var memory: ResidentMemory? { ResidentMemory(pid: process.pid) }
 
     func tail(lines: Int = 20) -> String {
         let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""

@@ -20,7 +20,7 @@ enum ProcStatus {
 /// A process's resident memory, split as the kernel counts it: anonymous pages (its heap, stacks and written
 /// data, its own) and file pages (the executable's and libraries' pages it touched, shared with every process
 /// that maps the same files).
-struct ProcessMemory {
+struct ResidentMemory {
     /// VmRSS.
     var resident: Int
     /// VmHWM: the most VmRSS has been.

@@ -16,7 +16,7 @@ final class BareHTTPTarget: WebhookTarget {
         self.logDirectory = logDirectory
     }
 
-    var memory: ProcessMemory? { process?.memory }
+    var memory: ResidentMemory? { process?.memory }
     var processID: pid_t? { process?.pid }
 
     func start(fleetSize: Int) async throws {

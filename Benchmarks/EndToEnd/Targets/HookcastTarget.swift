@@ -43,7 +43,7 @@ final class HookcastTarget: WebhookTarget {
     }
 
     var headers: [(name: String, value: String)] { [("x-webhook-apikey", apiKey ?? "")] }
-    var memory: ProcessMemory? { process?.memory }
+    var memory: ResidentMemory? { process?.memory }
     var processID: pid_t? { process?.pid }
     var baseURL: String { "http://127.0.0.1:\(port)" }
     private var admin: [String: String] { ["Authorization": "Bearer \(adminToken)"] }

@@ -41,7 +41,7 @@ final class PeerTarget: WebhookTarget {
     }
 
     var headers: [(name: String, value: String)] { [("x-webhook-apikey", apiKey)] }
-    var memory: ProcessMemory? { process?.memory }
+    var memory: ResidentMemory? { process?.memory }
     var processID: pid_t? { process?.pid }
 
     func start(fleetSize: Int) async throws {

@@ -14,8 +14,8 @@ protocol WebhookTarget: AnyObject {
     /// Starts serving with routes for a fleet of `fleetSize` devices; Hookcast also registers them.
     func start(fleetSize: Int) async throws
     func stop() async
-    /// Resident memory now and at its peak, in bytes.
-    var memory: ProcessMemory? { get }
+    /// Resident memory now, at its peak, and split into anonymous and file pages, in bytes.
+    var memory: ResidentMemory? { get }
     /// The serving process, whose CPU time a trial reads (nil for a target with no process of its own).
     var processID: pid_t? { get }
 }

@@ -29,9 +29,9 @@ struct CAPFeedFetcher: Sendable {
         request.headers.add(name: "User-Agent", value: "Hookcast")
         if let etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
-        let deadline = NIODeadline.now() + .milliseconds(Int64(timeout * 1000))
         do {
-            let response = try await OutboundHTTP.followingRedirects.execute(request, deadline: deadline)
+            let response = try await OutboundHTTP.followingRedirects.execute(
+                request, timeout: .milliseconds(Int64(timeout * 1000)))
             let body: ByteBuffer
             do {
                 body = try await response.body.collect(upTo: maximumBytes)
