@@ -323,6 +323,15 @@ def measure(row):
             parts.append(f"CPU {fmt(number(row.get('cpu_us_per_webhook')) / 1000)} ms/broadcast")
         else:
             parts.append(f"CPU {fmt(row.get('cpu_us_per_webhook'))} µs/webhook")
+    share = row.get("machine_per_webhook")
+    if isinstance(share, dict) and number(share.get("target_us")) is not None:
+        # Where the whole machine's CPU went per webhook in the closed loop (MachineShare in the harness).
+        text = (f"machine µs/webhook: target {fmt(share.get('target_us'))}, broker {fmt(share.get('broker_us'))}, "
+                f"devices {fmt(share.get('devices_us'))}, harness {fmt(share.get('harness_us'))}, "
+                f"idle {fmt(share.get('idle_us'))}")
+        if number(share.get("rate_bound_without_target")) is not None:
+            text += f"; the others alone fill the cores at {fmt(share.get('rate_bound_without_target'))}/s"
+        parts.append(text)
     return "; ".join(parts) or DASH
 
 

@@ -16,6 +16,11 @@ struct RunCommand: AsyncParsableCommand {
     var mqttPort: Int
 
     @Option(
+        name: .customLong("broker-pid"),
+        help: "That broker's process, whose CPU time the closed loop's machine share counts.")
+    var brokerPID: Int32?
+
+    @Option(
         name: .customLong("mqtt-accounts"),
         help: "Directory with gateway.json (hookcast broker-setup) and ACCOUNT.password for the bench's accounts.")
     var mqttAccounts: String
@@ -113,7 +118,8 @@ struct RunCommand: AsyncParsableCommand {
                 mosquitto: mosquittoVersion, brokerAccessControl: "on"))
         var session = BenchSession(
             runner: runner, observer: observer, fleet: fleet, presence: presence, hookcast: hookcastTarget,
-            peers: broadcastsOnly || memoryOnly ? [] : peers, logDirectory: logs, mqttPort: mqttPort, topics: topics,
+            peers: broadcastsOnly || memoryOnly ? [] : peers, logDirectory: logs, mqttPort: mqttPort,
+            brokerPID: brokerPID.map { pid_t($0) }, topics: topics,
             accounts: accounts, quick: quick, broadcastRepetitions: broadcastRepetitions ?? (quick ? 1 : 3),
             results: results)
         do {

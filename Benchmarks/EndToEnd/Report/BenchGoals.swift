@@ -11,6 +11,9 @@ enum BenchGoals {
         let bestPeerLatencyP99 = results.results.filter {
             $0.scenario == "latency_at_1000" && $0.target != "hookcast" && ($0.lost ?? 1) == 0
         }.compactMap(\.latency?.p99).min()
+        // What the processes besides the gateway (broker, devices, harness) alone allow, from Hookcast's closed loop.
+        let hookcastBound = results.results.first { $0.scenario == "max_http" && $0.target == "hookcast" }?
+            .machineShare?.rateBoundWithoutTarget
         for index in results.results.indices {
             var row = results.results[index]
             switch (row.scenario, row.target) {
@@ -24,6 +27,11 @@ enum BenchGoals {
                         row.met = ratio >= 0.5 && (row.lost ?? 1) == 0 && rate >= 5 * (bestLosslessPeer ?? 0)
                     } else {
                         row.met = false
+                    }
+                    if let bound = hookcastBound, let mqttCeiling {
+                        row.notes = Self.reachNote(
+                            bound: bound, rate: row.ratePerSecond, mqttCeiling: mqttCeiling,
+                            bestPeer: bestLosslessPeer, earlier: row.notes)
                     }
                 }
             case ("max_http", _):
@@ -65,5 +73,21 @@ enum BenchGoals {
             }
             results.results[index] = row
         }
+    }
+
+    /// The sustained goal read against the machine: the closed loop's other processes alone would fill every core
+    /// at `bound` webhooks a second, so a rate above it is out of reach whatever the gateway does.
+    private static func reachNote(
+        bound: Double, rate: Double?, mqttCeiling: Double, bestPeer: Double?, earlier: String?
+    ) -> String {
+        let wanted = max(0.5 * mqttCeiling, 5 * (bestPeer ?? 0))
+        var note =
+            "broker, devices and harness alone would fill the cores at \(Int(bound.rounded()))/s "
+            + "(\(Int((100 * bound / mqttCeiling).rounded())) % of the MQTT ceiling)"
+        if bound < wanted {
+            note += ", below the goal's \(Int(wanted.rounded()))/s: out of reach on this machine"
+        }
+        if let rate { note += "; Hookcast reached \(Int((100 * rate / bound).rounded())) % of that bound" }
+        return [earlier, note].compactMap { $0 }.joined(separator: "; ")
     }
 }

@@ -70,6 +70,8 @@ struct BenchResult: Codable {
     var simulatorKiBPerDevice: Double?
     /// The target's CPU time (user + system) over the trial per accepted webhook.
     var cpuMicrosecondsPerWebhook: Double?
+    /// The whole machine's CPU time over the trial per accepted webhook, by process (closed loop).
+    var machineShare: MachineShare?
     var ratioToCeiling: Double?
     /// A broadcast's time over the fan-out whose acknowledgements were read twice (`fanout_read_twice_ms`).
     var ratioToFanoutReadTwice: Double?
@@ -89,6 +91,7 @@ struct BenchResult: Codable {
         case gatewayPeakResidentMiB = "gateway_peak_rss_mib"
         case simulatorKiBPerDevice = "simulator_kib_per_device"
         case cpuMicrosecondsPerWebhook = "cpu_us_per_webhook"
+        case machineShare = "machine_per_webhook"
         case ratioToCeiling = "ratio_to_ceiling"
         case ratioToFanoutReadTwice = "ratio_to_fanout_read_twice"
         case goal, met, notes
@@ -116,5 +119,6 @@ struct BenchResult: Codable {
         lost = trial.lost
         errors = trial.requests - trial.accepted
         cpuMicrosecondsPerWebhook = trial.cpuMicrosecondsPerWebhook
+        machineShare = trial.machineShare
     }
 }

@@ -12,6 +12,8 @@ struct BenchSession {
     let peers: [PeerTarget]
     let logDirectory: URL
     let mqttPort: Int
+    /// The bench broker's process (scripts/bench started it), for the closed loop's machine share.
+    let brokerPID: pid_t?
     let topics: Topics
     let accounts: BenchAccounts
     let quick: Bool
@@ -95,7 +97,7 @@ struct BenchSession {
         let http: TrialResult
         let httpAt1000: TrialResult
         do {
-            http = try await runner.closedLoop(bare, seconds: quick ? 3 : 10)
+            http = try await runner.closedLoop(bare, seconds: quick ? 3 : 10, publishes: false)
             httpAt1000 = try await runner.fixedRateHTTPOnly(bare, rate: 1000, seconds: quick ? 3 : 10)
         } catch {
             await bare.stop()
@@ -135,7 +137,9 @@ struct BenchSession {
         results.results.append(sustained)
 
         var closed = BenchResult(scenario: "max_http", target: target, devices: devices)
-        closed.take(try await runner.closedLoop(target, seconds: quick ? 3 : 10))
+        let machine = MachineShare.Processes(
+            target: target.processID, broker: brokerPID, devices: fleet.processes.map(\.pid))
+        closed.take(try await runner.closedLoop(target, seconds: quick ? 3 : 10, machine: machine))
         results.results.append(closed)
 
         var latency = BenchResult(scenario: "latency_at_1000", target: target, devices: devices)

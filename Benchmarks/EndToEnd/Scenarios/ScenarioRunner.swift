@@ -64,12 +64,27 @@ struct ScenarioRunner {
         return result
     }
 
-    /// As fast as 64 connections go for `seconds`: the HTTP rate, and how much of it reached the devices.
-    func closedLoop(_ target: any WebhookTarget, seconds: Double = 10) async throws -> TrialResult {
+    /// As fast as 64 connections go for `seconds`: the HTTP rate, and how much of it reached the devices. With
+    /// `machine`, also where the machine's CPU went meanwhile, per webhook (`MachineShare`). A target that
+    /// publishes nothing (the bare HTTP ceiling) is not waited on for acknowledgements.
+    func closedLoop(
+        _ target: any WebhookTarget, seconds: Double = 10, machine: MachineShare.Processes? = nil,
+        publishes: Bool = true
+    ) async throws -> TrialResult {
         var load = plan(target, total: 4_000_000, rate: nil, connections: 64)
         load.stopAfter = seconds
-        let result = try await Trial(plan: load).run(observer: observer, group: group)
-        BenchLog.line("\(target.name) closed loop: \(result.summary)")
+        let probe = machine.map(MachineShare.Probe.init)
+        var result: TrialResult
+        if publishes {
+            result = try await Trial(plan: load).run(observer: observer, group: group)
+        } else {
+            observer.reset()
+            let outcome = try await LoadGenerator.run(load, on: group)
+            result = TrialResult(load: outcome, seen: observer.snapshot(), expectedAcknowledgements: 1)
+        }
+        result.machineShare = probe?.share(accepted: result.accepted)
+        BenchLog.line(
+            "\(target.name) closed loop: \(result.summary)" + (result.machineShare.map { " | \($0.text)" } ?? ""))
         try await Task.sleep(for: .seconds(2))
         return result
     }

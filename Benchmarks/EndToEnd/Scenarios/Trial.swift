@@ -33,6 +33,8 @@ struct TrialResult {
     var endToEndLatency: LatencySummary
     /// The target process's CPU time over the trial per accepted webhook, when it was measured.
     var cpuMicrosecondsPerWebhook: Double?
+    /// The whole machine's CPU over the trial per accepted webhook, by process, when it was measured.
+    var machineShare: MachineShare?
 
     var lost: Int { accepted - acknowledged }
 
@@ -42,6 +44,7 @@ struct TrialResult {
     init(load: LoadOutcome, seen: AcknowledgementObserver.Snapshot, expectedAcknowledgements: Int) {
         plannedRate = nil
         cpuMicrosecondsPerWebhook = nil
+        machineShare = nil
         requests = load.statuses.count
         accepted = load.succeeded
         refusals = load.failuresByStatus
