@@ -125,7 +125,7 @@ struct PluginAccessTests {
             #expect(connacks == 1, "connected once, never reconnected: \(subscriber.output)")
         }
         // The new member may subscribe to the group now (a new connection: mosquitto_sub subscribes only once).
-        joiner.stop()
+        await joiner.stop()
         let joined = try await broker.subscriber("panel-2", password: "p2", filters: [group])
         #expect(joined.output.contains("received SUBACK") && !joined.output.contains("135"), "\(joined.output)")
     }

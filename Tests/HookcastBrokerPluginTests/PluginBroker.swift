@@ -152,7 +152,7 @@ enum MosquittoClient {
         let started = ContinuousClock.now
         while process.isRunning {
             guard ContinuousClock.now - started < limit else {
-                process.terminate()
+                await process.stop()
                 throw ClientDidNotFinish(name: name)
             }
             try await Task.sleep(for: .milliseconds(20))

@@ -30,7 +30,7 @@ struct PluginDurabilityTests {
         let before = try await broker.digest()
         #expect(before.count == 299)
 
-        broker.broker.kill()
+        await broker.broker.kill()
         try await broker.broker.start()
 
         let after = try await broker.digest()

@@ -64,7 +64,7 @@ struct DeviceAgentPresenceTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-        broker.stop()
+        await broker.stop()
         try await withTimeout(.seconds(10), "agent notices the broker is gone") {
             while agent.client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         }

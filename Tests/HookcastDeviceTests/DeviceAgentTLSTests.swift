@@ -9,7 +9,7 @@ import Testing
 struct DeviceAgentTLSTests {
     @Test("hookcast device --mqtt-tls-ca connects to the TLS listener, says online, and offline when stopped")
     func agentOverTLS() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let deviceID = try Fixtures.deviceID()
         let watcher = try MQTTClient(
@@ -33,7 +33,7 @@ struct DeviceAgentTLSTests {
             for await message in statuses {
                 guard let presence = try? PresenceMessage.decode(message.payload) else { continue }
                 seen.append(presence.status)
-                if presence.status == .online { agent.terminate() }
+                if presence.status == .online { await agent.stop() }
                 if presence.status == .offline, seen.contains(.online) { return seen }
             }
             return seen
@@ -45,7 +45,7 @@ struct DeviceAgentTLSTests {
     }
 
     @Test("A client certificate without its key is refused before anything connects")
-    func certificateWithoutKey() throws {
+    func certificateWithoutKey() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-tls-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -54,7 +54,7 @@ struct DeviceAgentTLSTests {
             executable: try HookcastExecutable.url().path,
             arguments: ["device", "--id", "tls-check", "--mqtt-tls-ca", "ca.crt", "--mqtt-tls-cert", "device.crt"],
             directory: directory, logFile: log)
-        #expect(agent.waitForExit() != 0)
+        #expect(await agent.exitStatus() != 0)
         #expect(try String(contentsOf: log, encoding: .utf8).contains("--mqtt-tls-cert and --mqtt-tls-key go together"))
     }
 }

@@ -123,7 +123,7 @@
             try await withTimeout(.seconds(60)) {
                 let simulator = try Self.start(50, prefix: "re-", broker: broker)
                 try await Self.waitUntil("50 devices connected") { simulator.statistics.connected == 50 }
-                broker.kill()
+                await broker.kill()
                 try await Self.waitUntil("every connection dropped") { simulator.statistics.connected == 0 }
                 try await broker.start()
                 try await Self.waitUntil("50 devices reconnected", timeout: .seconds(45)) {

@@ -165,7 +165,7 @@ struct DispatchTests {
             _ = try await gateway.admin(
                 .post, "actions", #"{"event_id":"q","function":"restart_device","target":{"kind":"device","id":"q1"}}"#)
             let key = try await gateway.createKey()
-            broker.stop()
+            await broker.stop()
             try await withTimeout(.seconds(60), "gateway notices") {
                 while try await gateway.request(.get, "/readyz").status == .ok {
                     try await Task.sleep(for: .milliseconds(20))
@@ -207,7 +207,7 @@ struct DispatchTests {
                 .post, "actions", #"{"event_id":"b","function":"refresh_content","target":{"kind":"device","id":"b1"}}"#
             )
             let key = try await gateway.createKey()
-            broker.stop()
+            await broker.stop()
             try await withTimeout(.seconds(60), "gateway notices") {
                 while try await gateway.request(.get, "/readyz").status == .ok {
                     try await Task.sleep(for: .milliseconds(20))

@@ -53,7 +53,7 @@ final class HealthTests {
 
     @Test("readyz answers 200 once the gateway is connected to the broker's TLS listener")
     func readyOverTLS() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         var configuration = configuration(mqttPort: broker.tlsPort)
         configuration.mqttTLS = MQTTClient.TLSConfiguration(trusting: .file(ca.caCertificate.path))

@@ -9,7 +9,7 @@ import Testing
 struct PythonDeviceSecureTests {
     @Test("With its password over TLS on the locked-down broker it is commanded; a wrong password is refused")
     func passwordOverTLS() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let tlsPort = try FreePort.find()
         let broker = try await TestBroker(
             access: .secure,

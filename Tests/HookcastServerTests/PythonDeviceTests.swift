@@ -122,7 +122,7 @@ struct PythonDeviceTests {
             let status = try await gateway.admin(.get, "commands/\(id)")
             #expect(status.text.contains("configured to fail"))
         }
-        process.terminate()
+        await process.stop()
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(output.contains("executed load_url"))
         #expect(output.contains("executed pause_loop"))

@@ -36,7 +36,7 @@ struct ConnectionTests {
         let subscription = try await client.subscribe(to: topic)
         let states = client.stateChanges()
 
-        broker.stop()
+        await broker.stop()
         try await broker.start()
         let seen = try await states.untilReconnected(within: .seconds(15), "reconnect")
         #expect(seen.contains { if case .disconnected = $0 { true } else { false } })
@@ -104,7 +104,7 @@ struct ConnectionTests {
         let client = try await ClientFactory.connected(port: broker.port)
         let topic = ClientFactory.uniqueTopic()
         let subscription = try await client.subscribe(to: topic)
-        broker.stop()
+        await broker.stop()
         try await withTimeout(.seconds(5), "noticing the broker is gone") {
             while client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         }
@@ -123,7 +123,7 @@ struct ConnectionTests {
         configuration.offlineWaitTimeout = .milliseconds(500)
         let client = try MQTTClient(configuration: configuration)
         try await client.connect()
-        broker.stop()
+        await broker.stop()
         try await withTimeout(.seconds(5), "noticing the broker is gone") {
             while client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         }

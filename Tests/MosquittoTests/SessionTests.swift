@@ -78,7 +78,7 @@ struct SessionTests {
 
         // Stopped cleanly so the session is in the persistence file; the broker restores it without the
         // shared subscription (mosquitto 2.0.11), and the client must subscribe again on its own.
-        broker.stop()
+        await broker.stop()
         try await broker.start()
         try await withTimeout(.seconds(15), "both clients back") {
             while !client.state.isConnected || !publisher.state.isConnected {

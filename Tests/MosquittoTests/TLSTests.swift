@@ -33,7 +33,7 @@ struct TLSTests {
 
     @Test("Subscribe and a QoS 1 publish make the round trip over TLS with the development CA")
     func roundTrip() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let client = try MQTTClient(
             configuration: Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate))
@@ -50,8 +50,8 @@ struct TLSTests {
 
     @Test("A client that trusts another CA is refused at once, with OpenSSL's reason")
     func untrustedCertificate() async throws {
-        let broker = try await TLSTestBroker(ca: try DevelopmentCA())
-        let otherCA = try DevelopmentCA()
+        let broker = try await TLSTestBroker(ca: try await DevelopmentCA())
+        let otherCA = try await DevelopmentCA()
         let error = try await Self.connectFailure(
             Self.tlsConfiguration(port: broker.tlsPort, trusting: otherCA.caCertificate))
         guard case .tlsHandshakeFailed(_, let port, let reason) = error else {
@@ -64,7 +64,7 @@ struct TLSTests {
 
     @Test("A plain-text client on the TLS port fails at once instead of waiting for the timeout")
     func plainClientOnTLSPort() async throws {
-        let broker = try await TLSTestBroker(ca: try DevelopmentCA())
+        let broker = try await TLSTestBroker(ca: try await DevelopmentCA())
         let error = try await Self.connectFailure(ClientFactory.configuration(port: broker.tlsPort))
         guard case .connectFailed(_, _, let reason) = error else {
             Issue.record("unexpected error: \(error)")
@@ -75,7 +75,7 @@ struct TLSTests {
 
     @Test("A TLS client on the plain port fails at once")
     func tlsClientOnPlainPort() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let error = try await Self.connectFailure(
             Self.tlsConfiguration(port: broker.plainPort, trusting: ca.caCertificate))
@@ -87,8 +87,8 @@ struct TLSTests {
 
     @Test("A certificate that does not name the host connected to is refused unless host-name checks are off")
     func hostNameVerification() async throws {
-        let ca = try DevelopmentCA()
-        let elsewhere = try ca.issueCertificate(named: "elsewhere", subjectAltNames: ["DNS:elsewhere.example"])
+        let ca = try await DevelopmentCA()
+        let elsewhere = try await ca.issueCertificate(named: "elsewhere", subjectAltNames: ["DNS:elsewhere.example"])
         let broker = try await TLSTestBroker(ca: ca, certificate: elsewhere)
 
         let error = try await Self.connectFailure(
@@ -109,7 +109,7 @@ struct TLSTests {
 
     @Test("The broker's own names work: localhost as well as 127.0.0.1")
     func localhostName() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let client = try MQTTClient(
             configuration: Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate, host: "localhost"))
@@ -119,9 +119,9 @@ struct TLSTests {
 
     @Test("A broker that requires client certificates accepts one from its CA and refuses a client without")
     func clientCertificate() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca, requireClientCertificate: true)
-        let device = try ca.issueCertificate(named: "device-1", forClient: true)
+        let device = try await ca.issueCertificate(named: "device-1", forClient: true)
 
         var configuration = try Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate)
         configuration.tls?.clientCertificate = .init(
@@ -145,7 +145,7 @@ struct TLSTests {
 
     @Test("After the broker is killed, a TLS client reconnects by itself and its subscription works again")
     func reconnectAfterBrokerCrash() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let client = try MQTTClient(
             configuration: Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate))
@@ -154,7 +154,7 @@ struct TLSTests {
         let subscription = try await client.subscribe(to: topic)
 
         // SIGKILL ends the TLS connection without its close_notify, which stops libmosquitto's own reconnecting.
-        broker.broker.kill()
+        await broker.broker.kill()
         try await withTimeout(.seconds(5), "noticing the broker is gone") {
             while client.state.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         }
@@ -177,13 +177,13 @@ struct TLSTests {
 
     @Test("A reconnect that fails its handshake is retried, and succeeds once the broker's certificate is right")
     func reconnectAfterHandshakeFailure() async throws {
-        let ca = try DevelopmentCA()
-        let otherCA = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
+        let otherCA = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let client = try MQTTClient(
             configuration: Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate))
         try await client.connect()
-        broker.broker.stop()
+        await broker.broker.stop()
 
         // The same port, now with a certificate the client does not trust.
         let impostor = try await TestBroker(
@@ -203,7 +203,7 @@ struct TLSTests {
             return ""
         }
         #expect(refused.contains("TLS error"))
-        impostor.stop()
+        await impostor.stop()
 
         try await broker.restart()
         try await withTimeout(.seconds(20), "reconnect once the certificate is right") {
@@ -218,7 +218,7 @@ struct TLSTests {
         // Held to the end: Swift may release it after its last use (reading its port), and its deinit closes the
         // listening socket, which then resets the connection ("Unknown error", seen on a loaded runner).
         defer { withExtendedLifetime(silent) {} }
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         var configuration = try Self.tlsConfiguration(port: silent.port, trusting: ca.caCertificate)
         configuration.connectTimeout = .seconds(1)
         configuration.keepAlive = 5
@@ -253,7 +253,7 @@ struct TLSTests {
 
     @Test("A file that is not what it should be is named when connecting")
     func unusableFiles() async throws {
-        let ca = try DevelopmentCA()
+        let ca = try await DevelopmentCA()
         let broker = try await TLSTestBroker(ca: ca)
         let notACertificate = ca.directory.appendingPathComponent("not-a-certificate.pem")
         try "hello\n".write(to: notACertificate, atomically: true, encoding: .utf8)
@@ -265,7 +265,7 @@ struct TLSTests {
         }
         #expect(path == notACertificate.path)
 
-        let device = try ca.issueCertificate(named: "mismatched", forClient: true)
+        let device = try await ca.issueCertificate(named: "mismatched", forClient: true)
         var configuration = try Self.tlsConfiguration(port: broker.tlsPort, trusting: ca.caCertificate)
         configuration.tls?.clientCertificate = .init(
             certificateFile: device.certificate.path, keyFile: ca.serverKey.path)

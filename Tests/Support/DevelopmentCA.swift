@@ -5,12 +5,15 @@ import Foundation
 public final class DevelopmentCA: Sendable {
     public let directory: URL
 
-    public init() throws {
+    /// Runs `scripts/dev-ca` (several `openssl` commands) and waits for it on a thread of its own, not on one of the
+    /// concurrency pool's, which are as many as the cores and shared by every test running at the time.
+    public init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookcast-ca-\(UUID().uuidString)")
         // World-searchable: mosquitto started as root reads the files as the `mosquitto` user.
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try run(RepositoryFiles.root.appendingPathComponent("scripts/dev-ca").path, [directory.path])
+        try await Self.run(
+            RepositoryFiles.root.appendingPathComponent("scripts/dev-ca").path, [directory.path], in: directory)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -23,7 +26,7 @@ public final class DevelopmentCA: Sendable {
     /// `name.crt` and `name.key`.
     public func issueCertificate(
         named name: String, subjectAltNames: [String] = [], forClient: Bool = false
-    ) throws -> (certificate: URL, key: URL) {
+    ) async throws -> (certificate: URL, key: URL) {
         let certificate = directory.appendingPathComponent("\(name).crt")
         let key = directory.appendingPathComponent("\(name).key")
         let request = directory.appendingPathComponent("\(name).csr")
@@ -34,9 +37,10 @@ public final class DevelopmentCA: Sendable {
         ]
         if !subjectAltNames.isEmpty { lines.append("subjectAltName = \(subjectAltNames.joined(separator: ", "))") }
         try (lines.joined(separator: "\n") + "\n").write(to: extensions, atomically: true, encoding: .utf8)
-        try run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.path])
-        try run("openssl", ["req", "-new", "-key", key.path, "-subj", "/CN=\(name)", "-out", request.path])
-        try run(
+        try await run(
+            "openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.path])
+        try await run("openssl", ["req", "-new", "-key", key.path, "-subj", "/CN=\(name)", "-out", request.path])
+        try await run(
             "openssl",
             [
                 "x509", "-req", "-in", request.path, "-CA", caCertificate.path, "-CAkey",
@@ -50,11 +54,15 @@ public final class DevelopmentCA: Sendable {
         return (certificate, key)
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws {
+    private func run(_ executable: String, _ arguments: [String]) async throws {
+        try await Self.run(executable, arguments, in: directory)
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], in directory: URL) async throws {
         let log = directory.appendingPathComponent("commands.log")
         let process = try ChildProcess(
             executable: executable, arguments: arguments, directory: directory, logFile: log)
-        let status = process.waitForExit()
+        let status = await process.exitStatus()
         guard status == 0 else {
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw DevelopmentCAError.commandFailed(command: ([executable] + arguments).joined(separator: " "), output)

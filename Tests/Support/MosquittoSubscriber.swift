@@ -53,5 +53,6 @@ public final class MosquittoSubscriber: Sendable {
         }
     }
 
-    public func stop() { process.terminate() }
+    /// SIGTERM, and returns once `mosquitto_sub` has exited, without holding a thread of the concurrency pool.
+    public func stop() async { await process.stop() }
 }

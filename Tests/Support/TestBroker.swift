@@ -109,14 +109,16 @@ public final class TestBroker: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM: mosquitto saves its database and exits.
-    public func stop() {
-        process?.terminate()
+    /// SIGTERM: mosquitto saves its database and exits. Returns once it has, without holding a thread of the
+    /// concurrency pool meanwhile (the pool has as many threads as cores, and every test running shares them).
+    public func stop() async {
+        await process?.stop()
     }
 
-    /// SIGKILL: a crash, nothing saved beyond what autosave already wrote.
-    public func kill() {
-        process?.kill()
+    /// SIGKILL: a crash, nothing saved beyond what autosave already wrote. Returns once the process is gone, so the
+    /// port is free for a restart.
+    public func kill() async {
+        await process?.stop(with: SIGKILL)
     }
 
     public var log: String {

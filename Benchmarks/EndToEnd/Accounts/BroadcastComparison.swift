@@ -45,7 +45,7 @@ struct BroadcastComparison {
             await side.fleet.stop()
             await side.presence.stop()
             await side.gateway.stop()
-            side.broker.stop()
+            await side.broker.stop()
         }
         return (open, plugin)
     }

@@ -25,7 +25,7 @@ struct BrokerMemoryGrowth {
             name: "gateway-large-open", hookcast: hookcast, broker: open, accounts: .none, work: work, logs: logs)
         let without = try await Self.growth(of: open) { _ = try await openGateway.importDevices(1...devices) }
         await openGateway.stop()
-        open.stop()
+        await open.stop()
 
         let secure = try await TestBroker(access: .secure, topics: topics)
         let login = try secure.gatewayCredentials
@@ -36,7 +36,7 @@ struct BrokerMemoryGrowth {
         let with = try await Self.growth(of: secure) { took = try await gateway.importDevices(1...devices).took }
         BenchLog.line("imported \(devices) with accounts in \(took)")
         await gateway.stop()
-        secure.stop()
+        await secure.stop()
         return Outcome(withoutAccounts: without, withAccounts: with, importWithAccounts: took)
     }
 

@@ -89,6 +89,6 @@ struct ImportStallTrials {
         HarnessPriority.reset()
         try placement.reset()
         await gateway.stop()
-        broker.stop()
+        await broker.stop()
     }
 }

@@ -40,7 +40,7 @@ struct IntakeCommand: AsyncParsableCommand {
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let broker = try await TestBroker(access: .open, topics: topics)
-        defer { broker.stop() }
+        // Stopped at the end, or by its deinit (in the background) when a step throws.
         let answerer = try await AcknowledgementReplayer(mqttPort: broker.port, topics: topics, devices: devices)
         let floor = try await sinkFloor(broker: broker, answerer: answerer, logs: logs)
         let gateway = try await AccountsGateway(
@@ -65,6 +65,7 @@ struct IntakeCommand: AsyncParsableCommand {
         }
         await answerer.stop()
         await gateway.stop()
+        await broker.stop()
         print(IntakeFigures.summary(figures, devices: devices))
         print(IntakeFigures.floorSummary(floor, gateway: figures))
     }

@@ -242,7 +242,7 @@ struct BrokerAccessTests {
                         port: broker.port, username: "member-1", password: passwords.member, clientID: "member-1",
                         filters: ["\(testTopics.root)/groups/crew/commands"])
                     if member.output.contains("Subscribed (mid: 1): 1") { return }
-                    member.stop()
+                    await member.stop()
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }

@@ -64,7 +64,7 @@ struct ClientAccountAccessTests {
                     "\(Self.root)/#", "\(Self.root)/devices/+/acks",
                 ])
             #expect(Self.subackCodes(reader) == ["1", "135", "135", "135", "135"], "\(reader.output)")
-            reader.stop()
+            await reader.stop()
         }
     }
 
@@ -143,7 +143,7 @@ struct ClientAccountAccessTests {
             try await withTimeout(.seconds(10), "the deleted observer's connection closed") {
                 while fleet.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             }
-            lobbyWatch.stop()
+            await lobbyWatch.stop()
         }
     }
 }

@@ -29,7 +29,7 @@ struct BrokerCrashTests {
             }
             for (point, downtime) in zip(killPoints, downtimes) {
                 try await stream.waitUntilAccepted(point)
-                broker.kill()
+                await broker.kill()
                 try await Task.sleep(for: .milliseconds(downtime))
                 try await broker.start()
             }

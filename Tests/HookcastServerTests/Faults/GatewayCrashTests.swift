@@ -26,7 +26,7 @@ struct GatewayCrashTests {
 
         // With the broker gone every webhook is accepted into the outbox (answered queued) and none is published;
         // then the gateway dies with all of them there.
-        broker.kill()
+        await broker.kill()
         let stream = WebhookStream(gateway: gateway.client, key: scenario.key, name: "gateway-kill-before-publish")
         let started = ContinuousClock.now
         let ids = fleet.ids
