@@ -74,14 +74,10 @@ struct ScenarioRunner {
         var load = plan(target, total: 4_000_000, rate: nil, connections: 64)
         load.stopAfter = seconds
         let probe = machine.map(MachineShare.Probe.init)
-        var result: TrialResult
-        if publishes {
-            result = try await Trial(plan: load).run(observer: observer, group: group)
-        } else {
-            observer.reset()
-            let outcome = try await LoadGenerator.run(load, on: group)
-            result = TrialResult(load: outcome, seen: observer.snapshot(), expectedAcknowledgements: 1)
-        }
+        var result =
+            publishes
+            ? try await Trial(plan: load).run(observer: observer, group: group)
+            : try await Trial(plan: load).runAnswersOnly(observer: observer, group: group)
         result.machineShare = probe?.share(accepted: result.accepted)
         BenchLog.line(
             "\(target.name) closed loop: \(result.summary)" + (result.machineShare.map { " | \($0.text)" } ?? ""))
@@ -109,10 +105,8 @@ struct ScenarioRunner {
         async throws -> TrialResult
     {
         var result = try await measuringCPU(of: target) {
-            observer.reset()
-            let load = try await LoadGenerator.run(
-                plan(target, total: Int(rate * seconds), rate: rate, connections: 32), on: group)
-            return TrialResult(load: load, seen: observer.snapshot(), expectedAcknowledgements: 1)
+            try await Trial(plan: plan(target, total: Int(rate * seconds), rate: rate, connections: 32))
+                .runAnswersOnly(observer: observer, group: group)
         }
         result.plannedRate = rate
         BenchLog.line("\(target.name) @\(Int(rate))/s, HTTP only: \(result.summary)")

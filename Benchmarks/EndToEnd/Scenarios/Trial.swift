@@ -14,6 +14,16 @@ struct Trial {
         await observer.waitForAcknowledgements { $0 >= wanted }
         return TrialResult(load: load, seen: observer.snapshot(), expectedAcknowledgements: expectedAcknowledgements)
     }
+
+    /// The load alone, for a target that publishes nothing (the bare HTTP ceiling): no acknowledgement is waited
+    /// for, since none will come.
+    func runAnswersOnly(observer: AcknowledgementObserver, group: MultiThreadedEventLoopGroup) async throws
+        -> TrialResult
+    {
+        observer.reset()
+        let load = try await LoadGenerator.run(plan, on: group)
+        return TrialResult(load: load, seen: observer.snapshot(), expectedAcknowledgements: 1)
+    }
 }
 
 /// A trial's figures: what the HTTP side answered and what the devices acknowledged.

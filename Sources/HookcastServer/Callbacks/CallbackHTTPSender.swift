@@ -36,9 +36,3 @@ struct CallbackHTTPSender: Sendable {
         }
     }
 }
-
-extension Duration {
-    var timeIntervalSeconds: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -169,3 +169,10 @@ final class DeliveryReports: Service, Sendable {
         }
     }
 }
+
+extension Duration {
+    /// For `Date` arithmetic: the report's lease and the sweep's next time.
+    var timeIntervalSeconds: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
