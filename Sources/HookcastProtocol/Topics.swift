@@ -46,6 +46,22 @@ public struct Topics: Sendable, Hashable {
     /// The retained `DeviceConfigMessage` for a device.
     public func deviceConfig(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/config" }
 
+    /// Every device's retained config: what the gateway reads back after a (re)connect to publish only the configs
+    /// the broker does not hold as the store has them.
+    public var allDeviceConfigs: String { "\(root)/devices/+/config" }
+
+    /// The device whose retained config `topic` is, if it is one (and names a valid device id).
+    public func deviceOfConfig(_ topic: String) -> DeviceID? {
+        guard let levels = TopicLevels(topic, under: self), levels.count == 3, levels[0] == "devices",
+            levels[2] == "config"
+        else { return nil }
+        return try? DeviceID(String(levels[1]))
+    }
+
+    /// Where a gateway reading back retained messages publishes the marker that ends the read
+    /// (`MQTTClient.retainedMessages`): `token` is fresh for every read, so no other reader sees it.
+    public func retainedReadMarker(_ token: String) -> String { "\(root)/sync/\(token)" }
+
     /// Where a device acknowledges commands.
     public func deviceAcks(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/acks" }
 

@@ -40,6 +40,8 @@ struct BrokerAccessDecisionTests {
             "hookcast/v2/all/commands", "hookcast/v1/all/commands/", "hookcast/v1/all", "hookcast/v1/devices/lobby-1",
             "hookcast/v1/devices/lobby-1/commands/x", "$share/g/hookcast/v1/devices/lobby-1/commands",
             "$CONTROL/hookcast/v1", "$SYS/broker/uptime", "", "/", "hookcast/v1/devices//commands",
+            // The gateway's own: every config, and the marker ending its read of them.
+            Topics.standard.allDeviceConfigs, Topics.standard.retainedReadMarker("1f"), "hookcast/v1/sync/+",
         ]
         for topic in refused {
             #expect(!deviceMay(.subscribe, topic), "\(topic)")
@@ -57,7 +59,7 @@ struct BrokerAccessDecisionTests {
             Topics.standard.deviceCommands(device),
             Topics.standard.allCommands, Topics.standard.groupCommands(group), Topics.standard.emergencyState(.all),
             Topics.standard.deviceConfig(device),
-            "hookcast/v1/devices/+/acks", "$CONTROL/hookcast/v1",
+            "hookcast/v1/devices/+/acks", "$CONTROL/hookcast/v1", Topics.standard.retainedReadMarker("1f"),
         ] {
             #expect(!deviceMay(.publish, topic), "\(topic)")
         }
@@ -71,7 +73,9 @@ struct BrokerAccessDecisionTests {
         #expect(!deviceMay(.subscribe, Topics.standard.emergencyState(.group(group)), groups: ["kitchen"]))
     }
 
-    @Test("The gateway commands, reads acknowledgements, presence and control answers, and nothing else")
+    @Test(
+        "The gateway commands, reads acknowledgements, presence, retained configs and control answers, and nothing else"
+    )
     func gateway() {
         let may = policy.gateway(may:topic:)
         for topic in [
@@ -79,7 +83,7 @@ struct BrokerAccessDecisionTests {
             Topics.standard.groupCommands(group),
             Topics.standard.allCommands, Topics.standard.emergencyState(.all),
             Topics.standard.emergencyState(.group(group)),
-            BrokerControl.requestTopic,
+            BrokerControl.requestTopic, Topics.standard.retainedReadMarker("1f"),
         ] {
             #expect(may(.publish, topic), "\(topic)")
         }
@@ -91,6 +95,7 @@ struct BrokerAccessDecisionTests {
         }
         for topic in [
             Topics.standard.deviceAcks(device), Topics.standard.deviceStatus(device),
+            Topics.standard.deviceConfig(device), Topics.standard.retainedReadMarker("1f"),
             BrokerControl.responseTopic + "/gw",
         ] {
             #expect(may(.receive, topic), "\(topic)")
@@ -99,11 +104,15 @@ struct BrokerAccessDecisionTests {
         #expect(!may(.receive, "$SYS/broker/uptime"))
         for filter in [
             "hookcast/v1/devices/+/acks", "hookcast/v1/devices/+/status", "$share/hookcast/hookcast/v1/devices/+/acks",
+            Topics.standard.allDeviceConfigs, Topics.standard.retainedReadMarker("1f"),
             BrokerControl.responseTopic + "/gateway-1",
         ] {
             #expect(may(.subscribe, filter), "\(filter)")
         }
-        for filter in ["#", "hookcast/v1/#", "hookcast/v1/devices/+/commands", "+/+/devices/+/acks", "$CONTROL/#"] {
+        for filter in [
+            "#", "hookcast/v1/#", "hookcast/v1/devices/+/commands", "+/+/devices/+/acks", "$CONTROL/#",
+            "hookcast/v1/devices/#",
+        ] {
             #expect(!may(.subscribe, filter), "\(filter)")
         }
     }

@@ -54,6 +54,15 @@ import Testing
         #expect([DeviceID]().jsonBytes == (try Self.encoded([DeviceID]())))
     }
 
+    @Test func deviceConfigs() throws {
+        let device = try DeviceID("lobby-1")
+        let groups = try ["a", "b-2", "lobby"].map { try GroupID($0) }
+        for (groupCount, tags) in [(0, []), (1, ["hall"]), (3, Self.strings)] {
+            let config = DeviceConfigMessage(deviceID: device, groups: Array(groups.prefix(groupCount)), tags: tags)
+            #expect(config.encoded() == (try Self.encoded(config)), "\(groupCount) groups, \(tags.count) tags")
+        }
+    }
+
     @Test func sensorDataOfEveryKindOfValue() throws {
         let values: [JSONValue] = [
             .null, .bool(true), .bool(false), .string("21.5 \"C\""), .number(21.5), .number(3), .number(-1e300),

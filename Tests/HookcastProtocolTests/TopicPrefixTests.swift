@@ -22,6 +22,20 @@ struct TopicPrefixTests {
         #expect(acme.isEmergencyState("acme/signage/hookcast/state/emergency/all"))
         #expect(!acme.isEmergencyState("hookcast/v1/state/emergency/all"))
         #expect(Topics.standard.deviceCommands(device) == "hookcast/v1/devices/lobby-1/commands")
+        #expect(acme.allDeviceConfigs == "acme/signage/hookcast/devices/+/config")
+        #expect(acme.retainedReadMarker("1f") == "acme/signage/hookcast/sync/1f")
+    }
+
+    @Test("a config topic names its device, under this prefix only")
+    func deviceOfConfig() {
+        #expect(acme.deviceOfConfig(acme.deviceConfig(device)) == device)
+        for topic in [
+            "hookcast/v1/devices/lobby-1/config", "acme/signage/hookcast/devices/lobby-1/acks",
+            "acme/signage/hookcast/devices/lobby-1/config/x", "acme/signage/hookcast/devices//config",
+            "acme/signage/hookcast/groups/lobby/config", "acme/signage/hookcast/devices/+/config",
+        ] {
+            #expect(acme.deviceOfConfig(topic) == nil, "\(topic)")
+        }
     }
 
     @Test("the store names an emergency scope the same whatever the prefix")

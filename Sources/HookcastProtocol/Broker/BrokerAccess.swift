@@ -52,8 +52,9 @@ extension BrokerAccessPolicy {
     }
 
     /// Whether the gateway's account may do `access` on `topic`: it sends commands, configs, emergency states and
-    /// answers to MQTT triggers, reads acknowledgements and triggers (also through shared subscriptions) and
-    /// presence, and uses Hookcast's control topics.
+    /// answers to MQTT triggers, reads acknowledgements and triggers (also through shared subscriptions), presence
+    /// and the retained configs (read back after a reconnect, ended by a marker on its `sync` topics), and uses
+    /// Hookcast's control topics.
     public func gateway(may access: BrokerAccess, topic: String) -> Bool {
         switch access {
         case .unsubscribe: true
@@ -78,15 +79,17 @@ struct GatewayFilters: Sendable {
         publish = [
             "\(root)/devices/+/commands", "\(root)/devices/+/config", "\(root)/groups/+/commands",
             "\(root)/tags/+/commands",
-            "\(root)/all/commands", "\(root)/state/#", "\(root)/answers/#", BrokerControl.requestTopic,
+            "\(root)/all/commands", "\(root)/state/#", "\(root)/answers/#", "\(root)/sync/+",
+            BrokerControl.requestTopic,
         ].map(MQTTTopicMatch.Filter.init)
         receive = [
-            "\(root)/devices/+/acks", "\(root)/devices/+/status", "\(root)/triggers/+",
-            "\(BrokerControl.responseTopic)/#",
+            "\(root)/devices/+/acks", "\(root)/devices/+/status", "\(root)/devices/+/config", "\(root)/triggers/+",
+            "\(root)/sync/+", "\(BrokerControl.responseTopic)/#",
         ].map(MQTTTopicMatch.Filter.init)
         subscribe = [
             "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
-            "\(root)/triggers/+", "$share/+/\(root)/triggers/+", "\(BrokerControl.responseTopic)/#",
+            "\(root)/devices/+/config", "\(root)/triggers/+", "$share/+/\(root)/triggers/+", "\(root)/sync/+",
+            "\(BrokerControl.responseTopic)/#",
         ].map(MQTTTopicMatch.Filter.init)
     }
 }

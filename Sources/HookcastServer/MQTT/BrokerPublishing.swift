@@ -13,6 +13,16 @@ protocol BrokerPublishing: Sendable {
     func publish(
         to topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTPublishProperties
     ) async throws -> MQTTReasonCode
+
+    /// What the broker retains under `filter`, by topic (`MQTTClient.retainedMessages`); nil when it cannot be read.
+    func retainedMessages(under filter: String, markerTopic: String, timeout: Duration) async -> [String: [UInt8]]?
+}
+
+extension BrokerPublishing {
+    /// A broker whose retained messages cannot be read back: whoever asks publishes everything again.
+    func retainedMessages(under filter: String, markerTopic: String, timeout: Duration) async -> [String: [UInt8]]? {
+        nil
+    }
 }
 
 /// Publishes through the gateway's one `MQTTClient`, call for call: no queue or task of its own, so the webhook
@@ -28,5 +38,9 @@ struct MQTTClientPublisher: BrokerPublishing {
     ) async throws -> MQTTReasonCode {
         try await client.publish(to: topic, payload: payload, qos: qos, retain: retain, properties: properties)
             .reasonCode
+    }
+
+    func retainedMessages(under filter: String, markerTopic: String, timeout: Duration) async -> [String: [UInt8]]? {
+        await client.retainedMessages(under: filter, markerTopic: markerTopic, timeout: timeout)
     }
 }

@@ -22,12 +22,43 @@ final class RecordingPublisher: BrokerPublishing {
         var state: MQTTConnectionState = .connected(sessionPresent: false)
         var publishes: [Publish] = []
         var failuresAhead = 0
+        /// The last retained payload per topic, as a broker keeps it.
+        var retained: [String: [UInt8]] = [:]
     }
 
     private let recorded = Mutex(Recorded())
+    /// Whether `retainedMessages` answers what was retained, as a broker does; without, it answers nil, as a broker
+    /// whose retained messages cannot be read back.
+    private let readsRetained: Bool
 
-    init(connected: Bool = true) {
+    init(connected: Bool = true, readsRetained: Bool = false) {
+        self.readsRetained = readsRetained
         if !connected { setConnected(false) }
+    }
+
+    /// Puts retained messages on the fake broker without recording them as the gateway's publishes: what a broker
+    /// kept from before.
+    func holdRetained(_ payload: [UInt8], on topic: String) {
+        recorded.withLock { $0.retained[topic] = payload.isEmpty ? nil : payload }
+    }
+
+    func retainedMessages(under filter: String, markerTopic: String, timeout: Duration) async -> [String: [UInt8]]? {
+        guard readsRetained else { return nil }
+        return recorded.withLock { recorded in
+            guard recorded.state.isConnected else { return nil }
+            return recorded.retained.filter { Self.filter(filter, matches: $0.key) }
+        }
+    }
+
+    /// MQTT's matching, for the filters the gateway reads with (`+` and `#`).
+    private static func filter(_ filter: String, matches topic: String) -> Bool {
+        let filterLevels = filter.split(separator: "/", omittingEmptySubsequences: false)
+        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, level) in filterLevels.enumerated() {
+            if level == "#" { return true }
+            guard index < topicLevels.count, level == "+" || level == topicLevels[index] else { return false }
+        }
+        return filterLevels.count == topicLevels.count
     }
 
     var state: MQTTConnectionState { recorded.withLock { $0.state } }
@@ -60,6 +91,7 @@ final class RecordingPublisher: BrokerPublishing {
                 return true
             }
             recorded.publishes.append(publish)
+            if retain { recorded.retained[topic] = payload.isEmpty ? nil : payload }
             return false
         }
         if refused { throw Refused() }

@@ -1,0 +1,81 @@
+import Foundation
+import HookcastProtocol
+import HookcastTestSupport
+import Mosquitto
+import Testing
+
+@testable import HookcastServer
+
+/// After a restart the gateway reads the broker's retained configs back, through the plugin's access rules, and
+/// sends only what the broker does not hold as the store has it.
+@Suite("Retained configs after a gateway restart")
+struct ConfigResyncTests {
+    @Test("A restarted gateway sends the config the broker lost, clears an unknown device's, and no other")
+    func restartSendsOnlyWhatTheBrokerLacks() async throws {
+        let broker = try await TestBroker(access: .secure)
+        let directory = GatewayHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ids = (1...20).map { "resync-\($0)" }
+        try await Self.runGateway(broker, directory, RecordedLog()) { gateway in
+            let rows = ids.enumerated().map { index, id in
+                index < 10 ? #"{"id":"\#(id)","groups":["half"]}"# : #"{"id":"\#(id)"}"#
+            }
+            let imported = try await gateway.admin(.post, "devices/import", "[\(rows.joined(separator: ","))]")
+            try #require(imported.status == .ok, "\(imported.text)")
+        }
+
+        // With no gateway running, the broker loses one device's config and holds one for a device the store
+        // never had.
+        let lost = try DeviceID(ids[2])
+        let ghost = try DeviceID("ghost-1")
+        let credentials = try broker.gatewayCredentials
+        let editor = try SecureGateway.client(
+            broker, username: credentials.username, password: credentials.password,
+            clientID: "resync-editor-\(UUID().uuidString.prefix(6))")
+        try await editor.connect()
+        try await editor.publish(to: testTopics.deviceConfig(lost), payload: [], retain: true)
+        try await editor.publish(
+            to: testTopics.deviceConfig(ghost), payload: DeviceConfigMessage(deviceID: ghost, groups: []).encoded(),
+            retain: true)
+
+        let log = RecordedLog()
+        try await Self.runGateway(broker, directory, log) { _ in
+            let line = try await withTimeout(.seconds(120), "the configs' synchronization logged") {
+                while true {
+                    if let line = log.all.first(where: { $0.message == "device configs in step" }) { return line }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(line.metadata["in_step"] == "19")
+            #expect(line.metadata["published"] == "1")
+            #expect(line.metadata["cleared"] == "1")
+        }
+        #expect(!log.all.contains { $0.message.contains("could not be read back") })
+
+        let held = try #require(
+            await editor.retainedMessages(
+                under: testTopics.allDeviceConfigs, markerTopic: testTopics.retainedReadMarker("resync-test"),
+                timeout: .seconds(120)))
+        #expect(held.count == ids.count)
+        let restored = try #require(held[testTopics.deviceConfig(lost)])
+        #expect(try DeviceConfigMessage.decode(restored).groups.map(\.rawValue) == ["half"])
+        #expect(held[testTopics.deviceConfig(ghost)] == nil)
+        await editor.disconnect()
+        withExtendedLifetime(broker) {}
+    }
+
+    /// A gateway managing the plugin's accounts, as `SecureGateway.run` starts one, logging into `log`.
+    private static func runGateway(
+        _ broker: TestBroker, _ directory: URL, _ log: RecordedLog,
+        _ body: @escaping @Sendable (GatewayClient) async throws -> Void
+    ) async throws {
+        let credentials = try broker.gatewayCredentials
+        try await GatewayHarness.run(
+            dataDirectory: directory, mqttPort: broker.port,
+            configure: { settings in
+                settings.mqttUsername = credentials.username
+                settings.mqttPassword = credentials.password
+                settings.deviceAccounts = .plugin
+            }, logger: log.logger(level: .info), body)
+    }
+}
