@@ -57,15 +57,6 @@ public struct PresenceMessage: Codable, Sendable, Equatable {
         }
     }
 
-    /// Parses a payload; for the gateway and tests. A payload over `maximumSize` is refused unread.
-    public static func decode(_ bytes: [UInt8]) throws -> PresenceMessage {
-        guard bytes.count <= maximumSize else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "a presence message is at most \(maximumSize) bytes"))
-        }
-        return try UntrustedJSON.decode(PresenceMessage.self, from: Data(bytes))
-    }
-
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case deviceID = "device_id"
