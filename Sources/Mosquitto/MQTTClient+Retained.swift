@@ -71,18 +71,9 @@ final class RetainedMessageCollector: Sendable {
 
     /// Every retained message, once the marker came within `timeout`; nil otherwise.
     func messages(within timeout: Duration) async -> [String: [UInt8]]? {
-        let arrived = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { [marker] in
-                for await _ in marker { return true }
-                return false
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let arrived = await MQTTClient.within(timeout) { [marker] in
+            for await _ in marker { return true }
+            return false
         }
         guard arrived else { return nil }
         return state.withLock { $0.messages }

@@ -21,21 +21,26 @@ extension MQTTClient {
     /// - Returns: true as soon as it is not connected, at once if it is not now; false if it stayed connected.
     /// - Throws: `CancellationError` when the task is cancelled.
     public func waitUntilDisconnected(timeout: Duration) async throws -> Bool {
-        let disconnected = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await state in self.stateChanges() where !state.isConnected { return true }
-                return false
-            }
+        let disconnected = await Self.within(timeout) {
+            for await state in self.stateChanges() where !state.isConnected { return true }
+            return false
+        }
+        try Task.checkCancellation()
+        return disconnected
+    }
+
+    /// What `wait` answers, or false once `timeout` passed first; `wait` is then cancelled (a cancelled stream's
+    /// iteration ends, dropping its observer).
+    static func within(_ timeout: Duration, _ wait: @escaping @Sendable () async -> Bool) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await wait() }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return false
             }
             let first = await group.next() ?? false
-            // Ends the other child; a cancelled stream drops its observer.
             group.cancelAll()
             return first
         }
-        try Task.checkCancellation()
-        return disconnected
     }
 }

@@ -60,23 +60,11 @@ import Testing
 
     @Test func mutatedPayloadsAreReadAsTheDecoderReadsThem() async {
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array(#"{}[]":,.-+eE0123456789 ZT/\tfnu"#.utf8) + [0x41, 0x7A]
         for iteration in 0..<10_000 {
             // A turn for the tests running beside it: the concurrency pool has as many threads as cores.
             if iteration % 100 == 0 { await Task.yield() }
-            var bytes = Array(Self.payloads.randomElement(using: &generator)!.utf8)
-            for _ in 0..<Int.random(in: 1...2, using: &generator) {
-                let position = Int.random(in: 0..<bytes.count, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: bytes.remove(at: position)
-                case 1: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
-                default: bytes[position] = alphabet.randomElement(using: &generator)!
-                }
-                if bytes.isEmpty { bytes = [0x7B] }
-            }
+            guard let bytes = ReaderMutation.mutated(Self.payloads, using: &generator) else { continue }
             let text = String(decoding: bytes, as: UTF8.self)
-            // The parser's known differences from Foundation (JSONParserTests) are not the reader's to repeat.
-            guard !text.contains(/(^|[^0-9.\-])0(\.[0-9]*)?[eE]/) else { continue }
             let (parsed, decoded) = Self.compare(bytes)
             // Foundation checks a number only when something reads it, so a malformed number in a field nobody
             // reads (`"extra":[1.]`) passed; the reader refuses anything that is not JSON.
