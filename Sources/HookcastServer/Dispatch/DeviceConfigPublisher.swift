@@ -57,7 +57,7 @@ struct DeviceConfigPublisher: Sendable {
 
     /// Every device's config the broker does not hold as the store has it, from three reads of the store (the
     /// devices, their tags, the groups with their members) and one of the broker's retained configs
-    /// (`DeviceConfigSync`); the configs of devices the store no longer has are cleared. When the broker's configs
+    /// (`DeviceConfigSync`). When the broker's configs
     /// cannot be read back (a broker whose access rules do not let the gateway read them), every config is sent.
     func publishAll() async {
         guard client.state.isConnected else { return }
@@ -90,33 +90,15 @@ struct DeviceConfigPublisher: Sendable {
         let sync = DeviceConfigSync(
             devices: devices, memberships: memberships, tags: tags, held: held, topics: topics)
         await publish(sync.outOfStep, from: memberships, tags: tags)
-        await inWindows(sync.unknown) { device in await clearIfUnknown(device) }
         logger.log(
-            level: sync.outOfStep.isEmpty && sync.unknown.isEmpty ? .debug : .info, "device configs in step",
-            metadata: [
-                "in_step": "\(sync.inStep)", "published": "\(sync.outOfStep.count)", "cleared": "\(sync.unknown.count)",
-            ])
+            level: sync.outOfStep.isEmpty ? .debug : .info, "device configs in step",
+            metadata: ["in_step": "\(sync.inStep)", "published": "\(sync.outOfStep.count)"])
     }
 
     /// How long the broker may take to send every retained config: far more than a broker needs (a few µs a
     /// message), so only a broker that never sends the marker back waits it out.
     static func readTimeout(devices: Int) -> Duration {
         .seconds(2) + .microseconds(50 * devices)
-    }
-
-    /// Clears the retained config of a device the broker holds one for, unless the store has the device after
-    /// all (made since the store was read; its own publication sends its config).
-    private func clearIfUnknown(_ device: DeviceID) async {
-        await sequencer.run(for: device) {
-            guard !changes.changed(device) else { return }
-            do {
-                guard try await store.devices.find(id: device) == nil else { return }
-                try await client.publish(
-                    to: topics.deviceConfig(device), payload: [], qos: .atLeastOnce, retain: true, properties: .none)
-            } catch {
-                logger.warning("device config not cleared", metadata: ["device": "\(device)", "error": "\(error)"])
-            }
-        }
     }
 
     /// Publishes each device's config in its own turn, from `memberships` and `tags` read before (between `changes.begin()`

@@ -4,13 +4,15 @@ import HookcastProtocol
 /// broker holds. A broker that kept its retained messages (the gateway restarted, or the connection dropped) holds
 /// every config already, and sending them all again would make the broker deliver one message to every connected
 /// device, tens of thousands of them, while the first commands after the connect wait behind that.
+///
+/// Configs of devices the store does not have are left alone: gateways of other stores may share the broker and its
+/// prefix (the tests' shared broker does), and a config is not this store's to clear unless it deleted the device
+/// (`DeviceConfigPublisher.clear(for:)`).
 struct DeviceConfigSync: Equatable {
     /// Devices whose config the broker does not hold byte for byte as the store has it: missing (a broker that
     /// lost its database, or a change the gateway stored but did not publish before it stopped), older, or
     /// written by another version.
     var outOfStep: [DeviceID]
-    /// Devices the broker holds a config for and the store does not have (deleted while the broker was away).
-    var unknown: [DeviceID]
     /// Devices whose config the broker holds as it is.
     var inStep: Int
 
@@ -31,7 +33,5 @@ struct DeviceConfigSync: Equatable {
                 outOfStep.append(device)
             }
         }
-        let known = Set(devices)
-        unknown = held.keys.compactMap(topics.deviceOfConfig).filter { !known.contains($0) }.sorted()
     }
 }
