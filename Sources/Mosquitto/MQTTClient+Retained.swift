@@ -12,9 +12,10 @@ extension MQTTClient {
     ///
     /// Read at QoS 0, so the broker queues no acknowledgements: a broker that drops some when its queue for this
     /// client is full (`max_queued_messages`) makes the answer miss those topics, never invent one.
-    /// - Returns: nil when the broker refused either subscription or the marker, the marker was not back within
-    ///   `timeout` (a broker whose access rules let the client publish the marker but not read it), or the
-    ///   connection was lost meanwhile.
+    /// - Returns: nil when the broker refused either subscription or the marker, or the marker was not back within
+    ///   `timeout` (a broker whose access rules let the client publish the marker but not read it, or a connection
+    ///   lost with the marker). A connection lost and back before the marker came can only make the answer miss
+    ///   topics, or hold what the broker retained a moment earlier.
     public func retainedMessages(under filter: String, markerTopic: String, timeout: Duration) async
         -> [String: [UInt8]]?
     {

@@ -57,8 +57,8 @@ struct DeviceConfigPublisher: Sendable {
 
     /// Every device's config the broker does not hold as the store has it, from three reads of the store (the
     /// devices, their tags, the groups with their members) and one of the broker's retained configs
-    /// (`DeviceConfigSync`). When the broker's configs
-    /// cannot be read back (a broker whose access rules do not let the gateway read them), every config is sent.
+    /// (`DeviceConfigSync`). When the broker's configs cannot be read back (a broker whose access rules do not let the
+    /// gateway read them), every config is sent.
     func publishAll() async {
         guard client.state.isConnected else { return }
         changes.begin()
