@@ -250,7 +250,7 @@ struct PostgresCommandRepository: CommandRepository {
             params: try values.json(ActionParameters.self, "params"),
             sensorData: try values.optionalJSON(SensorData.self, "sensor_data"),
             target: try values.json(ActionTarget.self, "target"),
-            expectedDevices: try values.json([DeviceID].self, "expected_devices"),
+            expectedDevices: try values.deviceIDs("expected_devices"),
             issuedAt: try values.date("issued_at"),
             expiresAt: try values.date("expires_at"),
             apiKeyID: try values.optionalUUID("api_key_id"),

@@ -31,6 +31,13 @@ extension PostgresRandomAccessRow {
         return value
     }
 
+    /// A list of device ids as the store writes it, read without `JSONDecoder` (`[DeviceID](writtenList:)`); any
+    /// other spelling through it.
+    func deviceIDs(_ column: String) throws -> [DeviceID] {
+        if let text = try? string(column), let list = [DeviceID](writtenList: text) { return list }
+        return try json([DeviceID].self, column)
+    }
+
     func optionalJSON<T: Decodable>(_ type: T.Type, _ column: String) throws -> T? {
         guard let text = try optionalString(column) else { return nil }
         do {

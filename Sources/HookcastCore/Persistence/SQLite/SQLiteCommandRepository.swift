@@ -278,7 +278,7 @@ struct SQLiteCommandRepository: CommandRepository {
             params: try row.json(ActionParameters.self, "params"),
             sensorData: try row.optionalJSON(SensorData.self, "sensor_data"),
             target: try row.json(ActionTarget.self, "target"),
-            expectedDevices: try row.json([DeviceID].self, "expected_devices"),
+            expectedDevices: try row.deviceIDs("expected_devices"),
             issuedAt: try row.date("issued_at"),
             expiresAt: try row.date("expires_at"),
             apiKeyID: try row.optionalUUID("api_key_id"),

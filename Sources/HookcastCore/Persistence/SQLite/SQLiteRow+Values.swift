@@ -82,6 +82,13 @@ extension SQLiteRow {
         }
     }
 
+    /// A list of device ids as the store writes it, read without `JSONDecoder` (`[DeviceID](writtenList:)`); any
+    /// other spelling through it.
+    func deviceIDs(_ column: String) throws -> [DeviceID] {
+        if let text = try? string(column), let list = [DeviceID](writtenList: text) { return list }
+        return try json([DeviceID].self, column)
+    }
+
     /// Identifiers are validated again on the way out, so a hand-edited row cannot smuggle in a bad topic level.
     func identifier<T>(_ column: String, _ make: (String) throws(ValidationError) -> T) throws -> T {
         do {
