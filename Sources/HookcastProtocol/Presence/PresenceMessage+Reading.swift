@@ -13,10 +13,23 @@ extension PresenceMessage {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "a presence message is at most \(maximumSize) bytes"))
         }
-        if let fields = try? UntrustedJSON.fields(Self.fieldNames, of: bytes), let read = Self(stateless: fields) {
+        // The reference agent's `online` carries a state: looking for its key first keeps such a presence from
+        // being parsed twice. A key spelled with escapes is missed here and found by the field reading instead.
+        if !Self.mentionsState(bytes), let fields = try? UntrustedJSON.fields(Self.fieldNames, of: bytes),
+            let read = Self(stateless: fields)
+        {
             return read
         }
         return try UntrustedJSON.decode(PresenceMessage.self, from: Data(bytes))
+    }
+
+    /// Whether `"state"` occurs anywhere in the payload (as a key, or inside a value).
+    private static func mentionsState(_ bytes: [UInt8]) -> Bool {
+        let key = Array(#""state""#.utf8)
+        guard bytes.count >= key.count else { return false }
+        return (0...(bytes.count - key.count)).contains { start in
+            bytes[start] == key[0] && bytes[start..<(start + key.count)].elementsEqual(key)
+        }
     }
 
     /// What `init(stateless:)` reads, in its order.

@@ -16,7 +16,7 @@ struct ConfigResyncTests {
         let directory = GatewayHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let ids = (1...20).map { "resync-\($0)" }
-        try await Self.runGateway(broker, directory, RecordedLog()) { gateway in
+        try await SecureGateway.run(dataDirectory: directory, broker: broker) { gateway, _ in
             let rows = ids.enumerated().map { index, id in
                 index < 10 ? #"{"id":"\#(id)","groups":["half"]}"# : #"{"id":"\#(id)"}"#
             }
@@ -39,7 +39,8 @@ struct ConfigResyncTests {
             retain: true)
 
         let log = RecordedLog()
-        try await Self.runGateway(broker, directory, log) { _ in
+        try await SecureGateway.run(dataDirectory: directory, broker: broker, logger: log.logger(level: .info)) {
+            _, _ in
             let line = try await withTimeout(.seconds(120), "the configs' synchronization logged") {
                 while true {
                     if let line = log.all.first(where: { $0.message == "device configs in step" }) { return line }
@@ -61,20 +62,5 @@ struct ConfigResyncTests {
         #expect(held[testTopics.deviceConfig(foreign)] != nil)
         await editor.disconnect()
         withExtendedLifetime(broker) {}
-    }
-
-    /// A gateway managing the plugin's accounts, as `SecureGateway.run` starts one, logging into `log`.
-    private static func runGateway(
-        _ broker: TestBroker, _ directory: URL, _ log: RecordedLog,
-        _ body: @escaping @Sendable (GatewayClient) async throws -> Void
-    ) async throws {
-        let credentials = try broker.gatewayCredentials
-        try await GatewayHarness.run(
-            dataDirectory: directory, mqttPort: broker.port,
-            configure: { settings in
-                settings.mqttUsername = credentials.username
-                settings.mqttPassword = credentials.password
-                settings.deviceAccounts = .plugin
-            }, logger: log.logger(level: .info), body)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HookcastServer
 import HookcastTestSupport
+import Logging
 import Mosquitto
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// and a gateway that manages its device accounts.
 enum SecureGateway {
     static func run(
-        dataDirectory: URL? = nil, broker existing: TestBroker? = nil,
+        dataDirectory: URL? = nil, broker existing: TestBroker? = nil, logger: Logger? = nil,
         _ body: @escaping @Sendable (GatewayClient, TestBroker) async throws -> Void
     ) async throws {
         let broker: TestBroker
@@ -18,11 +19,14 @@ enum SecureGateway {
             broker = try await TestBroker(access: .secure)
         }
         let credentials = try broker.gatewayCredentials
-        try await GatewayHarness.run(dataDirectory: dataDirectory, mqttPort: broker.port) { settings in
-            settings.mqttUsername = credentials.username
-            settings.mqttPassword = credentials.password
-            settings.deviceAccounts = .plugin
-        } _: { gateway in
+        try await GatewayHarness.run(
+            dataDirectory: dataDirectory, mqttPort: broker.port,
+            configure: { settings in
+                settings.mqttUsername = credentials.username
+                settings.mqttPassword = credentials.password
+                settings.deviceAccounts = .plugin
+            }, logger: logger
+        ) { gateway in
             try await body(gateway, broker)
         }
         withExtendedLifetime(broker) {}

@@ -1,7 +1,7 @@
-import Mosquitto
 import Synchronization
 
 @testable import HookcastServer
+@testable import Mosquitto
 
 /// A broker for the in-process gateway: records every publish and acknowledges it at once, as a broker's PUBACK
 /// would. It can be told to be disconnected, or to refuse the next publishes, to show what the gateway does then.
@@ -46,19 +46,8 @@ final class RecordingPublisher: BrokerPublishing {
         guard readsRetained else { return nil }
         return recorded.withLock { recorded in
             guard recorded.state.isConnected else { return nil }
-            return recorded.retained.filter { Self.filter(filter, matches: $0.key) }
+            return recorded.retained.filter { TopicFilter.matches(filter, topic: $0.key) }
         }
-    }
-
-    /// MQTT's matching, for the filters the gateway reads with (`+` and `#`).
-    private static func filter(_ filter: String, matches topic: String) -> Bool {
-        let filterLevels = filter.split(separator: "/", omittingEmptySubsequences: false)
-        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, level) in filterLevels.enumerated() {
-            if level == "#" { return true }
-            guard index < topicLevels.count, level == "+" || level == topicLevels[index] else { return false }
-        }
-        return filterLevels.count == topicLevels.count
     }
 
     var state: MQTTConnectionState { recorded.withLock { $0.state } }
