@@ -186,19 +186,6 @@ struct PostgresCommandRepository: CommandRepository {
         }
     }
 
-    func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
-        try await select(
-            """
-            WHERE NOT settled AND published_at IS NOT NULL AND expires_at > $1 AND issued_at <= $2
-            ORDER BY issued_at, seq LIMIT $3
-            """,
-            bindings: {
-                $0.append(date.millisecondsSince1970)
-                $0.append((issuedBefore ?? .distantFuture).millisecondsSince1970)
-                $0.append(max(limit, 0))
-            })
-    }
-
     func cancel(id: UUID, at date: Date) async throws -> Command? {
         let milliseconds = date.millisecondsSince1970
         let select: PostgresQuery = "SELECT \(unescaped: Self.readColumns) FROM commands WHERE id = \(id)"
@@ -225,7 +212,7 @@ struct PostgresCommandRepository: CommandRepository {
         }
     }
 
-    private func select(_ clause: String, bindings: (inout PostgresBindings) -> Void) async throws -> [Command] {
+    func select(_ clause: String, bindings: (inout PostgresBindings) -> Void) async throws -> [Command] {
         var binds = PostgresBindings()
         bindings(&binds)
         let query = PostgresQuery(unsafeSQL: "SELECT \(Self.readColumns) FROM commands \(clause)", binds: binds)

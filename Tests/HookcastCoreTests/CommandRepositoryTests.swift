@@ -102,6 +102,60 @@ struct ActiveCommandTests {
             try await store.close()
         }
     }
+
+    @Test(
+        "Summaries select what the whole read selects; the whole read by id skips settled and unknown ids, in every store",
+        arguments: StoreKind.allCases)
+    func summariesAndWholeByID(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let devices = try (0..<2_000).map { try DeviceID("screen-\($0)") }
+            func command(issued: TimeInterval, expecting expected: [DeviceID]) throws -> Command {
+                Command(
+                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+                    sensorData: nil, target: .all, expectedDevices: expected, issuedAt: now.addingTimeInterval(issued),
+                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook, publishedAt: now)
+            }
+            // A broadcast's list long enough to be stored apart from its row (overflow pages, TOAST).
+            let broadcast = try command(issued: -20, expecting: devices)
+            let nobody = try command(issued: -15, expecting: [])
+            let single = try command(issued: -10, expecting: [try DeviceID("lobby-10")])
+            let settled = try command(issued: -5, expecting: [devices[1]])
+            try await store.commands.insert([broadcast, nobody, single, settled])
+            try await store.commands.markSettled([settled.id])
+            let whole = try await store.commands.unsettled(at: now, issuedBefore: nil, limit: 10)
+            #expect(
+                try await store.commands.unsettledSummaries(at: now, issuedBefore: nil, limit: 10)
+                    == whole.map(UnsettledCommand.init))
+            #expect(
+                try await store.commands.unsettledSummaries(
+                    at: now, issuedBefore: now.addingTimeInterval(-12), limit: 1)
+                    == [UnsettledCommand(id: broadcast.id, issuedAt: broadcast.issuedAt, expectsAnswers: true)])
+            #expect(
+                try await store.commands.unsettledSummaries(at: now, issuedBefore: nil, limit: 10).map(\.expectsAnswers)
+                    == [true, false, true])
+            // Devices back online: a few are searched for in the lists' text, many looked up in the lists read.
+            func concerning(_ ids: [String]) async throws -> [UUID] {
+                let devices = Set(try ids.map { try DeviceID($0) })
+                return try await store.commands.unsettledSummaries(at: now, expectingAnyOf: devices, limit: 10).map(
+                    \.id)
+            }
+            #expect(try await concerning(["screen-0", "lobby-10"]) == [broadcast.id, single.id])
+            #expect(try await concerning(["screen-1"]) == [broadcast.id], "a settled command is owed nothing")
+            #expect(try await concerning(["screen-1999", "elsewhere"]) == [broadcast.id])
+            #expect(try await concerning(["lobby-1", "obby-10", "screen-2000"]) == [], "an id is matched whole")
+            let many = (0..<40).map { "away-\($0)" }
+            #expect(try await concerning(many) == [])
+            #expect(try await concerning(many + ["lobby-10"]) == [single.id])
+            #expect(try await concerning(many + ["lobby-1"]) == [])
+            #expect(try await store.commands.unsettledSummaries(at: now, expectingAnyOf: [], limit: 10).isEmpty)
+            let byID = try await store.commands.unsettled(ids: [single.id, settled.id, UUID(), broadcast.id])
+            #expect(Set(byID.map(\.id)) == [single.id, broadcast.id])
+            #expect(byID.first { $0.id == broadcast.id }?.expectedDevices == devices)
+            #expect(try await store.commands.unsettled(ids: []).isEmpty)
+            try await store.close()
+        }
+    }
 }
 
 @Suite("Group commit of commands")

@@ -45,7 +45,8 @@ struct DeliveryLifecycleLeadershipTests {
         #expect(
             lifecycle.tick(now: later) == [
                 .readOutbox(limit: 100, minimumAge: Self.sharedAge),
-                .readUnsettled(overdueBefore: later.addingTimeInterval(-5), recentToo: false, limit: 10_000, at: later),
+                .readUnsettled(
+                    overdueBefore: later.addingTimeInterval(-5), expectingAnyOf: [], limit: 10_000, at: later),
             ])
     }
 
@@ -58,7 +59,7 @@ struct DeliveryLifecycleLeadershipTests {
             let actions = lifecycle.tick(now: Self.now.addingTimeInterval(Double(second)))
             #expect(actions.first == .readOutbox(limit: 100, minimumAge: Self.sharedAge))
             _ = lifecycle.outboxRead([], now: Self.now)
-            _ = lifecycle.unsettledRead(overdue: [], recent: nil)
+            _ = lifecycle.unsettledRead(overdue: [], concerning: nil)
         }
     }
 

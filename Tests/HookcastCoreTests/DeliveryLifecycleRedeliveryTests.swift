@@ -18,17 +18,29 @@ struct DeliveryLifecycleRedeliveryTests {
         return lifecycle
     }
 
-    /// One whole scan at `now`: the unsettled commands and the answers are what the store would return.
+    /// One whole scan at `now`: `unsettled` (the overdue ones), `recent` (every unsettled one, when devices came
+    /// back) and the answers are what the store would return; `stored` (all of them unless given) are those a read
+    /// of whole commands by id still finds unsettled.
     static func scan(
         _ lifecycle: inout DeliveryLifecycle, at now: Date, unsettled: [Command], recent: [Command]? = nil,
-        answered: [UUID: Set<DeviceID>] = [:]
-    ) -> (redeliveries: [Redelivery], settle: [UUID])? {
-        guard case .readUnsettled(_, let recentToo, _, _) = lifecycle.tick(now: now).last else { return nil }
-        var actions = lifecycle.unsettledRead(overdue: unsettled, recent: recentToo ? (recent ?? unsettled) : nil)
-        if case .readAnswers = actions.first { actions = lifecycle.answersRead(answered) }
+        answered: [UUID: Set<DeviceID>] = [:], stored: [Command]? = nil
+    ) -> (redeliveries: [Redelivery], settle: [UUID], readWhole: [UUID])? {
+        guard case .readUnsettled(_, let returned, _, _) = lifecycle.tick(now: now).last else { return nil }
+        let concerning =
+            returned.isEmpty
+            ? nil
+            : (recent ?? unsettled).filter { $0.expectedDevices.contains(where: returned.contains) }
+                .map(UnsettledCommand.init)
+        var actions = lifecycle.unsettledRead(overdue: unsettled.map(UnsettledCommand.init), concerning: concerning)
+        var readWhole: [UUID] = []
+        if case .readDue(let due) = actions.first {
+            readWhole = due
+            let found = (stored ?? unsettled + (recent ?? [])).filter { due.contains($0.id) }
+            actions = lifecycle.dueRead(found, answered: answered)
+        }
         lifecycle.scanFinished()
-        guard case .redeliver(let redeliveries, let settle, _) = actions.first else { return ([], []) }
-        return (redeliveries, settle)
+        guard case .redeliver(let redeliveries, let settle, _) = actions.first else { return ([], [], readWhole) }
+        return (redeliveries, settle, readWhole)
     }
 
     @Test("A scan asks only for commands past their first deadline, and one scan runs at a time")
@@ -37,7 +49,10 @@ struct DeliveryLifecycleRedeliveryTests {
         let now = Self.issued.addingTimeInterval(10)
         #expect(
             lifecycle.tick(now: now)
-                == [.readUnsettled(overdueBefore: now.addingTimeInterval(-5), recentToo: false, limit: 10_000, at: now)]
+                == [
+                    .readUnsettled(
+                        overdueBefore: now.addingTimeInterval(-5), expectingAnyOf: [], limit: 10_000, at: now)
+                ]
         )
         #expect(lifecycle.tick(now: now.addingTimeInterval(1)) == [])
         lifecycle.scanFailed()
@@ -66,6 +81,38 @@ struct DeliveryLifecycleRedeliveryTests {
         #expect(
             Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(35), unsettled: [command])?.redeliveries
                 .map(\.devices) == [[d1, d2]])
+    }
+
+    @Test("A scan reads whole only the commands due, and none when nothing is due")
+    func readsWholeOnlyTheDue() throws {
+        var lifecycle = Self.connectedLifecycle()
+        let first = try makeCommand(issuedAt: Self.issued)
+        let second = try makeCommand(issuedAt: Self.issued.addingTimeInterval(3))
+        let firstDue = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(5), unsettled: [first])
+        #expect(firstDue?.readWhole == [first.id])
+        // The first was sent at 5 s and is next due at 15 s; the second is due at 8 s.
+        let secondDue = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(8), unsettled: [first, second])
+        #expect(secondDue?.readWhole == [second.id])
+        #expect(secondDue?.redeliveries.map(\.command.id) == [second.id])
+        let none = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(12), unsettled: [first, second])
+        #expect(none?.readWhole == [])
+        #expect(none?.redeliveries == [])
+        let again = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(15), unsettled: [first, second])
+        #expect(again?.readWhole == [first.id])
+        #expect(again?.redeliveries.map(\.command.id) == [first.id])
+    }
+
+    @Test("A due command that is settled, cancelled or gone by the time it is read whole is passed over")
+    func dueButGone() throws {
+        var lifecycle = Self.connectedLifecycle()
+        let gone = try makeCommand(issuedAt: Self.issued)
+        let kept = try makeCommand(issuedAt: Self.issued)
+        let scan = Self.scan(
+            &lifecycle, at: Self.issued.addingTimeInterval(5), unsettled: [gone, kept], stored: [kept])
+        #expect(scan?.readWhole == [gone.id, kept.id])
+        #expect(scan?.redeliveries.map(\.command.id) == [kept.id])
+        #expect(scan?.settle == [])
+        #expect(lifecycle.tick(now: Self.issued.addingTimeInterval(6)).isEmpty == false, "the scan is over")
     }
 
     @Test("The backoff stops growing at the maximum")
@@ -114,9 +161,9 @@ struct DeliveryLifecycleRedeliveryTests {
         #expect(
             lifecycle.tick(now: back.addingTimeInterval(1)).last
                 == .readUnsettled(
-                    overdueBefore: back.addingTimeInterval(1 - 5), recentToo: false, limit: 10_000,
+                    overdueBefore: back.addingTimeInterval(1 - 5), expectingAnyOf: [], limit: 10_000,
                     at: back.addingTimeInterval(1)))
-        _ = lifecycle.unsettledRead(overdue: [], recent: nil)
+        _ = lifecycle.unsettledRead(overdue: [], concerning: nil)
         lifecycle.scanFinished()
         // After it: the recent command, not overdue, concerns the device; only d2 is sent to.
         let scan = Self.scan(

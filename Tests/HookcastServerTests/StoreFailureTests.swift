@@ -1,5 +1,6 @@
 import Foundation
 import HookcastCore
+import HookcastProtocol
 import HookcastServer
 import HookcastTestSupport
 import Hummingbird
@@ -59,6 +60,13 @@ final class CommandsUnavailableStore: HookcastStore {
         func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
             try await base.unsettled(at: date, issuedBefore: issuedBefore, limit: limit)
         }
+        func unsettledSummaries(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [UnsettledCommand] {
+            try await base.unsettledSummaries(at: date, issuedBefore: issuedBefore, limit: limit)
+        }
+        func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+            -> [UnsettledCommand]
+        { try await base.unsettledSummaries(at: date, expectingAnyOf: devices, limit: limit) }
+        func unsettled(ids: [UUID]) async throws -> [Command] { try await base.unsettled(ids: ids) }
         func markSettled(_ ids: [UUID]) async throws { try await base.markSettled(ids) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 
 /// The command log: every command issued, and whether it reached the broker.
 public protocol CommandRepository: Sendable {
@@ -40,6 +41,16 @@ public protocol CommandRepository: Sendable {
     /// Published commands that have not expired at `date` and are not settled (some expected device may still owe
     /// an answer), issued at or before `issuedBefore` when given, oldest first: the ones redelivery looks after.
     func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command]
+    /// `unsettled` without the commands' bodies, same selection and order: what a redelivery scan reads at every
+    /// tick to find the due ones.
+    func unsettledSummaries(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [UnsettledCommand]
+    /// Summaries of the unsettled, unexpired commands of any age, oldest first, that expect an answer from at least
+    /// one of `devices`: what devices back online may be owed.
+    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+        -> [UnsettledCommand]
+    /// Those of `ids` that exist and are not settled, in full, in any order: the due ones of a scan (one may have
+    /// been answered, cancelled or pruned since its summary was read).
+    func unsettled(ids: [UUID]) async throws -> [Command]
     /// Every expected device of these commands has answered: redelivery need not look at them again.
     func markSettled(_ ids: [UUID]) async throws
     /// Cancels the command at `date`: it is settled (redelivery leaves it) and, when not yet published, given up

@@ -41,19 +41,22 @@ extension DeliveryService {
                     "could not record publish times", metadata: ["count": "\(publications.count)", "error": "\(error)"])
             }
             handle { $0.publishTimesRecorded(succeeded: recorded) }
-        case .readUnsettled(let overdueBefore, let recentToo, let limit, let now):
+        case .readUnsettled(let overdueBefore, let returned, let limit, let now):
             do {
-                let overdue = try await store.commands.unsettled(at: now, issuedBefore: overdueBefore, limit: limit)
-                let recent =
-                    recentToo ? try await store.commands.unsettled(at: now, issuedBefore: nil, limit: limit) : nil
-                handle { $0.unsettledRead(overdue: overdue, recent: recent) }
+                let overdue = try await store.commands.unsettledSummaries(
+                    at: now, issuedBefore: overdueBefore, limit: limit)
+                let concerning =
+                    returned.isEmpty
+                    ? nil : try await store.commands.unsettledSummaries(at: now, expectingAnyOf: returned, limit: limit)
+                handle { $0.unsettledRead(overdue: overdue, concerning: concerning) }
             } catch {
                 scanFailed(error)
             }
-        case .readAnswers(let ids):
+        case .readDue(let ids):
             do {
+                let commands = try await store.commands.unsettled(ids: ids)
                 let answers = try await store.deliveries.acknowledgements(commandIDs: ids)
-                handle { $0.answersRead(answers.mapValues { Set($0.map(\.deviceID)) }) }
+                handle { $0.dueRead(commands, answered: answers.mapValues { Set($0.map(\.deviceID)) }) }
             } catch {
                 scanFailed(error)
             }

@@ -16,11 +16,13 @@ public enum DeliveryAction: Sendable, Equatable {
     case expire(Command)
     /// Store these publish times in one write; report with `publishTimesRecorded`.
     case recordPublished([PublishedCommand])
-    /// Read the unsettled, unexpired commands issued before `overdueBefore` and, when `recentToo`, the unsettled
-    /// commands of any age as well (devices came back); report with `unsettledRead` or `scanFailed`.
-    case readUnsettled(overdueBefore: Date, recentToo: Bool, limit: Int, at: Date)
-    /// Read which devices answered these commands; report with `answersRead` or `scanFailed`.
-    case readAnswers([UUID])
+    /// Read the summaries of the unsettled, unexpired commands issued before `overdueBefore` and, when
+    /// `expectingAnyOf` is not empty (devices came back), of those of any age that expect an answer from one of
+    /// these devices; report with `unsettledRead` or `scanFailed`.
+    case readUnsettled(overdueBefore: Date, expectingAnyOf: Set<DeviceID>, limit: Int, at: Date)
+    /// Read these due commands in full (those still unsettled) and which devices answered them; report with
+    /// `dueRead` or `scanFailed`.
+    case readDue([UUID])
     /// Send each redelivery to its devices' own topics, record the ones sent, mark `settle` settled; report with
     /// `scanFinished` or `scanFailed`.
     case redeliver([Redelivery], settle: [UUID], at: Date)

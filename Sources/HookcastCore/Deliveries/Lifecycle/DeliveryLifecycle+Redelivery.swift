@@ -12,7 +12,8 @@ struct RedeliveryState {
         case idle
         /// Reading the unsettled commands; `returned` are the devices back online it serves.
         case readingUnsettled(returned: Set<DeviceID>, at: Date)
-        case readingAnswers(due: [Command], returned: Set<DeviceID>, settle: [UUID], at: Date)
+        /// Reading the due commands (oldest first) in full, and who answered them.
+        case readingDue(due: [UUID], returned: Set<DeviceID>, settle: [UUID], at: Date)
         case redelivering(settle: [UUID])
     }
 
@@ -50,32 +51,34 @@ extension DeliveryLifecycle {
         return [
             .readUnsettled(
                 overdueBefore: now.addingTimeInterval(-configuration.acknowledgementDeadline),
-                recentToo: !returned.isEmpty, limit: configuration.scanLimit, at: now)
+                expectingAnyOf: returned, limit: configuration.scanLimit, at: now)
         ]
     }
 
-    /// The unsettled commands asked for: `overdue` past their first deadline, `recent` all of them (nil unless
-    /// asked for).
-    public mutating func unsettledRead(overdue: [Command], recent: [Command]?) -> [DeliveryAction] {
+    /// The summaries asked for: `overdue`, past their first deadline; `concerning`, those of any age that expect
+    /// an answer from a device back online (nil unless asked for). Only the due ones are read in full next.
+    public mutating func unsettledRead(overdue: [UnsettledCommand], concerning: [UnsettledCommand]?) -> [DeliveryAction]
+    {
         guard case .readingUnsettled(let returned, let now) = redelivery.scan else { return [] }
         var candidates = overdue
-        if let recent, !returned.isEmpty {
+        var concerningIDs: Set<UUID> = []
+        if let concerning, !returned.isEmpty {
+            concerningIDs = Set(concerning.map(\.id))
             let seen = Set(overdue.map(\.id))
-            candidates += recent.filter {
-                !seen.contains($0.id) && $0.expectedDevices.contains(where: returned.contains)
-            }
+            candidates += concerning.filter { !seen.contains($0.id) }
         }
         let candidateIDs = Set(candidates.map(\.id))
         redelivery.schedules = redelivery.schedules.filter { candidateIDs.contains($0.key) }
         var settle: [UUID] = []
-        var due: [Command] = []
+        var due: [UUID] = []
         for command in candidates {
-            guard !command.expectedDevices.isEmpty else {
+            guard command.expectsAnswers else {
                 settle.append(command.id)
                 continue
             }
-            let concernsReturned = !returned.isEmpty && command.expectedDevices.contains(where: returned.contains)
-            if now >= schedule(of: command).next || concernsReturned { due.append(command) }
+            if now >= schedule(of: command.id, issuedAt: command.issuedAt).next || concerningIDs.contains(command.id) {
+                due.append(command.id)
+            }
         }
         if due.isEmpty {
             guard !settle.isEmpty else {
@@ -85,17 +88,23 @@ extension DeliveryLifecycle {
             redelivery.scan = .redelivering(settle: settle)
             return [.redeliver([], settle: settle, at: now)]
         }
-        redelivery.scan = .readingAnswers(due: due, returned: returned, settle: settle, at: now)
-        return [.readAnswers(due.map(\.id))]
+        redelivery.scan = .readingDue(due: due, returned: returned, settle: settle, at: now)
+        return [.readDue(due)]
     }
 
-    /// Who answered each due command, as the store has it.
-    public mutating func answersRead(_ answered: [UUID: Set<DeviceID>]) -> [DeliveryAction] {
-        guard case .readingAnswers(let due, let returned, var settle, let now) = redelivery.scan else { return [] }
+    /// The due commands that are still unsettled, in full, and who answered each, as the store has them.
+    public mutating func dueRead(_ commands: [Command], answered: [UUID: Set<DeviceID>]) -> [DeliveryAction] {
+        guard case .readingDue(let due, let returned, var settle, let now) = redelivery.scan else { return [] }
+        let whole = Dictionary(commands.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let deadline = configuration.acknowledgementDeadline
         var redeliveries: [Redelivery] = []
-        for command in due {
-            var schedule = schedule(of: command)
+        for id in due {
+            guard let command = whole[id] else {
+                // Settled, cancelled or pruned since its summary was read: nothing is owed.
+                redelivery.schedules[id] = nil
+                continue
+            }
+            var schedule = schedule(of: command.id, issuedAt: command.issuedAt)
             let isDue = now >= schedule.next
             let answeredBy = answered[command.id] ?? []
             let pending = command.expectedDevices.filter { !answeredBy.contains($0) }
@@ -135,8 +144,7 @@ extension DeliveryLifecycle {
         redelivery.scan = .idle
     }
 
-    private func schedule(of command: Command) -> RedeliveryState.Schedule {
-        redelivery.schedules[command.id]
-            ?? .init(next: command.issuedAt.addingTimeInterval(configuration.acknowledgementDeadline))
+    private func schedule(of id: UUID, issuedAt: Date) -> RedeliveryState.Schedule {
+        redelivery.schedules[id] ?? .init(next: issuedAt.addingTimeInterval(configuration.acknowledgementDeadline))
     }
 }

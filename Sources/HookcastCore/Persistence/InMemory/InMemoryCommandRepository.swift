@@ -124,6 +124,25 @@ struct InMemoryCommandRepository: CommandRepository {
         }
     }
 
+    func unsettledSummaries(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [UnsettledCommand] {
+        try await unsettled(at: date, issuedBefore: issuedBefore, limit: limit).map(UnsettledCommand.init)
+    }
+
+    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+        -> [UnsettledCommand]
+    {
+        try await unsettled(at: date, issuedBefore: nil, limit: .max)
+            .filter { $0.expectedDevices.contains(where: devices.contains) }
+            .prefix(max(limit, 0)).map(UnsettledCommand.init)
+    }
+
+    func unsettled(ids: [UUID]) async throws -> [Command] {
+        let wanted = Set(ids)
+        return try database.access { state in
+            state.commands.filter { wanted.contains($0.id) && !state.settledCommands.contains($0.id) }
+        }
+    }
+
     func cancel(id: UUID, at date: Date) async throws -> Command? {
         try database.access { state in
             guard let index = state.commands.firstIndex(where: { $0.id == id }) else { return nil }

@@ -9,7 +9,7 @@ struct SQLiteCommandRepository: CommandRepository {
         api_key_id, source, published_at, publish_error, trigger_id, step, trace_parent, trace_state
         """
     /// What is read back: the written columns and the count the acknowledgement writer keeps.
-    private static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
+    static let readColumns = columns + ", extra_acknowledgements, cancelled_at"
 
     func insert(_ command: Command) async throws {
         try await database.write(conflictMessage: "command '\(command.id.lowercasedString)' already exists") {
@@ -178,19 +178,6 @@ struct SQLiteCommandRepository: CommandRepository {
         )
     }
 
-    func unsettled(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [Command] {
-        try await database.read {
-            try $0.query(
-                """
-                SELECT \(Self.readColumns) FROM commands
-                WHERE settled = 0 AND published_at IS NOT NULL AND expires_at > ? AND issued_at <= ?
-                ORDER BY issued_at, seq LIMIT ?
-                """,
-                [.date(date), .date(issuedBefore ?? .distantFuture), .integer(max(limit, 0))]
-            ).map(Self.decode)
-        }
-    }
-
     func cancel(id: UUID, at date: Date) async throws -> Command? {
         try await database.write { connection in
             try connection.execute(
@@ -266,7 +253,7 @@ struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
-    private static func decode(_ row: SQLiteRow) throws -> Command {
+    static func decode(_ row: SQLiteRow) throws -> Command {
         guard let function = ActionFunction(rawValue: try row.string("function")),
             let source = CommandSource(rawValue: try row.string("source"))
         else { throw StoreError.unavailable("The database holds an unreadable command row.") }
