@@ -42,11 +42,11 @@ extension PostgresCommandRepository {
         }
     }
 
-    /// A few devices (each back online): their ids searched for in the stored lists' text, as the store spells
-    /// them (`"id"`: an id needs no escapes, and the quotes keep `d1` from matching `d10`), without sending a list
-    /// to the gateway. Many (a fleet reconnecting at once): the lists are read, one pass each, and looked up in a
-    /// set.
-    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+    /// A few devices (each back online): for each one that has not answered a command, its id searched for in the
+    /// stored list's text, as the store spells it (`"id"`: an id needs no escapes, and the quotes keep `d1` from
+    /// matching `d10`), without sending a list to the gateway. Many (a fleet reconnecting at once): the lists are
+    /// read, one pass each, and looked up in a set; those commands may have been answered (the due read tells).
+    func unsettledSummaries(at date: Date, awaitingAnswerFrom devices: Set<DeviceID>, limit: Int) async throws
         -> [UnsettledCommand]
     {
         guard !devices.isEmpty else { return [] }
@@ -58,10 +58,16 @@ extension PostgresCommandRepository {
         let searched = devices.count <= Self.textSearchMaximum
         let sql: String
         if searched {
-            bindings.append(devices.map { "\"\($0.rawValue)\"" })
+            let ids = devices.map(\.rawValue)
+            bindings.append(ids)
+            bindings.append(ids.map { "\"\($0)\"" })
             sql = """
-                SELECT id, issued_at FROM commands WHERE \(live)
-                AND EXISTS (SELECT 1 FROM unnest($3::text[]) AS quoted WHERE strpos(expected_devices, quoted) > 0)
+                SELECT id, issued_at FROM commands WHERE \(live) AND EXISTS (
+                    SELECT 1 FROM unnest($3::text[], $4::text[]) AS returned (id, quoted)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM command_deliveries
+                        WHERE command_id = commands.id AND device_id = returned.id)
+                    AND strpos(expected_devices, returned.quoted) > 0)
                 \(order)
                 """
         } else {

@@ -137,18 +137,25 @@ struct ActiveCommandTests {
             // Devices back online: a few are searched for in the lists' text, many looked up in the lists read.
             func concerning(_ ids: [String]) async throws -> [UUID] {
                 let devices = Set(try ids.map { try DeviceID($0) })
-                return try await store.commands.unsettledSummaries(at: now, expectingAnyOf: devices, limit: 10).map(
+                return try await store.commands.unsettledSummaries(at: now, awaitingAnswerFrom: devices, limit: 10).map(
                     \.id)
             }
             #expect(try await concerning(["screen-0", "lobby-10"]) == [broadcast.id, single.id])
             #expect(try await concerning(["screen-1"]) == [broadcast.id], "a settled command is owed nothing")
             #expect(try await concerning(["screen-1999", "elsewhere"]) == [broadcast.id])
             #expect(try await concerning(["lobby-1", "obby-10", "screen-2000"]) == [], "an id is matched whole")
+            _ = try await store.deliveries.record([
+                AcknowledgementRecord(
+                    commandID: broadcast.id, deviceID: devices[5], state: .ok, detail: nil, executedAt: now,
+                    receivedAt: now)
+            ])
+            #expect(try await concerning(["screen-5"]) == [], "screen-5 answered the broadcast")
+            #expect(try await concerning(["screen-5", "screen-6"]) == [broadcast.id])
             let many = (0..<40).map { "away-\($0)" }
             #expect(try await concerning(many) == [])
             #expect(try await concerning(many + ["lobby-10"]) == [single.id])
             #expect(try await concerning(many + ["lobby-1"]) == [])
-            #expect(try await store.commands.unsettledSummaries(at: now, expectingAnyOf: [], limit: 10).isEmpty)
+            #expect(try await store.commands.unsettledSummaries(at: now, awaitingAnswerFrom: [], limit: 10).isEmpty)
             let byID = try await store.commands.unsettled(ids: [single.id, settled.id, UUID(), broadcast.id])
             #expect(Set(byID.map(\.id)) == [single.id, broadcast.id])
             #expect(byID.first { $0.id == broadcast.id }?.expectedDevices == devices)

@@ -46,7 +46,7 @@ struct DeliveryLifecycleLeadershipTests {
             lifecycle.tick(now: later) == [
                 .readOutbox(limit: 100, minimumAge: Self.sharedAge),
                 .readUnsettled(
-                    overdueBefore: later.addingTimeInterval(-5), expectingAnyOf: [], limit: 10_000, at: later),
+                    overdueBefore: later.addingTimeInterval(-5), awaitingAnswerFrom: [], limit: 10_000, at: later),
             ])
     }
 

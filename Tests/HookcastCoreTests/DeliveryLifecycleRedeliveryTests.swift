@@ -51,7 +51,7 @@ struct DeliveryLifecycleRedeliveryTests {
             lifecycle.tick(now: now)
                 == [
                     .readUnsettled(
-                        overdueBefore: now.addingTimeInterval(-5), expectingAnyOf: [], limit: 10_000, at: now)
+                        overdueBefore: now.addingTimeInterval(-5), awaitingAnswerFrom: [], limit: 10_000, at: now)
                 ]
         )
         #expect(lifecycle.tick(now: now.addingTimeInterval(1)) == [])
@@ -161,7 +161,7 @@ struct DeliveryLifecycleRedeliveryTests {
         #expect(
             lifecycle.tick(now: back.addingTimeInterval(1)).last
                 == .readUnsettled(
-                    overdueBefore: back.addingTimeInterval(1 - 5), expectingAnyOf: [], limit: 10_000,
+                    overdueBefore: back.addingTimeInterval(1 - 5), awaitingAnswerFrom: [], limit: 10_000,
                     at: back.addingTimeInterval(1)))
         _ = lifecycle.unsettledRead(overdue: [], concerning: nil)
         lifecycle.scanFinished()

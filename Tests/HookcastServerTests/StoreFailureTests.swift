@@ -63,9 +63,9 @@ final class CommandsUnavailableStore: HookcastStore {
         func unsettledSummaries(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [UnsettledCommand] {
             try await base.unsettledSummaries(at: date, issuedBefore: issuedBefore, limit: limit)
         }
-        func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+        func unsettledSummaries(at date: Date, awaitingAnswerFrom devices: Set<DeviceID>, limit: Int) async throws
             -> [UnsettledCommand]
-        { try await base.unsettledSummaries(at: date, expectingAnyOf: devices, limit: limit) }
+        { try await base.unsettledSummaries(at: date, awaitingAnswerFrom: devices, limit: limit) }
         func unsettled(ids: [UUID]) async throws -> [Command] { try await base.unsettled(ids: ids) }
         func markSettled(_ ids: [UUID]) async throws { try await base.markSettled(ids) }
     }

@@ -45,8 +45,9 @@ public protocol CommandRepository: Sendable {
     /// tick to find the due ones.
     func unsettledSummaries(at date: Date, issuedBefore: Date?, limit: Int) async throws -> [UnsettledCommand]
     /// Summaries of the unsettled, unexpired commands of any age, oldest first, that expect an answer from at least
-    /// one of `devices`: what devices back online may be owed.
-    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+    /// one of `devices` that has not answered: what devices back online may be owed. A store may also return some
+    /// that these devices answered (a redelivery scan reads the answers of what it sends), never leave one out.
+    func unsettledSummaries(at date: Date, awaitingAnswerFrom devices: Set<DeviceID>, limit: Int) async throws
         -> [UnsettledCommand]
     /// Those of `ids` that exist and are not settled, in full, in any order: the due ones of a scan (one may have
     /// been answered, cancelled or pruned since its summary was read).

@@ -47,7 +47,8 @@ extension DeliveryService {
                     at: now, issuedBefore: overdueBefore, limit: limit)
                 let concerning =
                     returned.isEmpty
-                    ? nil : try await store.commands.unsettledSummaries(at: now, expectingAnyOf: returned, limit: limit)
+                    ? nil
+                    : try await store.commands.unsettledSummaries(at: now, awaitingAnswerFrom: returned, limit: limit)
                 handle { $0.unsettledRead(overdue: overdue, concerning: concerning) }
             } catch {
                 scanFailed(error)

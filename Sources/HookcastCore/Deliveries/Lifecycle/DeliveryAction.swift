@@ -17,9 +17,9 @@ public enum DeliveryAction: Sendable, Equatable {
     /// Store these publish times in one write; report with `publishTimesRecorded`.
     case recordPublished([PublishedCommand])
     /// Read the summaries of the unsettled, unexpired commands issued before `overdueBefore` and, when
-    /// `expectingAnyOf` is not empty (devices came back), of those of any age that expect an answer from one of
-    /// these devices; report with `unsettledRead` or `scanFailed`.
-    case readUnsettled(overdueBefore: Date, expectingAnyOf: Set<DeviceID>, limit: Int, at: Date)
+    /// `awaitingAnswerFrom` is not empty (devices came back), of those of any age that one of these devices owes an
+    /// answer; report with `unsettledRead` or `scanFailed`.
+    case readUnsettled(overdueBefore: Date, awaitingAnswerFrom: Set<DeviceID>, limit: Int, at: Date)
     /// Read these due commands in full (those still unsettled) and which devices answered them; report with
     /// `dueRead` or `scanFailed`.
     case readDue([UUID])

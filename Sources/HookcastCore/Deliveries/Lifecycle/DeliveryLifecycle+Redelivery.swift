@@ -51,12 +51,12 @@ extension DeliveryLifecycle {
         return [
             .readUnsettled(
                 overdueBefore: now.addingTimeInterval(-configuration.acknowledgementDeadline),
-                expectingAnyOf: returned, limit: configuration.scanLimit, at: now)
+                awaitingAnswerFrom: returned, limit: configuration.scanLimit, at: now)
         ]
     }
 
-    /// The summaries asked for: `overdue`, past their first deadline; `concerning`, those of any age that expect
-    /// an answer from a device back online (nil unless asked for). Only the due ones are read in full next.
+    /// The summaries asked for: `overdue`, past their first deadline; `concerning`, those of any age that a device
+    /// back online owes an answer (nil unless asked for). Only the due ones are read in full next.
     public mutating func unsettledRead(overdue: [UnsettledCommand], concerning: [UnsettledCommand]?) -> [DeliveryAction]
     {
         guard case .readingUnsettled(let returned, let now) = redelivery.scan else { return [] }

@@ -128,11 +128,14 @@ struct InMemoryCommandRepository: CommandRepository {
         try await unsettled(at: date, issuedBefore: issuedBefore, limit: limit).map(UnsettledCommand.init)
     }
 
-    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+    func unsettledSummaries(at date: Date, awaitingAnswerFrom devices: Set<DeviceID>, limit: Int) async throws
         -> [UnsettledCommand]
     {
-        try await unsettled(at: date, issuedBefore: nil, limit: .max)
-            .filter { $0.expectedDevices.contains(where: devices.contains) }
+        let answered = try database.access { $0.acknowledgements }
+        return try await unsettled(at: date, issuedBefore: nil, limit: .max)
+            .filter { command in
+                command.expectedDevices.contains { devices.contains($0) && answered[command.id]?[$0] == nil }
+            }
             .prefix(max(limit, 0)).map(UnsettledCommand.init)
     }
 

@@ -41,19 +41,24 @@ extension SQLiteCommandRepository {
         }
     }
 
-    /// A few devices (each back online): their ids searched for in the stored lists' text, as the store spells
-    /// them (`"id"`: an id needs no escapes, and the quotes keep `d1` from matching `d10`), without reading a list
-    /// into memory. Many (a fleet reconnecting at once): the lists are read, one pass each, and looked up in a set.
-    func unsettledSummaries(at date: Date, expectingAnyOf devices: Set<DeviceID>, limit: Int) async throws
+    /// A few devices (each back online): for each one that has not answered a command, its id searched for in the
+    /// stored list's text, as the store spells it (`"id"`: an id needs no escapes, and the quotes keep `d1` from
+    /// matching `d10`), without reading a list into memory. Many (a fleet reconnecting at once): the lists are
+    /// read, one pass each, and looked up in a set; those commands may have been answered (the due read tells).
+    func unsettledSummaries(at date: Date, awaitingAnswerFrom devices: Set<DeviceID>, limit: Int) async throws
         -> [UnsettledCommand]
     {
         guard !devices.isEmpty else { return [] }
         let live = "settled = 0 AND published_at IS NOT NULL AND expires_at > ?"
         let order = "ORDER BY issued_at, seq LIMIT ?"
         if devices.count <= Self.textSearchMaximum {
-            let search = Array(repeating: "instr(expected_devices, ?) > 0", count: devices.count)
-                .joined(separator: " OR ")
-            let bindings = [SQLiteValue.date(date)] + devices.map { .text("\"\($0.rawValue)\"") }
+            // The answer first: a primary-key lookup that spares the text search for a device that answered.
+            let answered = "SELECT 1 FROM command_deliveries WHERE command_id = commands.id AND device_id = ?"
+            let search = Array(
+                repeating: "(NOT EXISTS (\(answered)) AND instr(expected_devices, ?) > 0)", count: devices.count
+            ).joined(separator: " OR ")
+            let bindings =
+                [SQLiteValue.date(date)] + devices.flatMap { [.text($0.rawValue), .text("\"\($0.rawValue)\"")] }
             return try await database.read {
                 try $0.query(
                     "SELECT id, issued_at FROM commands WHERE \(live) AND (\(search)) \(order)",
