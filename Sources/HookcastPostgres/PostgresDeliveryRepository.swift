@@ -5,6 +5,7 @@ import PostgresNIO
 
 struct PostgresDeliveryRepository: DeliveryRepository {
     let pool: PostgresPool
+    let expectedDeviceLists = ExpectedDeviceListCache()
     private var logger: Logger { pool.logger }
 
     private static let columns = "command_id, device_id, state, detail, executed_at, received_at"
@@ -58,17 +59,30 @@ struct PostgresDeliveryRepository: DeliveryRepository {
         }
     }
 
-    /// The expected devices of each of `ids` that is stored.
+    /// The expected devices of each of `ids` that is stored. A broadcast's list is read once and kept
+    /// (`ExpectedDeviceListCache`); for a kept one only the command's existence is read.
     private func expectedDevices(
         of ids: Set<UUID>, _ connection: PostgresConnection
     ) async throws -> [UUID: Set<String>] {
-        let list = Array(ids)
+        let kept = expectedDeviceLists.lists(for: ids)
         var found: [UUID: Set<String>] = [:]
+        if !kept.isEmpty {
+            let list = Array(kept.keys)
+            for row in try await connection.rows("SELECT id FROM commands WHERE id = ANY(\(list))", logger: logger) {
+                let id = try row.values().uuid("id")
+                found[id] = kept[id]
+            }
+        }
+        let missing = Array(ids.filter { kept[$0] == nil })
+        guard !missing.isEmpty else { return found }
         for row in try await connection.rows(
-            "SELECT id, expected_devices FROM commands WHERE id = ANY(\(list))", logger: logger)
+            "SELECT id, expected_devices FROM commands WHERE id = ANY(\(missing))", logger: logger)
         {
             let values = row.values()
-            found[try values.uuid("id")] = Set(try values.json([String].self, "expected_devices"))
+            let id = try values.uuid("id")
+            let devices = Set(try values.deviceIDs("expected_devices").map(\.rawValue))
+            found[id] = devices
+            expectedDeviceLists.keep(devices, for: id)
         }
         return found
     }

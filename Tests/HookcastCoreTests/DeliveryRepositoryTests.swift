@@ -139,7 +139,7 @@ import Testing
     }
 
     /// A broadcast's answers arrive in many batches; the store reads its expected devices once and keeps them (the
-    /// SQLite store keeps the few latest long lists). Every batch must still tell expected devices from strangers,
+    /// SQLite and PostgreSQL stores keep the few latest long lists). Every batch must still tell expected devices from strangers,
     /// also for a command stored after the kept ones and for commands whose lists were pushed out.
     @Test(arguments: StoreKind.allCases)
     func broadcastAnswersInManyBatches(kind: StoreKind) async throws {
@@ -175,7 +175,7 @@ import Testing
         }
     }
 
-    /// One batch may interleave the answers of several commands: a broadcast's (whose list the SQLite store keeps
+    /// One batch may interleave the answers of several commands: a broadcast's (whose list the SQLite and PostgreSQL stores keep
     /// after the first batch), a single device's, one whose list was kept but which was deleted since, and one never
     /// stored. Each answer is sorted by its own command, in order, and a single device's answer settles its command.
     @Test(arguments: StoreKind.allCases)
@@ -197,7 +197,7 @@ import Testing
                     commandID: command, deviceID: try deviceID(device), state: .ok, detail: nil, executedAt: nil,
                     receivedAt: referenceDate)
             }
-            // The first batch has the SQLite store keep both long lists.
+            // The first batch has the SQLite and PostgreSQL stores keep both long lists.
             _ = try await store.deliveries.record([
                 try answer(broadcast.id, "screen-000"), try answer(deleted.id, "screen-000"),
             ])

@@ -1,21 +1,11 @@
 import Foundation
 import HookcastProtocol
-import Synchronization
 
-/// Which devices the commands that acknowledgements arrive for expect, read once per broadcast. Checking each batch
-/// of a broadcast's acknowledgements in SQL (`json_each(expected_devices)`) parsed the whole list, 140 KB for 10,000
-/// devices, once per batch; the writer takes whatever arrived since its last write, so a broadcast's answers come
-/// in dozens of batches.
-///
-/// A command's expected devices never change once it is stored, so a kept list is never stale. Only long lists are
-/// kept (a short one is as cheap to read again), and only the few most recent commands': a broadcast's answers
-/// arrive within seconds of each other.
+/// Which devices the commands that acknowledgements arrive for expect, read once per broadcast
+/// (`ExpectedDeviceListCache`). Checking each batch of a broadcast's acknowledgements in SQL
+/// (`json_each(expected_devices)`) parsed the whole list, 140 KB for 10,000 devices, once per batch.
 final class SQLiteExpectedDevices: Sendable {
-    static let keptCommands = 4
-    static let keptMinimum = 64
-
-    /// Most recently used last.
-    private let kept = Mutex<[(commandID: UUID, devices: Set<String>)]>([])
+    private let cache = ExpectedDeviceListCache()
 
     /// What a batch of acknowledgements needs to know of its commands: the devices each stored one expects.
     struct Reading {
@@ -65,7 +55,6 @@ final class SQLiteExpectedDevices: Sendable {
     /// existence where they are; a command that is not stored has no entry. On the store's thread, inside the
     /// batch's transaction.
     func read(for acknowledgements: [AcknowledgementRecord], _ connection: SQLiteConnection) throws -> Reading {
-        var lists: [UUID: Set<String>] = [:]
         // A broadcast's acknowledgements come in runs of one command: each run is hashed once.
         var commandIDs = Set<UUID>()
         var previous: UUID?
@@ -73,9 +62,7 @@ final class SQLiteExpectedDevices: Sendable {
             commandIDs.insert(acknowledgement.commandID)
             previous = acknowledgement.commandID
         }
-        kept.withLock { kept in
-            for entry in kept where commandIDs.contains(entry.commandID) { lists[entry.commandID] = entry.devices }
-        }
+        let lists = cache.lists(for: commandIDs)
         var reading = Reading()
         // A kept list does not prove that its command is still stored: those commands are looked up by id.
         for chunk in Array(lists.keys).statementChunks {
@@ -96,33 +83,14 @@ final class SQLiteExpectedDevices: Sendable {
                 let devices = try Self.devices(in: row)
                 let commandID = try row.uuid("id")
                 reading.expectedDevices[commandID] = devices
-                if devices.count >= Self.keptMinimum { keep(devices, for: commandID) }
+                cache.keep(devices, for: commandID)
             }
         }
         return reading
     }
 
-    private func keep(_ devices: Set<String>, for commandID: UUID) {
-        kept.withLock { kept in
-            kept.removeAll { $0.commandID == commandID }
-            kept.append((commandID, devices))
-            if kept.count > Self.keptCommands { kept.removeFirst(kept.count - Self.keptCommands) }
-        }
-    }
-
-    /// The `expected_devices` column: a JSON array of device ids, as the store wrote it.
+    /// The `expected_devices` column, as the store wrote it.
     private static func devices(in row: SQLiteRow) throws -> Set<String> {
-        let text = try row.string("expected_devices")
-        guard case .array(let elements) = try? UntrustedJSON.decode(Data(text.utf8)) else {
-            throw StoreError.unavailable("The database holds an unreadable value in column 'expected_devices'.")
-        }
-        var devices = Set<String>(minimumCapacity: elements.count)
-        for element in elements {
-            guard case .string(let device) = element else {
-                throw StoreError.unavailable("The database holds an unreadable value in column 'expected_devices'.")
-            }
-            devices.insert(device)
-        }
-        return devices
+        Set(try row.deviceIDs("expected_devices").map(\.rawValue))
     }
 }
