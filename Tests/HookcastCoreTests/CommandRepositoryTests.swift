@@ -39,22 +39,29 @@ struct IdempotentInsertTests {
 
 @Suite("Unsettled commands")
 struct ActiveCommandTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Issued `issued` seconds from `now`, living `ttl` seconds.
+    static func command(
+        issued: TimeInterval, ttl: TimeInterval, expecting expected: [DeviceID] = [], published: Bool = false
+    ) throws -> Command {
+        Command(
+            eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
+            sensorData: nil, target: .all, expectedDevices: expected, issuedAt: now.addingTimeInterval(issued),
+            expiresAt: now.addingTimeInterval(issued + ttl), apiKeyID: nil, source: .webhook,
+            publishedAt: published ? now : nil)
+    }
+
     @Test(
         "Only published, unexpired, unsettled commands are returned, oldest first, in every store",
         arguments: StoreKind.allCases)
     func active(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            let now = Date(timeIntervalSince1970: 1_800_000_000)
-            func command(issued: TimeInterval, ttl: TimeInterval) throws -> Command {
-                Command(
-                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
-                    sensorData: nil, target: .all, expectedDevices: [], issuedAt: now.addingTimeInterval(issued),
-                    expiresAt: now.addingTimeInterval(issued + ttl), apiKeyID: nil, source: .webhook)
-            }
-            let older = try command(issued: -20, ttl: 60)
-            let newer = try command(issued: -10, ttl: 60)
-            let expired = try command(issued: -30, ttl: 10)
-            let unpublished = try command(issued: -5, ttl: 60)
+            let now = Self.now
+            let older = try Self.command(issued: -20, ttl: 60)
+            let newer = try Self.command(issued: -10, ttl: 60)
+            let expired = try Self.command(issued: -30, ttl: 10)
+            let unpublished = try Self.command(issued: -5, ttl: 60)
             for item in [older, newer, expired, unpublished] { try await store.commands.insert(item) }
             for item in [older, newer, expired] { try await store.commands.markPublished(id: item.id, at: now) }
             #expect(
@@ -108,13 +115,10 @@ struct ActiveCommandTests {
         arguments: StoreKind.allCases)
     func summariesAndWholeByID(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let now = Self.now
             let devices = try (0..<2_000).map { try DeviceID("screen-\($0)") }
             func command(issued: TimeInterval, expecting expected: [DeviceID]) throws -> Command {
-                Command(
-                    eventID: try EventID("e"), actionName: "a", function: .refreshContent, params: .init(),
-                    sensorData: nil, target: .all, expectedDevices: expected, issuedAt: now.addingTimeInterval(issued),
-                    expiresAt: now.addingTimeInterval(60), apiKeyID: nil, source: .webhook, publishedAt: now)
+                try Self.command(issued: issued, ttl: 60 - issued, expecting: expected, published: true)
             }
             // A broadcast's list long enough to be stored apart from its row (overflow pages, TOAST).
             let broadcast = try command(issued: -20, expecting: devices)
