@@ -171,7 +171,10 @@ struct DeliveryLifecycleRedeliveryTests {
             answered: [:])
         #expect(
             scan?.redeliveries == [Redelivery(command: command, devices: [d2], attempt: 1, reason: .deviceBackOnline)])
-        // Its schedule was not moved: the deadline redelivery to everyone who owes an answer still comes at 5 s.
+        // Its schedule was not moved, nor dropped by scans that do not read it (not yet overdue, nobody back):
+        // the deadline redelivery to everyone who owes an answer still comes at 5 s, as the second attempt.
+        let between = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(4), unsettled: [])
+        #expect(between?.redeliveries == [])
         let due = Self.scan(&lifecycle, at: Self.issued.addingTimeInterval(5), unsettled: [command])
         #expect(due?.redeliveries.map(\.reason) == [.deadline])
         #expect(due?.redeliveries.map(\.attempt) == [2])

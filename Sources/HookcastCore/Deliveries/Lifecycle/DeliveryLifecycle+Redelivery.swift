@@ -6,6 +6,8 @@ struct RedeliveryState {
     struct Schedule: Equatable {
         var attempt = 0
         var next: Date
+        /// The command's first deadline: until then, scans do not read it unless a device it concerns came back.
+        var firstDeadline: Date
     }
 
     enum Scan {
@@ -67,8 +69,12 @@ extension DeliveryLifecycle {
             let seen = Set(overdue.map(\.id))
             candidates += concerning.filter { !seen.contains($0.id) }
         }
+        // A schedule no read returned belongs to a command settled since, unless the command is not yet past its
+        // first deadline (sent early to a device that came back): that one keeps its attempts.
         let candidateIDs = Set(candidates.map(\.id))
-        redelivery.schedules = redelivery.schedules.filter { candidateIDs.contains($0.key) }
+        redelivery.schedules = redelivery.schedules.filter {
+            candidateIDs.contains($0.key) || $0.value.firstDeadline >= now
+        }
         var settle: [UUID] = []
         var due: [UUID] = []
         for command in candidates {
@@ -145,6 +151,7 @@ extension DeliveryLifecycle {
     }
 
     private func schedule(of id: UUID, issuedAt: Date) -> RedeliveryState.Schedule {
-        redelivery.schedules[id] ?? .init(next: issuedAt.addingTimeInterval(configuration.acknowledgementDeadline))
+        let firstDeadline = issuedAt.addingTimeInterval(configuration.acknowledgementDeadline)
+        return redelivery.schedules[id] ?? .init(next: firstDeadline, firstDeadline: firstDeadline)
     }
 }
