@@ -10,17 +10,20 @@ struct PostgresDeviceRepository: DeviceRepository {
     private static let columns = "id, name, tags, created_at"
 
     func insert(_ device: Device) async throws {
-        try await insert([device], conflictMessage: "device '\(device.id)' already exists")
+        try await insert([device], brokerCredentials: [:], conflictMessage: "device '\(device.id)' already exists")
     }
 
-    func insert(_ devices: [Device]) async throws {
+    func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         guard !devices.isEmpty else { return }
-        try await insert(devices, conflictMessage: "a device of the import already exists")
+        try await insert(
+            devices, brokerCredentials: brokerCredentials, conflictMessage: "a device of the import already exists")
     }
 
     /// One multi-row statement per 1,000 devices. A device registered by someone else between the check and the
     /// insert still fails the insert (the primary key), with `conflictMessage`.
-    private func insert(_ devices: [Device], conflictMessage: String) async throws {
+    private func insert(
+        _ devices: [Device], brokerCredentials: [DeviceID: String], conflictMessage: String
+    ) async throws {
         try await pool.write(conflictMessage: conflictMessage) { connection in
             // Checked first, so the error names the device and nothing is inserted.
             if devices.count > 1, let taken = try await existing(devices.map(\.id), connection).first {
@@ -34,10 +37,19 @@ struct PostgresDeviceRepository: DeviceRepository {
                     let name = statement.bind(device.name)
                     let tags = try statement.bind { try $0.append(json: device.tags) }
                     let created = statement.bind { $0.append(date: device.createdAt) }
-                    rows.append("(\(id), \(name), \(tags), \(created))")
+                    let credential = statement.bind { bindings in
+                        if let credential = brokerCredentials[device.id] {
+                            bindings.append(credential)
+                        } else {
+                            bindings.appendNull()
+                        }
+                    }
+                    rows.append("(\(id), \(name), \(tags), \(created), \(credential))")
                 }
                 try await connection.rows(
-                    statement.query("INSERT INTO devices (\(Self.columns)) VALUES " + rows.joined(separator: ", ")),
+                    statement.query(
+                        "INSERT INTO devices (\(Self.columns), broker_credential) VALUES "
+                            + rows.joined(separator: ", ")),
                     logger: logger)
             }
         }

@@ -178,7 +178,12 @@ extension DeviceImport {
     /// groups its row names (creating a group that does not exist). Membership is only added, never taken away,
     /// so importing a partial list cannot empty a group. Returns what changed, the devices created (in row order)
     /// and those whose groups or tags changed (both decide what a device may hear on the broker).
-    public func apply(to store: any HookcastStore, now: Date = Date()) async throws -> (
+    /// `brokerCredentials` is asked once, with the ids of the devices about to be created, for the credentials of
+    /// their broker accounts, which are stored in the same transaction as the devices.
+    public func apply(
+        to store: any HookcastStore, now: Date = Date(),
+        brokerCredentials: (_ newDevices: [DeviceID]) -> [DeviceID: String] = { _ in [:] }
+    ) async throws -> (
         Outcome, created: [Created], membershipChanged: Set<DeviceID>
     ) {
         var outcome = Outcome()
@@ -209,7 +214,9 @@ extension DeviceImport {
                 membershipChanged.insert(row.id)
             }
         }
-        if !inserts.isEmpty { try await store.devices.insert(inserts) }
+        if !inserts.isEmpty {
+            try await store.devices.insert(inserts, brokerCredentials: brokerCredentials(inserts.map(\.id)))
+        }
         if !updates.isEmpty { try await store.devices.update(updates) }
         var wanted: [GroupID: Set<DeviceID>] = [:]
         for row in rows {

@@ -5,8 +5,10 @@ public protocol DeviceRepository: Sendable {
     /// Throws `StoreError.conflict` when the id is taken.
     func insert(_ device: Device) async throws
     /// All of them in one transaction, or none: throws `StoreError.conflict` naming an id that is taken. For
-    /// imports, where a transaction (and a sync to disk) a device made 10,000 devices take seconds.
-    func insert(_ devices: [Device]) async throws
+    /// imports, where a transaction (and a sync to disk) a device made 10,000 devices take seconds. A device with
+    /// an entry in `brokerCredentials` is stored with it (as `setBrokerCredentials` would), so a new device and
+    /// the credential of its broker account are written together.
+    func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws
     /// Sorted by id.
     func all() async throws -> [Device]
     func find(id: DeviceID) async throws -> Device?
@@ -30,4 +32,11 @@ public protocol DeviceRepository: Sendable {
     func setBrokerCredentials(_ credentials: [DeviceID: String]) async throws
     /// The broker credential of every device that has one (devices made before the gateway kept them have none).
     func brokerCredentials() async throws -> [DeviceID: String]
+}
+
+extension DeviceRepository {
+    /// All of them in one transaction, or none, without broker credentials.
+    public func insert(_ devices: [Device]) async throws {
+        try await insert(devices, brokerCredentials: [:])
+    }
 }

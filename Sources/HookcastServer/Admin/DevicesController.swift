@@ -39,8 +39,15 @@ struct DevicesController: Sendable {
         }
         group.post("devices/import") { request, _ -> EditedResponse<ImportResult> in
             let plan = try await Self.importPlan(request)
-            let (outcome, created, changed) = try await StoreFailure.mapping { try await plan.apply(to: store) }
-            let passwords = try await createAccounts(for: created)
+            let managed = gateway.accounts.isManaged
+            var new = NewBrokerPasswords()
+            let (outcome, created, changed) = try await StoreFailure.mapping {
+                try await plan.apply(to: store) { newDevices in
+                    if managed { new = NewBrokerPasswords(for: newDevices) }
+                    return new.credentials
+                }
+            }
+            let passwords = try await registerAccounts(for: created, new)
             let createdIDs = created.map(\.device.id)
             await gateway.membershipChanged(changed.subtracting(createdIDs).sorted { $0.rawValue < $1.rawValue })
             await gateway.configs.publish(for: createdIDs)
@@ -113,17 +120,21 @@ struct DevicesController: Sendable {
         }
     }
 
-    /// Accounts for the devices an import created; if the broker does not confirm them, those devices are removed
-    /// again (memberships the import added to existing devices stay: importing again is harmless).
-    private func createAccounts(for created: [DeviceImport.Created]) async throws -> [String: String]? {
+    /// Accounts for the devices an import created, stored with their credentials; if the broker does not confirm
+    /// them, those devices are removed again (memberships the import added to existing devices stay: importing
+    /// again is harmless).
+    private func registerAccounts(
+        for created: [DeviceImport.Created], _ new: NewBrokerPasswords
+    ) async throws -> [String: String]? {
         guard gateway.accounts.isManaged else { return nil }
         guard !created.isEmpty else { return [:] }
         do {
-            let passwords = try await gateway.accounts.create(
-                created.map { NewDeviceAccount(id: $0.device.id, groups: $0.groups, tags: $0.device.tags) })
-            return Dictionary(uniqueKeysWithValues: passwords.map { ($0.key.rawValue, $0.value) })
+            try await gateway.accounts.register(
+                created.map { NewDeviceAccount(id: $0.device.id, groups: $0.groups, tags: $0.device.tags) },
+                credentials: new.credentials)
+            return Dictionary(uniqueKeysWithValues: new.passwords.map { ($0.key.rawValue, $0.value) })
         } catch {
-            for new in created { _ = try? await gateway.store.devices.delete(id: new.device.id) }
+            for device in created { _ = try? await gateway.store.devices.delete(id: device.device.id) }
             throw error.apiError
         }
     }

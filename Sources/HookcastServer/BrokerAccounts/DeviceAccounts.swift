@@ -10,6 +10,9 @@ protocol DeviceAccounts: Sendable {
     func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String
     /// Creates accounts for many devices in as few exchanges with the broker as its limits allow.
     func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String]
+    /// Gives the broker accounts for devices already stored with their credentials (`NewBrokerPasswords`,
+    /// `DeviceRepository.insert(_:brokerCredentials:)`), in as few exchanges as `create`.
+    func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError)
     /// Gives the device a new password (creating the account if the broker lost it) and returns it.
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
     /// Revokes the account: the device is disconnected and cannot connect again.
@@ -33,6 +36,7 @@ struct UnmanagedDeviceAccounts: DeviceAccounts {
     var isManaged: Bool { false }
     func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String { throw .notManaged }
     func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] { [:] }
+    func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError) {}
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String { throw .notManaged }
     func delete(_ device: DeviceID) async {}
     func updateGroups(of devices: [DeviceID]) async {}

@@ -45,24 +45,39 @@ final class PluginDeviceAccounts: DeviceAccounts {
     }
 
     /// The credentials are stored first: if the plugin then does not confirm, the caller removes the new devices
-    /// (and their credentials with them). Groups and tags are the caller's, not read back: a membership change
-    /// racing the creation may reach the plugin before it and be overwritten, until the next reconciliation.
+    /// (and their credentials with them).
     func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] {
         try refuseReserved(devices.map(\.id))
         guard !devices.isEmpty else { return [:] }
-        return try await turns.run(for: "accounts") { () async throws(BrokerAccountError) -> [DeviceID: String] in
-            var passwords: [DeviceID: String] = [:]
-            var accounts: [BrokerDeviceAccount] = []
-            for (device, password) in zip(devices, BrokerPassword.generate(count: devices.count)) {
-                passwords[device.id] = password
-                accounts.append(
-                    BrokerDeviceAccount(
-                        id: device.id, credential: BrokerCredential.of(password: password),
-                        groups: device.groups.sorted(), tags: Self.tagLevels(device.tags)))
-            }
+        let new = NewBrokerPasswords(for: devices.map(\.id))
+        try await turns.run(for: "accounts") { () async throws(BrokerAccountError) in
+            let accounts = Self.accounts(devices, credentials: new.credentials)
             try await self.storeCredentials(accounts)
             try await self.sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })
-            return passwords
+        }
+        return new.passwords
+    }
+
+    /// Groups and tags are the caller's, not read back: a membership change racing the creation may reach the
+    /// plugin before it and be overwritten, until the next reconciliation.
+    func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError) {
+        try refuseReserved(devices.map(\.id))
+        guard !devices.isEmpty else { return }
+        let accounts = Self.accounts(devices, credentials: credentials)
+        try await turns.run(for: "accounts") { () async throws(BrokerAccountError) in
+            try await self.sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })
+        }
+    }
+
+    /// Only devices with a credential in `credentials` (callers give one to each), as reconciliation does.
+    private static func accounts(_ devices: [NewDeviceAccount], credentials: [DeviceID: String])
+        -> [BrokerDeviceAccount]
+    {
+        devices.compactMap { device in
+            credentials[device.id].map { credential in
+                BrokerDeviceAccount(
+                    id: device.id, credential: credential, groups: device.groups.sorted(), tags: tagLevels(device.tags))
+            }
         }
     }
 

@@ -155,6 +155,10 @@ import Testing
             #expect(created.headers[.retryAfter] == "5")
             #expect(created.string("detail")?.contains("Hookcast's broker plugin") == true)
             #expect(try await parts.store.devices.find(id: try DeviceID("door-9")) == nil)
+            let imported = try await parts.client.admin(.post, "devices/import", #"[{"id":"door-10"}]"#)
+            #expect(imported.status == .serviceUnavailable, "\(imported.text)")
+            #expect(try await parts.store.devices.find(id: try DeviceID("door-10")) == nil)
+            #expect(try await parts.store.devices.brokerCredentials().isEmpty)
         }
     }
 
@@ -206,6 +210,28 @@ import Testing
             #expect(created.status == .created, "\(created.text)")
             let password = try #require(created.string("mqtt_password"))
             #expect(plugin.accounts[try DeviceID("door-2")]?.credential == sha256Hex(password))
+
+            // An import's devices are stored with their credentials; the plugin has the same, and the answer the
+            // passwords (a device already registered gets none).
+            let imported = try await parts.client.admin(
+                .post, "devices/import", #"[{"id":"door-2"},{"id":"door-3"},{"id":"door-4"}]"#)
+            #expect(imported.status == .ok, "\(imported.text)")
+            guard case .object(let answered)? = imported["mqtt_passwords"] else {
+                Issue.record("no mqtt_passwords in \(imported.text)")
+                return
+            }
+            let passwords = answered.compactMapValues { value -> String? in
+                if case .string(let password) = value { return password }
+                return nil
+            }
+            #expect(Set(passwords.keys) == ["door-3", "door-4"])
+            let stored = try await parts.store.devices.brokerCredentials()
+            for (raw, password) in passwords {
+                let id = try DeviceID(raw)
+                #expect(stored[id] == sha256Hex(password))
+                #expect(plugin.accounts[id]?.credential == sha256Hex(password))
+            }
+            #expect(stored[try DeviceID("door-2")] == sha256Hex(password))
         }
         plugin.close()
         await run.wait()

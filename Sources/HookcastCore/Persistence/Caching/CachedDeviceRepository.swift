@@ -11,7 +11,9 @@ struct CachedDeviceRepository: DeviceRepository {
     }
 
     func insert(_ device: Device) async throws { try await cache.writing { try await wrapped.insert(device) } }
-    func insert(_ devices: [Device]) async throws { try await cache.writing { try await wrapped.insert(devices) } }
+    func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
+        try await cache.writing { try await wrapped.insert(devices, brokerCredentials: brokerCredentials) }
+    }
     func update(_ devices: [Device]) async throws { try await cache.writing { try await wrapped.update(devices) } }
     /// Not from the cache: imports ask for thousands at once, mostly devices not registered yet.
     func find(ids: [DeviceID]) async throws -> [DeviceID: Device] { try await wrapped.find(ids: ids) }

@@ -12,12 +12,15 @@ struct InMemoryDeviceRepository: DeviceRepository {
         }
     }
 
-    func insert(_ devices: [Device]) async throws {
+    func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         try database.access { state in
             if let taken = devices.first(where: { state.devices[$0.id] != nil }) {
                 throw StoreError.conflict("device '\(taken.id)' already exists")
             }
-            for device in devices { state.devices[device.id] = device }
+            for device in devices {
+                state.devices[device.id] = device
+                if let credential = brokerCredentials[device.id] { state.brokerCredentials[device.id] = credential }
+            }
         }
     }
 

@@ -13,7 +13,7 @@ struct SQLiteDeviceRepository: DeviceRepository {
         }
     }
 
-    func insert(_ devices: [Device]) async throws {
+    func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         guard !devices.isEmpty else { return }
         try await database.write { connection in
             // Checked first, so the error names the device and nothing is inserted.
@@ -22,9 +22,11 @@ struct SQLiteDeviceRepository: DeviceRepository {
             }
             for device in devices {
                 try connection.execute(
-                    "INSERT INTO devices (id, name, tags, created_at) VALUES (?, ?, ?, ?)",
-                    [.text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt)]
-                )
+                    "INSERT INTO devices (id, name, tags, created_at, broker_credential) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        .text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt),
+                        brokerCredentials[device.id].map(SQLiteValue.text) ?? .null,
+                    ])
             }
         }
     }
