@@ -132,6 +132,14 @@ struct PostgresDeviceRepository: DeviceRepository {
         }
     }
 
+    func delete(ids: [DeviceID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let raw = ids.map(\.rawValue)
+        return try await pool.write { connection in
+            try await connection.rows("DELETE FROM devices WHERE id = ANY(\(raw)) RETURNING id", logger: logger).count
+        }
+    }
+
     /// A scan of every device's tags (`CachingStore` keeps the answer until the next device write).
     func ids(selectedBy selection: TagSelection) async throws -> [DeviceID] {
         try await pool.read { connection in

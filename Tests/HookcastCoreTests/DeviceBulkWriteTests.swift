@@ -51,6 +51,34 @@ import Testing
     }
 
     @Test(arguments: StoreWithCacheKind.allCases)
+    func deletesManyWithTheirMembershipsAndCredentials(kind: StoreWithCacheKind) async throws {
+        try await kind.withStore { store in
+            // More than one statement's worth, and a group holding some of them and one that stays.
+            let devices = try Self.devices(1...1_203)
+            let credentials = Dictionary(
+                uniqueKeysWithValues: devices.map { ($0.id, String(repeating: "a", count: 64)) })
+            try await store.devices.insert(devices, brokerCredentials: credentials)
+            let group = try GroupID("hall")
+            try await store.groups.insert(
+                DeviceGroup(
+                    id: group, name: "Hall", members: [devices[0].id, devices[1_202].id, devices[600].id],
+                    createdAt: referenceDate))
+            // Cached stores answer the next reads from memory: fill the cache first, so a stale one would show.
+            #expect(try await store.devices.allIDs().count == 1_203)
+            _ = try await store.devices.find(id: devices[0].id)
+
+            let gone = devices.map(\.id).filter { $0 != devices[600].id }
+            #expect(try await store.devices.delete(ids: gone + [try deviceID("never-registered")]) == 1_202)
+            #expect(try await store.devices.allIDs() == [devices[600].id])
+            #expect(try await store.devices.find(id: devices[0].id) == nil)
+            #expect(try await store.groups.find(id: group)?.members == [devices[600].id])
+            #expect(try await store.devices.brokerCredentials() == [devices[600].id: credentials[devices[600].id]])
+            #expect(try await store.devices.delete(ids: []) == 0)
+            #expect(try await store.devices.delete(ids: gone) == 0)
+        }
+    }
+
+    @Test(arguments: StoreWithCacheKind.allCases)
     func updatesNoneWhenOneIsMissing(kind: StoreWithCacheKind) async throws {
         try await kind.withStore { store in
             let devices = try Self.devices(1...10)

@@ -21,6 +21,9 @@ public protocol DeviceRepository: Sendable {
     func find(ids: [DeviceID]) async throws -> [DeviceID: Device]
     /// Also removes the device from every group. False when there was no such device.
     func delete(id: DeviceID) async throws -> Bool
+    /// Those of `ids` that exist, in one transaction, each also from every group; how many there were. For an
+    /// import the broker refused, whose devices one delete each (and a sync to disk each) took seconds to remove.
+    func delete(ids: [DeviceID]) async throws -> Int
     /// Sorted.
     func allIDs() async throws -> [DeviceID]
     /// The devices whose tags `selection` selects now, sorted.

@@ -134,7 +134,7 @@ struct DevicesController: Sendable {
                 credentials: new.credentials)
             return Dictionary(uniqueKeysWithValues: new.passwords.map { ($0.key.rawValue, $0.value) })
         } catch {
-            for device in created { _ = try? await gateway.store.devices.delete(id: device.device.id) }
+            _ = try? await gateway.store.devices.delete(ids: created.map(\.device.id))
             throw error.apiError
         }
     }

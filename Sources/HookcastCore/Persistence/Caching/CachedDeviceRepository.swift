@@ -25,6 +25,7 @@ struct CachedDeviceRepository: DeviceRepository {
 
     func update(_ device: Device) async throws { try await cache.writing { try await wrapped.update(device) } }
     func delete(id: DeviceID) async throws -> Bool { try await cache.writing { try await wrapped.delete(id: id) } }
+    func delete(ids: [DeviceID]) async throws -> Int { try await cache.writing { try await wrapped.delete(ids: ids) } }
 
     func allIDs() async throws -> [DeviceID] {
         try await cache.allDeviceIDs.value(for: 0) { try await wrapped.allIDs() }

@@ -74,6 +74,17 @@ struct InMemoryDeviceRepository: DeviceRepository {
         }
     }
 
+    func delete(ids: [DeviceID]) async throws -> Int {
+        try database.access { state in
+            let gone = Set(ids.filter { state.devices.removeValue(forKey: $0) != nil })
+            for id in gone { state.brokerCredentials[id] = nil }
+            for groupID in state.groups.keys where !gone.isEmpty {
+                state.groups[groupID]?.members.removeAll { gone.contains($0) }
+            }
+            return gone.count
+        }
+    }
+
     func allIDs() async throws -> [DeviceID] {
         try database.access { $0.devices.keys.sorted() }
     }

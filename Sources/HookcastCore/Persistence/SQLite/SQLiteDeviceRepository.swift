@@ -99,6 +99,20 @@ struct SQLiteDeviceRepository: DeviceRepository {
         }
     }
 
+    func delete(ids: [DeviceID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await database.write { connection in
+            try ids.statementChunks.reduce(0) { deleted, chunk in
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                return try deleted
+                    + connection.query(
+                        "DELETE FROM devices WHERE id IN (\(placeholders)) RETURNING id",
+                        chunk.map { SQLiteValue.text($0.rawValue) }
+                    ).count
+            }
+        }
+    }
+
     func allIDs() async throws -> [DeviceID] {
         try await database.write {
             try $0.query("SELECT id FROM devices ORDER BY id").map { row in
