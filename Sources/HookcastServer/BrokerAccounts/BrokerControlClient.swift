@@ -41,40 +41,49 @@ final class BrokerControlClient: Sendable {
         waiting.withLock { $0[correlationData] = answer }
         defer { waiting.withLock { $0[correlationData] = nil } }
 
-        // Whichever comes first ends the call: the answer, a failed publish, or the timeout (counted from the
-        // start, publish included); the others are cancelled, nothing outlives the call.
+        // The publish runs on its own: the client's publish waits for the broker's PUBACK (up to its own 30 s
+        // acknowledgement timeout) and ignores cancellation, so awaited in the group below it held every request
+        // to a stalled broker for 30 s, not `timeout`. It ends by itself; only its failure is heard.
         let transport = transport
+        let (publishFailures, publishFailed) = AsyncStream.makeStream(of: String.self)
+        Task {
+            do {
+                try await transport.publish(request: payload, correlationData: correlationData)
+            } catch {
+                publishFailed.yield(String(describing: error))
+            }
+            publishFailed.finish()
+        }
+        // Whichever comes first ends the call: the answer, a failed publish, or the timeout (counted from the
+        // start, publish included); the others are cancelled.
         let timeout = timeout
-        let event: RequestEvent
-        do {
-            event = try await withThrowingTaskGroup(of: RequestEvent.self) { group in
-                group.addTask {
-                    try await transport.publish(request: payload, correlationData: correlationData)
-                    return .published
-                }
-                group.addTask {
-                    for await answer in answers { return .answered(answer) }
-                    return .closed
-                }
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return .timedOut
-                }
-                defer { group.cancelAll() }
-                while let event = try await group.next() {
-                    if case .published = event { continue }
-                    return event
-                }
+        let event = await withTaskGroup(of: RequestEvent.self) { group in
+            group.addTask {
+                for await reason in publishFailures { return .publishFailed(reason) }
+                return .published
+            }
+            group.addTask {
+                for await answer in answers { return .answered(answer) }
                 return .closed
             }
-        } catch {
-            throw .publishFailed(String(describing: error))
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            while let event = await group.next() {
+                if case .published = event { continue }
+                return event
+            }
+            return RequestEvent.closed
         }
         switch event {
         case .answered(let body):
             return try Self.results(of: body, for: commands)
         case .timedOut:
             throw .timedOut(timeout)
+        case .publishFailed(let reason):
+            throw .publishFailed(reason)
         case .published, .closed:
             throw .closed
         }
@@ -102,6 +111,7 @@ final class BrokerControlClient: Sendable {
 
     private enum RequestEvent: Sendable {
         case published
+        case publishFailed(String)
         case answered([UInt8])
         case timedOut
         /// The transport closed before an answer came.

@@ -34,6 +34,27 @@ import Testing
         #expect(BrokerControlError.timedOut(.seconds(10)).description.contains("Hookcast's plugin loaded"))
     }
 
+    /// As the MQTT client's publish to a stalled broker does: it waits for a PUBACK (its own timeout is 30 s)
+    /// and ignores cancellation. The request still ends at its own timeout, the publish left to finish alone.
+    @Test func aPublishWaitingForTheBrokerDoesNotHoldTheRequestPastItsTimeout() async throws {
+        let transport = StalledTransport()
+        let client = BrokerControlClient(transport: transport, timeout: .milliseconds(50))
+        // Released by the test only, or after a minute: without the fix `send` would return only then.
+        let release = Task {
+            try? await Task.sleep(for: .seconds(60))
+            transport.release()
+        }
+        await #expect(throws: BrokerControlError.timedOut(.milliseconds(50))) { try await client.send([.digest]) }
+        #expect(transport.isPublishing, "the request waited for the publish to end")
+        release.cancel()
+        transport.release()
+    }
+
+    @Test func aFailedPublishEndsTheRequestAtOnceNamingWhy() async throws {
+        let client = BrokerControlClient(transport: FailingTransport(), timeout: .seconds(60))
+        await #expect(throws: BrokerControlError.publishFailed("not connected")) { try await client.send([.digest]) }
+    }
+
     @Test func aClosingTransportEndsTheRequestsWaiting() async throws {
         let transport = ScriptedTransport()
         let client = BrokerControlClient(transport: transport, timeout: .seconds(60))
@@ -108,4 +129,45 @@ private final class ScriptedTransport: BrokerControlTransport {
     }
 
     func close() { answerContinuation.finish() }
+}
+
+/// A publish that waits, whatever cancellation says, until the test releases it.
+private final class StalledTransport: BrokerControlTransport {
+    private let state = Mutex<(publishing: Bool, released: Bool, waiting: [CheckedContinuation<Void, Never>])>(
+        (false, false, []))
+
+    var isPublishing: Bool { state.withLock { $0.publishing } }
+
+    func publish(request payload: [UInt8], correlationData: [UInt8]) async throws {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state in
+                state.publishing = true
+                if !state.released { state.waiting.append(continuation) }
+                return state.released
+            }
+            if resumeNow { continuation.resume() }
+        }
+        state.withLock { $0.publishing = false }
+    }
+
+    func release() {
+        let waiting = state.withLock { state in
+            state.released = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        // Resumed outside the lock.
+        for continuation in waiting { continuation.resume() }
+    }
+
+    func receiveAnswers(_ deliver: @Sendable (BrokerControlAnswer) -> Void) async {}
+}
+
+private struct FailingTransport: BrokerControlTransport {
+    struct NotConnected: Error, CustomStringConvertible {
+        var description: String { "not connected" }
+    }
+
+    func publish(request payload: [UInt8], correlationData: [UInt8]) async throws { throw NotConnected() }
+    func receiveAnswers(_ deliver: @Sendable (BrokerControlAnswer) -> Void) async {}
 }
