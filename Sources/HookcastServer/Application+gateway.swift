@@ -29,7 +29,8 @@ func assembleGateway(
         .init(
             broker: broker, connectionStates: connectionStates, store: store, configs: configs, emergency: emergency,
             metrics: metrics, logger: logger, topics: topics),
-        acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil)
+        acknowledgementDeadline: configuration.acknowledgementDeadline, sharedStore: store.sharing != nil,
+        publishAnswerDeadline: configuration.publishAnswerDeadline)
     let sessions = ConsoleSessions(
         tokenGeneration: { [token = admin.token] in token.generation() }, shared: store.sharing)
     let reports = DeliveryReports(

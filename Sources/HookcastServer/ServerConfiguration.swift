@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumBacklog: Int
     /// A device that has not acknowledged a command this long after it was issued counts as `timed_out`.
     public var acknowledgementDeadline: Duration
+    /// How long a webhook waits for the broker to acknowledge its command before it is answered `"queued": true`
+    /// (a broker that stalls without closing the connection); the publish goes on (docs/delivery.md).
+    public var publishAnswerDeadline: Duration = .seconds(5)
     /// Each API key's token bucket, unless the key has a limit of its own.
     public var webhookRateLimit: RateLimit
     /// Whether this gateway subscribes to the devices' acknowledgements and presence. Off only in tests that

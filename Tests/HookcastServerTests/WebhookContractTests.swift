@@ -79,6 +79,26 @@ struct WebhookContractTests {
         }
     }
 
+    @Test("A broker that stops acknowledging gets the webhook answered queued at the deadline; the publish goes on")
+    func queuedWhenTheBrokerStalls() async throws {
+        try await InProcessGateway.runAndInspect(configure: { $0.publishAnswerDeadline = .milliseconds(1) }) { parts in
+            try await Self.setUp(parts.client)
+            let key = try await parts.client.createKey()
+            parts.broker.stall()
+            let result = try await parts.client.postWebhook(key: key.secret, body: #"{"event_id":"refresh"}"#)
+            #expect(result.status == .ok)
+            #expect(result["queued"] == .bool(true))
+            // Answered while its publish still waits for the broker, not when the client would give up on it.
+            #expect(parts.broker.stalledPublishCount == 1)
+            #expect(try await parts.store.commands.unpublishedCount() == 1)
+            parts.broker.resume()
+            // The publish ends, and the lifecycle records it as the one publish of the command.
+            #expect(
+                try await DeliveryServiceTests.eventually { try await parts.store.commands.unpublishedCount() == 0 })
+            #expect(parts.broker.publishes(on: "\(testTopics.root)/devices/d1/commands").count == 1)
+        }
+    }
+
     @Test("GET works with the payload in standard or URL-safe Base64, padded or not, and with the older eventId form")
     func getForms() async throws {
         try await InProcessGateway.run { gateway in

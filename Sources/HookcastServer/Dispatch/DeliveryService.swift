@@ -31,6 +31,9 @@ final class DeliveryService: Service, Sendable {
     /// Actions for the task group of `run`; finished once the lifecycle stopped and wrote its publish times.
     private let work = AsyncStream.makeStream(of: DeliveryAction.self)
     private let tickInterval: Duration
+    /// How long a webhook waits for its command's PUBACK before it is answered `queued` (`FirstPublishWaits`).
+    let publishAnswerDeadline: Duration
+    let firstPublishes = FirstPublishWaits()
 
     /// How old another gateway's unpublished command must be before the leader publishes it: ample for that
     /// gateway to publish it and store its publish time, so the two seldom both send it (when they do, devices
@@ -41,8 +44,9 @@ final class DeliveryService: Service, Sendable {
     /// it leads (`leadershipChanged`), which it does not until told so.
     init(
         _ dependencies: Dependencies, acknowledgementDeadline: Duration, sharedStore: Bool = false,
-        tickInterval: Duration = .milliseconds(500)
+        publishAnswerDeadline: Duration = .seconds(5), tickInterval: Duration = .milliseconds(500)
     ) {
+        self.publishAnswerDeadline = publishAnswerDeadline
         self.dependencies = dependencies
         var configuration = DeliveryLifecycle.Configuration(
             acknowledgementDeadline: acknowledgementDeadline.timeInterval)
@@ -67,8 +71,9 @@ final class DeliveryService: Service, Sendable {
         lifecycle.withLock { $0.notStored(id) }
     }
 
-    /// Publishes a command just stored, if the broker is connected; returns whether the broker acknowledged it.
-    /// Otherwise the command stays unpublished in the store and the outbox publishes it later.
+    /// Publishes a command just stored, if the broker is connected; returns whether the broker acknowledged it
+    /// within `publishAnswerDeadline` (the publish goes on past it, on a task of its own). Otherwise the command
+    /// stays unpublished in the store and the outbox publishes it later.
     func publish(_ command: Command) async -> Bool {
         let connected = isBrokerConnected
         let decision = lifecycle.withLock { $0.stored(command, brokerConnected: connected, now: Date()) }
@@ -79,9 +84,14 @@ final class DeliveryService: Service, Sendable {
             await expire(command)
             return false
         case .publish:
-            let published = await publishFirst(command)
-            handle { published ? $0.published(command.id, at: Date()) : $0.publishFailed(command.id) }
-            return published
+            firstPublishes.begin(command.id)
+            // Started on this thread, up to its wait for the PUBACK: no hop to another thread before the publish.
+            Task.immediate {
+                let published = await publishFirst(command)
+                handle { published ? $0.published(command.id, at: Date()) : $0.publishFailed(command.id) }
+                firstPublishes.finish(command.id, published: published)
+            }
+            return await firstPublishes.outcome(of: command.id)
         }
     }
 
@@ -155,6 +165,7 @@ final class DeliveryService: Service, Sendable {
             guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.tickInterval) })) != nil
             else { return }
             handle { $0.tick(now: Date()) }
+            firstPublishes.expire(before: .now - publishAnswerDeadline)
         }
     }
 }

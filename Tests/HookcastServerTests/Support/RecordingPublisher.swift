@@ -22,6 +22,9 @@ final class RecordingPublisher: BrokerPublishing {
         var state: MQTTConnectionState = .connected(sessionPresent: false)
         var publishes: [Publish] = []
         var failuresAhead = 0
+        /// While stalled, publishes wait here (ignoring cancellation, as a client waiting for a PUBACK does).
+        var stalled = false
+        var stalledPublishes: [CheckedContinuation<Void, Never>] = []
         /// The last retained payload per topic, as a broker keeps it.
         var retained: [String: [UInt8]] = [:]
     }
@@ -69,10 +72,37 @@ final class RecordingPublisher: BrokerPublishing {
         recorded.withLock { $0.failuresAhead += count }
     }
 
+    /// From now on publishes wait for `resume()`, as to a broker that stopped answering without closing the
+    /// connection.
+    func stall() {
+        recorded.withLock { $0.stalled = true }
+    }
+
+    /// The publishes waiting go on, and the next ones do not wait.
+    func resume() {
+        let waiting = recorded.withLock { recorded in
+            recorded.stalled = false
+            defer { recorded.stalledPublishes = [] }
+            return recorded.stalledPublishes
+        }
+        // Resumed outside the lock.
+        for publish in waiting { publish.resume() }
+    }
+
+    /// How many publishes wait for `resume()`.
+    var stalledPublishCount: Int { recorded.withLock { $0.stalledPublishes.count } }
+
     @discardableResult
     func publish(
         to topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTPublishProperties
     ) async throws -> MQTTReasonCode {
+        await withCheckedContinuation { publish in
+            let wait = recorded.withLock { recorded in
+                if recorded.stalled { recorded.stalledPublishes.append(publish) }
+                return recorded.stalled
+            }
+            if !wait { publish.resume() }
+        }
         let publish = Publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
         let refused = recorded.withLock { recorded -> Bool in
             guard recorded.state.isConnected, recorded.failuresAhead == 0 else {
