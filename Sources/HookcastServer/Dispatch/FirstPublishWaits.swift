@@ -65,6 +65,4 @@ final class FirstPublishWaits: Sendable {
         }
         for caller in expired { caller.resume(returning: false) }
     }
-
-    var count: Int { waiting.withLock { $0.count } }
 }
