@@ -37,13 +37,7 @@ struct PostgresDeviceRepository: DeviceRepository {
                     let name = statement.bind(device.name)
                     let tags = try statement.bind { try $0.append(json: device.tags) }
                     let created = statement.bind { $0.append(date: device.createdAt) }
-                    let credential = statement.bind { bindings in
-                        if let credential = brokerCredentials[device.id] {
-                            bindings.append(credential)
-                        } else {
-                            bindings.appendNull()
-                        }
-                    }
+                    let credential = statement.bind { $0.append(brokerCredentials[device.id]) }
                     rows.append("(\(id), \(name), \(tags), \(created), \(credential))")
                 }
                 try await connection.rows(

@@ -64,21 +64,15 @@ struct InMemoryDeviceRepository: DeviceRepository {
     }
 
     func delete(id: DeviceID) async throws -> Bool {
-        try database.access { state in
-            guard state.devices.removeValue(forKey: id) != nil else { return false }
-            state.brokerCredentials[id] = nil
-            for groupID in state.groups.keys {
-                state.groups[groupID]?.members.removeAll { $0 == id }
-            }
-            return true
-        }
+        try await delete(ids: [id]) == 1
     }
 
     func delete(ids: [DeviceID]) async throws -> Int {
         try database.access { state in
             let gone = Set(ids.filter { state.devices.removeValue(forKey: $0) != nil })
+            guard !gone.isEmpty else { return 0 }
             for id in gone { state.brokerCredentials[id] = nil }
-            for groupID in state.groups.keys where !gone.isEmpty {
+            for groupID in state.groups.keys {
                 state.groups[groupID]?.members.removeAll { gone.contains($0) }
             }
             return gone.count

@@ -103,10 +103,9 @@ struct SQLiteDeviceRepository: DeviceRepository {
         guard !ids.isEmpty else { return 0 }
         return try await database.write { connection in
             try ids.statementChunks.reduce(0) { deleted, chunk in
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                return try deleted
+                try deleted
                     + connection.query(
-                        "DELETE FROM devices WHERE id IN (\(placeholders)) RETURNING id",
+                        "DELETE FROM devices WHERE id IN (\(placeholderList(chunk.count))) RETURNING id",
                         chunk.map { SQLiteValue.text($0.rawValue) }
                     ).count
             }
