@@ -27,6 +27,8 @@ public struct BrokerAccessState: Sendable {
     /// The broker's bridges that bring in integrators' triggers: local client id → integration account name
     /// (`plugin_opt_bridge_integrations`).
     public let bridges: [String: String]
+    /// `{prefix}/triggers/` as bytes, for `mayBeTrigger`.
+    let triggerTopicPrefix: [UInt8]
 
     public init(
         gateways: GatewayAccounts = GatewayAccounts(), otherAccounts: OtherAccountNames = OtherAccountNames(),
@@ -36,6 +38,7 @@ public struct BrokerAccessState: Sendable {
         self.gateways = gateways
         self.otherAccounts = otherAccounts
         policy = BrokerAccessPolicy(topics: topics)
+        triggerTopicPrefix = Array("\(topics.root)/triggers/".utf8)
     }
 
     /// Whether `name` belongs to an account the plugin does not manage as a device: a gateway account or one of the

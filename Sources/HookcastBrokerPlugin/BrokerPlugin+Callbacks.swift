@@ -55,10 +55,12 @@ func brokerPluginTick(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userda
 
 extension BrokerPlugin {
     func authenticate(_ event: mosquitto_evt_basic_auth) -> Int32 {
-        let decision = state.authenticate(
-            username: event.username.map { String(cString: $0) },
-            password: event.password.map { String(cString: $0) },
-            clientID: mosquitto_client_id(event.client).map { String(cString: $0) })
+        let decision = inPlace { state in
+            state.authenticate(
+                username: event.username.map { String(cString: $0) },
+                password: event.password.map { String(cString: $0) },
+                clientID: mosquitto_client_id(event.client).map { String(cString: $0) })
+        }
         switch decision {
         case .allow: return MOSQ_ERR_SUCCESS.rawValue
         case .deny: return MOSQ_ERR_AUTH.rawValue
@@ -76,9 +78,11 @@ extension BrokerPlugin {
         case MOSQ_ACL_UNSUBSCRIBE: access = .unsubscribe
         default: return MOSQ_ERR_ACL_DENIED.rawValue
         }
-        let decision = state.authorize(
-            username: mosquitto_client_username(event.client).map { String(cString: $0) }, access: access,
-            topic: String(cString: topic))
+        let decision = inPlace { state in
+            state.authorize(
+                username: mosquitto_client_username(event.client).map { String(cString: $0) }, access: access,
+                topic: String(cString: topic))
+        }
         switch decision {
         case .allow: return MOSQ_ERR_SUCCESS.rawValue
         case .deny: return MOSQ_ERR_ACL_DENIED.rawValue
@@ -91,11 +95,15 @@ extension BrokerPlugin {
     /// integration account that sent it, appended after the client's own (the gateway reads the last), so no
     /// client can pass for another account. The list is changed in place, as mosquitto's plugin API allows.
     func attest(_ event: UnsafeMutablePointer<mosquitto_evt_message>) -> Int32 {
-        guard let topic = event.pointee.topic else { return MOSQ_ERR_SUCCESS.rawValue }
-        let attribution = state.attributeTrigger(
-            username: mosquitto_client_username(event.pointee.client).map { String(cString: $0) },
-            clientID: mosquitto_client_id(event.pointee.client).map { String(cString: $0) },
-            topic: String(cString: topic))
+        guard let topic = event.pointee.topic, inPlace({ $0.mayBeTrigger(topic: topic) }) else {
+            return MOSQ_ERR_SUCCESS.rawValue
+        }
+        let attribution = inPlace { state in
+            state.attributeTrigger(
+                username: mosquitto_client_username(event.pointee.client).map { String(cString: $0) },
+                clientID: mosquitto_client_id(event.pointee.client).map { String(cString: $0) },
+                topic: String(cString: topic))
+        }
         switch attribution {
         case .notATrigger:
             return MOSQ_ERR_SUCCESS.rawValue

@@ -40,6 +40,23 @@ struct TriggerAttributionTests {
         }
     }
 
+    @Test("the broker's quick test lets every trigger through and stops only topics that are none")
+    func quickTestIsASuperset() {
+        let state = state()
+        let triggers = ["acme/signage/hookcast/triggers/fire", "acme/signage/hookcast/triggers/a/b"]
+        let others = [
+            "acme/signage/hookcast/devices/d1/acks", "hookcast/v1/triggers/fire", "acme/signage/hookcast/triggers",
+            "acme/signage/hookcast/trigger/fire", "acme/signage/hookcast", "", "acme/signage/hookcast/triggersx/a",
+        ]
+        for topic in triggers {
+            #expect(topic.withCString { state.mayBeTrigger(topic: $0) })
+        }
+        for topic in others {
+            #expect(!topic.withCString { state.mayBeTrigger(topic: $0) })
+            #expect(state.attributeTrigger(username: "integration.crm", clientID: "x", topic: topic) == .notATrigger)
+        }
+    }
+
     @Test("no login may take a bridge's client id, whatever its account")
     func bridgeClientIDIsReserved() {
         let state = state()

@@ -14,6 +14,18 @@ public enum TriggerAttribution: Sendable, Equatable {
 }
 
 extension BrokerAccessState {
+    /// Whether a message on `topic` (the broker's NUL-terminated bytes) can be a trigger at all: it begins with
+    /// `{prefix}/triggers/`. The broker asks about every message a client publishes (each acknowledgement of a
+    /// broadcast, each config of an import), so this reads the bytes where they are and makes no string; only a
+    /// message that passes goes on to `attributeTrigger`, whose answer for any other topic is `.notATrigger`.
+    public func mayBeTrigger(topic: UnsafePointer<CChar>) -> Bool {
+        for (offset, byte) in triggerTopicPrefix.enumerated() where UInt8(bitPattern: topic[offset]) != byte {
+            // The terminating NUL differs from every byte of the prefix, so a shorter topic stops here too.
+            return false
+        }
+        return true
+    }
+
     /// Attributes a message the broker accepted on `topic` from the client with `username` and `clientID`. A
     /// message from one of the broker's bridges (`plugin_opt_bridge_integrations`, by the bridge's local client
     /// id, which no login may use) is the trigger of the integration account that bridge stands for: a bridge's
