@@ -49,7 +49,9 @@ func brokerPluginTick(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userda
     -> Int32
 {
     guard let userdata else { return MOSQ_ERR_INVAL.rawValue }
-    Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue().deferredLog.drain()
+    let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
+    plugin.deferredLog.drain()
+    plugin.compactIfQuiet()
     return MOSQ_ERR_SUCCESS.rawValue
 }
 

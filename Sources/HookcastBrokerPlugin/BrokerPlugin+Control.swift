@@ -48,8 +48,9 @@ extension BrokerPlugin {
         return MOSQ_ERR_SUCCESS.rawValue
     }
 
-    /// Appends the changes to the journal and starts a compaction when it has grown. If the append fails the
-    /// tables have changed all the same: a compaction then writes all of them, so the file catches up.
+    /// Appends the changes to the journal; a compaction it has grown into waits for a pause in the changes
+    /// (`CompactionSchedule`, started by `compactIfQuiet`) unless it is overdue. If the append fails the tables
+    /// have changed all the same: a compaction then writes all of them at once, so the file catches up.
     private func journal(_ changes: [AccountChange]) {
         guard !changes.isEmpty else { return }
         do {
@@ -59,7 +60,14 @@ extension BrokerPlugin {
             journal.compact(snapshot: state.snapshot)
             return
         }
-        if journal.needsCompaction { journal.compact(snapshot: state.snapshot) }
+        if compactions.changed(journal.compactionNeed, at: .now) { journal.compact(snapshot: state.snapshot) }
+    }
+
+    /// On every turn of the broker's loop (at least ten a second): starts the compaction that waited for the
+    /// changes to pause, once they have.
+    func compactIfQuiet() {
+        guard compactions.isWaiting, compactions.tick(at: .now), journal.needsCompaction else { return }
+        journal.compact(snapshot: state.snapshot)
     }
 
     /// Publishes `response` to client `clientID` only, on `topic`, with the request's correlation data. The

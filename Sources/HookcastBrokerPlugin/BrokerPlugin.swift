@@ -11,6 +11,7 @@ final class BrokerPlugin {
     let options: BrokerPluginOptions
     var state: BrokerAccessState
     let journal: AccountJournal
+    var compactions = CompactionSchedule()
     let deferredLog = DeferredLog()
     /// The control topic as a C string for registering and unregistering MOSQ_EVT_CONTROL; freed in `close`.
     let controlTopic: UnsafeMutablePointer<CChar>
@@ -93,7 +94,7 @@ final class BrokerPlugin {
             (MOSQ_EVT_RELOAD, brokerPluginReload, nil),
             // Attests who sent a trigger (`attest`).
             (MOSQ_EVT_MESSAGE, brokerPluginMessage, nil),
-            // Logs what the journal's thread had to say.
+            // Logs what the journal's thread had to say; starts a compaction that waited for a pause.
             (MOSQ_EVT_TICK, brokerPluginTick, nil),
         ]
     }

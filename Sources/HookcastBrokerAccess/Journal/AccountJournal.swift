@@ -4,7 +4,7 @@ import HookcastProtocol
 /// The plugin's device accounts on disk, so they survive a `kill -9` of the broker (docs/broker-plugin.md,
 /// "Journal"): an append-only journal of changes in segments, compacted now and then into a snapshot.
 ///
-/// The broker's thread calls `append` (one write(2) into the page cache), `needsCompaction` and `compact` (which
+/// The broker's thread calls `append` (one write(2) into the page cache), `compactionNeed` and `compact` (which
 /// only switches to a new segment). Everything that waits for the disk (fdatasync about once a second after a
 /// write, writing and syncing a snapshot, deleting what it replaces) runs on a thread the journal owns. Call
 /// `load` once, before the first `append`, and `close` when done.
@@ -93,9 +93,12 @@ public final class AccountJournal: Sendable {
 
     /// True when the journal since the newest snapshot has grown past about twice the snapshot (and past a
     /// floor), no compaction is under way and none failed in the last minute.
-    public var needsCompaction: Bool {
+    public var needsCompaction: Bool { compactionNeed != .none }
+
+    /// Whether a compaction is due, and whether it can wait for a pause in the changes (`CompactionSchedule`).
+    public var compactionNeed: CompactionNeed {
         let now = ContinuousClock.now
-        return worker.state.withLock { $0.needsCompaction(now: now) }
+        return worker.state.withLock { $0.compactionNeed(now: now) }
     }
 
     /// Switches appends to a new segment now and has the journal's thread call `snapshot` and write what it

@@ -40,9 +40,19 @@ struct JournalState {
     var retryAfter: ContinuousClock.Instant?
     var closed = false
 
+    /// A journal this many times past its threshold compacts even while changes stream (`CompactionSchedule`).
+    static let overdueFactor = 4
+
     func needsCompaction(now: ContinuousClock.Instant) -> Bool {
-        guard !closed, !compacting, bytesSinceSnapshot > max(compactionFloor, 2 * snapshotBytes) else { return false }
-        return retryAfter.map { now >= $0 } ?? true
+        compactionNeed(now: now) != .none
+    }
+
+    func compactionNeed(now: ContinuousClock.Instant) -> CompactionNeed {
+        let threshold = max(compactionFloor, 2 * snapshotBytes)
+        guard !closed, !compacting, bytesSinceSnapshot > threshold, retryAfter.map({ now >= $0 }) ?? true else {
+            return .none
+        }
+        return bytesSinceSnapshot > Self.overdueFactor * threshold ? .overdue : .due
     }
 
     mutating func recordAppend(bytes: Int) {
@@ -60,8 +70,7 @@ struct JournalState {
 
     /// Makes `segment` the one appended to and hands the compaction to the journal's thread. False when the
     /// journal was closed since the reservation: the caller closes the new segment then.
-    mutating func switchSegment(to segment: Segment, snapshot: @escaping @Sendable () -> any AccountSnapshot) -> Bool
-    {
+    mutating func switchSegment(to segment: Segment, snapshot: @escaping @Sendable () -> any AccountSnapshot) -> Bool {
         guard !closed else {
             compacting = false
             return false

@@ -22,6 +22,18 @@ struct JournalStateTests {
         #expect(state(snapshotBytes: 400, bytesSinceSnapshot: 801).needsCompaction(now: now))
     }
 
+    @Test("Compaction is overdue at four times its threshold")
+    func compactionOverdue() {
+        #expect(state(bytesSinceSnapshot: 100).compactionNeed(now: now) == .none)
+        #expect(state(bytesSinceSnapshot: 400).compactionNeed(now: now) == .due)
+        #expect(state(bytesSinceSnapshot: 401).compactionNeed(now: now) == .overdue)
+        #expect(state(snapshotBytes: 400, bytesSinceSnapshot: 3200).compactionNeed(now: now) == .due)
+        #expect(state(snapshotBytes: 400, bytesSinceSnapshot: 3201).compactionNeed(now: now) == .overdue)
+        var running = state(bytesSinceSnapshot: 5000)
+        _ = running.reserveSegmentSwitch()
+        #expect(running.compactionNeed(now: now) == .none)
+    }
+
     @Test("A new segment is handed out once, the old one retired and the compaction queued for the thread")
     func segmentSwitch() throws {
         var state = state()
