@@ -9,21 +9,12 @@ struct PostgresDeviceRepository: DeviceRepository {
 
     private static let columns = "id, name, tags, created_at"
 
-    func insert(_ device: Device) async throws {
-        try await insert([device], brokerCredentials: [:], conflictMessage: "device '\(device.id)' already exists")
-    }
-
+    /// One multi-row statement per 1,000 devices. A device registered by someone else between the check and the
+    /// insert still fails the insert (the primary key): naming the device if there is one, else the import.
     func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         guard !devices.isEmpty else { return }
-        try await insert(
-            devices, brokerCredentials: brokerCredentials, conflictMessage: "a device of the import already exists")
-    }
-
-    /// One multi-row statement per 1,000 devices. A device registered by someone else between the check and the
-    /// insert still fails the insert (the primary key), with `conflictMessage`.
-    private func insert(
-        _ devices: [Device], brokerCredentials: [DeviceID: String], conflictMessage: String
-    ) async throws {
+        let conflictMessage =
+            devices.count == 1 ? "device '\(devices[0].id)' already exists" : "a device of the import already exists"
         try await pool.write(conflictMessage: conflictMessage) { connection in
             // Checked first, so the error names the device and nothing is inserted.
             if devices.count > 1, let taken = try await existing(devices.map(\.id), connection).first {

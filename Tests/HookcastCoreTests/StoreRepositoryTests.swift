@@ -22,6 +22,10 @@ import Testing
             await #expect(throws: StoreError.conflict("device 'd1' already exists")) {
                 try await store.devices.insert(d1)
             }
+            // The admin API's create stores a device with its broker credential this way.
+            await #expect(throws: StoreError.conflict("device 'd1' already exists")) {
+                try await store.devices.insert([d1], brokerCredentials: [d1.id: String(repeating: "a", count: 64)])
+            }
 
             var renamed = d2
             renamed.name = "Renamed"

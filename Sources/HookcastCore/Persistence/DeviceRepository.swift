@@ -2,8 +2,6 @@ import HookcastProtocol
 
 /// Registered devices.
 public protocol DeviceRepository: Sendable {
-    /// Throws `StoreError.conflict` when the id is taken.
-    func insert(_ device: Device) async throws
     /// All of them in one transaction, or none: throws `StoreError.conflict` naming an id that is taken. For
     /// imports, where a transaction (and a sync to disk) a device made 10,000 devices take seconds. A device with
     /// an entry in `brokerCredentials` is stored with it (as `setBrokerCredentials` would), so a new device and
@@ -38,6 +36,11 @@ public protocol DeviceRepository: Sendable {
 }
 
 extension DeviceRepository {
+    /// One device without a broker credential; throws `StoreError.conflict` when the id is taken.
+    public func insert(_ device: Device) async throws {
+        try await insert([device], brokerCredentials: [:])
+    }
+
     /// All of them in one transaction, or none, without broker credentials.
     public func insert(_ devices: [Device]) async throws {
         try await insert(devices, brokerCredentials: [:])

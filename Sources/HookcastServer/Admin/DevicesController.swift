@@ -25,14 +25,16 @@ struct DevicesController: Sendable {
         }
         group.post("devices") { request, context -> EditedResponse<CreatedDevice> in
             let body = try await RequestBody.decode(CreateRequest.self, from: request, context: context)
+            // The password is made first, so the device and its broker credential are stored in one transaction.
+            let new = gateway.accounts.isManaged ? NewBrokerPasswords(for: [body.id]) : NewBrokerPasswords()
             let device = try await StoreFailure.mapping {
                 let device = Device(
                     id: body.id, name: try DisplayName.validate(body.name ?? body.id.rawValue),
                     tags: try DeviceTags.validated(body.tags ?? []), createdAt: Date())
-                try await store.devices.insert(device)
+                try await store.devices.insert([device], brokerCredentials: new.credentials)
                 return device
             }
-            let password = try await createAccount(for: device)
+            let password = try await registerAccount(for: device, new)
             await gateway.configs.publish(for: [device.id])
             await gateway.audit.changed(.device, id: device.id.rawValue, "create", after: device)
             return EditedResponse(status: .created, response: CreatedDevice(device: device, mqttPassword: password))
@@ -106,13 +108,15 @@ struct DevicesController: Sendable {
         }
     }
 
-    /// The new device's broker account, when the gateway manages them. If the broker does not confirm it, the
-    /// device is removed again, so a device never exists without a way to connect.
-    private func createAccount(for device: Device) async throws -> String? {
-        guard gateway.accounts.isManaged else { return nil }
+    /// The new device's broker account, when the gateway manages them; its credential was stored with it. If the
+    /// broker does not confirm it, the device is removed again, so a device never exists without a way to connect.
+    private func registerAccount(for device: Device, _ new: NewBrokerPasswords) async throws -> String? {
+        guard gateway.accounts.isManaged, let password = new.passwords[device.id] else { return nil }
         do {
             let groups = try await gateway.store.groups.groups(containing: device.id)
-            return try await gateway.accounts.create(NewDeviceAccount(id: device.id, groups: groups, tags: device.tags))
+            try await gateway.accounts.register(
+                [NewDeviceAccount(id: device.id, groups: groups, tags: device.tags)], credentials: new.credentials)
+            return password
         } catch {
             _ = try? await gateway.store.devices.delete(id: device.id)
             if let error = error as? BrokerAccountError { throw error.apiError }

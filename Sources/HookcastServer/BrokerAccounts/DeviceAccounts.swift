@@ -6,12 +6,9 @@ import HookcastProtocol
 protocol DeviceAccounts: Sendable {
     /// False when another system manages the broker's accounts; the operations then do nothing.
     var isManaged: Bool { get }
-    /// Creates the device's account and returns its password, which is not kept anywhere readable.
-    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String
-    /// Creates accounts for many devices in as few exchanges with the broker as its limits allow.
-    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String]
     /// Gives the broker accounts for devices already stored with their credentials (`NewBrokerPasswords`,
-    /// `DeviceRepository.insert(_:brokerCredentials:)`), in as few exchanges as `create`.
+    /// `DeviceRepository.insert(_:brokerCredentials:)`), in as few exchanges with the broker as its limits allow.
+    /// The passwords are the caller's to answer once; none is kept anywhere readable.
     func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError)
     /// Gives the device a new password (creating the account if the broker lost it) and returns it.
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String
@@ -34,8 +31,6 @@ protocol DeviceAccounts: Sendable {
 /// For brokers whose accounts are managed elsewhere (or tests on an open broker).
 struct UnmanagedDeviceAccounts: DeviceAccounts {
     var isManaged: Bool { false }
-    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String { throw .notManaged }
-    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] { [:] }
     func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError) {}
     func resetPassword(_ device: DeviceID) async throws(BrokerAccountError) -> String { throw .notManaged }
     func delete(_ device: DeviceID) async {}

@@ -38,26 +38,6 @@ final class PluginDeviceAccounts: DeviceAccounts {
 
     func run() async { await control.run() }
 
-    func create(_ device: NewDeviceAccount) async throws(BrokerAccountError) -> String {
-        let passwords = try await create([device])
-        guard let password = passwords[device.id] else { throw .unavailable("the account was not created") }
-        return password
-    }
-
-    /// The credentials are stored first: if the plugin then does not confirm, the caller removes the new devices
-    /// (and their credentials with them).
-    func create(_ devices: [NewDeviceAccount]) async throws(BrokerAccountError) -> [DeviceID: String] {
-        try refuseReserved(devices.map(\.id))
-        guard !devices.isEmpty else { return [:] }
-        let new = NewBrokerPasswords(for: devices.map(\.id))
-        try await turns.run(for: "accounts") { () async throws(BrokerAccountError) in
-            let accounts = Self.accounts(devices, credentials: new.credentials)
-            try await self.storeCredentials(accounts)
-            try await self.sendAll(BrokerControlBatches.putDevices(accounts).map { [.putDevices($0)] })
-        }
-        return new.passwords
-    }
-
     /// Groups and tags are the caller's, not read back: a membership change racing the creation may reach the
     /// plugin before it and be overwritten, until the next reconciliation.
     func register(_ devices: [NewDeviceAccount], credentials: [DeviceID: String]) async throws(BrokerAccountError) {

@@ -15,7 +15,7 @@ import Testing
         let store = InMemoryStore()
         try await withPluginAccounts(store: store) { accounts, plugin in
             let rows = try await insertDevices(10_000, into: store, group: "lobby")
-            let passwords = try await accounts.create(rows)
+            let passwords = try await createAccounts(rows, accounts, store)
             #expect(passwords.count == 10_000)
             let requests = plugin.state.withLock { $0.requests }
             #expect(requests.count == 10_000 / BrokerControlBatches.devicesPerRequest, "\(requests.count) requests")
@@ -48,7 +48,7 @@ import Testing
     @Test func reconcilingWithAnEqualDigestSendsOnlyTheQuestion() async throws {
         let store = InMemoryStore()
         try await withPluginAccounts(store: store) { accounts, plugin in
-            _ = try await accounts.create(try await insertDevices(30, into: store, group: "hall"))
+            _ = try await createAccounts(try await insertDevices(30, into: store, group: "hall"), accounts, store)
             plugin.forgetRequests()
             #expect(try await accounts.reconcileNow() == .inStep)
             #expect(plugin.requests == [BrokerControlRequest(commands: [.digest])])
@@ -58,7 +58,7 @@ import Testing
     @Test func driftIsRepairedByOneSyncAndThenInStep() async throws {
         let store = InMemoryStore()
         try await withPluginAccounts(store: store) { accounts, plugin in
-            _ = try await accounts.create(try await insertDevices(1_200, into: store, group: "hall"))
+            _ = try await createAccounts(try await insertDevices(1_200, into: store, group: "hall"), accounts, store)
             let expected = plugin.accounts
             // The broker lost one account, another's groups, and holds one the store does not know.
             let (lost, regrouped, stray) = (try DeviceID("screen-1"), try DeviceID("screen-2"), try DeviceID("stray"))
@@ -94,8 +94,11 @@ import Testing
             ? InMemoryStore() : try await SQLiteStore.open(dataDirectory: directory, logger: Logger(label: "test"))
         try await withPluginAccounts(store: store) { accounts, plugin in
             let id = try DeviceID("door-1")
-            try await store.devices.insert(Device(id: id, name: "Door", createdAt: Date()))
-            let password = try await accounts.create(NewDeviceAccount(id: id, groups: [], tags: []))
+            let new = NewBrokerPasswords(for: [id])
+            try await store.devices.insert(
+                [Device(id: id, name: "Door", createdAt: Date())], brokerCredentials: new.credentials)
+            try await accounts.register([NewDeviceAccount(id: id, groups: [], tags: [])], credentials: new.credentials)
+            let password = try #require(new.passwords[id])
             let credential = try #require(try await store.devices.brokerCredentials()[id])
             #expect(credential == sha256Hex(password))
             #expect(credential != password && credential.count == 64)
@@ -270,7 +273,7 @@ private func withPluginAccounts(
     await serving.value
 }
 
-/// Devices `screen-0` … in the store, all members of `group`, as `create` takes them.
+/// Devices `screen-0` … in the store without credentials, all members of `group`, as `createAccounts` takes them.
 private func insertDevices(_ count: Int, into store: any HookcastStore, group: String) async throws
     -> [NewDeviceAccount]
 {
@@ -279,6 +282,17 @@ private func insertDevices(_ count: Int, into store: any HookcastStore, group: S
     let groupID = try GroupID(group)
     try await store.groups.insert(DeviceGroup(id: groupID, name: group, members: ids, createdAt: Date()))
     return ids.map { NewDeviceAccount(id: $0, groups: [groupID], tags: []) }
+}
+
+/// Accounts for devices already stored without credentials, as an import makes them: passwords, their credentials
+/// stored, the accounts sent to the plugin.
+private func createAccounts(
+    _ devices: [NewDeviceAccount], _ accounts: PluginDeviceAccounts, _ store: any HookcastStore
+) async throws -> [DeviceID: String] {
+    let new = NewBrokerPasswords(for: devices.map(\.id))
+    try await store.devices.setBrokerCredentials(new.credentials)
+    try await accounts.register(devices, credentials: new.credentials)
+    return new.passwords
 }
 
 /// The serving task of accounts made inside `InProcessGateway`'s closure, awaited after it.

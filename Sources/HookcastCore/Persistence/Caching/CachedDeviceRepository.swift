@@ -10,7 +10,6 @@ struct CachedDeviceRepository: DeviceRepository {
         self.cache = cache
     }
 
-    func insert(_ device: Device) async throws { try await cache.writing { try await wrapped.insert(device) } }
     func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         try await cache.writing { try await wrapped.insert(devices, brokerCredentials: brokerCredentials) }
     }

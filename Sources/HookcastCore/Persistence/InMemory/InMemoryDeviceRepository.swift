@@ -3,15 +3,6 @@ import HookcastProtocol
 struct InMemoryDeviceRepository: DeviceRepository {
     let database: InMemoryDatabase
 
-    func insert(_ device: Device) async throws {
-        try database.access { state in
-            guard state.devices[device.id] == nil else {
-                throw StoreError.conflict("device '\(device.id)' already exists")
-            }
-            state.devices[device.id] = device
-        }
-    }
-
     func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         try database.access { state in
             if let taken = devices.first(where: { state.devices[$0.id] != nil }) {

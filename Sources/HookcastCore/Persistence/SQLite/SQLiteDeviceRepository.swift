@@ -4,15 +4,6 @@ import HookcastProtocol
 struct SQLiteDeviceRepository: DeviceRepository {
     let database: SQLiteDatabase
 
-    func insert(_ device: Device) async throws {
-        try await database.write(conflictMessage: "device '\(device.id)' already exists") {
-            try $0.execute(
-                "INSERT INTO devices (id, name, tags, created_at) VALUES (?, ?, ?, ?)",
-                [.text(device.id.rawValue), .text(device.name), try .json(device.tags), .date(device.createdAt)]
-            )
-        }
-    }
-
     func insert(_ devices: [Device], brokerCredentials: [DeviceID: String]) async throws {
         guard !devices.isEmpty else { return }
         try await database.write { connection in
