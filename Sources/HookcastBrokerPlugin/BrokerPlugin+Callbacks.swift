@@ -52,17 +52,22 @@ func brokerPluginTick(_ event: Int32, _ data: UnsafeMutableRawPointer?, _ userda
     let plugin = Unmanaged<BrokerPlugin>.fromOpaque(userdata).takeUnretainedValue()
     plugin.deferredLog.drain()
     plugin.compactIfQuiet()
+    plugin.publishGathered()
     return MOSQ_ERR_SUCCESS.rawValue
 }
 
 extension BrokerPlugin {
     func authenticate(_ event: mosquitto_evt_basic_auth) -> Int32 {
+        let clientID = mosquitto_client_id(event.client)
         let decision = inPlace { state in
             state.authenticate(
                 username: event.username.map { String(cString: $0) },
                 password: event.password.map { String(cString: $0) },
-                clientID: mosquitto_client_id(event.client).map { String(cString: $0) })
+                clientID: clientID.map { String(cString: $0) })
         }
+        // Whoever logs in with this client id (here, or through the broker's other mechanisms) asks for batches
+        // again if it wants them.
+        if decision != .deny, gathering.isActive, let clientID { gathering.clientLoggedIn(clientID: clientID) }
         switch decision {
         case .allow: return MOSQ_ERR_SUCCESS.rawValue
         case .deny: return MOSQ_ERR_AUTH.rawValue
@@ -80,26 +85,50 @@ extension BrokerPlugin {
         case MOSQ_ACL_UNSUBSCRIBE: access = .unsubscribe
         default: return MOSQ_ERR_ACL_DENIED.rawValue
         }
+        let clientID = mosquitto_client_id(event.client)
+        // A gateway that gets acknowledgements in batches gets none singly (`AcknowledgementGathering`).
+        if access == .receive, let clientID, gathering.withholds(topic: topic, from: clientID) {
+            return MOSQ_ERR_ACL_DENIED.rawValue
+        }
+        let topicString = String(cString: topic)
         let decision = inPlace { state in
             state.authorize(
                 username: mosquitto_client_username(event.client).map { String(cString: $0) }, access: access,
-                topic: String(cString: topic))
+                topic: topicString)
         }
         switch decision {
-        case .allow: return MOSQ_ERR_SUCCESS.rawValue
+        case .allow:
+            // Only a gateway account may subscribe there (`BrokerAccessPolicy.gateway`).
+            if access == .subscribe, let clientID,
+                GatheredAcknowledgements.isSubscription(topicString, topics: options.topics)
+            {
+                gathering.gatewaySubscribed(clientID: clientID)
+            }
+            return MOSQ_ERR_SUCCESS.rawValue
         case .deny: return MOSQ_ERR_ACL_DENIED.rawValue
         case .notOurs:
+            // The batches carry every device's answers: for gateway accounts only, whatever another mechanism allows.
+            if GatheredAcknowledgements.isSubscription(topicString, topics: options.topics) {
+                return MOSQ_ERR_ACL_DENIED.rawValue
+            }
             return options.otherAccounts == .defer ? MOSQ_ERR_PLUGIN_DEFER.rawValue : MOSQ_ERR_ACL_DENIED.rawValue
         }
     }
 
-    /// Every message a client publishes, after its access check: a trigger gets the user property naming the
-    /// integration account that sent it, appended after the client's own (the gateway reads the last), so no
-    /// client can pass for another account. The list is changed in place, as mosquitto's plugin API allows.
+    /// Every message a client publishes, after its access check: an acknowledgement is gathered for the gateways
+    /// that ask (and passes on unchanged), and a message on the batches' topic refused; a trigger gets the user
+    /// property naming the integration account that sent it, appended after the client's own (the gateway reads
+    /// the last), so no client can pass for another account. The list is changed in place, as mosquitto's plugin
+    /// API allows.
     func attest(_ event: UnsafeMutablePointer<mosquitto_evt_message>) -> Int32 {
-        guard let topic = event.pointee.topic, inPlace({ $0.mayBeTrigger(topic: topic) }) else {
+        guard let topic = event.pointee.topic else { return MOSQ_ERR_SUCCESS.rawValue }
+        if gathering.isActive && gathering.isAcknowledgement(topic: topic) {
+            gather(event.pointee, topic: topic)
             return MOSQ_ERR_SUCCESS.rawValue
         }
+        // Only the plugin publishes batches; a bridge's messages pass no access check, so this refuses them too.
+        if gathering.isBatches(topic: topic) { return MOSQ_ERR_ACL_DENIED.rawValue }
+        guard inPlace({ $0.mayBeTrigger(topic: topic) }) else { return MOSQ_ERR_SUCCESS.rawValue }
         let attribution = inPlace { state in
             state.attributeTrigger(
                 username: mosquitto_client_username(event.pointee.client).map { String(cString: $0) },

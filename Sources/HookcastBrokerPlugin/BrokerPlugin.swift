@@ -12,6 +12,8 @@ final class BrokerPlugin {
     var state: BrokerAccessState
     let journal: AccountJournal
     var compactions = CompactionSchedule()
+    /// Devices' acknowledgements gathered for the gateways that ask (`BrokerPlugin+Gathering.swift`).
+    var gathering: AcknowledgementGathering
     let deferredLog = DeferredLog()
     /// The control topic as a C string for registering and unregistering MOSQ_EVT_CONTROL; freed in `close`.
     let controlTopic: UnsafeMutablePointer<CChar>
@@ -20,6 +22,7 @@ final class BrokerPlugin {
     init(identifier: OpaquePointer, options: BrokerPluginOptions) throws {
         self.identifier = identifier
         self.options = options
+        gathering = AcknowledgementGathering(topics: options.topics)
         for key in options.unknown { BrokerLog.warning("unknown option plugin_opt_\(key) ignored") }
         let gateways = try Self.readGatewayAccounts(options.gatewayAccountsFile)
         try Self.createStateDirectory(options.stateDirectory)
@@ -92,9 +95,10 @@ final class BrokerPlugin {
             // Only requests to this topic reach the control callback.
             (MOSQ_EVT_CONTROL, brokerPluginControl, UnsafeRawPointer(controlTopic)),
             (MOSQ_EVT_RELOAD, brokerPluginReload, nil),
-            // Attests who sent a trigger (`attest`).
+            // Attests who sent a trigger (`attest`); gathers acknowledgements (`gather`).
             (MOSQ_EVT_MESSAGE, brokerPluginMessage, nil),
-            // Logs what the journal's thread had to say; starts a compaction that waited for a pause.
+            // Logs what the journal's thread had to say; starts a compaction that waited for a pause; publishes
+            // the acknowledgements gathered in the loop's turn.
             (MOSQ_EVT_TICK, brokerPluginTick, nil),
         ]
     }

@@ -65,6 +65,10 @@ public struct Topics: Sendable, Hashable {
     /// Where a device acknowledges commands.
     public func deviceAcks(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/acks" }
 
+    /// Where Hookcast's broker plugin publishes the acknowledgements it gathered for the gateways
+    /// (`GatheredAcknowledgements`); no client may publish there.
+    public var gatheredAcknowledgements: String { "\(root)/broker/acks" }
+
     /// Where a device reports online/offline (and its will).
     public func deviceStatus(_ id: DeviceID) -> String { "\(root)/devices/\(id.rawValue)/status" }
 

@@ -123,7 +123,7 @@ func assembleParts(
             client: broker.client,
             earlySubscriptions: try await AcknowledgementCollector.subscribeEarly(
                 client: broker.client, shareGroup: configuration.acknowledgementShareGroup,
-                topics: configuration.topics, intake: intake),
+                topics: configuration.topics, intake: intake, gathered: configuration.deviceAccounts == .plugin),
             intake: intake, deliveries: store.deliveries,
             watchers: gateway.watchers, live: gateway.live, delivery: gateway.delivery,
             metrics: gateway.metrics, logger: logger, reader: intake.reader,

@@ -123,11 +123,12 @@ final class PluginBroker: Sendable {
     }
 
     /// A device's `mosquitto_sub` on `filters`.
-    func subscriber(_ id: String, password: String?, clientID: String? = nil, filters: [String]) async throws
-        -> MosquittoSubscriber
-    {
+    func subscriber(
+        _ id: String, password: String?, clientID: String? = nil, filters: [String], payloads: Bool = false
+    ) async throws -> MosquittoSubscriber {
         try await MosquittoSubscriber(
-            port: port, username: id, password: password, clientID: clientID ?? id, filters: filters)
+            port: port, username: id, password: password, clientID: clientID ?? id, filters: filters,
+            payloads: payloads)
     }
 }
 

@@ -54,7 +54,7 @@ extension BrokerAccessPolicy {
     /// Whether the gateway's account may do `access` on `topic`: it sends commands, configs, emergency states and
     /// answers to MQTT triggers, reads acknowledgements and triggers (also through shared subscriptions), presence
     /// and the retained configs (read back after a reconnect, ended by a marker on its `sync` topics), and uses
-    /// Hookcast's control topics.
+    /// Hookcast's control topics, and reads the acknowledgements the plugin gathers (`GatheredAcknowledgements`).
     public func gateway(may access: BrokerAccess, topic: String) -> Bool {
         switch access {
         case .unsubscribe: true
@@ -84,12 +84,13 @@ struct GatewayFilters: Sendable {
         ].map(MQTTTopicMatch.Filter.init)
         receive = [
             "\(root)/devices/+/acks", "\(root)/devices/+/status", "\(root)/devices/+/config", "\(root)/triggers/+",
-            "\(root)/sync/+", "\(BrokerControl.responseTopic)/#",
+            "\(root)/sync/+", "\(BrokerControl.responseTopic)/#", topics.gatheredAcknowledgements,
         ].map(MQTTTopicMatch.Filter.init)
         subscribe = [
             "\(root)/devices/+/acks", "\(root)/devices/+/status", "$share/+/\(root)/devices/+/acks",
             "\(root)/devices/+/config", "\(root)/triggers/+", "$share/+/\(root)/triggers/+", "\(root)/sync/+",
-            "\(BrokerControl.responseTopic)/#",
+            "\(BrokerControl.responseTopic)/#", topics.gatheredAcknowledgements,
+            "$share/+/\(topics.gatheredAcknowledgements)",
         ].map(MQTTTopicMatch.Filter.init)
     }
 }

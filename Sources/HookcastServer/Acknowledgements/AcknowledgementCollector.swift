@@ -15,6 +15,11 @@ struct AcknowledgementCollector: Service {
     static func acknowledgementFilter(shareGroup: String, topics: Topics) -> String {
         "$share/\(shareGroup)/\(topics.root)/devices/+/acks"
     }
+    /// The acknowledgements Hookcast's broker plugin gathers in batches, shared as the single ones are; a gateway
+    /// subscribed here gets no single acknowledgement from the plugin's broker.
+    static func gatheredFilter(shareGroup: String, topics: Topics) -> String {
+        "$share/\(shareGroup)/\(topics.gatheredAcknowledgements)"
+    }
     /// Presence is retained, and retained messages are not sent to shared subscriptions: every instance reads it.
     static func statusFilter(_ topics: Topics) -> String { "\(topics.root)/devices/+/status" }
     /// Presence waiting to be parsed: past 8,192 the client drops and counts it, and a payload over 16 KiB it drops
@@ -41,14 +46,22 @@ struct AcknowledgementCollector: Service {
 
     /// Subscribes before the client connects: the gateway's session is persistent, and the acknowledgements the
     /// broker kept while the gateway was down arrive right after CONNACK; a subscription made later would miss them.
+    /// `gathered`: the broker runs Hookcast's plugin, so the gateway asks for its batches too (the single
+    /// acknowledgements stay subscribed: a broker that gathers nothing still delivers them).
     static func subscribeEarly(
-        client: MQTTClient, shareGroup: String, topics: Topics, intake: AcknowledgementIntake
+        client: MQTTClient, shareGroup: String, topics: Topics, intake: AcknowledgementIntake, gathered: Bool
     ) async throws -> [MQTTSubscription] {
-        [
+        var subscriptions = [
             try await client.subscribe(
                 to: acknowledgementFilter(shareGroup: shareGroup, topics: topics), handler: intake.take),
             try await client.subscribe(to: statusFilter(topics), buffering: statusBuffering),
         ]
+        if gathered {
+            subscriptions.append(
+                try await client.subscribe(
+                    to: gatheredFilter(shareGroup: shareGroup, topics: topics), handler: intake.takeGathered))
+        }
+        return subscriptions
     }
 
     func run() async throws {
@@ -71,12 +84,14 @@ struct AcknowledgementCollector: Service {
         }
     }
 
-    /// Parses each message of `first` into the inbox (the acknowledgements' subscription does that on the network
-    /// thread, and only ends), and subscribes again to its filter if it ever ends early.
+    /// Parses each message of `first` into the inbox (the acknowledgements' subscriptions do that on the network
+    /// thread, and only end), and subscribes again to its filter if it ever ends early.
     private func consume(_ first: MQTTSubscription, into inbox: AcknowledgementInbox) async {
         guard first.filter == Self.statusFilter(reader.topics) else {
-            let subscribeAgain = { @Sendable [client, intake] in
-                try await client.subscribe(to: first.filter, handler: intake.take)
+            let gathered = GatheredAcknowledgements.isSubscription(first.filter, topics: reader.topics)
+            let handler = gathered ? intake.takeGathered : intake.take
+            let subscribeAgain = { @Sendable [client] in
+                try await client.subscribe(to: first.filter, handler: handler)
             }
             await client.consumeResubscribing(
                 first, logger: logger, isDone: { inbox.isFinished }, subscribeAgain: subscribeAgain

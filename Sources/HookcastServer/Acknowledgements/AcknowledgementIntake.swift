@@ -1,4 +1,5 @@
 import Foundation
+import HookcastProtocol
 import Mosquitto
 
 /// Reads each acknowledgement on the MQTT client's network thread as it arrives and puts it in the inbox. A
@@ -50,6 +51,23 @@ struct AcknowledgementIntake: Sendable {
                 metrics.deviceMessagesDropped(AcknowledgementInbox.Dropped(subscription: 1))
             }
         }
+    }
+
+    /// The handler of the subscription to the acknowledgements Hookcast's broker plugin gathers, on the network
+    /// thread: each acknowledgement of the batch is taken as if it had come alone. An unreadable batch (only the
+    /// plugin publishes there) is counted as one unparsed message, after its readable acknowledgements are taken.
+    func takeGathered(_ message: MQTTMessage) {
+        let whole = GatheredAcknowledgements.read(message.payload) { entry in
+            let properties =
+                entry.traceparent.map {
+                    MQTTPublishProperties(userProperties: [MQTTUserProperty(TraceContext.traceparentName, $0)])
+                } ?? .none
+            take(
+                MQTTMessage(
+                    topic: entry.topic, payload: entry.payload, qos: message.qos, retain: false,
+                    properties: properties))
+        }
+        if !whole { metrics.deviceMessagesDropped(AcknowledgementInbox.Dropped(subscription: 1)) }
     }
 
     func finish() { slowLaneInput.finish() }
