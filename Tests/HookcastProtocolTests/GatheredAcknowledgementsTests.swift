@@ -3,24 +3,10 @@ import Testing
 
 @Suite("The batches of acknowledgements the broker plugin gathers")
 struct GatheredAcknowledgementsTests {
-    static func append(_ entry: GatheredAcknowledgements.Entry, to batch: inout GatheredAcknowledgements.Batch) -> Bool
-    {
-        Array(entry.topic.utf8).withUnsafeBytes { topic in
-            entry.payload.withUnsafeBytes { payload in
-                guard let trace = entry.traceparent else {
-                    return batch.append(topic: topic, payload: payload, traceparent: nil)
-                }
-                return Array(trace.utf8).withUnsafeBytes {
-                    batch.append(topic: topic, payload: payload, traceparent: $0)
-                }
-            }
-        }
-    }
-
     func batch(_ entries: [GatheredAcknowledgements.Entry]) -> [UInt8] {
         var batch = GatheredAcknowledgements.Batch()
         for entry in entries {
-            let appended = Self.append(entry, to: &batch)
+            let appended = batch.append(entry)
             #expect(appended)
         }
         #expect(batch.count == entries.count)
@@ -76,7 +62,7 @@ struct GatheredAcknowledgementsTests {
         var batch = GatheredAcknowledgements.Batch()
         let long = GatheredAcknowledgements.Entry(
             topic: "t", payload: Array("p".utf8), traceparent: String(repeating: "a", count: 300))
-        let appended = Self.append(long, to: &batch)
+        let appended = batch.append(long)
         #expect(appended)
         let (read, whole) = read(batch.take())
         #expect(whole)

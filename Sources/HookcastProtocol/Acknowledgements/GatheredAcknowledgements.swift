@@ -89,6 +89,21 @@ public enum GatheredAcknowledgements {
             return true
         }
 
+        /// Appends `entry` (as the plugin appends what the broker holds); false as for the bytes.
+        @discardableResult
+        public mutating func append(_ entry: Entry) -> Bool {
+            Array(entry.topic.utf8).withUnsafeBytes { topic in
+                entry.payload.withUnsafeBytes { payload in
+                    guard let traceparent = entry.traceparent else {
+                        return append(topic: topic, payload: payload, traceparent: nil)
+                    }
+                    return Array(traceparent.utf8).withUnsafeBytes {
+                        append(topic: topic, payload: payload, traceparent: $0)
+                    }
+                }
+            }
+        }
+
         /// The batch's bytes, leaving it empty.
         public mutating func take() -> [UInt8] {
             defer {

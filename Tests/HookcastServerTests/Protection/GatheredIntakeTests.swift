@@ -18,17 +18,7 @@ import Testing
 
     func batch(_ entries: [GatheredAcknowledgements.Entry]) -> [UInt8] {
         var batch = GatheredAcknowledgements.Batch()
-        for entry in entries {
-            Array(entry.topic.utf8).withUnsafeBytes { topic in
-                entry.payload.withUnsafeBytes { payload in
-                    guard let trace = entry.traceparent else {
-                        batch.append(topic: topic, payload: payload, traceparent: nil)
-                        return
-                    }
-                    Array(trace.utf8).withUnsafeBytes { batch.append(topic: topic, payload: payload, traceparent: $0) }
-                }
-            }
-        }
+        for entry in entries { batch.append(entry) }
         return batch.take()
     }
 
