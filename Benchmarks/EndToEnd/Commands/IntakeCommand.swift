@@ -11,7 +11,9 @@ import HookcastTestSupport
 /// and the gateway share two cores, so the gateway's figures there move with everything else on the machine;
 /// here its CPU is nearly all there is to measure. Before the gateway starts, the same acknowledgements go to
 /// `hookcast-bench ack-sink`, a client of the gateway's kind that only counts them: its CPU per acknowledgement is
-/// the floor under the gateway's, and the summary gives the gateway's as a multiple of it.
+/// the floor under the gateway's, and the summary gives the gateway's as a multiple of it. With `--gathered` the
+/// broker is the shipped one with Hookcast's plugin, which hands the gateway the acknowledgements gathered
+/// (`IntakeBroker`); the sink, which reads each one singly, is then not run (a run without the flag measures it).
 /// scripts/bench-intake runs it.
 struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +31,9 @@ struct IntakeCommand: AsyncParsableCommand {
     @Option(help: "Broadcasts measured (one more runs first, unmeasured).")
     var repetitions = 9
 
+    @Flag(help: "On the shipped broker with Hookcast's plugin, which gathers the acknowledgements for the gateway.")
+    var gathered = false
+
     @OptionGroup var topicPrefix: TopicPrefixOption
 
     func run() async throws {
@@ -39,15 +44,20 @@ struct IntakeCommand: AsyncParsableCommand {
         let work = URL(fileURLWithPath: workDirectory, isDirectory: true)
         let logs = work.appendingPathComponent("logs", isDirectory: true)
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let broker = try await TestBroker(access: .open, topics: topics)
+        let intakeBroker = try await IntakeBroker.start(gathered: gathered, topics: topics)
+        let broker = intakeBroker.broker
         // Stopped at the end, or by its deinit (in the background) when a step throws.
-        let answerer = try await AcknowledgementReplayer(mqttPort: broker.port, topics: topics, devices: devices)
-        let floor = try await sinkFloor(broker: broker, answerer: answerer, logs: logs)
+        let answerer = try await AcknowledgementReplayer(
+            mqttPort: broker.port, topics: topics, devices: devices, login: intakeBroker.replayerLogin)
+        let floor = gathered ? [] : try await sinkFloor(broker: broker, answerer: answerer, logs: logs)
         let gateway = try await AccountsGateway(
-            name: "intake", hookcast: hookcast, broker: broker, accounts: .none, work: work, logs: logs)
+            name: "intake", hookcast: hookcast, broker: broker, accounts: intakeBroker.gatewayAccounts, work: work,
+            logs: logs)
         _ = try await gateway.importDevices(1...devices)
         let broadcast = try await IntakeBroadcast(gateway: gateway)
-        BenchLog.line("intake: \(devices) devices, \(repetitions) broadcasts after one unmeasured")
+        BenchLog.line(
+            "intake: \(devices) devices, \(repetitions) broadcasts after one unmeasured"
+                + (gathered ? ", the plugin gathering the acknowledgements" : ""))
 
         var figures: [IntakeFigures] = []
         for repetition in 0...repetitions {
@@ -65,9 +75,9 @@ struct IntakeCommand: AsyncParsableCommand {
         }
         await answerer.stop()
         await gateway.stop()
-        await broker.stop()
+        await intakeBroker.stop()
         print(IntakeFigures.summary(figures, devices: devices))
-        print(IntakeFigures.floorSummary(floor, gateway: figures))
+        if !floor.isEmpty { print(IntakeFigures.floorSummary(floor, gateway: figures)) }
     }
 
     /// The acknowledgement sink's CPU per acknowledgement, a round per repetition (one more first, unmeasured),
