@@ -87,7 +87,7 @@ extension BrokerPlugin {
         }
         let clientID = mosquitto_client_id(event.client)
         // A gateway that gets acknowledgements in batches gets none singly (`AcknowledgementGathering`).
-        if access == .receive, let clientID, gathering.withholds(topic: topic, from: clientID) {
+        if access == .receive, let clientID, gatheringInPlace({ $0.withholds(topic: topic, from: clientID) }) {
             return MOSQ_ERR_ACL_DENIED.rawValue
         }
         let topicString = String(cString: topic)
@@ -122,12 +122,12 @@ extension BrokerPlugin {
     /// API allows.
     func attest(_ event: UnsafeMutablePointer<mosquitto_evt_message>) -> Int32 {
         guard let topic = event.pointee.topic else { return MOSQ_ERR_SUCCESS.rawValue }
-        if gathering.isActive && gathering.isAcknowledgement(topic: topic) {
+        if gatheringInPlace({ $0.isActive && $0.isAcknowledgement(topic: topic) }) {
             gather(event.pointee, topic: topic)
             return MOSQ_ERR_SUCCESS.rawValue
         }
         // Only the plugin publishes batches; a bridge's messages pass no access check, so this refuses them too.
-        if gathering.isBatches(topic: topic) { return MOSQ_ERR_ACL_DENIED.rawValue }
+        if gatheringInPlace({ $0.isBatches(topic: topic) }) { return MOSQ_ERR_ACL_DENIED.rawValue }
         guard inPlace({ $0.mayBeTrigger(topic: topic) }) else { return MOSQ_ERR_SUCCESS.rawValue }
         let attribution = inPlace { state in
             state.attributeTrigger(

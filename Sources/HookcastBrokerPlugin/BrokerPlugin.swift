@@ -113,6 +113,12 @@ final class BrokerPlugin {
         body(&state)
     }
 
+    /// The same for `gathering`, which the callbacks ask about every message and every delivery.
+    @inline(__always)
+    func gatheringInPlace<Result>(_ body: (inout AcknowledgementGathering) -> Result) -> Result {
+        body(&gathering)
+    }
+
     func registerCallbacks(userdata: UnsafeMutableRawPointer) -> Bool {
         for (event, callback, data) in callbacks {
             let result = mosquitto_callback_register(identifier, Int32(event.rawValue), callback, data, userdata)

@@ -22,7 +22,7 @@ public struct AcknowledgementGathering: Sendable {
     private let batchesTopic: [UInt8]
     /// The client ids of the gateways that get batches, as bytes; a handful at most.
     public private(set) var gatewayClients: [[UInt8]] = []
-    public private(set) var batch = GatheredAcknowledgements.Batch()
+    private var batch = GatheredAcknowledgements.Batch()
 
     public init(topics: Topics) {
         devicesPrefix = Array("\(topics.root)/devices/".utf8)
@@ -41,7 +41,7 @@ public struct AcknowledgementGathering: Sendable {
     /// A client logged in with `clientID`: it gets single acknowledgements until it subscribes to the batches
     /// again, so a gateway that no longer asks for them misses none.
     public mutating func clientLoggedIn(clientID: UnsafePointer<CChar>) {
-        gatewayClients.removeAll { Self.equal($0, clientID) }
+        gatewayClients.removeAll { CStringBytes.equals(clientID, $0) }
     }
 
     /// Whether the delivery of a message on `topic` to client `clientID` is withheld: an acknowledgement, for a
@@ -63,7 +63,7 @@ public struct AcknowledgementGathering: Sendable {
 
     /// Whether `topic` is the batches' topic, where only the plugin publishes.
     public func isBatches(topic: UnsafePointer<CChar>) -> Bool {
-        Self.equal(batchesTopic, topic)
+        CStringBytes.equals(topic, batchesTopic)
     }
 
     /// Adds an acknowledgement the broker accepted; true when the batch is due now (`publishSize`).
@@ -82,15 +82,6 @@ public struct AcknowledgementGathering: Sendable {
     }
 
     private func gets(_ clientID: UnsafePointer<CChar>) -> Bool {
-        gatewayClients.contains { Self.equal($0, clientID) }
-    }
-
-    private static func equal(_ bytes: [UInt8], _ cString: UnsafePointer<CChar>) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            for (offset, byte) in buffer.enumerated() where UInt8(bitPattern: cString[offset]) != byte {
-                return false
-            }
-            return cString[buffer.count] == 0
-        }
+        gatewayClients.contains { CStringBytes.equals(clientID, $0) }
     }
 }

@@ -19,11 +19,7 @@ extension BrokerAccessState {
     /// broadcast, each config of an import), so this reads the bytes where they are and makes no string; only a
     /// message that passes goes on to `attributeTrigger`, whose answer for any other topic is `.notATrigger`.
     public func mayBeTrigger(topic: UnsafePointer<CChar>) -> Bool {
-        for (offset, byte) in triggerTopicPrefix.enumerated() where UInt8(bitPattern: topic[offset]) != byte {
-            // The terminating NUL differs from every byte of the prefix, so a shorter topic stops here too.
-            return false
-        }
-        return true
+        CStringBytes.starts(topic, with: triggerTopicPrefix)
     }
 
     /// Attributes a message the broker accepted on `topic` from the client with `username` and `clientID`. A
